@@ -1,0 +1,53 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Our own targets turn every warning into an error, so "zero warnings" holds in every build, CI's included.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "sota",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sota", targets: ["sota"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries from Debian, each wrapped by exactly one Swift module.
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "SotaBasics", dependencies: ["CCrypto"], swiftSettings: strict),
+        .target(name: "SotaConfig", dependencies: ["SotaBasics", "CYAML"], swiftSettings: strict),
+        .target(name: "SotaData", dependencies: ["SotaBasics", "SotaConfig", "CZlib"], swiftSettings: strict),
+        .target(name: "SotaGit", dependencies: ["SotaBasics", "CLibGit2"], swiftSettings: strict),
+        .target(name: "SotaPlan", dependencies: ["SotaBasics", "SotaConfig", "SotaGit"], swiftSettings: strict),
+        .target(
+            name: "SotaCommands",
+            dependencies: [
+                "SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "sota", dependencies: ["SotaCommands"], swiftSettings: strict),
+
+        .target(name: "SotaTestSupport", dependencies: ["SotaBasics"], path: "Tests/SotaTestSupport", swiftSettings: strict),
+        .testTarget(name: "SotaBasicsTests", dependencies: ["SotaBasics", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaConfigTests", dependencies: ["SotaConfig", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaDataTests", dependencies: ["SotaData", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaGitTests", dependencies: ["SotaGit", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "SotaCommandsTests",
+            dependencies: ["SotaCommands", "SotaTestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["SotaTestSupport"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

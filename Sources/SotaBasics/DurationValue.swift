@@ -1,0 +1,60 @@
+/// A length of time written the way people write it in configs: `90s`, `25m`, `1h30m`, `2.5h`.
+public struct DurationValue: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The length in seconds.
+    public var seconds: Double
+
+    /// Creates a duration of `seconds`.
+    public init(seconds: Double) {
+        self.seconds = seconds
+    }
+
+    /// Parses `90`, `90s`, `25m`, `1h30m`, `2.5h`, `1d`; nil when the text is not a duration.
+    public init?(parsing text: String) {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        var total = 0.0, number = "", sawUnit = false
+        for character in text.trimmingSpaces() {
+            if character.isNumber || character == "." {
+                number.append(character)
+            } else if let unit = units[character], let value = Double(number) {
+                total += value * unit
+                number = ""
+                sawUnit = true
+            } else {
+                return nil
+            }
+        }
+        if !number.isEmpty {
+            guard !sawUnit, let value = Double(number) else { return nil }
+            total += value
+        } else if !sawUnit {
+            return nil
+        }
+        guard total.isFinite else { return nil }
+        seconds = total
+    }
+
+    public static func < (lhs: DurationValue, rhs: DurationValue) -> Bool { lhs.seconds < rhs.seconds }
+
+    /// Compact human spelling: `45s`, `12m30s`, `2h05m`.
+    public var description: String {
+        let whole = Int(seconds.rounded())
+        if whole < 60 { return "\(whole)s" }
+        if whole < 3600 {
+            let s = whole % 60
+            return s == 0 ? "\(whole / 60)m" : "\(whole / 60)m\(s < 10 ? "0" : "")\(s)s"
+        }
+        let minutes = (whole % 3600) / 60
+        return "\(whole / 3600)h\(minutes < 10 ? "0" : "")\(minutes)m"
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and newlines.
+    public func trimmingSpaces() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}

@@ -1,0 +1,96 @@
+import CCrypto
+import Foundation
+
+/// Incremental SHA-256 over OpenSSL's EVP interface, which uses the CPU's SHA extensions when present.
+public struct SHA256: ~Copyable {
+    private let context: OpaquePointer
+
+    /// Starts a new digest.
+    public init() {
+        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+            fatalError("OpenSSL could not initialise SHA-256")
+        }
+        self.context = context
+    }
+
+    deinit { EVP_MD_CTX_free(context) }
+
+    /// Adds bytes to the digest.
+    public mutating func update(_ buffer: UnsafeRawBufferPointer) {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        EVP_DigestUpdate(context, base, buffer.count)
+    }
+
+    /// Adds the bytes of a collection to the digest.
+    public mutating func update(_ bytes: some Sequence<UInt8>) {
+        let array = Array(bytes)
+        array.withUnsafeBytes { update($0) }
+    }
+
+    /// Finishes the digest and returns it as 64 lowercase hexadecimal characters.
+    public consuming func finalizeHex() -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        EVP_DigestFinal_ex(context, &digest, &length)
+        return Self.hex(digest)
+    }
+
+    /// The SHA-256 of `bytes` as lowercase hexadecimal.
+    public static func hex(of bytes: some Sequence<UInt8>) -> String {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalizeHex()
+    }
+
+    /// Lowercase hexadecimal spelling of bytes.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Reads a file front to back in large chunks without ever holding all of it in memory.
+public enum FileStream {
+    /// The chunk size: large enough that system calls cost nothing next to hashing.
+    public static let chunkSize = 1 << 20
+
+    /// Calls `body` with each successive chunk of the file at `path`.
+    ///
+    /// - Returns: the number of bytes read.
+    /// - Throws: `FileError` when the file cannot be opened or read.
+    @discardableResult
+    public static func forEachChunk(
+        of path: String, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws -> Int {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 4096)
+        defer { buffer.deallocate() }
+        var total = 0
+        while true {
+            let count = read(fd, buffer.baseAddress, chunkSize)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, operation: "read", errno: errno)
+            }
+            if count == 0 { return total }
+            total += count
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+    }
+
+    /// The SHA-256 of the file at `path` and its size, read in one streaming pass.
+    public static func sha256(of path: String) throws -> (hex: String, size: Int) {
+        var hasher = SHA256()
+        let size = try forEachChunk(of: path) { hasher.update($0) }
+        return (hasher.finalizeHex(), size)
+    }
+}

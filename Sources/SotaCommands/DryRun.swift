@@ -1,0 +1,115 @@
+import ArgumentParser
+import SotaBasics
+import SotaConfig
+import SotaGit
+import SotaPlan
+
+/// `sota dry-run CONFIG`: the whole plan and its cost, with nothing run.
+struct DryRun: ContextualCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dry-run",
+        abstract: "Show what a run would do and cost, without running anything.",
+        discussion: """
+        Validates the training config and its evaluation configs, checks that programs exist and
+        output folders are writable, then prints every step with its exact command and environment,
+        the gates, the outputs, and a cost estimate per stage. Every number in the estimate names
+        where it came from: a declared `estimate`, or epochs × samples ÷ throughput, and the price table.
+
+        Examples:
+          sota dry-run configs/train_burgers_golden.yaml
+          sota dry-run configs/train_burgers_golden.yaml --estimate-only --gpu H100-80GB
+          sota dry-run configs/train_burgers_golden.yaml --price 2.10 --json
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The training config.", valueName: "file"))
+    var file: String
+
+    @Option(help: ArgumentHelp("Proxy-gate evaluation config (default: the config's pipeline.small_eval).", valueName: "file"))
+    var smallEvalConfig: String?
+
+    @Option(help: ArgumentHelp("Full evaluation config (default: the config's pipeline.full_eval).", valueName: "file"))
+    var fullEvalConfig: String?
+
+    @OptionGroup var overrides: OverrideOptions
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Print only the cost estimate.")
+    var estimateOnly = false
+
+    @Option(help: ArgumentHelp("Price the run on this GPU type instead of resources.gpu.", valueName: "name"))
+    var gpu: String?
+
+    @Option(help: ArgumentHelp("Price per GPU-hour instead of the price table's.", valueName: "amount"))
+    var price: Double?
+
+    @Flag(help: "Print the plan as JSON.")
+    var json = false
+
+    func validate() throws {
+        if let price, !(price.isFinite && price >= 0) {
+            throw ValidationError("--price must be a non-negative number, found \(price)")
+        }
+    }
+
+    func run(in context: CommandContext) throws -> Int32 {
+        let parsedOverrides = try OverrideParsing.parse(overrides.assignments)
+        let (project, projectProblems) = context.project(explicit: global.project, near: file)
+        let renderer = DiagnosticRenderer(style: context.console.errStyle)
+        var diagnostics = projectProblems
+        func fail() -> Int32 {
+            for diagnostic in diagnostics { context.console.err(renderer.render(diagnostic)) }
+            context.console.err("dry-run stopped: \(DiagnosticRenderer.summary(errors: diagnostics.filter { $0.severity == .error }.count, warnings: diagnostics.filter { $0.severity == .warning }.count))")
+            return ExitStatus.checkFailed
+        }
+        if diagnostics.hasErrors { return fail() }
+        let loader = ConfigLoader(project: project, searchPath: context.environment["PATH"])
+        let trainPath = context.absolute(file)
+        let training = loader.load(path: trainPath, displayPath: context.display(trainPath), overrides: parsedOverrides)
+        diagnostics += training.diagnostics
+        guard let trainConfig = training.config else { return fail() }
+        guard trainConfig.kind == .training else {
+            diagnostics.append(.error(at: SourceLocation(file: trainConfig.displayPath), "is an evaluation config; dry-run takes a training config",
+                                      hint: "name evaluation configs with --small-eval-config / --full-eval-config or in `pipeline:`"))
+            return fail()
+        }
+        func evaluation(_ flag: String?, _ declared: Located<String>?) -> RunConfig? {
+            let path = flag.map(context.absolute) ?? declared.map { project.resolve($0.value) }
+            guard let path else { return nil }
+            let outcome = loader.load(path: path, displayPath: context.display(path))
+            diagnostics += outcome.diagnostics
+            if let config = outcome.config, config.kind != .evaluation {
+                diagnostics.append(.error(at: SourceLocation(file: config.displayPath), "is a training config; an evaluation config was expected"))
+                return nil
+            }
+            return outcome.config
+        }
+        let small = evaluation(smallEvalConfig, trainConfig.smallEvalConfig)
+        let full = evaluation(fullEvalConfig, trainConfig.fullEvalConfig)
+        if diagnostics.hasErrors { return fail() }
+
+        let plan = RunPlanner.plan(training: trainConfig, smallEval: small, fullEval: full, project: project, runID: RunID.make())
+        let pricesPath = project.resolve(project.pricesPath)
+        var prices: PriceTable?
+        if price == nil || Paths.kind(of: pricesPath) != .missing {
+            let loaded = PriceTable.load(path: pricesPath, displayPath: context.display(pricesPath))
+            prices = loaded.0
+            if price == nil { diagnostics += loaded.1 }
+        }
+        let estimate = CostEstimator.estimate(plan: plan, prices: prices, overrides: .init(gpu: gpu, price: price))
+        let checks = estimateOnly ? [] : PlanChecks(searchPath: context.environment["PATH"]).run(plan, project: project)
+        diagnostics += checks.compactMap(\.diagnostic)
+        let git = GitReader().provenance(at: project.root)
+        let failed = diagnostics.hasErrors
+
+        let view = PlanView(plan: plan, estimate: estimate, checks: checks, git: git, project: project, context: context)
+        if json {
+            context.console.out(view.json(diagnostics: diagnostics, estimateOnly: estimateOnly).rendered(pretty: true))
+        } else {
+            for diagnostic in diagnostics { context.console.err(renderer.render(diagnostic)) }
+            context.console.out(estimateOnly ? view.estimateText() : view.text())
+            if failed { context.console.err("dry-run found problems; fix them before running") }
+        }
+        return failed ? ExitStatus.checkFailed : ExitStatus.success
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import SotaBasics
+
+/// The `sota` command: experiment lifecycle and gating for ML research teams.
+public struct Sota: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sota",
+        abstract: "Validate, price, run, gate and file ML experiments.",
+        discussion: """
+        Start with the demo in this repository:
+          sota validate config configs/train_burgers_golden.yaml
+          sota validate data configs/train_burgers_golden.yaml
+          sota dry-run configs/train_burgers_golden.yaml
+
+        Exit status: 0 success, 1 a check failed (invalid config, data mismatch, plan check),
+        64 usage error, 70 internal error.
+        """,
+        version: "0.1.0",
+        subcommands: [Validate.self, DryRun.self]
+    )
+
+    public init() {}
+
+    /// Runs `sota` with `arguments` in `context` and returns the exit status, printing errors and help itself.
+    ///
+    /// Tests call this in-process; the executable calls it with the real process's context.
+    public static func main(arguments: [String], context: CommandContext) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if let contextual = command as? any ContextualCommand {
+                return try contextual.run(in: context)
+            }
+            try command.run()
+            return ExitStatus.success
+        } catch {
+            let code = exitCode(for: error).rawValue
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                code == 0 ? context.console.out(message) : context.console.err(message)
+            }
+            return code
+        }
+    }
+}
+
+/// A command that runs against an explicit ``CommandContext`` and returns its exit status.
+public protocol ContextualCommand: ParsableCommand {
+    /// Does the command's work and returns the exit status.
+    func run(in context: CommandContext) throws -> Int32
+}
+
+extension ContextualCommand {
+    /// Runs in the live context; ArgumentParser calls this when the command is used outside ``Sota/main(arguments:context:)``.
+    public func run() throws {
+        let status = try run(in: .live())
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// Options every command shares.
+public struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The project root (default: the nearest folder with sota.yaml).", valueName: "dir"))
+    public var project: String?
+
+    public init() {}
+}
+
+/// Options for commands that load configs.
+public struct OverrideOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a config value, e.g. --set latent.dim=32 (repeatable).", valueName: "key=value"))
+    public var assignments: [String] = []
+
+    public init() {}
+}

@@ -1,0 +1,179 @@
+import SotaBasics
+
+/// Loads configs: YAML, overrides, schema, built-in cross-field rules, project rules and file checks,
+/// collecting every problem before giving up.
+public struct ConfigLoader: Sendable {
+    /// The project whose schema, rules and root apply.
+    public var project: Project
+    /// Whether to check that referenced files and programs exist (off for pure parsing).
+    public var checksReferencedFiles: Bool
+    /// The `PATH` used to find programs.
+    public var searchPath: String?
+
+    /// Creates a loader for `project`.
+    public init(project: Project, checksReferencedFiles: Bool = true, searchPath: String? = nil) {
+        self.project = project
+        self.checksReferencedFiles = checksReferencedFiles
+        self.searchPath = searchPath
+    }
+
+    /// The outcome of loading one config.
+    public struct Outcome: Sendable {
+        /// The typed config, present when there are no errors.
+        public var config: RunConfig?
+        /// Every problem found.
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Loads the config at `path` (shown as `displayPath`) with `overrides` applied.
+    public func load(path: String, displayPath: String, overrides: [ConfigOverride] = []) -> Outcome {
+        let loaded = YAMLLoader().load(path: path, displayPath: displayPath)
+        var diagnostics = loaded.diagnostics
+        guard var root = loaded.root, !diagnostics.hasErrors else { return Outcome(config: nil, diagnostics: diagnostics) }
+        guard root.entries != nil else {
+            diagnostics.append(.error(at: root.location, "a config must be a mapping of sections, found \(root.kindDescription)",
+                                      hint: "start with a section such as `training:`"))
+            return Outcome(config: nil, diagnostics: diagnostics)
+        }
+        let schema = project.schema
+        let (overridden, overrideProblems) = OverrideApplier(schema: schema).apply(overrides, to: root)
+        root = overridden
+        diagnostics += overrideProblems
+        diagnostics += SchemaValidator().validate(root, against: schema)
+        let kind = kind(of: root, file: displayPath, into: &diagnostics)
+        if !diagnostics.hasErrors {
+            diagnostics += ConfigRules.check(root, file: displayPath)
+            for constraint in project.constraints { diagnostics += constraint.check(root, file: displayPath) }
+            if checksReferencedFiles {
+                diagnostics += ReferenceCheck(project: project, searchPath: searchPath).check(root)
+            }
+        }
+        guard !diagnostics.hasErrors, let kind else { return Outcome(config: nil, diagnostics: diagnostics) }
+        let tree = CanonicalForm.normalize(root, schema: schema)
+        let config = ConfigModelBuilder.build(
+            tree, kind: kind, path: Paths.absolute(path, relativeTo: Paths.currentDirectory),
+            displayPath: displayPath, overrides: overrides
+        )
+        return Outcome(config: config, diagnostics: diagnostics)
+    }
+
+    private func kind(of root: ConfigNode, file: String, into diagnostics: inout [Diagnostic]) -> RunConfig.Kind? {
+        let training = root.entry("training"), evaluation = root.entry("evaluation")
+        switch (training, evaluation) {
+        case (.some, nil): return .training
+        case (nil, .some): return .evaluation
+        case (.some, .some(let second)):
+            diagnostics.append(.error(at: second.keyLocation, "a config either trains or evaluates; this one has both `training` and `evaluation`",
+                                      hint: "move the evaluation into its own file and name it in `pipeline.small_eval` or `pipeline.full_eval`"))
+        case (nil, nil):
+            diagnostics.append(.error(at: SourceLocation(file: file, line: 1, column: 1),
+                                      "config has neither a `training` nor an `evaluation` section"))
+        }
+        return nil
+    }
+}
+
+/// Builds the typed model from a tree that has passed validation.
+enum ConfigModelBuilder {
+    static func build(_ tree: ConfigNode, kind: RunConfig.Kind, path: String, displayPath: String, overrides: [ConfigOverride]) -> RunConfig {
+        func located<T>(_ node: ConfigNode?, _ read: (ConfigNode) -> T?) -> Located<T>? {
+            guard let node, let value = read(node) else { return nil }
+            return Located(value, node.location)
+        }
+        func duration(_ node: ConfigNode?) -> Located<DurationValue>? {
+            located(node) { node in
+                node.numberValue.map { DurationValue(seconds: $0) } ?? node.stringValue.flatMap { DurationValue(parsing: $0) }
+            }
+        }
+        func strings(_ node: ConfigNode?) -> [String] {
+            node?.items?.map { $0.stringValue ?? $0.sourceText ?? "" } ?? []
+        }
+        let data: DataSpec? = tree["data"].map { node in
+            DataSpec(
+                path: located(node["path"], \.stringValue)!,
+                manifest: located(node["manifest"], \.stringValue),
+                samples: located(node["samples"], \.intValue),
+                arrays: (node["arrays"]?.entries ?? []).map { entry in
+                    ArraySpec(
+                        name: entry.key,
+                        dtype: NumpyDType(parsing: entry.value["dtype"]?.stringValue ?? "")!,
+                        shape: entry.value["shape"]?.items?.map(\.intValue) ?? [],
+                        location: entry.keyLocation
+                    )
+                }
+            )
+        }
+        let training: TrainingSpec? = tree["training"].map { node in
+            let epochsNode = node["epochs"]!
+            let defaultEpochs = Located(epochsNode.intValue ?? 1, epochsNode.location)
+            return TrainingSpec(
+                command: Located(strings(node["command"]), node["command"]!.location),
+                stages: (node["stages"]?.items ?? []).map { stage in
+                    StageSpec(
+                        name: stage["name"]?.stringValue ?? "",
+                        outputs: strings(stage["outputs"]),
+                        epochs: located(stage["epochs"], \.intValue) ?? defaultEpochs,
+                        estimate: duration(stage["estimate"]),
+                        timeout: duration(stage["timeout"])?.value ?? duration(node["timeout"])?.value,
+                        location: stage.location
+                    )
+                },
+                checkpoint: node["checkpoint"]?.stringValue ?? "",
+                epochs: defaultEpochs.value,
+                learningRate: node["learning_rate"]?.numberValue ?? 0,
+                batchSize: node["batch_size"]?.intValue,
+                timeout: duration(node["timeout"])?.value,
+                maxRetries: node["max_retries"]?.intValue ?? 0
+            )
+        }
+        let evaluation: EvaluationSpec? = tree["evaluation"].map { node in
+            EvaluationSpec(
+                command: Located(strings(node["command"]), node["command"]!.location),
+                metrics: node["metrics"]?.stringValue ?? "",
+                estimate: duration(node["estimate"]),
+                timeout: duration(node["timeout"])?.value
+            )
+        }
+        let gates: [GateSpec] = (tree["gates"]?.items ?? []).map { gate in
+            let metric = gate["metric"]?.stringValue ?? ""
+            return GateSpec(
+                name: gate["name"]?.stringValue ?? metric,
+                metric: metric,
+                direction: GateSpec.Direction(rawValue: gate["direction"]?.stringValue ?? "") ?? .lower,
+                threshold: gate["threshold"]?.numberValue ?? 0,
+                minImprovementAbsolute: gate["min_improvement"]?["absolute"]?.numberValue,
+                minImprovementRelative: gate["min_improvement"]?["relative"]?.numberValue,
+                location: gate.location
+            )
+        }
+        let resourcesNode = tree["resources"]
+        var throughput: [String: Located<Double>] = [:]
+        for entry in resourcesNode?["throughput"]?.entries ?? [] {
+            if let value = entry.value.numberValue { throughput[entry.key] = Located(value, entry.value.location) }
+        }
+        let resources = ResourceSpec(
+            gpu: located(resourcesNode?["gpu"], \.stringValue),
+            gpus: located(resourcesNode?["gpus"], \.intValue),
+            platform: ResourceSpec.Platform(rawValue: resourcesNode?["platform"]?.stringValue ?? "cuda") ?? .cuda,
+            throughput: throughput
+        )
+        let stem = Paths.lastComponent(of: displayPath).split(separator: ".").first.map(String.init) ?? displayPath
+        return RunConfig(
+            kind: kind,
+            displayPath: displayPath,
+            path: path,
+            experiment: tree["experiment"]?.stringValue ?? stem,
+            seed: tree["seed"]?.intValue,
+            data: data,
+            training: training,
+            evaluation: evaluation,
+            gates: gates,
+            resources: resources,
+            smallEvalConfig: located(tree["pipeline"]?["small_eval"], \.stringValue),
+            fullEvalConfig: located(tree["pipeline"]?["full_eval"], \.stringValue),
+            tree: tree,
+            overrides: overrides,
+            hash: CanonicalForm.hash(tree)
+        )
+    }
+}

@@ -1,0 +1,104 @@
+import SotaBasics
+
+/// A sota project: its root folder and what its project file (`sota.yaml`) declares.
+public struct Project: Sendable {
+    /// The project file's name, looked up from the current folder upwards.
+    public static let fileName = "sota.yaml"
+
+    /// Absolute path of the project root; relative paths in configs are relative to it.
+    public var root: String
+    /// The project file, when there is one.
+    public var file: String?
+    /// The project's name.
+    public var name: String
+    /// Where run directories go, relative to the root.
+    public var runsDirectory: String
+    /// The GPU price table, relative to the root.
+    public var pricesPath: String
+    /// Extra top-level config sections the team's configs may carry.
+    public var extraSections: [String]
+    /// Team rules checked on top of the built-in schema.
+    public var constraints: [ProjectConstraint]
+
+    /// A project with defaults and no project file, rooted at `root`.
+    public init(root: String) {
+        self.root = root
+        self.file = nil
+        self.name = Paths.lastComponent(of: root)
+        self.runsDirectory = "runs"
+        self.pricesPath = "configs/prices.yaml"
+        self.extraSections = []
+        self.constraints = []
+    }
+
+    /// The schema for this project's configs.
+    public var schema: SchemaType { ConfigSchema.root(extraSections: extraSections) }
+
+    /// An absolute path for a path written relative to the project root.
+    public func resolve(_ path: String) -> String { Paths.absolute(path, relativeTo: root) }
+
+    /// The folder holding `sota.yaml` at or above `directory`, if any.
+    public static func locateRoot(from directory: String) -> String? {
+        var current = Paths.normalize(directory)
+        while true {
+            if Paths.kind(of: Paths.join(current, fileName)) == .file { return current }
+            let up = Paths.parent(of: current)
+            if up == current { return nil }
+            current = up
+        }
+    }
+
+    /// Loads the project at `root`: its `sota.yaml` if present, defaults otherwise.
+    ///
+    /// - Returns: the project and any problems in the project file (errors make the project unusable).
+    public static func load(root: String, displayRoot: String? = nil) -> (Project, [Diagnostic]) {
+        var project = Project(root: root)
+        let path = Paths.join(root, fileName)
+        guard Paths.kind(of: path) != .missing else { return (project, []) }
+        let display = displayRoot.map { $0 == "." ? fileName : Paths.join($0, fileName) } ?? path
+        project.file = path
+        let loaded = YAMLLoader().load(path: path, displayPath: display)
+        var diagnostics = loaded.diagnostics
+        guard let node = loaded.root else { return (project, diagnostics) }
+        diagnostics += SchemaValidator().validate(node, against: projectSchema)
+        if diagnostics.hasErrors { return (project, diagnostics) }
+        if let name = node["project"]?.stringValue { project.name = name }
+        if let runs = node["runs"]?.stringValue { project.runsDirectory = runs }
+        if let prices = node["prices"]?.stringValue { project.pricesPath = prices }
+        project.extraSections = node["sections"]?.items?.compactMap(\.stringValue) ?? []
+        for rule in node["constraints"]?.items ?? [] {
+            switch ProjectConstraint.parse(rule) {
+            case .success(let constraint): project.constraints.append(constraint)
+            case .failure(let error): diagnostics.append(error.diagnostic)
+            }
+        }
+        return (project, diagnostics)
+    }
+
+    static let projectSchema: SchemaType = .mapping(MappingSchema([
+        FieldSchema("project", .string(nonEmpty: true), "project name"),
+        FieldSchema("runs", .string(nonEmpty: true), "run directories, relative to the root"),
+        FieldSchema("prices", .string(nonEmpty: true), "GPU price table"),
+        FieldSchema("sections", .list(.string(nonEmpty: true), minCount: 0), "extra top-level config sections"),
+        FieldSchema("constraints", .list(.mapping(MappingSchema([
+            FieldSchema("equal", .list(.string(nonEmpty: true), minCount: 2), "key paths that must hold equal values"),
+            FieldSchema("divisible", .mapping(MappingSchema([
+                FieldSchema("key", .string(nonEmpty: true), required: true, "the dividend"),
+                FieldSchema("by", .anyValue, required: true, "an integer or a key path"),
+            ])), "a key that must divide evenly"),
+            FieldSchema("range", .mapping(MappingSchema([
+                FieldSchema("key", .string(nonEmpty: true), required: true, "the key"),
+                FieldSchema("min", .number(min: nil, exclusiveMin: false, max: nil), "lowest allowed"),
+                FieldSchema("max", .number(min: nil, exclusiveMin: false, max: nil), "highest allowed"),
+            ])), "a numeric range"),
+            FieldSchema("required", .list(.string(nonEmpty: true), minCount: 1), "key paths that must be present"),
+            FieldSchema("one_of", .mapping(MappingSchema([
+                FieldSchema("key", .string(nonEmpty: true), required: true, "the key"),
+                FieldSchema("values", .list(.anyValue, minCount: 1), required: true, "allowed values"),
+            ])), "allowed values for a key"),
+            FieldSchema("severity", .choice(["error", "warning"]), "error (default) or warning"),
+            FieldSchema("applies_to", .choice(["training", "evaluation"]), "only configs of this kind (default: all)"),
+            FieldSchema("message", .string(nonEmpty: true), "why the rule exists"),
+        ])), minCount: 0), "team rules"),
+    ]))
+}

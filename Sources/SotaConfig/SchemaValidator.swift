@@ -1,0 +1,191 @@
+import SotaBasics
+
+/// Checks a node tree against a schema and reports every mismatch: types, ranges, unknown and missing keys.
+public struct SchemaValidator: Sendable {
+    /// Creates a validator.
+    public init() {}
+
+    /// Every problem in `node` under `schema`; `path` is the key path of `node` (empty at the root).
+    public func validate(_ node: ConfigNode, against schema: SchemaType, path: KeyPath = KeyPath()) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        check(node, schema, path, &diagnostics)
+        return diagnostics
+    }
+
+    private func check(_ node: ConfigNode, _ schema: SchemaType, _ path: KeyPath, _ out: inout [Diagnostic]) {
+        func mismatch(_ extra: String? = nil) {
+            var hint = extra
+            if hint == nil, node.isQuoted, case .string(let text) = node.value,
+               ScalarResolver.resolve(plain: text).isScalarNonString {
+                hint = "remove the quotes: \"\(text)\" is a string"
+            }
+            out.append(.error(at: node.location, keyPath: path.description,
+                              "`\(path)` must be \(schema.expectation), found \(node.kindDescription)", hint: hint))
+        }
+        switch schema {
+        case .anyValue:
+            return
+        case .integer(let min, let max):
+            guard let value = node.intValue else {
+                if let number = node.numberValue, number.isFinite {
+                    return mismatch("use a whole number such as \(Int(number.rounded()))")
+                }
+                return mismatch()
+            }
+            if let min, value < min {
+                out.append(.error(at: node.location, keyPath: path.description, "`\(path)` must be at least \(min), found \(value)"))
+            }
+            if let max, value > max {
+                out.append(.error(at: node.location, keyPath: path.description, "`\(path)` must be at most \(max), found \(value)"))
+            }
+        case .number(let min, let exclusiveMin, let max):
+            guard let value = node.numberValue else { return mismatch() }
+            guard value.isFinite else {
+                out.append(.error(at: node.location, keyPath: path.description,
+                                  "`\(path)` must be a finite number, found \(node.sourceText ?? "\(value)")"))
+                return
+            }
+            if let min, exclusiveMin ? value <= min : value < min {
+                let bound = exclusiveMin ? "greater than" : "at least"
+                out.append(.error(at: node.location, keyPath: path.description,
+                                  "`\(path)` must be \(bound) \(JSONValue.shortNumber(min)), found \(node.sourceText ?? "\(value)")"))
+            }
+            if let max, value > max {
+                out.append(.error(at: node.location, keyPath: path.description,
+                                  "`\(path)` must be at most \(JSONValue.shortNumber(max)), found \(node.sourceText ?? "\(value)")"))
+            }
+        case .string(let nonEmpty):
+            guard let text = node.stringValue else { return mismatch() }
+            if nonEmpty, text.trimmingSpaces().isEmpty {
+                out.append(.error(at: node.location, keyPath: path.description, "`\(path)` must not be empty"))
+            }
+        case .path:
+            guard let text = node.stringValue else { return mismatch() }
+            if text.trimmingSpaces().isEmpty {
+                out.append(.error(at: node.location, keyPath: path.description, "`\(path)` must not be empty"))
+            }
+        case .choice(let words):
+            guard let text = node.stringValue else { return mismatch() }
+            if !words.contains(text) {
+                let suggestion = Suggestions.closest(to: text, in: words)
+                out.append(.error(at: node.location, keyPath: path.description,
+                                  "`\(path)` must be \(schema.expectation), found `\(text)`",
+                                  hint: suggestion.map { "did you mean `\($0)`?" }))
+            }
+        case .boolean:
+            if node.boolValue == nil {
+                mismatch(node.stringValue.map { ["yes", "no", "on", "off", "y", "n"].contains($0.lowercased()) } == true
+                         ? "write `true` or `false`; `\(node.stringValue!)` is a string in YAML 1.2" : nil)
+            }
+        case .duration:
+            if let seconds = node.numberValue {
+                if !seconds.isFinite || seconds <= 0 {
+                    out.append(.error(at: node.location, keyPath: path.description, "`\(path)` must be a positive duration"))
+                }
+            } else if let text = node.stringValue {
+                if let duration = DurationValue(parsing: text) {
+                    if duration.seconds <= 0 {
+                        out.append(.error(at: node.location, keyPath: path.description, "`\(path)` must be a positive duration"))
+                    }
+                } else {
+                    mismatch()
+                }
+            } else {
+                mismatch()
+            }
+        case .command:
+            guard let items = node.items else {
+                return mismatch(node.stringValue != nil ? "write the command as a list: [python3, scripts/train.py, ...]" : nil)
+            }
+            if items.isEmpty {
+                out.append(.error(at: node.location, keyPath: path.description, "`\(path)` must name a program"))
+            }
+            for (index, item) in items.enumerated() {
+                let itemPath = path.appending(index)
+                switch item.value {
+                case .string: checkPlaceholders(item, itemPath, &out)
+                case .int, .double: continue
+                default:
+                    out.append(.error(at: item.location, keyPath: itemPath.description,
+                                      "`\(itemPath)` must be a string, found \(item.kindDescription)"))
+                }
+            }
+        case .dtype:
+            guard let text = node.stringValue else { return mismatch() }
+            if NumpyDType(parsing: text) == nil {
+                let suggestion = Suggestions.closest(to: text, in: NumpyDType.names)
+                out.append(.error(at: node.location, keyPath: path.description, "`\(path)`: unknown dtype `\(text)`",
+                                  hint: suggestion.map { "did you mean `\($0)`?" } ?? "use a NumPy name such as float32, int64 or <f4"))
+            }
+        case .shape:
+            guard let items = node.items else { return mismatch() }
+            for (index, item) in items.enumerated() {
+                if item.isNull { continue }
+                guard let size = item.intValue, size >= 0 else {
+                    let itemPath = path.appending(index)
+                    out.append(.error(at: item.location, keyPath: itemPath.description,
+                                      "`\(itemPath)` must be a non-negative integer or null, found \(item.kindDescription)"))
+                    continue
+                }
+            }
+        case .list(let element, let minCount):
+            guard let items = node.items else { return mismatch() }
+            if items.count < minCount {
+                out.append(.error(at: node.location, keyPath: path.description,
+                                  "`\(path)` needs at least \(minCount) item\(minCount == 1 ? "" : "s")"))
+            }
+            for (index, item) in items.enumerated() {
+                check(item, element, path.appending(index), &out)
+            }
+        case .dictionary(let valueSchema):
+            guard let entries = node.entries else { return mismatch() }
+            for entry in entries {
+                check(entry.value, valueSchema, path.appending(entry.key), &out)
+            }
+        case .mapping(let mapping):
+            guard let entries = node.entries else { return mismatch() }
+            let known = mapping.fields.map(\.name)
+            for entry in entries {
+                let entryPath = path.appending(entry.key)
+                guard let field = mapping.field(entry.key) else {
+                    let suggestion = Suggestions.closest(to: entry.key, in: known)
+                    let what = path.isEmpty ? "unknown top-level section" : "unknown key"
+                    var hint = suggestion.map { "did you mean `\(path.appending($0))`?" }
+                    if hint == nil, path.isEmpty {
+                        hint = "declare team sections in the project file's `sections:` list"
+                    } else if hint == nil {
+                        hint = "known keys here: " + known.joined(separator: ", ")
+                    }
+                    out.append(.error(at: entry.keyLocation, keyPath: entryPath.description, "\(what) `\(entryPath)`", hint: hint))
+                    continue
+                }
+                check(entry.value, field.type, entryPath, &out)
+            }
+            for field in mapping.fields where field.isRequired && !entries.contains(where: { $0.key == field.name }) {
+                out.append(.error(at: node.location, keyPath: path.appending(field.name).description,
+                                  "missing required key `\(path.appending(field.name))` (\(field.summary))"))
+            }
+        }
+    }
+
+    private func checkPlaceholders(_ node: ConfigNode, _ path: KeyPath, _ out: inout [Diagnostic]) {
+        guard let text = node.stringValue else { return }
+        for name in CommandTemplate.placeholderNames(in: text) where ConfigSchema.placeholders[name] == nil {
+            let suggestion = Suggestions.closest(to: name, in: ConfigSchema.placeholders.keys.sorted())
+            out.append(.error(at: node.location, keyPath: path.description, "unknown placeholder `{\(name)}` in `\(path)`",
+                              hint: suggestion.map { "did you mean `{\($0)}`?" }
+                                ?? "known: " + ConfigSchema.placeholders.keys.sorted().map { "{\($0)}" }.joined(separator: " ")))
+        }
+    }
+}
+
+extension ConfigNode.Value {
+    /// True for null, booleans and numbers: what a quoted scalar would have been without quotes.
+    var isScalarNonString: Bool {
+        switch self {
+        case .int, .double, .bool: true
+        default: false
+        }
+    }
+}
+

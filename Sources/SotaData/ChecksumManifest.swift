@@ -1,0 +1,70 @@
+import SotaBasics
+
+/// A `sha256sum`-format checksum manifest: `<hex>  <path>` per line, paths relative to the manifest's folder.
+///
+/// The same file works with `sha256sum -c`, so teams keep one source of truth.
+public struct ChecksumManifest: Sendable {
+    /// One line of the manifest.
+    public struct Entry: Sendable, Equatable {
+        /// The file path, relative to the manifest's folder.
+        public var path: String
+        /// Lowercase hexadecimal SHA-256.
+        public var sha256: String
+        /// The line it was read from (nil for new entries).
+        public var line: Int?
+    }
+
+    /// Entries in file order.
+    public var entries: [Entry]
+
+    /// Creates a manifest from entries.
+    public init(entries: [Entry]) {
+        self.entries = entries
+    }
+
+    /// The entry for `path`.
+    public func entry(for path: String) -> Entry? {
+        entries.first { Paths.normalize($0.path) == Paths.normalize(path) }
+    }
+
+    /// Parses manifest text; malformed lines become errors at their line.
+    public static func parse(_ text: String, file: String) -> (ChecksumManifest, [Diagnostic]) {
+        var entries: [Entry] = []
+        var diagnostics: [Diagnostic] = []
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            if line.trimmingCharacters(in: " \t").isEmpty || line.hasPrefix("#") { continue }
+            let hex = line.prefix(64)
+            let rest = line.dropFirst(64)
+            guard hex.count == 64, hex.allSatisfy(\.isHexDigit), rest.hasPrefix(" "), rest.count >= 3 else {
+                diagnostics.append(.error(at: SourceLocation(file: file, line: index + 1, column: 1),
+                                          "not a checksum line: expected `<64 hex digits>  <path>`"))
+                continue
+            }
+            let path = String(rest.dropFirst(2))
+            entries.append(Entry(path: path, sha256: hex.lowercased(), line: index + 1))
+        }
+        return (ChecksumManifest(entries: entries), diagnostics)
+    }
+
+    /// The manifest with `path`'s checksum set (added or replaced), entries sorted by path.
+    public func setting(_ path: String, sha256: String) -> ChecksumManifest {
+        var copy = entries.filter { Paths.normalize($0.path) != Paths.normalize(path) }
+        copy.append(Entry(path: path, sha256: sha256, line: nil))
+        return ChecksumManifest(entries: copy.sorted { $0.path < $1.path })
+    }
+
+    /// The manifest as `sha256sum` writes it.
+    public var text: String {
+        entries.map { "\($0.sha256)  \($0.path)\n" }.joined()
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> Substring {
+        var result = self
+        while let first = result.first, set.contains(first) { result.removeFirst() }
+        while let last = result.last, set.contains(last) { result.removeLast() }
+        return result
+    }
+}

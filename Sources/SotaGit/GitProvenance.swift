@@ -1,0 +1,104 @@
+import CLibGit2
+import SotaBasics
+
+/// What git says about the code a run uses: commit, branch and uncommitted changes.
+public struct GitProvenance: Sendable, Equatable {
+    /// Whether the folder is in a repository, and what state it is in.
+    public enum State: Sendable, Equatable {
+        /// Not inside any git repository.
+        case noRepository
+        /// A repository whose branch has no commits yet.
+        case noCommits(branch: String?)
+        /// A repository at a commit.
+        case commit(String)
+    }
+
+    /// The repository state.
+    public var state: State
+    /// The branch name, nil when HEAD is detached or there is no repository.
+    public var branch: String?
+    /// Paths with uncommitted changes (untracked files included), relative to the repository root.
+    public var dirtyFiles: [String]
+
+    /// True when any file differs from HEAD.
+    public var isDirty: Bool { !dirtyFiles.isEmpty }
+
+    /// The commit id, when there is one.
+    public var commit: String? {
+        if case .commit(let id) = state { return id }
+        return nil
+    }
+
+    /// `a1b2c3d4e5f6 (main, dirty: 2 files)` style summary.
+    public var summary: String {
+        switch state {
+        case .noRepository: return "not a git repository"
+        case .noCommits(let branch): return "no commits yet" + (branch.map { " on \($0)" } ?? "")
+        case .commit(let id):
+            var parts = [branch ?? "detached HEAD"]
+            if isDirty { parts.append("dirty: \(dirtyFiles.count) file\(dirtyFiles.count == 1 ? "" : "s")") }
+            return "\(id.prefix(12)) (\(parts.joined(separator: ", ")))"
+        }
+    }
+}
+
+/// Reads git state through libgit2, never by running `git`.
+public struct GitReader: Sendable {
+    /// Creates a reader, initialising libgit2 for this process once.
+    public init() {
+        _ = Self.initialized
+    }
+
+    private static let initialized: Int32 = git_libgit2_init()
+
+    /// The provenance of the folder at `path` (any folder inside a work tree).
+    public func provenance(at path: String) -> GitProvenance {
+        var repository: OpaquePointer?
+        guard git_repository_open_ext(&repository, path, 0, nil) == 0, let repository else {
+            return GitProvenance(state: .noRepository, branch: nil, dirtyFiles: [])
+        }
+        defer { git_repository_free(repository) }
+        let branch = currentBranch(repository)
+        if git_repository_head_unborn(repository) == 1 {
+            return GitProvenance(state: .noCommits(branch: branch), branch: branch, dirtyFiles: dirtyFiles(repository))
+        }
+        var oid = git_oid()
+        guard git_reference_name_to_id(&oid, repository, "HEAD") == 0, let text = git_oid_tostr_s(&oid) else {
+            return GitProvenance(state: .noCommits(branch: branch), branch: branch, dirtyFiles: dirtyFiles(repository))
+        }
+        return GitProvenance(state: .commit(String(cString: text)), branch: branch, dirtyFiles: dirtyFiles(repository))
+    }
+
+    private func currentBranch(_ repository: OpaquePointer) -> String? {
+        if git_repository_head_detached(repository) == 1 { return nil }
+        var head: OpaquePointer?
+        if git_reference_lookup(&head, repository, "HEAD") == 0, let head {
+            defer { git_reference_free(head) }
+            if let target = git_reference_symbolic_target(head) {
+                let name = String(cString: target)
+                return name.hasPrefix("refs/heads/") ? String(name.dropFirst("refs/heads/".count)) : name
+            }
+        }
+        return nil
+    }
+
+    private func dirtyFiles(_ repository: OpaquePointer) -> [String] {
+        var options = git_status_options()
+        git_status_options_init(&options, 1)
+        options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+        options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+            | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
+        var list: OpaquePointer?
+        guard git_status_list_new(&list, repository, &options) == 0, let list else { return [] }
+        defer { git_status_list_free(list) }
+        var files: [String] = []
+        for index in 0..<git_status_list_entrycount(list) {
+            guard let entry = git_status_byindex(list, index)?.pointee else { continue }
+            let delta = entry.index_to_workdir ?? entry.head_to_index
+            if let path = delta?.pointee.new_file.path ?? delta?.pointee.old_file.path {
+                files.append(String(cString: path))
+            }
+        }
+        return files.sorted()
+    }
+}

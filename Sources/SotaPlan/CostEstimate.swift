@@ -1,0 +1,163 @@
+import SotaBasics
+import SotaConfig
+
+/// What a run will cost, stage by stage, with the source of every number shown.
+public struct CostEstimate: Sendable {
+    /// Where the GPU type came from.
+    public enum GPUSource: Sendable {
+        case config(SourceLocation)
+        case flag
+    }
+
+    /// Where the price came from.
+    public enum PriceSource: Sendable {
+        case table(SourceLocation)
+        case flag
+    }
+
+    /// How one stage's runtime was obtained.
+    public enum RuntimeSource: Sendable {
+        /// Declared in the config (`estimate: 25m`).
+        case declared(SourceLocation)
+        /// epochs × samples ÷ (samples per second per GPU × GPUs).
+        case throughput(epochs: Located<Int>, samples: Located<Int>, rate: Located<Double>, gpus: Int)
+        /// Not estimable, with the reason and how to fix it.
+        case unknown(String)
+    }
+
+    /// One stage's line.
+    public struct Line: Sendable {
+        /// The stage name.
+        public var stage: String
+        /// Estimated runtime, when known.
+        public var duration: DurationValue?
+        /// Estimated cost, when both runtime and price are known.
+        public var cost: Double?
+        /// How the runtime was obtained.
+        public var source: RuntimeSource
+    }
+
+    /// The GPU type, when known.
+    public var gpu: String?
+    /// Where the GPU type came from.
+    public var gpuSource: GPUSource?
+    /// GPUs per run.
+    public var gpus: Int
+    /// Whether `gpus` was written in the config (else 1 is assumed and said so).
+    public var gpusDeclared: Bool
+    /// Price per GPU-hour, when known.
+    public var pricePerGPUHour: Double?
+    /// Where the price came from.
+    public var priceSource: PriceSource?
+    /// Why there is no price, when there is none.
+    public var priceProblem: String?
+    /// Currency code.
+    public var currency: String
+    /// Stage lines in run order.
+    public var lines: [Line]
+
+    /// Total runtime of the stages that could be estimated.
+    public var totalDuration: DurationValue {
+        DurationValue(seconds: lines.compactMap(\.duration?.seconds).reduce(0, +))
+    }
+
+    /// Total cost of the stages that could be priced.
+    public var totalCost: Double? {
+        pricePerGPUHour == nil ? nil : lines.compactMap(\.cost).reduce(0, +)
+    }
+
+    /// True when every stage has a runtime and a price.
+    public var isComplete: Bool { pricePerGPUHour != nil && lines.allSatisfy { $0.duration != nil } }
+}
+
+/// Computes cost estimates. Pure: prices and configs come in as values.
+public enum CostEstimator {
+    /// Overrides from the command line.
+    public struct Overrides: Sendable {
+        /// `--gpu NAME`.
+        public var gpu: String?
+        /// `--price X` per GPU-hour.
+        public var price: Double?
+
+        /// Creates overrides.
+        public init(gpu: String? = nil, price: Double? = nil) {
+            self.gpu = gpu
+            self.price = price
+        }
+    }
+
+    /// The estimate for a plan's steps under `prices`.
+    public static func estimate(plan: RunPlan, prices: PriceTable?, overrides: Overrides = Overrides()) -> CostEstimate {
+        let training = plan.training
+        let resources = training.resources
+        let gpu = overrides.gpu ?? resources.gpu?.value
+        let gpuSource: CostEstimate.GPUSource? = overrides.gpu != nil ? .flag : resources.gpu.map { .config($0.location) }
+        let gpus = resources.gpus?.value ?? 1
+        var price: Double?, priceSource: CostEstimate.PriceSource?, priceProblem: String?
+        if let flagPrice = overrides.price {
+            price = flagPrice
+            priceSource = .flag
+        } else if let gpu, let entry = prices?.entries[gpu] {
+            price = entry.price
+            priceSource = .table(entry.location)
+        } else if let gpu {
+            let known = prices?.entries.keys.sorted() ?? []
+            let suggestion = Suggestions.closest(to: gpu, in: known).map { " (did you mean \($0)?)" } ?? ""
+            priceProblem = prices == nil ? "no price table; pass --price"
+                : "`\(gpu)` is not in \(prices!.displayPath)\(suggestion); add it or pass --price"
+        } else {
+            priceProblem = "no GPU type: set `resources.gpu` or pass --gpu"
+        }
+        var lines: [CostEstimate.Line] = []
+        for step in plan.steps {
+            let source: CostEstimate.RuntimeSource
+            switch step.phase {
+            case .train:
+                let stage = training.training!.stages.first { $0.name == step.name }!
+                source = trainingRuntime(stage, training: training, gpu: gpu, gpus: gpus)
+            case .smallEval, .fullEval:
+                let config = step.phase == .smallEval ? plan.smallEval : plan.fullEval
+                if let estimate = config?.evaluation?.estimate {
+                    source = .declared(estimate.location)
+                } else {
+                    source = .unknown("declare `evaluation.estimate` in \(config?.displayPath ?? "the evaluation config")")
+                }
+            }
+            let duration = seconds(for: step, source: source, training: training, plan: plan).map(DurationValue.init(seconds:))
+            let cost = duration.flatMap { duration in price.map { duration.seconds / 3600 * $0 * Double(gpus) } }
+            lines.append(CostEstimate.Line(stage: step.name, duration: duration, cost: cost, source: source))
+        }
+        return CostEstimate(
+            gpu: gpu, gpuSource: gpuSource, gpus: gpus, gpusDeclared: resources.gpus != nil,
+            pricePerGPUHour: price, priceSource: priceSource, priceProblem: priceProblem,
+            currency: prices?.currency ?? "USD", lines: lines
+        )
+    }
+
+    private static func trainingRuntime(_ stage: StageSpec, training: RunConfig, gpu: String?, gpus: Int) -> CostEstimate.RuntimeSource {
+        if let estimate = stage.estimate { return .declared(estimate.location) }
+        guard let samples = training.data?.samples else {
+            return .unknown("declare `estimate` on the stage, or `data.samples` with `resources.throughput`")
+        }
+        guard let gpu else { return .unknown("no GPU type to look up throughput: set `resources.gpu` or pass --gpu") }
+        guard let rate = training.resources.throughput[gpu] else {
+            return .unknown("no `resources.throughput.\(gpu)`: declare samples per second for this GPU, or a stage `estimate`")
+        }
+        return .throughput(epochs: stage.epochs, samples: samples, rate: rate, gpus: gpus)
+    }
+
+    private static func seconds(for step: PlannedStep, source: CostEstimate.RuntimeSource, training: RunConfig, plan: RunPlan) -> Double? {
+        switch source {
+        case .declared:
+            switch step.phase {
+            case .train: return training.training?.stages.first { $0.name == step.name }?.estimate?.value.seconds
+            case .smallEval: return plan.smallEval?.evaluation?.estimate?.value.seconds
+            case .fullEval: return plan.fullEval?.evaluation?.estimate?.value.seconds
+            }
+        case .throughput(let epochs, let samples, let rate, let gpus):
+            return Double(epochs.value) * Double(samples.value) / (rate.value * Double(gpus))
+        case .unknown:
+            return nil
+        }
+    }
+}

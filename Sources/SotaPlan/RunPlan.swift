@@ -1,0 +1,132 @@
+import SotaBasics
+import SotaConfig
+
+/// Everything a run will do, computed before anything runs: steps, exact commands and environments, gates and outputs.
+public struct RunPlan: Sendable {
+    /// The run id the plan was made for.
+    public var runID: String
+    /// The run directory, relative to the project root.
+    public var runDirectory: String
+    /// The training config.
+    public var training: RunConfig
+    /// The proxy-gate evaluation config.
+    public var smallEval: RunConfig?
+    /// The full evaluation config.
+    public var fullEval: RunConfig?
+    /// Child processes in order.
+    public var steps: [PlannedStep]
+    /// Variables every child gets on top of the inherited environment.
+    public var sharedEnvironment: [EnvironmentVariable]
+}
+
+/// A `NAME=value` pair given to a child.
+public struct EnvironmentVariable: Sendable, Equatable {
+    /// The variable name.
+    public var name: String
+    /// Its value.
+    public var value: String
+
+    /// Creates a variable.
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// One child process of a run.
+public struct PlannedStep: Sendable {
+    /// Which pipeline stage the child belongs to.
+    public enum Phase: String, Sendable {
+        case train, smallEval = "small_eval", fullEval = "full_eval"
+    }
+
+    /// The pipeline stage.
+    public var phase: Phase
+    /// The step's name: the training stage name, or `small_eval` / `full_eval`.
+    public var name: String
+    /// The exact argument vector, placeholders filled.
+    public var arguments: [String]
+    /// Variables specific to this child.
+    public var environment: [EnvironmentVariable]
+    /// Files the step must leave, relative to the run directory.
+    public var outputs: [String]
+    /// Gates checked on this step's metrics.
+    public var gates: [GateSpec]
+    /// Kill the child after this long.
+    public var timeout: DurationValue?
+    /// The log file, relative to the run directory.
+    public var logFile: String
+}
+
+/// Builds run plans from configs. Pure: no files are read or written.
+public enum RunPlanner {
+    /// Layout of a run directory, shared by the planner and the orchestrator.
+    public enum Layout {
+        /// The resolved training config handed to training children.
+        public static let trainingConfig = "config.json"
+        /// Training outputs.
+        public static let checkpoints = "checkpoints"
+        /// Per-step logs.
+        public static let logs = "logs"
+    }
+
+    /// The plan for `training` (with its evaluation configs) as run `runID` in `project`.
+    public static func plan(
+        training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?, project: Project, runID: String, devices: String = "0"
+    ) -> RunPlan {
+        let runDirectory = Paths.join(project.runsDirectory, runID)
+        let runPath = project.resolve(runDirectory)
+        let checkpointDir = Paths.join(runPath, Layout.checkpoints)
+        let trainConfig = Paths.join(runPath, Layout.trainingConfig)
+        let checkpoint = Paths.join(checkpointDir, training.training?.checkpoint ?? "checkpoint")
+        var shared = [
+            EnvironmentVariable("SOTA_RUN_ID", runID),
+            EnvironmentVariable("SOTA_RUN_DIR", runPath),
+            EnvironmentVariable("SOTA_PROJECT_ROOT", project.root),
+            EnvironmentVariable("SOTA_CHECKPOINT_DIR", checkpointDir),
+        ]
+        if let seed = training.seed { shared.append(EnvironmentVariable("SOTA_SEED", String(seed))) }
+        if let variable = training.resources.platform.visibleDevicesVariable {
+            shared.append(EnvironmentVariable(variable, devices))
+        }
+        var steps: [PlannedStep] = []
+        for stage in training.training?.stages ?? [] {
+            let values = [
+                "config": trainConfig, "train_config": trainConfig, "stage": stage.name, "epochs": String(stage.epochs.value),
+                "run_dir": runPath, "checkpoint_dir": checkpointDir, "checkpoint": checkpoint, "metrics": "",
+                "seed": training.seed.map(String.init) ?? "",
+            ]
+            steps.append(PlannedStep(
+                phase: .train, name: stage.name,
+                arguments: training.training!.command.value.map { CommandTemplate.fill($0, with: values) },
+                environment: [EnvironmentVariable("SOTA_STAGE", stage.name), EnvironmentVariable("SOTA_CONFIG", trainConfig),
+                              EnvironmentVariable("SOTA_EPOCHS", String(stage.epochs.value))],
+                outputs: stage.outputs.map { Paths.join(Layout.checkpoints, $0) },
+                gates: [], timeout: stage.timeout,
+                logFile: Paths.join(Layout.logs, "train-\(stage.name).log")
+            ))
+        }
+        for (phase, config) in [(PlannedStep.Phase.smallEval, smallEval), (.fullEval, fullEval)] {
+            guard let config, let evaluation = config.evaluation else { continue }
+            let folder = Paths.join(runPath, phase.rawValue)
+            let configPath = Paths.join(folder, "config.json")
+            let metrics = Paths.join(folder, evaluation.metrics)
+            let values = [
+                "config": configPath, "train_config": trainConfig, "stage": phase.rawValue, "epochs": "",
+                "run_dir": runPath, "checkpoint_dir": checkpointDir, "checkpoint": checkpoint, "metrics": metrics,
+                "seed": (config.seed ?? training.seed).map(String.init) ?? "",
+            ]
+            steps.append(PlannedStep(
+                phase: phase, name: phase.rawValue,
+                arguments: evaluation.command.value.map { CommandTemplate.fill($0, with: values) },
+                environment: [EnvironmentVariable("SOTA_STAGE", phase.rawValue), EnvironmentVariable("SOTA_CONFIG", configPath),
+                              EnvironmentVariable("SOTA_METRICS", metrics)],
+                outputs: [Paths.join(phase.rawValue, evaluation.metrics)],
+                gates: config.gates, timeout: evaluation.timeout,
+                logFile: Paths.join(Layout.logs, "\(phase.rawValue).log")
+            ))
+        }
+        return RunPlan(runID: runID, runDirectory: runDirectory, training: training, smallEval: smallEval, fullEval: fullEval,
+                       steps: steps, sharedEnvironment: shared)
+    }
+}

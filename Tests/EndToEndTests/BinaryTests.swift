@@ -1,0 +1,79 @@
+import Foundation
+import SotaBasics
+import SotaTestSupport
+import Testing
+
+/// Runs the built `sota` binary (or `$SOTA_BINARY`) as a user would.
+struct BinaryRun {
+    var status: Int32
+    var out: String
+    var err: String
+
+    static var binary: String {
+        if let explicit = ProcessInfo.processInfo.environment["SOTA_BINARY"] { return explicit }
+        // The test bundle sits beside the products of the same build.
+        var folder = Paths.parent(of: Paths.absolute(CommandLine.arguments[0], relativeTo: Paths.currentDirectory))
+        while folder != "/" {
+            let candidate = Paths.join(folder, "sota")
+            if Paths.isExecutableFile(candidate) { return candidate }
+            folder = Paths.parent(of: folder)
+        }
+        return Paths.join(Repository.root, ".build/debug/sota")
+    }
+
+    init(_ arguments: [String], in directory: String = Repository.root, executable: String = BinaryRun.binary) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let outPipe = Pipe(), errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        try process.run()
+        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+        let errData = errPipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        status = process.terminationStatus
+        out = String(decoding: outData, as: UTF8.self)
+        err = String(decoding: errData, as: UTF8.self)
+    }
+}
+
+@Suite struct BinaryTests {
+    @Test func helpAndVersion() throws {
+        let help = try BinaryRun(["--help"])
+        #expect(help.status == 0)
+        #expect(help.out.contains("USAGE: sota <subcommand>"))
+        let version = try BinaryRun(["--version"])
+        #expect(version.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+    }
+
+    @Test func validatesTheDemoAndFailsOnBadInputWithLocation() throws {
+        let good = try BinaryRun(["validate", "config", "configs/train_burgers_golden.yaml"])
+        #expect(good.status == 0, "\(good.err)")
+        let folder = TemporaryDirectory()
+        folder.write("bad.yaml", "training:\n  epochs: ten\n")
+        let bad = try BinaryRun(["validate", "config", "bad.yaml"], in: folder.path)
+        #expect(bad.status == 1)
+        #expect(bad.err.contains("bad.yaml:2:11: error: `training.epochs` must be an integer, found the string \"ten\""))
+        #expect(!bad.err.contains("\u{1B}["), "no colour with NO_COLOR or off a terminal")
+    }
+
+    @Test func dryRunPrintsThePlanAndWritesNothing() throws {
+        let folder = TemporaryDirectory()
+        for item in ["sota.yaml", "configs", "scripts", "data"] { folder.copy(Paths.join(Repository.root, item), to: item) }
+        let run = try BinaryRun(["dry-run", "configs/train_burgers_golden.yaml"], in: folder.path)
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("Estimate  A100-80GB × 1"))
+        #expect(Paths.kind(of: folder.url("runs")) == .missing)
+    }
+
+    @Test func usageErrorsExit64() throws {
+        let run = try BinaryRun(["validate", "config"])
+        #expect(run.status == 64)
+        #expect(run.err.contains("Missing expected argument"))
+    }
+}

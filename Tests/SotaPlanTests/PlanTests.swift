@@ -1,0 +1,96 @@
+import SotaBasics
+import SotaConfig
+import SotaPlan
+import SotaTestSupport
+import Testing
+
+private func demo(_ overrides: [String] = []) throws -> (RunConfig, RunConfig, RunConfig, Project) {
+    let (project, _) = Project.load(root: Repository.root)
+    let loader = ConfigLoader(project: project)
+    func load(_ file: String, _ sets: [String] = []) throws -> RunConfig {
+        let outcome = loader.load(path: project.resolve(file), displayPath: file, overrides: sets.map { try! ConfigOverride.parse($0).get() })
+        return try #require(outcome.config, "\(outcome.diagnostics)")
+    }
+    return (try load("configs/train_burgers_golden.yaml", overrides), try load("configs/small_eval.yaml"), try load("configs/full_eval.yaml"), project)
+}
+
+@Suite struct RunPlannerTests {
+    @Test func fillsCommandsAndEnvironmentPerStep() throws {
+        let (train, small, full, project) = try demo()
+        let plan = RunPlanner.plan(training: train, smallEval: small, fullEval: full, project: project, runID: "R1", devices: "3")
+        #expect(plan.steps.map(\.name) == ["operator", "diff_residual", "consistency_distill", "steady_prior", "small_eval", "full_eval"])
+        let run = project.resolve("runs/R1")
+        #expect(plan.steps[0].arguments == ["python3", "scripts/train.py", "--config", run + "/config.json", "--stage", "operator",
+                                            "--output-dir", run + "/checkpoints"])
+        #expect(plan.steps[4].arguments == ["python3", "scripts/evaluate.py", "--checkpoint", run + "/checkpoints/checkpoint.json",
+                                            "--config", run + "/small_eval/config.json", "--output", run + "/small_eval/metrics.json"])
+        #expect(plan.sharedEnvironment.contains(EnvironmentVariable("CUDA_VISIBLE_DEVICES", "3")))
+        #expect(plan.steps[2].environment.contains(EnvironmentVariable("SOTA_EPOCHS", "40")))
+        #expect(plan.steps[5].gates.map(\.summary) == ["nrmse < 0.25"])
+        #expect(plan.steps[3].outputs == ["checkpoints/steady_prior.json", "checkpoints/checkpoint.json"])
+    }
+
+    @Test func rocmUsesHipVisibleDevices() throws {
+        let (train, _, _, project) = try demo(["resources.platform=rocm"])
+        let plan = RunPlanner.plan(training: train, smallEval: nil, fullEval: nil, project: project, runID: "R")
+        #expect(plan.sharedEnvironment.contains(EnvironmentVariable("HIP_VISIBLE_DEVICES", "0")))
+        #expect(!plan.sharedEnvironment.contains { $0.name == "CUDA_VISIBLE_DEVICES" })
+    }
+
+    @Test func runIDsSortByTime() {
+        let early = RunID.make(at: .init(timeIntervalSince1970: 1_700_000_000), random: 0xFFFF_FFFF)
+        let late = RunID.make(at: .init(timeIntervalSince1970: 1_700_000_001), random: 0)
+        #expect(early == "20231114-221320-ffffffff")
+        #expect(early < late)
+    }
+}
+
+@Suite struct CostEstimatorTests {
+    private func prices() -> PriceTable {
+        PriceTable(currency: "USD", entries: [
+            "A100-80GB": .init(price: 1.6, location: SourceLocation(file: "prices.yaml", line: 5, column: 14)),
+            "H100-80GB": .init(price: 2.7, location: SourceLocation(file: "prices.yaml", line: 6, column: 14)),
+        ], displayPath: "prices.yaml")
+    }
+
+    @Test func throughputAndDeclaredEstimates() throws {
+        let (train, small, full, project) = try demo()
+        let plan = RunPlanner.plan(training: train, smallEval: small, fullEval: full, project: project, runID: "R")
+        let estimate = CostEstimator.estimate(plan: plan, prices: prices())
+        // 20 epochs × 960 samples ÷ 4 samples/s = 4800 s on one A100 at $1.60/h.
+        #expect(estimate.lines[0].duration?.seconds == 4800)
+        #expect(abs((estimate.lines[0].cost ?? 0) - 4800.0 / 3600 * 1.6) < 1e-9)
+        if case .throughput(let epochs, let samples, let rate, 1) = estimate.lines[0].source {
+            #expect(epochs.value == 20 && samples.value == 960 && rate.value == 4)
+        } else {
+            Issue.record("expected a throughput estimate")
+        }
+        if case .declared(let location) = estimate.lines[3].source { #expect(location.line == 42) } else { Issue.record("declared") }
+        #expect(estimate.lines[5].duration?.seconds == 300)
+        #expect(estimate.isComplete)
+        #expect(estimate.totalDuration.seconds == 4800 + 4800 + 9600 + 120 + 60 + 300)
+    }
+
+    @Test func flagsOverrideGPUAndPrice() throws {
+        let (train, _, _, project) = try demo(["resources.gpus=2"])
+        let plan = RunPlanner.plan(training: train, smallEval: nil, fullEval: nil, project: project, runID: "R")
+        let h100 = CostEstimator.estimate(plan: plan, prices: prices(), overrides: .init(gpu: "H100-80GB"))
+        // 7 samples/s/GPU × 2 GPUs.
+        #expect(abs((h100.lines[0].duration?.seconds ?? 0) - 20.0 * 960 / 14) < 1e-9)
+        #expect(h100.pricePerGPUHour == 2.7)
+        let flat = CostEstimator.estimate(plan: plan, prices: nil, overrides: .init(price: 1))
+        if case .flag? = flat.priceSource {} else { Issue.record("price should come from the flag") }
+        #expect(abs((flat.lines[0].cost ?? 0) - 4800.0 / 2 / 3600 * 2) < 1e-9)
+    }
+
+    @Test func unknownGPUIsNeverGuessed() throws {
+        let (train, _, _, project) = try demo()
+        let plan = RunPlanner.plan(training: train, smallEval: nil, fullEval: nil, project: project, runID: "R")
+        let estimate = CostEstimator.estimate(plan: plan, prices: prices(), overrides: .init(gpu: "A100-80G"))
+        #expect(estimate.pricePerGPUHour == nil)
+        #expect(estimate.priceProblem?.contains("did you mean A100-80GB?") == true)
+        #expect(estimate.totalCost == nil)
+        if case .unknown(let why) = estimate.lines[0].source { #expect(why.contains("resources.throughput.A100-80G")) } else { Issue.record("unknown") }
+        #expect(!estimate.isComplete)
+    }
+}

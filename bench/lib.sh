@@ -4,7 +4,7 @@
 # Exit status convention for every benchmark: 0 PASS, 1 FAIL (target missed or a
 # correctness check failed), 2 the benchmark itself could not run.
 
-# EPOCHREALTIME and printf must use `.` as the decimal point.
+# awk and printf must use `.` as the decimal point.
 export LC_ALL=C
 
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,35 +35,46 @@ bench_find_sota() {
   export SOTA
 }
 
-# Prints the wall time of one run of "$@" in microseconds, output discarded.
-# EPOCHREALTIME is a builtin, so no timer process is forked inside the interval.
-# The exit status is ignored: each script checks correctness in its own run.
-bench_time_us() {
-  local start end
-  start=${EPOCHREALTIME/./}
-  "$@" >/dev/null 2>&1 || true
-  end=${EPOCHREALTIME/./}
-  echo $((end - start))
+# Checks that a variable holds a positive integer: bench_positive NAME VALUE.
+bench_positive() {
+  [[ $2 =~ ^[1-9][0-9]*$ ]] || bench_die "$1 must be a positive integer, got '$2'"
 }
 
-# Prints the median of integer arguments (mean of the middle two for an even count).
+# Runs "$@" once, output discarded, and prints "WALL CPU" in microseconds (1 ms
+# resolution), CPU being user+sys of the command and its children. On a busy
+# machine, wall well above CPU means the command waited for a core. The exit
+# status is ignored: each script checks correctness in a run of its own.
+bench_time() {
+  local TIMEFORMAT='%3R %3U %3S' report
+  report=$({ time "$@" >/dev/null 2>&1; } 2>&1) || true
+  awk '{ printf "%d %d\n", $1 * 1e6, ($2 + $3) * 1e6 }' <<<"$report"
+}
+
+# Times "$@" once and appends "WALL CPU" to FILE: bench_sample FILE command...
+bench_sample() {
+  local file=$1
+  shift
+  bench_time "$@" >>"$file"
+}
+
+# Prints the median of column COL (1 wall, 2 CPU) of a bench_sample FILE, in
+# microseconds (mean of the middle two for an even count).
 bench_median() {
-  printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
+  awk -v col="$2" '{ print $col }' "$1" | sort -n | awk '{ v[NR] = $1 } END {
     if (NR == 0) exit 1
     if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# Prints microsecond integers as milliseconds: bench_ms_list 1234 5678 prints "1.2 5.7".
+# Prints column COL of a bench_sample FILE in milliseconds, in run order.
 bench_ms_list() {
-  printf '%s\n' "$@" | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $1 / 1000 } END { print "" }'
+  awk -v col="$2" '{ printf "%s%.0f", (NR > 1 ? " " : ""), $col / 1000 } END { print "" }' "$1"
 }
 
 # Floating-point arithmetic: bench_calc 'a / b' a=1 b=3 prints 0.333333.
 bench_calc() {
-  local expr=$1
+  local expr=$1 kv
   shift
   local args=()
-  local kv
   for kv in "$@"; do args+=(-v "$kv"); done
   awk "${args[@]}" "BEGIN { printf \"%.6f\n\", $expr }"
 }
@@ -75,15 +86,14 @@ bench_holds() {
 
 # Prints one aligned `label: value` line of a result block.
 bench_line() {
-  printf '  %-26s %s\n' "$1:" "$2"
+  printf '  %-28s %s\n' "$1:" "$2"
 }
 
-# Prints the closing verdict line (run_all.sh collects it) and the exit status to use.
-# Usage: bench_verdict NAME SUMMARY FAILURES...; PASS when no failure is given.
+# Prints the closing verdict line (run_all.sh collects it) and returns the exit
+# status to use. Usage: bench_verdict NAME SUMMARY [FAILURE...]; PASS without failures.
 bench_verdict() {
-  local name=$1 summary=$2
+  local name=$1 summary=$2 failure
   shift 2
-  local failure
   for failure in "$@"; do bench_line "failed" "$failure"; done
   if (($# == 0)); then
     echo "RESULT $name PASS $summary"

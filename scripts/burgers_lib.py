@@ -553,9 +553,11 @@ class LatentModel:
         return cls(basis, a_matrix, [[0.0] * grid for _ in range(dim)], [0.0] * dim)
 
     def encode(self, u):
+        """Latent coordinates of a grid field."""
         return [sum(map(mul, row, u)) for row in self.basis]
 
     def decode(self, z):
+        """Grid field of latent coordinates."""
         return [sum(map(mul, row, z)) for row in self.decoder]
 
     def features(self, z):
@@ -563,10 +565,12 @@ class LatentModel:
         return z + [v * v for v in self.decode(z)] + [1.0]
 
     def raw_step(self, z):
+        """One step of the learned dynamics, without the prior."""
         psi = self.features(z)
         return [sum(map(mul, row, psi)) for row in self.weights]
 
     def step(self, z):
+        """One rollout step: learned dynamics, then the prior if there is one."""
         nxt = self.raw_step(z)
         return apply_prior(self.prior, z, nxt) if self.prior else nxt
 
@@ -588,9 +592,10 @@ def apply_prior(prior, z_prev, z_next):
     """Steady-state prior: relax towards the steady mean, then bound growth.
 
     The relaxation pulls a fraction of the way towards the late-time mean
-    state; the contraction cap keeps ||z' - mean|| <= rho ||z - mean||, which
-    the viscous dynamics obey (energy only decays), so long rollouts cannot
-    blow up even past the training horizon.
+    state. The cap keeps ||z' - mean|| <= rho ||z - mean||, where rho is the
+    largest one-step ratio seen in the training data (plus a margin): ordinary
+    steps pass untouched, while growth the viscous dynamics never show is cut
+    off, so long rollouts cannot blow up even past the training horizon.
     """
     mean, beta, rho = prior["mean"], prior["relaxation"], prior["contraction"]
     z_next = [p + beta * (m - p) for p, m in zip(z_next, mean)]

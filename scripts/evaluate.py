@@ -121,6 +121,8 @@ def main(argv=None):
         if not all(math.isfinite(v) for v in sq_err):
             raise DemoError("the rollout produced non-finite values")
         total_true = sum(sq_true)
+        if min(sq_true) <= 0.0:
+            raise DemoError(f"{data_path}:{split} has an all-zero snapshot; nrmse is undefined")
         metrics = {
             "nrmse": math.sqrt(sum(sq_err) / total_true),
             "nrmse_per_step": [math.sqrt(e / t) for e, t in zip(sq_err, sq_true)],

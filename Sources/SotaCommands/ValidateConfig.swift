@@ -62,7 +62,7 @@ struct ValidateConfig: ContextualCommand {
                     continue
                 }
                 let outcome = loader.load(path: context.absolute(file), displayPath: display, overrides: parsedOverrides)
-                var diagnostics = outcome.diagnostics
+                var diagnostics = outcome.diagnostics.sortedByLocation()
                 if strict { diagnostics = diagnostics.map { $0.promotedToError() } }
                 all += diagnostics
                 let valid = !diagnostics.hasErrors

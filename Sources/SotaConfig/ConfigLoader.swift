@@ -41,12 +41,12 @@ public struct ConfigLoader: Sendable {
         diagnostics += overrideProblems
         diagnostics += SchemaValidator().validate(root, against: schema)
         let kind = kind(of: root, file: displayPath, into: &diagnostics)
-        if !diagnostics.hasErrors {
-            diagnostics += ConfigRules.check(root, file: displayPath)
-            for constraint in project.constraints { diagnostics += constraint.check(root, file: displayPath) }
-            if checksReferencedFiles {
-                diagnostics += ReferenceCheck(project: project, searchPath: searchPath).check(root)
-            }
+        // Rules read values through typed accessors that skip mistyped ones, so they run even when the
+        // schema found errors: the user sees every problem in one pass.
+        diagnostics += ConfigRules.check(root, file: displayPath)
+        for constraint in project.constraints { diagnostics += constraint.check(root, file: displayPath) }
+        if checksReferencedFiles {
+            diagnostics += ReferenceCheck(project: project, searchPath: searchPath).check(root)
         }
         guard !diagnostics.hasErrors, let kind else { return Outcome(config: nil, diagnostics: diagnostics) }
         let tree = CanonicalForm.normalize(root, schema: schema)

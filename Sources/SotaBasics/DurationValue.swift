@@ -33,12 +33,17 @@ public struct DurationValue: Hashable, Sendable, Comparable, CustomStringConvert
         seconds = total
     }
 
+    /// The longest duration a config may state: a year, far past any real stage.
+    public static let maximum = DurationValue(seconds: 365 * 86400)
+
     public static func < (lhs: DurationValue, rhs: DurationValue) -> Bool { lhs.seconds < rhs.seconds }
 
     /// Compact human spelling: `45s`, `12m30s`, `2h05m`.
     public var description: String {
+        guard seconds.isFinite, seconds < 1e15 else { return seconds.isFinite ? "\(Int(seconds / 86400))d" : "∞" }
         let whole = Int(seconds.rounded())
         if whole < 60 { return "\(whole)s" }
+        if whole >= 86400 * 10 { return "\(whole / 86400)d" }
         if whole < 3600 {
             let s = whole % 60
             return s == 0 ? "\(whole / 60)m" : "\(whole / 60)m\(s < 10 ? "0" : "")\(s)s"

@@ -8,11 +8,12 @@ public struct SchemaValidator: Sendable {
     /// Every problem in `node` under `schema`; `path` is the key path of `node` (empty at the root).
     public func validate(_ node: ConfigNode, against schema: SchemaType, path: KeyPath = KeyPath()) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        check(node, schema, path, &diagnostics)
+        check(node, schema, path, owner: nil, &diagnostics)
         return diagnostics
     }
 
-    private func check(_ node: ConfigNode, _ schema: SchemaType, _ path: KeyPath, _ out: inout [Diagnostic]) {
+    /// `owner` is where the key holding `node` is written, so a missing key is reported on its parent's line.
+    private func check(_ node: ConfigNode, _ schema: SchemaType, _ path: KeyPath, owner: SourceLocation?, _ out: inout [Diagnostic]) {
         func mismatch(_ extra: String? = nil) {
             var hint = extra
             if hint == nil, node.isQuoted, case .string(let text) = node.value,
@@ -27,7 +28,7 @@ public struct SchemaValidator: Sendable {
             return
         case .integer(let min, let max):
             guard let value = node.intValue else {
-                if let number = node.numberValue, number.isFinite {
+                if let number = node.numberValue, number.isFinite, abs(number) < 9e18 {
                     return mismatch("use a whole number such as \(Int(number.rounded()))")
                 }
                 return mismatch()
@@ -78,20 +79,14 @@ public struct SchemaValidator: Sendable {
                          ? "write `true` or `false`; `\(node.stringValue!)` is a string in YAML 1.2" : nil)
             }
         case .duration:
-            if let seconds = node.numberValue {
-                if !seconds.isFinite || seconds <= 0 {
-                    out.append(.error(at: node.location, keyPath: path.description, "`\(path)` must be a positive duration"))
-                }
-            } else if let text = node.stringValue {
-                if let duration = DurationValue(parsing: text) {
-                    if duration.seconds <= 0 {
-                        out.append(.error(at: node.location, keyPath: path.description, "`\(path)` must be a positive duration"))
-                    }
-                } else {
-                    mismatch()
-                }
-            } else {
-                mismatch()
+            guard let seconds = node.numberValue ?? node.stringValue.flatMap({ DurationValue(parsing: $0)?.seconds }) else {
+                return mismatch()
+            }
+            if !(seconds > 0) {
+                out.append(.error(at: node.location, keyPath: path.description, "`\(path)` must be a positive duration"))
+            } else if seconds > DurationValue.maximum.seconds {
+                out.append(.error(at: node.location, keyPath: path.description,
+                                  "`\(path)` must be at most \(DurationValue.maximum), found \(node.sourceText ?? "\(seconds)")"))
             }
         case .command:
             guard let items = node.items else {
@@ -135,12 +130,12 @@ public struct SchemaValidator: Sendable {
                                   "`\(path)` needs at least \(minCount) item\(minCount == 1 ? "" : "s")"))
             }
             for (index, item) in items.enumerated() {
-                check(item, element, path.appending(index), &out)
+                check(item, element, path.appending(index), owner: nil, &out)
             }
         case .dictionary(let valueSchema):
             guard let entries = node.entries else { return mismatch() }
             for entry in entries {
-                check(entry.value, valueSchema, path.appending(entry.key), &out)
+                check(entry.value, valueSchema, path.appending(entry.key), owner: entry.keyLocation, &out)
             }
         case .mapping(let mapping):
             guard let entries = node.entries else { return mismatch() }
@@ -159,10 +154,10 @@ public struct SchemaValidator: Sendable {
                     out.append(.error(at: entry.keyLocation, keyPath: entryPath.description, "\(what) `\(entryPath)`", hint: hint))
                     continue
                 }
-                check(entry.value, field.type, entryPath, &out)
+                check(entry.value, field.type, entryPath, owner: entry.keyLocation, &out)
             }
             for field in mapping.fields where field.isRequired && !entries.contains(where: { $0.key == field.name }) {
-                out.append(.error(at: node.location, keyPath: path.appending(field.name).description,
+                out.append(.error(at: owner ?? node.location, keyPath: path.appending(field.name).description,
                                   "missing required key `\(path.appending(field.name))` (\(field.summary))"))
             }
         }

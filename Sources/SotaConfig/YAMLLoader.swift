@@ -74,6 +74,8 @@ public struct YAMLLoader: Sendable {
 
     /// Loads YAML from bytes, naming the source `displayPath` in diagnostics.
     public func load(bytes: [UInt8], displayPath: String) -> Result {
+        // A UTF-8 byte-order mark is legal YAML but trips libyaml's document detection; drop it.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return load(bytes: Array(bytes.dropFirst(3)), displayPath: displayPath) }
         if bytes.count > limits.maxBytes {
             return Result(root: nil, diagnostics: [.error(
                 at: SourceLocation(file: displayPath),

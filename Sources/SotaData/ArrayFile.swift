@@ -50,7 +50,9 @@ public struct ArrayFile: Sendable {
             let stored = max(0, total - header.dataOffset)
             var problem: String?
             let expected = header.dataByteCount
-            if stored < expected {
+            if expected == Int.max {
+                problem = "truncated mid-array: the header's shape \(header.shapeDescription) needs more bytes than any file holds"
+            } else if stored < expected {
                 problem = "truncated mid-array: holds \(stored) of \(expected) data bytes (\(ByteCount(expected - stored)) missing)"
             } else if stored > expected {
                 problem = "holds \(stored - expected) bytes past the end of the array"

@@ -11,10 +11,16 @@ public struct NPYHeader: Sendable, Equatable {
     /// Bytes from the start of the NPY file to the first data byte.
     public var dataOffset: Int
 
-    /// Bytes of data the header promises: the product of the shape times the item size.
+    /// Bytes of data the header promises: the product of the shape times the item size, `Int.max` when
+    /// that product does not fit in 64 bits (a corrupt or hostile header).
     public var dataByteCount: Int {
-        shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
-            .multipliedReportingOverflow(by: dtype.itemSize).partialValue
+        var total = dtype.itemSize
+        for dimension in shape {
+            let (product, overflow) = total.multipliedReportingOverflow(by: dimension)
+            if overflow { return Int.max }
+            total = product
+        }
+        return total
     }
 
     /// The shape as `[24, 41, 64]`.

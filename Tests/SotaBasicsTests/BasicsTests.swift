@@ -38,6 +38,8 @@ import Testing
         #expect(DurationValue(seconds: 750).description == "12m30s")
         #expect(DurationValue(seconds: 600).description == "10m")
         #expect(DurationValue(seconds: 7500).description == "2h05m")
+        #expect(DurationValue(seconds: 1e300).description.hasSuffix("d"))
+        #expect(DurationValue(seconds: 20 * 86400).description == "20d")
     }
 }
 

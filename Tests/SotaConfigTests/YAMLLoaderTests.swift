@@ -92,6 +92,12 @@ private func load(_ text: String) -> YAMLLoader.Result {
         #expect(root.node(at: "derived.y")?.intValue == 3)
     }
 
+    @Test func byteOrderMarkIsIgnored() throws {
+        let result = YAMLLoader().load(bytes: [0xEF, 0xBB, 0xBF] + Array("a: 1\n".utf8), displayPath: "c.yaml")
+        #expect(result.diagnostics.isEmpty)
+        #expect(try #require(result.root)["a"]?.intValue == 1)
+    }
+
     @Test func secondDocumentIsAnError() {
         let result = load("a: 1\n---\nb: 2\n")
         #expect(result.diagnostics.contains { $0.message.contains("second one starts here") && $0.location?.line == 2 })

@@ -17,13 +17,14 @@ bench_die() {
 # Sets SOTA to an absolute path (scripts cd into temp projects), building the
 # default release binary when it is missing. An explicit $SOTA is never rebuilt.
 bench_find_sota() {
-  if [[ -n ${SOTA:-} ]]; then
-    if [[ $SOTA == */* ]]; then
-      SOTA=$(realpath -- "$SOTA") || bench_die "SOTA=$SOTA does not exist"
+  local given=${SOTA:-}
+  if [[ -n $given ]]; then
+    if [[ $given == */* ]]; then
+      SOTA=$(realpath -e -- "$given" 2>/dev/null) || bench_die "SOTA=$given does not exist"
     else
-      SOTA=$(command -v -- "$SOTA") || bench_die "SOTA=$SOTA is not on PATH"
+      SOTA=$(type -P -- "$given") || bench_die "SOTA=$given is not an executable on PATH"
     fi
-    [[ -x $SOTA ]] || bench_die "SOTA=$SOTA is not executable"
+    [[ -f $SOTA && -x $SOTA ]] || bench_die "SOTA=$given is not an executable file"
   else
     SOTA=$BENCH_ROOT/.build/release/sota
     if [[ ! -x $SOTA ]]; then

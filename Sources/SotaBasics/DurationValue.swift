@@ -40,7 +40,8 @@ public struct DurationValue: Hashable, Sendable, Comparable, CustomStringConvert
 
     /// Compact human spelling: `45s`, `12m30s`, `2h05m`.
     public var description: String {
-        guard seconds.isFinite, seconds < 1e15 else { return seconds.isFinite ? "\(Int(seconds / 86400))d" : "∞" }
+        guard seconds.isFinite else { return "∞" }
+        if seconds >= 1e12 { return "\(JSONValue.shortNumber((seconds / 86400).rounded()))d" }
         let whole = Int(seconds.rounded())
         if whole < 60 { return "\(whole)s" }
         if whole >= 86400 * 10 { return "\(whole / 86400)d" }

@@ -71,6 +71,12 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// Appends `text` as a JSON string literal.
     public static func quote(_ text: String, into out: inout String) {
         out += "\""
+        // Most keys and values need no escaping: append them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

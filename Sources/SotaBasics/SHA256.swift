@@ -87,6 +87,37 @@ public enum FileStream {
         }
     }
 
+    /// The whole file at `path`, or nil when it is larger than `limit` bytes; sized by one `fstat`, read without
+    /// the large streaming buffer (small files such as configs are read by the thousand).
+    public static func readAll(_ path: String, limit: Int) throws -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FileError(path: path, operation: "stat", errno: errno) }
+        if Int(info.st_size) > limit { return nil }
+        var bytes: [UInt8] = []
+        var capacity = max(Int(info.st_size) + 1, 4096)
+        while true {
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: capacity - start))
+            var failure: Int32 = 0
+            let count = bytes.withUnsafeMutableBytes { buffer -> Int in
+                while true {
+                    let got = read(fd, buffer.baseAddress! + start, capacity - start)
+                    if got < 0, errno == EINTR { continue }
+                    if got < 0 { failure = errno }
+                    return got
+                }
+            }
+            if count < 0 { throw FileError(path: path, operation: "read", errno: failure) }
+            bytes.removeLast(capacity - start - count)
+            if count == 0 { return bytes }
+            if bytes.count > limit { return nil }
+            if bytes.count == capacity { capacity *= 2 }
+        }
+    }
+
     /// The SHA-256 of the file at `path` and its size, read in one streaming pass.
     public static func sha256(of path: String) throws -> (hex: String, size: Int) {
         var hasher = SHA256()

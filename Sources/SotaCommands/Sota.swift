@@ -12,8 +12,9 @@ public struct Sota: ParsableCommand {
           sota validate data configs/train_burgers_golden.yaml
           sota dry-run configs/train_burgers_golden.yaml
 
-        Exit status: 0 success, 1 a check failed (invalid config, data mismatch, plan check),
-        64 usage error, 70 internal error.
+        Exit status: 0 success, 1 a check failed (invalid config, data mismatch, plan check), 64 usage error, 70 internal error.
+
+        Shell completions: sota --generate-completion-script bash|zsh|fish
         """,
         version: "0.1.0",
         subcommands: [Validate.self, DryRun.self]

@@ -8,13 +8,13 @@ struct ValidateConfig: ContextualCommand {
         commandName: "config",
         abstract: "Check configs: YAML, required keys, types, ranges, unknown keys, dimensions, references, project rules.",
         discussion: """
-        Reports every problem at once as `file:line:col: error: message`, with hints such as
-        "did you mean `latent.dim`?". Warnings do not fail the check unless --strict.
+        Reports every problem at once as `file:line:col: error: message`, with hints such as "did you mean `latent.dim`?". Warnings do not fail the check unless --strict.
 
         Examples:
           sota validate config configs/*.yaml
-          sota validate config configs/train_burgers_golden.yaml --set latent.dim=32 --set operator.pdet.input_dim=32
-          sota validate config configs/train_burgers_golden.yaml --print-config --format json
+          sota validate config golden.yaml --set latent.dim=32 \\
+              --set operator.pdet.input_dim=32
+          sota validate config golden.yaml --print-config --format json
         """
     )
 

@@ -9,9 +9,7 @@ struct ValidateData: ContextualCommand {
         commandName: "data",
         abstract: "Check a config's dataset: presence, size, sha256 against the manifest, array dtypes and shapes.",
         discussion: """
-        Streams the data file once for its checksum and reads only array headers, so a large
-        dataset is never loaded into memory. Given an .npz or .npy file instead of a config,
-        lists its arrays (and checks it against --manifest when given).
+        Streams the data file once for its checksum and reads only array headers, so a large dataset is never loaded into memory. Given an .npz or .npy file instead of a config, lists its arrays (and checks it against --manifest when given).
 
         Examples:
           sota validate data configs/train_burgers_golden.yaml

@@ -9,6 +9,7 @@ public struct ConfigLoader: Sendable {
     public var checksReferencedFiles: Bool
     /// The `PATH` used to find programs.
     public var searchPath: String?
+    private let programs = ProgramLookup()
 
     /// Creates a loader for `project`.
     public init(project: Project, checksReferencedFiles: Bool = true, searchPath: String? = nil) {
@@ -46,7 +47,7 @@ public struct ConfigLoader: Sendable {
         diagnostics += ConfigRules.check(root, file: displayPath)
         for constraint in project.constraints { diagnostics += constraint.check(root, file: displayPath) }
         if checksReferencedFiles {
-            diagnostics += ReferenceCheck(project: project, searchPath: searchPath).check(root)
+            diagnostics += ReferenceCheck(project: project, searchPath: searchPath, programs: programs).check(root)
         }
         guard !diagnostics.hasErrors, let kind else { return Outcome(config: nil, diagnostics: diagnostics) }
         let tree = CanonicalForm.normalize(root, schema: schema)

@@ -1,9 +1,11 @@
 import SotaBasics
+import Synchronization
 
 /// Checks that files and programs a config references exist: data, manifests, scripts, evaluation configs.
 struct ReferenceCheck {
     let project: Project
     let searchPath: String?
+    let programs: ProgramLookup
 
     /// Interpreters whose first non-flag argument is a script that must exist.
     static let interpreters: Set<String> = ["python", "python3", "bash", "sh", "zsh", "Rscript", "julia", "node", "ruby", "perl", "torchrun"]
@@ -29,7 +31,7 @@ struct ReferenceCheck {
         for path in ["training.command", "evaluation.command"] {
             guard let command = root.node(at: path), let items = command.items, let first = items.first?.stringValue else { continue }
             guard CommandTemplate.placeholderNames(in: first).isEmpty else { continue }
-            guard let program = Paths.findExecutable(first, path: searchPath, relativeTo: project.root) else {
+            guard let program = programs.find(first, path: searchPath, relativeTo: project.root) else {
                 out.append(.error(at: items[0].location, keyPath: "\(path)[0]", "program `\(first)` not found or not executable",
                                   hint: first.contains("/") ? "check the path and its execute permission" : "it is not on PATH"))
                 continue
@@ -44,5 +46,18 @@ struct ReferenceCheck {
             }
         }
         return out
+    }
+}
+
+/// Remembers where programs were found, so validating a thousand configs searches `PATH` once per program.
+final class ProgramLookup: Sendable {
+    private let cache = Mutex<[String: String?]>([:])
+
+    func find(_ name: String, path: String?, relativeTo directory: String) -> String? {
+        let key = name + "\u{0}" + directory
+        if let hit = cache.withLock({ $0[key] }) { return hit }
+        let found = Paths.findExecutable(name, path: path, relativeTo: directory)
+        cache.withLock { $0[key] = .some(found) }
+        return found
     }
 }

@@ -51,14 +51,9 @@ public struct YAMLLoader: Sendable {
         case .file:
             break
         }
-        var bytes: [UInt8] = []
+        let bytes: [UInt8]
         do {
-            var tooLarge = false
-            try FileStream.forEachChunk(of: path) { chunk in
-                if bytes.count + chunk.count > limits.maxBytes { tooLarge = true; return }
-                bytes.append(contentsOf: chunk)
-            }
-            if tooLarge {
+            guard let read = try FileStream.readAll(path, limit: limits.maxBytes) else {
                 let size = Self.fileSize(path) ?? limits.maxBytes + 1
                 return Result(root: nil, diagnostics: [.error(
                     at: location,
@@ -66,6 +61,7 @@ public struct YAMLLoader: Sendable {
                     hint: "a config describes a run; keep data in the dataset files it names"
                 )])
             }
+            bytes = read
         } catch {
             return Result(root: nil, diagnostics: [.error(at: location, "cannot read: \((error as? FileError)?.reason ?? "\(error)")")])
         }

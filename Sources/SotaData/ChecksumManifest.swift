@@ -35,13 +35,20 @@ public struct ChecksumManifest: Sendable {
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.trimmingCharacters(in: " \t").isEmpty || line.hasPrefix("#") { continue }
             let hex = line.prefix(64)
-            let rest = line.dropFirst(64)
-            guard hex.count == 64, hex.allSatisfy(\.isHexDigit), rest.hasPrefix(" "), rest.count >= 3 else {
+            var rest = line.dropFirst(64)
+            // `sha256sum` writes two spaces (text) or space-star (binary); `sha256sum -c` also takes one space.
+            guard hex.count == 64, hex.allSatisfy(\.isHexDigit), rest.first == " " else {
                 diagnostics.append(.error(at: SourceLocation(file: file, line: index + 1, column: 1),
                                           "not a checksum line: expected `<64 hex digits>  <path>`"))
                 continue
             }
-            let path = String(rest.dropFirst(2))
+            rest = rest.dropFirst()
+            if rest.first == " " || rest.first == "*" { rest = rest.dropFirst() }
+            guard !rest.isEmpty else {
+                diagnostics.append(.error(at: SourceLocation(file: file, line: index + 1, column: 66), "checksum line names no file"))
+                continue
+            }
+            let path = String(rest)
             entries.append(Entry(path: path, sha256: hex.lowercased(), line: index + 1))
         }
         return (ChecksumManifest(entries: entries), diagnostics)

@@ -82,6 +82,16 @@ import Testing
         #expect(problems.first?.location == SourceLocation(file: "SUMS", line: 3, column: 1))
     }
 
+    @Test func acceptsOneSpaceLikeSha256sumCheck() {
+        let hex = String(repeating: "cd", count: 32)
+        let (manifest, problems) = ChecksumManifest.parse("\(hex) file\n\(hex)  \n", file: "SUMS")
+        #expect(manifest.entries.map(\.path) == ["file"])
+        #expect(problems.map(\.message) == ["checksum line names no file"])
+        #expect(problems.first?.location?.line == 2)
+        let (_, bad) = ChecksumManifest.parse("\(hex)\n", file: "SUMS")
+        #expect(bad.first?.location?.line == 1)
+    }
+
     @Test func settingReplacesAndSorts() {
         let manifest = ChecksumManifest(entries: [.init(path: "b", sha256: "1", line: 1), .init(path: "a", sha256: "2", line: 2)])
         #expect(manifest.setting("b", sha256: "3").text == "2  a\n3  b\n")

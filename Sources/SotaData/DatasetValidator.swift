@@ -57,13 +57,19 @@ public struct DatasetValidator: Sendable {
             report.diagnostics.append(.error(at: SourceLocation(file: shown), "cannot read: \(error)"))
             return report
         }
-        report.diagnostics += checkManifest(spec, dataPath: path, sha256: report.sha256!, write: writeManifest, report: &report)
         if ArrayFile.isArrayFile(path) {
             report.diagnostics += checkArrays(spec, path: path, shown: shown, report: &report)
         } else if !spec.arrays.isEmpty {
             report.diagnostics.append(.warning(at: spec.path.location, keyPath: "data.arrays",
                                                "`data.arrays` is declared but `\(shown)` is not an .npy or .npz file; shapes not checked"))
         }
+        if writeManifest, report.diagnostics.hasErrors {
+            // A manifest vouches for data; never record the checksum of a dataset that fails its own checks.
+            report.diagnostics.append(.error(at: spec.manifest?.location ?? spec.path.location, keyPath: "data.manifest",
+                                             "checksum not recorded: the dataset fails the checks above"))
+            return report
+        }
+        report.diagnostics += checkManifest(spec, dataPath: path, sha256: report.sha256!, write: writeManifest, report: &report)
         return report
     }
 

@@ -123,6 +123,15 @@ import Testing
         #expect(report.sha256 == report.expectedSHA256)
     }
 
+    @Test func refusesToRecordAChecksumForBrokenData() {
+        let folder = TemporaryDirectory()
+        folder.write("d.npz", ArrayFixtures.zip([("u.npy", ArrayFixtures.npy(descr: "<f4", shape: [2, 3]))]))
+        let validator = DatasetValidator(project: Project(root: folder.path), display: { $0 })
+        let report = validator.validate(spec(folder, shape: [9, 9]), writeManifest: true)
+        #expect(report.diagnostics.last?.message == "checksum not recorded: the dataset fails the checks above")
+        #expect(Paths.kind(of: folder.url("SUMS")) == .missing)
+    }
+
     @Test func checksumMismatchPointsAtTheManifestLine() {
         let folder = setUp()
         folder.write("SUMS", "# sums\n\(String(repeating: "0", count: 64))  d.npz\n")

@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries from Debian, each wrapped by exactly one Swift module.
@@ -19,6 +20,8 @@ let package = Package(
         .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Signal handlers and posix_spawn attributes, which Swift cannot express safely.
+        .target(name: "CSotaProcess"),
 
         .target(name: "SotaBasics", dependencies: ["CCrypto"], swiftSettings: strict),
         .target(name: "SotaConfig", dependencies: ["SotaBasics", "CYAML"], swiftSettings: strict),
@@ -26,9 +29,19 @@ let package = Package(
         .target(name: "SotaGit", dependencies: ["SotaBasics", "CLibGit2"], swiftSettings: strict),
         .target(name: "SotaPlan", dependencies: ["SotaBasics", "SotaConfig", "SotaGit"], swiftSettings: strict),
         .target(
+            name: "SotaLeaderboard",
+            dependencies: ["SotaBasics", "SotaPlan", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SotaRun",
+            dependencies: ["SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "CSotaProcess"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "SotaCommands",
             dependencies: [
-                "SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan",
+                "SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaLeaderboard", "SotaRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -41,6 +54,8 @@ let package = Package(
         .testTarget(name: "SotaDataTests", dependencies: ["SotaData", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaGitTests", dependencies: ["SotaGit", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaLeaderboardTests", dependencies: ["SotaLeaderboard", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SotaCommandsTests",
             dependencies: ["SotaCommands", "SotaTestSupport"],

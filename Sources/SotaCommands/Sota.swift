@@ -17,7 +17,8 @@ public struct Sota: ParsableCommand {
         Shell completions: sota --generate-completion-script bash|zsh|fish
         """,
         version: "0.1.0",
-        subcommands: [Validate.self, DryRun.self]
+        subcommands: [Validate.self, DryRun.self, RunCommand.self, TrainCommand.self, EvaluateCommand.self,
+                      LeaderboardCommand.self, CompareCommand.self, IngestCommand.self]
     )
 
     public init() {}

@@ -15,6 +15,8 @@ public struct Project: Sendable {
     public var runsDirectory: String
     /// The GPU price table, relative to the root.
     public var pricesPath: String
+    /// The leaderboard database, relative to the root.
+    public var leaderboardPath: String
     /// Extra top-level config sections the team's configs may carry.
     public var extraSections: [String]
     /// Team rules checked on top of the built-in schema.
@@ -27,6 +29,7 @@ public struct Project: Sendable {
         self.name = Paths.lastComponent(of: root)
         self.runsDirectory = "runs"
         self.pricesPath = "configs/prices.yaml"
+        self.leaderboardPath = ".sota/leaderboard.sqlite"
         self.extraSections = []
         self.constraints = []
     }
@@ -65,6 +68,7 @@ public struct Project: Sendable {
         if let name = node["project"]?.stringValue { project.name = name }
         if let runs = node["runs"]?.stringValue { project.runsDirectory = runs }
         if let prices = node["prices"]?.stringValue { project.pricesPath = prices }
+        if let leaderboard = node["leaderboard"]?.stringValue { project.leaderboardPath = leaderboard }
         project.extraSections = node["sections"]?.items?.compactMap(\.stringValue) ?? []
         for rule in node["constraints"]?.items ?? [] {
             switch ProjectConstraint.parse(rule) {
@@ -79,6 +83,7 @@ public struct Project: Sendable {
         FieldSchema("project", .string(nonEmpty: true), "project name"),
         FieldSchema("runs", .string(nonEmpty: true), "run directories, relative to the root"),
         FieldSchema("prices", .string(nonEmpty: true), "GPU price table"),
+        FieldSchema("leaderboard", .string(nonEmpty: true), "leaderboard database"),
         FieldSchema("sections", .list(.string(nonEmpty: true), minCount: 0), "extra top-level config sections"),
         FieldSchema("constraints", .list(.mapping(MappingSchema([
             FieldSchema("equal", .list(.string(nonEmpty: true), minCount: 2), "key paths that must hold equal values"),

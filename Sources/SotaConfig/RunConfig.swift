@@ -171,6 +171,18 @@ public struct GateSpec: Sendable {
     /// Where the gate is written.
     public var location: SourceLocation
 
+    /// Creates a gate.
+    public init(name: String, metric: String, direction: Direction, threshold: Double, minImprovementAbsolute: Double?,
+                minImprovementRelative: Double?, location: SourceLocation) {
+        self.name = name
+        self.metric = metric
+        self.direction = direction
+        self.threshold = threshold
+        self.minImprovementAbsolute = minImprovementAbsolute
+        self.minImprovementRelative = minImprovementRelative
+        self.location = location
+    }
+
     /// `nrmse < 0.25` style summary.
     public var summary: String {
         "\(metric) \(direction == .lower ? "<" : ">") \(JSONValue.shortNumber(threshold))"

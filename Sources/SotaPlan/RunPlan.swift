@@ -17,6 +17,18 @@ public struct RunPlan: Sendable {
     public var steps: [PlannedStep]
     /// Variables every child gets on top of the inherited environment.
     public var sharedEnvironment: [EnvironmentVariable]
+
+    /// Creates a plan; ``RunPlanner`` makes the ones `sota run` uses.
+    public init(runID: String, runDirectory: String, training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?,
+                steps: [PlannedStep], sharedEnvironment: [EnvironmentVariable]) {
+        self.runID = runID
+        self.runDirectory = runDirectory
+        self.training = training
+        self.smallEval = smallEval
+        self.fullEval = fullEval
+        self.steps = steps
+        self.sharedEnvironment = sharedEnvironment
+    }
 }
 
 /// A `NAME=value` pair given to a child.
@@ -56,6 +68,19 @@ public struct PlannedStep: Sendable {
     public var timeout: DurationValue?
     /// The log file, relative to the run directory.
     public var logFile: String
+
+    /// Creates a step.
+    public init(phase: Phase, name: String, arguments: [String], environment: [EnvironmentVariable], outputs: [String],
+                gates: [GateSpec], timeout: DurationValue?, logFile: String) {
+        self.phase = phase
+        self.name = name
+        self.arguments = arguments
+        self.environment = environment
+        self.outputs = outputs
+        self.gates = gates
+        self.timeout = timeout
+        self.logFile = logFile
+    }
 }
 
 /// Builds run plans from configs. Pure: no files are read or written.

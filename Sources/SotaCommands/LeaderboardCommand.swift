@@ -1,0 +1,167 @@
+import ArgumentParser
+import Foundation
+import SotaBasics
+import SotaConfig
+import SotaLeaderboard
+import SotaPlan
+
+/// `sota leaderboard`: ranked runs from the SQLite index; `--rebuild` recreates it from the run directories.
+struct LeaderboardCommand: ContextualCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leaderboard",
+        abstract: "Rank runs by a metric; rebuild the index from run directories.",
+        discussion: """
+        The leaderboard is an index of the run directories (runs/<id>/manifest.json), kept in SQLite at .sota/leaderboard.sqlite (or $SOTA_LEADERBOARD). `--rebuild` recreates it from the files, which are the truth.
+
+        Examples:
+          sota leaderboard
+          sota leaderboard --metric nrmse --top 20 --experiment burgers-golden
+          sota leaderboard --csv > leaderboard.csv
+          sota leaderboard --rebuild
+        """
+    )
+
+    @Option(help: ArgumentHelp("The metric to rank by.", valueName: "name"))
+    var metric: String = "nrmse"
+
+    @Option(help: ArgumentHelp("The evaluation phase whose metric ranks: full_eval or small_eval.", valueName: "phase"))
+    var phase: String = "full_eval"
+
+    @Option(help: ArgumentHelp("Which way is better: lower or higher.", valueName: "direction"))
+    var direction: String = "lower"
+
+    @Option(help: ArgumentHelp("How many runs to show.", valueName: "n"))
+    var top: Int = 10
+
+    @Option(help: ArgumentHelp("Only this experiment's runs.", valueName: "name"))
+    var experiment: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Flag(help: "Print RFC 4180 CSV.")
+    var csv = false
+
+    @Flag(help: "Recreate the index from every run directory, then rank.")
+    var rebuild = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard (1...Leaderboard.maximumLimit).contains(top) else { throw ValidationError("--top must be between 1 and \(Leaderboard.maximumLimit)") }
+        guard MetricDirection(rawValue: direction) != nil else { throw ValidationError("--direction must be lower or higher") }
+        if json, csv { throw ValidationError("choose one of --json and --csv") }
+    }
+
+    func run(in context: CommandContext) throws -> Int32 {
+        let (project, problems) = context.project(explicit: global.project)
+        if problems.hasErrors { return Standalone.report(problems, context) }
+        let board: Leaderboard
+        do {
+            board = try Leaderboard(path: LeaderboardIndex.path(project: project, environment: context.environment))
+        } catch {
+            context.console.err("error: \(error)")
+            return ExitStatus.checkFailed
+        }
+        if rebuild {
+            let report = try board.rebuild(runDirectories: [project.resolve(project.runsDirectory)])
+            for problem in report.problems { context.console.err("warning: \(problem)") }
+            context.console.err("rebuilt the leaderboard from \(report.ingested) run\(report.ingested == 1 ? "" : "s") in \(project.runsDirectory)/")
+        }
+        let rows = try board.top(metric: metric, phase: phase, direction: MetricDirection(rawValue: direction)!, limit: top, experiment: experiment)
+        if json {
+            context.console.out(JSONValue.array(rows.map(Self.json)).rendered(pretty: true))
+        } else if csv {
+            context.console.out(CSV.render(header: Self.columns, rows: rows.map(Self.fields)), terminator: "")
+        } else if rows.isEmpty {
+            context.console.out("no runs with `\(metric)` in \(phase) yet" + (experiment.map { " for \($0)" } ?? "") + "; `sota run` adds them")
+        } else {
+            context.console.out(TextTable.render(header: ["#", "run", "experiment", metric, "status", "created", "commit", "time"],
+                                                 rows: rows.map { row in
+                [String(row.rank), row.runID, row.experiment, String(format: "%.4g", row.value),
+                 row.passed == true ? "passed" : row.status, String(row.created.prefix(16)).replacingOccurrences(of: "T", with: " "),
+                 row.gitCommit.map { String($0.prefix(8)) } ?? "-", DurationValue(seconds: row.totalSeconds).description]
+            }))
+        }
+        return ExitStatus.success
+    }
+
+    static let columns = ["rank", "run_id", "experiment", "value", "status", "passed", "created", "config_hash", "git_commit", "gpu_type", "total_seconds"]
+
+    static func fields(_ row: LeaderboardRow) -> [String] {
+        [String(row.rank), row.runID, row.experiment, JSONValue.shortNumber(row.value), row.status,
+         row.passed.map { $0 ? "true" : "false" } ?? "", row.created, row.configHash, row.gitCommit ?? "", row.gpuType ?? "",
+         JSONValue.shortNumber(row.totalSeconds)]
+    }
+
+    static func json(_ row: LeaderboardRow) -> JSONValue {
+        .object([
+            ("rank", .int(row.rank)), ("run_id", .string(row.runID)), ("experiment", .string(row.experiment)),
+            ("value", .double(row.value)), ("status", .string(row.status)), ("passed", row.passed.map(JSONValue.bool) ?? .null),
+            ("created", .string(row.created)), ("config_hash", .string(row.configHash)),
+            ("git_commit", row.gitCommit.map(JSONValue.string) ?? .null), ("gpu_type", row.gpuType.map(JSONValue.string) ?? .null),
+            ("total_seconds", .double(row.totalSeconds)),
+        ])
+    }
+}
+
+/// `sota ingest DIR...`: adds run directories (from this machine, a cloud instance or a cluster) to the leaderboard.
+struct IngestCommand: ContextualCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Add run directories to the leaderboard (idempotent by run id).",
+        discussion: """
+        Each argument is a run directory (holding manifest.json) or a folder of run directories. Runs already indexed are replaced, so ingesting twice changes nothing.
+
+        Examples:
+          sota ingest runs/
+          sota ingest ~/results-from-cluster/20261123-141503-9f3a2b1c
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Run directories, or folders holding them.", valueName: "dir"))
+    var directories: [String]
+
+    @OptionGroup var global: GlobalOptions
+
+    func run(in context: CommandContext) throws -> Int32 {
+        let (project, problems) = context.project(explicit: global.project)
+        if problems.hasErrors { return Standalone.report(problems, context) }
+        do {
+            let board = try Leaderboard(path: LeaderboardIndex.path(project: project, environment: context.environment))
+            let report = try board.ingest(runDirectories: directories.map(context.absolute))
+            for problem in report.problems { context.console.err("error: \(problem)") }
+            context.console.out("ingested \(report.ingested) run\(report.ingested == 1 ? "" : "s")"
+                                + (report.problems.isEmpty ? "" : "; \(report.problems.count) could not be read"))
+            return report.problems.isEmpty ? ExitStatus.success : ExitStatus.checkFailed
+        } catch {
+            context.console.err("error: \(error)")
+            return ExitStatus.checkFailed
+        }
+    }
+}
+
+/// RFC 4180 CSV: fields with commas, quotes or line breaks are quoted, quotes doubled, lines end in CRLF.
+enum CSV {
+    static func render(header: [String], rows: [[String]]) -> String {
+        ([header] + rows).map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Left-aligned columns separated by two spaces, for terminal tables.
+enum TextTable {
+    static func render(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

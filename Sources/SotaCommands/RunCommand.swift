@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import SotaBasics
+import SotaConfig
+import SotaGit
+import SotaPlan
+import SotaRun
+
+/// `sota run`: the whole pipeline, from validation to gating, in a run directory that survives any interruption.
+struct RunCommand: ContextualCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Validate, train, evaluate and gate a config; record it in the leaderboard.",
+        discussion: """
+        Stage 1 validates the config, the dataset and the plan before any child starts. Stage 2 runs the training stages, each as a child process in its own process group with its output in runs/<id>/logs/. Stage 3 runs the small evaluation: a failing proxy gate stops the run. Stage 4 runs the full evaluation; stage 5 decides the gates and updates the leaderboard.
+
+        A stage succeeds only when its child exits 0 and its declared outputs exist and are non-empty. Ctrl-C stops the children and leaves a run that `sota run --resume RUN_ID` continues from the first unfinished stage.
+
+        Exit status: 0 passed, 1 validation failed, 2 a stage failed, 3 a gate rejected the run, 130 interrupted.
+
+        Examples:
+          sota run --train-config configs/train_burgers_golden.yaml
+          sota run --train-config configs/train_burgers_golden.yaml --set latent.dim=32 --set operator.pdet.input_dim=32
+          sota run --resume 20261123-141503-9f3a2b1c
+        """
+    )
+
+    @Option(help: ArgumentHelp("The training config.", valueName: "file"))
+    var trainConfig: String?
+
+    @Option(help: ArgumentHelp("Proxy-gate evaluation config (default: the config's pipeline.small_eval).", valueName: "file"))
+    var smallEvalConfig: String?
+
+    @Option(help: ArgumentHelp("Full evaluation config (default: the config's pipeline.full_eval).", valueName: "file"))
+    var fullEvalConfig: String?
+
+    @Option(help: ArgumentHelp("Continue an interrupted or failed run (a unique prefix of its id is enough).", valueName: "run-id"))
+    var resume: String?
+
+    @OptionGroup var overrides: OverrideOptions
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Retries of a failed stage (default: training.max_retries, else 0).", valueName: "n"))
+    var maxRetries: Int?
+
+    @Option(help: ArgumentHelp("Device ids for the children: CUDA_VISIBLE_DEVICES or HIP_VISIBLE_DEVICES.", valueName: "ids"))
+    var gpus: String = "0"
+
+    @Option(help: ArgumentHelp("Time a stopped child gets between SIGTERM and SIGKILL.", valueName: "duration"))
+    var grace: String = "10s"
+
+    func validate() throws {
+        if trainConfig == nil, resume == nil { throw ValidationError("give --train-config FILE, or --resume RUN_ID") }
+        if trainConfig != nil, resume != nil { throw ValidationError("--resume continues a recorded run; it takes no --train-config") }
+        if resume != nil, !overrides.assignments.isEmpty { throw ValidationError("--resume reuses the run's recorded overrides; drop --set") }
+        if let maxRetries, !(0...10).contains(maxRetries) { throw ValidationError("--max-retries must be between 0 and 10") }
+        guard DurationValue(parsing: grace) != nil else { throw ValidationError("--grace must be a duration such as 10s, found \(grace)") }
+        guard gpus.allSatisfy({ $0.isNumber || $0 == "," }), !gpus.isEmpty else {
+            throw ValidationError("--gpus takes device ids such as 0 or 0,1; found \(gpus)")
+        }
+    }
+
+    func run(in context: CommandContext) throws -> Int32 {
+        let (project, projectProblems) = context.project(explicit: global.project, near: trainConfig)
+        let console = context.console
+        let renderer = DiagnosticRenderer(style: console.errStyle)
+        func stop(_ diagnostics: [Diagnostic]) -> Int32 {
+            for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
+            console.err("run not started: stage 1 validation failed (\(DiagnosticRenderer.summary(errors: diagnostics.filter { $0.severity == .error }.count, warnings: diagnostics.filter { $0.severity == .warning }.count)))")
+            return RunExitStatus.validationFailed
+        }
+        if projectProblems.hasErrors { return stop(projectProblems) }
+
+        var existing: RunManifest?
+        var runID = RunID.make()
+        var trainPath = trainConfig.map(context.absolute)
+        var overrideTexts = overrides.assignments
+        var smallPath = smallEvalConfig.map(context.absolute)
+        var fullPath = fullEvalConfig.map(context.absolute)
+        if let resume {
+            guard let (id, manifest) = try RunLookup.find(resume, project: project, console: console) else { return RunExitStatus.validationFailed }
+            existing = manifest
+            runID = id
+            trainPath = project.resolve(manifest.config.path)
+            overrideTexts = manifest.config.overrides
+            smallPath = manifest.evalConfigs["small_eval"].map { project.resolve($0.path) }
+            fullPath = manifest.evalConfigs["full_eval"].map { project.resolve($0.path) }
+            if manifest.status == .succeeded || manifest.status == .rejected {
+                console.out("run \(id) already finished (\(manifest.status.rawValue)); nothing to resume")
+                return manifest.status == .succeeded ? RunExitStatus.success : RunExitStatus.gateRejected
+            }
+        }
+        let parsed = try OverrideParsing.parse(overrideTexts)
+        let loader = ConfigLoader(project: project, searchPath: context.environment["PATH"])
+        var diagnostics: [Diagnostic] = []
+        let training = loader.load(path: trainPath!, displayPath: context.display(trainPath!), overrides: parsed)
+        diagnostics += training.diagnostics
+        guard let trainConfig = training.config else { return stop(diagnostics) }
+        guard trainConfig.kind == .training else {
+            return stop(diagnostics + [.error(at: SourceLocation(file: trainConfig.displayPath), "is an evaluation config; --train-config takes a training config")])
+        }
+        func evaluation(_ path: String?) -> RunConfig? {
+            guard let path else { return nil }
+            let outcome = loader.load(path: path, displayPath: context.display(path))
+            diagnostics += outcome.diagnostics
+            if let config = outcome.config, config.kind != .evaluation {
+                diagnostics.append(.error(at: SourceLocation(file: config.displayPath), "is a training config; an evaluation config was expected"))
+            }
+            return outcome.config
+        }
+        let small = evaluation(smallPath ?? trainConfig.smallEvalConfig.map { project.resolve($0.value) })
+        let full = evaluation(fullPath ?? trainConfig.fullEvalConfig.map { project.resolve($0.value) })
+        if diagnostics.hasErrors { return stop(diagnostics) }
+
+        let index: LeaderboardIndex
+        do {
+            index = try LeaderboardIndex.open(project: project, environment: context.environment)
+        } catch {
+            return stop(diagnostics + [.error(at: nil, "\(error)", hint: "move the file aside, or set SOTA_LEADERBOARD to another path")])
+        }
+        let request = RunRequest(
+            training: trainConfig, smallEval: small, fullEval: full, project: project, runID: runID, devices: gpus,
+            maxRetries: maxRetries, gracePeriod: DurationValue(parsing: grace)!, environment: context.environment
+        )
+        let observer = RunConsole(console: console, runDirectory: Paths.join(project.runsDirectory, runID),
+                                  interactive: isatty(1) == 1 && context.environment["TERM"] != "dumb")
+        let orchestrator = RunOrchestrator(request: request, index: index, observe: { observer.handle($0) })
+        let (problems, data) = orchestrator.validate()
+        diagnostics += problems
+        if diagnostics.hasErrors { return stop(diagnostics) }
+        for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
+
+        let git = GitReader().provenance(at: project.root)
+        if git.isDirty {
+            console.err(renderer.render(.warning(at: nil, "the work tree has uncommitted changes (\(git.dirtyFiles.prefix(3).joined(separator: ", "))\(git.dirtyFiles.count > 3 ? ", …" : "")); the run records them but cannot be reproduced from a commit")))
+        }
+        try ChildProcess.prepareSignalHandling()
+        let outcome: RunOutcome
+        if let existing {
+            console.out("resuming run \(runID) (\(Paths.join(project.runsDirectory, runID)))")
+            outcome = try orchestrator.resume(existing)
+        } else {
+            console.out("run \(runID): \(trainConfig.displayPath) → \(Paths.join(project.runsDirectory, runID))/")
+            outcome = try orchestrator.start(data: data, git: git)
+        }
+        observer.summary(outcome)
+        return outcome.exitStatus
+    }
+}
+
+/// Finds a run directory by id or unique id prefix.
+enum RunLookup {
+    static func find(_ text: String, project: Project, console: Console) throws -> (String, RunManifest)? {
+        guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !text.isEmpty else {
+            console.err("error: `\(text)` is not a run id (letters, digits and dashes)")
+            return nil
+        }
+        let runs = project.resolve(project.runsDirectory)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).filter { $0.hasPrefix(text) }.sorted()
+        guard names.count == 1 else {
+            console.err(names.isEmpty ? "error: no run `\(text)` in \(project.runsDirectory)/"
+                                      : "error: `\(text)` matches \(names.count) runs: \(names.prefix(5).joined(separator: ", "))")
+            return nil
+        }
+        let path = Paths.join(runs, names[0] + "/manifest.json")
+        do {
+            return (names[0], try RunManifest.read(path: path))
+        } catch {
+            console.err("error: \(error)")
+            return nil
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import GRDB
+import SotaPlan
+
+extension Leaderboard {
+    /// The best runs by one metric of one phase, best first; ties go to the earlier run, then the smaller id.
+    ///
+    /// Runs without the metric are not listed. The walk follows the `(phase, name, value)` index, so the cost
+    /// grows with `limit`, not with the number of runs.
+    ///
+    /// - Parameters:
+    ///   - experiment: only this experiment's runs; nil for all.
+    ///   - limit: rows to return, `1...100_000`.
+    /// - Throws: `.invalidLimit` for a limit out of range, `.sqlite` naming the file otherwise.
+    public func top(metric: String, phase: String, direction: MetricDirection, limit: Int,
+                    experiment: String? = nil) throws(LeaderboardError) -> [LeaderboardRow] {
+        let (sql, arguments) = try Self.topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment)
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).enumerated().map { index, row in
+                LeaderboardRow(
+                    rank: index + 1, runID: row["run_id"], experiment: row["experiment"], value: row["value"],
+                    status: row["status"], passed: row["passed"], created: row["created"], configHash: row["config_hash"],
+                    gitCommit: row["git_commit"], gpuType: row["gpu_type"], totalSeconds: row["total_seconds"]
+                )
+            }
+        }
+    }
+
+    /// SQLite's `EXPLAIN QUERY PLAN` lines for ``top(metric:phase:direction:limit:experiment:)``, for tests and `--explain`.
+    package func topQueryPlan(metric: String, phase: String, direction: MetricDirection, limit: Int,
+                              experiment: String? = nil) throws(LeaderboardError) -> [String] {
+        let (sql, arguments) = try Self.topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment)
+        return try read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+        }
+    }
+
+    /// The ranking query. The limit is a literal in the SQL text (a bound LIMIT hides it from the planner, which
+    /// may then pick a plan that sorts every joined row), and `CROSS JOIN` keeps `metrics` as the outer loop so
+    /// its `(phase, name, value)` index serves the ORDER BY even when an experiment filter is present.
+    private static func topQuery(metric: String, phase: String, direction: MetricDirection, limit: Int,
+                                 experiment: String?) throws(LeaderboardError) -> (String, StatementArguments) {
+        guard (1...maximumLimit).contains(limit) else { throw .invalidLimit(limit) }
+        var arguments: StatementArguments = [phase, metric]
+        var filter = ""
+        if let experiment {
+            filter = " AND r.experiment = ?"
+            arguments += [experiment]
+        }
+        let sql = """
+            SELECT r.run_id, r.experiment, m.value, r.status, r.passed, r.created, r.config_hash, r.git_commit,
+                   r.gpu_type, r.total_seconds
+            FROM metrics AS m CROSS JOIN runs AS r ON r.run_id = m.run_id
+            WHERE m.phase = ? AND m.name = ?\(filter)
+            ORDER BY m.value \(direction.sqlOrder), r.created ASC, r.run_id ASC
+            LIMIT \(limit)
+            """
+        return (sql, arguments)
+    }
+
+    /// Everything indexed about run `id`, or nil when the index does not hold it.
+    public func runSummary(id: String) throws(LeaderboardError) -> RunSummary? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE run_id = ?", arguments: [id]) else { return nil }
+            var metrics: [String: [String: Double]] = [:]
+            for metric in try Row.fetchAll(db, sql: "SELECT phase, name, value FROM metrics WHERE run_id = ?", arguments: [id]) {
+                metrics[metric["phase"], default: [:]][metric["name"]] = metric["value"]
+            }
+            let gates = try Row.fetchAll(db, sql: "SELECT * FROM gate_outcomes WHERE run_id = ? ORDER BY position", arguments: [id]).map {
+                RunManifest.GateRecord(
+                    name: $0["name"], phase: $0["phase"], metric: $0["metric"], direction: $0["direction"],
+                    threshold: $0["threshold"], value: $0["value"], baseline: $0["baseline"], baselineRun: $0["baseline_run"],
+                    requiredImprovement: $0["required_improvement"], passed: $0["passed"], reason: $0["reason"]
+                )
+            }
+            let stages = try Row.fetchAll(db, sql: "SELECT * FROM stage_timings WHERE run_id = ? ORDER BY position", arguments: [id]).map {
+                RunSummary.StageTiming(
+                    stage: $0["stage"], phase: $0["phase"], seconds: $0["seconds"], status: $0["status"],
+                    attempts: $0["attempts"], finished: $0["finished"]
+                )
+            }
+            return RunSummary(
+                runID: row["run_id"], experiment: row["experiment"], status: row["status"], created: row["created"],
+                updated: row["updated"], configPath: row["config_path"], configHash: row["config_hash"],
+                gitCommit: row["git_commit"], gitDirty: row["git_dirty"], host: row["host"], gpuType: row["gpu_type"],
+                gpuCount: row["gpu_count"], totalSeconds: row["total_seconds"], passed: row["passed"],
+                manifestPath: row["manifest_path"], metrics: metrics, gates: gates, stages: stages
+            )
+        }
+    }
+
+    /// The indexed run ids that start with `prefix`, sorted, so users can type a unique prefix of an id.
+    public func runIDs(matchingPrefix prefix: String) throws(LeaderboardError) -> [String] {
+        // GLOB is case-sensitive and, given a literal prefix, walks the primary key; wildcards are bracketed.
+        let pattern = prefix.map { "*?[".contains($0) ? "[\($0)]" : String($0) }.joined() + "*"
+        return try read { db in
+            try String.fetchAll(db, sql: "SELECT run_id FROM runs WHERE run_id GLOB ? ORDER BY run_id", arguments: [pattern])
+        }
+    }
+
+    /// The value a run must beat for a "minimum improvement over production" gate.
+    ///
+    /// That is the run of the most recent promotion not rolled back, for `experiment` (for any experiment when
+    /// nil), when that run is indexed with the metric; otherwise the best passed run (every gate passed) of
+    /// `experiment`, or of all runs when nil. Nil when neither exists.
+    public func baseline(metric: String, phase: String, direction: MetricDirection,
+                         experiment: String?) throws(LeaderboardError) -> GateEvaluator.Baseline? {
+        try read { db in
+            var filter = "", arguments: StatementArguments = []
+            if let experiment {
+                filter = " AND experiment = ?"
+                arguments += [experiment]
+            }
+            let production = try String.fetchOne(db, sql: """
+                SELECT run_id FROM promotions WHERE rolled_back = 0\(filter) ORDER BY promoted_at DESC, id DESC LIMIT 1
+                """, arguments: arguments)
+            if let production, let value = try Double.fetchOne(db, sql: """
+                SELECT value FROM metrics WHERE run_id = ? AND phase = ? AND name = ?
+                """, arguments: [production, phase, metric]) {
+                return GateEvaluator.Baseline(runID: production, value: value)
+            }
+            let best = try Row.fetchOne(db, sql: """
+                SELECT m.run_id, m.value
+                FROM metrics AS m CROSS JOIN runs AS r ON r.run_id = m.run_id
+                WHERE m.phase = ? AND m.name = ? AND r.passed = 1\(filter.replacingOccurrences(of: "experiment", with: "r.experiment"))
+                ORDER BY m.value \(direction.sqlOrder), r.created ASC, r.run_id ASC
+                LIMIT 1
+                """, arguments: [phase, metric] + arguments)
+            return best.map { GateEvaluator.Baseline(runID: $0["run_id"], value: $0["value"]) }
+        }
+    }
+
+    /// Wall seconds of the most recent successful runs of `stage`, newest first, at most 50, for cost calibration.
+    ///
+    /// - Parameter gpuType: only runs on this GPU type; nil for any.
+    public func stageDurations(stage: String, gpuType: String?) throws(LeaderboardError) -> [Double] {
+        try read { db in
+            var filter = "", arguments: StatementArguments = [stage]
+            if let gpuType {
+                filter = " AND r.gpu_type = ?"
+                arguments += [gpuType]
+            }
+            return try Double.fetchAll(db, sql: """
+                SELECT s.seconds
+                FROM stage_timings AS s CROSS JOIN runs AS r ON r.run_id = s.run_id
+                WHERE s.stage = ? AND s.status = 'succeeded' AND s.seconds IS NOT NULL\(filter)
+                ORDER BY s.finished DESC, r.created DESC, r.run_id DESC
+                LIMIT 50
+                """, arguments: arguments)
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+import SotaBasics
+
+/// The leaderboard: an SQLite index of run manifests, for ranking runs, finding baselines and calibrating costs.
+///
+/// The manifests in the run directories stay the source of truth; the index can always be rebuilt from them.
+/// Many processes may write to one index at once (WAL mode, a generous busy timeout, IMMEDIATE transactions),
+/// and opening is guarded by an advisory lock on `path + ".lock"`, so brand-new files are set up exactly once.
+public final class Leaderboard: Sendable {
+    /// The largest `limit` ``top(metric:phase:direction:limit:experiment:)`` accepts.
+    public static let maximumLimit = 100_000
+    /// How long a writer waits for another writer before giving up, in seconds.
+    static let busyTimeout: TimeInterval = 60
+
+    /// The database file, or `:memory:`.
+    public let path: String
+    /// The one connection; `DatabaseQueue` serialises this process's use of it.
+    let database: DatabaseQueue
+
+    private init(path: String, database: DatabaseQueue) {
+        self.path = path
+        self.database = database
+    }
+
+    /// Opens the leaderboard at `path`, creating the file and its parent folders when missing.
+    ///
+    /// A file that is not SQLite, or an SQLite file that is not a leaderboard, is reported and left byte-for-byte
+    /// as it was: the file is inspected read-only before anything writes to it.
+    ///
+    /// - Throws: `.notADatabase`, `.foreignDatabase`, `.corrupt`, `.newerSchema` or `.cannotOpen`, each naming `path`.
+    public convenience init(path: String) throws(LeaderboardError) {
+        do {
+            try FileManager.default.createDirectory(atPath: Paths.parent(of: path), withIntermediateDirectories: true)
+        } catch {
+            throw .cannotOpen(path: path, reason: "cannot create its folder \(Paths.parent(of: path))")
+        }
+        let database = try FileLock(path: path + ".lock").withLock(database: path) { () throws(LeaderboardError) in
+            let state = try DatabaseFileInspection.inspect(path: path)
+            let database: DatabaseQueue
+            do {
+                database = try DatabaseQueue(path: path, configuration: Self.configuration())
+            } catch {
+                throw Self.translate(error, path: path)
+            }
+            try Self.setUp(database, path: path, isNew: state == .new, wal: true)
+            return database
+        }
+        self.init(path: path, database: database)
+    }
+
+    /// A fresh, empty leaderboard in memory, for tests.
+    public static func inMemory() throws(LeaderboardError) -> Leaderboard {
+        let path = ":memory:"
+        do {
+            let database = try DatabaseQueue(configuration: configuration())
+            try setUp(database, path: path, isNew: true, wal: false)
+            return Leaderboard(path: path, database: database)
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.label = "sota.leaderboard"
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            // The index can be rebuilt from the manifests, so WAL's NORMAL durability is plenty.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return configuration
+    }
+
+    /// Switches to WAL, stamps the application id on new files, refuses newer schemas, and migrates.
+    private static func setUp(_ database: DatabaseQueue, path: String, isNew: Bool, wal: Bool) throws(LeaderboardError) {
+        let migrator = LeaderboardSchema.migrator
+        do {
+            try database.writeWithoutTransaction { db in
+                if wal, try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                    let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                    guard mode == "wal" else {
+                        throw LeaderboardError.cannotOpen(path: path, reason: "cannot switch to WAL mode (got \(mode ?? "nothing"))")
+                    }
+                }
+                if isNew {
+                    try db.execute(sql: "PRAGMA application_id = \(LeaderboardSchema.applicationID)")
+                }
+                let applied = try migrator.appliedIdentifiers(db)
+                let unknown = applied.subtracting(migrator.migrations)
+                if !unknown.isEmpty { throw LeaderboardError.newerSchema(path: path, unknownMigrations: unknown.sorted()) }
+            }
+            try migrator.migrate(database)
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
+    /// Maps whatever GRDB or SQLite threw to a ``LeaderboardError`` naming `path`.
+    static func translate(_ error: any Error, path: String) -> LeaderboardError {
+        if let error = error as? LeaderboardError { return error }
+        guard let error = error as? DatabaseError else { return .sqlite(path: path, message: "\(error)") }
+        let message = error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        switch error.resultCode {
+        case .SQLITE_NOTADB: return .notADatabase(path: path)
+        case .SQLITE_CORRUPT: return .corrupt(path: path, reason: message)
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH: return .cannotOpen(path: path, reason: message)
+        default: return .sqlite(path: path, message: message)
+        }
+    }
+
+    /// Runs `body` in a read transaction.
+    func read<T>(_ body: (Database) throws -> T) throws(LeaderboardError) -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Runs `body` in one IMMEDIATE write transaction, so concurrent writers queue on the busy timeout
+    /// instead of failing to upgrade a read lock.
+    func write<T>(_ body: (Database) throws -> T) throws(LeaderboardError) -> T {
+        do {
+            return try database.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+}

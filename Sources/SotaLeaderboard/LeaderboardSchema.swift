@@ -1,0 +1,99 @@
+import GRDB
+
+/// The leaderboard's tables, as a timeline of migrations.
+///
+/// A migration that has shipped is never edited: a schema change is a new migration (`v2`, ...) appended to
+/// ``migrator``. `bench/leaderboard_top.sh` reads the v1 SQL between its BEGIN/END markers from this file.
+enum LeaderboardSchema {
+    /// `PRAGMA application_id` of every leaderboard file: the bytes `sota` (0x736F7461).
+    static let applicationID: Int32 = 0x736F_7461
+
+    /// Every migration, in order.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    /// Version 1: runs and what was measured about them, plus promotions (which outlive a rebuild).
+    ///
+    /// Child tables cascade from `runs`; `promotions` deliberately does not, so rebuilding the index keeps
+    /// the promotion history. Metric values are never NULL (non-finite values are not stored).
+    static let v1 = """
+        -- BEGIN leaderboard schema v1
+        CREATE TABLE runs (
+            run_id TEXT NOT NULL PRIMARY KEY,
+            experiment TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            config_path TEXT NOT NULL,
+            config_hash TEXT NOT NULL,
+            git_commit TEXT,
+            git_dirty INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            gpu_type TEXT,
+            gpu_count INTEGER NOT NULL,
+            total_seconds REAL NOT NULL,
+            passed INTEGER,
+            manifest_path TEXT NOT NULL
+        );
+        CREATE INDEX runs_experiment ON runs(experiment);
+        CREATE INDEX runs_created ON runs(created);
+
+        CREATE TABLE metrics (
+            run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+            phase TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value REAL NOT NULL,
+            PRIMARY KEY (run_id, phase, name)
+        ) WITHOUT ROWID;
+        CREATE INDEX metrics_phase_name_value ON metrics(phase, name, value);
+
+        CREATE TABLE stage_timings (
+            run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            stage TEXT NOT NULL,
+            phase TEXT NOT NULL,
+            seconds REAL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            finished TEXT,
+            PRIMARY KEY (run_id, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX stage_timings_stage ON stage_timings(stage, status);
+
+        CREATE TABLE gate_outcomes (
+            run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            phase TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            threshold REAL NOT NULL,
+            value REAL,
+            baseline REAL,
+            baseline_run TEXT,
+            required_improvement REAL,
+            passed INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (run_id, position)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE promotions (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            experiment TEXT NOT NULL,
+            config_path TEXT NOT NULL,
+            production_path TEXT NOT NULL,
+            promoted_at TEXT NOT NULL,
+            forced INTEGER NOT NULL DEFAULT 0,
+            previous_path TEXT,
+            rolled_back INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX promotions_experiment ON promotions(experiment, promoted_at);
+        -- END leaderboard schema v1
+        """
+}

@@ -1,0 +1,162 @@
+import CSotaProcess
+import Foundation
+import SotaBasics
+
+/// How a child process ended.
+public enum ChildExit: Sendable, Equatable {
+    /// It exited with this code.
+    case exited(Int32)
+    /// A signal ended it.
+    case signaled(Int32)
+    /// sota killed it after its timeout.
+    case timedOut(DurationValue)
+    /// sota killed it because sota itself was interrupted (Ctrl-C, SIGTERM, SIGHUP).
+    case interrupted(Int32)
+
+    /// True for a zero exit code.
+    public var succeeded: Bool { self == .exited(0) }
+
+    /// `exit code 1`, `killed by signal 9`, `timed out after 10m`, ...
+    public var description: String {
+        switch self {
+        case .exited(let code): "exit code \(code)"
+        case .signaled(let signal): "killed by signal \(signal)"
+        case .timedOut(let limit): "timed out after \(limit)"
+        case .interrupted(let signal): "interrupted by signal \(signal)"
+        }
+    }
+}
+
+/// A failure to start a child at all.
+public struct SpawnError: Error, Sendable, CustomStringConvertible {
+    /// The program.
+    public var program: String
+    /// The system's reason.
+    public var reason: String
+
+    public var description: String { "cannot start `\(program)`: \(reason)" }
+}
+
+/// Runs one child in its own process group with output appended to a log file, and stops the whole group
+/// (SIGTERM, then SIGKILL after a grace period) on timeout or when sota is signalled.
+public struct ChildProcess: Sendable {
+    /// The program, resolved to a path.
+    public var executable: String
+    /// The full argument vector (argv[0] first).
+    public var arguments: [String]
+    /// The complete environment.
+    public var environment: [String: String]
+    /// The working directory.
+    public var workingDirectory: String
+    /// The log file that receives standard output and error.
+    public var logFile: String
+    /// Kill the child after this long.
+    public var timeout: DurationValue?
+    /// Time between SIGTERM and SIGKILL.
+    public var gracePeriod: DurationValue
+
+    /// Creates a child description.
+    public init(executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
+                logFile: String, timeout: DurationValue?, gracePeriod: DurationValue) {
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.logFile = logFile
+        self.timeout = timeout
+        self.gracePeriod = gracePeriod
+    }
+
+    /// Installs sota's signal handling; call once before starting children.
+    public static func prepareSignalHandling() throws {
+        guard sota_signals_install() == 0 else { throw SpawnError(program: "sota", reason: String(cString: strerror(errno))) }
+    }
+
+    /// The signal that asked sota to stop (SIGINT, SIGTERM or SIGHUP), if one arrived.
+    public static var stopSignal: Int32? {
+        let signal = sota_signals_stop_requested()
+        return signal == 0 ? nil : signal
+    }
+
+    /// Starts the child and waits for it, calling `progress` with the elapsed time about five times a second.
+    public func run(progress: (Double) -> Void = { _ in }) throws -> ChildExit {
+        try Self.prepareSignalHandling()
+        let fd = open(logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SpawnError(program: executable, reason: "cannot open log \(logFile): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var spawnError: Int32 = 0
+        let pid: pid_t = withCStrings(arguments) { argv in
+            withCStrings(environment.map { "\($0.key)=\($0.value)" }.sorted()) { envp in
+                sota_spawn(executable, argv, envp, workingDirectory, fd, &spawnError)
+            }
+        }
+        guard pid > 0 else { throw SpawnError(program: executable, reason: String(cString: strerror(spawnError))) }
+        let start = Date()
+        if let signal = Self.stopSignal {
+            stopGroup(pid)
+            return .interrupted(signal)
+        }
+        let deadline = timeout.map { start.addingTimeInterval($0.seconds) }
+        while true {
+            if let status = reap(pid) {
+                stopStragglers(pid)
+                return status
+            }
+            if let deadline, Date() >= deadline {
+                stopGroup(pid)
+                return .timedOut(timeout!)
+            }
+            let wait = deadline.map { max(1, min(200, Int32($0.timeIntervalSinceNow * 1000))) } ?? 200
+            _ = sota_signals_wait(wait)
+            if let signal = Self.stopSignal {
+                stopGroup(pid)
+                return .interrupted(signal)
+            }
+            progress(Date().timeIntervalSince(start))
+        }
+    }
+
+    /// The child's exit status once it has ended; nil while it runs.
+    private func reap(_ pid: pid_t) -> ChildExit? {
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        guard result == pid else { return nil }
+        let low = status & 0x7F
+        return low == 0 ? .exited((status >> 8) & 0xFF) : .signaled(low)
+    }
+
+    /// SIGTERM to the group, SIGKILL to whatever is left after the grace period; reaps the leader.
+    private func stopGroup(_ pid: pid_t) {
+        kill(-pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(gracePeriod.seconds)
+        var leaderDone = false
+        while Date() < deadline {
+            if !leaderDone, reap(pid) != nil { leaderDone = true }
+            if leaderDone, kill(-pid, 0) != 0 { return }
+            _ = sota_signals_wait(20)
+        }
+        kill(-pid, SIGKILL)
+        if !leaderDone {
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+    }
+
+    /// Grandchildren left running in the group after the leader exited are stopped too: a finished stage
+    /// must not keep holding a GPU.
+    private func stopStragglers(_ pid: pid_t) {
+        guard kill(-pid, 0) == 0 else { return }
+        kill(-pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(gracePeriod.seconds)
+        while Date() < deadline, kill(-pid, 0) == 0 { _ = sota_signals_wait(20) }
+        kill(-pid, SIGKILL)
+    }
+}
+
+/// Calls `body` with a NULL-terminated C array of the strings.
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { for pointer in pointers { free(pointer) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

@@ -1,0 +1,463 @@
+import Foundation
+import SotaBasics
+import SotaConfig
+import SotaData
+import SotaGit
+import SotaPlan
+
+/// Exit statuses of `sota run`, documented in `--help` and the README.
+public enum RunExitStatus {
+    /// Every stage finished and every gate passed.
+    public static let success: Int32 = 0
+    /// Stage 1 validation failed; no child started.
+    public static let validationFailed: Int32 = 1
+    /// A stage failed (non-zero exit, missing outputs, timeout, bad metrics).
+    public static let stageFailed: Int32 = 2
+    /// The run finished but a gate rejected it.
+    public static let gateRejected: Int32 = 3
+    /// sota was interrupted; the run can be resumed.
+    public static let interrupted: Int32 = 130
+}
+
+/// What the orchestrator needs from the leaderboard: a baseline to beat and a place to record the run.
+public protocol RunIndex: Sendable {
+    /// The production (or best passed) value of `metric` for `experiment`.
+    func baseline(metric: String, phase: String, direction: GateSpec.Direction, experiment: String) throws -> GateEvaluator.Baseline?
+    /// Records (or re-records) the run.
+    func record(_ manifest: RunManifest, manifestPath: String) throws
+}
+
+/// What happens during a run, for the console.
+public enum RunEvent: Sendable {
+    /// A step's child started.
+    case stepStarted(name: String, phase: String, attempt: Int)
+    /// A step is running; the last line of its log.
+    case stepProgress(name: String, elapsed: Double, lastLine: String)
+    /// A step ended.
+    case stepFinished(name: String, status: RunManifest.Status, seconds: Double, detail: String)
+    /// A step was not run, and why.
+    case stepSkipped(name: String, reason: String)
+    /// A gate was decided.
+    case gate(RunManifest.GateRecord)
+    /// Something worth telling.
+    case note(String)
+    /// Something worth a warning.
+    case warning(String)
+}
+
+/// Everything one run needs.
+public struct RunRequest: Sendable {
+    /// The training config.
+    public var training: RunConfig
+    /// The proxy-gate evaluation config.
+    public var smallEval: RunConfig?
+    /// The full evaluation config.
+    public var fullEval: RunConfig?
+    /// The project.
+    public var project: Project
+    /// The run id.
+    public var runID: String
+    /// Device ids for children (`CUDA_VISIBLE_DEVICES`).
+    public var devices: String
+    /// Retries of a failed stage (nil: the config's `training.max_retries`).
+    public var maxRetries: Int?
+    /// Time between SIGTERM and SIGKILL when stopping a child.
+    public var gracePeriod: DurationValue
+    /// The environment children inherit.
+    public var environment: [String: String]
+
+    /// Creates a request.
+    public init(training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?, project: Project, runID: String,
+                devices: String, maxRetries: Int?, gracePeriod: DurationValue, environment: [String: String]) {
+        self.training = training
+        self.smallEval = smallEval
+        self.fullEval = fullEval
+        self.project = project
+        self.runID = runID
+        self.devices = devices
+        self.maxRetries = maxRetries
+        self.gracePeriod = gracePeriod
+        self.environment = environment
+    }
+}
+
+/// How a run ended.
+public struct RunOutcome: Sendable {
+    /// The final manifest.
+    public var manifest: RunManifest
+    /// The run directory.
+    public var runDirectory: String
+    /// The process exit status.
+    public var exitStatus: Int32
+}
+
+/// Drives a run: stage 1 validation, training stages, the proxy-gate evaluation, the full evaluation and gating,
+/// writing the run directory as it goes so that a kill at any moment leaves a resumable run.
+public struct RunOrchestrator: Sendable {
+    /// The request.
+    public var request: RunRequest
+    /// The leaderboard, when one is used.
+    public var index: (any RunIndex)?
+    /// Receives progress events.
+    public var observe: @Sendable (RunEvent) -> Void
+
+    /// Creates an orchestrator.
+    public init(request: RunRequest, index: (any RunIndex)?, observe: @escaping @Sendable (RunEvent) -> Void) {
+        self.request = request
+        self.index = index
+        self.observe = observe
+    }
+
+    private var plan: RunPlan {
+        RunPlanner.plan(training: request.training, smallEval: request.smallEval, fullEval: request.fullEval,
+                        project: request.project, runID: request.runID, devices: request.devices)
+    }
+
+    private var runDirectory: String { request.project.resolve(plan.runDirectory) }
+    private var manifestPath: String { Paths.join(runDirectory, "manifest.json") }
+
+    /// Stage 1: data checksums and array checks, program and folder checks. No file is written.
+    public func validate() -> (diagnostics: [Diagnostic], data: [RunManifest.FileRecord]) {
+        var diagnostics: [Diagnostic] = []
+        var data: [RunManifest.FileRecord] = []
+        if let spec = request.training.data {
+            let report = DatasetValidator(project: request.project, display: { [root = request.project.root] in Paths.relative($0, to: root) })
+                .validate(spec)
+            diagnostics += report.diagnostics
+            if let sha = report.sha256, let size = report.size {
+                data.append(RunManifest.FileRecord(path: spec.path.value, sha256: sha, size: size))
+            }
+        }
+        diagnostics += PlanChecks(searchPath: request.environment["PATH"]).run(plan, project: request.project).compactMap(\.diagnostic)
+        return (diagnostics, data)
+    }
+
+    /// Creates the run directory and runs every step. Call ``validate()`` first.
+    public func start(data: [RunManifest.FileRecord], git: GitProvenance) throws -> RunOutcome {
+        let fileManager = FileManager.default
+        let runs = Paths.parent(of: runDirectory)
+        try fileManager.createDirectory(atPath: runs, withIntermediateDirectories: true)
+        // mkdir, not createDirectory(withIntermediateDirectories:), so an existing id is an error, never shared.
+        guard mkdir(runDirectory, 0o755) == 0 else { throw FileError(path: runDirectory, operation: "create run directory", errno: errno) }
+        for folder in ["logs", "markers", RunPlanner.Layout.checkpoints] + plan.steps.filter({ $0.phase != .train }).map(\.phase.rawValue) {
+            try fileManager.createDirectory(atPath: Paths.join(runDirectory, folder), withIntermediateDirectories: true)
+        }
+        try writeResolvedConfigs()
+        var manifest = RunManifest(
+            runID: request.runID, experiment: request.training.experiment, created: Timestamp.string(Date()),
+            config: record(request.training), evalConfigs: evalRecords(), git: Self.gitRecord(git), data: data,
+            host: ProcessInfo.processInfo.hostName,
+            hardware: RunManifest.HardwareRecord(
+                gpuType: request.training.resources.gpu?.value, gpuCount: request.training.resources.gpus?.value ?? 1,
+                devices: request.devices, platform: request.training.resources.platform.rawValue
+            ),
+            stages: plan.steps.map { RunManifest.StageRecord(name: $0.name, phase: $0.phase.rawValue, log: $0.logFile) }
+        )
+        manifest.status = .running
+        try manifest.write(to: manifestPath)
+        return try execute(manifest)
+    }
+
+    /// Continues a run from its first unfinished step; finished steps whose inputs are unchanged are kept.
+    public func resume(_ existing: RunManifest) throws -> RunOutcome {
+        try writeResolvedConfigs()
+        var manifest = existing
+        manifest.status = .running
+        manifest.config = record(request.training)
+        manifest.evalConfigs = evalRecords()
+        manifest.failures = []
+        manifest.gates = []
+        manifest.passed = nil
+        // Steps are matched by name so a changed stage list still resumes sensibly.
+        manifest.stages = plan.steps.map { step in
+            existing.stages.first { $0.name == step.name && $0.phase == step.phase.rawValue }
+                ?? RunManifest.StageRecord(name: step.name, phase: step.phase.rawValue, log: step.logFile)
+        }
+        try manifest.write(to: manifestPath)
+        return try execute(manifest)
+    }
+
+    private func record(_ config: RunConfig) -> RunManifest.ConfigRecord {
+        RunManifest.ConfigRecord(path: Paths.relative(config.path, to: request.project.root), hash: config.hash,
+                                 overrides: config.overrides.map { "\($0.keyPath)=\($0.valueText)" })
+    }
+
+    private func evalRecords() -> [String: RunManifest.ConfigRecord] {
+        var records: [String: RunManifest.ConfigRecord] = [:]
+        if let small = request.smallEval { records["small_eval"] = record(small) }
+        if let full = request.fullEval { records["full_eval"] = record(full) }
+        return records
+    }
+
+    static func gitRecord(_ git: GitProvenance) -> RunManifest.GitRecord {
+        let state: String
+        switch git.state {
+        case .noRepository: state = "no-repository"
+        case .noCommits: state = "no-commits"
+        case .commit: state = "repository"
+        }
+        return RunManifest.GitRecord(commit: git.commit, branch: git.branch, dirty: git.isDirty, dirtyFiles: git.dirtyFiles, state: state)
+    }
+
+    private func writeResolvedConfigs() throws {
+        try AtomicFile.write(request.training.resolvedJSON, to: Paths.join(runDirectory, RunPlanner.Layout.trainingConfig))
+        try AtomicFile.write(YAMLEmitter.emit(request.training.tree), to: Paths.join(runDirectory, "config.yaml"))
+        for (phase, config) in [("small_eval", request.smallEval), ("full_eval", request.fullEval)] {
+            guard let config else { continue }
+            try AtomicFile.write(config.resolvedJSON, to: Paths.join(runDirectory, "\(phase)/config.json"))
+        }
+    }
+
+    // MARK: - Steps
+
+    private func execute(_ start: RunManifest) throws -> RunOutcome {
+        var manifest = start
+        let steps = plan.steps
+        var upstreamHex = SHA256.hex(of: [UInt8]())
+        var blocked: String?
+        for (index, step) in steps.enumerated() {
+            if let reason = blocked {
+                manifest.stages[index].status = .skipped
+                observe(.stepSkipped(name: step.name, reason: reason))
+                continue
+            }
+            let inputs = stepInputs(step, upstream: upstreamHex)
+            if let marker = StageMarker.read(stage: step.name, in: runDirectory) {
+                if let change = marker.inputs.changes(to: inputs) {
+                    observe(.note("\(step.name): reruns because \(change)"))
+                } else if let problem = marker.outputProblem(in: runDirectory) {
+                    observe(.note("\(step.name): reruns because \(problem)"))
+                } else {
+                    manifest.stages[index].status = .succeeded
+                    manifest.stages[index].outputs = marker.outputs
+                    observe(.stepSkipped(name: step.name, reason: "already done"))
+                    upstreamHex = SHA256.hex(of: Array((upstreamHex + marker.outputs.map(\.sha256).joined()).utf8))
+                    if step.phase != .train {
+                        let outcome = try gateStep(step, index: index, manifest: &manifest)
+                        if let outcome { return outcome }
+                    }
+                    continue
+                }
+            }
+            if let signal = ChildProcess.stopSignal { return try interrupted(&manifest, index: index, signal: signal) }
+            let result = try runStep(step, index: index, inputs: inputs, manifest: &manifest)
+            switch result {
+            case .succeeded(let outputs):
+                upstreamHex = SHA256.hex(of: Array((upstreamHex + outputs.map(\.sha256).joined()).utf8))
+                if step.phase != .train, let outcome = try gateStep(step, index: index, manifest: &manifest) {
+                    return outcome
+                }
+            case .interrupted(let signal):
+                return try interrupted(&manifest, index: index, signal: signal)
+            case .failed:
+                blocked = "step \(step.name) failed"
+            }
+        }
+        if blocked != nil {
+            manifest.status = .failed
+            try finish(&manifest)
+            return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: RunExitStatus.stageFailed)
+        }
+        manifest.status = manifest.passed == false ? .rejected : .succeeded
+        if manifest.passed == nil { manifest.passed = true }
+        try finish(&manifest)
+        return RunOutcome(manifest: manifest, runDirectory: runDirectory,
+                          exitStatus: manifest.status == .succeeded ? RunExitStatus.success : RunExitStatus.gateRejected)
+    }
+
+    private enum StepResult {
+        case succeeded([RunManifest.FileRecord])
+        case failed
+        case interrupted(Int32)
+    }
+
+    private func stepInputs(_ step: PlannedStep, upstream: String) -> StageMarker.Inputs {
+        let commandText = (step.arguments + step.environment.map { "\($0.name)=\($0.value)" }).joined(separator: "\u{0}")
+        let configFile = step.phase == .train ? RunPlanner.Layout.trainingConfig : "\(step.phase.rawValue)/config.json"
+        let config = (try? FileStream.sha256(of: Paths.join(runDirectory, configFile)).hex) ?? ""
+        return StageMarker.Inputs(command: SHA256.hex(of: Array(commandText.utf8)), config: config, upstream: upstream)
+    }
+
+    private func runStep(_ step: PlannedStep, index: Int, inputs: StageMarker.Inputs, manifest: inout RunManifest) throws -> StepResult {
+        let retries = request.maxRetries ?? request.training.training?.maxRetries ?? 0
+        let logPath = Paths.join(runDirectory, step.logFile)
+        var environment = request.environment
+        for variable in plan.sharedEnvironment + step.environment { environment[variable.name] = variable.value }
+        guard let program = step.arguments.first,
+              let executable = Paths.findExecutable(program, path: environment["PATH"], relativeTo: request.project.root) else {
+            return try fail(step, index: index, reason: "program `\(step.arguments.first ?? "")` not found", manifest: &manifest)
+        }
+        // A rerun must not pass on the strength of outputs left by an earlier attempt.
+        for output in step.outputs { unlink(Paths.join(runDirectory, output)) }
+        try? FileManager.default.removeItem(atPath: StageMarker.path(for: step.name, in: runDirectory))
+        var lastReason = ""
+        for attempt in 1...(retries + 1) {
+            manifest.stages[index].status = .running
+            manifest.stages[index].attempts = (manifest.stages[index].attempts) + 1
+            manifest.stages[index].started = Timestamp.string(Date())
+            manifest.stages[index].exitCode = nil
+            manifest.stages[index].signal = nil
+            try save(&manifest)
+            appendLog(logPath, "=== sota: \(step.name) attempt \(attempt) of \(retries + 1), \(Timestamp.string(Date())) ===\n$ \(step.arguments.joined(separator: " "))\n")
+            observe(.stepStarted(name: step.name, phase: step.phase.rawValue, attempt: attempt))
+            let child = ChildProcess(executable: executable, arguments: step.arguments, environment: environment,
+                                     workingDirectory: request.project.root, logFile: logPath, timeout: step.timeout,
+                                     gracePeriod: request.gracePeriod)
+            let began = Date()
+            let exit: ChildExit
+            do {
+                exit = try child.run { elapsed in
+                    observe(.stepProgress(name: step.name, elapsed: elapsed, lastLine: Self.lastLine(of: logPath)))
+                }
+            } catch {
+                return try fail(step, index: index, reason: "\(error)", manifest: &manifest)
+            }
+            let seconds = Date().timeIntervalSince(began)
+            manifest.stages[index].seconds = seconds
+            manifest.stages[index].finished = Timestamp.string(Date())
+            switch exit {
+            case .exited(let code): manifest.stages[index].exitCode = code
+            case .signaled(let signal): manifest.stages[index].signal = signal
+            case .interrupted(let signal):
+                manifest.stages[index].signal = signal
+                appendLog(logPath, "=== sota: interrupted by signal \(signal); the run can be resumed ===\n")
+                return .interrupted(signal)
+            case .timedOut: break
+            }
+            if exit.succeeded {
+                let missing = step.outputs.filter { output in
+                    let path = Paths.join(runDirectory, output)
+                    var info = stat()
+                    return stat(path, &info) != 0 || info.st_size == 0
+                }
+                if missing.isEmpty {
+                    var records: [RunManifest.FileRecord] = []
+                    for output in step.outputs {
+                        let digest = try FileStream.sha256(of: Paths.join(runDirectory, output))
+                        records.append(RunManifest.FileRecord(path: output, sha256: digest.hex, size: digest.size))
+                    }
+                    if step.phase != .train, let problem = metricsProblem(step) {
+                        lastReason = problem
+                    } else {
+                        try StageMarker(stage: step.name, inputs: inputs, outputs: records, finished: Timestamp.string(Date()))
+                            .write(in: runDirectory)
+                        manifest.stages[index].status = .succeeded
+                        manifest.stages[index].outputs = records
+                        manifest.stages[index].inputsFingerprint = SHA256.hex(of: Array("\(inputs.command)\(inputs.config)\(inputs.upstream)".utf8))
+                        try save(&manifest)
+                        observe(.stepFinished(name: step.name, status: .succeeded, seconds: seconds, detail: ""))
+                        return .succeeded(records)
+                    }
+                } else {
+                    lastReason = "exited 0 but left no output (or an empty one): " + missing.joined(separator: ", ")
+                }
+            } else {
+                lastReason = exit.description
+            }
+            appendLog(logPath, "=== sota: \(step.name) failed: \(lastReason) ===\n")
+            if attempt <= retries {
+                observe(.note("\(step.name): \(lastReason); retrying (\(attempt + 1) of \(retries + 1))"))
+            }
+        }
+        return try fail(step, index: index, reason: lastReason, manifest: &manifest)
+    }
+
+    private func fail(_ step: PlannedStep, index: Int, reason: String, manifest: inout RunManifest) throws -> StepResult {
+        manifest.stages[index].status = .failed
+        manifest.failures.append(RunManifest.FailureRecord(stage: step.name, reason: reason, log: step.logFile))
+        try save(&manifest)
+        observe(.stepFinished(name: step.name, status: .failed, seconds: manifest.stages[index].seconds ?? 0,
+                              detail: "\(reason); see \(Paths.join(plan.runDirectory, step.logFile))"))
+        return .failed
+    }
+
+    /// Metrics must be a JSON object holding every gated metric as a number.
+    private func metricsProblem(_ step: PlannedStep) -> String? {
+        guard let file = step.outputs.first else { return nil }
+        switch MetricsFile.read(Paths.join(runDirectory, file)) {
+        case .failure(let problem): return "metrics file \(file): \(problem)"
+        case .success(let metrics):
+            let missing = step.gates.map(\.metric).filter { metrics[$0] == nil }
+            return missing.isEmpty ? nil : "metrics file \(file) lacks the gated metric\(missing.count == 1 ? "" : "s") " + missing.map { "`\($0)`" }.joined(separator: ", ")
+        }
+    }
+
+    /// Reads an evaluation's metrics and decides its gates; returns an outcome when the run stops here.
+    private func gateStep(_ step: PlannedStep, index: Int, manifest: inout RunManifest) throws -> RunOutcome? {
+        guard let file = step.outputs.first, case .success(let metrics) = MetricsFile.read(Paths.join(runDirectory, file)) else { return nil }
+        manifest.metrics[step.phase.rawValue] = metrics
+        let experiment = request.training.experiment
+        var baselineError: String?
+        let records = GateEvaluator.evaluate(step.gates, phase: step.phase.rawValue, metrics: metrics) { gate in
+            do {
+                return try self.index?.baseline(metric: gate.metric, phase: step.phase.rawValue, direction: gate.direction, experiment: experiment)
+            } catch {
+                baselineError = "\(error)"
+                return nil
+            }
+        }
+        if let baselineError { observe(.warning("no baseline for improvement gates: \(baselineError)")) }
+        manifest.gates.removeAll { $0.phase == step.phase.rawValue }
+        manifest.gates += records
+        for record in records { observe(.gate(record)) }
+        if records.contains(where: { !$0.passed }) {
+            manifest.passed = false
+            if step.phase == .smallEval {
+                // The proxy gate stops the run before the expensive full evaluation.
+                for later in (index + 1)..<manifest.stages.count {
+                    manifest.stages[later].status = .skipped
+                    observe(.stepSkipped(name: manifest.stages[later].name, reason: "the proxy gate rejected the run"))
+                }
+                manifest.status = .rejected
+                try finish(&manifest)
+                return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: RunExitStatus.gateRejected)
+            }
+        }
+        try save(&manifest)
+        return nil
+    }
+
+    private func interrupted(_ manifest: inout RunManifest, index: Int, signal: Int32) throws -> RunOutcome {
+        manifest.stages[index].status = .interrupted
+        manifest.status = .interrupted
+        manifest.failures.append(RunManifest.FailureRecord(stage: manifest.stages[index].name,
+                                                           reason: "interrupted by signal \(signal)", log: manifest.stages[index].log))
+        try save(&manifest)
+        observe(.warning("interrupted; resume with: sota run --resume \(request.runID)"))
+        return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: RunExitStatus.interrupted)
+    }
+
+    private func save(_ manifest: inout RunManifest) throws {
+        manifest.updated = Timestamp.string(Date())
+        try manifest.write(to: manifestPath)
+    }
+
+    /// Writes the final manifest, then indexes it; the files stay the truth if indexing fails.
+    private func finish(_ manifest: inout RunManifest) throws {
+        try save(&manifest)
+        do {
+            try index?.record(manifest, manifestPath: manifestPath)
+        } catch {
+            observe(.warning("the leaderboard was not updated (\(error)); the run directory is complete: `sota ingest \(plan.runDirectory)` adds it later"))
+        }
+    }
+
+    private func appendLog(_ path: String, _ text: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var bytes = Array(text.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
+    /// The last non-empty line of a log (read from its tail only).
+    static func lastLine(of path: String) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd() else { return "" }
+        try? handle.seek(toOffset: size > 512 ? size - 512 : 0)
+        let data = (try? handle.readToEnd()) ?? Data()
+        let text = String(decoding: data, as: UTF8.self)
+        return text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).last.map(String.init)?.trimmingSpaces() ?? ""
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import SotaBasics
+import SotaPlan
+
+/// The DONE marker a finished step leaves in `markers/`: what it produced and what it was computed from.
+///
+/// Resume trusts a step only when its marker exists, its inputs are unchanged and its outputs still match.
+public struct StageMarker: Codable, Sendable, Equatable {
+    /// What a step's result depends on.
+    public struct Inputs: Codable, Sendable, Equatable {
+        /// SHA-256 of the argument vector and the step's own environment.
+        public var command: String
+        /// SHA-256 of the resolved config the step reads.
+        public var config: String
+        /// SHA-256 over the outputs of the steps before it.
+        public var upstream: String
+
+        /// Creates inputs.
+        public init(command: String, config: String, upstream: String) {
+            self.command = command
+            self.config = config
+            self.upstream = upstream
+        }
+
+        /// Why a step with these recorded inputs must rerun under `current`, or nil when nothing changed.
+        public func changes(to current: Inputs) -> String? {
+            var reasons: [String] = []
+            if command != current.command { reasons.append("its command or environment changed") }
+            if config != current.config { reasons.append("its config changed") }
+            if upstream != current.upstream { reasons.append("an earlier step's outputs changed") }
+            return reasons.isEmpty ? nil : reasons.joined(separator: ", ")
+        }
+    }
+
+    /// The step name.
+    public var stage: String
+    /// The inputs it was computed from.
+    public var inputs: Inputs
+    /// Its outputs with checksums, relative to the run directory.
+    public var outputs: [RunManifest.FileRecord]
+    /// When it finished.
+    public var finished: String
+
+    /// The marker file of `stage` in `runDirectory`.
+    public static func path(for stage: String, in runDirectory: String) -> String {
+        Paths.join(runDirectory, "markers/\(stage).done.json")
+    }
+
+    /// Reads a marker; nil when absent or unreadable (an unreadable marker means "not done").
+    public static func read(stage: String, in runDirectory: String) -> StageMarker? {
+        guard let data = FileManager.default.contents(atPath: path(for: stage, in: runDirectory)) else { return nil }
+        return try? JSONDecoder().decode(StageMarker.self, from: data)
+    }
+
+    /// Writes the marker atomically.
+    public func write(in runDirectory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(Array(try encoder.encode(self)), to: Self.path(for: stage, in: runDirectory))
+    }
+
+    /// Why the recorded outputs no longer hold (missing, empty or changed), or nil when they all match.
+    public func outputProblem(in runDirectory: String) -> String? {
+        for output in outputs {
+            let path = Paths.join(runDirectory, output.path)
+            guard let digest = try? FileStream.sha256(of: path) else { return "output \(output.path) is missing" }
+            if digest.hex != output.sha256 { return "output \(output.path) changed since the step finished" }
+        }
+        return nil
+    }
+}

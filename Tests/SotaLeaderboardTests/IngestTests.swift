@@ -1,0 +1,108 @@
+import Foundation
+import SotaLeaderboard
+import SotaPlan
+import SotaTestSupport
+import Testing
+
+@Suite struct IngestTests {
+    @Test func ingestingTheSameRunTwiceKeepsOneRowAndTheNewestValues() throws {
+        let folder = TemporaryDirectory()
+        let board = try Leaderboard(path: folder.url("runs/.sota/leaderboard.sqlite"))
+        var manifest = RunManifestFactory.make("R1", metrics: ["full_eval": ["nrmse": 0.3, "mse": 0.09]])
+        try board.ingest(manifest, manifestPath: "runs/R1/manifest.json")
+        try board.ingest(manifest, manifestPath: "runs/R1/manifest.json")
+        #expect(try board.runCount() == 1)
+
+        manifest.metrics = ["full_eval": ["nrmse": 0.2]]
+        manifest.passed = true
+        try board.ingest(manifest, manifestPath: "runs/R1/manifest.json")
+        let summary = try #require(try board.runSummary(id: "R1"))
+        #expect(try board.runCount() == 1)
+        #expect(summary.metrics == ["full_eval": ["nrmse": 0.2]])
+        #expect(summary.passed == true)
+        #expect(summary.stages.count == 1)
+    }
+
+    @Test func summaryHoldsTheRowGatesAndStages() throws {
+        let board = try Leaderboard.inMemory()
+        let gate = RunManifest.GateRecord(name: "quality", phase: "full_eval", metric: "nrmse", direction: "lower", threshold: 0.25,
+                                          value: 0.2, baseline: 0.22, baselineRun: "R0", requiredImprovement: 0.01,
+                                          passed: true, reason: "nrmse = 0.2 < 0.25")
+        let manifest = RunManifestFactory.make(
+            "R1", metrics: ["full_eval": ["nrmse": 0.2]], passed: true,
+            stages: [("operator", "train", .succeeded, 60), ("full_eval", "full_eval", .succeeded, 12.5)], gates: [gate]
+        )
+        try board.ingest(manifest, manifestPath: "runs/R1/manifest.json")
+        let summary = try #require(try board.runSummary(id: "R1"))
+        #expect(summary.gates == [gate])
+        #expect(summary.stages.map(\.stage) == ["operator", "full_eval"])
+        #expect(summary.stages.map(\.seconds) == [60, 12.5])
+        #expect(summary.totalSeconds == 72.5)
+        #expect(summary.gpuType == "A100-80GB")
+        #expect(summary.manifestPath == "runs/R1/manifest.json")
+        #expect(try board.runSummary(id: "R2") == nil)
+    }
+
+    @Test func badManifestsAreReportedWhileTheRestIsIngested() throws {
+        let folder = TemporaryDirectory()
+        for id in ["A", "B", "C"] {
+            try RunManifestFactory.write(RunManifestFactory.make(id, metrics: ["full_eval": ["nrmse": 0.1]]), into: folder.url("runs/\(id)"))
+        }
+        folder.write("runs/D/manifest.json", "{ not json")
+        folder.write("runs/E/train.log", "no manifest yet\n")
+        folder.write("runs/.sota/leaderboard.sqlite", "")
+        folder.write("single/manifest.json", String(decoding: try RunManifestFactory.make("S").encoded(), as: UTF8.self))
+
+        let board = try Leaderboard(path: folder.url("index.sqlite"))
+        let report = try board.ingest(runDirectories: [folder.url("runs"), folder.url("single"), folder.url("missing")])
+        #expect(report.ingested == 4)
+        #expect(report.problems.map(\.description) == [
+            folder.url("runs/E") + ": no manifest.json",
+            folder.url("missing") + ": no such directory",
+            folder.url("runs/D/manifest.json") + ": not valid JSON",
+        ])
+        #expect(try board.runIDs(matchingPrefix: "") == ["A", "B", "C", "S"])
+        #expect(try board.runSummary(id: "A")?.manifestPath == folder.url("runs/A/manifest.json"))
+    }
+
+    @Test func duplicateRunIDsInOneBatchKeepTheFirst() throws {
+        let folder = TemporaryDirectory()
+        try RunManifestFactory.write(RunManifestFactory.make("A", metrics: ["full_eval": ["nrmse": 0.1]]), into: folder.url("runs/1"))
+        try RunManifestFactory.write(RunManifestFactory.make("A", metrics: ["full_eval": ["nrmse": 0.9]]), into: folder.url("runs/2"))
+        let board = try Leaderboard.inMemory()
+        let report = try board.ingest(runDirectories: [folder.url("runs")])
+        #expect(report.ingested == 1)
+        #expect(report.problems.map(\.path) == [folder.url("runs/2/manifest.json")])
+        #expect(try board.runSummary(id: "A")?.metrics["full_eval"]?["nrmse"] == 0.1)
+    }
+
+    @Test func rebuildReplacesRunsAndKeepsPromotions() throws {
+        let folder = TemporaryDirectory()
+        for id in ["A", "B", "C"] {
+            try RunManifestFactory.write(RunManifestFactory.make(id, metrics: ["full_eval": ["nrmse": 0.1]]), into: folder.url("runs/\(id)"))
+        }
+        let board = try Leaderboard(path: folder.url("runs/.sota/leaderboard.sqlite"))
+        #expect(try board.ingest(runDirectories: [folder.url("runs")]).ingested == 3)
+        // An indexed run that is no longer on disk, and a promotion that must survive.
+        try board.ingest(RunManifestFactory.make("GONE"), manifestPath: "elsewhere/manifest.json")
+        try board.recordPromotion(runID: "A", experiment: "burgers", configPath: "runs/A/config.yaml",
+                                  productionPath: "production/burgers.yaml", promotedAt: RunManifestFactory.timestamp(5),
+                                  forced: false, previousPath: nil)
+        try FileManager.default.removeItem(atPath: folder.url("runs/C"))
+        folder.write("runs/D/manifest.json", "[]")
+
+        let report = try board.rebuild(runDirectories: [folder.url("runs")])
+        #expect(report.ingested == 2)
+        #expect(report.problems.count == 1)
+        #expect(try board.runIDs(matchingPrefix: "") == ["A", "B"])
+        #expect(try board.baseline(metric: "nrmse", phase: "full_eval", direction: .lower, experiment: "burgers")?.runID == "A")
+    }
+
+    @Test func manifestsInMemoryIngestInBulk() throws {
+        let board = try Leaderboard.inMemory()
+        let entries = (0..<100).map { (manifest: RunManifestFactory.make("R\($0)"), manifestPath: "runs/R\($0)/manifest.json") }
+        #expect(try board.ingest(entries) == IngestReport(ingested: 100, problems: []))
+        #expect(try board.ingest(entries).ingested == 100)
+        #expect(try board.runCount() == 100)
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import SotaPlan
+
+/// Manifests for tests, built with `RunManifest`'s own initializer.
+enum RunManifestFactory {
+    /// A finished run with the given metrics and stages; `minute` offsets the creation time.
+    static func make(
+        _ id: String, experiment: String = "burgers", minute: Int = 0, metrics: [String: [String: Double]] = [:],
+        passed: Bool? = nil, gpuType: String? = "A100-80GB",
+        stages: [(name: String, phase: String, status: RunManifest.Status, seconds: Double?)] = [("operator", "train", .succeeded, 60)],
+        gates: [RunManifest.GateRecord] = []
+    ) -> RunManifest {
+        var manifest = RunManifest(
+            runID: id, experiment: experiment, created: timestamp(minute),
+            config: .init(path: "configs/train.yaml", hash: "hash-\(id)"), evalConfigs: [:],
+            git: .init(commit: "0123abcd", branch: "main", dirty: false, dirtyFiles: [], state: "repository"),
+            data: [], host: "node-1", hardware: .init(gpuType: gpuType, gpuCount: 1, devices: "0", platform: "cuda"),
+            stages: stages.map { RunManifest.StageRecord(name: $0.name, phase: $0.phase, log: "logs/\($0.name).log") }
+        )
+        for (index, stage) in stages.enumerated() {
+            manifest.stages[index].status = stage.status
+            manifest.stages[index].seconds = stage.seconds
+            manifest.stages[index].attempts = 1
+            manifest.stages[index].finished = timestamp(minute + 1)
+        }
+        manifest.status = .succeeded
+        manifest.metrics = metrics
+        manifest.passed = passed
+        manifest.gates = gates
+        return manifest
+    }
+
+    /// `2026-01-01T00:00:00.000Z` plus `minute` minutes.
+    static func timestamp(_ minute: Int) -> String {
+        Timestamp.string(Date(timeIntervalSince1970: 1_767_225_600 + Double(minute) * 60))
+    }
+
+    /// Writes `manifest` to `folder/manifest.json`, creating the folder.
+    static func write(_ manifest: RunManifest, into folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try manifest.write(to: folder + "/manifest.json")
+    }
+}

@@ -86,6 +86,13 @@ struct RunCommand: ContextualCommand {
             smallPath = manifest.evalConfigs["small_eval"].map { project.resolve($0.path) }
             fullPath = manifest.evalConfigs["full_eval"].map { project.resolve($0.path) }
             if manifest.status == .succeeded || manifest.status == .rejected {
+                // sota may have been killed after the manifest was final but before the leaderboard saw it.
+                do {
+                    try LeaderboardIndex.open(project: project, environment: context.environment)
+                        .record(manifest, manifestPath: Paths.join(project.resolve(project.runsDirectory), "\(id)/manifest.json"))
+                } catch {
+                    console.err("warning: the leaderboard was not updated: \(error)")
+                }
                 console.out("run \(id) already finished (\(manifest.status.rawValue)); nothing to resume")
                 return manifest.status == .succeeded ? RunExitStatus.success : RunExitStatus.gateRejected
             }

@@ -300,6 +300,7 @@ public struct RunOrchestrator: Sendable {
             try save(&manifest)
             appendLog(logPath, "=== sota: \(step.name) attempt \(attempt) of \(retries + 1), \(Timestamp.string(Date())) ===\n$ \(step.arguments.joined(separator: " "))\n")
             observe(.stepStarted(name: step.name, phase: step.phase.rawValue, attempt: attempt))
+            faultPoint("spawn:\(step.name)")
             let child = ChildProcess(executable: executable, arguments: step.arguments, environment: environment,
                                      workingDirectory: request.project.root, logFile: logPath, timeout: step.timeout,
                                      gracePeriod: request.gracePeriod)
@@ -341,6 +342,7 @@ public struct RunOrchestrator: Sendable {
                     } else {
                         try StageMarker(stage: step.name, inputs: inputs, outputs: records, finished: Timestamp.string(Date()))
                             .write(in: runDirectory)
+                        faultPoint("marker:\(step.name)")
                         manifest.stages[index].status = .succeeded
                         manifest.stages[index].outputs = records
                         manifest.stages[index].inputsFingerprint = SHA256.hex(of: Array("\(inputs.command)\(inputs.config)\(inputs.upstream)".utf8))
@@ -397,6 +399,7 @@ public struct RunOrchestrator: Sendable {
             }
         }
         if let baselineError { observe(.warning("no baseline for improvement gates: \(baselineError)")) }
+        faultPoint("gate:\(step.phase.rawValue)")
         manifest.gates.removeAll { $0.phase == step.phase.rawValue }
         manifest.gates += records
         for record in records { observe(.gate(record)) }
@@ -435,11 +438,20 @@ public struct RunOrchestrator: Sendable {
     /// Writes the final manifest, then indexes it; the files stay the truth if indexing fails.
     private func finish(_ manifest: inout RunManifest) throws {
         try save(&manifest)
+        faultPoint("index")
         do {
             try index?.record(manifest, manifestPath: manifestPath)
         } catch {
             observe(.warning("the leaderboard was not updated (\(error)); the run directory is complete: `sota ingest \(plan.runDirectory)` adds it later"))
         }
+    }
+
+    /// Crash-test hook: when `SOTA_FAULT_INJECT` names this point, sota kills itself with SIGKILL right here, so
+    /// the end-to-end tests can prove that a run killed at any moment resumes. Points: `spawn:STEP`,
+    /// `marker:STEP`, `gate:PHASE`, `index`.
+    func faultPoint(_ name: String) {
+        guard let wanted = request.environment["SOTA_FAULT_INJECT"], wanted == name else { return }
+        kill(getpid(), SIGKILL)
     }
 
     private func appendLog(_ path: String, _ text: String) {

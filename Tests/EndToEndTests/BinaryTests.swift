@@ -21,12 +21,13 @@ struct BinaryRun {
         return Paths.join(Repository.root, ".build/debug/sota")
     }
 
-    init(_ arguments: [String], in directory: String = Repository.root, executable: String = BinaryRun.binary) throws {
+    init(_ arguments: [String], in directory: String = Repository.root, executable: String = BinaryRun.binary,
+         environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
+        var environment = environment
         environment["NO_COLOR"] = "1"
         process.environment = environment
         let outPipe = Pipe(), errPipe = Pipe()

@@ -162,6 +162,17 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
         #expect(isGone(grandchild), "the grandchild must be gone")
     }
 
+    @Test func aChildWritingOneGigabyteToStdoutIsLoggedNotBuffered() throws {
+        let project = ScriptedProject(train: #"""
+        if [ "$1" = a ]; then head -c 1073741824 /dev/zero; fi
+        echo "$1" > "$2/$1.out"
+        """#)
+        let outcome = try run(project, try project.request())
+        #expect(outcome.exitStatus == RunExitStatus.success)
+        let size = try FileManager.default.attributesOfItem(atPath: project.folder.url("runs/R1/logs/train-a.log"))[.size] as? Int
+        #expect((size ?? 0) > 1 << 30)
+    }
+
     @Test func malformedMetricsAndMissingGatedMetricFailTheStage() throws {
         for (metrics, expected) in [("{not json", "is not valid JSON"), (#"{"mse": 0.2}"#, "lacks the gated metric `nrmse`"), ("[1, 2]", "is not a JSON object")] {
             let project = ScriptedProject(metrics: metrics)

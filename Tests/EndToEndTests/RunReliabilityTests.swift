@@ -1,0 +1,142 @@
+import Foundation
+import SotaBasics
+import SotaTestSupport
+import Testing
+
+/// A project whose train and evaluate programs are quick shell scripts, for crash and concurrency tests of the binary.
+private func scriptedProject(train: String = #"echo "$1" >> trained.txt; echo "$1" > "$2/$1.out""#) -> TemporaryDirectory {
+    let folder = TemporaryDirectory()
+    folder.write("sota.yaml", "project: scripted\n")
+    folder.write("train.sh", "set -e\n" + train + "\n")
+    folder.write("evaluate.sh", "set -e\necho '{\"nrmse\": 0.1}' > \"$1\"\n")
+    folder.write("train.yaml", """
+    experiment: scripted
+    seed: 3
+    training:
+      command: [sh, train.sh, "{stage}", "{checkpoint_dir}"]
+      epochs: 1
+      learning_rate: 0.1
+      checkpoint: c.out
+      stages: [{name: a, outputs: [a.out]}, {name: b, outputs: [b.out]}, {name: c, outputs: [c.out]}]
+    resources: {platform: cpu}
+    pipeline: {small_eval: eval.yaml, full_eval: eval.yaml}
+    """)
+    folder.write("eval.yaml", """
+    evaluation: {command: [sh, evaluate.sh, "{metrics}"], metrics: metrics.json}
+    gates: [{metric: nrmse, direction: lower, threshold: 0.5}]
+    """)
+    return folder
+}
+
+private func runEnvironment(_ extra: [String: String]) -> [String: String] {
+    ProcessInfo.processInfo.environment.merging(extra) { $1 }
+}
+
+/// Spawns the binary with extra environment variables.
+private func sota(_ arguments: [String], in folder: String, environment: [String: String] = [:]) throws -> BinaryRun {
+    try BinaryRun(arguments, in: folder, environment: runEnvironment(environment))
+}
+
+private func runID(in folder: TemporaryDirectory) throws -> String {
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.url("runs"))
+    return try #require(names.count == 1 ? names.first : nil, "\(names)")
+}
+
+private func leaderboardRows(_ folder: TemporaryDirectory) throws -> [[String: Any]] {
+    let run = try sota(["leaderboard", "--json", "--top", "1000"], in: folder.path)
+    return try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [[String: Any]], "\(run.out)\(run.err)")
+}
+
+@Suite(.serialized) struct RunReliabilityTests {
+    @Test(arguments: ["spawn:b", "marker:b", "gate:small_eval", "gate:full_eval", "index"])
+    func killedAtAnyPointResumes(point: String) throws {
+        let folder = scriptedProject()
+        let killed = try sota(["run", "--train-config", "train.yaml"], in: folder.path, environment: ["SOTA_FAULT_INJECT": point])
+        #expect(killed.status == 9 || killed.status == 128 + 9 || killed.status != 0, "\(point): \(killed.status)")
+        let id = try runID(in: folder)
+        let manifest = try String(contentsOfFile: folder.url("runs/\(id)/manifest.json"), encoding: .utf8)
+        #expect((try? JSONSerialization.jsonObject(with: Data(manifest.utf8))) != nil, "manifest must stay valid JSON after kill -9")
+        let before = (try? String(contentsOfFile: folder.url("trained.txt"), encoding: .utf8)) ?? ""
+        let resumed = try sota(["run", "--resume", String(id.prefix(20))], in: folder.path)
+        #expect(resumed.status == 0, "\(point): \(resumed.out)\(resumed.err)")
+        let after = try String(contentsOfFile: folder.url("trained.txt"), encoding: .utf8)
+        // Stages finished before the kill never run again.
+        #expect(after.hasPrefix(before))
+        #expect(after.split(separator: "\n") == ["a", "b", "c"], "\(point): \(after)")
+        #expect(try leaderboardRows(folder).filter { $0["run_id"] as? String == id }.count == 1)
+    }
+
+    @Test func killedMidTrainingResumes() throws {
+        // The child kills sota with SIGKILL while it is itself still working.
+        let folder = scriptedProject(train: #"""
+        if [ "$1" = b ] && [ ! -f killed-once ]; then touch killed-once; kill -9 $PPID; sleep 1; fi
+        echo "$1" >> trained.txt; echo "$1" > "$2/$1.out"
+        """#)
+        let killed = try sota(["run", "--train-config", "train.yaml"], in: folder.path)
+        #expect(killed.status != 0)
+        let id = try runID(in: folder)
+        let resumed = try sota(["run", "--resume", id], in: folder.path)
+        #expect(resumed.status == 0, "\(resumed.out)\(resumed.err)")
+        #expect(resumed.out.contains("a: already done") || resumed.out.contains("- a: already done"))
+        let trained = try String(contentsOfFile: folder.url("trained.txt"), encoding: .utf8).split(separator: "\n")
+        #expect(trained.filter { $0 == "a" }.count == 1)
+        #expect(try leaderboardRows(folder).count == 1)
+    }
+
+    @Test func sixteenConcurrentRunsLoseNothing() throws {
+        let folder = scriptedProject()
+        let processes: [Process] = try (0..<16).map { _ in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: BinaryRun.binary)
+            process.arguments = ["run", "--train-config", "train.yaml"]
+            process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+            process.environment = runEnvironment(["NO_COLOR": "1"])
+            process.standardOutput = FileHandle.nullDevice
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            return process
+        }
+        for process in processes { process.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let rows = try leaderboardRows(folder)
+        #expect(rows.count == 16)
+        #expect(Set(rows.compactMap { $0["run_id"] as? String }).count == 16)
+    }
+
+    @Test func corruptLeaderboardStopsTheRunBeforeAnyChildAndStaysUntouched() throws {
+        let folder = scriptedProject()
+        let garbage = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) }
+        folder.write(".sota/leaderboard.sqlite", garbage)
+        let run = try sota(["run", "--train-config", "train.yaml"], in: folder.path)
+        #expect(run.status == 1)
+        #expect(run.err.contains("leaderboard.sqlite"))
+        #expect(Paths.kind(of: folder.url("trained.txt")) == .missing)
+        #expect(Paths.kind(of: folder.url("runs")) == .missing)
+        #expect(Array(FileManager.default.contents(atPath: folder.url(".sota/leaderboard.sqlite")) ?? Data()) == garbage)
+    }
+
+    @Test func sigintStopsTheChildAndLeavesAResumableRun() throws {
+        let folder = scriptedProject(train: #"""
+        if [ "$1" = b ] && [ ! -f slow-once ]; then touch slow-once; echo started > b.started; sleep 30; fi
+        echo "$1" >> trained.txt; echo "$1" > "$2/$1.out"
+        """#)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BinaryRun.binary)
+        process.arguments = ["run", "--train-config", "train.yaml", "--grace", "1s"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        process.environment = runEnvironment(["NO_COLOR": "1"])
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<200 where Paths.kind(of: folder.url("b.started")) == .missing { usleep(25_000) }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let id = try runID(in: folder)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.url("runs/\(id)/manifest.json")))) as? [String: Any]
+        #expect(manifest?["status"] as? String == "interrupted")
+        let resumed = try sota(["run", "--resume", id], in: folder.path)
+        #expect(resumed.status == 0, "\(resumed.out)\(resumed.err)")
+    }
+}

@@ -2,10 +2,13 @@ import Foundation
 
 /// Writes files so that readers see either the old content or the new, never a half-written file.
 public enum AtomicFile {
-    /// Writes `bytes` to a temporary file beside `path`, flushes it to disk, then renames it over `path`.
+    /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
+    ///
+    /// The rename alone makes the write atomic for every reader and survives `kill -9`; `durable` also flushes
+    /// the data to disk first, which only matters for power loss and costs milliseconds per file.
     ///
     /// - Throws: `FileError` naming the path when the folder is missing, read-only or full.
-    public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = 0o644) throws(FileError) {
+    public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = 0o644, durable: Bool = false) throws(FileError) {
         let directory = Paths.parent(of: path)
         let temporary = Paths.join(directory, ".\(Paths.lastComponent(of: path)).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -24,7 +27,7 @@ public enum AtomicFile {
                 offset += written
             }
         }
-        if failure == nil, fsync(fd) != 0 { failure = FileError(path: path, operation: "flush", errno: errno) }
+        if failure == nil, durable, fsync(fd) != 0 { failure = FileError(path: path, operation: "flush", errno: errno) }
         close(fd)
         if failure == nil, rename(temporary, path) != 0 { failure = FileError(path: path, operation: "replace", errno: errno) }
         if let failure {
@@ -33,9 +36,9 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes `text` as UTF-8; see ``write(_:to:mode:)``.
-    public static func write(_ text: String, to path: String, mode: mode_t = 0o644) throws(FileError) {
-        try write(Array(text.utf8), to: path, mode: mode)
+    /// Writes `text` as UTF-8; see ``write(_:to:mode:durable:)``.
+    public static func write(_ text: String, to path: String, mode: mode_t = 0o644, durable: Bool = false) throws(FileError) {
+        try write(Array(text.utf8), to: path, mode: mode, durable: durable)
     }
 }
 

@@ -70,6 +70,7 @@ struct RunCommand: ContextualCommand {
             return RunExitStatus.validationFailed
         }
         if projectProblems.hasErrors { return stop(projectProblems) }
+        let pendingGit = PendingProvenance(path: project.root)
 
         var existing: RunManifest?
         var runID = RunID.make()
@@ -137,7 +138,7 @@ struct RunCommand: ContextualCommand {
         if diagnostics.hasErrors { return stop(diagnostics) }
         for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
 
-        let git = GitReader().provenance(at: project.root)
+        let git = pendingGit.wait()
         if git.isDirty {
             console.err(renderer.render(.warning(at: nil, "the work tree has uncommitted changes (\(git.dirtyFiles.prefix(3).joined(separator: ", "))\(git.dirtyFiles.count > 3 ? ", …" : "")); the run records them but cannot be reproduced from a commit")))
         }

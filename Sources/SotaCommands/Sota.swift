@@ -11,8 +11,10 @@ public struct Sota: ParsableCommand {
           sota validate config configs/train_burgers_golden.yaml
           sota validate data configs/train_burgers_golden.yaml
           sota dry-run configs/train_burgers_golden.yaml
+          sota run --train-config configs/train_burgers_golden.yaml
+          sota leaderboard
 
-        Exit status: 0 success, 1 a check failed (invalid config, data mismatch, plan check), 64 usage error, 70 internal error.
+        Exit status: 0 success, 1 a check failed (invalid config, data mismatch, plan check), 2 a run's stage failed, 3 a gate rejected the run, 64 usage error, 70 internal error, 130 interrupted.
 
         Shell completions: sota --generate-completion-script bash|zsh|fish
         """,

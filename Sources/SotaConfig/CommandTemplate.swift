@@ -11,7 +11,7 @@ public enum CommandTemplate {
                 index = text.index(after: next)
                 continue
             }
-            if character == "{", let close = text[next...].firstIndex(of: "}") {
+            if character == "{", let close = text[next...].firstIndex(of: "}"), isName(text[next..<close]) {
                 names.append(String(text[next..<close]))
                 index = text.index(after: close)
                 continue
@@ -19,6 +19,12 @@ public enum CommandTemplate {
             index = next
         }
         return names
+    }
+
+    /// Only `{identifier}` is a placeholder; other braces (JSON in a shell command, say) are literal text.
+    static func isName(_ text: Substring) -> Bool {
+        guard let first = text.first, first.isLetter || first == "_" else { return false }
+        return text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
     }
 
     /// `text` with each `{name}` replaced by `values[name]`; unknown names are left as written.
@@ -33,7 +39,8 @@ public enum CommandTemplate {
                 index = text.index(after: next)
                 continue
             }
-            if character == "{", let close = text[next...].firstIndex(of: "}"), let value = values[String(text[next..<close])] {
+            if character == "{", let close = text[next...].firstIndex(of: "}"), isName(text[next..<close]),
+               let value = values[String(text[next..<close])] {
                 out += value
                 index = text.index(after: close)
                 continue

@@ -40,6 +40,9 @@ struct ReferenceCheck {
             let isInterpreter = Self.interpreters.contains(base) || base.hasPrefix("python")
             guard isInterpreter, let scriptIndex = items.indices.dropFirst().first(where: { !(items[$0].stringValue ?? "-").hasPrefix("-") }),
                   let script = items[scriptIndex].stringValue, CommandTemplate.placeholderNames(in: script).isEmpty else { continue }
+            // `sh -c CODE` and `python3 -m module` name no script file.
+            let flags = items[1..<scriptIndex].compactMap(\.stringValue)
+            if flags.contains(where: { $0 == "-c" || $0 == "-m" || $0.hasPrefix("-c") && $0.count > 2 && !$0.hasPrefix("--") }) { continue }
             if Paths.kind(of: project.resolve(script)) != .file {
                 out.append(.error(at: items[scriptIndex].location, keyPath: "\(path)[\(scriptIndex)]", "script `\(script)` not found",
                                   hint: "paths are relative to the project root \(project.root)"))

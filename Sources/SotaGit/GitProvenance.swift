@@ -1,4 +1,6 @@
 import CLibGit2
+import Foundation
+import Synchronization
 import SotaBasics
 
 /// What git says about the code a run uses: commit, branch and uncommitted changes.
@@ -100,5 +102,33 @@ public struct GitReader: Sendable {
             }
         }
         return files.sorted()
+    }
+}
+
+/// Git provenance read on a background thread, so libgit2's start-up (it loads the system's TLS certificates)
+/// overlaps with config loading instead of adding to it.
+public final class PendingProvenance: Sendable {
+    private final class Slot: Sendable {
+        let value = Mutex<GitProvenance?>(nil)
+        let done = DispatchSemaphore(value: 0)
+    }
+
+    private let slot = Slot()
+
+    /// Starts reading the provenance of `path`.
+    public init(path: String) {
+        let slot = self.slot
+        Thread {
+            let provenance = GitReader().provenance(at: path)
+            slot.value.withLock { $0 = provenance }
+            slot.done.signal()
+        }.start()
+    }
+
+    /// Waits for the provenance.
+    public func wait() -> GitProvenance {
+        slot.done.wait()
+        slot.done.signal()
+        return slot.value.withLock { $0! }
     }
 }

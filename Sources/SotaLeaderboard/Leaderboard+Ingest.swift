@@ -7,7 +7,7 @@ extension Leaderboard {
     /// - Parameter manifestPath: where the manifest lives, stored so the run can be found again.
     public func ingest(_ manifest: RunManifest, manifestPath: String) throws(LeaderboardError) {
         try write { db in
-            try RunWriter(db).write(manifest, manifestPath: manifestPath)
+            try RunWriter(db).write(IndexedRun(manifest), manifestPath: manifestPath)
         }
     }
 
@@ -17,7 +17,7 @@ extension Leaderboard {
     /// second is reported as a problem.
     public func ingest(_ manifests: [(manifest: RunManifest, manifestPath: String)]) throws(LeaderboardError) -> IngestReport {
         try write { db in
-            try Self.write(manifests.map { .success($0) }, into: db, clearedFirst: false)
+            try Self.write(manifests.map { .success((IndexedRun($0.manifest), $0.manifestPath)) }, into: db, clearedFirst: false)
         }
     }
 
@@ -57,13 +57,13 @@ extension Leaderboard {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0 }
     }
 
-    private typealias Loaded = Result<(manifest: RunManifest, manifestPath: String), IngestReport.Problem>
+    private typealias Loaded = Result<(run: IndexedRun, manifestPath: String), IngestReport.Problem>
 
     /// Finds and decodes the manifests of `runDirectories`, outside any transaction.
     private static func load(_ runDirectories: [String]) -> (loaded: [Loaded], problems: [IngestReport.Problem]) {
         let (paths, problems) = RunDirectories.manifests(in: runDirectories)
         let loaded = zip(paths, ManifestLoader.load(paths)).map { path, outcome -> Loaded in
-            outcome.map { (manifest: $0, manifestPath: path) }
+            outcome.map { (run: $0, manifestPath: path) }
         }
         return (loaded, problems)
     }
@@ -77,13 +77,13 @@ extension Leaderboard {
             switch entry {
             case .failure(let problem):
                 report.problems.append(problem)
-            case .success(let (manifest, path)):
-                if let first = seen[manifest.runID] {
-                    report.problems.append(.init(path: path, reason: "run id `\(manifest.runID)` is also in \(first), which was indexed instead"))
+            case .success(let (run, path)):
+                if let first = seen[run.runID] {
+                    report.problems.append(.init(path: path, reason: "run id `\(run.runID)` is also in \(first), which was indexed instead"))
                     continue
                 }
-                seen[manifest.runID] = path
-                try writer.write(manifest, manifestPath: path, mayExist: !clearedFirst)
+                seen[run.runID] = path
+                try writer.write(run, manifestPath: path, mayExist: !clearedFirst)
                 report.ingested += 1
             }
         }

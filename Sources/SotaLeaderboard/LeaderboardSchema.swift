@@ -39,9 +39,8 @@ enum LeaderboardSchema {
             total_seconds REAL NOT NULL,
             passed INTEGER,
             manifest_path TEXT NOT NULL
-        );
+        ) WITHOUT ROWID;
         CREATE INDEX runs_experiment ON runs(experiment);
-        CREATE INDEX runs_created ON runs(created);
 
         CREATE TABLE metrics (
             run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
@@ -63,7 +62,7 @@ enum LeaderboardSchema {
             finished TEXT,
             PRIMARY KEY (run_id, position)
         ) WITHOUT ROWID;
-        CREATE INDEX stage_timings_stage ON stage_timings(stage, status);
+        CREATE INDEX stage_timings_stage ON stage_timings(stage, status, finished);
 
         CREATE TABLE gate_outcomes (
             run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,

@@ -4,8 +4,8 @@ import SotaPlan
 
 /// Reads and decodes many manifests at once, spread over the machine's cores.
 enum ManifestLoader {
-    /// One manifest, or why it could not be read.
-    typealias Outcome = Result<RunManifest, IngestReport.Problem>
+    /// One manifest's indexed part, or why it could not be read.
+    typealias Outcome = Result<IndexedRun, IngestReport.Problem>
 
     /// The outcome for each path, in the order given.
     static func load(_ paths: [String]) -> [Outcome] {
@@ -22,10 +22,16 @@ enum ManifestLoader {
         return outcomes.values()
     }
 
-    /// Reads one manifest.
+    /// Reads one manifest: scanned when it can be, decoded in full (for the reference result or error) otherwise.
     static func load(_ path: String) -> Outcome {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(.init(path: path, reason: Paths.kind(of: path) == .missing ? "no such file" : "cannot read the file"))
+        }
+        if let run = data.withUnsafeBytes({ ManifestScanner.indexedRun($0.bindMemory(to: UInt8.self)) }) {
+            return .success(run)
+        }
         do {
-            return .success(try RunManifest.read(path: path))
+            return .success(IndexedRun(try RunManifest.decode(data, path: path)))
         } catch let error as FileError {
             return .failure(.init(path: path, reason: error.reason))
         } catch {

@@ -1,5 +1,4 @@
 import GRDB
-import SotaPlan
 
 /// Writes manifests into the index with statements prepared once per transaction and reused for every run.
 struct RunWriter {
@@ -44,34 +43,29 @@ struct RunWriter {
     /// Writes one run, replacing whatever the index held for its id.
     ///
     /// - Parameter mayExist: false when the caller knows the run is absent (a rebuild), which skips the lookup.
-    /// Non-finite metric values are left out: they cannot be ranked.
-    func write(_ manifest: RunManifest, manifestPath: String, mayExist: Bool = true) throws {
-        let id = manifest.runID
+    func write(_ run: IndexedRun, manifestPath: String, mayExist: Bool = true) throws {
+        let id = run.runID
         if mayExist, try Int.fetchOne(exists, arguments: [id]) != nil {
             try deleteMetrics.execute(arguments: [id])
             try deleteStages.execute(arguments: [id])
             try deleteGates.execute(arguments: [id])
         }
         upsertRun.setUncheckedArguments([
-            id, manifest.experiment, manifest.status.rawValue, manifest.created, manifest.updated,
-            manifest.config.path, manifest.config.hash, manifest.git.commit, manifest.git.dirty,
-            manifest.host, manifest.hardware.gpuType, manifest.hardware.gpuCount, manifest.totalSeconds,
-            manifest.passed, manifestPath,
+            id, run.experiment, run.status, run.created, run.updated, run.configPath, run.configHash, run.gitCommit,
+            run.gitDirty, run.host, run.gpuType, run.gpuCount, run.totalSeconds, run.passed, manifestPath,
         ])
         try upsertRun.execute()
-        for (phase, values) in manifest.metrics {
-            for (name, value) in values where value.isFinite {
-                insertMetric.setUncheckedArguments([id, phase, name, value])
-                try insertMetric.execute()
-            }
+        for metric in run.metrics {
+            insertMetric.setUncheckedArguments([id, metric.phase, metric.name, metric.value])
+            try insertMetric.execute()
         }
-        for (position, stage) in manifest.stages.enumerated() {
+        for (position, stage) in run.stages.enumerated() {
             insertStage.setUncheckedArguments([
-                id, position, stage.name, stage.phase, stage.seconds, stage.status.rawValue, stage.attempts, stage.finished,
+                id, position, stage.name, stage.phase, stage.seconds, stage.status, stage.attempts, stage.finished,
             ])
             try insertStage.execute()
         }
-        for (position, gate) in manifest.gates.enumerated() {
+        for (position, gate) in run.gates.enumerated() {
             insertGate.setUncheckedArguments([
                 id, position, gate.name, gate.phase, gate.metric, gate.direction, gate.threshold, gate.value,
                 gate.baseline, gate.baselineRun, gate.requiredImprovement, gate.passed, gate.reason,

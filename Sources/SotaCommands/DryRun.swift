@@ -2,6 +2,7 @@ import ArgumentParser
 import SotaBasics
 import SotaConfig
 import SotaGit
+import SotaLeaderboard
 import SotaPlan
 
 /// `sota dry-run CONFIG`: the whole plan and its cost, with nothing run.
@@ -94,7 +95,12 @@ struct DryRun: ContextualCommand {
             prices = loaded.0
             if price == nil { diagnostics += loaded.1 }
         }
-        let estimate = CostEstimator.estimate(plan: plan, prices: prices, overrides: .init(gpu: gpu, price: price))
+        // Calibrate from past runs when a leaderboard exists; a dry run never creates one.
+        let boardPath = LeaderboardIndex.path(project: project, environment: context.environment)
+        let board = Paths.kind(of: boardPath) == .file ? try? Leaderboard(path: boardPath) : nil
+        let estimate = CostEstimator.estimate(plan: plan, prices: prices, overrides: .init(gpu: gpu, price: price)) { stage, gpu in
+            (try? board?.stageDurations(stage: stage, gpuType: gpu)) ?? []
+        }
         let checks = estimateOnly ? [] : PlanChecks(searchPath: context.environment["PATH"]).run(plan, project: project)
         diagnostics += checks.compactMap(\.diagnostic)
         let git = GitReader().provenance(at: project.root)

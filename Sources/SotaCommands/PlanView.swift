@@ -131,6 +131,7 @@ struct PlanView {
         case .throughput(let epochs, let samples, let rate, let gpus):
             "\(epochs.value) epochs [\(epochs.location)] × \(samples.value) samples [\(samples.location)] ÷ \(JSONValue.shortNumber(rate.value)) samples/s/GPU [\(rate.location)]"
                 + (gpus > 1 ? " ÷ \(gpus) GPUs" : "")
+        case .calibrated(let runs, let gpu): "median of \(runs) past runs\(gpu.map { " on \($0)" } ?? "") (leaderboard)"
         case .unknown(let reason): "unknown: \(reason)"
         }
     }

@@ -22,11 +22,22 @@ struct RunCommand: ContextualCommand {
           sota run --train-config configs/train_burgers_golden.yaml
           sota run --train-config configs/train_burgers_golden.yaml --set latent.dim=32 --set operator.pdet.input_dim=32
           sota run --resume 20261123-141503-9f3a2b1c
+          sota run --train-config configs/train_burgers_golden.yaml \\
+              --sweep latent.dim,operator.pdet.input_dim=8,16,32 --gpus 0,1
         """
     )
 
-    @Option(help: ArgumentHelp("The training config.", valueName: "file"))
-    var trainConfig: String?
+    @Option(help: ArgumentHelp("The training config; repeat to run several.", valueName: "file"))
+    var trainConfig: [String] = []
+
+    @Option(help: ArgumentHelp("Run once per value: key=v1,v2 (keys may be comma-separated to move together; repeat for a grid).", valueName: "keys=values"))
+    var sweep: [String] = []
+
+    @Flag(help: "Show which run goes to which device, and run nothing.")
+    var dryRun = false
+
+    @Option(help: .hidden)
+    var runId: String?
 
     @Option(help: ArgumentHelp("Proxy-gate evaluation config (default: the config's pipeline.small_eval).", valueName: "file"))
     var smallEvalConfig: String?
@@ -50,8 +61,11 @@ struct RunCommand: ContextualCommand {
     var grace: String = "10s"
 
     func validate() throws {
-        if trainConfig == nil, resume == nil { throw ValidationError("give --train-config FILE, or --resume RUN_ID") }
-        if trainConfig != nil, resume != nil { throw ValidationError("--resume continues a recorded run; it takes no --train-config") }
+        if trainConfig.isEmpty, resume == nil { throw ValidationError("give --train-config FILE, or --resume RUN_ID") }
+        if !trainConfig.isEmpty, resume != nil { throw ValidationError("--resume continues a recorded run; it takes no --train-config") }
+        if let runId, runId.isEmpty || !runId.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            throw ValidationError("--run-id takes letters, digits, `-` and `_`")
+        }
         if resume != nil, !overrides.assignments.isEmpty { throw ValidationError("--resume reuses the run's recorded overrides; drop --set") }
         if let maxRetries, !(0...10).contains(maxRetries) { throw ValidationError("--max-retries must be between 0 and 10") }
         guard DurationValue(parsing: grace) != nil else { throw ValidationError("--grace must be a duration such as 10s, found \(grace)") }
@@ -61,7 +75,7 @@ struct RunCommand: ContextualCommand {
     }
 
     func run(in context: CommandContext) throws -> Int32 {
-        let (project, projectProblems) = context.project(explicit: global.project, near: trainConfig)
+        let (project, projectProblems) = context.project(explicit: global.project, near: trainConfig.first)
         let console = context.console
         let renderer = DiagnosticRenderer(style: console.errStyle)
         func stop(_ diagnostics: [Diagnostic]) -> Int32 {
@@ -70,11 +84,14 @@ struct RunCommand: ContextualCommand {
             return RunExitStatus.validationFailed
         }
         if projectProblems.hasErrors { return stop(projectProblems) }
+        if resume == nil, trainConfig.count > 1 || !sweep.isEmpty || dryRun {
+            return try SweepCommandSupport(command: self, project: project, context: context).run()
+        }
         let pendingGit = PendingProvenance(path: project.root)
 
         var existing: RunManifest?
-        var runID = RunID.make()
-        var trainPath = trainConfig.map(context.absolute)
+        var runID = runId ?? RunID.make()
+        var trainPath = trainConfig.first.map(context.absolute)
         var overrideTexts = overrides.assignments
         var smallPath = smallEvalConfig.map(context.absolute)
         var fullPath = fullEvalConfig.map(context.absolute)

@@ -17,7 +17,7 @@ extension Leaderboard {
     /// second is reported as a problem.
     public func ingest(_ manifests: [(manifest: RunManifest, manifestPath: String)]) throws(LeaderboardError) -> IngestReport {
         try write { db in
-            try Self.write(manifests.map { .success((IndexedRun($0.manifest), $0.manifestPath)) }, into: db, clearedFirst: false)
+            try Self.write(manifests.map { .success((IndexedRun($0.manifest), $0.manifestPath)) }, into: db)
         }
     }
 
@@ -28,7 +28,7 @@ extension Leaderboard {
     /// the rest is indexed. Manifests are decoded in parallel before the write transaction starts.
     public func ingest(runDirectories: [String]) throws(LeaderboardError) -> IngestReport {
         let (loaded, problems) = Self.load(runDirectories)
-        var report = try write { db in try Self.write(loaded, into: db, clearedFirst: false) }
+        var report = try write { db in try Self.write(loaded, into: db) }
         report.problems = problems + report.problems
         return report
     }
@@ -46,7 +46,7 @@ extension Leaderboard {
                 DELETE FROM gate_outcomes;
                 DELETE FROM runs;
                 """)
-            return try Self.write(loaded, into: db, clearedFirst: true)
+            return try Self.write(loaded, into: db)
         }
         report.problems = problems + report.problems
         return report
@@ -69,7 +69,7 @@ extension Leaderboard {
     }
 
     /// Writes every loaded manifest with one set of prepared statements; failures become problems.
-    private static func write(_ loaded: [Loaded], into db: Database, clearedFirst: Bool) throws -> IngestReport {
+    private static func write(_ loaded: [Loaded], into db: Database) throws -> IngestReport {
         let writer = try RunWriter(db)
         var seen: [String: String] = [:]
         var report = IngestReport(ingested: 0, problems: [])
@@ -83,7 +83,7 @@ extension Leaderboard {
                     continue
                 }
                 seen[run.runID] = path
-                try writer.write(run, manifestPath: path, mayExist: !clearedFirst)
+                try writer.write(run, manifestPath: path)
                 report.ingested += 1
             }
         }

@@ -21,6 +21,8 @@ public struct CostEstimate: Sendable {
         case declared(SourceLocation)
         /// epochs × samples ÷ (samples per second per GPU × GPUs).
         case throughput(epochs: Located<Int>, samples: Located<Int>, rate: Located<Double>, gpus: Int)
+        /// The median of this stage's durations in past runs on the same GPU type, from the leaderboard.
+        case calibrated(runs: Int, gpu: String?)
         /// Not estimable, with the reason and how to fix it.
         case unknown(String)
     }
@@ -86,8 +88,12 @@ public enum CostEstimator {
         }
     }
 
-    /// The estimate for a plan's steps under `prices`.
-    public static func estimate(plan: RunPlan, prices: PriceTable?, overrides: Overrides = Overrides()) -> CostEstimate {
+    /// Past runs needed before measured durations replace the declared or modelled ones.
+    public static let calibrationMinimum = 3
+
+    /// The estimate for a plan's steps under `prices`; `history` gives a stage's past durations (seconds) on a GPU type.
+    public static func estimate(plan: RunPlan, prices: PriceTable?, overrides: Overrides = Overrides(),
+                                history: (_ stage: String, _ gpu: String?) -> [Double] = { _, _ in [] }) -> CostEstimate {
         let training = plan.training
         let resources = training.resources
         let gpu = overrides.gpu ?? resources.gpu?.value
@@ -110,20 +116,26 @@ public enum CostEstimator {
         }
         var lines: [CostEstimate.Line] = []
         for step in plan.steps {
-            let source: CostEstimate.RuntimeSource
+            let modelled: CostEstimate.RuntimeSource
             switch step.phase {
             case .train:
                 let stage = training.training!.stages.first { $0.name == step.name }!
-                source = trainingRuntime(stage, training: training, gpu: gpu, gpus: gpus)
+                modelled = trainingRuntime(stage, training: training, gpu: gpu, gpus: gpus)
             case .smallEval, .fullEval:
                 let config = step.phase == .smallEval ? plan.smallEval : plan.fullEval
                 if let estimate = config?.evaluation?.estimate {
-                    source = .declared(estimate.location)
+                    modelled = .declared(estimate.location)
                 } else {
-                    source = .unknown("declare `evaluation.estimate` in \(config?.displayPath ?? "the evaluation config")")
+                    modelled = .unknown("declare `evaluation.estimate` in \(config?.displayPath ?? "the evaluation config")")
                 }
             }
-            let duration = seconds(for: step, source: source, training: training, plan: plan).map(DurationValue.init(seconds:))
+            var source = modelled
+            var duration = seconds(for: step, source: source, training: training, plan: plan).map(DurationValue.init(seconds:))
+            let past = history(step.name, gpu)
+            if past.count >= calibrationMinimum {
+                source = .calibrated(runs: past.count, gpu: gpu)
+                duration = DurationValue(seconds: median(past))
+            }
             let cost = duration.flatMap { duration in price.map { duration.seconds / 3600 * $0 * Double(gpus) } }
             lines.append(CostEstimate.Line(stage: step.name, duration: duration, cost: cost, source: source))
         }
@@ -156,8 +168,14 @@ public enum CostEstimator {
             }
         case .throughput(let epochs, let samples, let rate, let gpus):
             return Double(epochs.value) * Double(samples.value) / (rate.value * Double(gpus))
-        case .unknown:
+        case .unknown, .calibrated:
             return nil
         }
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 }

@@ -78,8 +78,8 @@ public struct ChildProcess: Sendable {
         return signal == 0 ? nil : signal
     }
 
-    /// Starts the child and waits for it, calling `progress` with the elapsed time about five times a second.
-    public func run(progress: (Double) -> Void = { _ in }) throws -> ChildExit {
+    /// Starts the child without waiting: its process group id is its pid.
+    public func spawn() throws -> pid_t {
         try Self.prepareSignalHandling()
         let fd = open(logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SpawnError(program: executable, reason: "cannot open log \(logFile): \(String(cString: strerror(errno)))") }
@@ -91,33 +91,44 @@ public struct ChildProcess: Sendable {
             }
         }
         guard pid > 0 else { throw SpawnError(program: executable, reason: String(cString: strerror(spawnError))) }
+        return pid
+    }
+
+    /// Starts the child and waits for it, calling `progress` with the elapsed time about five times a second.
+    public func run(progress: (Double) -> Void = { _ in }) throws -> ChildExit {
+        let pid = try spawn()
         let start = Date()
         if let signal = Self.stopSignal {
-            stopGroup(pid)
+            stop(pid)
             return .interrupted(signal)
         }
         let deadline = timeout.map { start.addingTimeInterval($0.seconds) }
         while true {
-            if let status = reap(pid) {
+            if let status = Self.reap(pid) {
                 stopStragglers(pid)
                 return status
             }
             if let deadline, Date() >= deadline {
-                stopGroup(pid)
+                stop(pid)
                 return .timedOut(timeout!)
             }
             let wait = deadline.map { max(1, min(200, Int32($0.timeIntervalSinceNow * 1000))) } ?? 200
-            _ = sota_signals_wait(wait)
+            Self.waitForSignal(milliseconds: wait)
             if let signal = Self.stopSignal {
-                stopGroup(pid)
+                stop(pid)
                 return .interrupted(signal)
             }
             progress(Date().timeIntervalSince(start))
         }
     }
 
+    /// Sleeps until a signal (a child's exit included) arrives or `milliseconds` pass.
+    public static func waitForSignal(milliseconds: Int32) {
+        _ = sota_signals_wait(milliseconds)
+    }
+
     /// The child's exit status once it has ended; nil while it runs.
-    private func reap(_ pid: pid_t) -> ChildExit? {
+    public static func reap(_ pid: pid_t) -> ChildExit? {
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
         guard result == pid else { return nil }
@@ -126,12 +137,12 @@ public struct ChildProcess: Sendable {
     }
 
     /// SIGTERM to the group, SIGKILL to whatever is left after the grace period; reaps the leader.
-    private func stopGroup(_ pid: pid_t) {
+    public func stop(_ pid: pid_t) {
         kill(-pid, SIGTERM)
         let deadline = Date().addingTimeInterval(gracePeriod.seconds)
         var leaderDone = false
         while Date() < deadline {
-            if !leaderDone, reap(pid) != nil { leaderDone = true }
+            if !leaderDone, Self.reap(pid) != nil { leaderDone = true }
             if leaderDone, kill(-pid, 0) != 0 { return }
             _ = sota_signals_wait(20)
         }

@@ -140,3 +140,39 @@ private func leaderboardRows(_ folder: TemporaryDirectory) throws -> [[String: A
         #expect(resumed.status == 0, "\(resumed.out)\(resumed.err)")
     }
 }
+
+@Suite struct SweepTests {
+    @Test func sweepRunsEveryValueOnePerDeviceAndWritesItsManifest() throws {
+        let folder = scriptedProject(train: #"""
+        echo "$1 $CUDA_VISIBLE_DEVICES" >> "devices-$SOTA_RUN_ID.txt"
+        echo "$1" > "$2/$1.out"
+        """#)
+        let dry = try sota(["run", "--train-config", "train.yaml", "--sweep", "seed=1,2,3", "--gpus", "0,1", "--dry-run"], in: folder.path)
+        #expect(dry.status == 0)
+        #expect(dry.out.contains("3 runs on 2 devices (0, 1)"))
+        #expect(Paths.kind(of: folder.url("runs")) == .missing)
+        let run = try sota(["run", "--train-config", "train.yaml", "--sweep", "seed=1,2,3", "--gpus", "0,1",
+                            "--set", "resources.platform=cuda"], in: folder.path)
+        #expect(run.status == 0, "\(run.out)\(run.err)")
+        let sweeps = try FileManager.default.contentsOfDirectory(atPath: folder.url("runs")).filter { $0.hasPrefix("sweep-") }
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.url("runs/\(sweeps[0])/sweep.json")))) as? [String: Any])
+        #expect(manifest["expected"] as? Int == 3)
+        #expect(manifest["completed"] as? Int == 3)
+        let runs = try #require(manifest["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["device"] as? String } == ["0", "1", "0"])
+        for entry in runs {
+            let id = try #require(entry["run_id"] as? String)
+            let devices = try String(contentsOfFile: folder.url("devices-\(id).txt"), encoding: .utf8)
+            #expect(devices.split(separator: "\n").allSatisfy { $0.hasSuffix(" \(entry["device"] as? String ?? "?")") })
+        }
+        #expect(try leaderboardRows(folder).count == 3)
+    }
+
+    @Test func aBadValueStopsTheWholeSweepBeforeAnyRun() throws {
+        let folder = scriptedProject()
+        let run = try sota(["run", "--train-config", "train.yaml", "--sweep", "training.epochs=1,zero"], in: folder.path)
+        #expect(run.status == 1)
+        #expect(run.err.contains("run 1 (training.epochs=zero)"))
+        #expect(Paths.kind(of: folder.url("runs")) == .missing)
+    }
+}

@@ -94,3 +94,41 @@ private func demo(_ overrides: [String] = []) throws -> (RunConfig, RunConfig, R
         #expect(!estimate.isComplete)
     }
 }
+
+@Suite struct SweepPlanTests {
+    @Test func axesFormAGridAssignedRoundRobin() throws {
+        let dims = try SweepAxis.parse("latent.dim,operator.pdet.input_dim=8,16").get()
+        let rates = try SweepAxis.parse("training.learning_rate=0.01,0.1").get()
+        let plan = SweepPlan.make(configs: ["a.yaml"], fixed: ["seed=1"], axes: [dims, rates], devices: ["0", "1", "2"]) { "R\($0)" }
+        #expect(plan.jobs.count == 4)
+        #expect(plan.jobs.map(\.device) == ["0", "1", "2", "0"])
+        #expect(plan.jobs[3].overrides == ["seed=1", "latent.dim=16", "operator.pdet.input_dim=16", "training.learning_rate=0.1"])
+        #expect(plan.jobs.map(\.runID) == ["R0", "R1", "R2", "R3"])
+    }
+
+    @Test func severalConfigsWithoutAxes() {
+        let plan = SweepPlan.make(configs: ["a.yaml", "b.yaml"], fixed: [], axes: [], devices: ["0"]) { "R\($0)" }
+        #expect(plan.jobs.map(\.config) == ["a.yaml", "b.yaml"])
+        #expect(plan.jobs.allSatisfy { $0.device == "0" })
+    }
+
+    @Test(arguments: ["latent.dim", "=1,2", "latent.dim=", "latent.dim=1,,2", "a..b=1"])
+    func malformedAxes(text: String) {
+        guard case .failure = SweepAxis.parse(text) else { Issue.record("accepted \(text)"); return }
+    }
+}
+
+@Suite struct CalibrationTests {
+    @Test func pastRunsReplaceTheModelOnceThereAreEnough() throws {
+        let (train, _, _, project) = try demo()
+        let plan = RunPlanner.plan(training: train, smallEval: nil, fullEval: nil, project: project, runID: "R")
+        let few = CostEstimator.estimate(plan: plan, prices: nil, overrides: .init(price: 1)) { _, _ in [10, 20] }
+        if case .throughput = few.lines[0].source {} else { Issue.record("two runs are not enough to calibrate") }
+        let many = CostEstimator.estimate(plan: plan, prices: nil, overrides: .init(price: 1)) { stage, gpu in
+            stage == "operator" && gpu == "A100-80GB" ? [30, 10, 20, 40] : []
+        }
+        if case .calibrated(4, "A100-80GB") = many.lines[0].source {} else { Issue.record("\(many.lines[0].source)") }
+        #expect(many.lines[0].duration?.seconds == 25)
+        if case .throughput = many.lines[1].source {} else { Issue.record("other stages keep their model") }
+    }
+}

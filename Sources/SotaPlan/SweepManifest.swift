@@ -1,0 +1,69 @@
+import Foundation
+import SotaBasics
+
+/// `sweep.json`: what a sweep expected, what completed, what failed and why. Written atomically as runs finish.
+public struct SweepManifest: Codable, Sendable, Equatable {
+    /// One run's line.
+    public struct Entry: Codable, Sendable, Equatable {
+        /// The run id.
+        public var runID: String
+        /// The training config.
+        public var config: String
+        /// Overrides applied.
+        public var overrides: [String]
+        /// The device it ran on.
+        public var device: String
+        /// pending, running, succeeded, rejected, failed or interrupted.
+        public var status: String
+        /// `sota run`'s exit status, once finished.
+        public var exitStatus: Int32?
+        /// Why it did not pass, when it did not.
+        public var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case config, overrides, device, status, reason
+            case runID = "run_id"
+            case exitStatus = "exit_status"
+        }
+    }
+
+    /// The manifest's schema version.
+    public var schemaVersion = 1
+    /// The sweep id.
+    public var sweepID: String
+    /// ISO 8601 creation time.
+    public var created: String
+    /// Runs expected.
+    public var expected: Int
+    /// Runs that finished (passed or rejected by a gate).
+    public var completed: Int
+    /// Runs that failed or were interrupted.
+    public var failed: Int
+    /// Every run.
+    public var runs: [Entry]
+
+    enum CodingKeys: String, CodingKey {
+        case created, expected, completed, failed, runs
+        case schemaVersion = "schema_version"
+        case sweepID = "sweep_id"
+    }
+
+    /// Creates the manifest of a planned sweep.
+    public init(sweepID: String, created: String, plan: SweepPlan) {
+        self.sweepID = sweepID
+        self.created = created
+        self.expected = plan.jobs.count
+        self.completed = 0
+        self.failed = 0
+        self.runs = plan.jobs.map {
+            Entry(runID: $0.runID, config: $0.config, overrides: $0.overrides, device: $0.device, status: "pending", exitStatus: nil, reason: nil)
+        }
+    }
+
+    /// Writes the manifest atomically.
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(Array(try encoder.encode(self)), to: path)
+    }
+}

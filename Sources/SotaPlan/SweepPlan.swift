@@ -1,0 +1,66 @@
+import SotaBasics
+import SotaConfig
+
+/// One `--sweep keys=values` axis: every key is set to the same value, once per value.
+public struct SweepAxis: Sendable, Equatable {
+    /// Key paths set together (`latent.dim,operator.pdet.input_dim=8,16`).
+    public var keys: [String]
+    /// The values, as typed (each a YAML scalar).
+    public var values: [String]
+
+    /// Parses `key[,key...]=value[,value...]`.
+    public static func parse(_ text: String) -> Result<SweepAxis, DiagnosticError> {
+        let flag = SourceLocation(file: "--sweep \(text)")
+        guard let equals = text.firstIndex(of: "=") else {
+            return .failure(DiagnosticError(.error(at: flag, "`--sweep` expects KEY=V1,V2,...", hint: "for example: --sweep training.learning_rate=0.01,0.05")))
+        }
+        let keys = text[..<equals].split(separator: ",").map { String($0).trimmingSpaces() }
+        let values = text[text.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+        guard !keys.isEmpty, keys.allSatisfy({ KeyPath(parsing: $0) != nil }) else {
+            return .failure(DiagnosticError(.error(at: flag, "`--sweep` needs key paths before `=`")))
+        }
+        guard !values.isEmpty, !values.contains(where: \.isEmpty) else {
+            return .failure(DiagnosticError(.error(at: flag, "`--sweep` needs comma-separated values after `=`, none empty")))
+        }
+        return .success(SweepAxis(keys: keys, values: values))
+    }
+}
+
+/// The runs of a sweep and the device each one gets. Pure.
+public struct SweepPlan: Sendable, Equatable {
+    /// One run of the sweep.
+    public struct Job: Sendable, Equatable {
+        /// Position in the sweep, from 0.
+        public var index: Int
+        /// The training config path as given.
+        public var config: String
+        /// `key=value` overrides: the fixed `--set` ones, then this job's sweep values.
+        public var overrides: [String]
+        /// The device this job runs on.
+        public var device: String
+        /// The run id it will get.
+        public var runID: String
+    }
+
+    /// The jobs in order.
+    public var jobs: [Job]
+    /// The devices, each running at most one job at a time.
+    public var devices: [String]
+
+    /// Every config × the cartesian product of the axes, assigned to devices round-robin.
+    public static func make(configs: [String], fixed: [String], axes: [SweepAxis], devices: [String], runID: (Int) -> String) -> SweepPlan {
+        var combinations: [[String]] = [[]]
+        for axis in axes {
+            combinations = combinations.flatMap { prefix in axis.values.map { value in prefix + axis.keys.map { "\($0)=\(value)" } } }
+        }
+        var jobs: [Job] = []
+        for config in configs {
+            for combination in combinations {
+                let index = jobs.count
+                jobs.append(Job(index: index, config: config, overrides: fixed + combination,
+                                device: devices[index % devices.count], runID: runID(index)))
+            }
+        }
+        return SweepPlan(jobs: jobs, devices: devices)
+    }
+}

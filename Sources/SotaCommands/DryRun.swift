@@ -90,7 +90,8 @@ struct DryRun: ContextualCommand {
         let plan = RunPlanner.plan(training: trainConfig, smallEval: small, fullEval: full, project: project, runID: RunID.make())
         let pricesPath = project.resolve(project.pricesPath)
         var prices: PriceTable?
-        if price == nil || Paths.kind(of: pricesPath) != .missing {
+        // No price table is not an error: the estimate then says the price is unknown and how to give one.
+        if Paths.kind(of: pricesPath) != .missing {
             let loaded = PriceTable.load(path: pricesPath, displayPath: context.display(pricesPath))
             prices = loaded.0
             if price == nil { diagnostics += loaded.1 }

@@ -109,7 +109,7 @@ public enum CostEstimator {
         } else if let gpu {
             let known = prices?.entries.keys.sorted() ?? []
             let suggestion = Suggestions.closest(to: gpu, in: known).map { " (did you mean \($0)?)" } ?? ""
-            priceProblem = prices == nil ? "no price table; pass --price"
+            priceProblem = prices == nil ? "no price table (the project's `prices:` file); create it or pass --price"
                 : "`\(gpu)` is not in \(prices!.displayPath)\(suggestion); add it or pass --price"
         } else {
             priceProblem = "no GPU type: set `resources.gpu` or pass --gpu"

@@ -95,22 +95,22 @@ public struct RunOutcome: Sendable {
 /// writing the run directory as it goes so that a kill at any moment leaves a resumable run.
 public struct RunOrchestrator: Sendable {
     /// The request.
-    public var request: RunRequest
+    public let request: RunRequest
     /// The leaderboard, when one is used.
-    public var index: (any RunIndex)?
+    public let index: (any RunIndex)?
     /// Receives progress events.
-    public var observe: @Sendable (RunEvent) -> Void
+    public let observe: @Sendable (RunEvent) -> Void
+
+    /// The steps, computed once from the request.
+    private let plan: RunPlan
 
     /// Creates an orchestrator.
     public init(request: RunRequest, index: (any RunIndex)?, observe: @escaping @Sendable (RunEvent) -> Void) {
         self.request = request
         self.index = index
         self.observe = observe
-    }
-
-    private var plan: RunPlan {
-        RunPlanner.plan(training: request.training, smallEval: request.smallEval, fullEval: request.fullEval,
-                        project: request.project, runID: request.runID, devices: request.devices)
+        self.plan = RunPlanner.plan(training: request.training, smallEval: request.smallEval, fullEval: request.fullEval,
+                                    project: request.project, runID: request.runID, devices: request.devices)
     }
 
     private var runDirectory: String { request.project.resolve(plan.runDirectory) }

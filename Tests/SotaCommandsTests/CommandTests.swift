@@ -144,6 +144,22 @@ import Testing
         #expect(bad.err.contains("must equal `latent.dim` (8)"))
     }
 
+    @Test func missingPriceTableLeavesThePriceUnknownNotAnError() {
+        let folder = TemporaryDirectory()
+        folder.write("sota.yaml", "project: t\n")
+        folder.write("t.py", "")
+        folder.write("c.yaml", """
+        seed: 1
+        training: {command: [python3, t.py], epochs: 1, learning_rate: 0.1, checkpoint: c.json, stages: [{name: s, outputs: [c.json], estimate: 1h}]}
+        resources: {gpu: A100-80GB}
+        """)
+        let run = CommandRun(["dry-run", "c.yaml", "--estimate-only"], in: folder.path)
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("price    unknown: no price table"))
+        let priced = CommandRun(["dry-run", "c.yaml", "--estimate-only", "--price", "2"], in: folder.path)
+        #expect(priced.out.contains("$2.00"))
+    }
+
     @Test func negativePriceIsAUsageError() {
         let run = CommandRun(["dry-run", "configs/train_burgers_golden.yaml", "--price", "-1"], in: Repository.root)
         #expect(run.status == 64)

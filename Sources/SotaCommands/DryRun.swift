@@ -62,30 +62,11 @@ struct DryRun: ContextualCommand {
             return ExitStatus.checkFailed
         }
         if diagnostics.hasErrors { return fail() }
-        let loader = ConfigLoader(project: project, searchPath: context.environment["PATH"])
-        let trainPath = context.absolute(file)
-        let training = loader.load(path: trainPath, displayPath: context.display(trainPath), overrides: parsedOverrides)
-        diagnostics += training.diagnostics
-        guard let trainConfig = training.config else { return fail() }
-        guard trainConfig.kind == .training else {
-            diagnostics.append(.error(at: SourceLocation(file: trainConfig.displayPath), "is an evaluation config; dry-run takes a training config",
-                                      hint: "name evaluation configs with --small-eval-config / --full-eval-config or in `pipeline:`"))
-            return fail()
-        }
-        func evaluation(_ flag: String?, _ declared: Located<String>?) -> RunConfig? {
-            let path = flag.map(context.absolute) ?? declared.map { project.resolve($0.value) }
-            guard let path else { return nil }
-            let outcome = loader.load(path: path, displayPath: context.display(path))
-            diagnostics += outcome.diagnostics
-            if let config = outcome.config, config.kind != .evaluation {
-                diagnostics.append(.error(at: SourceLocation(file: config.displayPath), "is a training config; an evaluation config was expected"))
-                return nil
-            }
-            return outcome.config
-        }
-        let small = evaluation(smallEvalConfig, trainConfig.smallEvalConfig)
-        let full = evaluation(fullEvalConfig, trainConfig.fullEvalConfig)
-        if diagnostics.hasErrors { return fail() }
+        guard let configs = PipelineConfigs.load(
+            trainPath: context.absolute(file), overrides: parsedOverrides, smallEvalPath: smallEvalConfig.map(context.absolute),
+            fullEvalPath: fullEvalConfig.map(context.absolute), project: project, context: context, diagnostics: &diagnostics
+        ) else { return fail() }
+        let (trainConfig, small, full) = (configs.training, configs.smallEval, configs.fullEval)
 
         let plan = RunPlanner.plan(training: trainConfig, smallEval: small, fullEval: full, project: project, runID: RunID.make())
         let pricesPath = project.resolve(project.pricesPath)

@@ -116,26 +116,12 @@ struct RunCommand: ContextualCommand {
             }
         }
         let parsed = try OverrideParsing.parse(overrideTexts)
-        let loader = ConfigLoader(project: project, searchPath: context.environment["PATH"])
         var diagnostics: [Diagnostic] = []
-        let training = loader.load(path: trainPath!, displayPath: context.display(trainPath!), overrides: parsed)
-        diagnostics += training.diagnostics
-        guard let trainConfig = training.config else { return stop(diagnostics) }
-        guard trainConfig.kind == .training else {
-            return stop(diagnostics + [.error(at: SourceLocation(file: trainConfig.displayPath), "is an evaluation config; --train-config takes a training config")])
-        }
-        func evaluation(_ path: String?) -> RunConfig? {
-            guard let path else { return nil }
-            let outcome = loader.load(path: path, displayPath: context.display(path))
-            diagnostics += outcome.diagnostics
-            if let config = outcome.config, config.kind != .evaluation {
-                diagnostics.append(.error(at: SourceLocation(file: config.displayPath), "is a training config; an evaluation config was expected"))
-            }
-            return outcome.config
-        }
-        let small = evaluation(smallPath ?? trainConfig.smallEvalConfig.map { project.resolve($0.value) })
-        let full = evaluation(fullPath ?? trainConfig.fullEvalConfig.map { project.resolve($0.value) })
-        if diagnostics.hasErrors { return stop(diagnostics) }
+        guard let configs = PipelineConfigs.load(
+            trainPath: trainPath!, overrides: parsed, smallEvalPath: smallPath, fullEvalPath: fullPath,
+            project: project, context: context, diagnostics: &diagnostics
+        ) else { return stop(diagnostics) }
+        let (trainConfig, small, full) = (configs.training, configs.smallEval, configs.fullEval)
 
         let index: LeaderboardIndex
         do {

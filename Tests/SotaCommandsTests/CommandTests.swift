@@ -138,7 +138,7 @@ import Testing
     @Test func refusesEvaluationConfigAndInvalidConfig() {
         let eval = CommandRun(["dry-run", "configs/small_eval.yaml"], in: Repository.root)
         #expect(eval.status == 1)
-        #expect(eval.err.contains("dry-run takes a training config"))
+        #expect(eval.err.contains("is an evaluation config; a training config is needed here"))
         let bad = CommandRun(["dry-run", "configs/train_burgers_golden.yaml", "--set", "latent.dim=8"], in: Repository.root)
         #expect(bad.status == 1)
         #expect(bad.err.contains("must equal `latent.dim` (8)"))

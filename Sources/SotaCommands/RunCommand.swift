@@ -39,6 +39,9 @@ struct RunCommand: ContextualCommand {
     @Option(help: .hidden)
     var runId: String?
 
+    @Flag(help: "When every gate passes, copy the config into configs/<experiment>.yaml and record the promotion.")
+    var promote = false
+
     @Option(help: ArgumentHelp("Proxy-gate evaluation config (default: the config's pipeline.small_eval).", valueName: "file"))
     var smallEvalConfig: String?
 
@@ -155,6 +158,22 @@ struct RunCommand: ContextualCommand {
             outcome = try orchestrator.start(data: data, git: git)
         }
         observer.summary(outcome)
+        if promote, outcome.exitStatus == RunExitStatus.success {
+            do {
+                let promotion = try ConfigPromotion.promote(trainConfig, runID: runID, project: project)
+                try index.board.recordPromotion(
+                    runID: runID, experiment: trainConfig.experiment, configPath: Paths.relative(trainConfig.path, to: project.root),
+                    productionPath: promotion.destination, promotedAt: Timestamp.string(Date()), forced: false, previousPath: promotion.previous
+                )
+                console.out(promotion.unchanged ? "promoted: \(promotion.destination) already holds this config"
+                            : "promoted to \(promotion.destination)" + (promotion.previous.map { " (the previous config is kept in \($0))" } ?? ""))
+            } catch {
+                console.err("error: promotion failed: \(error); the run itself passed and is recorded")
+                return RunExitStatus.validationFailed
+            }
+        } else if promote {
+            console.out("not promoted: the run did not pass every gate")
+        }
         return outcome.exitStatus
     }
 }

@@ -176,3 +176,30 @@ private func leaderboardRows(_ folder: TemporaryDirectory) throws -> [[String: A
         #expect(Paths.kind(of: folder.url("runs")) == .missing)
     }
 }
+
+@Suite struct PromoteTests {
+    @Test func passingRunIsPromotedAndTheReplacedConfigKept() throws {
+        let folder = scriptedProject()
+        let first = try sota(["run", "--train-config", "train.yaml", "--promote"], in: folder.path)
+        #expect(first.status == 0, "\(first.out)\(first.err)")
+        #expect(first.out.contains("promoted to configs/scripted.yaml"))
+        #expect(FileManager.default.contents(atPath: folder.url("configs/scripted.yaml")) == FileManager.default.contents(atPath: folder.url("train.yaml")))
+        let second = try sota(["run", "--train-config", "train.yaml", "--promote", "--set", "seed=4"], in: folder.path)
+        #expect(second.status == 0)
+        #expect(second.out.contains("the previous config is kept in configs/.previous/scripted-"))
+        let promoted = try String(contentsOfFile: folder.url("configs/scripted.yaml"), encoding: .utf8)
+        #expect(promoted.hasPrefix("# Promoted from run "))
+        #expect(promoted.contains("seed: 4"))
+        let kept = try FileManager.default.contentsOfDirectory(atPath: folder.url("configs/.previous"))
+        #expect(kept.count == 1)
+    }
+
+    @Test func rejectedRunIsNotPromoted() throws {
+        let folder = scriptedProject()
+        folder.write("evaluate.sh", "echo '{\"nrmse\": 0.9}' > \"$1\"\n")
+        let run = try sota(["run", "--train-config", "train.yaml", "--promote"], in: folder.path)
+        #expect(run.status == 3)
+        #expect(run.out.contains("not promoted"))
+        #expect(Paths.kind(of: folder.url("configs")) == .missing)
+    }
+}

@@ -8,7 +8,9 @@ let package = Package(
     name: "sota",
     platforms: [.macOS(.v15)],
     products: [
+        // `sota` answers `sota leaderboard` itself and execs `sota-core`, the full command line, for the rest.
         .executable(name: "sota", targets: ["sota"]),
+        .executable(name: "sota-core", targets: ["sota-core"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Signal handlers and posix_spawn attributes, which Swift cannot express safely.
         .target(name: "CSotaProcess"),
 
@@ -28,9 +31,15 @@ let package = Package(
         .target(name: "SotaData", dependencies: ["SotaBasics", "SotaConfig", "CZlib"], swiftSettings: strict),
         .target(name: "SotaGit", dependencies: ["SotaBasics", "CLibGit2"], swiftSettings: strict),
         .target(name: "SotaPlan", dependencies: ["SotaBasics", "SotaConfig", "SotaGit"], swiftSettings: strict),
+        // The top-N query and the leaderboard's output formats, plus the fast path that prints them without
+        // Foundation, GRDB or ArgumentParser (each would add milliseconds to a fresh process's start).
+        .target(name: "SotaLeaderboardQuery", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(
             name: "SotaLeaderboard",
-            dependencies: ["SotaBasics", "SotaPlan", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "SotaBasics", "SotaPlan", "SotaLeaderboardQuery",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -41,12 +50,13 @@ let package = Package(
         .target(
             name: "SotaCommands",
             dependencies: [
-                "SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaLeaderboard", "SotaRun",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaLeaderboard", "SotaLeaderboardQuery",
+                "SotaRun", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
-        .executableTarget(name: "sota", dependencies: ["SotaCommands"], swiftSettings: strict),
+        .executableTarget(name: "sota", dependencies: ["SotaLeaderboardQuery"], swiftSettings: strict),
+        .executableTarget(name: "sota-core", dependencies: ["SotaCommands"], swiftSettings: strict),
 
         .target(name: "SotaTestSupport", dependencies: ["SotaBasics"], path: "Tests/SotaTestSupport", swiftSettings: strict),
         .testTarget(name: "SotaBasicsTests", dependencies: ["SotaBasics", "SotaTestSupport"], swiftSettings: strict),
@@ -62,7 +72,7 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["SotaTestSupport", "SotaLeaderboardQuery"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

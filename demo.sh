@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash .ci/install-deps
-swift build -c release --product sota
+# Both products: `sota` answers `sota leaderboard` itself and hands every other command to `sota-core` beside it.
+swift build -c release --static-swift-stdlib
 sota=.build/release/sota
 "$sota" validate config configs/train_burgers_golden.yaml configs/small_eval.yaml configs/full_eval.yaml configs/prices.yaml
 "$sota" validate data configs/train_burgers_golden.yaml

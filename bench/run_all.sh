@@ -9,15 +9,15 @@ set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# Resolve (and if need be build) the binary once, so the benchmarks neither build
-# it inside their timings nor each try to build it again.
+# Resolve (and if need be build, all products statically) the binaries once, so the
+# benchmarks neither build them inside their timings nor each try to build them again.
 bench_find_sota
 
 work=$(mktemp -d)
 trap 'rm -rf -- "$work"' EXIT
 trap 'exit 130' INT TERM
 
-benchmarks=(validate_data validate_config help_startup)
+benchmarks=(validate_data validate_config help_startup leaderboard_top leaderboard_rebuild run_overhead)
 statuses=()
 for name in "${benchmarks[@]}"; do
   echo "### $name"

@@ -3,6 +3,7 @@ import Foundation
 import SotaBasics
 import SotaConfig
 import SotaLeaderboard
+import SotaLeaderboardQuery
 import SotaPlan
 
 /// `sota leaderboard`: ranked runs from the SQLite index; `--rebuild` recreates it from the run directories.
@@ -69,39 +70,11 @@ struct LeaderboardCommand: ContextualCommand {
             context.console.err("rebuilt the leaderboard from \(report.ingested) run\(report.ingested == 1 ? "" : "s") in \(project.runsDirectory)/")
         }
         let rows = try board.top(metric: metric, phase: phase, direction: MetricDirection(rawValue: direction)!, limit: top, experiment: experiment)
-        if json {
-            context.console.out(JSONValue.array(rows.map(Self.json)).rendered(pretty: true))
-        } else if csv {
-            context.console.out(CSV.render(header: Self.columns, rows: rows.map(Self.fields)), terminator: "")
-        } else if rows.isEmpty {
-            context.console.out("no runs with `\(metric)` in \(phase) yet" + (experiment.map { " for \($0)" } ?? "") + "; `sota run` adds them")
-        } else {
-            context.console.out(TextTable.render(header: ["#", "run", "experiment", metric, "status", "created", "commit", "time"],
-                                                 rows: rows.map { row in
-                [String(row.rank), row.runID, row.experiment, String(format: "%.4g", row.value),
-                 row.passed == true ? "passed" : row.status, String(row.created.prefix(16)).replacingOccurrences(of: "T", with: " "),
-                 row.gitCommit.map { String($0.prefix(8)) } ?? "-", DurationValue(seconds: row.totalSeconds).description]
-            }))
-        }
+        // The same renderer as the fast path in the `sota` executable, so both print the same bytes.
+        let format: LeaderboardOutput.Format = json ? .json : csv ? .csv : .text
+        context.console.out(LeaderboardOutput.render(rows, format: format, metric: metric, phase: phase, experiment: experiment),
+                            terminator: "")
         return ExitStatus.success
-    }
-
-    static let columns = ["rank", "run_id", "experiment", "value", "status", "passed", "created", "config_hash", "git_commit", "gpu_type", "total_seconds"]
-
-    static func fields(_ row: LeaderboardRow) -> [String] {
-        [String(row.rank), row.runID, row.experiment, JSONValue.shortNumber(row.value), row.status,
-         row.passed.map { $0 ? "true" : "false" } ?? "", row.created, row.configHash, row.gitCommit ?? "", row.gpuType ?? "",
-         JSONValue.shortNumber(row.totalSeconds)]
-    }
-
-    static func json(_ row: LeaderboardRow) -> JSONValue {
-        .object([
-            ("rank", .int(row.rank)), ("run_id", .string(row.runID)), ("experiment", .string(row.experiment)),
-            ("value", .double(row.value)), ("status", .string(row.status)), ("passed", row.passed.map(JSONValue.bool) ?? .null),
-            ("created", .string(row.created)), ("config_hash", .string(row.configHash)),
-            ("git_commit", row.gitCommit.map(JSONValue.string) ?? .null), ("gpu_type", row.gpuType.map(JSONValue.string) ?? .null),
-            ("total_seconds", .double(row.totalSeconds)),
-        ])
     }
 }
 
@@ -141,27 +114,5 @@ struct IngestCommand: ContextualCommand {
     }
 }
 
-/// RFC 4180 CSV: fields with commas, quotes or line breaks are quoted, quotes doubled, lines end in CRLF.
-enum CSV {
-    static func render(header: [String], rows: [[String]]) -> String {
-        ([header] + rows).map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
-    }
-
-    static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}
-
-/// Left-aligned columns separated by two spaces, for terminal tables.
-enum TextTable {
-    static func render(header: [String], rows: [[String]]) -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-        return all.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
-    }
-}
+/// The table renderer `compare`, `sweep` and the leaderboard share; it lives with the leaderboard's fast path.
+typealias TextTable = SotaLeaderboardQuery.TextTable

@@ -6,37 +6,61 @@ import SotaPlan
 struct IndexedRun: Sendable, Equatable {
     /// One metric value.
     struct Metric: Sendable, Equatable {
+        /// `small_eval`, `full_eval`, ...
         var phase: String
+        /// The metric key.
         var name: String
+        /// A finite value.
         var value: Double
     }
 
     /// One stage's timing.
     struct Stage: Sendable, Equatable {
+        /// The step name.
         var name: String
+        /// The step's phase.
         var phase: String
+        /// A `RunManifest.Status` raw value.
         var status: String
+        /// Wall seconds of the successful (or last) attempt.
         var seconds: Double?
+        /// Attempts made.
         var attempts: Int
+        /// ISO 8601 end of the last attempt.
         var finished: String?
     }
 
+    /// The run id.
     var runID = ""
+    /// The experiment name.
     var experiment = ""
+    /// A `RunManifest.Status` raw value.
     var status = ""
+    /// ISO 8601 creation time.
     var created = ""
+    /// ISO 8601 time of the last change.
     var updated = ""
+    /// The training config's path.
     var configPath = ""
+    /// The training config's canonical hash.
     var configHash = ""
+    /// HEAD commit, if known.
     var gitCommit: String?
+    /// True when the work tree differed from HEAD.
     var gitDirty = false
+    /// The host name.
     var host = ""
+    /// GPU type, if any.
     var gpuType: String?
+    /// GPUs used.
     var gpuCount = 0
+    /// True when every gate passed; nil until gating ran.
     var passed: Bool?
     /// Finite values only, in the manifest's order.
     var metrics: [Metric] = []
+    /// Stage timings, in manifest order.
     var stages: [Stage] = []
+    /// Gate outcomes, in manifest order.
     var gates: [RunManifest.GateRecord] = []
 
     /// Total wall seconds of the stages that ran, as ``RunManifest/totalSeconds`` counts them.

@@ -1,11 +1,13 @@
 import GRDB
+import SotaLeaderboardQuery
 import SotaPlan
 
 extension Leaderboard {
     /// The best runs by one metric of one phase, best first; ties go to the earlier run, then the smaller id.
     ///
-    /// Runs without the metric are not listed. The walk follows the `(phase, name, value)` index, so the cost
-    /// grows with `limit`, not with the number of runs.
+    /// Runs without the metric are not listed. The walk follows the `(phase, name, value)` index from the best
+    /// value down, so without an experiment filter the cost grows with `limit`, not with the number of runs; with
+    /// one, it grows with how far down the overall ranking the experiment's best runs sit.
     ///
     /// - Parameters:
     ///   - experiment: only this experiment's runs; nil for all.
@@ -34,27 +36,12 @@ extension Leaderboard {
         }
     }
 
-    /// The ranking query. The limit is a literal in the SQL text (a bound LIMIT hides it from the planner, which
-    /// may then pick a plan that sorts every joined row), and `CROSS JOIN` keeps `metrics` as the outer loop so
-    /// its `(phase, name, value)` index serves the ORDER BY even when an experiment filter is present.
+    /// The ranking query, shared with the fast path of `sota leaderboard` (see ``LeaderboardTopQuery``).
     private static func topQuery(metric: String, phase: String, direction: MetricDirection, limit: Int,
                                  experiment: String?) throws(LeaderboardError) -> (String, StatementArguments) {
-        guard (1...maximumLimit).contains(limit) else { throw .invalidLimit(limit) }
-        var arguments: StatementArguments = [phase, metric]
-        var filter = ""
-        if let experiment {
-            filter = " AND r.experiment = ?"
-            arguments += [experiment]
-        }
-        let sql = """
-            SELECT r.run_id, r.experiment, m.value, r.status, r.passed, r.created, r.config_hash, r.git_commit,
-                   r.gpu_type, r.total_seconds
-            FROM metrics AS m CROSS JOIN runs AS r ON r.run_id = m.run_id
-            WHERE m.phase = ? AND m.name = ?\(filter)
-            ORDER BY m.value \(direction.sqlOrder), r.created ASC, r.run_id ASC
-            LIMIT \(limit)
-            """
-        return (sql, arguments)
+        guard let query = LeaderboardTopQuery(metric: metric, phase: phase, direction: direction, limit: limit,
+                                              experiment: experiment) else { throw .invalidLimit(limit) }
+        return (query.sql, StatementArguments(query.arguments))
     }
 
     /// Everything indexed about run `id`, or nil when the index does not hold it.
@@ -105,14 +92,13 @@ extension Leaderboard {
     public func baseline(metric: String, phase: String, direction: MetricDirection,
                          experiment: String?) throws(LeaderboardError) -> GateEvaluator.Baseline? {
         try read { db in
-            var filter = "", arguments: StatementArguments = []
-            if let experiment {
-                filter = " AND experiment = ?"
-                arguments += [experiment]
-            }
+            let experimentArguments: StatementArguments = experiment.map { [$0] } ?? []
             let production = try String.fetchOne(db, sql: """
-                SELECT run_id FROM promotions WHERE rolled_back = 0\(filter) ORDER BY promoted_at DESC, id DESC LIMIT 1
-                """, arguments: arguments)
+                SELECT run_id FROM promotions
+                WHERE rolled_back = 0\(experiment == nil ? "" : " AND experiment = ?")
+                ORDER BY promoted_at DESC, id DESC
+                LIMIT 1
+                """, arguments: experimentArguments)
             if let production, let value = try Double.fetchOne(db, sql: """
                 SELECT value FROM metrics WHERE run_id = ? AND phase = ? AND name = ?
                 """, arguments: [production, phase, metric]) {
@@ -121,10 +107,10 @@ extension Leaderboard {
             let best = try Row.fetchOne(db, sql: """
                 SELECT m.run_id, m.value
                 FROM metrics AS m CROSS JOIN runs AS r ON r.run_id = m.run_id
-                WHERE m.phase = ? AND m.name = ? AND r.passed = 1\(filter.replacingOccurrences(of: "experiment", with: "r.experiment"))
+                WHERE m.phase = ? AND m.name = ? AND r.passed = 1\(experiment == nil ? "" : " AND r.experiment = ?")
                 ORDER BY m.value \(direction.sqlOrder), r.created ASC, r.run_id ASC
                 LIMIT 1
-                """, arguments: [phase, metric] + arguments)
+                """, arguments: [phase, metric] + experimentArguments)
             return best.map { GateEvaluator.Baseline(runID: $0["run_id"], value: $0["value"]) }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SotaBasics
+import SotaLeaderboardQuery
 
 /// The leaderboard: an SQLite index of run manifests, for ranking runs, finding baselines and calibrating costs.
 ///
@@ -9,7 +10,7 @@ import SotaBasics
 /// and opening is guarded by an advisory lock on `path + ".lock"`, so brand-new files are set up exactly once.
 public final class Leaderboard: Sendable {
     /// The largest `limit` ``top(metric:phase:direction:limit:experiment:)`` accepts.
-    public static let maximumLimit = 100_000
+    public static let maximumLimit = LeaderboardTopQuery.maximumLimit
     /// How long a writer waits for another writer before giving up, in seconds.
     static let busyTimeout: TimeInterval = 60
 
@@ -78,7 +79,7 @@ public final class Leaderboard: Sendable {
     private static func setUp(_ database: DatabaseQueue, path: String, isNew: Bool, wal: Bool) throws(LeaderboardError) {
         let migrator = LeaderboardSchema.migrator
         do {
-            try database.writeWithoutTransaction { db in
+            let needsMigration = try database.writeWithoutTransaction { db in
                 if wal, try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
                     let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
                     guard mode == "wal" else {
@@ -91,8 +92,10 @@ public final class Leaderboard: Sendable {
                 let applied = try migrator.appliedIdentifiers(db)
                 let unknown = applied.subtracting(migrator.migrations)
                 if !unknown.isEmpty { throw LeaderboardError.newerSchema(path: path, unknownMigrations: unknown.sorted()) }
+                return try !migrator.hasCompletedMigrations(db)
             }
-            try migrator.migrate(database)
+            // Opening an up-to-date index writes nothing, so it never waits for another process's write.
+            if needsMigration { try migrator.migrate(database) }
         } catch {
             throw translate(error, path: path)
         }
@@ -125,6 +128,28 @@ public final class Leaderboard: Sendable {
     func write<T>(_ body: (Database) throws -> T) throws(LeaderboardError) -> T {
         do {
             return try database.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Like ``write(_:)``, with foreign-key enforcement off for the transaction.
+    ///
+    /// The bulk paths write each run's children right after the run and delete them explicitly, so integrity holds
+    /// by construction, and the checks (a parent lookup per child row, a scan of every child table per deleted run)
+    /// would only cost time. SQLite ignores the pragma inside a transaction, hence the order.
+    func bulkWrite<T>(_ body: (Database) throws -> T) throws(LeaderboardError) -> T {
+        do {
+            return try database.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)

@@ -29,6 +29,7 @@ public enum LeaderboardError: Error, Sendable, Equatable, CustomStringConvertibl
         }
     }
 
+    /// The message, naming the file; reads well on its own.
     public var description: String {
         switch self {
         case .notADatabase(let path):

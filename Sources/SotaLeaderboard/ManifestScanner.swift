@@ -2,12 +2,12 @@ import SotaPlan
 
 /// A fast, forgiving-nothing reader of `manifest.json` that extracts only what the index stores.
 ///
-/// `JSONDecoder` spends about 100 µs on a typical manifest; scanning the bytes for the indexed fields takes a few,
-/// which is what lets a rebuild keep pace with reading the files. The scanner gives up (returns nil) on anything
+/// `JSONDecoder` spends over 100 µs on a typical 5 KB manifest; scanning its bytes takes 10–20 µs, which is what
+/// lets a rebuild keep pace with reading the files. The scanner gives up (returns nil) on anything
 /// it does not expect: a syntax error, a missing or mistyped field, an unknown status, a string with escapes, a
 /// newer schema. The caller then decodes with `RunManifest.decode`, whose result and error messages are the
-/// reference. The scanner checks the JSON syntax of the whole file and every field it stores, but not the inside
-/// of parts the index ignores (data files, stage outputs, failures, evaluation configs).
+/// reference. The scanner checks the JSON syntax of the whole file and the presence and type of every field
+/// `RunManifest` decodes, stored or not, so it never accepts a manifest the decoder would reject.
 struct ManifestScanner {
     /// Thrown internally to abandon the fast path.
     private struct GiveUp: Error {}
@@ -33,22 +33,28 @@ struct ManifestScanner {
 
     // MARK: - The manifest's shape
 
-    /// Top-level keys `RunManifest` requires (all but `passed`), as bits.
-    private static let requiredKeys: [String: UInt32] = [
-        "schema_version": 1 << 0, "run_id": 1 << 1, "experiment": 1 << 2, "status": 1 << 3, "created": 1 << 4,
-        "updated": 1 << 5, "config": 1 << 6, "eval_configs": 1 << 7, "git": 1 << 8, "data": 1 << 9, "host": 1 << 10,
-        "hardware": 1 << 11, "stages": 1 << 12, "metrics": 1 << 13, "gates": 1 << 14, "failures": 1 << 15,
+    // Every key and type `RunManifest` decodes is checked, stored or not, so the scanner accepts only manifests
+    // the full decoder accepts too. Keys it does not know are skipped, as the decoder ignores them.
+
+    /// The non-optional keys of each record `RunManifest` holds.
+    private static let manifestKeys: [String] = [
+        "schema_version", "run_id", "experiment", "status", "created", "updated", "config", "eval_configs", "git", "data",
+        "host", "hardware", "stages", "metrics", "gates", "failures",
     ]
+    private static let gitKeys: [String] = ["dirty", "dirty_files", "state"]
+    private static let hardwareKeys: [String] = ["gpu_count", "devices", "platform"]
+    private static let stageKeys: [String] = ["name", "phase", "status", "attempts", "outputs", "log"]
+    private static let gateKeys: [String] = ["name", "phase", "metric", "direction", "threshold", "passed", "reason"]
+    private static let configKeys: [String] = ["path", "hash", "overrides"]
+    private static let fileKeys: [String] = ["path", "sha256", "size"]
+    private static let failureKeys: [String] = ["stage", "reason"]
 
     private mutating func manifest() throws(GiveUp) -> IndexedRun {
         var run = IndexedRun()
-        var seen: UInt32 = 0
-        try object { scanner, key throws(GiveUp) in
-            seen |= Self.requiredKeys[key] ?? 0
+        try object(required: Self.manifestKeys) { scanner, key throws(GiveUp) in
             switch key {
             case "schema_version":
-                let version = try scanner.integer()
-                guard version <= RunManifest.currentSchemaVersion else { throw GiveUp() }
+                guard try scanner.integer() <= RunManifest.currentSchemaVersion else { throw GiveUp() }
             case "run_id": run.runID = try scanner.string()
             case "experiment": run.experiment = try scanner.string()
             case "status": run.status = try scanner.status()
@@ -56,36 +62,30 @@ struct ManifestScanner {
             case "updated": run.updated = try scanner.string()
             case "host": run.host = try scanner.string()
             case "passed": run.passed = try scanner.optional { scanner throws(GiveUp) in try scanner.bool() }
-            case "config":
-                var fields = 0
-                try scanner.object { scanner, key throws(GiveUp) in
-                    switch key {
-                    case "path": run.configPath = try scanner.string(); fields += 1
-                    case "hash": run.configHash = try scanner.string(); fields += 1
-                    default: try scanner.skipValue()
-                    }
-                }
-                guard fields == 2 else { throw GiveUp() }
+            case "config": (run.configPath, run.configHash) = try scanner.configRecord()
+            case "eval_configs": try scanner.object { scanner, _ throws(GiveUp) in _ = try scanner.configRecord() }
+            case "data": try scanner.array { scanner throws(GiveUp) in try scanner.fileRecord() }
+            case "failures": try scanner.array { scanner throws(GiveUp) in try scanner.failureRecord() }
             case "git":
-                var dirty = false
-                try scanner.object { scanner, key throws(GiveUp) in
+                try scanner.object(required: Self.gitKeys) { scanner, key throws(GiveUp) in
                     switch key {
-                    case "commit": run.gitCommit = try scanner.optional { scanner throws(GiveUp) in try scanner.string() }
-                    case "dirty": run.gitDirty = try scanner.bool(); dirty = true
+                    case "commit": run.gitCommit = try scanner.optionalString()
+                    case "branch": try scanner.skipOptionalString()
+                    case "dirty": run.gitDirty = try scanner.bool()
+                    case "dirty_files": try scanner.stringArray()
+                    case "state": try scanner.skipString()
                     default: try scanner.skipValue()
                     }
                 }
-                guard dirty else { throw GiveUp() }
             case "hardware":
-                var count = false
-                try scanner.object { scanner, key throws(GiveUp) in
+                try scanner.object(required: Self.hardwareKeys) { scanner, key throws(GiveUp) in
                     switch key {
-                    case "gpu_type": run.gpuType = try scanner.optional { scanner throws(GiveUp) in try scanner.string() }
-                    case "gpu_count": run.gpuCount = try scanner.integer(); count = true
+                    case "gpu_type": run.gpuType = try scanner.optionalString()
+                    case "gpu_count": run.gpuCount = try scanner.integer()
+                    case "devices", "platform": try scanner.skipString()
                     default: try scanner.skipValue()
                     }
                 }
-                guard count else { throw GiveUp() }
             case "metrics":
                 try scanner.object { scanner, phase throws(GiveUp) in
                     try scanner.object { scanner, name throws(GiveUp) in
@@ -93,60 +93,91 @@ struct ManifestScanner {
                         if value.isFinite { run.metrics.append(.init(phase: phase, name: name, value: value)) }
                     }
                 }
-            case "stages":
-                try scanner.array { scanner throws(GiveUp) in run.stages.append(try scanner.stage()) }
-            case "gates":
-                try scanner.array { scanner throws(GiveUp) in run.gates.append(try scanner.gate()) }
-            default:
-                try scanner.skipValue()
+            case "stages": try scanner.array { scanner throws(GiveUp) in run.stages.append(try scanner.stage()) }
+            case "gates": try scanner.array { scanner throws(GiveUp) in run.gates.append(try scanner.gate()) }
+            default: try scanner.skipValue()
             }
         }
-        guard seen == Self.requiredKeys.values.reduce(0, |) else { throw GiveUp() }
         return run
     }
 
     private mutating func stage() throws(GiveUp) -> IndexedRun.Stage {
         var stage = IndexedRun.Stage(name: "", phase: "", status: "", seconds: nil, attempts: 0, finished: nil)
-        var fields = 0
-        try object { scanner, key throws(GiveUp) in
+        try object(required: Self.stageKeys) { scanner, key throws(GiveUp) in
             switch key {
-            case "name": stage.name = try scanner.string(); fields += 1
-            case "phase": stage.phase = try scanner.string(); fields += 1
-            case "status": stage.status = try scanner.status(); fields += 1
-            case "attempts": stage.attempts = try scanner.integer(); fields += 1
+            case "name": stage.name = try scanner.string()
+            case "phase": stage.phase = try scanner.string()
+            case "status": stage.status = try scanner.status()
+            case "attempts": stage.attempts = try scanner.integer()
             case "seconds": stage.seconds = try scanner.optional { scanner throws(GiveUp) in try scanner.number() }
-            case "finished": stage.finished = try scanner.optional { scanner throws(GiveUp) in try scanner.string() }
-            case "log", "outputs": try scanner.skipValue(); fields += 1
+            case "finished": stage.finished = try scanner.optionalString()
+            case "started", "inputs_fingerprint": try scanner.skipOptionalString()
+            case "exit_code", "signal": _ = try scanner.optional { scanner throws(GiveUp) in try scanner.int32() }
+            case "outputs": try scanner.array { scanner throws(GiveUp) in try scanner.fileRecord() }
+            case "log": try scanner.skipString()
             default: try scanner.skipValue()
             }
         }
-        guard fields == 6 else { throw GiveUp() }
         return stage
     }
 
     private mutating func gate() throws(GiveUp) -> RunManifest.GateRecord {
         var gate = RunManifest.GateRecord(name: "", phase: "", metric: "", direction: "", threshold: 0, value: nil, baseline: nil,
                                           baselineRun: nil, requiredImprovement: nil, passed: false, reason: "")
-        var fields = 0
-        try object { scanner, key throws(GiveUp) in
+        try object(required: Self.gateKeys) { scanner, key throws(GiveUp) in
             switch key {
-            case "name": gate.name = try scanner.string(); fields += 1
-            case "phase": gate.phase = try scanner.string(); fields += 1
-            case "metric": gate.metric = try scanner.string(); fields += 1
-            case "direction": gate.direction = try scanner.string(); fields += 1
-            case "threshold": gate.threshold = try scanner.number(); fields += 1
-            case "passed": gate.passed = try scanner.bool(); fields += 1
-            case "reason": gate.reason = try scanner.string(); fields += 1
+            case "name": gate.name = try scanner.string()
+            case "phase": gate.phase = try scanner.string()
+            case "metric": gate.metric = try scanner.string()
+            case "direction": gate.direction = try scanner.string()
+            case "threshold": gate.threshold = try scanner.number()
+            case "passed": gate.passed = try scanner.bool()
+            case "reason": gate.reason = try scanner.string()
             case "value": gate.value = try scanner.optional { scanner throws(GiveUp) in try scanner.number() }
             case "baseline": gate.baseline = try scanner.optional { scanner throws(GiveUp) in try scanner.number() }
-            case "baseline_run": gate.baselineRun = try scanner.optional { scanner throws(GiveUp) in try scanner.string() }
+            case "baseline_run": gate.baselineRun = try scanner.optionalString()
             case "required_improvement":
                 gate.requiredImprovement = try scanner.optional { scanner throws(GiveUp) in try scanner.number() }
             default: try scanner.skipValue()
             }
         }
-        guard fields == 7 else { throw GiveUp() }
         return gate
+    }
+
+    /// A `ConfigRecord`; returns its path and hash.
+    private mutating func configRecord() throws(GiveUp) -> (path: String, hash: String) {
+        var record = (path: "", hash: "")
+        try object(required: Self.configKeys) { scanner, key throws(GiveUp) in
+            switch key {
+            case "path": record.path = try scanner.string()
+            case "hash": record.hash = try scanner.string()
+            case "overrides": try scanner.stringArray()
+            default: try scanner.skipValue()
+            }
+        }
+        return record
+    }
+
+    /// A `FileRecord`, checked and dropped.
+    private mutating func fileRecord() throws(GiveUp) {
+        try object(required: Self.fileKeys) { scanner, key throws(GiveUp) in
+            switch key {
+            case "path", "sha256": try scanner.skipString()
+            case "size": _ = try scanner.integer()
+            default: try scanner.skipValue()
+            }
+        }
+    }
+
+    /// A `FailureRecord`, checked and dropped.
+    private mutating func failureRecord() throws(GiveUp) {
+        try object(required: Self.failureKeys) { scanner, key throws(GiveUp) in
+            switch key {
+            case "stage", "reason": try scanner.skipString()
+            case "log": try scanner.skipOptionalString()
+            default: try scanner.skipValue()
+            }
+        }
     }
 
     /// A status string `RunManifest.Status` knows.
@@ -156,11 +187,29 @@ struct ManifestScanner {
         return text
     }
 
+    private mutating func stringArray() throws(GiveUp) {
+        try array { scanner throws(GiveUp) in try scanner.skipString() }
+    }
+
+    private mutating func optionalString() throws(GiveUp) -> String? {
+        try optional { scanner throws(GiveUp) in try scanner.string() }
+    }
+
+    /// Checks an optional string without keeping it.
+    private mutating func skipOptionalString() throws(GiveUp) {
+        if try !consume(literal: "null") { try skipString() }
+    }
+
+    private mutating func int32() throws(GiveUp) -> Int32 {
+        guard let value = Int32(exactly: try integer()) else { throw GiveUp() }
+        return value
+    }
+
     // MARK: - JSON
 
     private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
 
-    mutating func skipSpace() {
+    private mutating func skipSpace() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x0A, 0x0D, 0x09: position += 1
@@ -191,20 +240,32 @@ struct ManifestScanner {
         return true
     }
 
-    /// Calls `member` with each key of an object, the scanner placed at the member's value.
-    private mutating func object(_ member: (inout ManifestScanner, String) throws(GiveUp) -> Void) throws(GiveUp) {
+    /// Calls `member` with each key of an object, the scanner placed at the member's value (which `member` must
+    /// consume). Gives up when a key in `required` is missing or null, as `keyNotFound`/`valueNotFound` would.
+    private mutating func object(required: [String] = [],
+                                 _ member: (inout ManifestScanner, String) throws(GiveUp) -> Void) throws(GiveUp) {
         try consume(UInt8(ascii: "{"))
+        var found: UInt64 = 0
+        let all: UInt64 = (1 << required.count) - 1
         if try peek() == UInt8(ascii: "}") {
             position += 1
+            guard found == all else { throw GiveUp() }
             return
         }
         while true {
             let key = try string()
             try consume(UInt8(ascii: ":"))
+            if let index = required.firstIndex(of: key) {
+                guard try peek() != UInt8(ascii: "n") else { throw GiveUp() }
+                found |= 1 << index
+            }
             try member(&self, key)
             let next = try peek()
             position += 1
-            if next == UInt8(ascii: "}") { return }
+            if next == UInt8(ascii: "}") {
+                guard found == all else { throw GiveUp() }
+                return
+            }
             guard next == UInt8(ascii: ",") else { throw GiveUp() }
         }
     }
@@ -238,20 +299,42 @@ struct ManifestScanner {
 
     /// A string without escapes (those are left to the full decoder), as valid UTF-8.
     private mutating func string() throws(GiveUp) -> String {
+        let (raw, ascii) = try stringBytes()
+        return try Self.text(raw, ascii: ascii)
+    }
+
+    /// Checks a string without building it (most skipped strings are ASCII digests and paths).
+    private mutating func skipString() throws(GiveUp) {
+        let (raw, ascii) = try stringBytes()
+        if !ascii { _ = try Self.text(raw, ascii: false) }
+    }
+
+    /// The bytes between the quotes of the next string, and whether they are all ASCII.
+    private mutating func stringBytes() throws(GiveUp) -> (UnsafeBufferPointer<UInt8>, ascii: Bool) {
         try consume(Self.quote)
         let start = position
+        var ascii = true
         while position < bytes.count {
             let byte = bytes[position]
             if byte == Self.quote {
-                let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
                 position += 1
-                guard let text else { throw GiveUp() }
-                return text
+                return (UnsafeBufferPointer(rebasing: bytes[start..<position - 1]), ascii)
             }
             guard byte != Self.backslash, byte >= 0x20 else { throw GiveUp() }
+            ascii = ascii && byte < 0x80
             position += 1
         }
         throw GiveUp()
+    }
+
+    /// `raw` as a string, refusing invalid UTF-8 (which the full decoder rejects too).
+    ///
+    /// ASCII needs no check. Otherwise decoding repairs invalid sequences, so the repaired string differs from
+    /// the bytes exactly when they were invalid. (`String(validating:)` is generic and slow when not specialized.)
+    private static func text(_ raw: UnsafeBufferPointer<UInt8>, ascii: Bool) throws(GiveUp) -> String {
+        let text = String(decoding: raw, as: UTF8.self)
+        guard ascii || text.utf8.elementsEqual(raw) else { throw GiveUp() }
+        return text
     }
 
     /// The bytes of a JSON number, checked against JSON's grammar; `integral` rejects fractions and exponents.
@@ -289,22 +372,17 @@ struct ManifestScanner {
     }
 
     /// Skips one value of any kind, checking only as much syntax as it needs to find the value's end.
-    private mutating func skipValue() throws(GiveUp) {
+    ///
+    /// Nesting deeper than `JSONDecoder` allows (512) is left to it, which also keeps the recursion bounded.
+    private mutating func skipValue(depth: Int = 0) throws(GiveUp) {
+        guard depth < 512 else { throw GiveUp() }
         switch try peek() {
         case Self.quote:
-            position += 1
-            while position < bytes.count {
-                let byte = bytes[position]
-                position += 1
-                if byte == Self.quote { return }
-                guard byte >= 0x20 else { throw GiveUp() }
-                if byte == Self.backslash { position += 1 }
-            }
-            throw GiveUp()
+            try skipString()
         case UInt8(ascii: "{"):
-            try object { scanner, _ throws(GiveUp) in try scanner.skipValue() }
+            try object { scanner, _ throws(GiveUp) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
-            try array { scanner throws(GiveUp) in try scanner.skipValue() }
+            try array { scanner throws(GiveUp) in try scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             _ = try bool()
         case UInt8(ascii: "n"):

@@ -1,10 +1,4 @@
-/// Which way a metric improves; spelled as in configs (`lower`, `higher`), so a gate's direction converts by raw value.
-public enum MetricDirection: String, Sendable, CaseIterable {
-    /// Smaller is better (errors, losses).
-    case lower
-    /// Larger is better (accuracies, scores).
-    case higher
+import SotaLeaderboardQuery
 
-    /// The SQL sort order that puts the best value first.
-    var sqlOrder: String { self == .lower ? "ASC" : "DESC" }
-}
+/// Which way a metric improves; defined beside the top-N query, which it orders.
+public typealias MetricDirection = SotaLeaderboardQuery.MetricDirection

@@ -8,9 +8,10 @@ enum RunDirectories {
 
     /// The manifests of `arguments`, in order, and the arguments that hold none.
     ///
-    /// A directory holding `manifest.json` is a run directory. One that does not is expanded one level when it
-    /// looks like a folder of runs (it holds only folders): each visible subfolder must then hold a manifest.
-    /// Hidden entries (`.sota/`) are skipped.
+    /// A directory holding `manifest.json` is a run directory, and a `manifest.json` given directly is taken as is.
+    /// A directory without one is expanded one level when it looks like a folder of runs (some subfolder holds a
+    /// manifest, or it holds only folders): each visible subfolder must then hold a manifest, and loose files are
+    /// ignored. Hidden entries (`.sota/`) are skipped.
     static func manifests(in arguments: [String]) -> (paths: [String], problems: [IngestReport.Problem]) {
         var paths: [String] = [], problems: [IngestReport.Problem] = []
         for argument in arguments {
@@ -24,28 +25,60 @@ enum RunDirectories {
             case .missing, .brokenLink:
                 problems.append(.init(path: argument, reason: "no such directory"))
                 continue
+            case .file where Paths.lastComponent(of: argument) == manifestName:
+                paths.append(argument)
+                continue
             case .file, .other:
-                problems.append(.init(path: argument, reason: "not a directory"))
+                problems.append(.init(path: argument, reason: "not a run directory or a \(manifestName)"))
                 continue
             }
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: argument) else {
+            guard let listing = listFolders(argument) else {
                 problems.append(.init(path: argument, reason: "cannot list the directory"))
                 continue
             }
-            let children = names.filter { !$0.hasPrefix(".") }.sorted().map { Paths.join(argument, $0) }
-            if children.contains(where: { Paths.kind(of: $0) != .directory }) {
+            // A run directory that lost its manifest holds files (logs, configs) and no run directories.
+            if listing.folders.allSatisfy({ !$0.hasManifest }), listing.hasFiles {
                 problems.append(.init(path: argument, reason: "no \(manifestName) (not a run directory, nor a folder of run directories)"))
                 continue
             }
-            for child in children {
-                let manifest = Paths.join(child, manifestName)
-                if Paths.kind(of: manifest) == .file {
-                    paths.append(manifest)
+            for folder in listing.folders {
+                let child = Paths.join(argument, folder.name)
+                if folder.hasManifest {
+                    paths.append(Paths.join(child, manifestName))
                 } else {
                     problems.append(.init(path: child, reason: "no \(manifestName)"))
                 }
             }
         }
         return (paths, problems)
+    }
+
+    /// The visible subfolders of `directory`, sorted by name, each with whether it holds a manifest, and whether
+    /// any visible entry is not a folder; nil when the directory cannot be read.
+    ///
+    /// Reads the directory once and asks about each subfolder relative to it: a `runs/` folder holds thousands.
+    private static func listFolders(_ directory: String) -> (folders: [(name: String, hasManifest: Bool)], hasFiles: Bool)? {
+        guard let stream = opendir(directory) else { return nil }
+        defer { closedir(stream) }
+        let fd = dirfd(stream)
+        var folders: [(name: String, hasManifest: Bool)] = [], hasFiles = false
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasPrefix(".") { continue }
+            var isFolder = Int32(entry.pointee.d_type) == Int32(DT_DIR)
+            if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) || Int32(entry.pointee.d_type) == Int32(DT_LNK) {
+                var info = stat()
+                isFolder = fstatat(fd, name, &info, 0) == 0 && info.st_mode & S_IFMT == S_IFDIR
+            }
+            guard isFolder else {
+                hasFiles = true
+                continue
+            }
+            var info = stat()
+            let hasManifest = fstatat(fd, name + "/" + manifestName, &info, 0) == 0 && info.st_mode & S_IFMT == S_IFREG
+            folders.append((name, hasManifest))
+        }
+        folders.sort { $0.name < $1.name }
+        return (folders, hasFiles)
     }
 }

@@ -1,89 +1,171 @@
 import GRDB
+import GRDBSQLite
 
-/// Writes manifests into the index with statements prepared once per transaction and reused for every run.
+/// Writes runs into the index with statements prepared once per transaction and reused for every run.
+///
+/// The statements are prepared by GRDB but bound and stepped through SQLite's C interface: building GRDB
+/// `StatementArguments` for every row costs several times more than the inserts themselves, and a rebuild writes
+/// hundreds of thousands of rows.
 struct RunWriter {
     private let db: Database
-    private let insertRun: Statement
-    private let updateRun: Statement
-    private let deleteMetrics: Statement
-    private let deleteStages: Statement
-    private let deleteGates: Statement
-    private let insertMetric: Statement
-    private let insertStage: Statement
-    private let insertGate: Statement
+    private let insertRun: RawStatement
+    private let updateRun: RawStatement
+    private let deleteMetrics: RawStatement
+    private let deleteStages: RawStatement
+    private let deleteGates: RawStatement
+    private let insertMetric: RawStatement
+    private let insertStage: RawStatement
+    private let insertGate: RawStatement
 
     /// Prepares the statements on `db`; use the writer inside that transaction only.
     init(_ db: Database) throws {
         self.db = db
         // A new run is one INSERT; a known one (nothing inserted) has its children deleted and its row updated.
-        insertRun = try db.makeStatement(sql: """
+        insertRun = try RawStatement(db, """
             INSERT INTO runs (run_id, experiment, status, created, updated, config_path, config_hash, git_commit, git_dirty,
                               host, gpu_type, gpu_count, total_seconds, passed, manifest_path)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             ON CONFLICT (run_id) DO NOTHING
             """)
-        updateRun = try db.makeStatement(sql: """
+        updateRun = try RawStatement(db, """
             UPDATE runs SET experiment = ?2, status = ?3, created = ?4, updated = ?5, config_path = ?6, config_hash = ?7,
                             git_commit = ?8, git_dirty = ?9, host = ?10, gpu_type = ?11, gpu_count = ?12,
                             total_seconds = ?13, passed = ?14, manifest_path = ?15
             WHERE run_id = ?1
             """)
-        deleteMetrics = try db.makeStatement(sql: "DELETE FROM metrics WHERE run_id = ?")
-        deleteStages = try db.makeStatement(sql: "DELETE FROM stage_timings WHERE run_id = ?")
-        deleteGates = try db.makeStatement(sql: "DELETE FROM gate_outcomes WHERE run_id = ?")
-        insertMetric = try db.makeStatement(sql: "INSERT INTO metrics (run_id, phase, name, value) VALUES (?, ?, ?, ?)")
-        insertStage = try db.makeStatement(sql: """
+        deleteMetrics = try RawStatement(db, "DELETE FROM metrics WHERE run_id = ?1")
+        deleteStages = try RawStatement(db, "DELETE FROM stage_timings WHERE run_id = ?1")
+        deleteGates = try RawStatement(db, "DELETE FROM gate_outcomes WHERE run_id = ?1")
+        insertMetric = try RawStatement(db, "INSERT INTO metrics (run_id, phase, name, value) VALUES (?1, ?2, ?3, ?4)")
+        insertStage = try RawStatement(db, """
             INSERT INTO stage_timings (run_id, position, stage, phase, seconds, status, attempts, finished)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
-        insertGate = try db.makeStatement(sql: """
+        insertGate = try RawStatement(db, """
             INSERT INTO gate_outcomes (run_id, position, name, phase, metric, direction, threshold, value, baseline,
                                        baseline_run, required_improvement, passed, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """)
     }
 
     /// Writes one run, replacing whatever the index held for its id.
     func write(_ run: IndexedRun, manifestPath: String) throws {
-        // Arguments as concrete `DatabaseValue`s: building them from existentials costs more than the inserts.
-        let key = run.runID.databaseValue
-        let row: [DatabaseValue] = [
-            key, run.experiment.databaseValue, run.status.databaseValue, run.created.databaseValue,
-            run.updated.databaseValue, run.configPath.databaseValue, run.configHash.databaseValue,
-            run.gitCommit.databaseValue, run.gitDirty.databaseValue, run.host.databaseValue, run.gpuType.databaseValue,
-            run.gpuCount.databaseValue, run.totalSeconds.databaseValue, run.passed.databaseValue, manifestPath.databaseValue,
-        ]
-        try execute(insertRun, row)
-        if db.changesCount == 0 {
-            try execute(deleteMetrics, [key])
-            try execute(deleteStages, [key])
-            try execute(deleteGates, [key])
-            try execute(updateRun, row)
+        let id = run.runID
+        func bindRow(_ statement: RawStatement) {
+            statement.bind(1, id)
+            statement.bind(2, run.experiment)
+            statement.bind(3, run.status)
+            statement.bind(4, run.created)
+            statement.bind(5, run.updated)
+            statement.bind(6, run.configPath)
+            statement.bind(7, run.configHash)
+            statement.bind(8, run.gitCommit)
+            statement.bind(9, run.gitDirty)
+            statement.bind(10, run.host)
+            statement.bind(11, run.gpuType)
+            statement.bind(12, run.gpuCount)
+            statement.bind(13, run.totalSeconds)
+            statement.bind(14, run.passed)
+            statement.bind(15, manifestPath)
+        }
+        bindRow(insertRun)
+        try insertRun.run()
+        if sqlite3_changes(db.sqliteConnection) == 0 {
+            for statement in [deleteMetrics, deleteStages, deleteGates] {
+                statement.bind(1, id)
+                try statement.run()
+            }
+            bindRow(updateRun)
+            try updateRun.run()
         }
         for metric in run.metrics {
-            try execute(insertMetric, [
-                key, metric.phase.databaseValue, metric.name.databaseValue, metric.value.databaseValue,
-            ])
+            insertMetric.bind(1, id)
+            insertMetric.bind(2, metric.phase)
+            insertMetric.bind(3, metric.name)
+            insertMetric.bind(4, metric.value)
+            try insertMetric.run()
         }
         for (position, stage) in run.stages.enumerated() {
-            try execute(insertStage, [
-                key, position.databaseValue, stage.name.databaseValue, stage.phase.databaseValue, stage.seconds.databaseValue,
-                stage.status.databaseValue, stage.attempts.databaseValue, stage.finished.databaseValue,
-            ])
+            insertStage.bind(1, id)
+            insertStage.bind(2, position)
+            insertStage.bind(3, stage.name)
+            insertStage.bind(4, stage.phase)
+            insertStage.bind(5, stage.seconds)
+            insertStage.bind(6, stage.status)
+            insertStage.bind(7, stage.attempts)
+            insertStage.bind(8, stage.finished)
+            try insertStage.run()
         }
         for (position, gate) in run.gates.enumerated() {
-            try execute(insertGate, [
-                key, position.databaseValue, gate.name.databaseValue, gate.phase.databaseValue, gate.metric.databaseValue,
-                gate.direction.databaseValue, gate.threshold.databaseValue, gate.value.databaseValue,
-                gate.baseline.databaseValue, gate.baselineRun.databaseValue, gate.requiredImprovement.databaseValue,
-                gate.passed.databaseValue, gate.reason.databaseValue,
-            ])
+            insertGate.bind(1, id)
+            insertGate.bind(2, position)
+            insertGate.bind(3, gate.name)
+            insertGate.bind(4, gate.phase)
+            insertGate.bind(5, gate.metric)
+            insertGate.bind(6, gate.direction)
+            insertGate.bind(7, gate.threshold)
+            insertGate.bind(8, gate.value)
+            insertGate.bind(9, gate.baseline)
+            insertGate.bind(10, gate.baselineRun)
+            insertGate.bind(11, gate.requiredImprovement)
+            insertGate.bind(12, gate.passed)
+            insertGate.bind(13, gate.reason)
+            try insertGate.run()
         }
     }
+}
 
-    /// Binds `values` to `statement` and runs it.
-    private func execute(_ statement: Statement, _ values: [DatabaseValue]) throws {
-        statement.setUncheckedArguments(StatementArguments(values))
-        try statement.execute()
+/// A GRDB-prepared statement driven through SQLite's C interface: bind by index, run to completion, reset.
+private struct RawStatement {
+    /// Keeps the statement alive; GRDB finalizes it.
+    private let statement: Statement
+    private let handle: OpaquePointer
+
+    /// SQLite copies the bound bytes (`SQLITE_TRANSIENT`), so Swift strings need not outlive the call.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(_ db: Database, _ sql: String) throws {
+        statement = try db.makeStatement(sql: sql)
+        handle = statement.sqliteStatement
+    }
+
+    func bind(_ index: Int32, _ value: String) {
+        var value = value
+        value.withUTF8 { _ = sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
+    }
+
+    func bind(_ index: Int32, _ value: String?) {
+        if let value { bind(index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    func bind(_ index: Int32, _ value: Double) {
+        // NaN would be stored as NULL; callers keep non-finite metric values out.
+        sqlite3_bind_double(handle, index, value)
+    }
+
+    func bind(_ index: Int32, _ value: Double?) {
+        if let value, !value.isNaN { bind(index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    func bind(_ index: Int32, _ value: Int) {
+        sqlite3_bind_int64(handle, index, Int64(value))
+    }
+
+    func bind(_ index: Int32, _ value: Bool) {
+        sqlite3_bind_int64(handle, index, value ? 1 : 0)
+    }
+
+    func bind(_ index: Int32, _ value: Bool?) {
+        if let value { bind(index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    /// Steps the statement to completion and resets it; bindings are overwritten by the next use.
+    func run() throws {
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+        }
     }
 }

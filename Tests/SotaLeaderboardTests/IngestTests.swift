@@ -51,14 +51,17 @@ import Testing
         folder.write("runs/D/manifest.json", "{ not json")
         folder.write("runs/E/train.log", "no manifest yet\n")
         folder.write("runs/.sota/leaderboard.sqlite", "")
+        folder.write("runs/README.md", "loose files beside run directories are ignored\n")
         folder.write("single/manifest.json", String(decoding: try RunManifestFactory.make("S").encoded(), as: UTF8.self))
 
         let board = try Leaderboard(path: folder.url("index.sqlite"))
-        let report = try board.ingest(runDirectories: [folder.url("runs"), folder.url("single"), folder.url("missing")])
+        folder.write("lost/train.log", "a run directory without its manifest\n")
+        let report = try board.ingest(runDirectories: [folder.url("runs"), folder.url("single"), folder.url("missing"), folder.url("lost")])
         #expect(report.ingested == 4)
         #expect(report.problems.map(\.description) == [
             folder.url("runs/E") + ": no manifest.json",
             folder.url("missing") + ": no such directory",
+            folder.url("lost") + ": no manifest.json (not a run directory, nor a folder of run directories)",
             folder.url("runs/D/manifest.json") + ": not valid JSON",
         ])
         #expect(try board.runIDs(matchingPrefix: "") == ["A", "B", "C", "S"])

@@ -58,12 +58,14 @@ struct TrainCommand: ContextualCommand {
             training = ConfigLoader(project: project, searchPath: context.environment["PATH"])
                 .load(path: context.absolute(config), displayPath: training.displayPath, overrides: sets).config ?? training
         }
-        let scratch = Standalone.scratch(project: project, kind: "train", outputDir: outputDir.map(context.absolute))
-        let plan = RunPlanner.plan(training: training, smallEval: nil, fullEval: nil, project: project, runID: scratch.runID)
+        let scratch = Standalone.scratch(project: project, kind: "train")
+        let plan = Standalone.redirect(
+            RunPlanner.plan(training: training, smallEval: nil, fullEval: nil, project: scratch.project, runID: scratch.runID),
+            checkpoints: outputDir.map(context.absolute), runDirectory: scratch.directory
+        )
         try Standalone.prepare(scratch.directory, checkpoints: outputDir.map(context.absolute))
         try AtomicFile.write(training.resolvedJSON, to: Paths.join(scratch.directory, RunPlanner.Layout.trainingConfig))
-        var steps = plan.steps.filter { stage == nil || $0.name == stage }
-        steps = steps.map { Standalone.redirect($0, checkpoints: outputDir.map(context.absolute), runDirectory: scratch.directory) }
+        let steps = plan.steps.filter { stage == nil || $0.name == stage }
         for step in steps {
             context.console.err("sota train: \(step.name)  (\(step.arguments.joined(separator: " ")))")
             let exit = try Standalone.execute(step, plan: plan, project: project, context: context)
@@ -110,7 +112,7 @@ struct EvaluateCommand: ContextualCommand {
         }
         let checkpointPath = context.absolute(checkpoint)
         guard Paths.kind(of: checkpointPath) == .file else { throw ValidationError("--checkpoint: no file at \(checkpoint)") }
-        let scratch = Standalone.scratch(project: project, kind: "evaluate", outputDir: nil)
+        let scratch = Standalone.scratch(project: project, kind: "evaluate")
         try Standalone.prepare(scratch.directory, checkpoints: nil)
         let configPath = Paths.join(scratch.directory, "config.json")
         try AtomicFile.write(evaluation.resolvedJSON, to: configPath)
@@ -153,9 +155,12 @@ enum Standalone {
         return RunExitStatus.validationFailed
     }
 
-    static func scratch(project: Project, kind: String, outputDir: String?) -> (runID: String, directory: String) {
-        let id = RunID.make()
-        return (id, project.resolve(".sota/scratch/\(kind)-\(id)"))
+    /// A scratch run under `.sota/scratch/`: the project as planned for it, the run id and its folder.
+    static func scratch(project: Project, kind: String) -> (project: Project, runID: String, directory: String) {
+        var scratchProject = project
+        scratchProject.runsDirectory = ".sota/scratch"
+        let id = "\(kind)-" + RunID.make()
+        return (scratchProject, id, scratchProject.resolve(Paths.join(scratchProject.runsDirectory, id)))
     }
 
     static func prepare(_ directory: String, checkpoints: String?) throws {
@@ -163,12 +168,19 @@ enum Standalone {
         if let checkpoints { try FileManager.default.createDirectory(atPath: checkpoints, withIntermediateDirectories: true) }
     }
 
-    /// A step whose checkpoint folder is `checkpoints` instead of the scratch run's.
-    static func redirect(_ step: PlannedStep, checkpoints: String?, runDirectory: String) -> PlannedStep {
-        guard let checkpoints else { return step }
-        var copy = step
+    /// The plan with `checkpoints` as its checkpoint folder instead of the scratch run's, in arguments and environment.
+    static func redirect(_ plan: RunPlan, checkpoints: String?, runDirectory: String) -> RunPlan {
+        guard let checkpoints else { return plan }
         let scratch = Paths.join(runDirectory, RunPlanner.Layout.checkpoints)
-        copy.arguments = step.arguments.map { $0.replacingOccurrences(of: scratch, with: checkpoints) }
+        func move(_ text: String) -> String { text.replacingOccurrences(of: scratch, with: checkpoints) }
+        var copy = plan
+        copy.sharedEnvironment = plan.sharedEnvironment.map { EnvironmentVariable($0.name, move($0.value)) }
+        copy.steps = plan.steps.map { step in
+            var moved = step
+            moved.arguments = step.arguments.map(move)
+            moved.environment = step.environment.map { EnvironmentVariable($0.name, move($0.value)) }
+            return moved
+        }
         return copy
     }
 

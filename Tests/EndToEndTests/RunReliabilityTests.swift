@@ -203,3 +203,70 @@ private func leaderboardRows(_ folder: TemporaryDirectory) throws -> [[String: A
         #expect(Paths.kind(of: folder.url("configs")) == .missing)
     }
 }
+
+@Suite struct StandaloneAndIndexCommandTests {
+    @Test func trainRunsOneStageWithTheRunEnvironment() throws {
+        let folder = scriptedProject(train: #"echo "stage=$SOTA_STAGE epochs=$SOTA_EPOCHS"; echo "$1" > "$2/$1.out""#)
+        let run = try sota(["train", "--config", "train.yaml", "--stage", "b", "--epochs", "3", "--output-dir", "out"], in: folder.path)
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("stage=b epochs=3"))
+        #expect(Paths.kind(of: folder.url("out/b.out")) == .file)
+        #expect(Paths.kind(of: folder.url("out/a.out")) == .missing)
+        let typo = try sota(["train", "--config", "train.yaml", "--stage", "bb"], in: folder.path)
+        #expect(typo.status == 64)
+        #expect(typo.err.contains("did you mean b?"))
+    }
+
+    @Test func evaluateShowsMetricsAndGates() throws {
+        let folder = scriptedProject()
+        folder.write("ckpt.out", "weights\n")
+        let run = try sota(["evaluate", "--checkpoint", "ckpt.out", "--config", "eval.yaml", "--output", "m.json"], in: folder.path)
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("nrmse: 0.1"))
+        #expect(run.out.contains("gate nrmse: pass"))
+        #expect(Paths.kind(of: folder.url("m.json")) == .file)
+        let missing = try sota(["evaluate", "--checkpoint", "nope", "--config", "eval.yaml"], in: folder.path)
+        #expect(missing.status == 64)
+    }
+
+    @Test func compareShowsConfigDifferencesAndMetricDeltas() throws {
+        let folder = scriptedProject()
+        #expect(try sota(["run", "--train-config", "train.yaml"], in: folder.path).status == 0)
+        folder.write("evaluate.sh", "echo '{\"nrmse\": 0.08}' > \"$1\"\n")
+        #expect(try sota(["run", "--train-config", "train.yaml", "--set", "seed=9"], in: folder.path).status == 0)
+        let ids = try FileManager.default.contentsOfDirectory(atPath: folder.url("runs")).sorted()
+        let run = try sota(["compare", ids[0], ids[1], "--json"], in: folder.path)
+        #expect(run.status == 0, "\(run.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])
+        let differences = try #require(object["config_differences"] as? [[String: Any]])
+        #expect(differences.count == 1)
+        #expect(differences.first?["key"] as? String == "seed")
+        let metrics = try #require(object["metrics"] as? [[String: Any]])
+        // Both runs may start within one second, so their ids need not sort in run order: check the arithmetic.
+        let full = try #require(metrics.first { $0["phase"] as? String == "full_eval" })
+        let (a, b, delta) = (full["a"] as? Double ?? 0, full["b"] as? Double ?? 0, full["delta"] as? Double ?? 0)
+        #expect(Set([a, b]) == [0.1, 0.08])
+        #expect(abs(delta - (b - a)) < 1e-12)
+        let text = try sota(["compare", ids[0], ids[1]], in: folder.path)
+        #expect(text.out.contains(a > b ? "-20.0%" : "+25.0%"))
+    }
+
+    @Test func ingestIsIdempotentAndRebuildRecreatesTheIndex() throws {
+        let folder = scriptedProject()
+        #expect(try sota(["run", "--train-config", "train.yaml"], in: folder.path).status == 0)
+        try FileManager.default.removeItem(atPath: folder.url(".sota"))
+        #expect(try leaderboardRows(folder).isEmpty)
+        let first = try sota(["ingest", "runs"], in: folder.path)
+        #expect(first.out.contains("ingested 1 run"))
+        _ = try sota(["ingest", "runs"], in: folder.path)
+        #expect(try leaderboardRows(folder).count == 1)
+        folder.write("runs/broken/manifest.json", "{not json")
+        let partial = try sota(["ingest", "runs"], in: folder.path)
+        #expect(partial.status == 1)
+        #expect(partial.err.contains("runs/broken/manifest.json"))
+        try FileManager.default.removeItem(atPath: folder.url(".sota"))
+        let rebuilt = try sota(["leaderboard", "--rebuild", "--json"], in: folder.path)
+        #expect(rebuilt.err.contains("rebuilt the leaderboard from 1 run"))
+        #expect(try leaderboardRows(folder).count == 1)
+    }
+}

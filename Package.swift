@@ -26,14 +26,16 @@ let package = Package(
         // Signal handlers and posix_spawn attributes, which Swift cannot express safely.
         .target(name: "CSotaProcess"),
 
-        .target(name: "SotaBasics", dependencies: ["CCrypto"], swiftSettings: strict),
+        // Paths, JSON and durations without Foundation, shared by the full CLI and the fast leaderboard front door.
+        .target(name: "SotaPrimitives", swiftSettings: strict),
+        .target(name: "SotaBasics", dependencies: ["SotaPrimitives", "CCrypto"], swiftSettings: strict),
         .target(name: "SotaConfig", dependencies: ["SotaBasics", "CYAML"], swiftSettings: strict),
         .target(name: "SotaData", dependencies: ["SotaBasics", "SotaConfig", "CZlib"], swiftSettings: strict),
         .target(name: "SotaGit", dependencies: ["SotaBasics", "CLibGit2"], swiftSettings: strict),
         .target(name: "SotaPlan", dependencies: ["SotaBasics", "SotaConfig", "SotaGit"], swiftSettings: strict),
         // The top-N query and the leaderboard's output formats, plus the fast path that prints them without
         // Foundation, GRDB or ArgumentParser (each would add milliseconds to a fresh process's start).
-        .target(name: "SotaLeaderboardQuery", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "SotaLeaderboardQuery", dependencies: ["SotaPrimitives", "CSQLite"], swiftSettings: strict),
         .target(
             name: "SotaLeaderboard",
             dependencies: [

@@ -1,3 +1,4 @@
+import SotaPrimitives
 /// What `sota leaderboard` prints on standard output, in each of its three formats.
 ///
 /// Both the full command and the fast path print through this one type, so their output is byte-identical.
@@ -39,7 +40,7 @@ package enum LeaderboardOutput {
     static func tableCells(_ row: LeaderboardRow) -> [String] {
         [String(row.rank), row.runID, row.experiment, LeaderboardNumbers.fourSignificantDigits(row.value),
          row.passed == true ? "passed" : row.status, minute(row.created),
-         row.gitCommit.map { String($0.prefix(8)) } ?? "-", LeaderboardNumbers.duration(seconds: row.totalSeconds)]
+         row.gitCommit.map { String($0.prefix(8)) } ?? "-", DurationValue(seconds: row.totalSeconds).description]
     }
 
     /// `2026-11-23T14:15:03Z` as `2026-11-23 14:15`.
@@ -51,9 +52,9 @@ package enum LeaderboardOutput {
 
     /// One row's CSV fields, in ``columns`` order; absent values are empty.
     static func fields(_ row: LeaderboardRow) -> [String] {
-        [String(row.rank), row.runID, row.experiment, LeaderboardNumbers.shortNumber(row.value), row.status,
+        [String(row.rank), row.runID, row.experiment, JSONValue.shortNumber(row.value), row.status,
          row.passed.map { $0 ? "true" : "false" } ?? "", row.created, row.configHash, row.gitCommit ?? "", row.gpuType ?? "",
-         LeaderboardNumbers.shortNumber(row.totalSeconds)]
+         JSONValue.shortNumber(row.totalSeconds)]
     }
 
     /// The rows as a JSON array indented by two spaces, one member per line, without a final newline.
@@ -65,10 +66,10 @@ package enum LeaderboardOutput {
             out += index == 0 ? "\n  {" : ",\n  {"
             let members: [(String, String)] = [
                 ("rank", String(row.rank)), ("run_id", quoted(row.runID)), ("experiment", quoted(row.experiment)),
-                ("value", LeaderboardNumbers.number(row.value)), ("status", quoted(row.status)),
+                ("value", JSONValue.number(row.value)), ("status", quoted(row.status)),
                 ("passed", row.passed.map { $0 ? "true" : "false" } ?? "null"), ("created", quoted(row.created)),
                 ("config_hash", quoted(row.configHash)), ("git_commit", row.gitCommit.map(quoted) ?? "null"),
-                ("gpu_type", row.gpuType.map(quoted) ?? "null"), ("total_seconds", LeaderboardNumbers.number(row.totalSeconds)),
+                ("gpu_type", row.gpuType.map(quoted) ?? "null"), ("total_seconds", JSONValue.number(row.totalSeconds)),
             ]
             for position in 0..<members.count {
                 out += position == 0 ? "\n    " : ",\n    "
@@ -79,26 +80,10 @@ package enum LeaderboardOutput {
         return out + "\n]"
     }
 
-    /// `text` as a JSON string literal, escaped as SotaBasics' `JSONValue` escapes it.
+    /// `text` as a JSON string literal, escaped as every `--json` output escapes it.
     package static func quoted(_ text: String) -> String {
-        var out = "\""
-        // Most values need no escaping: append them whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            return out + text + "\""
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var out = ""
+        JSONValue.quote(text, into: &out)
+        return out
     }
 }

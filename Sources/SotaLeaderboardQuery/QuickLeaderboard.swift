@@ -1,4 +1,5 @@
 internal import Glibc
+import SotaPrimitives
 
 /// `sota leaderboard` answered without Foundation, GRDB or ArgumentParser, for a fast start.
 ///
@@ -37,37 +38,37 @@ package enum QuickLeaderboard {
     static func databasePath(request: LeaderboardRequest, environment: (String) -> String?, workingDirectory: String) -> String? {
         let root: String
         if let project = request.project {
-            root = LexicalPath.absolute(project, relativeTo: workingDirectory)
+            root = Paths.absolute(project, relativeTo: workingDirectory)
         } else {
             root = locateRoot(from: workingDirectory) ?? workingDirectory
         }
         var relative = ".sota/leaderboard.sqlite"
-        let projectFile = LexicalPath.join(root, "sota.yaml")
-        switch LexicalPath.kind(of: projectFile) {
+        let projectFile = Paths.join(root, "sota.yaml")
+        switch Paths.kind(of: projectFile) {
         case .missing:
             break
         case .file:
             guard let bytes = readSmallFile(projectFile), let outcome = ProjectFileScanner.scan(bytes) else { return nil }
             if case .leaderboard(let path) = outcome { relative = path }
-        case .directory, .other:
+        case .directory, .other, .brokenLink:
             return nil
         }
         if let override = environment("SOTA_LEADERBOARD"), !override.isEmpty { relative = override }
-        let path = LexicalPath.absolute(relative, relativeTo: root)
+        let path = Paths.absolute(relative, relativeTo: root)
         let lock = path + ".lock"
-        let writable = LexicalPath.kind(of: lock) == .missing
-            ? access(LexicalPath.parent(of: path), W_OK) == 0
-            : LexicalPath.kind(of: lock) == .file && access(lock, R_OK | W_OK) == 0
+        let writable = Paths.kind(of: lock) == .missing
+            ? access(Paths.parent(of: path), W_OK) == 0
+            : Paths.kind(of: lock) == .file && access(lock, R_OK | W_OK) == 0
         guard writable, access(path, R_OK | W_OK) == 0 else { return nil }
         return path
     }
 
     /// The folder holding `sota.yaml` at or above `directory`, as `Project.locateRoot` finds it.
     static func locateRoot(from directory: String) -> String? {
-        var current = LexicalPath.normalize(directory)
+        var current = Paths.normalize(directory)
         while true {
-            if LexicalPath.kind(of: LexicalPath.join(current, "sota.yaml")) == .file { return current }
-            let up = LexicalPath.parent(of: current)
+            if Paths.kind(of: Paths.join(current, "sota.yaml")) == .file { return current }
+            let up = Paths.parent(of: current)
             if up == current { return nil }
             current = up
         }

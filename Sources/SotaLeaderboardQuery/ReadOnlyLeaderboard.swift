@@ -1,3 +1,4 @@
+import SotaPrimitives
 internal import CSQLite
 internal import Glibc
 
@@ -19,7 +20,7 @@ struct ReadOnlyLeaderboard: ~Copyable {
 
     /// Opens `path` read-only; nil when it is missing, not a current sota leaderboard, or SQLite fails.
     init?(path: String) {
-        guard LexicalPath.kind(of: path) == .file else { return nil }
+        guard Paths.kind(of: path) == .file else { return nil }
         var handle: OpaquePointer?
         guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
               let handle else {

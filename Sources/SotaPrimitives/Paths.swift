@@ -1,6 +1,8 @@
-import Foundation
+import Glibc
 
 /// Small helpers over string paths, so domain code never juggles separators by hand.
+///
+/// Free of Foundation, so the fast `sota leaderboard` front door shares them with the full command line.
 public enum Paths {
     /// `a/b` from `a` and `b`; an absolute `b` wins.
     public static func join(_ base: String, _ component: String) -> String {
@@ -65,7 +67,8 @@ public enum Paths {
 
     /// The process's current directory.
     public static var currentDirectory: String {
-        FileManager.default.currentDirectoryPath
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        return getcwd(&buffer, buffer.count).map { String(cString: $0) } ?? "."
     }
 
     /// What is at a path, following symbolic links.

@@ -56,18 +56,7 @@ public final class Console: Sendable {
     private func emit(_ text: String, to sink: Sink, isError: Bool) {
         switch sink {
         case .descriptor(let fd):
-            var bytes = Array(text.utf8)
-            bytes.withUnsafeMutableBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written <= 0 {
-                        if written < 0, errno == EINTR { continue }
-                        return
-                    }
-                    offset += written
-                }
-            }
+            DescriptorOutput.writeAll(text, to: fd)
         case .buffer:
             captured.withLock { if isError { $0.err += text } else { $0.out += text } }
         }

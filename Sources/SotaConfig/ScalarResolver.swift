@@ -1,3 +1,5 @@
+import SotaBasics
+
 /// YAML 1.2 core-schema resolution of plain scalars.
 ///
 /// Unlike YAML 1.1 loaders, `yes`, `no`, `on` and `off` stay strings and `012` is the integer 12,
@@ -16,7 +18,7 @@ public enum ScalarResolver {
         }
         let utf8 = Array(text.utf8)
         if let value = integer(utf8) { return value }
-        if isDecimalFloat(utf8), let value = Double(text) { return .double(value) }
+        if NumberSyntax.isDecimal(utf8), let value = Double(text) { return .double(value) }
         return .string(text)
     }
 
@@ -33,28 +35,5 @@ public enum ScalarResolver {
         if let value = Int(text) { return .int(value) }
         // Too large for 64 bits: keep the magnitude as a double rather than silently wrapping.
         return Double(text).map { .double($0) }
-    }
-
-    /// `[-+]? ( . [0-9]+ | [0-9]+ ( . [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
-    private static func isDecimalFloat(_ bytes: [UInt8]) -> Bool {
-        var index = 0
-        func digits() -> Int {
-            let start = index
-            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
-            return index - start
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") { index += 1 }
-        var mantissa = digits()
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            mantissa += digits()
-        }
-        guard mantissa > 0 else { return false }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") { index += 1 }
-            guard digits() > 0 else { return false }
-        }
-        return index == bytes.count
     }
 }

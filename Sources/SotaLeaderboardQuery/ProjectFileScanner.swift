@@ -1,3 +1,4 @@
+import SotaPrimitives
 /// Reads the `leaderboard:` key of a simple `sota.yaml` without a YAML parser.
 ///
 /// The full command loads the project file with libyaml and validates it against the project schema; a file with
@@ -124,29 +125,6 @@ enum ProjectFileScanner {
         if bytes.count > 2, bytes[0] == UInt8(ascii: "0"), bytes[1] == UInt8(ascii: "x") || bytes[1] == UInt8(ascii: "o") {
             return false
         }
-        return !isNumber(bytes)
-    }
-
-    /// `[0-9]+` or `( . [0-9]+ | [0-9]+ ( . [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`: an integer or a decimal float
-    /// (signs never reach here: a plain scalar in this subset starts with a letter, digit, `_`, `.` or `/`).
-    private static func isNumber(_ bytes: [UInt8]) -> Bool {
-        var index = 0
-        func digits() -> Int {
-            let start = index
-            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
-            return index - start
-        }
-        var mantissa = digits()
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            mantissa += digits()
-        }
-        guard mantissa > 0 else { return false }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") { index += 1 }
-            guard digits() > 0 else { return false }
-        }
-        return index == bytes.count
+        return !NumberSyntax.isDecimal(bytes)
     }
 }

@@ -24,7 +24,7 @@ package enum QuickLeaderboard {
               let rows = ReadOnlyLeaderboard(path: path)?.rows(query) else { return nil }
         let output = LeaderboardOutput.render(rows, format: request.format, metric: request.metric, phase: request.phase,
                                               experiment: request.experiment)
-        writeAll(output, to: 1)
+        DescriptorOutput.writeAll(output, to: 1)
         return 0
     }
 
@@ -94,21 +94,5 @@ package enum QuickLeaderboard {
         }
         guard filled <= Int(info.st_size) else { return nil }
         return Array(bytes.prefix(filled))
-    }
-
-    /// Writes all of `text` to `fd`; like the full command's console, it gives up silently on an error.
-    private static func writeAll(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 {
-                    if written < 0, errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
     }
 }

@@ -69,8 +69,9 @@ public final class Leaderboard: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             // The index can be rebuilt from the manifests, so WAL's NORMAL durability is plenty. A 64 MiB page
-            // cache keeps a bulk ingest's pages in memory until commit instead of spilling them to the WAL.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+            // cache keeps a bulk ingest's pages in memory until commit instead of spilling them to the WAL, and
+            // in-memory temporary storage keeps a rebuild's index sort off the disk.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
         }
         return configuration
     }

@@ -31,8 +31,8 @@ struct CompareCommand: ContextualCommand {
     func run(in context: CommandContext) throws -> Int32 {
         let (project, problems) = context.project(explicit: global.project)
         if problems.hasErrors { return Standalone.report(problems, context) }
-        guard let (idA, a) = try RunLookup.find(first, project: project, console: context.console),
-              let (idB, b) = try RunLookup.find(second, project: project, console: context.console) else { return ExitStatus.checkFailed }
+        guard let (idA, a) = RunLookup.find(first, project: project, console: context.console),
+              let (idB, b) = RunLookup.find(second, project: project, console: context.console) else { return ExitStatus.checkFailed }
         let runs = project.resolve(project.runsDirectory)
         let configA = Self.flatten(path: Paths.join(runs, "\(idA)/config.json"))
         let configB = Self.flatten(path: Paths.join(runs, "\(idB)/config.json"))

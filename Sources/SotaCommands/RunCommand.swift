@@ -99,7 +99,7 @@ struct RunCommand: ContextualCommand {
         var smallPath = smallEvalConfig.map(context.absolute)
         var fullPath = fullEvalConfig.map(context.absolute)
         if let resume {
-            guard let (id, manifest) = try RunLookup.find(resume, project: project, console: console) else { return RunExitStatus.validationFailed }
+            guard let (id, manifest) = RunLookup.find(resume, project: project, console: console) else { return RunExitStatus.validationFailed }
             existing = manifest
             runID = id
             trainPath = project.resolve(manifest.config.path)
@@ -180,7 +180,7 @@ struct RunCommand: ContextualCommand {
 
 /// Finds a run directory by id or unique id prefix.
 enum RunLookup {
-    static func find(_ text: String, project: Project, console: Console) throws -> (String, RunManifest)? {
+    static func find(_ text: String, project: Project, console: Console) -> (String, RunManifest)? {
         guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !text.isEmpty else {
             console.err("error: `\(text)` is not a run id (letters, digits and dashes)")
             return nil

@@ -30,7 +30,7 @@ public struct Sota: ParsableCommand {
     /// Tests call this in-process; the executable calls it with the real process's context.
     public static func main(arguments: [String], context: CommandContext) -> Int32 {
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try quickParse(arguments) ?? parseAsRoot(arguments)
             if let contextual = command as? any ContextualCommand {
                 return try contextual.run(in: context)
             }
@@ -44,6 +44,21 @@ public struct Sota: ParsableCommand {
             }
             return code
         }
+    }
+}
+
+extension Sota {
+    /// Parses `arguments` with only the named subcommand's tree, or returns nil to leave them to the full parser.
+    ///
+    /// Building the whole command tree reflects over every command's properties, a few milliseconds on each
+    /// start. Parsing against the named subcommand alone gives the same command for a valid command line; help
+    /// requests, completion scripts and every error go through the full parser, so their text names `sota`.
+    static func quickParse(_ arguments: [String]) -> (any ParsableCommand)? {
+        guard let name = arguments.first,
+              let type = configuration.subcommands.first(where: { $0._commandName == name }),
+              !arguments.contains(where: { $0 == "-h" || $0 == "--help" || $0 == "help" || $0.hasPrefix("--generate-completion") || $0 == "--experimental-dump-help" })
+        else { return nil }
+        return try? type.parseAsRoot(Array(arguments.dropFirst()))
     }
 }
 

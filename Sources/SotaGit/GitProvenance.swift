@@ -46,15 +46,19 @@ public struct GitProvenance: Sendable, Equatable {
 
 /// Reads git state through libgit2, never by running `git`.
 public struct GitReader: Sendable {
-    /// Creates a reader, initialising libgit2 for this process once.
-    public init() {
-        _ = Self.initialized
-    }
+    /// Creates a reader; libgit2 starts on first use.
+    public init() {}
 
+    // libgit2's start-up loads the system's TLS certificates (a few milliseconds), so it runs only once a
+    // repository may actually be there.
     private static let initialized: Int32 = git_libgit2_init()
 
     /// The provenance of the folder at `path` (any folder inside a work tree).
     public func provenance(at path: String) -> GitProvenance {
+        guard RepositoryDiscovery.mayBeInsideRepository(path) else {
+            return GitProvenance(state: .noRepository, branch: nil, dirtyFiles: [])
+        }
+        _ = Self.initialized
         var repository: OpaquePointer?
         guard git_repository_open_ext(&repository, path, 0, nil) == 0, let repository else {
             return GitProvenance(state: .noRepository, branch: nil, dirtyFiles: [])

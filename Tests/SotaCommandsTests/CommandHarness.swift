@@ -1,5 +1,5 @@
 import SotaBasics
-import SotaCommands
+@testable import SotaCommands
 import SotaTestSupport
 
 /// Runs `sota` in-process with a capturing console.

@@ -1,5 +1,6 @@
 import Foundation
 import SotaBasics
+@testable import SotaCommands
 import SotaTestSupport
 import Testing
 
@@ -178,5 +179,24 @@ import Testing
     @Test func unknownCommandIsAUsageError() {
         let run = CommandRun(["frobnicate"], in: Repository.root)
         #expect(run.status == 64)
+    }
+}
+
+@Suite struct QuickParseTests {
+    @Test func aValidCommandLineParsesAgainstItsSubcommandAlone() throws {
+        let command = try #require(Sota.quickParse(["run", "--train-config", "a.yaml", "--set", "latent.dim=8"]))
+        #expect(command is RunCommand)
+        #expect(Sota.quickParse(["validate", "config", "a.yaml"]) != nil)
+    }
+
+    @Test func helpCompletionAndErrorsGoToTheFullParser() {
+        for arguments in [["run", "--help"], ["run", "-h"], ["help", "run"], ["run", "--no-such-flag"], ["run"], ["nonsense"], [],
+                          ["--generate-completion-script", "bash"]] {
+            #expect(Sota.quickParse(arguments) == nil, "\(arguments)")
+        }
+        // The full parser's messages name `sota`, whichever path declined.
+        let run = CommandRun(["run", "--no-such-flag"], in: Repository.root)
+        #expect(run.status == 64)
+        #expect(run.err.contains("sota run"), "\(run.err)")
     }
 }

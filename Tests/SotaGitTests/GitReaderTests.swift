@@ -1,5 +1,5 @@
 import Foundation
-import SotaGit
+@testable import SotaGit
 import SotaTestSupport
 import Testing
 
@@ -56,5 +56,34 @@ private func git(_ arguments: String..., in folder: String) throws {
         let provenance = GitReader().provenance(at: folder.path)
         #expect(provenance.branch == nil)
         #expect(provenance.summary.contains("detached HEAD"))
+    }
+}
+
+@Suite struct RepositoryDiscoveryTests {
+    @Test func aFolderWithNoGitAboveIsRuledOutWithoutLibgit2() throws {
+        let temporary = TemporaryDirectory()
+        let nested = temporary.path + "/a/b"
+        try FileManager.default.createDirectory(atPath: nested, withIntermediateDirectories: true)
+        #expect(!RepositoryDiscovery.mayBeInsideRepository(nested))
+        #expect(GitReader().provenance(at: nested) == GitProvenance(state: .noRepository, branch: nil, dirtyFiles: []))
+    }
+
+    @Test func aGitEntryAnywhereAboveLeavesTheDecisionToLibgit2() throws {
+        let temporary = TemporaryDirectory()
+        let nested = temporary.path + "/a/b"
+        try FileManager.default.createDirectory(atPath: nested, withIntermediateDirectories: true)
+        // A gitfile (as worktrees and submodules have) counts as much as a folder.
+        try Data("gitdir: /nowhere\n".utf8).write(to: URL(fileURLWithPath: temporary.path + "/a/.git"))
+        #expect(RepositoryDiscovery.mayBeInsideRepository(nested))
+        // libgit2 then finds the gitfile points nowhere: still no repository, and no crash.
+        #expect(GitReader().provenance(at: nested).state == .noRepository)
+    }
+
+    @Test func aSymbolicLinkIsFollowedToWhereItLeads() throws {
+        let temporary = TemporaryDirectory()
+        try git("init", "-q", "repo", in: temporary.path)
+        try FileManager.default.createDirectory(atPath: temporary.path + "/repo/sub", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: temporary.path + "/link", withDestinationPath: temporary.path + "/repo/sub")
+        #expect(RepositoryDiscovery.mayBeInsideRepository(temporary.path + "/link"))
     }
 }

@@ -2,7 +2,7 @@
 # Benchmark: a fresh-process `sota leaderboard --top 10` on an index of 100,000 runs, against the sqlite3
 # CLI running the very SQL text sota runs, on the same file.
 #
-# The index is generated with python3's sqlite3 module from the v1 schema in
+# The index is generated with python3's sqlite3 module from the schema migrations in
 # Sources/SotaLeaderboard/LeaderboardSchema.swift (read between its BEGIN/END markers) and stamped
 # the way sota stamps its own (application_id, grdb_migrations, WAL), so sota opens it as its own.
 # The query is read from the BEGIN/END comments in Sources/SotaLeaderboardQuery/LeaderboardTopQuery.swift,
@@ -52,10 +52,11 @@ import random, sqlite3, sys
 
 source, path, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 text = open(source).read()
-begin, end = "-- BEGIN leaderboard schema v1", "-- END leaderboard schema v1"
-if begin not in text or end not in text:
+import re
+versions = re.findall(r"-- BEGIN leaderboard schema (v\d+)\n(.*?)-- END leaderboard schema \1", text, re.S)
+if not versions or versions[0][0] != "v1":
     sys.exit(f"{source}: schema markers not found")
-schema = text.split(begin, 1)[1].split(end, 1)[0]
+schema = ";".join(sql for _, sql in versions)
 
 db = sqlite3.connect(path, isolation_level=None)
 db.execute("PRAGMA journal_mode = WAL")
@@ -65,7 +66,8 @@ for statement in schema.split(";"):
     if statement.strip():
         db.execute(statement)
 db.execute("CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
-db.execute("INSERT INTO grdb_migrations VALUES ('v1')")
+for version, _ in versions:
+    db.execute("INSERT INTO grdb_migrations VALUES (?)", (version,))
 
 rng = random.Random(20261123)
 stage_names = [("operator", "train"), ("diff_residual", "train"), ("consistency_distill", "train"),

@@ -3,6 +3,7 @@ import Foundation
 import SotaBasics
 import SotaConfig
 import SotaGit
+import SotaLeaderboard
 import SotaPlan
 import SotaRun
 
@@ -161,10 +162,13 @@ struct RunCommand: ContextualCommand {
         if promote, outcome.exitStatus == RunExitStatus.success {
             do {
                 let promotion = try ConfigPromotion.promote(trainConfig, runID: runID, project: project)
-                try index.board.recordPromotion(
-                    runID: runID, experiment: trainConfig.experiment, configPath: Paths.relative(trainConfig.path, to: project.root),
-                    productionPath: promotion.destination, promotedAt: Timestamp.string(Date()), forced: false, previousPath: promotion.previous
-                )
+                if !promotion.unchanged {
+                    try index.board.recordPromotion(PromotionRecord(
+                        runID: runID, experiment: trainConfig.experiment, configPath: Paths.relative(trainConfig.path, to: project.root),
+                        productionPath: promotion.destination, promotedAt: Timestamp.string(Date()),
+                        promotedBy: GitCommitter.author(in: project.root) ?? context.environment["USER"], previousPath: promotion.previous
+                    ))
+                }
                 console.out(promotion.unchanged ? "promoted: \(promotion.destination) already holds this config"
                             : "promoted to \(promotion.destination)" + (promotion.previous.map { " (the previous config is kept in \($0))" } ?? ""))
             } catch {

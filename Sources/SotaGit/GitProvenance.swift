@@ -53,12 +53,17 @@ public struct GitReader: Sendable {
     // repository may actually be there.
     private static let initialized: Int32 = git_libgit2_init()
 
+    /// Starts libgit2 for this process (once; later calls do nothing).
+    static func startLibgit2() {
+        _ = initialized
+    }
+
     /// The provenance of the folder at `path` (any folder inside a work tree).
     public func provenance(at path: String) -> GitProvenance {
         guard RepositoryDiscovery.mayBeInsideRepository(path) else {
             return GitProvenance(state: .noRepository, branch: nil, dirtyFiles: [])
         }
-        _ = Self.initialized
+        Self.startLibgit2()
         var repository: OpaquePointer?
         guard git_repository_open_ext(&repository, path, 0, nil) == 0, let repository else {
             return GitProvenance(state: .noRepository, branch: nil, dirtyFiles: [])

@@ -1,5 +1,61 @@
 import GRDB
 
+/// One promotion of a config to production, as the leaderboard records it.
+public struct PromotionRecord: Sendable, Equatable {
+    /// The row id.
+    public var id: Int64
+    /// The run whose gates justified it (empty when forced without a run).
+    public var runID: String
+    /// The experiment.
+    public var experiment: String
+    /// The promoted config, relative to the project root.
+    public var configPath: String
+    /// The production config written, relative to the project root.
+    public var productionPath: String
+    /// ISO 8601 time.
+    public var promotedAt: String
+    /// Who promoted (`Name <email>` from git, else the user name).
+    public var promotedBy: String?
+    /// True when gates were overridden with `--force`.
+    public var forced: Bool
+    /// Where the replaced production config was kept, if there was one.
+    public var previousPath: String?
+    /// The commit `--commit` made.
+    public var gitCommit: String?
+    /// When it was rolled back, if it was.
+    public var rolledBackAt: String?
+    /// Who rolled it back.
+    public var rolledBackBy: String?
+
+    /// Creates a record.
+    public init(id: Int64 = 0, runID: String, experiment: String, configPath: String, productionPath: String, promotedAt: String,
+                promotedBy: String? = nil, forced: Bool = false, previousPath: String? = nil, gitCommit: String? = nil,
+                rolledBackAt: String? = nil, rolledBackBy: String? = nil) {
+        self.id = id
+        self.runID = runID
+        self.experiment = experiment
+        self.configPath = configPath
+        self.productionPath = productionPath
+        self.promotedAt = promotedAt
+        self.promotedBy = promotedBy
+        self.forced = forced
+        self.previousPath = previousPath
+        self.gitCommit = gitCommit
+        self.rolledBackAt = rolledBackAt
+        self.rolledBackBy = rolledBackBy
+    }
+
+    /// True while the promotion stands.
+    public var isCurrent: Bool { rolledBackAt == nil }
+
+    fileprivate init(row: Row) {
+        self.init(id: row["id"], runID: row["run_id"], experiment: row["experiment"], configPath: row["config_path"],
+                  productionPath: row["production_path"], promotedAt: row["promoted_at"], promotedBy: row["promoted_by"],
+                  forced: row["forced"], previousPath: row["previous_path"], gitCommit: row["git_commit"],
+                  rolledBackAt: row["rolled_back_at"] ?? (row["rolled_back"] == true ? "" : nil), rolledBackBy: row["rolled_back_by"])
+    }
+}
+
 extension Leaderboard {
     /// Records that `runID`'s config was promoted to production; returns the promotion's id.
     ///
@@ -12,19 +68,50 @@ extension Leaderboard {
     @discardableResult
     public func recordPromotion(runID: String, experiment: String, configPath: String, productionPath: String,
                                 promotedAt: String, forced: Bool, previousPath: String?) throws(LeaderboardError) -> Int64 {
+        try recordPromotion(PromotionRecord(runID: runID, experiment: experiment, configPath: configPath, productionPath: productionPath,
+                                            promotedAt: promotedAt, forced: forced, previousPath: previousPath))
+    }
+
+    /// Records `promotion` (its id is ignored); returns the new row's id.
+    @discardableResult
+    public func recordPromotion(_ promotion: PromotionRecord) throws(LeaderboardError) -> Int64 {
         try write { db in
             try db.execute(sql: """
-                INSERT INTO promotions (run_id, experiment, config_path, production_path, promoted_at, forced, previous_path)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [runID, experiment, configPath, productionPath, promotedAt, forced, previousPath])
+                INSERT INTO promotions (run_id, experiment, config_path, production_path, promoted_at, promoted_by, forced,
+                                        previous_path, git_commit)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [promotion.runID, promotion.experiment, promotion.configPath, promotion.productionPath,
+                                 promotion.promotedAt, promotion.promotedBy, promotion.forced, promotion.previousPath, promotion.gitCommit])
             return db.lastInsertedRowID
         }
     }
 
     /// Marks promotion `id` as rolled back, so ``baseline(metric:phase:direction:experiment:)`` looks past it.
-    public func markPromotionRolledBack(id: Int64) throws(LeaderboardError) {
+    public func markPromotionRolledBack(id: Int64, at time: String? = nil, by person: String? = nil) throws(LeaderboardError) {
         try write { db in
-            try db.execute(sql: "UPDATE promotions SET rolled_back = 1 WHERE id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE promotions SET rolled_back = 1, rolled_back_at = ?, rolled_back_by = ? WHERE id = ?",
+                           arguments: [time, person, id])
+        }
+    }
+
+    /// Promotions, newest first: of `experiment`, or to `productionPath`, or all when both are nil.
+    public func promotions(experiment: String? = nil, productionPath: String? = nil) throws(LeaderboardError) -> [PromotionRecord] {
+        try read { db in
+            var conditions: [String] = [], arguments: StatementArguments = []
+            if let experiment { conditions.append("experiment = ?"); arguments += [experiment] }
+            if let productionPath { conditions.append("production_path = ?"); arguments += [productionPath] }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM promotions \(filter) ORDER BY id DESC", arguments: arguments)
+                .map(PromotionRecord.init(row:))
+        }
+    }
+
+    /// Indexed runs that passed every gate with the config whose canonical hash is `configHash`, newest first.
+    public func passingRuns(configHash: String) throws(LeaderboardError) -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: """
+                SELECT run_id FROM runs WHERE config_hash = ? AND passed = 1 ORDER BY created DESC, run_id DESC
+                """, arguments: [configHash])
         }
     }
 }

@@ -3,7 +3,7 @@ import GRDB
 /// The leaderboard's tables, as a timeline of migrations.
 ///
 /// A migration that has shipped is never edited: a schema change is a new migration (`v2`, ...) appended to
-/// ``migrator``. `bench/leaderboard_top.sh` reads the v1 SQL between its BEGIN/END markers from this file.
+/// ``migrator``. `bench/leaderboard_top.sh` reads each version's SQL between its BEGIN/END markers from this file.
 enum LeaderboardSchema {
     /// `PRAGMA application_id` of every leaderboard file: the bytes `sota` (0x736F7461).
     static let applicationID: Int32 = 0x736F_7461
@@ -13,6 +13,9 @@ enum LeaderboardSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
+        }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: v2)
         }
         return migrator
     }
@@ -94,5 +97,16 @@ enum LeaderboardSchema {
         );
         CREATE INDEX promotions_experiment ON promotions(experiment, promoted_at);
         -- END leaderboard schema v1
+        """
+
+    /// Version 2: who promoted, the commit a promotion made, and when and by whom it was rolled back.
+    static let v2 = """
+        -- BEGIN leaderboard schema v2
+        ALTER TABLE promotions ADD COLUMN promoted_by TEXT;
+        ALTER TABLE promotions ADD COLUMN git_commit TEXT;
+        ALTER TABLE promotions ADD COLUMN rolled_back_at TEXT;
+        ALTER TABLE promotions ADD COLUMN rolled_back_by TEXT;
+        CREATE INDEX promotions_production ON promotions(production_path, id);
+        -- END leaderboard schema v2
         """
 }

@@ -15,25 +15,63 @@ public enum ConfigPromotion {
         public var unchanged: Bool
     }
 
-    /// Why a promotion was refused.
+    /// Why a promotion or a rollback was refused.
     public struct Refusal: Error, Sendable, CustomStringConvertible {
         /// The explanation.
         public var description: String
+        /// What to do about it, if anything.
+        public var hint: String?
+
+        /// Creates a refusal.
+        public init(_ description: String, hint: String? = nil) {
+            self.description = description
+            self.hint = hint
+        }
     }
 
-    /// Promotes `config` (run `runID`) to `<productionDirectory>/<experiment>.yaml`.
+    /// The production file name for `name` (the experiment, or `--rename`): `name.yaml`, `.yaml`/`.yml` kept.
+    ///
+    /// - Throws: ``Refusal`` for names that are not plain, safe file names.
+    public static func fileName(for name: String) throws(Refusal) -> String {
+        let stem = name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name.hasSuffix(".yml") ? String(name.dropLast(4)) : name
+        guard !stem.isEmpty, stem.count <= 128, !stem.hasPrefix("."), !stem.hasPrefix("-"),
+              stem.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) })
+        else {
+            throw Refusal("`\(name)` cannot name a production config: use letters, digits, `.`, `_` and `-`, not starting with `.` or `-`")
+        }
+        return name.hasSuffix(".yml") ? name : stem + ".yaml"
+    }
+
+    /// The production folder `directory` resolved against the project, refused when it leads outside the project.
+    public static func productionFolder(_ directory: String, project: Project) throws(Refusal) -> String {
+        let folder = project.resolve(directory)
+        let root = realPath(project.root) ?? project.root
+        // Symbolic links are resolved as far as folders exist, so a link that leads out of the project is caught.
+        var existing = folder, missing: [String] = []
+        while realPath(existing) == nil, existing != "/" {
+            missing.insert(Paths.lastComponent(of: existing), at: 0)
+            existing = Paths.parent(of: existing)
+        }
+        let resolved = Paths.normalize(([realPath(existing) ?? existing] + missing).joined(separator: "/"))
+        guard resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+            throw Refusal("the production folder \(directory) is outside the project (it leads to \(resolved))",
+                          hint: "production configs live inside the project, e.g. --production-dir configs")
+        }
+        return folder
+    }
+
+    /// Promotes `config` (run `runID`) to `<productionDirectory>/<name or experiment>.yaml`.
     ///
     /// Without overrides the file is copied byte for byte (comments kept); with overrides the resolved config is
-    /// written with a header naming the run and the overrides. Both writes are atomic.
-    public static func promote(_ config: RunConfig, runID: String, project: Project,
-                               productionDirectory: String = "configs", at date: Date = Date()) throws -> Outcome {
-        let name = config.experiment
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }), !name.hasPrefix(".") else {
-            throw Refusal(description: "experiment name `\(name)` cannot name a production config (letters, digits, `.`, `_`, `-`)")
-        }
-        let folder = project.resolve(productionDirectory)
+    /// written with a header naming the run and the overrides. Both writes are atomic. A production file that holds
+    /// another experiment's config is never replaced; one of the same experiment is replaced and kept in
+    /// `<productionDirectory>/.previous/`, from where ``rollback(productionPath:previous:project:at:)`` restores it.
+    public static func promote(_ config: RunConfig, runID: String, project: Project, productionDirectory: String = "configs",
+                               rename: String? = nil, at date: Date = Date()) throws -> Outcome {
+        let name = try fileName(for: rename ?? config.experiment)
+        let folder = try productionFolder(productionDirectory, project: project)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let destination = Paths.join(folder, "\(name).yaml")
+        let destination = Paths.join(folder, name)
         let content: [UInt8]
         if config.overrides.isEmpty, let original = FileManager.default.contents(atPath: config.path) {
             content = Array(original)
@@ -42,19 +80,58 @@ public enum ConfigPromotion {
                 + (config.overrides.isEmpty ? "" : " with " + config.overrides.map { "\($0.keyPath)=\($0.valueText)" }.joined(separator: " "))
             content = Array((header + "\n" + YAMLEmitter.emit(config.tree)).utf8)
         }
+        let shown = Paths.relative(destination, to: project.root)
         var previous: String?
         if let existing = FileManager.default.contents(atPath: destination) {
             if Array(existing) == content {
-                return Outcome(destination: Paths.relative(destination, to: project.root), previous: nil, unchanged: true)
+                return Outcome(destination: shown, previous: nil, unchanged: true)
             }
-            // The replaced config is kept, never overwritten silently: rollback restores it from here.
-            let stamp = Timestamp.string(date).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: ".", with: "")
-            let kept = Paths.join(folder, ".previous/\(name)-\(stamp).yaml")
-            try FileManager.default.createDirectory(atPath: Paths.parent(of: kept), withIntermediateDirectories: true)
-            try AtomicFile.write(Array(existing), to: kept)
-            previous = Paths.relative(kept, to: project.root)
+            if let other = experiment(inFile: destination), other != config.experiment {
+                throw Refusal("\(shown) is the production config of experiment `\(other)`, not `\(config.experiment)`; it is left as it is",
+                              hint: "promote under another name with --rename NAME")
+            }
+            previous = try keep(Array(existing), name: name, in: folder, project: project, date: date, suffix: "")
         }
         try AtomicFile.write(content, to: destination)
-        return Outcome(destination: Paths.relative(destination, to: project.root), previous: previous, unchanged: false)
+        return Outcome(destination: shown, previous: previous, unchanged: false)
+    }
+
+    /// Puts the config kept at `previous` back at `productionPath` (both relative to the project root); the config
+    /// being rolled back is kept in `.previous/` too, so nothing is lost. Returns where it was kept.
+    public static func rollback(productionPath: String, previous: String, project: Project, at date: Date = Date()) throws -> String? {
+        let destination = project.resolve(productionPath)
+        guard let restored = FileManager.default.contents(atPath: project.resolve(previous)) else {
+            throw Refusal("the previous production config \(previous) is gone, so \(productionPath) cannot be rolled back",
+                          hint: "restore it from git history, then run the rollback again")
+        }
+        var kept: String?
+        if let current = FileManager.default.contents(atPath: destination) {
+            if current == restored { return nil }
+            kept = try keep(Array(current), name: Paths.lastComponent(of: destination), in: Paths.parent(of: destination), project: project,
+                            date: date, suffix: "-rolled-back")
+        }
+        try AtomicFile.write(Array(restored), to: destination)
+        return kept
+    }
+
+    /// The `experiment` a config file declares (else its file name), or nil when it cannot be read as YAML.
+    static func experiment(inFile path: String) -> String? {
+        guard let document = YAMLLoader().load(path: path, displayPath: path).root else { return nil }
+        return document["experiment"]?.stringValue ?? Paths.lastComponent(of: path).split(separator: ".").first.map(String.init)
+    }
+
+    private static func keep(_ content: [UInt8], name: String, in folder: String, project: Project, date: Date, suffix: String) throws -> String {
+        let stamp = Timestamp.string(date).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: ".", with: "")
+        let stem = name.split(separator: ".").dropLast().joined(separator: ".")
+        let kept = Paths.join(folder, ".previous/\(stem)-\(stamp)\(suffix).yaml")
+        try FileManager.default.createDirectory(atPath: Paths.parent(of: kept), withIntermediateDirectories: true)
+        try AtomicFile.write(content, to: kept)
+        return Paths.relative(kept, to: project.root)
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }

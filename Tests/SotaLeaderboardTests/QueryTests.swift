@@ -86,6 +86,27 @@ import Testing
         #expect(try board.baseline(metric: "nrmse", phase: "train", direction: .lower, experiment: "burgers") == nil)
     }
 
+    @Test func promotionHistoryRecordsWhoWhenAndTheRollback() throws {
+        let board = try board()
+        let id = try board.recordPromotion(PromotionRecord(
+            runID: "B", experiment: "burgers", configPath: "experiments/b/config.yaml", productionPath: "configs/burgers.yaml",
+            promotedAt: RunManifestFactory.timestamp(20), promotedBy: "Ada <ada@example.com>", previousPath: "configs/.previous/x.yaml",
+            gitCommit: "0123abcd"))
+        try board.recordPromotion(PromotionRecord(runID: "H", experiment: "heat", configPath: "h.yaml", productionPath: "configs/heat.yaml",
+                                                  promotedAt: RunManifestFactory.timestamp(21), forced: true))
+        var history = try board.promotions(productionPath: "configs/burgers.yaml")
+        #expect(history.count == 1)
+        #expect(history[0] == PromotionRecord(id: id, runID: "B", experiment: "burgers", configPath: "experiments/b/config.yaml",
+                                              productionPath: "configs/burgers.yaml", promotedAt: RunManifestFactory.timestamp(20),
+                                              promotedBy: "Ada <ada@example.com>", previousPath: "configs/.previous/x.yaml", gitCommit: "0123abcd"))
+        #expect(history[0].isCurrent)
+        try board.markPromotionRolledBack(id: id, at: RunManifestFactory.timestamp(30), by: "Bob")
+        history = try board.promotions(experiment: "burgers")
+        #expect(history[0].rolledBackAt == RunManifestFactory.timestamp(30) && history[0].rolledBackBy == "Bob" && !history[0].isCurrent)
+        #expect(try board.promotions().map(\.experiment) == ["heat", "burgers"])
+        #expect(try board.passingRuns(configHash: "nope").isEmpty)
+    }
+
     @Test func runIDsMatchAPrefix() throws {
         let board = try Leaderboard.inMemory()
         for id in ["20261123-141000-aaaa1111", "20261123-141000-aabb2222", "20261124-090000-cccc3333", "x*y"] {

@@ -1,0 +1,195 @@
+import Foundation
+import SotaBasics
+import SotaTestSupport
+import Testing
+
+/// A project whose children are one-line shell commands: `good.yaml` passes its gate, `bad.yaml` fails it.
+private struct PromotionProject {
+    let folder = TemporaryDirectory()
+    var root: String { folder.path }
+
+    init() {
+        write("sota.yaml", "project: promotions\n")
+        for (name, gate) in [("good", 0.5), ("bad", 0.05)] {
+            write("\(name).yaml", """
+                experiment: \(name)-exp
+                seed: 1
+                training:
+                  command: [sh, -c, 'echo done > "$SOTA_CHECKPOINT_DIR/model.out"']
+                  epochs: 1
+                  learning_rate: 0.1
+                  checkpoint: model.out
+                  stages: [{name: fit, outputs: [model.out]}]
+                resources: {platform: cpu}
+                pipeline: {full_eval: eval-\(name).yaml}
+
+                """)
+            write("eval-\(name).yaml", """
+                evaluation:
+                  command: [sh, -c, 'echo "{\\"nrmse\\": 0.1}" > "$SOTA_METRICS"']
+                  metrics: metrics.json
+                gates: [{metric: nrmse, direction: lower, threshold: \(gate)}]
+
+                """)
+        }
+    }
+
+    func write(_ path: String, _ text: String) {
+        let full = Paths.join(root, path)
+        try? FileManager.default.createDirectory(atPath: Paths.parent(of: full), withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
+    }
+
+    func read(_ path: String) -> String? {
+        FileManager.default.contents(atPath: Paths.join(root, path)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func sota(_ arguments: String...) -> CommandRun {
+        CommandRun(arguments, in: root)
+    }
+
+    @discardableResult
+    func git(_ arguments: String...) throws -> String {
+        let process = Process()
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.arguments = ["-C", root] + arguments
+        process.environment = ["GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com", "GIT_COMMITTER_NAME": "Ada",
+                               "GIT_COMMITTER_EMAIL": "ada@example.com", "HOME": root]
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+}
+
+@Suite struct PromoteCommandTests {
+    @Test func aConfigWithoutAPassingRunIsRefusedUnlessForced() throws {
+        let project = PromotionProject()
+        let early = project.sota("promote", "good.yaml")
+        #expect(early.status == 1)
+        #expect(early.err.contains("no run of good.yaml (config sha256 "), "\(early.err)")
+        #expect(early.err.contains("--force"))
+        #expect(project.read("configs/good-exp.yaml") == nil)
+
+        #expect(project.sota("run", "--train-config", "bad.yaml").status == 3)
+        #expect(project.sota("promote", "bad.yaml").status == 1)
+        let forced = project.sota("promote", "bad.yaml", "--force")
+        #expect(forced.status == 0, "\(forced.err)")
+        #expect(forced.out.contains("promoted bad.yaml to configs/bad-exp.yaml (forced: no run passed every gate)"), "\(forced.out)")
+        #expect(project.read("configs/bad-exp.yaml") == project.read("bad.yaml"))
+    }
+
+    @Test func aPassingRunPromotesTheExactConfigAndRecordsWhoAndWhich() throws {
+        let project = PromotionProject()
+        let run = project.sota("run", "--train-config", "good.yaml")
+        #expect(run.status == 0, "\(run.err)")
+        let promoted = project.sota("promote", "good.yaml", "--rename", "train_good.yaml")
+        #expect(promoted.status == 0, "\(promoted.err)")
+        #expect(promoted.out.contains("promoted good.yaml to configs/train_good.yaml (run "), "\(promoted.out)")
+        #expect(promoted.out.contains("nrmse[full_eval] 0.1"))
+        #expect(project.read("configs/train_good.yaml") == project.read("good.yaml"))
+        #expect(project.sota("promote", "good.yaml", "--rename", "train_good").out.contains("already holds this config"))
+
+        // A changed config is a different config: its run no longer vouches for it.
+        project.write("good.yaml", project.read("good.yaml")!.replacingOccurrences(of: "learning_rate: 0.1", with: "learning_rate: 0.2"))
+        let edited = project.sota("promote", "good.yaml", "--rename", "train_good")
+        #expect(edited.status == 1)
+        #expect(edited.err.contains("passed every gate"))
+        #expect(project.read("configs/train_good.yaml")!.contains("learning_rate: 0.1"))
+    }
+
+    @Test func anotherExperimentsProductionConfigIsNeverReplaced() throws {
+        let project = PromotionProject()
+        #expect(project.sota("run", "--train-config", "good.yaml").status == 0)
+        project.write("configs/taken.yaml", "experiment: someone-else\n")
+        let clash = project.sota("promote", "good.yaml", "--rename", "taken")
+        #expect(clash.status == 1)
+        #expect(clash.err.contains("configs/taken.yaml is the production config of experiment `someone-else`"), "\(clash.err)")
+        #expect(clash.err.contains("--rename"))
+        #expect(project.read("configs/taken.yaml") == "experiment: someone-else\n")
+    }
+
+    @Test func badNamesAndFoldersOutsideTheProjectAreRefused() throws {
+        let project = PromotionProject()
+        #expect(project.sota("run", "--train-config", "good.yaml").status == 0)
+        for name in ["../escape", "a/b", "-dash", ".hidden", "semi;colon", "tab\tname"] {
+            let run = project.sota("promote", "good.yaml", "--rename=\(name)")
+            #expect(run.status == 1, "\(name)")
+            #expect(run.err.contains("cannot name a production config"), "\(name): \(run.err)")
+        }
+        let outside = project.sota("promote", "good.yaml", "--production-dir", "../elsewhere")
+        #expect(outside.status == 1)
+        #expect(outside.err.contains("is outside the project"), "\(outside.err)")
+        try FileManager.default.createSymbolicLink(atPath: Paths.join(project.root, "linked"), withDestinationPath: "/tmp")
+        let linked = project.sota("promote", "good.yaml", "--production-dir", "linked/configs")
+        #expect(linked.status == 1)
+        #expect(linked.err.contains("is outside the project"), "\(linked.err)")
+        #expect(project.sota("promote", "--rollback", "x", "--force").status == 64)
+        #expect(project.sota("promote").status == 64)
+    }
+
+    @Test func rollbackRestoresThePreviousConfigAndKeepsTheRolledBackOne() throws {
+        let project = PromotionProject()
+        let first = project.read("good.yaml")!
+        #expect(project.sota("run", "--train-config", "good.yaml").status == 0)
+        #expect(project.sota("promote", "good.yaml").status == 0)
+        let second = first.replacingOccurrences(of: "epochs: 1", with: "epochs: 2")
+        project.write("good.yaml", second)
+        #expect(project.sota("run", "--train-config", "good.yaml").status == 0)
+        let replaced = project.sota("promote", "good.yaml")
+        #expect(replaced.status == 0, "\(replaced.err)")
+        #expect(replaced.out.contains("the config it replaced is kept in configs/.previous/good-exp-"), "\(replaced.out)")
+        #expect(project.read("configs/good-exp.yaml") == second)
+
+        let rolled = project.sota("promote", "--rollback", "good-exp")
+        #expect(rolled.status == 0, "\(rolled.err)")
+        #expect(rolled.out.contains("rolled back configs/good-exp.yaml: restored configs/.previous/good-exp-"), "\(rolled.out)")
+        #expect(project.read("configs/good-exp.yaml") == first)
+        let kept = try FileManager.default.contentsOfDirectory(atPath: Paths.join(project.root, "configs/.previous"))
+        #expect(kept.contains { $0.hasSuffix("-rolled-back.yaml") })
+
+        // The first promotion replaced nothing, so there is nothing further back to restore.
+        let again = project.sota("promote", "--rollback", "good-exp")
+        #expect(again.status == 1)
+        #expect(again.err.contains("had no production config before"), "\(again.err)")
+        #expect(project.sota("promote", "--rollback", "never-promoted").err.contains("no promotion to configs/never-promoted.yaml"))
+    }
+
+    @Test func commitRecordsOnlyTheProductionConfig() throws {
+        let project = PromotionProject()
+        try project.git("init", "-q", "-b", "main")
+        project.write(".gitignore", "runs/\n.sota/\n")
+        try project.git("add", "-A")
+        try project.git("commit", "-q", "-m", "start")
+        #expect(project.sota("run", "--train-config", "good.yaml").status == 0)
+        // Something the user staged for another reason stays staged and out of the promotion's commit.
+        project.write("unrelated.txt", "work in progress\n")
+        try project.git("add", "unrelated.txt")
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = project.root
+        try project.git("config", "user.name", "Ada")
+        try project.git("config", "user.email", "ada@example.com")
+        let promoted = CommandRun(["promote", "good.yaml", "--commit"], in: project.root, environment: environment)
+        #expect(promoted.status == 0, "\(promoted.err)")
+        #expect(promoted.out.contains("committed "))
+        let log = try project.git("log", "-1", "--format=%an <%ae>%n%s%n%b", "--name-only")
+        #expect(log.contains("Ada <ada@example.com>"))
+        #expect(log.contains("Promote good-exp to configs/good-exp.yaml"))
+        #expect(log.contains("Metrics: nrmse[full_eval] 0.1"))
+        #expect(log.contains("configs/good-exp.yaml"))
+        #expect(!log.contains("unrelated.txt"))
+        let status = try project.git("status", "--porcelain")
+        #expect(status.contains("A  unrelated.txt"), "\(status)")
+        #expect(!status.contains("good-exp"), "\(status)")
+    }
+
+    @Test func commitOutsideARepositoryIsAClearRefusalAndPromotesNothing() throws {
+        let project = PromotionProject()
+        #expect(project.sota("run", "--train-config", "good.yaml").status == 0)
+        let run = project.sota("promote", "good.yaml", "--commit")
+        #expect(run.status == 1)
+        #expect(run.err.contains("the commit was not made"), "\(run.err)")
+    }
+}

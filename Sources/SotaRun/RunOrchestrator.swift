@@ -139,6 +139,8 @@ public struct RunOrchestrator: Sendable {
         try fileManager.createDirectory(atPath: runs, withIntermediateDirectories: true)
         // mkdir, not createDirectory(withIntermediateDirectories:), so an existing id is an error, never shared.
         guard mkdir(runDirectory, 0o755) == 0 else { throw FileError(path: runDirectory, operation: "create run directory", errno: errno) }
+        let lock = try RunDirectoryLock(runDirectory: runDirectory)
+        defer { withExtendedLifetime(lock) {} }
         for folder in ["logs", "markers", RunPlanner.Layout.checkpoints] + plan.steps.filter({ $0.phase != .train }).map(\.phase.rawValue) {
             try fileManager.createDirectory(atPath: Paths.join(runDirectory, folder), withIntermediateDirectories: true)
         }
@@ -160,6 +162,8 @@ public struct RunOrchestrator: Sendable {
 
     /// Continues a run from its first unfinished step; finished steps whose inputs are unchanged are kept.
     public func resume(_ existing: RunManifest) throws -> RunOutcome {
+        let lock = try RunDirectoryLock(runDirectory: runDirectory)
+        defer { withExtendedLifetime(lock) {} }
         try writeResolvedConfigs()
         var manifest = existing
         manifest.status = .running

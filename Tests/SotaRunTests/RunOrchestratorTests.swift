@@ -122,6 +122,20 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
         #expect(Paths.kind(of: project.folder.url("runs/R1/small_eval/config.json")) == .file)
     }
 
+    @Test func theRunDirectoryIsLockedWhileTheRunLives() throws {
+        // The child looks at the lock from outside, as `sota archive` would.
+        let project = ScriptedProject(train: #"if flock -n -s "$SOTA_RUN_DIR/.lock" true; then echo free; else echo held; fi > "$2/$1.out""#)
+        let outcome = try run(project, try project.request())
+        #expect(outcome.exitStatus == RunExitStatus.success)
+        let seen = try String(contentsOfFile: project.folder.url("runs/R1/checkpoints/a.out"), encoding: .utf8)
+        #expect(seen == "held\n")
+        #expect(!RunDirectoryLock.isHeld(runDirectory: outcome.runDirectory))
+        let lock = try RunDirectoryLock(runDirectory: outcome.runDirectory)
+        #expect(throws: FileError.self) { try RunDirectoryLock(runDirectory: outcome.runDirectory) }
+        withExtendedLifetime(lock) {}
+        #expect(!RunDirectoryLock.isHeld(runDirectory: project.folder.path))
+    }
+
     @Test func exitZeroWithoutOutputsIsAFailureNamingTheLog() throws {
         let project = ScriptedProject(train: #"echo "pretending to train $1""#)
         let outcome = try run(project, try project.request())

@@ -30,6 +30,23 @@ public struct ISOWeek: Sendable, Hashable, Comparable, Codable, CustomStringConv
         self.init(year: year, week: week)
     }
 
+    /// Parses a week as a user names it: `2026-W02`, or any day in it as `2026-01-07`; nil for anything else,
+    /// including days that do not exist (`2026-02-30`).
+    public init?(naming text: String) {
+        if let week = ISOWeek(label: text) {
+            self = week
+            return
+        }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              let date = Self.calendar.date(from: DateComponents(year: year, month: month, day: day)),
+              Self.calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: year, month: month, day: day)
+        else { return nil }
+        self.init(containing: date)
+    }
+
     /// The ISO calendar in UTC, shared by everything in the report that speaks of days and weeks.
     static let calendar: Calendar = {
         var calendar = Calendar(identifier: .iso8601)

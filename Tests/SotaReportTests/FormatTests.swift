@@ -25,6 +25,9 @@ import Testing
         #expect(ISOWeek(label: "2026-W02") == week)
         #expect(ISOWeek(label: "2026-W54") == nil)
         #expect(ISOWeek(label: "26-W02") == nil)
+        for text in ["2026-W02", "2026-01-05", "2026-01-11"] { #expect(ISOWeek(naming: text) == week, "\(text)") }
+        #expect(ISOWeek(naming: "2026-01-12") == ISOWeek(year: 2026, week: 3))
+        for text in ["2026-02-30", "2026-1-5", "yesterday", "2026-01-05T00:00", "", "２０２６-01-05"] { #expect(ISOWeek(naming: text) == nil, "\(text)") }
     }
 
     @Test func numbersMoneyAndDurations() {

@@ -17,7 +17,7 @@ report=$(absolute "$report") out=$(absolute "$out")
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$profile" \
-  --no-first-run --no-default-browser-check --disable-extensions \
+  --no-first-run --no-default-browser-check --disable-extensions --disable-dev-shm-usage \
   --screenshot="$out" --window-size="$size" "file://$report" >/dev/null 2>&1
 [ -s "$out" ] || { echo "error: chromium wrote no screenshot to $out" >&2; exit 1; }
 echo "$out"

@@ -74,7 +74,7 @@ public enum SVGChart {
 
     /// A chart frame saying there is nothing to plot yet, with `message` in the middle.
     public static func placeholder(title: String, message: String = "No runs yet", width: Double = defaultWidth,
-                                   height: Double = 200) -> String {
+                                   height: Double = 150) -> String {
         var canvas = SVGCanvas(width: width, height: height)
         canvas.text(title, x: 16, y: 24, size: 15, weight: 600)
         canvas.rect(x: 16, y: 40, width: width - 32, height: height - 56, fill: "#f9fafb", radius: 6)

@@ -43,7 +43,7 @@ public enum WeeklyReportHTML {
     /// The charts' drawing width: the page's content column, so they fill it and scale down with it.
     static let chartWidth = 960.0
 
-    /// `2026-W02`, or `last 7 days` for a period that is not an ISO week.
+    /// `2026-W02`, or `to 2026-01-12` for a period that is not an ISO week.
     static func periodName(_ period: WeeklyReport.Period) -> String {
         period.isoWeek?.label ?? "to \(ReportFormat.day(period.end))"
     }
@@ -124,10 +124,11 @@ public enum WeeklyReportHTML {
     }
 
     private static func leaderboard(_ report: WeeklyReport) -> [String] {
-        var lines = ["<h2>Leaderboard <span class=\"count\">best \(report.leaderboard.count) of all time</span></h2>"]
         guard !report.leaderboard.isEmpty else {
-            return lines + ["<p class=\"empty\">No run has measured \(escape(report.metric.caption)) yet.</p>"]
+            return ["<h2>Leaderboard</h2>",
+                    "<p class=\"empty\">No run has measured \(escape("\(report.metric.phase) \(report.metric.name)")) yet.</p>"]
         }
+        var lines = ["<h2>Leaderboard <span class=\"count\">top \(report.leaderboard.count) of all time</span></h2>"]
         lines.append("<p class=\"lead\">Runs that finished in this report's period are marked <span class=\"tag\">new</span>.</p>")
         let rows = report.leaderboard.map { entry in
             let current = report.period.contains(entry.finished)

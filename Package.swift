@@ -48,6 +48,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The weekly report: its value, SVG charts and the self-contained HTML page, as pure functions over values.
+        .target(name: "SotaReport", dependencies: ["SotaBasics"], swiftSettings: strict),
         .target(
             name: "SotaRun",
             dependencies: ["SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "CSotaProcess"],
@@ -57,7 +59,7 @@ let package = Package(
             name: "SotaCommands",
             dependencies: [
                 "SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaLeaderboard", "SotaLeaderboardQuery",
-                "SotaRun", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SotaReport", "SotaRun", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -72,9 +74,10 @@ let package = Package(
         .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaLeaderboardTests", dependencies: ["SotaLeaderboard", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(
             name: "SotaCommandsTests",
-            dependencies: ["SotaCommands", "SotaTestSupport"],
+            dependencies: ["SotaCommands", "SotaPlan", "SotaTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

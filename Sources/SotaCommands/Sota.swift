@@ -13,6 +13,7 @@ public struct Sota: ParsableCommand {
           sota dry-run configs/train_burgers_golden.yaml
           sota run --train-config configs/train_burgers_golden.yaml
           sota leaderboard
+          sota report --weekly
 
         Exit status: 0 success, 1 a check failed (invalid config, data mismatch, plan check), 2 a run's stage failed, 3 a gate rejected the run, 64 usage error, 70 internal error, 130 interrupted.
 
@@ -20,7 +21,7 @@ public struct Sota: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [Validate.self, DryRun.self, RunCommand.self, TrainCommand.self, EvaluateCommand.self,
-                      LeaderboardCommand.self, CompareCommand.self, IngestCommand.self, PromoteCommand.self]
+                      LeaderboardCommand.self, CompareCommand.self, IngestCommand.self, PromoteCommand.self, ReportCommand.self]
     )
 
     public init() {}

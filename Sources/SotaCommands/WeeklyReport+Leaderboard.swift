@@ -1,0 +1,95 @@
+import Foundation
+import SotaConfig
+import SotaLeaderboard
+import SotaPlan
+import SotaReport
+
+extension WeeklyReport {
+    /// Weeks of cost the chart shows, ending with the report's week.
+    static let costWeeks = 12
+
+    /// The report's leaderboard, runs and series, read from `board`, with GPU time priced by `pricing`.
+    ///
+    /// The archive and catalog sections are left empty for the caller to fill. The best-over-time series stops at
+    /// the period's end, so a report for a past week shows the progress up to that week; the leaderboard and the
+    /// per-experiment bests are as the index stands now.
+    static func read(from board: Leaderboard, projectName: String, metric: Metric, period: Period, top: Int,
+                     pricing: GPUPricing, generatedAt: Date) throws(LeaderboardError) -> WeeklyReport {
+        let direction = MetricDirection(rawValue: metric.direction.rawValue) ?? .lower
+        let ranked = try board.top(metric: metric.name, phase: metric.phase, direction: direction, limit: top)
+        let details = try board.reportRuns(ids: ranked.map(\.runID), metric: metric.name, phase: metric.phase)
+        let byID = Dictionary(details.map { ($0.runID, $0) }) { first, _ in first }
+        let leaderboard = ranked.map { row in
+            let run = byID[row.runID]
+            return LeaderboardEntry(
+                rank: row.rank, runID: row.runID, experiment: row.experiment, value: row.value, passed: row.passed,
+                gpu: row.gpuType, gpuCount: run?.gpuCount ?? 1,
+                cost: pricing.cost(gpuType: row.gpuType, gpuCount: run?.gpuCount ?? 1, seconds: row.totalSeconds),
+                finished: date(run?.updated ?? row.created)
+            )
+        }
+
+        let start = Timestamp.string(period.start), end = Timestamp.string(period.end)
+        let finished = try board.finishedRuns(from: start, to: end, metric: metric.name, phase: metric.phase)
+        let weekRuns = finished.map { run in
+            WeekRun(runID: run.runID, experiment: run.experiment, status: run.status, started: date(run.created),
+                    finished: date(run.updated), duration: run.totalSeconds,
+                    cost: pricing.cost(gpuType: run.gpuType, gpuCount: run.gpuCount, seconds: run.totalSeconds),
+                    value: run.value, passed: run.passed)
+        }
+
+        let days = try board.dailyBest(metric: metric.name, phase: metric.phase, direction: direction)
+            .map { DailyBest(day: date($0.day + "T00:00:00Z"), value: $0.value, runID: $0.runID) }
+            .filter { $0.day < period.end }
+        let experiments = try board.experimentBests(metric: metric.name, phase: metric.phase, direction: direction)
+            .map { ExperimentBest(experiment: $0.experiment, value: $0.value, runID: $0.runID, runs: $0.runs) }
+        let firstWeek = ISOWeek(containing: period.week.start.addingTimeInterval(-Double(costWeeks - 1) * 7 * 86_400))
+        let usage = try board.gpuTimeByDay(from: Timestamp.string(firstWeek.start), to: Timestamp.string(period.week.end))
+        let costs = costByWeek(usage, through: period.week, pricing: pricing)
+
+        var notes: [String] = []
+        let unpriced = Dictionary(grouping: finished.filter { pricing.cost(gpuType: $0.gpuType, gpuCount: $0.gpuCount, seconds: 0) == nil }) {
+            $0.gpuType ?? ""
+        }
+        for (gpu, runs) in unpriced.sorted(by: { $0.key < $1.key }) {
+            let count = "\(runs.count) run\(runs.count == 1 ? "" : "s") of this period"
+            notes.append(pricing.table == nil
+                ? "\(count) used GPU type `\(gpu)`, but there is no price table (\(pricing.tablePath)); their cost is unknown."
+                : "\(count) used GPU type `\(gpu)`, which has no price in \(pricing.tablePath); their cost is left out.")
+        }
+        return WeeklyReport(
+            projectName: projectName, metric: metric, period: period, generatedAt: generatedAt,
+            currency: pricing.table?.currency ?? "USD", leaderboard: leaderboard, weekRuns: weekRuns,
+            series: Series(bestByDay: days, bestByExperiment: experiments, costByWeek: costs),
+            archiveCandidates: [], catalogSummary: [], notes: notes
+        )
+    }
+
+    /// GPU time priced and summed per ISO week, from the first week with any run through `last`, empty weeks included.
+    static func costByWeek(_ usage: [Leaderboard.GPUTime], through last: ISOWeek, pricing: GPUPricing) -> [WeeklyCost] {
+        var weeks: [ISOWeek: WeeklyCost] = [:]
+        for day in usage {
+            let week = ISOWeek(containing: date(day.day + "T00:00:00Z"))
+            var total = weeks[week] ?? WeeklyCost(week: week, cost: 0, runs: 0, unpricedRuns: 0)
+            total.runs += day.runs
+            if let cost = pricing.cost(gpuType: day.gpuType, gpuCount: 1, seconds: day.gpuSeconds) {
+                total.cost += cost
+            } else {
+                total.unpricedRuns += day.runs
+            }
+            weeks[week] = total
+        }
+        guard var week = weeks.keys.min() else { return [] }
+        var result: [WeeklyCost] = []
+        while week <= last {
+            result.append(weeks[week] ?? WeeklyCost(week: week, cost: 0, runs: 0, unpricedRuns: 0))
+            week = week.next
+        }
+        return result
+    }
+
+    /// A manifest timestamp as a date; the index only holds timestamps sota wrote, so the fallback is never seen.
+    private static func date(_ text: String) -> Date {
+        Timestamp.date(text) ?? Date(timeIntervalSince1970: 0)
+    }
+}

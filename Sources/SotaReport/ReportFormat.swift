@@ -1,0 +1,64 @@
+import Foundation
+
+/// How the report spells numbers, money, durations and dates: fixed, locale-free, and the same on every machine.
+public enum ReportFormat {
+    /// A metric value with four significant digits, as `sota leaderboard` prints it (`0.1234`, `1.5e-05`).
+    public static func metric(_ value: Double) -> String {
+        guard value.isFinite else { return value.isNaN ? "NaN" : value < 0 ? "-inf" : "inf" }
+        return String(format: "%.4g", value)
+    }
+
+    /// An amount of money: `$1.23` for USD, `EUR 1.23` otherwise; small amounts keep four decimals so a run of
+    /// a few seconds does not read as free.
+    public static func money(_ amount: Double, currency: String) -> String {
+        let symbol = currency == "USD" ? "$" : currency + " "
+        guard amount.isFinite else { return "?" }
+        if amount == 0 { return symbol + "0.00" }
+        let magnitude = abs(amount)
+        if magnitude < 0.000_05 { return (amount < 0 ? "-" : "") + "<" + symbol + "0.0001" }
+        return (amount < 0 ? "-" : "") + symbol + String(format: magnitude < 0.01 ? "%.4f" : "%.2f", magnitude)
+    }
+
+    /// A duration as `45s`, `12m 05s`, `3h 20m`, `2d 4h`.
+    public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "?" }
+        if seconds < 60 { return seconds < 10 ? String(format: "%.1fs", seconds) : "\(Int(seconds.rounded()))s" }
+        let total = Int(seconds.rounded())
+        let (days, hours, minutes, rest) = (total / 86_400, total % 86_400 / 3600, total % 3600 / 60, total % 60)
+        if days > 0 { return "\(days)d \(hours)h" }
+        if hours > 0 { return "\(hours)h \(two(minutes))m" }
+        return "\(minutes)m \(two(rest))s"
+    }
+
+    /// `2026-01-05 14:03` in UTC.
+    public static func dateTime(_ date: Date) -> String {
+        let parts = ISOWeek.calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return "\(day(date)) \(two(parts.hour ?? 0)):\(two(parts.minute ?? 0))"
+    }
+
+    /// `2026-01-05` in UTC.
+    public static func day(_ date: Date) -> String {
+        let parts = ISOWeek.calendar.dateComponents([.year, .month, .day], from: date)
+        return "\(parts.year ?? 1970)-\(two(parts.month ?? 1))-\(two(parts.day ?? 1))"
+    }
+
+    /// `Jan 5` in UTC, for chart ticks.
+    public static func shortDay(_ date: Date) -> String {
+        let parts = ISOWeek.calendar.dateComponents([.month, .day], from: date)
+        return "\(monthNames[(parts.month ?? 1) - 1]) \(parts.day ?? 1)"
+    }
+
+    /// `Mon 5 Jan 2026` in UTC, for the report's period.
+    public static func longDay(_ date: Date) -> String {
+        let parts = ISOWeek.calendar.dateComponents([.year, .month, .day, .weekday], from: date)
+        return "\(weekdayNames[(parts.weekday ?? 1) - 1]) \(parts.day ?? 1) \(monthNames[(parts.month ?? 1) - 1]) \(parts.year ?? 1970)"
+    }
+
+    /// The calendar year of `date` in UTC.
+    static func year(_ date: Date) -> Int { ISOWeek.calendar.component(.year, from: date) }
+
+    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+
+    private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+}

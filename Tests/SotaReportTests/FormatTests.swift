@@ -1,0 +1,48 @@
+import Foundation
+import SotaReport
+import Testing
+
+@Suite struct FormatTests {
+    @Test func escapesEveryMarkupCharacter() {
+        #expect(XMLText.escape("<script>alert('x') & \"y\"</script>")
+            == "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
+        #expect(XMLText.escape("plain ünïcode ✓") == "plain ünïcode ✓")
+        #expect(XMLText.escape("bell\u{07}") == "bell\u{FFFD}", "control characters are not XML")
+    }
+
+    @Test func isoWeeksFollowTheThursdayRule() {
+        // 1 January 2026 is a Thursday, so that week is 2026-W01 and starts on 29 December 2025.
+        let newYear = ReportSamples.date(day: 0)
+        #expect(ISOWeek(containing: newYear) == ISOWeek(year: 2026, week: 1))
+        #expect(ReportFormat.day(ISOWeek(year: 2026, week: 1).start) == "2025-12-29")
+        // 1 January 2027 is a Friday: it still belongs to 2026-W53.
+        #expect(ISOWeek(containing: ReportSamples.date(day: 365)) == ISOWeek(year: 2026, week: 53))
+        #expect(ISOWeek(year: 2026, week: 53).next == ISOWeek(year: 2027, week: 1))
+        let week = ReportSamples.week
+        #expect(week.label == "2026-W02")
+        #expect(ReportFormat.dateTime(week.start) == "2026-01-05 00:00")
+        #expect(week.end.timeIntervalSince(week.start) == 7 * 86_400)
+        #expect(ISOWeek(label: "2026-W02") == week)
+        #expect(ISOWeek(label: "2026-W54") == nil)
+        #expect(ISOWeek(label: "26-W02") == nil)
+        for text in ["2026-W02", "2026-01-05", "2026-01-11"] { #expect(ISOWeek(naming: text) == week, "\(text)") }
+        #expect(ISOWeek(naming: "2026-01-12") == ISOWeek(year: 2026, week: 3))
+        for text in ["2026-02-30", "2026-1-5", "yesterday", "2026-01-05T00:00", "", "２０２６-01-05"] { #expect(ISOWeek(naming: text) == nil, "\(text)") }
+    }
+
+    @Test func numbersMoneyAndDurations() {
+        #expect(ReportFormat.metric(0.043312) == "0.04331")
+        #expect(ReportFormat.metric(1.5e-5) == "1.5e-05")
+        #expect(ReportFormat.metric(.nan) == "NaN")
+        #expect(ReportFormat.money(2.111, currency: "USD") == "$2.11")
+        #expect(ReportFormat.money(0.0044, currency: "USD") == "$0.0044")
+        #expect(ReportFormat.money(0, currency: "EUR") == "EUR 0.00")
+        #expect(ReportFormat.money(0.00001, currency: "USD") == "<$0.0001")
+        #expect(ReportFormat.duration(4.3) == "4.3s")
+        #expect(ReportFormat.duration(75) == "1m 15s")
+        #expect(ReportFormat.duration(2 * 3600 + 5 * 60) == "2h 05m")
+        #expect(ReportFormat.duration(3 * 86_400 + 7200) == "3d 2h")
+        #expect(ReportFormat.longDay(ReportSamples.week.start) == "Mon 5 Jan 2026")
+        #expect(ReportFormat.shortDay(ReportSamples.date(day: 40)) == "Feb 10")
+    }
+}

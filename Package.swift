@@ -48,6 +48,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Remote launches: onstart scripts (pure values) and the Vast.ai REST API.
+        .target(name: "SotaLaunch", dependencies: ["SotaBasics", "CZlib"], swiftSettings: strict),
         .target(
             name: "SotaRun",
             dependencies: ["SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "CSotaProcess"],
@@ -57,7 +59,7 @@ let package = Package(
             name: "SotaCommands",
             dependencies: [
                 "SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaLeaderboard", "SotaLeaderboardQuery",
-                "SotaRun", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SotaRun", "SotaLaunch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -70,6 +72,7 @@ let package = Package(
         .testTarget(name: "SotaDataTests", dependencies: ["SotaData", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaGitTests", dependencies: ["SotaGit", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaLaunchTests", dependencies: ["SotaLaunch", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaLeaderboardTests", dependencies: ["SotaLeaderboard", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(

@@ -20,7 +20,8 @@ public struct Sota: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [Validate.self, DryRun.self, RunCommand.self, TrainCommand.self, EvaluateCommand.self,
-                      LeaderboardCommand.self, CompareCommand.self, IngestCommand.self]
+                      LeaderboardCommand.self, CompareCommand.self, IngestCommand.self,
+                      LaunchCommand.self, StatusCommand.self, CancelCommand.self]
     )
 
     public init() {}

@@ -50,6 +50,8 @@ let package = Package(
         ),
         // The weekly report: its value, SVG charts and the self-contained HTML page, as pure functions over values.
         .target(name: "SotaReport", dependencies: ["SotaBasics"], swiftSettings: strict),
+        // Remote launches: onstart scripts (pure values) and the Vast.ai REST API.
+        .target(name: "SotaLaunch", dependencies: ["SotaBasics", "CZlib"], swiftSettings: strict),
         .target(
             name: "SotaRun",
             dependencies: ["SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "CSotaProcess"],
@@ -59,7 +61,7 @@ let package = Package(
             name: "SotaCommands",
             dependencies: [
                 "SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaLeaderboard", "SotaLeaderboardQuery",
-                "SotaReport", "SotaRun", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SotaReport", "SotaRun", "SotaLaunch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -72,6 +74,7 @@ let package = Package(
         .testTarget(name: "SotaDataTests", dependencies: ["SotaData", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaGitTests", dependencies: ["SotaGit", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaLaunchTests", dependencies: ["SotaLaunch", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaLeaderboardTests", dependencies: ["SotaLeaderboard", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),

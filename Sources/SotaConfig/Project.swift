@@ -21,6 +21,8 @@ public struct Project: Sendable {
     public var extraSections: [String]
     /// Team rules checked on top of the built-in schema.
     public var constraints: [ProjectConstraint]
+    /// Where remote launches get code and data and put results (`launch:`).
+    public var launch: LaunchSettings
 
     /// A project with defaults and no project file, rooted at `root`.
     public init(root: String) {
@@ -32,6 +34,7 @@ public struct Project: Sendable {
         self.leaderboardPath = ".sota/leaderboard.sqlite"
         self.extraSections = []
         self.constraints = []
+        self.launch = LaunchSettings()
     }
 
     /// The schema for this project's configs.
@@ -69,6 +72,7 @@ public struct Project: Sendable {
         if let runs = node["runs"]?.stringValue { project.runsDirectory = runs }
         if let prices = node["prices"]?.stringValue { project.pricesPath = prices }
         if let leaderboard = node["leaderboard"]?.stringValue { project.leaderboardPath = leaderboard }
+        if let launch = node["launch"] { project.launch = LaunchSettings.read(launch) }
         project.extraSections = node["sections"]?.items?.compactMap(\.stringValue) ?? []
         for rule in node["constraints"]?.items ?? [] {
             switch ProjectConstraint.parse(rule) {
@@ -105,5 +109,6 @@ public struct Project: Sendable {
             FieldSchema("applies_to", .choice(["training", "evaluation"]), "only configs of this kind (default: all)"),
             FieldSchema("message", .string(nonEmpty: true), "why the rule exists"),
         ])), minCount: 0), "team rules"),
+        FieldSchema("launch", LaunchSettings.schema, "remote launches: repository, results, data and Vast settings"),
     ]))
 }

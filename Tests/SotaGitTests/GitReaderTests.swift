@@ -87,3 +87,54 @@ private func git(_ arguments: String..., in folder: String) throws {
         #expect(RepositoryDiscovery.mayBeInsideRepository(temporary.path + "/link"))
     }
 }
+
+@Suite struct GitPublicationTests {
+    /// A clone of a bare "remote", with one pushed commit.
+    static func cloneWithRemote() throws -> (TemporaryDirectory, String) {
+        let folder = TemporaryDirectory()
+        try git("init", "-q", "--bare", "-b", "main", folder.url("remote.git"), in: folder.path)
+        try git("clone", "-q", folder.url("remote.git"), folder.url("work"), in: folder.path)
+        let work = folder.url("work")
+        folder.write("work/a.txt", "x")
+        try git("add", "a.txt", in: work)
+        try git("commit", "-q", "-m", "first", in: work)
+        try git("push", "-q", "origin", "main", in: work)
+        return (folder, work)
+    }
+
+    @Test func aPushedCommitIsOnTheRemote() throws {
+        let (folder, work) = try Self.cloneWithRemote()
+        let commit = try #require(GitReader().provenance(at: work).commit)
+        let publication = try #require(GitReader().publication(of: commit, at: folder.url("work/")))
+        #expect(publication.root == work)
+        #expect(publication.originURL == folder.url("remote.git"))
+        #expect(publication.remoteRefs == ["origin/main"])
+        #expect(publication.isPushed)
+    }
+
+    @Test func anAncestorOfAPushedCommitIsOnTheRemoteAndANewCommitIsNot() throws {
+        let (folder, work) = try Self.cloneWithRemote()
+        let first = try #require(GitReader().provenance(at: work).commit)
+        folder.write("work/b.txt", "y")
+        try git("add", "b.txt", in: work)
+        try git("commit", "-q", "-m", "second", in: work)
+        let second = try #require(GitReader().provenance(at: work).commit)
+        #expect(GitReader().publication(of: second, at: work)?.isPushed == false)
+        #expect(GitReader().publication(of: first, at: work)?.isPushed == true)
+        try git("push", "-q", "origin", "main", in: work)
+        #expect(GitReader().publication(of: second, at: work)?.remoteRefs == ["origin/main"])
+    }
+
+    @Test func noRemoteAndNoRepository() throws {
+        let folder = TemporaryDirectory()
+        #expect(GitReader().publication(of: String(repeating: "a", count: 40), at: folder.path) == nil)
+        try git("init", "-q", "-b", "main", in: folder.path)
+        folder.write("a.txt", "x")
+        try git("add", "a.txt", in: folder.path)
+        try git("commit", "-q", "-m", "first", in: folder.path)
+        let commit = try #require(GitReader().provenance(at: folder.path).commit)
+        let publication = try #require(GitReader().publication(of: commit, at: folder.path))
+        #expect(publication.originURL == nil && !publication.isPushed)
+        #expect(GitReader().publication(of: "not-a-commit", at: folder.path) == nil)
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import SotaBasics
+import SotaLaunch
+import SotaPlan
+
+/// `sota cancel RUN`: destroys a launched run's instance and records it.
+struct CancelCommand: ContextualCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel",
+        abstract: "Destroy a launched run's Vast instance (billing stops; its disk is deleted).",
+        discussion: """
+        Whatever the instance has not uploaded yet is lost. The cancellation is recorded in runs/RUN/launch.json. An instance that is already gone is not an error.
+
+        Examples:
+          sota cancel 20261123-141503-9f3a2b1c
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The run id (a unique prefix is enough).", valueName: "run"))
+    var run: String
+
+    @OptionGroup var global: GlobalOptions
+
+    func run(in context: CommandContext) throws -> Int32 {
+        let (project, problems) = context.project(explicit: global.project)
+        if problems.hasErrors { return Standalone.report(problems, context) }
+        guard let launched = LaunchedRun.find(run, project: project, console: context.console) else { return ExitStatus.checkFailed }
+        var record = launched.record
+        let client = launched.client(environment: context.environment)
+        do {
+            try client.destroyInstance(record.instanceID)
+            context.console.out("destroyed Vast instance \(record.instanceID) of run \(record.runID)")
+        } catch .status(let code, _, _, _) where code == 404 {
+            context.console.out("Vast instance \(record.instanceID) of run \(record.runID) is already gone")
+        } catch {
+            context.console.err("error: \(error)")
+            return ExitStatus.checkFailed
+        }
+        record.cancelled = record.cancelled ?? Timestamp.string(Date())
+        do {
+            try record.write(to: Paths.join(launched.directory, LaunchRecord.fileName))
+        } catch {
+            context.console.err("error: the instance is destroyed, but the record was not updated: \(error)")
+            return ExitStatus.checkFailed
+        }
+        return ExitStatus.success
+    }
+}

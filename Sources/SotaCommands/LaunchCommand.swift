@@ -1,0 +1,171 @@
+import ArgumentParser
+import Foundation
+import SotaBasics
+import SotaConfig
+import SotaGit
+import SotaLaunch
+import SotaPlan
+
+/// `sota launch --config F --backend vast`: the run on a rented Vast.ai GPU, reproducible from a pushed commit,
+/// with an onstart script that uploads the results and ends the instance's billing whatever happens.
+struct LaunchCommand: ContextualCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "launch",
+        abstract: "Run a config on a rented Vast.ai instance that uploads its results and shuts itself down.",
+        discussion: """
+        Before anything is rented: the config and its evaluation configs are validated, the work tree must be clean and its commit on a remote (the instance checks out exactly that commit; --allow-dirty overrides), and `launch.results` in sota.yaml (or --results) says where results go.
+
+        sota picks the cheapest Vast offer for the GPU (--gpu, launch.vast.gpu, else the config's resources.gpu with dashes as spaces), resources.gpus, --max-price, reliability and --disk, and creates the instance with the generated onstart script. The script clones the repository at the commit, installs sota unless SOTA_BIN names a folder holding it, fetches the dataset (launch.data_url), checks it with `sota validate data`, runs `sota run --run-id ID`, and from an EXIT trap — on success and on failure — uploads runs/ID/ and its log to <results>/ID/, then with --auto-shutdown destroys the instance (or stops it when the upload failed, so nothing is lost).
+
+        Secrets travel as instance environment variables, never in the script, the run directory or the output: VAST_API_KEY (with --auto-shutdown), AWS_* for s3:// and B2_* for b2:// URLs, and the names listed in launch.environment.
+
+        Files: runs/ID/onstart.sh and runs/ID/launch.json (instance, offer, price), and .vast/onstart.sh. Follow with `sota status ID`, stop with `sota cancel ID`, and `sota ingest <results>/ID` once the results land.
+
+        Examples:
+          sota launch --config configs/train_burgers_golden.yaml --backend vast --dry-run
+          sota launch --config configs/train_burgers_golden.yaml --backend vast --auto-shutdown --gpu "RTX 4090" --max-price 0.6
+        """
+    )
+
+    @Option(help: ArgumentHelp("The training config.", valueName: "file"))
+    var config: String
+
+    @Option(help: ArgumentHelp("Where to run: vast.", valueName: "name"))
+    var backend: String = "vast"
+
+    @Flag(help: "Destroy the instance when the script ends, on success and on failure (stop it instead if the upload failed).")
+    var autoShutdown = false
+
+    @Option(help: ArgumentHelp("With --auto-shutdown: destroy (default) or stop.", valueName: "action"))
+    var shutdownAction: String = "destroy"
+
+    @Option(help: ArgumentHelp("Vast GPU name, e.g. \"RTX 4090\" (default: launch.vast.gpu, else resources.gpu).", valueName: "name"))
+    var gpu: String?
+
+    @Option(help: ArgumentHelp("Highest total price per hour in USD (default: launch.vast.max_price).", valueName: "usd"))
+    var maxPrice: Double?
+
+    @Option(help: ArgumentHelp("Disk in GB (default: launch.vast.disk_gb, else 32).", valueName: "gb"))
+    var disk: Double?
+
+    @Option(help: ArgumentHelp("Results folder URL: file://, s3:// or b2:// (default: launch.results).", valueName: "url"))
+    var results: String?
+
+    @Option(help: ArgumentHelp("Folder URL the dataset file is fetched from (default: launch.data_url).", valueName: "url"))
+    var dataURL: String?
+
+    @Flag(help: "Launch even with uncommitted changes or an unpushed commit (the instance still checks out the commit).")
+    var allowDirty = false
+
+    @Flag(help: "Show the offer, its price, the estimated cost and the script; rent nothing and write nothing.")
+    var dryRun = false
+
+    @OptionGroup var overrides: OverrideOptions
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard backend == "vast" else { throw ValidationError("--backend: `\(backend)` is not available here; use vast") }
+        guard OnstartSpec.Shutdown(rawValue: shutdownAction) != nil, shutdownAction != "none" else {
+            throw ValidationError("--shutdown-action takes destroy or stop, found \(shutdownAction)")
+        }
+        if let maxPrice, !(maxPrice.isFinite && maxPrice > 0) { throw ValidationError("--max-price must be a positive number of USD per hour") }
+        if let disk, !(disk.isFinite && disk >= 1) { throw ValidationError("--disk must be at least 1 GB") }
+        if let gpu, gpu.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--gpu needs a GPU name such as \"RTX 4090\"") }
+    }
+
+    func run(in context: CommandContext) throws -> Int32 {
+        let console = context.console
+        let renderer = DiagnosticRenderer(style: console.errStyle)
+        func fail(_ diagnostics: [Diagnostic]) -> Int32 {
+            for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
+            console.err("launch stopped: nothing was rented")
+            return ExitStatus.checkFailed
+        }
+        let (project, projectProblems) = context.project(explicit: global.project, near: config)
+        if projectProblems.hasErrors { return fail(projectProblems) }
+        var diagnostics = projectProblems
+        let parsedOverrides = try OverrideParsing.parse(overrides.assignments)
+        guard let configs = PipelineConfigs.load(
+            trainPath: context.absolute(config), overrides: parsedOverrides, smallEvalPath: nil, fullEvalPath: nil,
+            project: project, context: context, diagnostics: &diagnostics
+        ) else { return fail(diagnostics) }
+        for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
+
+        let setup: VastLaunchSetup
+        switch VastLaunchSetup.prepare(command: self, project: project, training: configs.training, context: context) {
+        case .success(let prepared): setup = prepared
+        case .failure(let problems): return fail(problems.diagnostics)
+        }
+        for warning in setup.warnings { console.err(renderer.render(warning)) }
+
+        // Offers: the only network call a dry run makes.
+        let client = VastClient(baseURL: setup.apiURL, apiKey: setup.apiKey)
+        let offers: [VastOffer]
+        do {
+            offers = try client.searchOffers(setup.query)
+        } catch {
+            return fail([.error(at: nil, "\(error)")])
+        }
+        guard let offer = setup.query.choose(from: offers) else {
+            let price = setup.query.maxPricePerHour.map { String(format: " at most $%.4f/h,", $0) } ?? ""
+            return fail([.error(at: nil, "no Vast offer for \(setup.query.gpuCount)× \(setup.query.gpuName),\(price) reliability ≥ \(setup.query.minReliability), disk ≥ \(JSONValue.shortNumber(setup.query.diskGB)) GB (\(offers.count) offer\(offers.count == 1 ? "" : "s") returned)",
+                                 hint: "try another --gpu, a higher --max-price or a smaller --disk")])
+        }
+        let plan = RunPlanner.plan(training: configs.training, smallEval: configs.smallEval, fullEval: configs.fullEval,
+                                   project: project, runID: setup.spec.runID)
+        let estimate = CostEstimator.estimate(plan: plan, prices: nil,
+                                              overrides: .init(gpu: offer.gpuName, price: offer.pricePerHour / Double(max(1, offer.gpuCount))))
+        let payload: String
+        do {
+            payload = try setup.script.payload()
+        } catch {
+            return fail([.error(at: nil, error.description)])
+        }
+        let summary = setup.summary(offer: offer, estimate: estimate, payload: payload, context: context)
+        if dryRun {
+            console.out("sota launch --dry-run: nothing rented, nothing written")
+            console.out(summary)
+            console.out("--- onstart.sh ---")
+            console.out(setup.script.text, terminator: "")
+            return ExitStatus.success
+        }
+
+        guard setup.apiKey != nil else { return fail([.error(at: nil, VastAPIError.missingAPIKey.description)]) }
+        let runDirectory = project.resolve(Paths.join(project.runsDirectory, setup.spec.runID))
+        let request = VastInstanceRequest(image: setup.image, diskGB: setup.query.diskGB, environment: setup.environment,
+                                          onstart: payload, label: "sota \(setup.spec.runID)")
+        let instanceID: Int
+        do {
+            instanceID = try client.createInstance(offerID: offer.id, request)
+        } catch {
+            return fail([.error(at: nil, "\(error)")])
+        }
+        let record = LaunchRecord(
+            runID: setup.spec.runID, created: Timestamp.string(Date()), config: setup.spec.configPath, overrides: setup.spec.overrides,
+            repository: setup.spec.repository, commit: setup.spec.commit, results: setup.spec.results.text, apiURL: setup.apiURL,
+            instanceID: instanceID, offer: offer, shutdown: setup.spec.shutdown.rawValue, script: "onstart.sh",
+            scriptEncoding: payload == setup.script.text ? "plain" : "gzip+base64", environment: setup.environment.map(\.0)
+        )
+        do {
+            try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+            try AtomicFile.write(setup.script.text, to: Paths.join(runDirectory, "onstart.sh"), mode: 0o755)
+            try record.write(to: Paths.join(runDirectory, LaunchRecord.fileName))
+            try FileManager.default.createDirectory(atPath: project.resolve(".vast"), withIntermediateDirectories: true)
+            try AtomicFile.write(setup.script.text, to: project.resolve(".vast/onstart.sh"), mode: 0o755)
+        } catch {
+            // An instance nobody can find again would bill until someone notices: give it back.
+            let destroyed = (try? client.destroyInstance(instanceID)) != nil
+            console.err("error: cannot record the launch: \(error)")
+            console.err(destroyed ? "the instance \(instanceID) was destroyed again" : "error: instance \(instanceID) is running; destroy it with `vastai destroy instance \(instanceID)`")
+            return ExitStatus.checkFailed
+        }
+        let shown = context.display(runDirectory)
+        console.out("launched run \(setup.spec.runID) on Vast instance \(instanceID)")
+        console.out(summary)
+        console.out("script    \(Paths.join(shown, "onstart.sh")) (and .vast/onstart.sh)")
+        console.out("record    \(Paths.join(shown, LaunchRecord.fileName))")
+        console.out("follow    sota status \(setup.spec.runID)")
+        console.out("cancel    sota cancel \(setup.spec.runID)")
+        return ExitStatus.success
+    }
+}

@@ -1,0 +1,72 @@
+import SotaBasics
+
+/// The `launch:` section of `sota.yaml`: where remote runs get their code, data and results, and what they rent.
+///
+/// URLs are kept with their location, so `sota launch` can point at the line when one cannot be used.
+public struct LaunchSettings: Sendable {
+    /// The repository instances clone (default: the `origin` remote's URL).
+    public var repository: Located<String>?
+    /// Where instances upload run directories: `file://`, `s3://` or `b2://`.
+    public var results: Located<String>?
+    /// The folder a config's dataset file is fetched from (`<data_url>/<file name of data.path>`); none means the
+    /// dataset is in the repository.
+    public var dataURL: Located<String>?
+    /// A shell command that puts `sota` on the instance's PATH (default: build it from the repository).
+    public var install: Located<String>?
+    /// Names of further environment variables to pass to instances (tracking keys and the like).
+    public var environment: [Located<String>] = []
+    /// The Vast API server.
+    public var vastAPIURL: Located<String>?
+    /// The instance image.
+    public var vastImage: String?
+    /// Disk per instance, in GB.
+    public var vastDiskGB: Double?
+    /// Vast's GPU name (default: the config's `resources.gpu`).
+    public var vastGPU: String?
+    /// Highest total price per hour, USD.
+    public var vastMaxPrice: Double?
+    /// Lowest host reliability, 0...1.
+    public var vastMinReliability: Double?
+
+    /// No launch settings.
+    public init() {}
+
+    static let schema: SchemaType = .mapping(MappingSchema([
+        FieldSchema("repository", .string(nonEmpty: true), "repository URL instances clone (default: the origin remote)"),
+        FieldSchema("results", .string(nonEmpty: true), "where instances upload run directories (file://, s3://, b2://)"),
+        FieldSchema("data_url", .string(nonEmpty: true), "folder URL the config's dataset file is fetched from"),
+        FieldSchema("install", .string(nonEmpty: true), "shell command that puts sota on the instance's PATH"),
+        FieldSchema("environment", .list(.string(nonEmpty: true), minCount: 0), "extra environment variable names passed to instances"),
+        FieldSchema("vast", .mapping(MappingSchema([
+            FieldSchema("api_url", .string(nonEmpty: true), "Vast API server (default https://console.vast.ai)"),
+            FieldSchema("image", .string(nonEmpty: true), "Docker image of the instance"),
+            FieldSchema("disk_gb", .number(min: 1, exclusiveMin: false, max: 100_000), "disk per instance in GB"),
+            FieldSchema("gpu", .string(nonEmpty: true), "Vast GPU name, e.g. RTX 4090"),
+            FieldSchema("max_price", .number(min: 0, exclusiveMin: true, max: nil), "highest price per hour in USD"),
+            FieldSchema("min_reliability", .number(min: 0, exclusiveMin: false, max: 1), "lowest host reliability, 0 to 1"),
+        ])), "Vast.ai settings"),
+    ]))
+
+    /// Reads a validated `launch:` node.
+    static func read(_ node: ConfigNode) -> LaunchSettings {
+        func located(_ child: ConfigNode?) -> Located<String>? {
+            guard let child, let text = child.stringValue else { return nil }
+            return Located(text, child.location)
+        }
+        var settings = LaunchSettings()
+        settings.repository = located(node["repository"])
+        settings.results = located(node["results"])
+        settings.dataURL = located(node["data_url"])
+        settings.install = located(node["install"])
+        settings.environment = (node["environment"]?.items ?? []).compactMap(located)
+        if let vast = node["vast"] {
+            settings.vastAPIURL = located(vast["api_url"])
+            settings.vastImage = vast["image"]?.stringValue
+            settings.vastDiskGB = vast["disk_gb"]?.numberValue
+            settings.vastGPU = vast["gpu"]?.stringValue
+            settings.vastMaxPrice = vast["max_price"]?.numberValue
+            settings.vastMinReliability = vast["min_reliability"]?.numberValue
+        }
+        return settings
+    }
+}

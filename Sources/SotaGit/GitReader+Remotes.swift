@@ -1,0 +1,57 @@
+import CLibGit2
+import SotaBasics
+
+/// Where a commit can be fetched from: what a remote machine needs before it can check out the same code.
+public struct GitPublication: Sendable, Equatable {
+    /// The work tree's root folder (no trailing slash).
+    public var root: String
+    /// The URL of the `origin` remote, when there is one.
+    public var originURL: String?
+    /// Remote-tracking refs (`origin/main`, ...) whose history contains the commit; empty when it was never pushed.
+    public var remoteRefs: [String]
+
+    /// True when some remote-tracking ref contains the commit.
+    public var isPushed: Bool { !remoteRefs.isEmpty }
+}
+
+extension GitReader {
+    /// The work tree root, the `origin` URL and the remote-tracking refs containing `commit`, for the repository
+    /// holding `path`; nil outside a repository or for a commit id libgit2 cannot parse.
+    ///
+    /// Reads the refs as last fetched: a push from another clone shows only after `git fetch`.
+    public func publication(of commit: String, at path: String) -> GitPublication? {
+        var repository: OpaquePointer?
+        guard git_repository_open_ext(&repository, path, 0, nil) == 0, let repository else { return nil }
+        defer { git_repository_free(repository) }
+        var wanted = git_oid()
+        guard git_oid_fromstr(&wanted, commit) == 0 else { return nil }
+        var root = git_repository_workdir(repository).map { String(cString: $0) } ?? path
+        while root.count > 1, root.hasSuffix("/") { root.removeLast() }
+
+        var originURL: String?
+        var remote: OpaquePointer?
+        if git_remote_lookup(&remote, repository, "origin") == 0, let remote {
+            originURL = git_remote_url(remote).map { String(cString: $0) }
+            git_remote_free(remote)
+        }
+
+        var refs: [String] = []
+        var iterator: OpaquePointer?
+        if git_reference_iterator_glob_new(&iterator, repository, "refs/remotes/*") == 0, let iterator {
+            defer { git_reference_iterator_free(iterator) }
+            var reference: OpaquePointer?
+            while git_reference_next(&reference, iterator) == 0, let current = reference {
+                defer { git_reference_free(current) }
+                var resolved: OpaquePointer?
+                guard git_reference_resolve(&resolved, current) == 0, let resolved else { continue }
+                defer { git_reference_free(resolved) }
+                guard let target = git_reference_target(resolved) else { continue }
+                if git_oid_equal(target, &wanted) == 1 || git_graph_descendant_of(repository, target, &wanted) == 1 {
+                    let name = String(cString: git_reference_shorthand(current))
+                    if !name.hasSuffix("/HEAD") { refs.append(name) }
+                }
+            }
+        }
+        return GitPublication(root: root, originURL: originURL, remoteRefs: refs.sorted())
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import SotaBasics
+
+/// `runs/<id>/launch.json`: what `sota launch` rented for a run, so `sota status` and `sota cancel` can find it.
+///
+/// Holds names of the environment variables sent to the instance, never their values.
+public struct LaunchRecord: Sendable, Equatable, Codable {
+    /// The file name inside the run directory.
+    public static let fileName = "launch.json"
+    /// The schema this build writes and reads.
+    public static let currentSchema = 1
+
+    /// The schema version.
+    public var schemaVersion: Int
+    /// Where the run went: `vast`.
+    public var backend: String
+    /// The run id the instance uses.
+    public var runID: String
+    /// When the instance was created (ISO 8601).
+    public var created: String
+    /// The training config, relative to the project root.
+    public var config: String
+    /// The `--set` overrides.
+    public var overrides: [String]
+    /// The repository the instance clones.
+    public var repository: String
+    /// The commit it checks out.
+    public var commit: String
+    /// Where it uploads the run directory (as `<results>/<run id>/`).
+    public var results: String
+    /// The Vast API server.
+    public var apiURL: String
+    /// The rented instance.
+    public var instanceID: Int
+    /// The offer it was rented from.
+    public var offerID: Int
+    /// The GPU model.
+    public var gpuName: String
+    /// GPUs in the instance.
+    public var gpuCount: Int
+    /// The offer's total price per hour in USD.
+    public var pricePerHour: Double
+    /// What the instance does at the end: none, stop or destroy.
+    public var shutdown: String
+    /// The script kept beside this file.
+    public var script: String
+    /// Whether the instance got the script itself or its compressed stub.
+    public var scriptEncoding: String
+    /// Names of the environment variables given to the instance.
+    public var environment: [String]
+    /// When `sota cancel` destroyed the instance, if it did.
+    public var cancelled: String?
+
+    /// Creates a record.
+    public init(runID: String, created: String, config: String, overrides: [String], repository: String, commit: String,
+                results: String, apiURL: String, instanceID: Int, offer: VastOffer, shutdown: String, script: String,
+                scriptEncoding: String, environment: [String]) {
+        schemaVersion = Self.currentSchema
+        backend = "vast"
+        self.runID = runID
+        self.created = created
+        self.config = config
+        self.overrides = overrides
+        self.repository = repository
+        self.commit = commit
+        self.results = results
+        self.apiURL = apiURL
+        self.instanceID = instanceID
+        offerID = offer.id
+        gpuName = offer.gpuName
+        gpuCount = offer.gpuCount
+        pricePerHour = offer.pricePerHour
+        self.shutdown = shutdown
+        self.script = script
+        self.scriptEncoding = scriptEncoding
+        self.environment = environment
+        cancelled = nil
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", backend, runID = "run_id", created, config, overrides, repository, commit
+        case results, apiURL = "api_url", instanceID = "instance_id", offerID = "offer_id", gpuName = "gpu_name"
+        case gpuCount = "num_gpus", pricePerHour = "dph_total", shutdown, script, scriptEncoding = "script_encoding"
+        case environment, cancelled
+    }
+
+    /// The record as pretty JSON with sorted keys.
+    public func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain strings and numbers cannot fail.
+        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    /// Writes the record atomically to `path`.
+    public func write(to path: String) throws(FileError) {
+        try AtomicFile.write(encoded(), to: path)
+    }
+
+    /// Reads a record, refusing schemas newer than this build's.
+    public static func read(path: String) throws -> LaunchRecord {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FileError(path: path, operation: "read", reason: "no such file")
+        }
+        let record: LaunchRecord
+        do {
+            record = try JSONDecoder().decode(LaunchRecord.self, from: data)
+        } catch {
+            throw FileError(path: path, operation: "read", reason: "not a launch record (\(error))")
+        }
+        guard record.schemaVersion <= currentSchema else {
+            throw FileError(path: path, operation: "read", reason: "schema \(record.schemaVersion) is newer than this sota reads (\(currentSchema))")
+        }
+        return record
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import SotaBasics
+
+/// Where an instance fetches data from or uploads results to: a local folder, S3, Backblaze B2 or HTTP(S).
+public struct StorageURL: Sendable, Equatable, CustomStringConvertible {
+    /// The kinds of storage the onstart script knows how to reach, each with its own tool.
+    public enum Scheme: String, Sendable, CaseIterable {
+        /// A folder on the instance's file system (`file:///path`): `cp`.
+        case file
+        /// Amazon S3 or any S3-compatible store (`s3://bucket/key`): `aws s3 cp`.
+        case s3
+        /// Backblaze B2 (`b2://bucket/key`): the `b2` command.
+        case b2
+        /// Plain HTTPS download (read-only): `curl`.
+        case https
+        /// Plain HTTP download (read-only; loopback and test servers): `curl`.
+        case http
+    }
+
+    /// The scheme.
+    public var scheme: Scheme
+    /// The URL as written, without a trailing slash.
+    public var text: String
+
+    /// Parses `text`, or explains what is wrong with it.
+    public static func parse(_ text: String) -> Result<StorageURL, StorageURLError> {
+        guard let colon = text.range(of: "://") else {
+            return .failure(StorageURLError(text: text, reason: "it has no scheme; use file:///path, s3://bucket/path, b2://bucket/path or https://host/path"))
+        }
+        let name = String(text[..<colon.lowerBound]).lowercased()
+        guard let scheme = Scheme(rawValue: name) else {
+            return .failure(StorageURLError(text: text, reason: "scheme `\(name)` is not one of file, s3, b2, https, http"))
+        }
+        var trimmed = text
+        while trimmed.hasSuffix("/"), trimmed.count > name.count + 4 { trimmed.removeLast() }
+        let rest = trimmed[colon.upperBound...]
+        if scheme == .file {
+            guard rest.hasPrefix("/") else { return .failure(StorageURLError(text: text, reason: "a file URL needs an absolute path: file:///path")) }
+        } else if rest.isEmpty || rest.hasPrefix("/") {
+            return .failure(StorageURLError(text: text, reason: "it names no \(scheme == .s3 || scheme == .b2 ? "bucket" : "host")"))
+        }
+        if text.contains(where: { $0.isNewline || $0 == "\0" }) {
+            return .failure(StorageURLError(text: text, reason: "it contains a line break"))
+        }
+        return .success(StorageURL(scheme: scheme, text: trimmed))
+    }
+
+    /// The local path of a `file://` URL (percent escapes decoded).
+    public var filePath: String? {
+        guard scheme == .file else { return nil }
+        let raw = String(text.dropFirst("file://".count))
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    /// True for schemes that can receive uploads.
+    public var isWritable: Bool { scheme == .file || scheme == .s3 || scheme == .b2 }
+
+    /// The URL of `name` under this one.
+    public func appending(_ name: String) -> StorageURL {
+        StorageURL(scheme: scheme, text: text + "/" + name)
+    }
+
+    public var description: String { text }
+}
+
+/// A storage URL that cannot be used, and why.
+public struct StorageURLError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The URL as given.
+    public var text: String
+    /// What is wrong with it.
+    public var reason: String
+
+    public var description: String { "`\(text)` is not a storage URL: \(reason)" }
+}

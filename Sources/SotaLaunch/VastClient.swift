@@ -1,0 +1,145 @@
+import Foundation
+import SotaBasics
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+
+/// The Vast.ai REST API calls sota makes, spelled as the vastai CLI sends them.
+public struct VastClient: Sendable {
+    /// The default API server, as the vastai CLI uses it.
+    public static let defaultBaseURL = "https://console.vast.ai"
+
+    /// The server, without a trailing slash.
+    public var baseURL: String
+    /// The API key sent as `Authorization: Bearer KEY`; nil sends none (offer search needs none).
+    public var apiKey: String?
+    /// Seconds to wait for one answer.
+    public var timeout: Double
+
+    /// Creates a client.
+    public init(baseURL: String = VastClient.defaultBaseURL, apiKey: String?, timeout: Double = 60) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.apiKey = apiKey
+        self.timeout = timeout
+    }
+
+    /// The API key from `VAST_API_KEY`, else the file the vastai CLI keeps it in.
+    public static func apiKey(environment: [String: String]) -> String? {
+        if let key = environment["VAST_API_KEY"], !key.isEmpty { return key }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let config = environment["XDG_CONFIG_HOME"].map { Paths.join($0, "vastai") } ?? Paths.join(home, ".config/vastai")
+        for path in [Paths.join(config, "vast_api_key"), Paths.join(home, ".vast_api_key")] {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+                let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !key.isEmpty { return key }
+            }
+        }
+        return nil
+    }
+
+    /// Offers matching `query`, in the server's order.
+    public func searchOffers(_ query: VastOfferQuery) throws(VastAPIError) -> [VastOffer] {
+        let (data, url) = try send("POST", "/api/v0/bundles/", body: query.body)
+        return try decode(OfferList.self, data, url).offers
+    }
+
+    /// Rents `offerID` with `request`; returns the new instance id.
+    public func createInstance(offerID: Int, _ request: VastInstanceRequest) throws(VastAPIError) -> Int {
+        let (data, url) = try send("PUT", "/api/v0/asks/\(offerID)/", body: request.body)
+        let answer = try decode(CreateAnswer.self, data, url)
+        guard answer.success != false, let id = answer.new_contract else {
+            throw .unexpectedResponse(url: url, reason: "no `new_contract` in the answer" + (answer.msg.map { ": \($0)" } ?? ""))
+        }
+        return id
+    }
+
+    /// The instance `id`, or nil when Vast no longer knows it (destroyed).
+    public func instance(_ id: Int) throws(VastAPIError) -> VastInstance? {
+        do {
+            let (data, url) = try send("GET", "/api/v0/instances/\(id)/?owner=me", body: nil)
+            return try decode(InstanceAnswer.self, data, url).instances
+        } catch .status(let code, _, _, _) where code == 404 {
+            return nil
+        }
+    }
+
+    /// Asks Vast to stop (`running: false`) or start the instance.
+    public func setRunning(_ id: Int, _ running: Bool) throws(VastAPIError) {
+        _ = try send("PUT", "/api/v0/instances/\(id)/", body: .object([("state", .string(running ? "running" : "stopped"))]))
+    }
+
+    /// Destroys the instance and its disk.
+    public func destroyInstance(_ id: Int) throws(VastAPIError) {
+        _ = try send("DELETE", "/api/v0/instances/\(id)/", body: .object([]))
+    }
+
+    // MARK: - HTTP
+
+    private struct OfferList: Decodable { var offers: [VastOffer] }
+    private struct CreateAnswer: Decodable { var success: Bool?; var new_contract: Int?; var msg: String? }
+    private struct InstanceAnswer: Decodable { var instances: VastInstance? }
+    private struct ErrorAnswer: Decodable { var msg: String?; var error: String? }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ url: String) throws(VastAPIError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw .unexpectedResponse(url: url, reason: "\(error)")
+        }
+    }
+
+    /// One blocking request; returns the body of a 2xx answer.
+    private func send(_ method: String, _ path: String, body: JSONValue?) throws(VastAPIError) -> (Data, String) {
+        let text = baseURL + path
+        guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {
+            throw .unreachable(url: text, reason: "not an http(s) URL")
+        }
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = method
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if let apiKey { request.setValue("Bearer " + apiKey, forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(body.rendered(pretty: false).utf8)
+        }
+        let shown = baseURL + (path.split(separator: "?").first.map(String.init) ?? path)
+        let outcome = Self.perform(request)
+        switch outcome {
+        case .failure(let error):
+            throw .unreachable(url: shown, reason: error.localizedDescription)
+        case .success(let (code, data)):
+            guard (200..<300).contains(code) else {
+                let answer = try? JSONDecoder().decode(ErrorAnswer.self, from: data)
+                let message = answer?.msg ?? answer?.error ?? String(decoding: data.prefix(200), as: UTF8.self)
+                throw .status(code: code, method: method, url: shown, message: message.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            return (data, shown)
+        }
+    }
+
+    private final class Slot: Sendable {
+        let value = Mutex<Result<(Int, Data), any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+    }
+
+    private static func perform(_ request: URLRequest) -> Result<(Int, Data), any Error> {
+        let slot = Slot()
+        let session = URLSession(configuration: .ephemeral)
+        defer { session.finishTasksAndInvalidate() }
+        session.dataTask(with: request) { data, response, error in
+            let result: Result<(Int, Data), any Error>
+            if let error {
+                result = .failure(error)
+            } else {
+                result = .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
+            }
+            slot.value.withLock { $0 = result }
+            slot.done.signal()
+        }.resume()
+        slot.done.wait()
+        return slot.value.withLock { $0! }
+    }
+}

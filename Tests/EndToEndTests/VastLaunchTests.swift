@@ -1,0 +1,223 @@
+import Foundation
+import SotaBasics
+import SotaTestSupport
+import Testing
+
+/// `sota launch --backend vast` through the built binary against the loopback Vast API, with the generated onstart
+/// script then executed by real bash in a temporary "instance" folder: clone from a bare repository, fetch the
+/// dataset from a file URL, run the demo with the built sota, upload to a local folder, shut down through the API.
+@Suite(.serialized) struct VastLaunchTests {
+    static let apiKey = "e2e-vast-key-3141"
+    static let trackingSecret = "tracking-secret-2718"
+
+    /// A demo project in its own git repository, pushed to a bare "remote", with `launch:` pointing at local folders
+    /// and the loopback API.
+    final class Fixture {
+        let folder = TemporaryDirectory()
+        let server: LoopbackVastServer
+        var project: String { folder.url("project") }
+        var results: String { folder.url("results") }
+
+        init() throws {
+            server = try LoopbackVastServer(apiKey: VastLaunchTests.apiKey)
+            for item in ["sota.yaml", "configs", "scripts", "data"] { folder.copy(Paths.join(Repository.root, item), to: "project/" + item) }
+            folder.copy(Paths.join(Repository.root, "data/burgers_1d.npz"), to: "datasets/burgers_1d.npz")
+            folder.write("project/.gitignore", "/runs/\n/.sota/\n/.vast/\n__pycache__/\n")
+            let yaml = try String(contentsOfFile: folder.url("project/sota.yaml"), encoding: .utf8)
+            folder.write("project/sota.yaml", yaml + """
+
+            launch:
+              results: file://\(results)
+              data_url: file://\(folder.url("datasets"))
+              environment: [TRACKING_API_KEY]
+              vast:
+                api_url: \(server.baseURL)
+                gpu: RTX 4090
+                disk_gb: 40
+                max_price: 0.5
+
+            """)
+            try git("init", "-q", "--bare", "-b", "main", folder.url("remote.git"))
+            try git("init", "-q", "-b", "main", project)
+            try git("-C", project, "remote", "add", "origin", folder.url("remote.git"))
+            try git("-C", project, "add", "-A")
+            try git("-C", project, "commit", "-q", "-m", "demo")
+            try git("-C", project, "push", "-q", "origin", "main")
+        }
+
+        func git(_ arguments: String...) throws {
+            let run = try ProgramRun(["git", "-c", "user.name=T", "-c", "user.email=t@example.com"] + arguments)
+            #expect(run.status == 0, "git \(arguments.joined(separator: " ")): \(run.err)")
+        }
+
+        var environment: [String: String] {
+            var environment = ProcessInfo.processInfo.environment
+            environment["VAST_API_KEY"] = VastLaunchTests.apiKey
+            environment["TRACKING_API_KEY"] = VastLaunchTests.trackingSecret
+            environment["AWS_SECRET_ACCESS_KEY"] = "aws-secret-not-needed-for-file-urls"
+            return environment
+        }
+
+        func sota(_ arguments: [String]) throws -> BinaryRun {
+            try BinaryRun(arguments, in: project, environment: environment)
+        }
+
+        /// Runs what Vast received as the instance's onstart, with the environment Vast received plus what Vast sets
+        /// itself (CONTAINER_ID) and the built sota instead of a build from source.
+        func runInstance(_ create: LoopbackVastServer.Request, id: Int, extra: [String: String] = [:]) throws -> ProgramRun {
+            let body = try #require(create.body)
+            let onstart = try #require(body["onstart"] as? String)
+            var environment = (body["env"] as? [String: String]) ?? [:]
+            environment["CONTAINER_ID"] = String(id)
+            environment["SOTA_BIN"] = Paths.parent(of: BinaryRun.binary)
+            environment["SOTA_WORK_DIR"] = folder.url("instance-\(id)")
+            environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+            environment["HOME"] = folder.path
+            environment.merge(extra) { $1 }
+            let script = folder.write("onstart-\(id).sh", onstart)
+            return try ProgramRun(["bash", script], environment: environment)
+        }
+
+        /// Every file under `path`, concatenated (to look for secrets).
+        func allText(under path: String) -> String {
+            let files = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
+            return files.compactMap { try? String(contentsOfFile: Paths.join(path, $0), encoding: .utf8) }.joined(separator: "\n")
+        }
+
+        func assertNoSecrets(_ texts: String..., sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+            for text in texts {
+                for secret in [VastLaunchTests.apiKey, VastLaunchTests.trackingSecret, "aws-secret-not-needed"] {
+                    #expect(!text.contains(secret), "secret leaked", sourceLocation: sourceLocation)
+                }
+            }
+        }
+    }
+
+    static let launch = ["launch", "--config", "configs/train_burgers_golden.yaml", "--backend", "vast"]
+
+    static func runID(in output: String) throws -> String {
+        let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("run       ") })
+        return String(line.dropFirst(10).prefix { $0 != ":" })
+    }
+
+    @Test func dryRunPrintsOfferPriceCostAndScriptAndRentsNothing() throws {
+        let fixture = try Fixture()
+        let run = try fixture.sota(Self.launch + ["--dry-run", "--auto-shutdown"])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.hasPrefix("sota launch --dry-run: nothing rented, nothing written\n"))
+        #expect(run.out.contains("offer     1002: 1× RTX 4090, reliability 99.9%, disk 80 GB, Canada, CA"))
+        #expect(run.out.contains("price     $0.3500 per hour (the whole instance)"))
+        #expect(run.out.contains("estimate  at least 8m → at least $0.05"))
+        #expect(run.out.contains("env       VAST_API_KEY, VAST_API_URL, TRACKING_API_KEY (values are never printed)"))
+        #expect(run.out.contains("--- onstart.sh ---\n#!/bin/bash\n"))
+        #expect(run.out.contains("cp \(fixture.folder.url("datasets/burgers_1d.npz")) data/burgers_1d.npz"))
+        #expect(Paths.kind(of: Paths.join(fixture.project, "runs")) == .missing)
+        #expect(Paths.kind(of: Paths.join(fixture.project, ".vast")) == .missing)
+        #expect(try fixture.server.requests().map(\.path) == ["/api/v0/bundles/"])
+        fixture.assertNoSecrets(run.out, run.err)
+    }
+
+    @Test func launchRunsOnTheInstanceUploadsResultsAndDestroysIt() throws {
+        let fixture = try Fixture()
+        let launch = try fixture.sota(Self.launch + ["--auto-shutdown"])
+        #expect(launch.status == 0, "\(launch.err)")
+        let id = try Self.runID(in: launch.out)
+        let runFolder = Paths.join(fixture.project, "runs/" + id)
+        let requests = try fixture.server.requests()
+        let create = try #require(requests.first { $0.method == "PUT" && $0.path == "/api/v0/asks/1002/" })
+        let body = try #require(create.body)
+        #expect(body["onstart"] as? String == (try String(contentsOfFile: Paths.join(runFolder, "onstart.sh"), encoding: .utf8)))
+        #expect(body["image"] as? String == "swift:6.2-noble" && body["disk"] as? Double == 40)
+        #expect(body["env"] as? [String: String] == ["VAST_API_KEY": Self.apiKey, "VAST_API_URL": fixture.server.baseURL,
+                                                    "TRACKING_API_KEY": Self.trackingSecret])
+        let record = try String(contentsOfFile: Paths.join(runFolder, "launch.json"), encoding: .utf8)
+        #expect(record.contains("\"instance_id\" : 7000001") && record.contains("\"offer_id\" : 1002") && record.contains("\"dph_total\" : 0.35"))
+        fixture.assertNoSecrets(launch.out, launch.err, fixture.allText(under: runFolder), fixture.allText(under: Paths.join(fixture.project, ".vast")))
+
+        let instance = try fixture.runInstance(create, id: 7000001)
+        #expect(instance.status == 0, "\(instance.out)\(instance.err)")
+        #expect(instance.out.contains("sota onstart: destroyed instance 7000001"))
+        let uploaded = Paths.join(fixture.results, id)
+        let manifest = try String(contentsOfFile: Paths.join(uploaded, "manifest.json"), encoding: .utf8)
+        #expect(manifest.contains("\"status\" : \"succeeded\"") || manifest.contains("\"status\": \"succeeded\""), "\(manifest.prefix(400))")
+        #expect(Paths.kind(of: Paths.join(uploaded, "onstart.log")) == .file)
+        let shutdown = try #require(try fixture.server.requests().last)
+        #expect(shutdown.method == "DELETE" && shutdown.path == "/api/v0/instances/7000001/" && shutdown.authorization == "Bearer \(Self.apiKey)")
+        fixture.assertNoSecrets(fixture.allText(under: uploaded))
+
+        let status = try fixture.sota(["status", id])
+        #expect(status.status == 0, "\(status.err)")
+        #expect(status.out.contains("instance  7000001 on Vast: gone (destroyed)"))
+        #expect(status.out.contains("uploaded, run succeeded"))
+        #expect(status.out.contains("sota onstart: exit status 0"))
+        let ingest = try fixture.sota(["ingest", uploaded])
+        #expect(ingest.status == 0 && ingest.out.contains("ingested 1 run"), "\(ingest.err)")
+        let board = try fixture.sota(["leaderboard"])
+        #expect(board.out.contains(id))
+    }
+
+    @Test func aFailingRunStillUploadsWhatExistsAndDestroysTheInstance() throws {
+        let fixture = try Fixture()
+        // A long note makes the script longer than Vast's limit, so this launch ships the compressed stub.
+        let note = String(repeating: "a note that only makes the script long; ", count: 18)
+        let launch = try fixture.sota(Self.launch + ["--auto-shutdown", "--set", "notes.text=\(note)"])
+        #expect(launch.status == 0, "\(launch.err)")
+        let id = try Self.runID(in: launch.out)
+        #expect(launch.out.contains(", sent gzip+base64 as "))
+        let create = try #require(try fixture.server.requests().first { $0.method == "PUT" })
+        #expect((create.body?["onstart"] as? String)?.contains("base64 -d <<'SOTA_ONSTART' | gunzip") == true)
+
+        // sota kills itself when the second training stage starts: a crash in the middle of the run.
+        let instance = try fixture.runInstance(create, id: 7000001, extra: ["SOTA_FAULT_INJECT": "spawn:diff_residual"])
+        #expect(instance.status != 0)
+        #expect(instance.out.contains("sota onstart: destroyed instance 7000001"), "\(instance.out)\(instance.err)")
+        let uploaded = Paths.join(fixture.results, id)
+        #expect(Paths.kind(of: Paths.join(uploaded, "markers")) == .directory, "the finished first stage was uploaded")
+        #expect(Paths.kind(of: Paths.join(uploaded, "manifest.json")) == .file)
+        let log = try String(contentsOfFile: Paths.join(uploaded, "onstart.log"), encoding: .utf8)
+        #expect(log.contains("sota onstart: exit status 137"), "\(log.suffix(600))")
+        #expect(try fixture.server.requests().last?.method == "DELETE")
+    }
+
+    @Test func statusWhileRunningThenCancel() throws {
+        let fixture = try Fixture()
+        let launch = try fixture.sota(Self.launch)
+        #expect(launch.status == 0, "\(launch.err)")
+        #expect(launch.out.contains("shutdown  none: the instance keeps running"))
+        let id = try Self.runID(in: launch.out)
+        let status = try fixture.sota(["status", String(id.prefix(17))])
+        #expect(status.status == 0, "\(status.err)")
+        #expect(status.out.contains("instance  7000001 on Vast: loading (asked: running)"))
+        #expect(status.out.contains("cost      $0.00 so far (0.00 h at $0.3500/h)"))
+        let json = try fixture.sota(["status", id, "--json"])
+        #expect(json.out.contains("\"state\": \"loading (asked: running)\""))
+
+        let cancel = try fixture.sota(["cancel", id])
+        #expect(cancel.status == 0, "\(cancel.err)")
+        #expect(cancel.out == "destroyed Vast instance 7000001 of run \(id)\n")
+        #expect(try fixture.server.requests().last.map { "\($0.method) \($0.path)" } == "DELETE /api/v0/instances/7000001/")
+        let record = try String(contentsOfFile: Paths.join(fixture.project, "runs/\(id)/launch.json"), encoding: .utf8)
+        #expect(record.contains("\"cancelled\" : \""))
+        let again = try fixture.sota(["cancel", id])
+        #expect(again.status == 0 && again.out.contains("is already gone"))
+        #expect(try fixture.sota(["status", id]).out.contains("gone (cancelled)"))
+    }
+
+    @Test func refusesDirtyTreesAndUnpushedCommitsUnlessAllowed() throws {
+        let fixture = try Fixture()
+        fixture.folder.write("project/scratch.txt", "not committed")
+        let dirty = try fixture.sota(Self.launch + ["--dry-run"])
+        #expect(dirty.status == 1)
+        #expect(dirty.err.contains("error: the work tree has uncommitted changes (scratch.txt)"))
+        #expect(dirty.err.contains("launch stopped: nothing was rented"))
+        try fixture.git("-C", fixture.project, "add", "scratch.txt")
+        try fixture.git("-C", fixture.project, "commit", "-q", "-m", "scratch")
+        let unpushed = try fixture.sota(Self.launch + ["--dry-run"])
+        #expect(unpushed.status == 1)
+        #expect(unpushed.err.contains("is on no remote-tracking branch, so the instance cannot fetch it"))
+        let allowed = try fixture.sota(Self.launch + ["--dry-run", "--allow-dirty"])
+        #expect(allowed.status == 0, "\(allowed.err)")
+        #expect(allowed.err.contains("warning: commit"))
+        #expect(try fixture.server.requests().count == 1, "only the allowed dry run searched offers")
+    }
+}

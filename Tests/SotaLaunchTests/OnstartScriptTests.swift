@@ -1,0 +1,121 @@
+import Foundation
+import SotaBasics
+import SotaLaunch
+import SotaTestSupport
+import Testing
+
+/// Specs covering each upload scheme, fetch scheme, shutdown mode and install step.
+enum OnstartVariants {
+    static let commit = "0123456789abcdef0123456789abcdef01234567"
+
+    static func url(_ text: String) -> StorageURL { try! StorageURL.parse(text).get() }
+
+    static let all: [(name: String, spec: OnstartSpec)] = [
+        ("file-destroy", OnstartSpec(
+            runID: "20260301-120000-0badcafe", repository: "https://github.com/example/burgers.git", commit: commit,
+            configPath: "configs/train_burgers_golden.yaml", overrides: ["latent.dim=32", "notes.text=it's $(not run) `ever`"],
+            datasets: [.init(source: url("file:///mnt/datasets/burgers_1d.npz"), destination: "data/burgers_1d.npz")],
+            results: url("file:///srv/sota results"), shutdown: .destroy)),
+        ("s3-stop", OnstartSpec(
+            runID: "20260301-120000-00000001", repository: "git@github.com:example/monorepo.git", commit: commit,
+            projectDirectory: "ml/burgers", runsDirectory: "out/runs", configPath: "configs/train.yaml",
+            datasets: [.init(source: url("s3://datasets/burgers/burgers_1d.npz"), destination: "data/burgers_1d.npz")],
+            results: url("s3://team-results/sota"), shutdown: .stop)),
+        ("b2-none", OnstartSpec(
+            runID: "20260301-120000-00000002", repository: "https://example.com/repo.git", commit: commit,
+            configPath: "train.yaml", overrides: ["training.epochs=3"],
+            datasets: [.init(source: url("https://data.example.com/burgers 1d.npz"), destination: "burgers_1d.npz")],
+            results: url("b2://team-results/sota"), shutdown: .none,
+            install: .command("curl -fsSL https://example.com/sota.tar.gz | tar -xz -C /usr/local/bin"))),
+    ]
+
+    /// A spec whose script is too long for Vast, so it ships compressed.
+    static var long: OnstartSpec {
+        var spec = all[0].spec
+        spec.overrides = (0..<80).map { "notes.item_\($0)=a long note that makes the onstart script exceed the limit" }
+        return spec
+    }
+}
+
+@Suite struct OnstartScriptTests {
+    @Test(arguments: OnstartVariants.all.map(\.name))
+    func matchesItsGoldenFile(_ name: String) {
+        let spec = OnstartVariants.all.first { $0.name == name }!.spec
+        let script = OnstartScript(spec)
+        #expect(GoldenFile.mismatch(script.text, "Tests/SotaLaunchTests/Golden/onstart-\(name).sh") == nil)
+        #expect(script.text.count <= OnstartScript.vastLimit, "\(script.text.count) characters")
+        #expect((try? script.payload()) == script.text, "a script under the limit ships as it is")
+    }
+
+    @Test(arguments: OnstartVariants.all.map(\.name) + ["long", "long-stub"])
+    func passesBashSyntaxCheckAndShellcheck(_ name: String) throws {
+        let text: String
+        switch name {
+        case "long": text = OnstartScript(OnstartVariants.long).text
+        case "long-stub": text = try OnstartScript(OnstartVariants.long).payload()
+        default: text = OnstartScript(OnstartVariants.all.first { $0.name == name }!.spec).text
+        }
+        let folder = TemporaryDirectory()
+        let path = folder.write("onstart.sh", text)
+        let syntax = try ProgramRun(["bash", "-n", path])
+        #expect(syntax.status == 0, "bash -n: \(syntax.err)")
+        guard ProgramRun.exists("shellcheck") else { return }
+        let lint = try ProgramRun(["shellcheck", "--shell=bash", "--severity=style", path])
+        #expect(lint.status == 0, "shellcheck findings:\n\(lint.out)\(lint.err)")
+    }
+
+    @Test func quotesEveryValueFromTheSpec() {
+        let text = OnstartScript(OnstartVariants.all[0].spec).text
+        #expect(text.contains(#"--set 'notes.text=it'\''s $(not run) `ever`'"#))
+        #expect(text.contains("results='file:///srv/sota results'"))
+        #expect(text.contains("mkdir -p '/srv/sota results'/\"$run_id\""))
+        #expect(!text.contains("not run) `ever`\n"), "no override text outside quotes")
+    }
+
+    @Test func namesSecretsOnlyAsVariables() {
+        for (_, spec) in OnstartVariants.all {
+            let text = OnstartScript(spec).text
+            #expect(text.contains("\"$VAST_API_KEY\"") || spec.shutdown == .none)
+            #expect(!text.contains("AWS_SECRET_ACCESS_KEY="))
+        }
+    }
+
+    @Test func destroyOnlyAfterAnUploadElseStop() {
+        let text = OnstartScript(OnstartVariants.all[0].spec).text
+        #expect(text.contains("""
+          if upload; then
+            echo "sota onstart: uploaded to $results/$run_id"
+            vast_instance DELETE '{}' destroyed
+          else
+            echo "sota onstart: upload failed" >&2
+            vast_instance PUT '{"state": "stopped"}' "stopped (not destroyed: the results are still on its disk)"
+          fi
+        """))
+        #expect(text.contains("trap finish EXIT"))
+    }
+
+    @Test func aLongScriptShipsAsASelfExtractingStubThatRunsTheSameText() throws {
+        let script = OnstartScript(OnstartVariants.long)
+        #expect(script.text.count > OnstartScript.vastLimit)
+        let stub = try script.payload()
+        #expect(stub.count <= OnstartScript.vastLimit)
+        #expect(stub.hasPrefix("#!/bin/bash\n"))
+        // Run the stub with a `bash` on PATH that prints the script it is given instead of running it.
+        let folder = TemporaryDirectory()
+        folder.write("bin/bash", "#!/bin/sh\ncat \"$1\"\n")
+        chmod(folder.url("bin/bash"), 0o755)
+        let stubPath = folder.write("stub.sh", stub)
+        let run = try ProgramRun(["/bin/bash", stubPath], environment: ["PATH": folder.url("bin") + ":/usr/bin:/bin"])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out == script.text)
+    }
+
+    @Test func refusesAScriptTooLongEvenCompressed() {
+        do {
+            _ = try OnstartScript(OnstartVariants.long).payload(limit: 200)
+            Issue.record("a 200-character limit accepted the stub")
+        } catch {
+            #expect(error.description.contains("Vast accepts at most 200"))
+        }
+    }
+}

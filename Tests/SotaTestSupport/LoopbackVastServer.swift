@@ -1,0 +1,78 @@
+import Foundation
+import SotaBasics
+
+/// The loopback Vast API (`Tests/Fixtures/vast_api_server.py`) running for one test: a real HTTP server on
+/// 127.0.0.1 that speaks the endpoints sota and the vastai CLI use, keeps instances in memory and logs requests.
+public final class LoopbackVastServer: @unchecked Sendable {
+    /// One request the server received.
+    public struct Request: Sendable {
+        /// `GET`, `POST`, `PUT` or `DELETE`.
+        public var method: String
+        /// The path without the query.
+        public var path: String
+        /// The `Authorization` header, if any.
+        public var authorization: String?
+        /// The JSON body as text (`null` when there was none).
+        public var bodyText: String
+
+        /// The JSON body as an object, when it is one.
+        public var body: [String: Any]? {
+            (try? JSONSerialization.jsonObject(with: Data(bodyText.utf8), options: [.fragmentsAllowed])) as? [String: Any]
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    public let baseURL: String
+    private let process: Process
+    private let input: Pipe
+
+    /// Starts the server; `apiKey` makes it refuse every other key.
+    public init(apiKey: String? = "test-vast-key", lifetime: Int = 300) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.script, "--lifetime", String(lifetime)] + (apiKey.map { ["--api-key", $0] } ?? [])
+        input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        // The first line is `PORT n`; read it byte by byte so nothing after it is consumed.
+        var line = ""
+        let handle = output.fileHandleForReading
+        while let byte = try handle.read(upToCount: 1)?.first, byte != 10 { line.append(Character(UnicodeScalar(byte))) }
+        guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
+            process.terminate()
+            throw FileError(path: Self.script, operation: "start the loopback Vast API", reason: "it printed `\(line)`")
+        }
+        baseURL = "http://127.0.0.1:\(port)"
+    }
+
+    deinit { stop() }
+
+    /// Stops the server (closing its standard input ends it).
+    public func stop() {
+        try? input.fileHandleForWriting.close()
+        if process.isRunning { process.waitUntilExit() }
+    }
+
+    /// The server script's path.
+    public static var script: String { Paths.join(Repository.root, "Tests/Fixtures/vast_api_server.py") }
+
+    /// Every request so far, oldest first.
+    public func requests() throws -> [Request] {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-fsS", baseURL + "/_test/requests"]
+        let output = Pipe()
+        curl.standardOutput = output
+        try curl.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        curl.waitUntilExit()
+        let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
+        return try list.map { item in
+            let body = try JSONSerialization.data(withJSONObject: item["body"] ?? NSNull(), options: [.fragmentsAllowed, .sortedKeys])
+            return Request(method: item["method"] as? String ?? "", path: item["path"] as? String ?? "",
+                           authorization: item["authorization"] as? String, bodyText: String(decoding: body, as: UTF8.self))
+        }
+    }
+}

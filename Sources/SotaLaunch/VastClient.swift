@@ -1,11 +1,12 @@
 import Foundation
 import SotaBasics
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-import Synchronization
 
 /// The Vast.ai REST API calls sota makes, spelled as the vastai CLI sends them.
+///
+/// Requests go through the `curl` program: linking an HTTP stack (FoundationNetworking brings libcurl and its
+/// TLS, LDAP and SSH libraries) would add their loading to the start of every sota command, and only `launch`,
+/// `status` and `cancel` talk to the network. The API key travels in curl's config on standard input, never on
+/// a command line other processes can read.
 public struct VastClient: Sendable {
     /// The default API server, as the vastai CLI uses it.
     public static let defaultBaseURL = "https://console.vast.ai"
@@ -94,22 +95,14 @@ public struct VastClient: Sendable {
     /// One blocking request; returns the body of a 2xx answer.
     private func send(_ method: String, _ path: String, body: JSONValue?) throws(VastAPIError) -> (Data, String) {
         let text = baseURL + path
-        guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {
+        guard text.hasPrefix("http://") || text.hasPrefix("https://"), !text.contains(where: { $0.isWhitespace || $0 == "\"" }) else {
             throw .unreachable(url: text, reason: "not an http(s) URL")
         }
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = method
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        if let apiKey { request.setValue("Bearer " + apiKey, forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = Data(body.rendered(pretty: false).utf8)
-        }
         let shown = baseURL + (path.split(separator: "?").first.map(String.init) ?? path)
-        let outcome = Self.perform(request)
+        let outcome = perform(method, text, body: body.map { Data($0.rendered(pretty: false).utf8) })
         switch outcome {
         case .failure(let error):
-            throw .unreachable(url: shown, reason: error.localizedDescription)
+            throw .unreachable(url: shown, reason: error.description)
         case .success(let (code, data)):
             guard (200..<300).contains(code) else {
                 let answer = try? JSONDecoder().decode(ErrorAnswer.self, from: data)
@@ -120,26 +113,54 @@ public struct VastClient: Sendable {
         }
     }
 
-    private final class Slot: Sendable {
-        let value = Mutex<Result<(Int, Data), any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
+    /// Why curl gave no HTTP answer.
+    private struct TransportFailure: Error, CustomStringConvertible {
+        var description: String
     }
 
-    private static func perform(_ request: URLRequest) -> Result<(Int, Data), any Error> {
-        let slot = Slot()
-        let session = URLSession(configuration: .ephemeral)
-        defer { session.finishTasksAndInvalidate() }
-        session.dataTask(with: request) { data, response, error in
-            let result: Result<(Int, Data), any Error>
-            if let error {
-                result = .failure(error)
-            } else {
-                result = .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
-            }
-            slot.value.withLock { $0 = result }
-            slot.done.signal()
-        }.resume()
-        slot.done.wait()
-        return slot.value.withLock { $0! }
+    /// Runs one request with curl; the status code and body of whatever HTTP answer came back.
+    private func perform(_ method: String, _ url: String, body: Data?) -> Result<(Int, Data), TransportFailure> {
+        guard let curl = Paths.findExecutable("curl", path: ProcessInfo.processInfo.environment["PATH"], relativeTo: "/") else {
+            return .failure(TransportFailure(description: "the `curl` program is not installed (apt-get install curl)"))
+        }
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        var config = [
+            "url = \(quoted(url))", "request = \(quoted(method))", "header = \"Accept: application/json\"",
+            "max-time = \(Int(timeout.rounded(.up)))", "silent", "show-error", "write-out = \"\\n%{http_code}\"",
+        ]
+        if let apiKey { config.append("header = \(quoted("Authorization: Bearer " + apiKey))") }
+        if let body {
+            config.append("header = \"Content-Type: application/json\"")
+            config.append("data-binary = \(quoted(String(decoding: body, as: UTF8.self)))")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: curl)
+        process.arguments = ["--config", "-"]
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            return .failure(TransportFailure(description: "cannot start curl: \(error)"))
+        }
+        try? input.fileHandleForWriting.write(contentsOf: Data((config.joined(separator: "\n") + "\n").utf8))
+        try? input.fileHandleForWriting.close()
+        // Both pipes are drained before waiting, so a large answer cannot block curl.
+        let answer = output.fileHandleForReading.readDataToEndOfFile()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let reason = message.split(separator: "\n").last.map { $0.replacingOccurrences(of: "curl: ", with: "") } ?? ""
+            return .failure(TransportFailure(description: reason.isEmpty ? "curl exited \(process.terminationStatus)" : reason))
+        }
+        guard let newline = answer.lastIndex(of: UInt8(ascii: "\n")),
+              let code = Int(String(decoding: answer[answer.index(after: newline)...], as: UTF8.self)) else {
+            return .failure(TransportFailure(description: "curl gave no HTTP status"))
+        }
+        return .success((code, answer[..<newline]))
     }
 }

@@ -131,7 +131,10 @@ struct PlanView {
         case .throughput(let epochs, let samples, let rate, let gpus):
             "\(epochs.value) epochs [\(epochs.location)] × \(samples.value) samples [\(samples.location)] ÷ \(JSONValue.shortNumber(rate.value)) samples/s/GPU [\(rate.location)]"
                 + (gpus > 1 ? " ÷ \(gpus) GPUs" : "")
-        case .calibrated(let runs, let gpu): "median of \(runs) past runs\(gpu.map { " on \($0)" } ?? "") (leaderboard)"
+        case .calibrated(let runs, let gpu, let basis):
+            "median of \(runs) past runs\(gpu.map { " on \($0)" } ?? "")"
+                + (basis == .similarSize ? " of similar size, scaled to this one" : basis == .scaled ? " of other sizes, scaled to this one" : "")
+                + " (leaderboard)"
         case .unknown(let reason): "unknown: \(reason)"
         }
     }

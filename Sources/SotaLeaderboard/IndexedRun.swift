@@ -28,6 +28,8 @@ struct IndexedRun: Sendable, Equatable {
         var attempts: Int
         /// ISO 8601 end of the last attempt.
         var finished: String?
+        /// The step's size (epochs × samples), for cost calibration.
+        var work: Double?
     }
 
     /// The run id.
@@ -88,7 +90,8 @@ struct IndexedRun: Sendable, Equatable {
             values.sorted { $0.key < $1.key }.filter { $0.value.isFinite }.map { Metric(phase: phase, name: $0.key, value: $0.value) }
         }
         stages = manifest.stages.map {
-            Stage(name: $0.name, phase: $0.phase, status: $0.status.rawValue, seconds: $0.seconds, attempts: $0.attempts, finished: $0.finished)
+            Stage(name: $0.name, phase: $0.phase, status: $0.status.rawValue, seconds: $0.seconds, attempts: $0.attempts, finished: $0.finished,
+                  work: $0.work)
         }
         gates = manifest.gates
     }

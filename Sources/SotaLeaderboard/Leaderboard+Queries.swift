@@ -115,23 +115,23 @@ extension Leaderboard {
         }
     }
 
-    /// Wall seconds of the most recent successful runs of `stage`, newest first, at most 50, for cost calibration.
+    /// The most recent successful runs of `stage` (at most 50, newest first), with their sizes, for cost calibration.
     ///
     /// - Parameter gpuType: only runs on this GPU type; nil for any.
-    public func stageDurations(stage: String, gpuType: String?) throws(LeaderboardError) -> [Double] {
+    public func stageDurations(stage: String, gpuType: String?) throws(LeaderboardError) -> [CostEstimator.PastStage] {
         try read { db in
             var filter = "", arguments: StatementArguments = [stage]
             if let gpuType {
                 filter = " AND r.gpu_type = ?"
                 arguments += [gpuType]
             }
-            return try Double.fetchAll(db, sql: """
-                SELECT s.seconds
+            return try Row.fetchAll(db, sql: """
+                SELECT s.seconds, s.work
                 FROM stage_timings AS s CROSS JOIN runs AS r ON r.run_id = s.run_id
                 WHERE s.stage = ? AND s.status = 'succeeded' AND s.seconds IS NOT NULL\(filter)
                 ORDER BY s.finished DESC, r.created DESC, r.run_id DESC
                 LIMIT 50
-                """, arguments: arguments)
+                """, arguments: arguments).map { CostEstimator.PastStage(seconds: $0["seconds"], work: $0["work"]) }
         }
     }
 }

@@ -99,7 +99,8 @@ enum LeaderboardSchema {
         -- END leaderboard schema v1
         """
 
-    /// Version 2: who promoted, the commit a promotion made, and when and by whom it was rolled back.
+    /// Version 2: who promoted, the commit a promotion made, and when and by whom it was rolled back; each stage's
+    /// size (epochs × samples), so cost calibration compares runs of similar size.
     static let v2 = """
         -- BEGIN leaderboard schema v2
         ALTER TABLE promotions ADD COLUMN promoted_by TEXT;
@@ -107,6 +108,7 @@ enum LeaderboardSchema {
         ALTER TABLE promotions ADD COLUMN rolled_back_at TEXT;
         ALTER TABLE promotions ADD COLUMN rolled_back_by TEXT;
         CREATE INDEX promotions_production ON promotions(production_path, id);
+        ALTER TABLE stage_timings ADD COLUMN work REAL;
         -- END leaderboard schema v2
         """
 }

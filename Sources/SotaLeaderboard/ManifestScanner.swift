@@ -110,6 +110,7 @@ struct ManifestScanner {
             case "status": stage.status = try scanner.status()
             case "attempts": stage.attempts = try scanner.integer()
             case "seconds": stage.seconds = try scanner.optional { scanner throws(GiveUp) in try scanner.number() }
+            case "work": stage.work = try scanner.optional { scanner throws(GiveUp) in try scanner.number() }
             case "finished": stage.finished = try scanner.optionalString()
             case "started", "inputs_fingerprint": try scanner.skipOptionalString()
             case "exit_code", "signal": _ = try scanner.optional { scanner throws(GiveUp) in try scanner.int32() }

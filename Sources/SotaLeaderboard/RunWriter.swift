@@ -38,8 +38,8 @@ struct RunWriter {
         deleteGates = try RawStatement(db, "DELETE FROM gate_outcomes WHERE run_id = ?1")
         insertMetric = try RawStatement(db, "INSERT INTO metrics (run_id, phase, name, value) VALUES (?1, ?2, ?3, ?4)")
         insertStage = try RawStatement(db, """
-            INSERT INTO stage_timings (run_id, position, stage, phase, seconds, status, attempts, finished)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            INSERT INTO stage_timings (run_id, position, stage, phase, seconds, status, attempts, finished, work)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """)
         insertGate = try RawStatement(db, """
             INSERT INTO gate_outcomes (run_id, position, name, phase, metric, direction, threshold, value, baseline,
@@ -94,6 +94,7 @@ struct RunWriter {
             insertStage.bind(6, stage.status)
             insertStage.bind(7, stage.attempts)
             insertStage.bind(8, stage.finished)
+            insertStage.bind(9, stage.work)
             try insertStage.run()
         }
         for (position, gate) in run.gates.enumerated() {

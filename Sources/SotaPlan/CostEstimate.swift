@@ -21,10 +21,21 @@ public struct CostEstimate: Sendable {
         case declared(SourceLocation)
         /// epochs × samples ÷ (samples per second per GPU × GPUs).
         case throughput(epochs: Located<Int>, samples: Located<Int>, rate: Located<Double>, gpus: Int)
-        /// The median of this stage's durations in past runs on the same GPU type, from the leaderboard.
-        case calibrated(runs: Int, gpu: String?)
+        /// The median of this stage's durations in past runs on the same GPU type, from the leaderboard, each scaled
+        /// to this run's size when sizes are known.
+        case calibrated(runs: Int, gpu: String?, basis: CalibrationBasis)
         /// Not estimable, with the reason and how to fix it.
         case unknown(String)
+    }
+
+    /// Which past runs a calibrated estimate rests on.
+    public enum CalibrationBasis: Sendable, Equatable {
+        /// Runs within a factor of two of this run's size (epochs × samples), scaled to it.
+        case similarSize
+        /// Runs of other sizes, scaled to this one (fewer than three were of similar size).
+        case scaled
+        /// Runs whose size is not recorded (older manifests) or steps without a size: durations as measured.
+        case unscaled
     }
 
     /// One stage's line.
@@ -91,9 +102,39 @@ public enum CostEstimator {
     /// Past runs needed before measured durations replace the declared or modelled ones.
     public static let calibrationMinimum = 3
 
-    /// The estimate for a plan's steps under `prices`; `history` gives a stage's past durations (seconds) on a GPU type.
+    /// One past run of a stage: how long it took, and its size when recorded.
+    public struct PastStage: Sendable, Equatable {
+        /// Wall seconds.
+        public var seconds: Double
+        /// epochs × samples, when the manifest recorded it.
+        public var work: Double?
+
+        /// Creates a record.
+        public init(seconds: Double, work: Double?) {
+            self.seconds = seconds
+            self.work = work
+        }
+    }
+
+    /// The calibrated duration of a step of size `work` from `past` runs: the median of runs within a factor of
+    /// two in size, scaled linearly to `work`; else of all sized runs, scaled; else of unsized runs as measured. Nil
+    /// with fewer than ``calibrationMinimum`` runs in the chosen group.
+    public static func calibrated(_ past: [PastStage], work: Double?) -> (seconds: Double, runs: Int, basis: CostEstimate.CalibrationBasis)? {
+        if let work, work > 0 {
+            let sized = past.filter { ($0.work ?? 0) > 0 }
+            let similar = sized.filter { $0.work! <= 2 * work && $0.work! >= work / 2 }
+            for (group, basis) in [(similar, CostEstimate.CalibrationBasis.similarSize), (sized, .scaled)] where group.count >= calibrationMinimum {
+                return (median(group.map { $0.seconds * work / $0.work! }), group.count, basis)
+            }
+        }
+        let unsized = work == nil ? past : past.filter { $0.work == nil }
+        guard unsized.count >= calibrationMinimum else { return nil }
+        return (median(unsized.map(\.seconds)), unsized.count, .unscaled)
+    }
+
+    /// The estimate for a plan's steps under `prices`; `history` gives a stage's past runs on a GPU type.
     public static func estimate(plan: RunPlan, prices: PriceTable?, overrides: Overrides = Overrides(),
-                                history: (_ stage: String, _ gpu: String?) -> [Double] = { _, _ in [] }) -> CostEstimate {
+                                history: (_ stage: String, _ gpu: String?) -> [PastStage] = { _, _ in [] }) -> CostEstimate {
         let training = plan.training
         let resources = training.resources
         let gpu = overrides.gpu ?? resources.gpu?.value
@@ -131,10 +172,9 @@ public enum CostEstimator {
             }
             var source = modelled
             var duration = seconds(for: step, source: source, training: training, plan: plan).map(DurationValue.init(seconds:))
-            let past = history(step.name, gpu)
-            if past.count >= calibrationMinimum {
-                source = .calibrated(runs: past.count, gpu: gpu)
-                duration = DurationValue(seconds: median(past))
+            if let (seconds, runs, basis) = calibrated(history(step.name, gpu), work: step.work) {
+                source = .calibrated(runs: runs, gpu: gpu, basis: basis)
+                duration = DurationValue(seconds: seconds)
             }
             let cost = duration.flatMap { duration in price.map { duration.seconds / 3600 * $0 * Double(gpus) } }
             lines.append(CostEstimate.Line(stage: step.name, duration: duration, cost: cost, source: source))

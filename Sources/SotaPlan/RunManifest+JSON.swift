@@ -69,6 +69,7 @@ extension RunManifest.StageRecord {
         if let exitCode { members.append(("exit_code", .int(Int(exitCode)))) }
         if let signal { members.append(("signal", .int(Int(signal)))) }
         if let inputsFingerprint { members.append(("inputs_fingerprint", .string(inputsFingerprint))) }
+        if let work { members.append(("work", .double(work))) }
         return .object(members)
     }
 }

@@ -133,17 +133,20 @@ public struct RunManifest: Codable, Sendable, Equatable {
         public var log: String
         /// Fingerprint of the stage's inputs (command, config, upstream outputs); a change means it must rerun.
         public var inputsFingerprint: String?
+        /// The step's size (epochs × samples) for cost calibration, when it has one.
+        public var work: Double?
 
         enum CodingKeys: String, CodingKey {
-            case name, phase, status, started, finished, seconds, signal, attempts, outputs, log
+            case name, phase, status, started, finished, seconds, signal, attempts, outputs, log, work
             case exitCode = "exit_code"
             case inputsFingerprint = "inputs_fingerprint"
         }
 
         /// Creates a pending stage.
-        public init(name: String, phase: String, log: String) {
+        public init(name: String, phase: String, log: String, work: Double? = nil) {
             self.name = name
             self.phase = phase
+            self.work = work
             self.status = .pending
             self.attempts = 0
             self.outputs = []

@@ -68,10 +68,13 @@ public struct PlannedStep: Sendable {
     public var timeout: DurationValue?
     /// The log file, relative to the run directory.
     public var logFile: String
+    /// The step's size for cost calibration: epochs × samples per epoch for a training stage (epochs alone when the
+    /// config declares no `data.samples`); nil for evaluations, which are compared by stage and GPU only.
+    public var work: Double?
 
     /// Creates a step.
     public init(phase: Phase, name: String, arguments: [String], environment: [EnvironmentVariable], outputs: [String],
-                gates: [GateSpec], timeout: DurationValue?, logFile: String) {
+                gates: [GateSpec], timeout: DurationValue?, logFile: String, work: Double? = nil) {
         self.phase = phase
         self.name = name
         self.arguments = arguments
@@ -80,6 +83,7 @@ public struct PlannedStep: Sendable {
         self.gates = gates
         self.timeout = timeout
         self.logFile = logFile
+        self.work = work
     }
 }
 
@@ -128,7 +132,8 @@ public enum RunPlanner {
                               EnvironmentVariable("SOTA_EPOCHS", String(stage.epochs.value))],
                 outputs: stage.outputs.map { Paths.join(Layout.checkpoints, $0) },
                 gates: [], timeout: stage.timeout,
-                logFile: Paths.join(Layout.logs, "train-\(stage.name).log")
+                logFile: Paths.join(Layout.logs, "train-\(stage.name).log"),
+                work: Double(stage.epochs.value) * Double(training.data?.samples?.value ?? 1)
             ))
         }
         for (phase, config) in [(PlannedStep.Phase.smallEval, smallEval), (.fullEval, fullEval)] {

@@ -153,7 +153,7 @@ public struct RunOrchestrator: Sendable {
                 gpuType: request.training.resources.gpu?.value, gpuCount: request.training.resources.gpus?.value ?? 1,
                 devices: request.devices, platform: request.training.resources.platform.rawValue
             ),
-            stages: plan.steps.map { RunManifest.StageRecord(name: $0.name, phase: $0.phase.rawValue, log: $0.logFile) }
+            stages: plan.steps.map { RunManifest.StageRecord(name: $0.name, phase: $0.phase.rawValue, log: $0.logFile, work: $0.work) }
         )
         manifest.status = .running
         try manifest.write(to: manifestPath)
@@ -175,7 +175,7 @@ public struct RunOrchestrator: Sendable {
         // Steps are matched by name so a changed stage list still resumes sensibly.
         manifest.stages = plan.steps.map { step in
             existing.stages.first { $0.name == step.name && $0.phase == step.phase.rawValue }
-                ?? RunManifest.StageRecord(name: step.name, phase: step.phase.rawValue, log: step.logFile)
+                ?? RunManifest.StageRecord(name: step.name, phase: step.phase.rawValue, log: step.logFile, work: step.work)
         }
         try manifest.write(to: manifestPath)
         return try execute(manifest)

@@ -123,14 +123,37 @@ private func demo(_ overrides: [String] = []) throws -> (RunConfig, RunConfig, R
     @Test func pastRunsReplaceTheModelOnceThereAreEnough() throws {
         let (train, _, _, project) = try demo()
         let plan = RunPlanner.plan(training: train, smallEval: nil, fullEval: nil, project: project, runID: "R")
-        let few = CostEstimator.estimate(plan: plan, prices: nil, overrides: .init(price: 1)) { _, _ in [10, 20] }
+        func unsized(_ seconds: [Double]) -> [CostEstimator.PastStage] { seconds.map { .init(seconds: $0, work: nil) } }
+        let few = CostEstimator.estimate(plan: plan, prices: nil, overrides: .init(price: 1)) { _, _ in unsized([10, 20]) }
         if case .throughput = few.lines[0].source {} else { Issue.record("two runs are not enough to calibrate") }
         let many = CostEstimator.estimate(plan: plan, prices: nil, overrides: .init(price: 1)) { stage, gpu in
-            stage == "operator" && gpu == "A100-80GB" ? [30, 10, 20, 40] : []
+            stage == "operator" && gpu == "A100-80GB" ? unsized([30, 10, 20, 40]) : []
         }
-        if case .calibrated(4, "A100-80GB") = many.lines[0].source {} else { Issue.record("\(many.lines[0].source)") }
+        if case .calibrated(4, "A100-80GB", .unscaled) = many.lines[0].source {} else { Issue.record("\(many.lines[0].source)") }
         #expect(many.lines[0].duration?.seconds == 25)
         if case .throughput = many.lines[1].source {} else { Issue.record("other stages keep their model") }
+    }
+
+    @Test func runsOfSimilarSizeComeFirstAndEveryDurationIsScaledToThisRun() throws {
+        let (train, _, _, project) = try demo()
+        let plan = RunPlanner.plan(training: train, smallEval: nil, fullEval: nil, project: project, runID: "R")
+        // The demo's operator stage: 20 epochs of 960 samples.
+        #expect(plan.steps[0].work == 19_200)
+        let similar: [CostEstimator.PastStage] = [.init(seconds: 10, work: 9_600), .init(seconds: 40, work: 38_400),
+                                                 .init(seconds: 21, work: 19_200), .init(seconds: 1000, work: 1_920_000)]
+        let estimate = CostEstimator.estimate(plan: plan, prices: nil, overrides: .init(price: 1)) { _, _ in similar }
+        if case .calibrated(3, _, .similarSize) = estimate.lines[0].source {} else { Issue.record("\(estimate.lines[0].source)") }
+        #expect(estimate.lines[0].duration?.seconds == 20)   // 20, 20 and 21 after scaling: the median is 20
+
+        // Fewer than three of similar size: all sized runs, scaled.
+        let mixed: [CostEstimator.PastStage] = [.init(seconds: 100, work: 192_000), .init(seconds: 1, work: 1_920), .init(seconds: 10, work: 19_200)]
+        #expect(CostEstimator.calibrated(mixed, work: 19_200).map { [$0.seconds, Double($0.runs)] } == [10, 3])
+        #expect(CostEstimator.calibrated(mixed, work: 19_200)?.basis == .scaled)
+        // Old manifests without sizes still count, unscaled, but never mixed with sized ones.
+        let old = [CostEstimator.PastStage](repeating: .init(seconds: 7, work: nil), count: 3)
+        #expect(CostEstimator.calibrated(old + mixed.prefix(1), work: 19_200)?.basis == .unscaled)
+        #expect(CostEstimator.calibrated(Array(mixed.prefix(2)), work: 19_200) == nil)
+        #expect(CostEstimator.calibrated(old, work: nil)?.seconds == 7)
     }
 }
 
@@ -168,6 +191,7 @@ private func demo(_ overrides: [String] = []) throws -> (RunConfig, RunConfig, R
         manifest.stages[0].exitCode = 0
         manifest.stages[0].outputs = [.init(path: "checkpoints/a.json", sha256: "aa", size: 0)]
         manifest.stages[0].inputsFingerprint = "fp"
+        manifest.stages[0].work = 38_400
         manifest.stages[1].signal = 9
         manifest.metrics = ["small_eval": ["nrmse": 0.1, "mse": 1e-7, "count": 3, "big": 1.5e300, "neg": -0.0]]
         manifest.gates = [.init(name: "nrmse", phase: "small_eval", metric: "nrmse", direction: "lower", threshold: 0.05, value: 0.1,

@@ -193,3 +193,19 @@ private struct PromotionProject {
         #expect(run.err.contains("the commit was not made"), "\(run.err)")
     }
 }
+
+@Suite struct CalibratedDryRunTests {
+    @Test func dryRunRestsOnPastRunsOfSimilarSize() throws {
+        let project = PromotionProject()
+        let config = project.read("good.yaml")!.replacingOccurrences(of: "resources: {platform: cpu}", with: "resources: {platform: cpu, gpu: A100-80GB}")
+        project.write("good.yaml", config)
+        project.write("configs/prices.yaml", "currency: USD\ngpus:\n  A100-80GB: 2.0\n")
+        for _ in 0..<3 { #expect(project.sota("run", "--train-config", "good.yaml").status == 0) }
+        let similar = project.sota("dry-run", "good.yaml", "--estimate-only")
+        #expect(similar.status == 0, "\(similar.err)")
+        #expect(similar.out.contains("median of 3 past runs on A100-80GB of similar size, scaled to this one (leaderboard)"), "\(similar.out)")
+        // Ten times the epochs: the same runs, now scaled up from another size.
+        let bigger = project.sota("dry-run", "good.yaml", "--estimate-only", "--set", "training.epochs=10")
+        #expect(bigger.out.contains("median of 3 past runs on A100-80GB of other sizes, scaled to this one"), "\(bigger.out)")
+    }
+}

@@ -53,11 +53,13 @@ let package = Package(
             dependencies: ["SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "CSotaProcess"],
             swiftSettings: strict
         ),
+        // Experiment folders, their lifecycle, the archive and the config catalog.
+        .target(name: "SotaWorkspace", dependencies: ["SotaBasics", "SotaConfig", "SotaGit", "SotaPlan"], swiftSettings: strict),
         .target(
             name: "SotaCommands",
             dependencies: [
                 "SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaLeaderboard", "SotaLeaderboardQuery",
-                "SotaRun", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SotaRun", "SotaWorkspace", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -71,6 +73,7 @@ let package = Package(
         .testTarget(name: "SotaGitTests", dependencies: ["SotaGit", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaLeaderboardTests", dependencies: ["SotaLeaderboard", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SotaCommandsTests",

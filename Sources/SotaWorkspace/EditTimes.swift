@@ -8,6 +8,15 @@ import SotaGit
 /// files whose time and size still match git's index are left to the commit history; `metadata.json` is sota's
 /// own bookkeeping and never counts.
 enum EditTimes {
+    /// When the file at `path` was last edited, or nil when it is untouched since git wrote it (or missing).
+    static func newest(file path: String, display: String, stamps: [String: IndexedFileStamp]) -> Date? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let seconds = Int(info.st_mtim.tv_sec)
+        if let stamp = stamps[display], stamp.modifiedSeconds == seconds, stamp.size == UInt32(truncatingIfNeeded: info.st_size) { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
     /// The newest edit under `folder`, or nil when every file is untouched since checkout.
     static func newest(in folder: String, display: String, stamps: [String: IndexedFileStamp]) -> Date? {
         var newest: Int?

@@ -8,6 +8,8 @@ public struct ExperimentRun: Sendable, Equatable {
     public var id: String
     /// The experiment named in its manifest.
     public var experiment: String
+    /// The run directory (absolute), empty for runs made up in tests.
+    public var directory: String = ""
     /// The training config's path, as recorded.
     public var configPath: String
     /// How it stands.
@@ -38,9 +40,10 @@ public struct ExperimentRun: Sendable, Equatable {
     /// The run as the lifecycle sees it.
     public var fact: ExperimentFacts.Run { ExperimentFacts.Run(id: id, outcome: outcome, updated: updated) }
 
-    /// Reduces a manifest; `inProgress` says whether its lock is held.
-    public init(manifest: RunManifest, inProgress: Bool) {
+    /// Reduces a manifest read from `directory`; `inProgress` says whether its lock is held.
+    public init(manifest: RunManifest, directory: String, inProgress: Bool) {
         id = manifest.runID
+        self.directory = directory
         experiment = manifest.experiment
         configPath = manifest.config.path
         status = manifest.status.rawValue

@@ -31,7 +31,7 @@ public struct RunDirectoryScan: Sendable {
             do {
                 let manifest = try RunManifest.decode(data, path: Paths.join(display, "\(name)/manifest.json"))
                 let live = manifest.status == .running && RunDirectoryLock.isHeld(runDirectory: directory)
-                return .success(ExperimentRun(manifest: manifest, inProgress: live))
+                return .success(ExperimentRun(manifest: manifest, directory: directory, inProgress: live))
             } catch let error as FileError {
                 return .failure(error)
             } catch {

@@ -52,24 +52,30 @@ public struct WorkspaceSurvey: Sendable {
     public var strays: [String]
     /// Every run directory.
     public var runs: RunDirectoryScan
+    /// The newest commit that changed each experiment folder and each extra path, keyed by path from the root.
+    public var commits: [String: LastCommit]
+    /// Git's index stamps of tracked files in the experiment folders and around the extra paths.
+    public var indexStamps: [String: IndexedFileStamp]
 
     /// Surveys `workspace` as of `now`.
     ///
-    /// - Parameter git: false skips git history (activity then comes from runs and file times alone).
-    public static func take(_ workspace: Workspace, now: Date, git: Bool = true) throws(WorkspaceError) -> WorkspaceSurvey {
+    /// - Parameters:
+    ///   - git: false skips git history (activity then comes from runs and file times alone).
+    ///   - extraGitPaths: more paths (relative to the root) whose last commits the same history walk finds.
+    public static func take(_ workspace: Workspace, now: Date, git: Bool = true, extraGitPaths: [String] = []) throws(WorkspaceError) -> WorkspaceSurvey {
         let (folders, strays) = try workspace.folders()
         let project = workspace.project
         let runs = RunDirectoryScan.scan(runsFolder: project.resolve(project.runsDirectory), display: project.runsDirectory)
         let reader = GitReader()
-        let commits = git ? reader.lastCommits(under: folders.map(\.display), in: project.root) : [:]
-        let stamps = git ? reader.indexedFileStamps(under: [Workspace.Location.active.folder, Workspace.Location.archived.folder],
-                                                    in: project.root) : [:]
+        let commits = git ? reader.lastCommits(under: folders.map(\.display) + extraGitPaths, in: project.root) : [:]
+        let stampFolders = Set([Workspace.Location.active.folder, Workspace.Location.archived.folder] + extraGitPaths.map { Paths.parent(of: $0) })
+        let stamps = git ? reader.indexedFileStamps(under: stampFolders.sorted(), in: project.root) : [:]
         let root = project.root, thresholds = project.lifecycle
         let experiments = ParallelMap.map(folders) { folder in
             summarize(folder, root: root, runs: runs.runs(of: folder.name.name.text), lastCommit: commits[folder.display],
                       stamps: stamps, thresholds: thresholds, now: now)
         }
-        return WorkspaceSurvey(experiments: experiments, strays: strays, runs: runs)
+        return WorkspaceSurvey(experiments: experiments, strays: strays, runs: runs, commits: commits, indexStamps: stamps)
     }
 
     /// The summary of one folder.

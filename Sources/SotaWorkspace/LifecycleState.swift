@@ -7,13 +7,15 @@ import SotaConfig
 /// 1. `archived`: the folder lives in `experiments-archive/`.
 /// 2. `running`: one of its runs is in progress (manifest says running and its lock is held).
 /// 3. `promoted`: a promotion of one of its runs is recorded in its metadata.
-/// 4. `active`: a run updated, or the experiment created or restored, within `active_days`.
-/// 5. `success`: a finished run passed all its gates (the best passing run decides).
+/// 4. `active`: restored within `active_days` (someone brought it back to work on it).
+/// 5. `success`: a finished run passed all its gates (the best run decides when it passed).
 /// 6. `failed`: runs finished and none passed (the latest finished run says why).
-/// 7. `stale`: no activity (runs, edits, commits) for `stale_days`.
-/// 8. `active` otherwise: idle, but neither concluded nor stale yet.
+/// 7. `active`: a run updated, or the experiment created, within `active_days`.
+/// 8. `stale`: no activity (runs, edits, commits, creation) for `stale_days`.
+/// 9. `active` otherwise: idle, but neither concluded nor stale yet.
 ///
-/// A concluded experiment (success or failed) stays so however old it is: its outcome says more than its age.
+/// A concluded evaluation (success or failed) decides however recent or old it is: it is what the experiment
+/// found out, and what `sota archive` files it by.
 public enum LifecycleState: String, Sendable, CaseIterable, Codable {
     case running, active, success, failed, promoted, stale, archived
 
@@ -35,11 +37,8 @@ public enum LifecycleState: String, Sendable, CaseIterable, Codable {
                                      + (promotion.forced ? " (forced past its gates)" : ""))
         }
         let activeLimit = Double(thresholds.activeDays) * 86_400
-        if let recent = facts.runs.max(by: { $0.updated < $1.updated }), now.timeIntervalSince(recent.updated) < activeLimit {
-            return LifecycleDecision(.active, "run \(recent.id) \(days(age(recent.updated))), within \(thresholds.activeDays) days")
-        }
-        if let started = facts.startedOrRestored, now.timeIntervalSince(started.date) < activeLimit {
-            return LifecycleDecision(.active, "\(started.event) \(days(age(started.date))), within \(thresholds.activeDays) days")
+        if let started = facts.startedOrRestored, started.event == "restored", now.timeIntervalSince(started.date) < activeLimit {
+            return LifecycleDecision(.active, "restored \(days(age(started.date))), within \(thresholds.activeDays) days")
         }
         let finished = facts.runs.filter(\.outcome.isFinished)
         if let passed = facts.decisiveRun.flatMap({ id in finished.first { $0.id == id && $0.outcome == .passed } })
@@ -49,6 +48,12 @@ public enum LifecycleState: String, Sendable, CaseIterable, Codable {
         if let latest = finished.max(by: { $0.updated < $1.updated }) {
             let why = latest.outcome == .gateRejected ? "a gate rejected it" : "a stage failed"
             return LifecycleDecision(.failed, "no run passed; the latest, \(latest.id), finished \(days(age(latest.updated))): \(why)")
+        }
+        if let recent = facts.runs.max(by: { $0.updated < $1.updated }), now.timeIntervalSince(recent.updated) < activeLimit {
+            return LifecycleDecision(.active, "run \(recent.id) \(days(age(recent.updated))), within \(thresholds.activeDays) days")
+        }
+        if let started = facts.startedOrRestored, now.timeIntervalSince(started.date) < activeLimit {
+            return LifecycleDecision(.active, "\(started.event) \(days(age(started.date))), within \(thresholds.activeDays) days")
         }
         if let activity = facts.lastActivity, now.timeIntervalSince(activity) >= Double(thresholds.staleDays) * 86_400 {
             return LifecycleDecision(.stale, "no activity since \(days(age(activity))) (stale after \(thresholds.staleDays) days)")

@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "SotaGitTests", dependencies: ["SotaGit", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "SotaLeaderboardTests", dependencies: ["SotaLeaderboard", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SotaCommandsTests",

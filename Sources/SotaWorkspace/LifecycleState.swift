@@ -56,7 +56,7 @@ public enum LifecycleState: String, Sendable, CaseIterable, Codable {
             return LifecycleDecision(.active, "\(started.event) \(days(age(started.date))), within \(thresholds.activeDays) days")
         }
         if let activity = facts.lastActivity, now.timeIntervalSince(activity) >= Double(thresholds.staleDays) * 86_400 {
-            return LifecycleDecision(.stale, "no activity since \(days(age(activity))) (stale after \(thresholds.staleDays) days)")
+            return LifecycleDecision(.stale, "no activity for \(age(activity)) days (stale after \(thresholds.staleDays))")
         }
         let idle = facts.lastActivity.map { ", last activity \(days(age($0)))" } ?? ""
         return LifecycleDecision(.active, (facts.runs.isEmpty ? "no runs yet" : "no finished run yet") + idle)

@@ -4,13 +4,11 @@ import SotaPlan
 
 /// Moves experiments between `experiments/` and `experiments-archive/`, crash-safely.
 ///
-/// Under an exclusive lock on `experiments-archive/.archive.lock`, every check is made first (targets free,
-/// no run in progress, folders writable), then the journal is written, then each experiment's metadata is
-/// updated inside its folder and the folder renamed in one step. Any later command finishes an interrupted journal.
+/// Under an exclusive `flock` on the `experiments-archive/` folder itself (no lock file to leave behind), every
+/// check is made first (targets free, no run in progress, folders writable), then the journal is written, then
+/// each experiment's metadata is updated inside its folder and the folder renamed in one step. Any later
+/// command finishes an interrupted journal.
 public struct ExperimentMover: Sendable {
-    /// The lock file's name inside `experiments-archive/`.
-    public static let lockName = ".archive.lock"
-
     /// The workspace.
     public var workspace: Workspace
     /// The environment (for the `SOTA_FAULT_INJECT` crash-test hook).
@@ -157,10 +155,10 @@ public struct ExperimentMover: Sendable {
 
     /// Runs `body` holding the archive lock; with `wait` false, returns nil at once when another process holds it.
     private func withLock<T>(wait: Bool, _ body: () throws(WorkspaceError) -> T) throws(WorkspaceError) -> T? {
-        let path = Paths.join(archiveFolder, Self.lockName)
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let path = archiveFolder
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw .file(FileError(path: workspace.display(path), operation: "create the archive lock", errno: errno))
+            throw .file(FileError(path: workspace.display(path), operation: "lock", errno: errno))
         }
         defer { close(fd) }
         let deadline = ContinuousClock.now + .seconds(30)

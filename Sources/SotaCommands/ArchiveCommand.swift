@@ -62,11 +62,12 @@ struct ArchiveCommand: ContextualCommand {
         let broken = WorkspaceCommandSupport.warnAboutProblems(survey, context)
         let active = survey.experiments.filter { $0.folder.location == .active }
         let selected = active.filter { $0.isHealthy && status.states.contains($0.decision.state) }
+        let chosen = Set(selected.map(\.folder.display))
         if listOnly {
             if json {
                 context.console.out(JSONValue.array(active.map { summary in
                     guard case .object(var fields) = WorkspaceCommandSupport.json(summary) else { return .null }
-                    fields.append(("would_archive", .bool(selected.contains { $0.folder == summary.folder })))
+                    fields.append(("would_archive", .bool(chosen.contains(summary.folder.display))))
                     return .object(fields)
                 }).rendered(pretty: true))
             } else if active.isEmpty {
@@ -74,7 +75,7 @@ struct ArchiveCommand: ContextualCommand {
             } else {
                 context.console.out(TextTable.render(header: ["name", "status", "archive", "last activity", "why"], rows: active.map { summary in
                     [summary.name, summary.isHealthy ? summary.decision.state.rawValue : "invalid",
-                     selected.contains { $0.folder == summary.folder } ? "yes" : "no",
+                     chosen.contains(summary.folder.display) ? "yes" : "no",
                      WorkspaceCommandSupport.age(summary.lastActivity, now: now),
                      summary.isHealthy ? summary.decision.reason : summary.problems.first!.description]
                 }))

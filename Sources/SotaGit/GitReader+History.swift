@@ -16,44 +16,96 @@ public struct LastCommit: Sendable, Equatable {
     }
 }
 
+/// Last commits found for a set of paths at one HEAD, kept so that the next walk only covers newer commits.
+public struct KnownCommits: Sendable, Equatable {
+    /// The HEAD commit the results hold for.
+    public var head: String
+    /// The newest commit that changed each path, as of `head`.
+    public var commits: [String: LastCommit]
+
+    /// Creates a record.
+    public init(head: String, commits: [String: LastCommit]) {
+        self.head = head
+        self.commits = commits
+    }
+}
+
 extension GitReader {
-    /// The time of the newest commit that changed each folder; see ``lastCommits(under:in:)``.
+    /// The time of the newest commit that changed each folder; see ``lastCommits(under:in:known:)``.
     public func lastCommitTimes(under prefixes: [String], in repository: String) -> [String: Date] {
-        lastCommits(under: prefixes, in: repository).mapValues(\.time)
+        (lastCommits(under: prefixes, in: repository, known: nil)?.commits ?? [:]).mapValues(\.time)
     }
 
-    /// The newest commit that changed each folder (or file), from one walk over the history of HEAD.
+    /// The newest commit that changed each folder (or file) in the history of HEAD, from one walk.
     ///
     /// The walk goes from HEAD in commit-time order and compares each commit with its first parent (a root commit
     /// with nothing) at tree level only: the folders' parent tree ids first, then, where those differ, the folders'
-    /// own entry ids, never the files inside. It stops as soon as every folder has been seen, so recent work costs
-    /// little however long the history is.
+    /// own entry ids, never the files inside. Paths absent from HEAD are not looked for (they have no commit that
+    /// made them what they are now), and the walk stops as soon as every other path has been seen. With `known`
+    /// results for an ancestor of HEAD, only the commits since it are walked, plus, for paths it did not cover,
+    /// the history before it until they are found.
     ///
     /// - Parameters:
     ///   - prefixes: folders relative to `repository`, such as `experiments/2026-01-22-wide`.
     ///   - repository: any folder inside a work tree; prefixes are relative to it.
-    /// - Returns: commits by prefix, for the prefixes some commit changed; empty outside a repository, before
-    ///   the first commit or when HEAD cannot be read.
-    public func lastCommits(under prefixes: [String], in repository: String) -> [String: LastCommit] {
-        guard !prefixes.isEmpty else { return [:] }
+    ///   - known: an earlier result, reused when its head is HEAD or an ancestor of it.
+    /// - Returns: HEAD and the commits by prefix for the prefixes present in HEAD; nil outside a repository,
+    ///   before the first commit or when HEAD cannot be read.
+    public func lastCommits(under prefixes: [String], in repository: String, known: KnownCommits?) -> KnownCommits? {
         var handle: OpaquePointer?
-        guard git_repository_open_ext(&handle, repository, 0, nil) == 0, let handle else { return [:] }
+        guard git_repository_open_ext(&handle, repository, 0, nil) == 0, let handle else { return nil }
         defer { git_repository_free(handle) }
+        var head = git_oid()
         guard git_repository_is_bare(handle) == 0, git_repository_head_unborn(handle) != 1,
-              let base = Self.workTreeLocation(of: repository, in: handle) else { return [:] }
-        var groups = FolderGroups(prefixes: prefixes, base: base)
-        var walk: OpaquePointer?
-        guard git_revwalk_new(&walk, handle) == 0, let walk else { return [:] }
-        defer { git_revwalk_free(walk) }
-        git_revwalk_sorting(walk, GIT_SORT_TIME.rawValue)
-        guard git_revwalk_push_head(walk) == 0 else { return [:] }
+              git_reference_name_to_id(&head, handle, "HEAD") == 0,
+              let base = Self.workTreeLocation(of: repository, in: handle) else { return nil }
+        let headText = Self.text(&head)
+        var headCommit: OpaquePointer?
+        guard git_commit_lookup(&headCommit, handle, &head) == 0, let headCommit else { return nil }
+        let headTree = git_commit_tree_id(headCommit).pointee
+        git_commit_free(headCommit)
+        let present = TreePair(repository: handle, new: headTree, old: nil)
+        let committed = prefixes.filter { present.contains(Paths.normalize(Paths.join(base, $0))) }
+
         var found: [String: LastCommit] = [:]
+        var remaining = committed
+        if let known, var knownID = Self.oid(known.head),
+           git_oid_equal(&knownID, &head) == 1 || git_graph_descendant_of(handle, &head, &knownID) == 1 {
+            // Commits since `known.head` first; paths they do not touch keep what was known, or are looked for
+            // further back, from `known.head`.
+            var groups = FolderGroups(prefixes: committed, base: base)
+            found = walk(handle, from: head, hiding: knownID, groups: &groups)
+            remaining = []
+            for prefix in committed where found[prefix] == nil {
+                if let commit = known.commits[prefix] { found[prefix] = commit } else { remaining.append(prefix) }
+            }
+            if !remaining.isEmpty {
+                var older = FolderGroups(prefixes: remaining, base: base)
+                found.merge(walk(handle, from: knownID, hiding: nil, groups: &older)) { $1 }
+            }
+        } else if !remaining.isEmpty {
+            var groups = FolderGroups(prefixes: remaining, base: base)
+            found = walk(handle, from: head, hiding: nil, groups: &groups)
+        }
+        return KnownCommits(head: headText, commits: found)
+    }
+
+    /// Walks from `start` (leaving out `hidden` and its ancestors) until every group's paths are seen.
+    private func walk(_ handle: OpaquePointer, from start: git_oid, hiding hidden: git_oid?, groups: inout FolderGroups) -> [String: LastCommit] {
+        var found: [String: LastCommit] = [:]
+        guard !groups.isEmpty else { return found }
+        var walker: OpaquePointer?
+        guard git_revwalk_new(&walker, handle) == 0, let walker else { return found }
+        defer { git_revwalk_free(walker) }
+        git_revwalk_sorting(walker, GIT_SORT_TIME.rawValue)
+        var start = start
+        guard git_revwalk_push(walker, &start) == 0 else { return found }
+        if var hidden { git_revwalk_hide(walker, &hidden) }
         var oid = git_oid()
-        while !groups.isEmpty, git_revwalk_next(&oid, walk) == 0 {
+        while !groups.isEmpty, git_revwalk_next(&oid, walker) == 0 {
             var commit: OpaquePointer?
             guard git_commit_lookup(&commit, handle, &oid) == 0, let commit else { continue }
             defer { git_commit_free(commit) }
-            let time = Date(timeIntervalSince1970: TimeInterval(git_commit_time(commit)))
             var parentTreeID: git_oid?
             if git_commit_parentcount(commit) > 0 {
                 var parent: OpaquePointer?
@@ -65,10 +117,19 @@ extension GitReader {
             let trees = TreePair(repository: handle, new: git_commit_tree_id(commit).pointee, old: parentTreeID)
             let changed = groups.changedPrefixes(in: trees)
             guard !changed.isEmpty else { continue }
-            let id = git_oid_tostr_s(&oid).map { String(cString: $0) } ?? ""
-            for prefix in changed { found[prefix] = LastCommit(id: id, time: time) }
+            let record = LastCommit(id: Self.text(&oid), time: Date(timeIntervalSince1970: TimeInterval(git_commit_time(commit))))
+            for prefix in changed { found[prefix] = record }
         }
         return found
+    }
+
+    private static func text(_ oid: inout git_oid) -> String {
+        git_oid_tostr_s(&oid).map { String(cString: $0) } ?? ""
+    }
+
+    private static func oid(_ text: String) -> git_oid? {
+        var oid = git_oid()
+        return git_oid_fromstr(&oid, text) == 0 ? oid : nil
     }
 
     /// `repository` as a path inside its work tree (`""` at the top), following symbolic links on both sides.
@@ -98,6 +159,15 @@ private final class TreePair {
     private var loaded: [OpaquePointer] = []
     deinit { for tree in loaded { git_tree_free(tree) } }
 
+    /// True when the new tree holds something at `path`.
+    func contains(_ path: String) -> Bool {
+        guard let tree = tree(newRoot) else { return false }
+        var entry: OpaquePointer?
+        guard git_tree_entry_bypath(&entry, tree, path) == 0, let entry else { return false }
+        git_tree_entry_free(entry)
+        return true
+    }
+
     /// The id of the folder at `path` (`""` for the root) in the new and the old tree.
     func folderIDs(_ path: String) -> (new: git_oid?, old: git_oid?) {
         (folderID(path, root: newRoot), oldRoot.flatMap { folderID(path, root: $0) })
@@ -113,9 +183,10 @@ private final class TreePair {
         return git_tree_entry_id(entry).pointee
     }
 
-    /// The tree with `id`, owned by this pair.
+    /// The tree with `id`, owned by this pair (each looked up once).
     func tree(_ id: git_oid) -> OpaquePointer? {
         var id = id
+        for tree in loaded where git_oid_equal(git_tree_id(tree), &id) == 1 { return tree }
         var tree: OpaquePointer?
         guard git_tree_lookup(&tree, repository, &id) == 0, let tree else { return nil }
         loaded.append(tree)
@@ -142,16 +213,16 @@ private struct FolderGroups {
     /// The prefixes whose folders differ between the pair's trees, removed from the unseen set.
     mutating func changedPrefixes(in trees: TreePair) -> [String] {
         var changed: [String] = []
-        for (parent, names) in unseen {
+        for parent in Array(unseen.keys) {
             let ids = trees.folderIDs(parent)
             if Self.same(ids.new, ids.old) { continue }
             let newTree = ids.new.flatMap { trees.tree($0) }
             let oldTree = ids.old.flatMap { trees.tree($0) }
-            var remaining = names
-            for name in Self.differingNames(newTree, oldTree, among: names) {
-                if let prefix = remaining.removeValue(forKey: name) { changed.append(prefix) }
+            let differing = Self.differingNames(newTree, oldTree, among: unseen[parent]!)
+            for name in differing {
+                if let prefix = unseen[parent]!.removeValue(forKey: name) { changed.append(prefix) }
             }
-            unseen[parent] = remaining.isEmpty ? nil : remaining
+            if unseen[parent]!.isEmpty { unseen[parent] = nil }
         }
         return changed
     }

@@ -67,7 +67,7 @@ public struct WorkspaceSurvey: Sendable {
         let project = workspace.project
         let runs = RunDirectoryScan.scan(runsFolder: project.resolve(project.runsDirectory), display: project.runsDirectory)
         let reader = GitReader()
-        let commits = git ? reader.lastCommits(under: folders.map(\.display) + extraGitPaths, in: project.root) : [:]
+        let commits = git ? GitActivityCache(project: project).lastCommits(under: folders.map(\.display) + extraGitPaths, reader: reader) : [:]
         let stampFolders = Set([Workspace.Location.active.folder, Workspace.Location.archived.folder] + extraGitPaths.map { Paths.parent(of: $0) })
         let stamps = git ? reader.indexedFileStamps(under: stampFolders.sorted(), in: project.root) : [:]
         let root = project.root, thresholds = project.lifecycle

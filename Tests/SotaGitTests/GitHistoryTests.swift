@@ -37,10 +37,10 @@ private func seconds(_ commits: [String: LastCommit]) -> [String: Int] {
 @Suite struct GitHistoryTests {
     @Test func noRepositoryOrNoCommitsGiveNothing() throws {
         let folder = TemporaryDirectory()
-        #expect(GitReader().lastCommits(under: ["experiments/a"], in: folder.path).isEmpty)
+        #expect(GitReader().lastCommits(under: ["experiments/a"], in: folder.path, known: nil) == nil)
         try git(["init", "-q", "-b", "main"], in: folder.path)
         folder.write("experiments/a/x", "1")
-        #expect(GitReader().lastCommits(under: ["experiments/a"], in: folder.path).isEmpty)
+        #expect(GitReader().lastCommits(under: ["experiments/a"], in: folder.path, known: nil) == nil)
         #expect(GitReader().indexedFileStamps(under: ["experiments"], in: folder.path).isEmpty)
     }
 
@@ -52,8 +52,8 @@ private func seconds(_ commits: [String: LastCommit]) -> [String: Int] {
         try commit(folder, ["src/x": "2"], at: 3_000)
         try commit(folder, ["experiments-archive/c/config.yaml": "1"], at: 4_000)
         try commit(folder, ["experiments/b/notes.md": nil], at: 5_000)
-        let found = GitReader().lastCommits(under: ["experiments/a", "experiments/b", "experiments-archive/c", "experiments/never", "src/x"],
-                                            in: folder.path)
+        let found = try #require(GitReader().lastCommits(under: ["experiments/a", "experiments/b", "experiments-archive/c", "experiments/never", "src/x"],
+                                                         in: folder.path, known: nil)).commits
         #expect(seconds(found) == ["experiments/a": 1_000, "experiments/b": 5_000, "experiments-archive/c": 4_000, "src/x": 3_000])
         #expect(found["experiments/a"]?.id.count == 40)
         #expect(GitReader().lastCommitTimes(under: ["experiments/b"], in: folder.path).mapValues(\.timeIntervalSince1970) == ["experiments/b": 5_000])
@@ -64,7 +64,7 @@ private func seconds(_ commits: [String: LastCommit]) -> [String: Int] {
         try git(["init", "-q", "-b", "main"], in: folder.path)
         try commit(folder, ["project/experiments/a/config.yaml": "1", "experiments/a/config.yaml": "1"], at: 1_000)
         try commit(folder, ["experiments/a/config.yaml": "2"], at: 2_000)
-        let found = GitReader().lastCommits(under: ["experiments/a"], in: folder.url("project"))
+        let found = try #require(GitReader().lastCommits(under: ["experiments/a"], in: folder.url("project"), known: nil)).commits
         #expect(seconds(found) == ["experiments/a": 1_000])
     }
 
@@ -78,9 +78,29 @@ private func seconds(_ commits: [String: LastCommit]) -> [String: Int] {
         try commit(folder, ["experiments/a/x": "2"], at: 3_000)
         try git(["merge", "-q", "--no-edit", "side"], in: folder.path, date: 4_000)
         try git(["checkout", "-q", "--detach"], in: folder.path)
-        let found = GitReader().lastCommits(under: ["experiments/a", "experiments/b"], in: folder.path)
+        let found = try #require(GitReader().lastCommits(under: ["experiments/a", "experiments/b"], in: folder.path, known: nil)).commits
         // The merge brings `b` into main's first-parent line at 4000; the side commit itself is older.
         #expect(seconds(found) == ["experiments/a": 3_000, "experiments/b": 4_000])
+    }
+
+    @Test func anEarlierResultIsExtendedByTheNewCommitsOnly() throws {
+        let folder = TemporaryDirectory()
+        try git(["init", "-q", "-b", "main"], in: folder.path)
+        try commit(folder, ["experiments/a/x": "1", "experiments/b/x": "1"], at: 1_000)
+        try commit(folder, ["experiments/b/x": "2"], at: 2_000)
+        let first = try #require(GitReader().lastCommits(under: ["experiments/a", "experiments/b"], in: folder.path, known: nil))
+        try commit(folder, ["experiments/a/x": "2", "experiments/c/x": "1"], at: 3_000)
+        let paths = ["experiments/a", "experiments/b", "experiments/c"]
+        let incremental = try #require(GitReader().lastCommits(under: paths, in: folder.path, known: first))
+        let fresh = try #require(GitReader().lastCommits(under: paths, in: folder.path, known: nil))
+        #expect(incremental == fresh)
+        #expect(seconds(incremental.commits) == ["experiments/a": 3_000, "experiments/b": 2_000, "experiments/c": 3_000])
+        // A result from an unrelated history is ignored, not trusted.
+        let bogus = KnownCommits(head: String(repeating: "1", count: 40), commits: ["experiments/a": LastCommit(id: "x", time: Date(timeIntervalSince1970: 1))])
+        #expect(GitReader().lastCommits(under: paths, in: folder.path, known: bogus) == fresh)
+        // Misleading values for the same head are returned as given: a cache is trusted for the head it names.
+        let same = try #require(GitReader().lastCommits(under: ["experiments/b"], in: folder.path, known: fresh))
+        #expect(same.commits == ["experiments/b": fresh.commits["experiments/b"]!])
     }
 
     @Test func indexStampsMatchUntouchedCheckouts() throws {

@@ -64,8 +64,10 @@ extension GitReader {
         guard git_commit_lookup(&headCommit, handle, &head) == 0, let headCommit else { return nil }
         let headTree = git_commit_tree_id(headCommit).pointee
         git_commit_free(headCommit)
-        let present = TreePair(repository: handle, new: headTree, old: nil)
-        let committed = prefixes.filter { present.contains(Paths.normalize(Paths.join(base, $0))) }
+        let cache = TreeCache(repository: handle)
+        var present = FolderGroups(prefixes: prefixes, base: base)
+        present.keepOnlyPresent(in: headTree, cache: cache)
+        let committed = present.prefixes
 
         var found: [String: LastCommit] = [:]
         var remaining = committed
@@ -74,24 +76,25 @@ extension GitReader {
             // Commits since `known.head` first; paths they do not touch keep what was known, or are looked for
             // further back, from `known.head`.
             var groups = FolderGroups(prefixes: committed, base: base)
-            found = walk(handle, from: head, hiding: knownID, groups: &groups)
+            found = walk(handle, from: head, hiding: knownID, groups: &groups, cache: cache)
             remaining = []
             for prefix in committed where found[prefix] == nil {
                 if let commit = known.commits[prefix] { found[prefix] = commit } else { remaining.append(prefix) }
             }
             if !remaining.isEmpty {
                 var older = FolderGroups(prefixes: remaining, base: base)
-                found.merge(walk(handle, from: knownID, hiding: nil, groups: &older)) { $1 }
+                found.merge(walk(handle, from: knownID, hiding: nil, groups: &older, cache: cache)) { $1 }
             }
         } else if !remaining.isEmpty {
             var groups = FolderGroups(prefixes: remaining, base: base)
-            found = walk(handle, from: head, hiding: nil, groups: &groups)
+            found = walk(handle, from: head, hiding: nil, groups: &groups, cache: cache)
         }
         return KnownCommits(head: headText, commits: found)
     }
 
     /// Walks from `start` (leaving out `hidden` and its ancestors) until every group's paths are seen.
-    private func walk(_ handle: OpaquePointer, from start: git_oid, hiding hidden: git_oid?, groups: inout FolderGroups) -> [String: LastCommit] {
+    private func walk(_ handle: OpaquePointer, from start: git_oid, hiding hidden: git_oid?, groups: inout FolderGroups,
+                      cache: TreeCache) -> [String: LastCommit] {
         var found: [String: LastCommit] = [:]
         guard !groups.isEmpty else { return found }
         var walker: OpaquePointer?
@@ -114,7 +117,7 @@ extension GitReader {
                     git_commit_free(parent)
                 }
             }
-            let trees = TreePair(repository: handle, new: git_commit_tree_id(commit).pointee, old: parentTreeID)
+            let trees = TreePair(cache: cache, newRoot: git_commit_tree_id(commit).pointee, oldRoot: parentTreeID)
             let changed = groups.changedPrefixes(in: trees)
             guard !changed.isEmpty else { continue }
             let record = LastCommit(id: Self.text(&oid), time: Date(timeIntervalSince1970: TimeInterval(git_commit_time(commit))))
@@ -144,36 +147,32 @@ extension GitReader {
     }
 }
 
-/// Trees of a commit and its first parent, loaded on demand and freed together.
-private final class TreePair {
+/// Recently loaded trees, so a commit's parent tree (usually the next commit's own tree in a time-ordered
+/// walk) and a folder's tree looked up for many paths are each read and parsed once.
+private final class TreeCache {
     let repository: OpaquePointer
-    let newRoot: git_oid
-    let oldRoot: git_oid?
+    private var recent: [OpaquePointer] = []
+    private let capacity = 8
 
-    init(repository: OpaquePointer, new: git_oid, old: git_oid?) {
+    init(repository: OpaquePointer) {
         self.repository = repository
-        self.newRoot = new
-        self.oldRoot = old
     }
 
-    private var loaded: [OpaquePointer] = []
-    deinit { for tree in loaded { git_tree_free(tree) } }
+    deinit { for tree in recent { git_tree_free(tree) } }
 
-    /// True when the new tree holds something at `path`.
-    func contains(_ path: String) -> Bool {
-        guard let tree = tree(newRoot) else { return false }
-        var entry: OpaquePointer?
-        guard git_tree_entry_bypath(&entry, tree, path) == 0, let entry else { return false }
-        git_tree_entry_free(entry)
-        return true
+    /// The tree with `id`, owned by the cache.
+    func tree(_ id: git_oid) -> OpaquePointer? {
+        var id = id
+        for tree in recent where git_oid_equal(git_tree_id(tree), &id) == 1 { return tree }
+        var tree: OpaquePointer?
+        guard git_tree_lookup(&tree, repository, &id) == 0, let tree else { return nil }
+        if recent.count == capacity { git_tree_free(recent.removeFirst()) }
+        recent.append(tree)
+        return tree
     }
 
-    /// The id of the folder at `path` (`""` for the root) in the new and the old tree.
-    func folderIDs(_ path: String) -> (new: git_oid?, old: git_oid?) {
-        (folderID(path, root: newRoot), oldRoot.flatMap { folderID(path, root: $0) })
-    }
-
-    private func folderID(_ path: String, root: git_oid) -> git_oid? {
+    /// The id of the folder at `path` (`""` for the root) under the tree `root`.
+    func folderID(_ path: String, root: git_oid) -> git_oid? {
         if path.isEmpty { return root }
         guard let tree = tree(root) else { return nil }
         var entry: OpaquePointer?
@@ -182,16 +181,20 @@ private final class TreePair {
         guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return nil }
         return git_tree_entry_id(entry).pointee
     }
+}
 
-    /// The tree with `id`, owned by this pair (each looked up once).
-    func tree(_ id: git_oid) -> OpaquePointer? {
-        var id = id
-        for tree in loaded where git_oid_equal(git_tree_id(tree), &id) == 1 { return tree }
-        var tree: OpaquePointer?
-        guard git_tree_lookup(&tree, repository, &id) == 0, let tree else { return nil }
-        loaded.append(tree)
-        return tree
+/// The root trees of a commit and its first parent.
+private struct TreePair {
+    let cache: TreeCache
+    let newRoot: git_oid
+    let oldRoot: git_oid?
+
+    /// The id of the folder at `path` (`""` for the root) in the new and the old tree.
+    func folderIDs(_ path: String) -> (new: git_oid?, old: git_oid?) {
+        (cache.folderID(path, root: newRoot), oldRoot.flatMap { cache.folderID(path, root: $0) })
     }
+
+    func tree(_ id: git_oid) -> OpaquePointer? { cache.tree(id) }
 }
 
 /// The folders still to be found, grouped by the folder that holds them.
@@ -209,6 +212,18 @@ private struct FolderGroups {
     }
 
     var isEmpty: Bool { unseen.isEmpty }
+
+    /// Forgets the paths that the tree `root` does not hold: nothing in its history made them what they are now.
+    mutating func keepOnlyPresent(in root: git_oid, cache: TreeCache) {
+        for parent in Array(unseen.keys) {
+            let folder = cache.folderID(parent, root: root).flatMap { cache.tree($0) }
+            unseen[parent] = unseen[parent]!.filter { name, _ in folder.map { git_tree_entry_byname($0, name) != nil } ?? false }
+            if unseen[parent]!.isEmpty { unseen[parent] = nil }
+        }
+    }
+
+    /// The prefixes still unseen.
+    var prefixes: [String] { unseen.values.flatMap(\.values) }
 
     /// The prefixes whose folders differ between the pair's trees, removed from the unseen set.
     mutating func changedPrefixes(in trees: TreePair) -> [String] {

@@ -83,7 +83,7 @@ public struct ConfigCatalog: Sendable {
         let project = workspace.project
         let production = productionConfigs(project)
         let survey = try WorkspaceSurvey.take(workspace, now: now, git: git, extraGitPaths: production)
-        let columns = project.catalogColumns
+        let columns = project.catalogColumns.map { KeyPath(parsing: $0) ?? KeyPath() }
         let schema = project.schema
         let prices = project.resolve(project.pricesPath)
         let allRuns = survey.runs.allRuns
@@ -123,7 +123,7 @@ public struct ConfigCatalog: Sendable {
         let rows = productionRows.compactMap { $0 } + experimentRows.map(\.0)
         let order = ["production": 0, "active": 1, "archived": 2]
         return ConfigCatalog(
-            parameterColumns: columns,
+            parameterColumns: project.catalogColumns,
             rows: rows.sorted { (order[$0.location] ?? 3, $0.path) < (order[$1.location] ?? 3, $1.path) },
             problems: problems
         )
@@ -150,7 +150,7 @@ struct ConfigFacts: Sendable {
     var parameters: [JSONValue?]
     var problem: String?
 
-    static func read(path: String, display: String, schema: SchemaType, columns: [String]) -> ConfigFacts {
+    static func read(path: String, display: String, schema: SchemaType, columns: [KeyPath]) -> ConfigFacts {
         let loaded = YAMLLoader().load(path: path, displayPath: display)
         guard let root = loaded.root, !loaded.diagnostics.hasErrors, root.entries != nil else {
             let first = loaded.diagnostics.first { $0.severity == .error }
@@ -161,7 +161,7 @@ struct ConfigFacts: Sendable {
         let kind: RunConfig.Kind? = tree["training"] != nil ? .training : tree["evaluation"] != nil ? .evaluation : nil
         return ConfigFacts(
             kind: kind, experiment: tree["experiment"]?.stringValue, hash: CanonicalForm.hash(tree),
-            parameters: columns.map { column in tree.node(at: column).map { CanonicalForm.jsonValue($0, sorted: true) } },
+            parameters: columns.map { column in column.isEmpty ? nil : tree.node(at: column).map { CanonicalForm.jsonValue($0, sorted: true) } },
             problem: kind == nil ? "\(display): neither a training nor an evaluation config" : nil
         )
     }

@@ -26,7 +26,7 @@ enum EditTimes {
             defer { closedir(directory) }
             while let entry = readdir(directory) {
                 let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-                if name == "." || name == ".." { continue }
+                if name == "." || name == ".." || (path == folder && name == ExperimentMetadata.fileName) { continue }
                 let child = Paths.join(path, name), childShown = Paths.join(shown, name)
                 var info = stat()
                 guard lstat(child, &info) == 0 else { continue }
@@ -34,7 +34,6 @@ enum EditTimes {
                 case S_IFDIR:
                     pending.append((child, childShown))
                 case S_IFREG, S_IFLNK:
-                    if path == folder, name == ExperimentMetadata.fileName { continue }
                     let seconds = Int(info.st_mtim.tv_sec)
                     if let stamp = stamps[childShown], stamp.modifiedSeconds == seconds, stamp.size == UInt32(truncatingIfNeeded: info.st_size) {
                         continue

@@ -41,15 +41,11 @@ public struct Workspace: Sendable {
             case .directory: break
             default: throw .notAFolder(path: location.folder)
             }
-            let names: [String]
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: root)
-            } catch {
-                throw .file(FileError(path: location.folder, operation: "list", reason: "permission denied or unreadable"))
+            guard let entries = DirectoryListing.entries(of: root) else {
+                throw .file(FileError(path: location.folder, operation: "list", errno: errno))
             }
-            for name in names.sorted() where !name.hasPrefix(".") {
+            for (name, isDirectory) in entries where !name.hasPrefix(".") && isDirectory {
                 let path = Paths.join(root, name)
-                guard Paths.kind(of: path) == .directory else { continue }
                 guard let parsed = ExperimentFolderName(parsing: name) else {
                     strays.append("\(location.folder)/\(name) is not an experiment folder (expected YYYY-MM-DD-name); skipped")
                     continue

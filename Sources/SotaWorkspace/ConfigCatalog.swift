@@ -82,9 +82,11 @@ public struct ConfigCatalog: Sendable {
     public static func build(_ workspace: Workspace, now: Date, git: Bool = true) throws(WorkspaceError) -> ConfigCatalog {
         let project = workspace.project
         let production = productionConfigs(project)
-        let survey = try WorkspaceSurvey.take(workspace, now: now, git: git, extraGitPaths: production)
         let columns = project.catalogColumns.map { KeyPath(parsing: $0) ?? KeyPath() }
         let schema = project.schema
+        let (survey, configs) = try WorkspaceSurvey.take(workspace, now: now, git: git, extraGitPaths: production) { folder in
+            ConfigFacts.read(path: folder.configPath, display: Paths.join(folder.display, "config.yaml"), schema: schema, columns: columns)
+        }
         let prices = project.resolve(project.pricesPath)
         let allRuns = survey.runs.allRuns
         let runsByConfig = Dictionary(grouping: allRuns, by: \.configPath)
@@ -106,9 +108,8 @@ public struct ConfigCatalog: Sendable {
                        configHash: config.hash, gitCommit: commit?.id ?? "")
         }
         var problems = survey.strays
-        let experimentRows = ParallelMap.map(survey.experiments) { summary -> (Row, [String]) in
+        let experimentRows = zip(survey.experiments, configs).map { summary, config -> (Row, [String]) in
             let display = Paths.join(summary.folder.display, "config.yaml")
-            let config = ConfigFacts.read(path: summary.folder.configPath, display: display, schema: schema, columns: columns)
             var notes = summary.problems.map(\.description)
             if summary.problems.isEmpty, let problem = config.problem { notes.append(problem) }
             let metadata = summary.metadata

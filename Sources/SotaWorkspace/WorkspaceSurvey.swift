@@ -63,6 +63,14 @@ public struct WorkspaceSurvey: Sendable {
     ///   - git: false skips git history (activity then comes from runs and file times alone).
     ///   - extraGitPaths: more paths (relative to the root) whose last commits the same history walk finds.
     public static func take(_ workspace: Workspace, now: Date, git: Bool = true, extraGitPaths: [String] = []) throws(WorkspaceError) -> WorkspaceSurvey {
+        try take(workspace, now: now, git: git, extraGitPaths: extraGitPaths) { _ in () }.survey
+    }
+
+    /// Surveys `workspace`, computing `alongside` for each experiment folder in the same parallel pass (the
+    /// catalog reads each config there, so ten thousand folders are visited once, not twice).
+    static func take<Extra: Sendable>(
+        _ workspace: Workspace, now: Date, git: Bool, extraGitPaths: [String], alongside: @escaping @Sendable (ExperimentFolder) -> Extra
+    ) throws(WorkspaceError) -> (survey: WorkspaceSurvey, extras: [Extra]) {
         let (folders, strays) = try workspace.folders()
         let project = workspace.project
         let runs = RunDirectoryScan.scan(runsFolder: project.resolve(project.runsDirectory), display: project.runsDirectory)
@@ -71,11 +79,12 @@ public struct WorkspaceSurvey: Sendable {
         let stampFolders = Set([Workspace.Location.active.folder, Workspace.Location.archived.folder] + extraGitPaths.map { Paths.parent(of: $0) })
         let stamps = git ? reader.indexedFileStamps(under: stampFolders.sorted(), in: project.root) : [:]
         let root = project.root, thresholds = project.lifecycle
-        let experiments = ParallelMap.map(folders) { folder in
-            summarize(folder, root: root, runs: runs.runs(of: folder.name.name.text), lastCommit: commits[folder.display],
-                      stamps: stamps, thresholds: thresholds, now: now)
+        let results = ParallelMap.map(folders) { folder in
+            (summarize(folder, root: root, runs: runs.runs(of: folder.name.name.text), lastCommit: commits[folder.display],
+                       stamps: stamps, thresholds: thresholds, now: now), alongside(folder))
         }
-        return WorkspaceSurvey(experiments: experiments, strays: strays, runs: runs, commits: commits, indexStamps: stamps)
+        let survey = WorkspaceSurvey(experiments: results.map(\.0), strays: strays, runs: runs, commits: commits, indexStamps: stamps)
+        return (survey, results.map(\.1))
     }
 
     /// The summary of one folder.

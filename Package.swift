@@ -57,11 +57,13 @@ let package = Package(
             dependencies: ["SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "CSotaProcess"],
             swiftSettings: strict
         ),
+        // Experiment folders, their lifecycle, the archive and the config catalog.
+        .target(name: "SotaWorkspace", dependencies: ["SotaBasics", "SotaConfig", "SotaGit", "SotaPlan"], swiftSettings: strict),
         .target(
             name: "SotaCommands",
             dependencies: [
                 "SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaLeaderboard", "SotaLeaderboardQuery",
-                "SotaReport", "SotaRun", "SotaLaunch", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -76,6 +78,7 @@ let package = Package(
         .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaLaunchTests", dependencies: ["SotaLaunch", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "SotaLeaderboardTests", dependencies: ["SotaLeaderboard", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(

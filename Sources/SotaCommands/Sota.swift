@@ -13,6 +13,9 @@ public struct Sota: ParsableCommand {
           sota dry-run configs/train_burgers_golden.yaml
           sota run --train-config configs/train_burgers_golden.yaml
           sota leaderboard
+          sota experiment new wider-latent --set latent.dim=32 --set operator.pdet.input_dim=32
+          sota archive --list-only
+          sota catalog > catalog.csv
           sota report --weekly
 
         Exit status: 0 success, 1 a check failed (invalid config, data mismatch, plan check), 2 a run's stage failed, 3 a gate rejected the run, 64 usage error, 70 internal error, 130 interrupted.
@@ -21,8 +24,9 @@ public struct Sota: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [Validate.self, DryRun.self, RunCommand.self, TrainCommand.self, EvaluateCommand.self,
-                      LeaderboardCommand.self, CompareCommand.self, IngestCommand.self, PromoteCommand.self, ReportCommand.self,
-                      LaunchCommand.self, StatusCommand.self, CancelCommand.self]
+                      LeaderboardCommand.self, CompareCommand.self, IngestCommand.self, ExperimentCommand.self, PromoteCommand.self,
+                      ArchiveCommand.self, CatalogCommand.self, ReportCommand.self, LaunchCommand.self, StatusCommand.self,
+                      CancelCommand.self]
     )
 
     public init() {}

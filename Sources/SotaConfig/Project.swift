@@ -23,6 +23,10 @@ public struct Project: Sendable {
     public var constraints: [ProjectConstraint]
     /// Where remote launches get code and data and put results (`launch:`).
     public var launch: LaunchSettings
+    /// When an experiment counts as active or stale (`lifecycle:` in `sota.yaml`).
+    public var lifecycle: LifecycleThresholds
+    /// Config key paths the catalog shows as columns (`catalog: {columns: [...]}` in `sota.yaml`).
+    public var catalogColumns: [String]
 
     /// A project with defaults and no project file, rooted at `root`.
     public init(root: String) {
@@ -35,7 +39,12 @@ public struct Project: Sendable {
         self.extraSections = []
         self.constraints = []
         self.launch = LaunchSettings()
+        self.lifecycle = LifecycleThresholds()
+        self.catalogColumns = Self.defaultCatalogColumns
     }
+
+    /// The catalog's hyperparameter columns when `sota.yaml` names none.
+    public static let defaultCatalogColumns = ["latent.dim", "training.epochs", "training.batch_size", "training.learning_rate", "resources.gpu"]
 
     /// The schema for this project's configs.
     public var schema: SchemaType { ConfigSchema.root(extraSections: extraSections) }
@@ -74,6 +83,31 @@ public struct Project: Sendable {
         if let leaderboard = node["leaderboard"]?.stringValue { project.leaderboardPath = leaderboard }
         if let launch = node["launch"] { project.launch = LaunchSettings.read(launch) }
         project.extraSections = node["sections"]?.items?.compactMap(\.stringValue) ?? []
+        if let lifecycle = node["lifecycle"] {
+            project.lifecycle = LifecycleThresholds(
+                activeDays: lifecycle["active_days"]?.intValue ?? project.lifecycle.activeDays,
+                staleDays: lifecycle["stale_days"]?.intValue ?? project.lifecycle.staleDays
+            )
+            if project.lifecycle.staleDays < project.lifecycle.activeDays {
+                diagnostics.append(.error(
+                    at: lifecycle["stale_days"]?.location ?? lifecycle.location, keyPath: "lifecycle.stale_days",
+                    "`lifecycle.stale_days` (\(project.lifecycle.staleDays)) must be at least `lifecycle.active_days` (\(project.lifecycle.activeDays))",
+                    hint: "an experiment goes stale only after it has stopped being active"
+                ))
+            }
+        }
+        if let columns = node["catalog"]?["columns"]?.items {
+            project.catalogColumns = []
+            for column in columns {
+                guard let text = column.stringValue, KeyPath(parsing: text) != nil else {
+                    diagnostics.append(.error(at: column.location, keyPath: "catalog.columns",
+                                              "catalog column \(column.kindDescription) is not a config key path",
+                                              hint: "write key paths such as `latent.dim` or `training.stages[0].epochs`"))
+                    continue
+                }
+                project.catalogColumns.append(text)
+            }
+        }
         for rule in node["constraints"]?.items ?? [] {
             switch ProjectConstraint.parse(rule) {
             case .success(let constraint): project.constraints.append(constraint)
@@ -89,6 +123,13 @@ public struct Project: Sendable {
         FieldSchema("prices", .string(nonEmpty: true), "GPU price table"),
         FieldSchema("leaderboard", .string(nonEmpty: true), "leaderboard database"),
         FieldSchema("sections", .list(.string(nonEmpty: true), minCount: 0), "extra top-level config sections"),
+        FieldSchema("lifecycle", .mapping(MappingSchema([
+            FieldSchema("active_days", .integer(min: 1, max: 3650), "an experiment with a run this recent is active (default 7)"),
+            FieldSchema("stale_days", .integer(min: 1, max: 36500), "an experiment idle this long is stale (default 30)"),
+        ])), "experiment lifecycle thresholds"),
+        FieldSchema("catalog", .mapping(MappingSchema([
+            FieldSchema("columns", .list(.string(nonEmpty: true), minCount: 1), "config key paths shown as catalog columns"),
+        ])), "the config catalog"),
         FieldSchema("constraints", .list(.mapping(MappingSchema([
             FieldSchema("equal", .list(.string(nonEmpty: true), minCount: 2), "key paths that must hold equal values"),
             FieldSchema("divisible", .mapping(MappingSchema([

@@ -196,3 +196,35 @@ private func demoLoader() -> ConfigLoader {
         #expect(problems.contains { $0.message.contains("unknown key `constraints[0].rnage`") && $0.location?.line == 2 })
     }
 }
+
+@Suite struct ProjectLifecycleTests {
+    private func load(_ yaml: String) -> (Project, [Diagnostic]) {
+        let folder = TemporaryDirectory()
+        folder.write("sota.yaml", yaml)
+        return Project.load(root: folder.path, displayRoot: ".")
+    }
+
+    @Test func defaultsAreAWeekAndAMonth() {
+        let (project, problems) = load("project: p\n")
+        #expect(problems.isEmpty)
+        #expect(project.lifecycle == LifecycleThresholds(activeDays: 7, staleDays: 30))
+        #expect(project.catalogColumns == Project.defaultCatalogColumns)
+    }
+
+    @Test func lifecycleAndCatalogSectionsAreRead() {
+        let (project, problems) = load("lifecycle: {active_days: 3, stale_days: 14}\ncatalog:\n  columns: [latent.dim, \"training.stages[0].epochs\"]\n")
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(project.lifecycle == LifecycleThresholds(activeDays: 3, staleDays: 14))
+        #expect(project.catalogColumns == ["latent.dim", "training.stages[0].epochs"])
+    }
+
+    @Test func badThresholdsAndColumnsAreLocated() {
+        let messages = { (yaml: String) in load(yaml).1.map { "\($0.location?.description ?? "-"): \($0.message)" } }
+        #expect(messages("lifecycle: {active_days: 10, stale_days: 5}\n")
+                == ["sota.yaml:1:42: `lifecycle.stale_days` (5) must be at least `lifecycle.active_days` (10)"])
+        #expect(messages("lifecycle: {active_days: soon}\n").first?.hasPrefix("sota.yaml:1:26: `lifecycle.active_days` must be an integer") == true)
+        let unknown = load("lifecycle: {active_day: 3}\n").1
+        #expect(unknown.first?.message.contains("active_day") == true && unknown.first?.hint?.contains("active_days") == true, "\(unknown)")
+        #expect(messages("catalog: {columns: [\"a..b\"]}\n") == ["sota.yaml:1:21: catalog column the string \"a..b\" is not a config key path"])
+    }
+}

@@ -37,10 +37,12 @@ public final class RunDirectoryLock: Sendable {
         let descriptor = open(Paths.join(runDirectory, fileName), O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
-        if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {
-            flock(descriptor, LOCK_UN)
-            return false
+        // A shared lock is refused only while someone holds the exclusive lock; taking it briefly blocks nobody.
+        while flock(descriptor, LOCK_SH | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            return errno == EWOULDBLOCK
         }
-        return errno == EWOULDBLOCK
+        flock(descriptor, LOCK_UN)
+        return false
     }
 }

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import SotaBasics
+import SotaWorkspace
+
+/// `sota catalog`: every run config (production, active, archived) with status, key parameters and best metric.
+struct CatalogCommand: ContextualCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog",
+        abstract: "Catalog every training config: production, active and archived experiments.",
+        discussion: """
+        One row per config, sorted by location (production, active, archived) then path: status, creation, last activity, runs, best metric and run, promotions, key hyperparameters, config hash and git commit. The hyperparameter columns come from `catalog: {columns: [...]}` in sota.yaml (default: latent.dim, training.epochs, training.batch_size, training.learning_rate, resources.gpu). CSV is RFC 4180 with LF line ends.
+
+        Examples:
+          sota catalog > docs/config_catalog.csv
+          sota catalog --format json
+          sota catalog --output docs/config_catalog.csv
+
+        Exit status: 0 success, 1 some config or experiment could not be read (it is listed with status `invalid`), 64 usage error.
+        """
+    )
+
+    /// Output formats.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv, json
+    }
+
+    @Option(help: ArgumentHelp("csv or json.", valueName: "format"))
+    var format: Format = .csv
+
+    @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    func run(in context: CommandContext) throws -> Int32 {
+        guard let workspace = WorkspaceCommandSupport.workspace(global, context) else { return ExitStatus.checkFailed }
+        let catalog: ConfigCatalog
+        do {
+            catalog = try ConfigCatalog.build(workspace, now: Date())
+        } catch {
+            return WorkspaceCommandSupport.report(error, context)
+        }
+        let renderer = DiagnosticRenderer(style: context.console.errStyle)
+        for problem in catalog.problems { context.console.err(renderer.render(.warning(at: nil, problem))) }
+        let text = format == .csv ? catalog.csv() : catalog.json()
+        if let output {
+            let path = context.absolute(output)
+            do {
+                try AtomicFile.write(text, to: path)
+            } catch {
+                context.console.err(renderer.render(.error(at: SourceLocation(file: "--output \(output)"), error.description)))
+                return ExitStatus.checkFailed
+            }
+            context.console.err("wrote \(catalog.rows.count) row\(catalog.rows.count == 1 ? "" : "s") to \(output)")
+        } else {
+            context.console.out(text, terminator: "")
+        }
+        return catalog.problems.isEmpty ? ExitStatus.success : ExitStatus.checkFailed
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import SotaBasics
+import SotaConfig
+import SotaPlan
+import SotaWorkspace
+
+/// What the experiment, archive and catalog commands share: the workspace, journal recovery and error output.
+enum WorkspaceCommandSupport {
+    /// The workspace of the project, with any interrupted archive or restore finished first.
+    ///
+    /// - Returns: nil after printing the problem when the project file is invalid or recovery fails.
+    static func workspace(_ global: GlobalOptions, _ context: CommandContext) -> Workspace? {
+        let (project, problems) = context.project(explicit: global.project)
+        if problems.hasErrors {
+            _ = Standalone.report(problems, context)
+            return nil
+        }
+        let workspace = Workspace(project: project)
+        do {
+            for line in try ExperimentMover(workspace: workspace, environment: context.environment).recover() {
+                context.console.err("note: \(line)")
+            }
+        } catch {
+            report(error, context)
+            return nil
+        }
+        return workspace
+    }
+
+    /// Prints a workspace error compiler-style and returns exit status 1.
+    @discardableResult
+    static func report(_ error: WorkspaceError, _ context: CommandContext) -> Int32 {
+        let renderer = DiagnosticRenderer(style: context.console.errStyle)
+        for diagnostic in error.diagnostics { context.console.err(renderer.render(diagnostic)) }
+        return ExitStatus.checkFailed
+    }
+
+    /// Checks a name typed on the command line, as a usage error.
+    static func name(_ text: String) throws -> ExperimentName {
+        do {
+            return try ExperimentName(validating: text)
+        } catch {
+            throw ValidationError(error.description + (error.hint.map { " (\($0))" } ?? ""))
+        }
+    }
+
+    /// The experiment called `name` in a survey, or an error with a suggestion.
+    static func find(_ name: ExperimentName, in survey: WorkspaceSurvey) -> Result<ExperimentSummary, WorkspaceError> {
+        let matches = survey.experiments.filter { $0.name == name.text }
+        if let active = matches.first(where: { $0.folder.location == .active }) ?? matches.first { return .success(active) }
+        let suggestion = Suggestions.closest(to: name.text, in: survey.experiments.map(\.name))
+        return .failure(.experimentNotFound(name: name.text, suggestion: suggestion))
+    }
+
+    /// `3 days ago`, `today`, or `—`.
+    static func age(_ date: Date?, now: Date) -> String {
+        guard let date else { return "—" }
+        let days = Int(now.timeIntervalSince(date) / 86_400)
+        return days <= 0 ? "today" : days == 1 ? "1 day ago" : "\(days) days ago"
+    }
+
+    /// `nrmse 0.0712` for a summary's best run, or `—`.
+    static func best(_ summary: ExperimentSummary) -> String {
+        summary.bestRun.map { "\($0.metric) \(String(format: "%.4g", $0.value))" } ?? "—"
+    }
+
+    /// The JSON of one experiment, shared by `experiment list --json`, `experiment show --json` and `archive --json`.
+    static func json(_ summary: ExperimentSummary, details: Bool = false) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("name", .string(summary.name)),
+            ("folder", .string(summary.folder.display)),
+            ("location", .string(summary.folder.location.rawValue)),
+            ("status", .string(summary.decision.state.rawValue)),
+            ("reason", .string(summary.decision.reason)),
+            ("runs", .int(summary.runs.count)),
+            ("last_activity", summary.lastActivity.map { .string(Timestamp.string($0)) } ?? .null),
+            ("best", summary.bestRun.map { best in
+                .object([("metric", .string(best.metric)), ("value", .double(best.value)), ("run_id", .string(best.run.id)),
+                         ("gates", .string(RunRanking.gateOutcome(best.run)))])
+            } ?? .null),
+        ]
+        if !summary.problems.isEmpty { fields.append(("problems", .array(summary.problems.map { .string($0.description) }))) }
+        guard details else { return .object(fields) }
+        let metadata = summary.metadata
+        fields += [
+            ("created", metadata.map { .string($0.created) } ?? .null),
+            ("base_config", metadata.map { .object([("path", .string($0.baseConfig.path)), ("hash", .string($0.baseConfig.hash))]) } ?? .null),
+            ("run_list", .array(summary.runs.map { run in
+                .object([("run_id", .string(run.id)), ("status", .string(run.status)), ("updated", .string(Timestamp.string(run.updated))),
+                         ("metrics", .object(run.metrics.sorted { $0.key < $1.key }.map { ($0.key, .double($0.value)) })),
+                         ("gates", .string(RunRanking.gateOutcome(run)))])
+            })),
+            ("best_metrics", .object(summary.bestMetrics.sorted { $0.key < $1.key }.map {
+                ($0.key, .object([("value", .double($0.value.value)), ("run_id", .string($0.value.runID))]))
+            })),
+            ("promotions", .array((metadata?.promotions ?? []).map {
+                .object([("run_id", .string($0.runID)), ("destination", .string($0.destination)), ("at", .string($0.at)), ("forced", .bool($0.forced))])
+            })),
+            ("restored_from", metadata?.restoredFrom.map(JSONValue.string) ?? .null),
+            ("hypothesis", hypothesis(summary).map(JSONValue.string) ?? .null),
+        ]
+        return .object(fields)
+    }
+
+    /// The Hypothesis paragraph of the experiment's notes, if written.
+    static func hypothesis(_ summary: ExperimentSummary) -> String? {
+        guard let data = FileManager.default.contents(atPath: summary.folder.notesPath) else { return nil }
+        return NotesTemplate.hypothesis(in: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Prints the survey's stray folders and unreadable experiments as warnings; true when there were any.
+    static func warnAboutProblems(_ survey: WorkspaceSurvey, _ context: CommandContext) -> Bool {
+        let renderer = DiagnosticRenderer(style: context.console.errStyle)
+        for stray in survey.strays { context.console.err(renderer.render(.warning(at: nil, stray))) }
+        var any = false
+        for summary in survey.experiments {
+            for problem in summary.problems {
+                any = true
+                context.console.err(renderer.render(problem.diagnostic))
+            }
+        }
+        return any
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import SotaBasics
+
+/// `experiments-archive/.archive-journal.json`: the moves an archive or restore is about to make, written before
+/// the first one so that a process killed half-way can be finished by the next command.
+///
+/// Each move is a single rename(2) within one file system, so an experiment is always in exactly one of its two
+/// places; the journal only records which moves remain to be made.
+public struct ArchiveJournal: Codable, Sendable, Equatable {
+    /// The journal's file name inside `experiments-archive/`.
+    public static let fileName = ".archive-journal.json"
+    /// The version this build writes.
+    public static let currentSchemaVersion = 1
+
+    /// What a move does to the experiment besides moving it.
+    public enum Operation: String, Codable, Sendable {
+        /// Into `experiments-archive/`: metadata gets status `archived` and `archived_at`.
+        case archive
+        /// Back into `experiments/` under a new day: metadata gets `restored_from` and `restored_at`.
+        case restore
+    }
+
+    /// One folder to move.
+    public struct Move: Codable, Sendable, Equatable {
+        /// The experiment's name.
+        public var name: String
+        /// Where it is, relative to the project root.
+        public var from: String
+        /// Where it goes, relative to the project root.
+        public var to: String
+
+        /// Creates a move.
+        public init(name: String, from: String, to: String) {
+            self.name = name
+            self.from = from
+            self.to = to
+        }
+    }
+
+    /// The schema version.
+    public var schemaVersion: Int
+    /// Archive or restore.
+    public var operation: Operation
+    /// ISO 8601 time the operation started; the time recorded in every moved experiment's metadata.
+    public var started: String
+    /// The moves, in order.
+    public var moves: [Move]
+
+    enum CodingKeys: String, CodingKey {
+        case operation, started, moves
+        case schemaVersion = "schema_version"
+    }
+
+    /// Creates a journal.
+    public init(operation: Operation, started: String, moves: [Move]) {
+        self.schemaVersion = Self.currentSchemaVersion
+        self.operation = operation
+        self.started = started
+        self.moves = moves
+    }
+
+    /// Pretty JSON with sorted keys.
+    public func encoded() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array((try? encoder.encode(self)) ?? Data()) + [UInt8(ascii: "\n")]
+    }
+
+    /// Reads the journal at `path`; nil when there is none.
+    ///
+    /// - Throws: ``WorkspaceError/badMetadata(file:line:column:problem:)`` when it cannot be decoded.
+    public static func read(path: String, display: String) throws(WorkspaceError) -> ArchiveJournal? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        do {
+            let journal = try JSONDecoder().decode(ArchiveJournal.self, from: data)
+            guard journal.schemaVersion <= currentSchemaVersion else {
+                throw WorkspaceError.badMetadata(file: display, line: nil, column: nil,
+                                                 problem: "schema_version \(journal.schemaVersion) is newer than this sota understands")
+            }
+            return journal
+        } catch let error as WorkspaceError {
+            throw error
+        } catch {
+            throw JSONProblem.describe(error, bytes: Array(data), file: display)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import SotaBasics
+
+extension ConfigCatalog {
+    /// RFC 4180 CSV with LF line ends: a header, then one line per row; fields holding a comma, a quote or a
+    /// line break are quoted, quotes doubled.
+    public func csv() -> String {
+        var out = columns.map(Self.csvField).joined(separator: ",") + "\n"
+        for row in rows {
+            out += cells(row).map { Self.csvField($0.text) }.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// A JSON array of objects, keys in column order, numbers and config values typed.
+    public func json() -> String {
+        JSONValue.array(rows.map { row in .object(zip(columns, cells(row)).map { ($0, $1.json) }) }).rendered(pretty: true) + "\n"
+    }
+
+    private struct Cell {
+        var text: String
+        var json: JSONValue
+    }
+
+    private func cells(_ row: Row) -> [Cell] {
+        func string(_ text: String) -> Cell { Cell(text: text, json: text.isEmpty ? .null : .string(text)) }
+        let parameters = parameterColumns.indices.map { index -> Cell in
+            guard index < row.parameters.count, let value = row.parameters[index] else { return Cell(text: "", json: .null) }
+            switch value {
+            case .string(let text): return Cell(text: text, json: value)
+            case .double(let number): return Cell(text: JSONValue.shortNumber(number), json: value)
+            default: return Cell(text: value.rendered(pretty: false), json: value)
+            }
+        }
+        return [string(row.path), string(row.location), string(row.name), string(row.status), string(row.created),
+                string(row.lastActivity), Cell(text: String(row.runs), json: .int(row.runs)), string(row.bestMetric),
+                Cell(text: row.bestValue.map(JSONValue.shortNumber) ?? "", json: row.bestValue.map(JSONValue.double) ?? .null),
+                string(row.bestRun), string(row.promotedTo)]
+            + parameters + [string(row.configHash), string(row.gitCommit)]
+    }
+
+    /// One CSV field, quoted when it must be.
+    static func csvField(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
+        else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

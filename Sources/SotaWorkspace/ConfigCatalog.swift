@@ -1,0 +1,169 @@
+import Foundation
+import SotaBasics
+import SotaConfig
+import SotaGit
+import SotaPlan
+
+/// `sota catalog`: one row per run config across production (`configs/`), active and archived experiments.
+public struct ConfigCatalog: Sendable {
+    /// One config.
+    public struct Row: Sendable, Equatable {
+        /// The config's path, relative to the project root.
+        public var path: String
+        /// `production`, `active` or `archived`.
+        public var location: String
+        /// The experiment's name (production: the config's `experiment` key, else its file name).
+        public var name: String
+        /// The lifecycle state (`production` for production configs, `invalid` when unreadable).
+        public var status: String
+        /// ISO 8601 creation time, when known.
+        public var created: String
+        /// ISO 8601 time of the last activity, when known.
+        public var lastActivity: String
+        /// Runs made with it.
+        public var runs: Int
+        /// The metric that ranks its runs.
+        public var bestMetric: String
+        /// The best run's value of it.
+        public var bestValue: Double?
+        /// The best run.
+        public var bestRun: String
+        /// Where its runs' configs were promoted, `;`-separated.
+        public var promotedTo: String
+        /// The values of the catalog's hyperparameter columns, as config values (nil when absent).
+        public var parameters: [JSONValue?]
+        /// Canonical config hash.
+        public var configHash: String
+        /// The commit it was created at (experiments) or last changed in (production).
+        public var gitCommit: String
+
+        /// Creates a row.
+        public init(path: String, location: String, name: String, status: String, created: String, lastActivity: String, runs: Int,
+                    bestMetric: String, bestValue: Double?, bestRun: String, promotedTo: String, parameters: [JSONValue?],
+                    configHash: String, gitCommit: String) {
+            self.path = path
+            self.location = location
+            self.name = name
+            self.status = status
+            self.created = created
+            self.lastActivity = lastActivity
+            self.runs = runs
+            self.bestMetric = bestMetric
+            self.bestValue = bestValue
+            self.bestRun = bestRun
+            self.promotedTo = promotedTo
+            self.parameters = parameters
+            self.configHash = configHash
+            self.gitCommit = gitCommit
+        }
+    }
+
+    /// The hyperparameter columns (config key paths).
+    public var parameterColumns: [String]
+    /// The rows, sorted by location (production, active, archived) then path.
+    public var rows: [Row]
+    /// Configs or experiments that could not be read fully, one message each.
+    public var problems: [String]
+
+    /// Creates a catalog directly (tests, renderers).
+    public init(parameterColumns: [String], rows: [Row], problems: [String] = []) {
+        self.parameterColumns = parameterColumns
+        self.rows = rows
+        self.problems = problems
+    }
+
+    /// Every column name, in output order.
+    public var columns: [String] {
+        ["path", "location", "name", "status", "created", "last_activity", "runs", "best_metric", "best_value", "best_run", "promoted_to"]
+            + parameterColumns + ["config_hash", "git_commit"]
+    }
+
+    /// Builds the catalog of `workspace` as of `now`: production configs, then every experiment.
+    public static func build(_ workspace: Workspace, now: Date, git: Bool = true) throws(WorkspaceError) -> ConfigCatalog {
+        let project = workspace.project
+        let production = productionConfigs(project)
+        let columns = project.catalogColumns.map { KeyPath(parsing: $0) ?? KeyPath() }
+        let schema = project.schema
+        let (survey, configs) = try WorkspaceSurvey.take(workspace, now: now, git: git, extraGitPaths: production) { folder in
+            ConfigFacts.read(path: folder.configPath, display: Paths.join(folder.display, "config.yaml"), schema: schema, columns: columns)
+        }
+        let prices = project.resolve(project.pricesPath)
+        let allRuns = survey.runs.allRuns
+        let runsByConfig = Dictionary(grouping: allRuns, by: \.configPath)
+
+        let productionRows = ParallelMap.map(production) { display -> Row? in
+            let path = project.resolve(display)
+            guard path != prices else { return nil }
+            let config = ConfigFacts.read(path: path, display: display, schema: schema, columns: columns)
+            guard config.kind != .evaluation else { return nil }
+            let runs = runsByConfig[display] ?? []
+            let best = RunRanking.bestRun(runs)
+            let commit = survey.commits[display]
+            let edited = EditTimes.newest(file: path, display: display, stamps: survey.indexStamps)
+            let activity = ([commit?.time, edited] + runs.map(\.updated)).compactMap { $0 }.max()
+            return Row(path: display, location: "production", name: config.experiment ?? Self.stem(display),
+                       status: config.problem == nil ? "production" : "invalid", created: "",
+                       lastActivity: activity.map(Timestamp.string) ?? "", runs: runs.count, bestMetric: best?.metric ?? "",
+                       bestValue: best?.value, bestRun: best?.run.id ?? "", promotedTo: "", parameters: config.parameters,
+                       configHash: config.hash, gitCommit: commit?.id ?? "")
+        }
+        var problems = survey.strays
+        let experimentRows = zip(survey.experiments, configs).map { summary, config -> (Row, [String]) in
+            let display = Paths.join(summary.folder.display, "config.yaml")
+            var notes = summary.problems.map(\.description)
+            if summary.problems.isEmpty, let problem = config.problem { notes.append(problem) }
+            let metadata = summary.metadata
+            return (Row(path: display, location: summary.folder.location.rawValue, name: summary.name,
+                        status: notes.isEmpty ? summary.decision.state.rawValue : "invalid", created: metadata?.created ?? "",
+                        lastActivity: summary.lastActivity.map(Timestamp.string) ?? "", runs: summary.runs.count,
+                        bestMetric: summary.bestRun?.metric ?? "", bestValue: summary.bestRun?.value, bestRun: summary.bestRun?.run.id ?? "",
+                        promotedTo: (metadata?.promotions ?? []).map(\.destination).joined(separator: ";"), parameters: config.parameters,
+                        configHash: config.hash, gitCommit: metadata?.git.commit ?? ""), notes)
+        }
+        for (_, notes) in experimentRows { problems += notes }
+        let rows = productionRows.compactMap { $0 } + experimentRows.map(\.0)
+        let order = ["production": 0, "active": 1, "archived": 2]
+        return ConfigCatalog(
+            parameterColumns: project.catalogColumns,
+            rows: rows.sorted { (order[$0.location] ?? 3, $0.path) < (order[$1.location] ?? 3, $1.path) },
+            problems: problems
+        )
+    }
+
+    /// `configs/*.yaml` relative to the project root, hidden files left out.
+    static func productionConfigs(_ project: Project) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: project.resolve("configs"))) ?? []
+        return names.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }.sorted().map { "configs/\($0)" }
+    }
+
+    private static func stem(_ path: String) -> String {
+        let last = Paths.lastComponent(of: path)
+        return last.split(separator: ".").first.map(String.init) ?? last
+    }
+}
+
+/// What the catalog reads from one config file: its kind, name, hash and hyperparameters, without the checks of
+/// a full validation (the catalog lists configs, it does not judge them).
+struct ConfigFacts: Sendable {
+    var kind: RunConfig.Kind?
+    var experiment: String?
+    var hash: String
+    var parameters: [JSONValue?]
+    var problem: String?
+
+    static func read(path: String, display: String, schema: SchemaType, columns: [KeyPath]) -> ConfigFacts {
+        let loaded = YAMLLoader().load(path: path, displayPath: display)
+        guard let root = loaded.root, !loaded.diagnostics.hasErrors, root.entries != nil else {
+            let first = loaded.diagnostics.first { $0.severity == .error }
+            let problem = first.map { "\($0.location?.description ?? display): \($0.message)" } ?? "\(display): not a mapping of config sections"
+            return ConfigFacts(kind: nil, experiment: nil, hash: "", parameters: columns.map { _ in nil }, problem: problem)
+        }
+        let tree = CanonicalForm.normalize(root, schema: schema)
+        let kind: RunConfig.Kind? = tree["training"] != nil ? .training : tree["evaluation"] != nil ? .evaluation : nil
+        return ConfigFacts(
+            kind: kind, experiment: tree["experiment"]?.stringValue, hash: CanonicalForm.hash(tree),
+            parameters: columns.map { column in column.isEmpty ? nil : tree.node(at: column).map { CanonicalForm.jsonValue($0, sorted: true) } },
+            problem: kind == nil ? "\(display): neither a training nor an evaluation config" : nil
+        )
+    }
+}

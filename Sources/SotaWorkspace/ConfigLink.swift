@@ -1,0 +1,22 @@
+import Foundation
+import SotaBasics
+
+/// Checks that an experiment's `config.yaml` exists and, when it is a symbolic link, stays inside the project.
+enum ConfigLink {
+    /// What is wrong with the folder's config, or nil.
+    static func problem(folder: ExperimentFolder, root: String) -> WorkspaceError? {
+        let path = folder.configPath
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .missingConfig(folder: folder.display) }
+        guard info.st_mode & S_IFMT == S_IFLNK else { return nil }
+        let display = Paths.join(folder.display, "config.yaml")
+        guard let resolved = realpath(path, nil) else { return .missingConfig(folder: folder.display) }
+        defer { free(resolved) }
+        let target = String(cString: resolved)
+        let top = realpath(root, nil).map { pointer in
+            defer { free(pointer) }
+            return String(cString: pointer)
+        } ?? root
+        return target.hasPrefix(top + "/") ? nil : .configOutsideProject(file: display, target: target)
+    }
+}

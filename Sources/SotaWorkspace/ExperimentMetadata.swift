@@ -1,0 +1,215 @@
+import Foundation
+import SotaBasics
+
+/// `metadata.json` in an experiment folder: what sota knew about the experiment when it last wrote the file.
+///
+/// Status, runs and best metrics here are a snapshot: commands derive them afresh from the run directories (the
+/// truth) and rewrite the snapshot when they change the experiment (create, archive, restore, promote). Written
+/// atomically; schema-versioned, and a newer version is refused rather than misread.
+public struct ExperimentMetadata: Codable, Sendable, Equatable {
+    /// The version this build writes.
+    public static let currentSchemaVersion = 1
+    /// The file's name inside an experiment folder.
+    public static let fileName = "metadata.json"
+
+    /// The config an experiment started from.
+    public struct BaseConfig: Codable, Sendable, Equatable {
+        /// Its path, relative to the project root.
+        public var path: String
+        /// Its canonical hash when the experiment was created.
+        public var hash: String
+
+        /// Creates a record.
+        public init(path: String, hash: String) {
+            self.path = path
+            self.hash = hash
+        }
+    }
+
+    /// The best value of one metric and the run that reached it.
+    public struct BestMetric: Codable, Sendable, Equatable {
+        /// The value.
+        public var value: Double
+        /// The run.
+        public var runID: String
+
+        enum CodingKeys: String, CodingKey {
+            case value
+            case runID = "run_id"
+        }
+
+        /// Creates a record.
+        public init(value: Double, runID: String) {
+            self.value = value
+            self.runID = runID
+        }
+    }
+
+    /// Git state when the experiment was created (or restored).
+    public struct GitRecord: Codable, Sendable, Equatable {
+        /// `repository`, `no-commits` or `no-repository`.
+        public var state: String
+        /// HEAD commit, nil outside a repository or before the first commit.
+        public var commit: String?
+        /// Branch, nil when detached.
+        public var branch: String?
+        /// True when the work tree differed from HEAD.
+        public var dirty: Bool
+        /// Files that differed.
+        public var dirtyFiles: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case state, commit, branch, dirty
+            case dirtyFiles = "dirty_files"
+        }
+
+        /// Creates a record.
+        public init(state: String, commit: String?, branch: String?, dirty: Bool, dirtyFiles: [String]) {
+            self.state = state
+            self.commit = commit
+            self.branch = branch
+            self.dirty = dirty
+            self.dirtyFiles = dirtyFiles
+        }
+    }
+
+    /// One promotion of one of the experiment's runs into production (appended by `sota promote`).
+    public struct Promotion: Codable, Sendable, Equatable {
+        /// The promoted run.
+        public var runID: String
+        /// Where the config went, relative to the project root.
+        public var destination: String
+        /// ISO 8601 time of the promotion.
+        public var at: String
+        /// True when gates were overridden.
+        public var forced: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case destination, at, forced
+            case runID = "run_id"
+        }
+
+        /// Creates a record.
+        public init(runID: String, destination: String, at: String, forced: Bool) {
+            self.runID = runID
+            self.destination = destination
+            self.at = at
+            self.forced = forced
+        }
+    }
+
+    /// The schema version.
+    public var schemaVersion: Int
+    /// The experiment name.
+    public var name: String
+    /// ISO 8601 creation time.
+    public var created: String
+    /// The config the experiment started from.
+    public var baseConfig: BaseConfig
+    /// The canonical hash of the experiment's config when last written by sota.
+    public var configHash: String
+    /// The lifecycle state derived when sota last wrote this file.
+    public var status: String
+    /// Run ids, oldest first.
+    public var runs: [String]
+    /// Best value per metric.
+    public var bestMetrics: [String: BestMetric]
+    /// ISO 8601 time of the last activity sota saw.
+    public var lastActivity: String
+    /// Git state at creation.
+    public var git: GitRecord
+    /// Promotions, oldest first.
+    public var promotions: [Promotion]
+    /// The archived folder this experiment was restored from, relative to the project root.
+    public var restoredFrom: String?
+    /// ISO 8601 time of the restore.
+    public var restoredAt: String?
+    /// ISO 8601 time the experiment was archived, while it is.
+    public var archivedAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, created, status, runs, git, promotions
+        case schemaVersion = "schema_version"
+        case baseConfig = "base_config"
+        case configHash = "config_hash"
+        case bestMetrics = "best_metrics"
+        case lastActivity = "last_activity"
+        case restoredFrom = "restored_from"
+        case restoredAt = "restored_at"
+        case archivedAt = "archived_at"
+    }
+
+    /// Metadata for a new experiment.
+    public init(name: String, created: String, baseConfig: BaseConfig, configHash: String, status: String, git: GitRecord) {
+        self.schemaVersion = Self.currentSchemaVersion
+        self.name = name
+        self.created = created
+        self.baseConfig = baseConfig
+        self.configHash = configHash
+        self.status = status
+        self.runs = []
+        self.bestMetrics = [:]
+        self.lastActivity = created
+        self.git = git
+        self.promotions = []
+        self.restoredFrom = nil
+        self.restoredAt = nil
+        self.archivedAt = nil
+    }
+
+    /// Pretty JSON with sorted keys and a final newline.
+    public func encoded() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Every member is a string, number, bool, array or object of those: encoding cannot fail.
+        return Array((try? encoder.encode(self)) ?? Data()) + [UInt8(ascii: "\n")]
+    }
+
+    /// Writes the file atomically.
+    public func write(to path: String) throws(WorkspaceError) {
+        do {
+            try AtomicFile.write(encoded(), to: path)
+        } catch {
+            throw .file(error)
+        }
+    }
+
+    /// Decodes `bytes` read from `file` (the name used in messages).
+    ///
+    /// - Throws: ``WorkspaceError/badMetadata(file:line:column:problem:)`` for malformed JSON (with its line and
+    ///   column), a missing or mistyped member (with its key path) or a schema version newer than this build's.
+    public static func decode(_ bytes: [UInt8], file: String) throws(WorkspaceError) -> ExperimentMetadata {
+        let data = Data(bytes)
+        struct Version: Decodable {
+            let schemaVersion: Int?
+            enum CodingKeys: String, CodingKey { case schemaVersion = "schema_version" }
+        }
+        let version: Int?
+        do {
+            version = try JSONDecoder().decode(Version.self, from: data).schemaVersion
+        } catch {
+            throw JSONProblem.describe(error, bytes: bytes, file: file)
+        }
+        guard let version else {
+            throw .badMetadata(file: file, line: nil, column: nil, problem: "missing `schema_version`")
+        }
+        guard version <= currentSchemaVersion else {
+            throw .badMetadata(file: file, line: nil, column: nil,
+                               problem: "schema_version \(version) is newer than this sota understands (\(currentSchemaVersion)); upgrade sota")
+        }
+        do {
+            return try JSONDecoder().decode(ExperimentMetadata.self, from: data)
+        } catch {
+            throw JSONProblem.describe(error, bytes: bytes, file: file)
+        }
+    }
+
+    /// Reads and decodes the file at `path`, shown as `display`.
+    public static func read(path: String, display: String) throws(WorkspaceError) -> ExperimentMetadata {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let problem = Paths.kind(of: path) == .missing ? "missing; every experiment folder holds one" : "cannot be read"
+            throw .badMetadata(file: display, line: nil, column: nil, problem: problem)
+        }
+        return try decode(Array(data), file: display)
+    }
+}

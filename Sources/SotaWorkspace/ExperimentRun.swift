@@ -1,0 +1,78 @@
+import Foundation
+import SotaBasics
+import SotaPlan
+
+/// One run directory, reduced to what experiments, the lifecycle and the catalog need.
+public struct ExperimentRun: Sendable, Equatable {
+    /// The run id.
+    public var id: String
+    /// The experiment named in its manifest.
+    public var experiment: String
+    /// The run directory (absolute), empty for runs made up in tests.
+    public var directory: String = ""
+    /// The training config's path, as recorded.
+    public var configPath: String
+    /// How it stands.
+    public var outcome: ExperimentFacts.RunOutcome
+    /// The manifest's status word.
+    public var status: String
+    /// When it was created.
+    public var created: Date
+    /// When its manifest last changed.
+    public var updated: Date
+    /// The phase whose metrics count (`full_eval` when present, else the last phase with metrics).
+    public var phase: String?
+    /// That phase's metrics.
+    public var metrics: [String: Double]
+    /// Gate outcomes: name, metric, direction and whether it passed.
+    public var gates: [RunManifest.GateRecord]
+
+    /// The metric that ranks this run: its first gate's in the ranking phase, else `nrmse`, else the first by name.
+    public var primaryMetric: String? {
+        gates.first(where: { $0.phase == phase })?.metric ?? (metrics["nrmse"] != nil ? "nrmse" : metrics.keys.min())
+    }
+
+    /// True when a lower value of `metric` is better (the default when no gate says).
+    public func lowerIsBetter(_ metric: String) -> Bool {
+        gates.first(where: { $0.metric == metric })?.direction != "higher"
+    }
+
+    /// The run as the lifecycle sees it.
+    public var fact: ExperimentFacts.Run { ExperimentFacts.Run(id: id, outcome: outcome, updated: updated) }
+
+    /// Reduces a manifest read from `directory`; `inProgress` says whether its lock is held.
+    public init(manifest: RunManifest, directory: String, inProgress: Bool) {
+        id = manifest.runID
+        self.directory = directory
+        experiment = manifest.experiment
+        configPath = manifest.config.path
+        status = manifest.status.rawValue
+        created = Timestamp.date(manifest.created) ?? Date(timeIntervalSince1970: 0)
+        updated = Timestamp.date(manifest.updated) ?? created
+        switch manifest.status {
+        case .running where inProgress: outcome = .inProgress
+        case .succeeded: outcome = manifest.passed == false ? .gateRejected : .passed
+        case .rejected: outcome = .gateRejected
+        case .failed: outcome = .stageFailed
+        default: outcome = .unfinished
+        }
+        phase = manifest.metrics["full_eval"] != nil ? "full_eval" : manifest.metrics.keys.sorted().last
+        metrics = phase.flatMap { manifest.metrics[$0] } ?? [:]
+        gates = manifest.gates
+    }
+
+    /// Creates a run record directly (tests, fixtures).
+    public init(id: String, experiment: String, configPath: String = "", outcome: ExperimentFacts.RunOutcome, status: String,
+                created: Date, updated: Date, phase: String?, metrics: [String: Double], gates: [RunManifest.GateRecord]) {
+        self.id = id
+        self.experiment = experiment
+        self.configPath = configPath
+        self.outcome = outcome
+        self.status = status
+        self.created = created
+        self.updated = updated
+        self.phase = phase
+        self.metrics = metrics
+        self.gates = gates
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import SotaBasics
+import SotaConfig
+import SotaGit
+
+/// `.sota/cache/git-activity.json`: the last commits found at some HEAD, so the next survey walks only the
+/// commits since then instead of the whole history.
+///
+/// Only a cache: missing, unreadable or from another history, it is ignored and rewritten.
+struct GitActivityCache {
+    /// Where the cache lives, relative to the project root.
+    static let path = ".sota/cache/git-activity.json"
+
+    let project: Project
+
+    /// The first line of the file; the format is `head` on the second line, then `time<TAB>commit<TAB>path` lines.
+    private static let header = "sota git activity cache 1"
+
+    /// The newest commit that changed each path, reusing and then refreshing the cache.
+    func lastCommits(under paths: [String], reader: GitReader) -> [String: LastCommit] {
+        let file = project.resolve(Self.path)
+        let known = FileManager.default.contents(atPath: file).flatMap { Self.parse(String(decoding: $0, as: UTF8.self)) }
+        guard let result = reader.lastCommits(under: paths, in: project.root, known: known) else { return [:] }
+        // Keep what was known of paths not asked about this time (an experiment archived and restored comes back).
+        var merged = known?.head == result.head ? known!.commits : [:]
+        merged.merge(result.commits) { $1 }
+        if merged != known?.commits || result.head != known?.head {
+            var text = Self.header + "\n" + result.head + "\n"
+            for (path, commit) in merged.sorted(by: { $0.key < $1.key }) {
+                text += "\(Int(commit.time.timeIntervalSince1970))\t\(commit.id)\t\(path)\n"
+            }
+            try? FileManager.default.createDirectory(atPath: Paths.parent(of: file), withIntermediateDirectories: true)
+            try? AtomicFile.write(text, to: file)
+        }
+        return result.commits
+    }
+
+    /// The cached result, or nil when the text is not a cache this build wrote.
+    private static func parse(_ text: String) -> KnownCommits? {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
+        guard lines.popFirst() == Substring(header), let head = lines.popFirst(), head.count == 40 else { return nil }
+        var commits: [String: LastCommit] = [:]
+        commits.reserveCapacity(lines.count)
+        for line in lines where !line.isEmpty {
+            let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3, let seconds = Int(fields[0]) else { return nil }
+            commits[String(fields[2])] = LastCommit(id: String(fields[1]), time: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        }
+        return KnownCommits(head: String(head), commits: commits)
+    }
+}

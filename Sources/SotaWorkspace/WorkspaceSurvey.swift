@@ -1,0 +1,122 @@
+import Foundation
+import SotaBasics
+import SotaConfig
+import SotaGit
+import SotaPlan
+
+/// One experiment as the disk shows it now: folder, metadata, runs, activity and derived lifecycle state.
+public struct ExperimentSummary: Sendable {
+    /// The folder.
+    public var folder: ExperimentFolder
+    /// The metadata, when it could be read.
+    public var metadata: ExperimentMetadata?
+    /// What is wrong with the folder (missing or unreadable metadata, missing config, ...); empty when healthy.
+    public var problems: [WorkspaceError]
+    /// Its runs, oldest first.
+    public var runs: [ExperimentRun]
+    /// The derived state and why.
+    public var decision: LifecycleDecision
+    /// The newest activity seen.
+    public var lastActivity: Date?
+    /// The newest commit that changed the folder.
+    public var lastCommit: LastCommit?
+    /// Best value per metric over finished runs.
+    public var bestMetrics: [String: ExperimentMetadata.BestMetric]
+    /// The best finished run by the primary metric.
+    public var bestRun: BestRun?
+
+    /// The best run, its ranking metric and value.
+    public struct BestRun: Sendable {
+        /// The run.
+        public var run: ExperimentRun
+        /// The metric that ranked it.
+        public var metric: String
+        /// Its value.
+        public var value: Double
+    }
+
+    /// The experiment's name.
+    public var name: String { folder.name.name.text }
+    /// True when nothing is wrong with the folder.
+    public var isHealthy: Bool { problems.isEmpty }
+    /// The run in progress, if any.
+    public var runInProgress: ExperimentRun? { runs.first { $0.outcome == .inProgress } }
+}
+
+/// Everything about a project's experiments, gathered in one pass: folders, metadata, run directories, file
+/// times and one walk over git history for all of them.
+public struct WorkspaceSurvey: Sendable {
+    /// Every experiment, active first, then archived, each sorted by folder name.
+    public var experiments: [ExperimentSummary]
+    /// Entries of the experiment folders that are not experiments.
+    public var strays: [String]
+    /// Every run directory.
+    public var runs: RunDirectoryScan
+    /// The newest commit that changed each experiment folder and each extra path, keyed by path from the root.
+    public var commits: [String: LastCommit]
+    /// Git's index stamps of tracked files in the experiment folders and around the extra paths.
+    public var indexStamps: [String: IndexedFileStamp]
+
+    /// Surveys `workspace` as of `now`.
+    ///
+    /// - Parameters:
+    ///   - git: false skips git history (activity then comes from runs and file times alone).
+    ///   - extraGitPaths: more paths (relative to the root) whose last commits the same history walk finds.
+    public static func take(_ workspace: Workspace, now: Date, git: Bool = true, extraGitPaths: [String] = []) throws(WorkspaceError) -> WorkspaceSurvey {
+        try take(workspace, now: now, git: git, extraGitPaths: extraGitPaths) { _ in () }.survey
+    }
+
+    /// Surveys `workspace`, computing `alongside` for each experiment folder in the same parallel pass (the
+    /// catalog reads each config there, so ten thousand folders are visited once, not twice).
+    static func take<Extra: Sendable>(
+        _ workspace: Workspace, now: Date, git: Bool, extraGitPaths: [String], alongside: @escaping @Sendable (ExperimentFolder) -> Extra
+    ) throws(WorkspaceError) -> (survey: WorkspaceSurvey, extras: [Extra]) {
+        let (folders, strays) = try workspace.folders()
+        let project = workspace.project
+        let runs = RunDirectoryScan.scan(runsFolder: project.resolve(project.runsDirectory), display: project.runsDirectory)
+        let reader = GitReader()
+        let commits = git ? GitActivityCache(project: project).lastCommits(under: folders.map(\.display) + extraGitPaths, reader: reader) : [:]
+        let stampFolders = Set([Workspace.Location.active.folder, Workspace.Location.archived.folder] + extraGitPaths.map { Paths.parent(of: $0) })
+        let stamps = git ? reader.indexedFileStamps(under: stampFolders.sorted(), in: project.root) : [:]
+        let root = project.root, thresholds = project.lifecycle
+        let results = ParallelMap.map(folders) { folder in
+            (summarize(folder, root: root, runs: runs.runs(of: folder.name.name.text), lastCommit: commits[folder.display],
+                       stamps: stamps, thresholds: thresholds, now: now), alongside(folder))
+        }
+        let survey = WorkspaceSurvey(experiments: results.map(\.0), strays: strays, runs: runs, commits: commits, indexStamps: stamps)
+        return (survey, results.map(\.1))
+    }
+
+    /// The summary of one folder.
+    static func summarize(_ folder: ExperimentFolder, root: String, runs: [ExperimentRun], lastCommit: LastCommit?,
+                          stamps: [String: IndexedFileStamp], thresholds: LifecycleThresholds, now: Date) -> ExperimentSummary {
+        var problems: [WorkspaceError] = []
+        var metadata: ExperimentMetadata?
+        do {
+            metadata = try ExperimentMetadata.read(path: folder.metadataPath, display: Paths.join(folder.display, ExperimentMetadata.fileName))
+        } catch {
+            problems.append(error)
+        }
+        if let problem = ConfigLink.problem(folder: folder, root: root) { problems.append(problem) }
+        let edited = EditTimes.newest(in: folder.path, display: folder.display, stamps: stamps)
+        let created = metadata.flatMap { Timestamp.date($0.created) }
+        let restored = metadata?.restoredAt.flatMap(Timestamp.date)
+        let activity = ([edited, lastCommit?.time, created, restored] + runs.map(\.updated)).compactMap { $0 }.max()
+        let best = RunRanking.bestRun(runs)
+        let facts = ExperimentFacts(
+            isArchived: folder.location == .archived,
+            archivedAt: metadata?.archivedAt.flatMap(Timestamp.date),
+            runs: runs.map(\.fact),
+            promotions: (metadata?.promotions ?? []).map { .init(runID: $0.runID, destination: $0.destination, forced: $0.forced) },
+            startedOrRestored: restored.map { ("restored", $0) } ?? created.map { ("created", $0) },
+            lastActivity: activity,
+            decisiveRun: best?.run.id
+        )
+        return ExperimentSummary(
+            folder: folder, metadata: metadata, problems: problems, runs: runs,
+            decision: LifecycleState.derive(facts, thresholds: thresholds, now: now),
+            lastActivity: activity, lastCommit: lastCommit, bestMetrics: RunRanking.bestMetrics(runs),
+            bestRun: best.map { ExperimentSummary.BestRun(run: $0.run, metric: $0.metric, value: $0.value) }
+        )
+    }
+}

@@ -238,11 +238,7 @@ public struct RunOrchestrator: Sendable {
         var blocked: String?
         for (index, step) in steps.enumerated() {
             if blocked == nil, let last = request.lastPhase, step.phase.order > last.order {
-                // This job's phases are done: the run waits, pending, for the job that runs the next one.
-                manifest.status = .pending
-                try save(&manifest)
-                observe(.note("\(last.rawValue) finished; the run is pending until its next step runs"))
-                return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: RunExitStatus.success)
+                return try pause(&manifest, after: last)
             }
             if let reason = blocked {
                 manifest.stages[index].status = .skipped
@@ -281,6 +277,10 @@ public struct RunOrchestrator: Sendable {
                 blocked = "step \(step.name) failed"
             }
         }
+        if blocked == nil, let last = request.lastPhase {
+            // The decision is the gate job's, even when this phase was the pipeline's last.
+            return try pause(&manifest, after: last)
+        }
         if blocked != nil {
             manifest.status = .failed
             try finish(&manifest)
@@ -291,6 +291,14 @@ public struct RunOrchestrator: Sendable {
         try finish(&manifest)
         return RunOutcome(manifest: manifest, runDirectory: runDirectory,
                           exitStatus: manifest.status == .succeeded ? RunExitStatus.success : RunExitStatus.gateRejected)
+    }
+
+    /// This job's phases are done: the run waits, pending, for the job that runs the next step or decides it.
+    private func pause(_ manifest: inout RunManifest, after last: PlannedStep.Phase) throws -> RunOutcome {
+        manifest.status = .pending
+        try save(&manifest)
+        observe(.note("\(last.rawValue) finished; the run is pending until its next step runs"))
+        return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: RunExitStatus.success)
     }
 
     private enum StepResult {

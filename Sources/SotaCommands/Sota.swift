@@ -22,7 +22,7 @@ public struct Sota: ParsableCommand {
         version: "0.1.0",
         subcommands: [Validate.self, DryRun.self, RunCommand.self, TrainCommand.self, EvaluateCommand.self,
                       LeaderboardCommand.self, CompareCommand.self, IngestCommand.self, PromoteCommand.self, ReportCommand.self,
-                      LaunchCommand.self, StatusCommand.self, CancelCommand.self]
+                      LaunchCommand.self, StatusCommand.self, ResumeCommand.self, CancelCommand.self]
     )
 
     public init() {}

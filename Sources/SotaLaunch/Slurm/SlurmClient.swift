@@ -21,7 +21,7 @@ public struct SlurmClient: Sendable {
         /// The last line Slurm wrote to stderr, without the `command: error:` prefix.
         var message: String {
             let line = err.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
-            return line.replacingOccurrences(of: #"^[a-z_]+: (error: )?"#, with: "", options: .regularExpression)
+            return line.replacingOccurrences(of: #"^[a-z_]+: ((error|fatal): )?"#, with: "", options: .regularExpression)
         }
     }
 

@@ -51,7 +51,7 @@ public struct SlurmStagePlan: Sendable, Equatable {
     }
 
     /// Sorted task numbers folded into Slurm's range list: [0,1,2,5] → `0-2,5`.
-    static func ranges(_ tasks: [Int]) -> String {
+    public static func ranges(_ tasks: [Int]) -> String {
         var parts: [String] = []
         var index = 0
         let sorted = Array(Set(tasks)).sorted()

@@ -34,7 +34,7 @@ public struct SlurmJobRecord: Sendable, Equatable {
             guard fields.count >= 4, !fields[0].isEmpty, fields[0].allSatisfy(\.isNumber) else { return nil }
             let state = SlurmJobState(parsing: fields[2])
             var exitCode: Int?, signal: Int?
-            if state.isFinal, let status = Int(fields[3]) {
+            if state == .completed || state.isFailure, let status = Int(fields[3]) {
                 if status & 0x7F != 0 { signal = status & 0x7F } else { exitCode = status >> 8 }
             }
             let reason = fields.count > 4 && !["", "None", "(null)"].contains(fields[4]) ? fields[4] : nil
@@ -54,7 +54,8 @@ public struct SlurmJobRecord: Sendable, Equatable {
             let codes = fields[2].split(separator: ":").map { Int($0) }
             let state = SlurmJobState(parsing: fields[1])
             let signal = codes.count == 2 && (codes[1] ?? 0) != 0 ? codes[1] : nil
-            return SlurmJobRecord(jobID: jobID, task: task, state: state, exitCode: state.isFinal && signal == nil ? codes.first ?? nil : nil,
+            return SlurmJobRecord(jobID: jobID, task: task, state: state,
+                                  exitCode: (state == .completed || state.isFailure) && signal == nil ? codes.first ?? nil : nil,
                                   signal: signal, reason: nil)
         }
     }

@@ -34,6 +34,12 @@ public enum SlurmJobState: Sendable, Equatable, Codable, CustomStringConvertible
         }
     }
 
+    /// Whether the job ran and failed (so its exit code or signal says why).
+    public var isFailure: Bool {
+        if case .failed = self { return true }
+        return false
+    }
+
     /// Upper-case name, as Slurm prints it (`FAILED`, or the failure kind such as `TIMEOUT`).
     public var description: String {
         switch self {

@@ -30,10 +30,6 @@ struct SlurmStatusReport {
         } catch {
             schedulerError = error.description
         }
-        // sacct only when some job is missing from squeue; without slurmdbd it fails and the run directories answer.
-        let listed = Set(scheduler.map(\.jobID))
-        let missing = ids.filter { !listed.contains($0) }
-        let accounting = missing.isEmpty ? [] : client.accounting(jobIDs: missing) ?? []
         var manifests: [String: String?] = [:]
         func manifestStatus(_ runID: String) -> String? {
             if let known = manifests[runID] { return known }
@@ -41,11 +37,19 @@ struct SlurmStatusReport {
             manifests[runID] = status
             return status
         }
-        let stages = SlurmTaskStatus.resolve(
-            record, scheduler: scheduler, accounting: accounting,
-            ready: { runID, stage in Paths.kind(of: Paths.join(runsDirectory, "\(runID)/\(stage.readyMarker)")) == .file },
-            runEnded: { runID in manifestStatus(runID).flatMap { ["failed", "succeeded", "rejected"].contains($0) ? $0 : nil } }
-        )
+        func resolve(_ accounting: [SlurmJobRecord]) -> [SlurmTaskStatus] {
+            SlurmTaskStatus.resolve(
+                record, scheduler: scheduler, accounting: accounting,
+                ready: { runID, stage in Paths.kind(of: Paths.join(runsDirectory, "\(runID)/\(stage.readyMarker)")) == .file },
+                runEnded: { runID in manifestStatus(runID).flatMap { ["failed", "succeeded", "rejected"].contains($0) ? $0 : nil } }
+            )
+        }
+        var stages = resolve([])
+        // sacct only for jobs (or tasks) squeue no longer lists; without slurmdbd it fails and the run directories answer.
+        let forgotten = Array(Set(stages.filter { $0.source != .squeue }.compactMap(\.jobID))).sorted()
+        if !forgotten.isEmpty, let accounting = client.accounting(jobIDs: forgotten), !accounting.isEmpty {
+            stages = resolve(accounting)
+        }
         var report = SlurmStatusReport(record: record, stages: stages, schedulerError: schedulerError, runStatuses: [:])
         if record.runs.count == 1 || report.isFinal {
             for runID in record.runs { report.runStatuses[runID] = manifestStatus(runID) ?? "missing" }

@@ -75,7 +75,7 @@ public struct SlurmTaskStatus: Sendable, Equatable {
                 var status = SlurmTaskStatus(runID: runID, task: task, stage: stage, jobID: job?.jobID, state: .unknown, exitCode: nil,
                                              signal: nil, reason: nil, source: .none)
                 let key = job.map { Key(job: $0.jobID, task: task) }
-                if let key, let found = live[key] ?? (task != nil ? nil : live[Key(job: key.job, task: nil)]) {
+                if let key, let found = live[key] {
                     status.apply(found, source: .squeue)
                 } else if let key, let found = accounted[key] {
                     status.apply(found, source: .sacct)

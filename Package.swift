@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(
             name: "SotaCommandsTests",
-            dependencies: ["SotaCommands", "SotaPlan", "SotaTestSupport"],
+            dependencies: ["SotaCommands", "SotaPlan", "SotaLaunch", "SotaTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

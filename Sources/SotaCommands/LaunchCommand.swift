@@ -6,12 +6,13 @@ import SotaGit
 import SotaLaunch
 import SotaPlan
 
-/// `sota launch --config F --backend vast`: the run on a rented Vast.ai GPU, reproducible from a pushed commit,
-/// with an onstart script that uploads the results and ends the instance's billing whatever happens.
+/// `sota launch --config F --backend vast|slurm`: the run on a rented Vast.ai GPU, reproducible from a pushed
+/// commit, with an onstart script that uploads the results and ends the instance's billing whatever happens; or
+/// as a chain of Slurm jobs, one per stage, with sweeps as array jobs.
 struct LaunchCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "launch",
-        abstract: "Run a config on a rented Vast.ai instance that uploads its results and shuts itself down.",
+        abstract: "Run a config on a rented Vast.ai instance, or as a chain of Slurm jobs.",
         discussion: """
         Before anything is rented: the config and its evaluation configs are validated, the work tree must be clean and its commit on a remote (the instance checks out exactly that commit; --allow-dirty overrides), and `launch.results` in sota.yaml (or --results) says where results go.
 
@@ -21,17 +22,39 @@ struct LaunchCommand: ContextualCommand {
 
         Files: runs/ID/onstart.sh and runs/ID/launch.json (instance, offer, price), and .vast/onstart.sh. Follow with `sota status ID`, stop with `sota cancel ID`, and `sota ingest <results>/ID` once the results land.
 
+        With --backend slurm, sota prepares the run directory here (validated config, dataset checksums, pending manifest), writes one sbatch script per stage into runs/ID/slurm/ (train → small_eval → full_eval → gate) and submits them with `sbatch --parsable`, each after the previous one (--dependency=afterok, --kill-on-invalid-dep=yes: a failed stage cancels the rest). Each job runs `sota run --resume ID --step STAGE` on its node in this project folder — a shared filesystem is assumed — writes only files, and leaves markers/STAGE.READY. A --sweep becomes one array job per stage (--array=0-N%K with --max-parallel K), task i working on its own run directory ID-i with seed (config seed + i). Job ids go to runs/ID/launch.json. Follow with `sota status ID` (which adds finished runs to the leaderboard here), continue a failed chain with `sota resume ID`, stop it with `sota cancel ID`. Settings: launch.slurm.{partition, account, time, gpus, max_parallel, sota} in sota.yaml; flags override them.
+
         Examples:
           sota launch --config configs/train_burgers_golden.yaml --backend vast --dry-run
           sota launch --config configs/train_burgers_golden.yaml --backend vast --auto-shutdown --gpu "RTX 4090" --max-price 0.6
+          sota launch --config configs/train_burgers_golden.yaml --backend slurm --partition gpu --time 02:00:00 --gpus 1
+          sota launch --config configs/train_burgers_golden.yaml --backend slurm --sweep latent.dim,operator.pdet.input_dim=8,16,32 --max-parallel 2
         """
     )
 
     @Option(help: ArgumentHelp("The training config.", valueName: "file"))
     var config: String
 
-    @Option(help: ArgumentHelp("Where to run: vast.", valueName: "name"))
+    @Option(help: ArgumentHelp("Where to run: vast or slurm.", valueName: "name"))
     var backend: String = "vast"
+
+    @Option(help: ArgumentHelp("Slurm: the partition (default: launch.slurm.partition).", valueName: "name"))
+    var partition: String?
+
+    @Option(help: ArgumentHelp("Slurm: time limit per stage job, HH:MM:SS, rounded up to whole minutes (default: launch.slurm.time).", valueName: "time"))
+    var time: String?
+
+    @Option(help: ArgumentHelp("Slurm: GPUs per stage job, 0 for none (default: launch.slurm.gpus, else resources.gpus).", valueName: "n"))
+    var gpus: Int?
+
+    @Option(help: ArgumentHelp("Slurm: the account charged (default: launch.slurm.account).", valueName: "name"))
+    var account: String?
+
+    @Option(help: ArgumentHelp("Slurm: run once per value as array tasks, key=v1,v2 (keys may be comma-separated; repeat for a grid).", valueName: "keys=values"))
+    var sweep: [String] = []
+
+    @Option(help: ArgumentHelp("Slurm: most sweep tasks running at once (default: launch.slurm.max_parallel).", valueName: "k"))
+    var maxParallel: Int?
 
     @Flag(help: "Destroy the instance when the script ends, on success and on failure (stop it instead if the upload failed).")
     var autoShutdown = false
@@ -64,7 +87,19 @@ struct LaunchCommand: ContextualCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard backend == "vast" else { throw ValidationError("--backend: `\(backend)` is not available here; use vast") }
+        guard backend == "vast" || backend == "slurm" else { throw ValidationError("--backend takes vast or slurm, found `\(backend)`") }
+        if backend == "slurm" {
+            let vastOnly = [("--auto-shutdown", autoShutdown), ("--gpu", gpu != nil), ("--max-price", maxPrice != nil), ("--disk", disk != nil),
+                            ("--results", results != nil), ("--data-url", dataURL != nil)].filter(\.1).map(\.0)
+            if let flag = vastOnly.first { throw ValidationError("\(flag) is a Vast.ai option; Slurm jobs use the project folder on a shared filesystem") }
+            if let time, SlurmResources.parseTime(time) == nil { throw ValidationError("--time takes HH:MM:SS (or MM:SS, minutes, D-HH:MM:SS), found \(time)") }
+            if let gpus, !(0...64).contains(gpus) { throw ValidationError("--gpus must be between 0 and 64") }
+            if let maxParallel, maxParallel < 1 { throw ValidationError("--max-parallel must be at least 1") }
+            return
+        }
+        let slurmOnly = [("--partition", partition != nil), ("--time", time != nil), ("--gpus", gpus != nil), ("--account", account != nil),
+                         ("--sweep", !sweep.isEmpty), ("--max-parallel", maxParallel != nil)].filter(\.1).map(\.0)
+        if let flag = slurmOnly.first { throw ValidationError("\(flag) is a Slurm option; add --backend slurm") }
         guard OnstartSpec.Shutdown(rawValue: shutdownAction) != nil, shutdownAction != "none" else {
             throw ValidationError("--shutdown-action takes destroy or stop, found \(shutdownAction)")
         }
@@ -83,6 +118,10 @@ struct LaunchCommand: ContextualCommand {
         }
         let (project, projectProblems) = context.project(explicit: global.project, near: config)
         if projectProblems.hasErrors { return fail(projectProblems) }
+        if backend == "slurm" {
+            for diagnostic in projectProblems { console.err(renderer.render(diagnostic)) }
+            return try SlurmLaunch(command: self, project: project, context: context).run()
+        }
         var diagnostics = projectProblems
         let parsedOverrides = try OverrideParsing.parse(overrides.assignments)
         guard let configs = PipelineConfigs.load(

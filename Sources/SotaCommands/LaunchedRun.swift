@@ -3,14 +3,25 @@ import SotaBasics
 import SotaConfig
 import SotaLaunch
 
-/// A run started by `sota launch`: its folder under the runs directory and its launch record.
+/// A run started by `sota launch`: its folder under the runs directory and its launch record, Vast or Slurm.
 struct LaunchedRun {
-    /// The run id.
+    /// The record, by backend.
+    enum Record {
+        /// A rented Vast instance.
+        case vast(LaunchRecord)
+        /// A chain of Slurm jobs.
+        case slurm(SlurmLaunchRecord)
+    }
+
+    /// The run id (or sweep id).
     var id: String
     /// The run folder (absolute).
     var directory: String
     /// The launch record.
-    var record: LaunchRecord
+    var launch: Record
+
+    /// The record's path.
+    var recordPath: String { Paths.join(directory, LaunchRecord.fileName) }
 
     /// Finds the launched run `text` (a unique id prefix is enough); prints why not and returns nil otherwise.
     static func find(_ text: String, project: Project, console: Console) -> LaunchedRun? {
@@ -27,16 +38,27 @@ struct LaunchedRun {
             return nil
         }
         let directory = Paths.join(runs, names[0])
+        let path = Paths.join(directory, LaunchRecord.fileName)
         do {
-            return LaunchedRun(id: names[0], directory: directory, record: try LaunchRecord.read(path: Paths.join(directory, LaunchRecord.fileName)))
+            let launch: Record = try backend(at: path) == "slurm" ? .slurm(SlurmLaunchRecord.read(path: path)) : .vast(LaunchRecord.read(path: path))
+            return LaunchedRun(id: names[0], directory: directory, launch: launch)
         } catch {
             console.err("error: \(error)")
             return nil
         }
     }
 
-    /// A client for the record's API server with this environment's key.
-    func client(environment: [String: String]) -> VastClient {
+    /// The `backend` field of a launch record (records written before Slurm existed are Vast's).
+    private static func backend(at path: String) throws -> String {
+        struct Peek: Decodable { var backend: String? }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FileError(path: path, operation: "read", reason: "no such file")
+        }
+        return (try? JSONDecoder().decode(Peek.self, from: data))?.backend ?? "vast"
+    }
+
+    /// A client for a Vast record's API server with this environment's key.
+    static func client(_ record: LaunchRecord, environment: [String: String]) -> VastClient {
         VastClient(baseURL: record.apiURL, apiKey: VastClient.apiKey(environment: environment))
     }
 }

@@ -52,6 +52,11 @@ struct RunCommand: ContextualCommand {
     @Option(help: ArgumentHelp("Continue an interrupted or failed run (a unique prefix of its id is enough).", valueName: "run-id"))
     var resume: String?
 
+    /// With --resume: run only up to this step (train, small_eval, full_eval) and leave the run pending, or `gate`
+    /// to finish and decide it; either way the leaderboard is only read, never written. A Slurm stage job runs this.
+    @Option(help: .hidden)
+    var step: String?
+
     @OptionGroup var overrides: OverrideOptions
     @OptionGroup var global: GlobalOptions
 
@@ -71,6 +76,13 @@ struct RunCommand: ContextualCommand {
             throw ValidationError("--run-id takes letters, digits, `-` and `_`")
         }
         if resume != nil, !overrides.assignments.isEmpty { throw ValidationError("--resume reuses the run's recorded overrides; drop --set") }
+        if let step {
+            guard resume != nil else { throw ValidationError("--step runs one step of a recorded run; give --resume RUN_ID") }
+            guard step == "gate" || PlannedStep.Phase(rawValue: step) != nil else {
+                throw ValidationError("--step takes train, small_eval, full_eval or gate; found \(step)")
+            }
+            if promote { throw ValidationError("--step writes only the run directory; promote from the submitting machine") }
+        }
         if let maxRetries, !(0...10).contains(maxRetries) { throw ValidationError("--max-retries must be between 0 and 10") }
         guard DurationValue(parsing: grace) != nil else { throw ValidationError("--grace must be a duration such as 10s, found \(grace)") }
         guard gpus.allSatisfy({ $0.isNumber || $0 == "," }), !gpus.isEmpty else {
@@ -107,6 +119,11 @@ struct RunCommand: ContextualCommand {
             overrideTexts = manifest.config.overrides
             smallPath = manifest.evalConfigs["small_eval"].map { project.resolve($0.path) }
             fullPath = manifest.evalConfigs["full_eval"].map { project.resolve($0.path) }
+            if step != nil, manifest.status == .succeeded || manifest.status == .rejected {
+                // A gate ended the run in an earlier step job; this one has nothing left to do.
+                console.out("run \(id) already finished (\(manifest.status.rawValue)); nothing left for step \(step!)")
+                return RunExitStatus.success
+            }
             if manifest.status == .succeeded || manifest.status == .rejected {
                 // sota may have been killed after the manifest was final but before the leaderboard saw it.
                 do {
@@ -127,19 +144,22 @@ struct RunCommand: ContextualCommand {
         ) else { return stop(diagnostics) }
         let (trainConfig, small, full) = (configs.training, configs.smallEval, configs.fullEval)
 
-        let index: LeaderboardIndex
+        let index: LeaderboardIndex?
         do {
-            index = try LeaderboardIndex.open(project: project, environment: context.environment)
+            // A step job only reads the leaderboard (BaselineOnlyIndex), so it neither opens nor creates it here.
+            index = step != nil ? nil : try LeaderboardIndex.open(project: project, environment: context.environment)
         } catch {
             return stop(diagnostics + [.error(at: nil, "\(error)", hint: "move the file aside, or set SOTA_LEADERBOARD to another path")])
         }
         let request = RunRequest(
             training: trainConfig, smallEval: small, fullEval: full, project: project, runID: runID, devices: gpus,
-            maxRetries: maxRetries, gracePeriod: DurationValue(parsing: grace)!, environment: context.environment
+            maxRetries: maxRetries, gracePeriod: DurationValue(parsing: grace)!, environment: context.environment,
+            lastPhase: step.flatMap(PlannedStep.Phase.init(rawValue:))
         )
         let observer = RunConsole(console: console, runDirectory: Paths.join(project.runsDirectory, runID),
                                   interactive: isatty(1) == 1 && context.environment["TERM"] != "dumb")
-        let orchestrator = RunOrchestrator(request: request, index: index, observe: { observer.handle($0) })
+        let runIndex: any RunIndex = index ?? BaselineOnlyIndex.open(project: project, environment: context.environment)
+        let orchestrator = RunOrchestrator(request: request, index: runIndex, observe: { observer.handle($0) })
         let (problems, data) = orchestrator.validate()
         diagnostics += problems
         if diagnostics.hasErrors { return stop(diagnostics) }
@@ -159,11 +179,15 @@ struct RunCommand: ContextualCommand {
             outcome = try orchestrator.start(data: data, git: git)
         }
         observer.summary(outcome)
+        if step != nil, outcome.exitStatus == RunExitStatus.gateRejected {
+            // A rejection is a decided run, not a failed job: the later step jobs find it finished and do nothing.
+            return RunExitStatus.success
+        }
         if promote, outcome.exitStatus == RunExitStatus.success {
             do {
                 let promotion = try ConfigPromotion.promote(trainConfig, runID: runID, project: project)
                 if !promotion.unchanged {
-                    try index.board.recordPromotion(PromotionRecord(
+                    try index?.board.recordPromotion(PromotionRecord(
                         runID: runID, experiment: trainConfig.experiment, configPath: Paths.relative(trainConfig.path, to: project.root),
                         productionPath: promotion.destination, promotedAt: Timestamp.string(Date()),
                         promotedBy: GitCommitter.author(in: project.root) ?? context.environment["USER"], previousPath: promotion.previous

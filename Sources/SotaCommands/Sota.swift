@@ -26,7 +26,7 @@ public struct Sota: ParsableCommand {
         subcommands: [Validate.self, DryRun.self, RunCommand.self, TrainCommand.self, EvaluateCommand.self,
                       LeaderboardCommand.self, CompareCommand.self, IngestCommand.self, ExperimentCommand.self, PromoteCommand.self,
                       ArchiveCommand.self, CatalogCommand.self, ReportCommand.self, LaunchCommand.self, StatusCommand.self,
-                      CancelCommand.self]
+                      ResumeCommand.self, CancelCommand.self]
     )
 
     public init() {}

@@ -1,22 +1,27 @@
 import ArgumentParser
 import Foundation
 import SotaBasics
+import SotaConfig
 import SotaLaunch
 import SotaPlan
 
-/// `sota status RUN`: a launched run's instance state, cost so far and, once uploaded, its results.
+/// `sota status RUN`: a launched run's instance state, cost so far and, once uploaded, its results; or, for a
+/// Slurm launch, every stage's job state and exit code, adding finished runs to the leaderboard.
 struct StatusCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show a launched run: instance state, elapsed cost, and the uploaded results' status and last log lines.",
+        abstract: "Show a launched run: Vast instance state and cost, or every Slurm stage's state and exit code.",
         discussion: """
-        Reads runs/RUN/launch.json, asks the Vast API for the instance, and prices the time since it started at the instance's hourly price. When the results folder is a file:// URL and the run has been uploaded, shows the run's status and the last lines of its onstart log.
+        Reads runs/RUN/launch.json. Vast: asks the Vast API for the instance, and prices the time since it started at the instance's hourly price. When the results folder is a file:// URL and the run has been uploaded, shows the run's status and the last lines of its onstart log.
+
+        Slurm: one batched `squeue` call per refresh gives every job's (and array task's) state and exit code. A job the controller has forgotten is looked up with `sacct` (when accounting exists), then in the run directory: its READY marker means it finished, a failed manifest means it failed, and anything else is UNKNOWN — never success. Once every job has ended, the finished runs are added to the leaderboard here (the compute nodes write only files). --watch refreshes every --interval seconds until then.
 
         Exit status: 0 shown, 1 the run or the API could not be read.
 
         Examples:
           sota status 20261123-141503-9f3a2b1c
           sota status 20261123 --json
+          sota status sweep-20261123-141503-9f3a2b1c --watch --interval 10
         """
     )
 
@@ -29,18 +34,32 @@ struct StatusCommand: ContextualCommand {
     @Flag(help: "Print the status as JSON.")
     var json = false
 
+    @Flag(help: "Slurm: refresh until every job has ended.")
+    var watch = false
+
+    @Option(help: ArgumentHelp("Slurm: seconds between --watch refreshes.", valueName: "seconds"))
+    var interval: Double = 5
+
     @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard interval.isFinite, interval >= 0.1 else { throw ValidationError("--interval must be at least 0.1 seconds") }
+    }
 
     func run(in context: CommandContext) throws -> Int32 {
         let (project, problems) = context.project(explicit: global.project)
         if problems.hasErrors { return Standalone.report(problems, context) }
         guard let launched = LaunchedRun.find(run, project: project, console: context.console) else { return ExitStatus.checkFailed }
-        let record = launched.record
+        let record: LaunchRecord
+        switch launched.launch {
+        case .vast(let vast): record = vast
+        case .slurm(let slurm): return slurmStatus(slurm, launched: launched, project: project, context: context)
+        }
         let now = Date()
         var apiError: String?
         var instance: VastInstance?
         do {
-            instance = try launched.client(environment: context.environment).instance(record.instanceID)
+            instance = try LaunchedRun.client(record, environment: context.environment).instance(record.instanceID)
         } catch {
             apiError = "\(error)"
         }
@@ -87,5 +106,66 @@ struct StatusCommand: ContextualCommand {
             if let apiError { context.console.err("error: \(apiError)") }
         }
         return apiError == nil ? ExitStatus.success : ExitStatus.checkFailed
+    }
+
+    /// Shows a Slurm launch, refreshing with --watch, and ingests its runs once every job has ended.
+    private func slurmStatus(_ start: SlurmLaunchRecord, launched: LaunchedRun, project: Project, context: CommandContext) -> Int32 {
+        var record = start
+        let console = context.console
+        let runsDirectory = project.resolve(project.runsDirectory)
+        let client = SlurmClient(environment: context.environment)
+        while true {
+            let report = SlurmStatusReport.refresh(record, runsDirectory: runsDirectory, client: client)
+            var notes: [String] = []
+            if report.isFinal {
+                notes = ingest(&record, launched: launched, project: project, context: context)
+            }
+            if json {
+                console.out(report.json().rendered(pretty: true))
+            } else {
+                console.out(report.text(display: context.display, runsDirectory: runsDirectory))
+                notes.forEach { console.out($0) }
+            }
+            if !watch || report.isFinal {
+                return report.schedulerError == nil ? ExitStatus.success : ExitStatus.checkFailed
+            }
+            if !json { console.out("") }
+            usleep(useconds_t(interval * 1_000_000))
+        }
+    }
+
+    /// Adds the launch's ended runs to the leaderboard once (the nodes never touch it) and records which.
+    private func ingest(_ record: inout SlurmLaunchRecord, launched: LaunchedRun, project: Project, context: CommandContext) -> [String] {
+        let runsDirectory = project.resolve(project.runsDirectory)
+        let pending = record.runs.filter { !record.ingested.contains($0) }
+        guard !pending.isEmpty else { return [] }
+        let index: LeaderboardIndex
+        do {
+            index = try LeaderboardIndex.open(project: project, environment: context.environment)
+        } catch {
+            return ["warning   the leaderboard was not updated: \(error)"]
+        }
+        var added: [String] = []
+        var problems: [String] = []
+        for runID in pending {
+            let path = Paths.join(runsDirectory, "\(runID)/manifest.json")
+            guard let manifest = try? RunManifest.read(path: path),
+                  [RunManifest.Status.succeeded, .rejected, .failed].contains(manifest.status) else { continue }
+            do {
+                try index.record(manifest, manifestPath: path)
+                added.append(runID)
+            } catch {
+                problems.append("warning   \(runID) was not added to the leaderboard: \(error)")
+            }
+        }
+        guard !added.isEmpty else { return problems }
+        record.ingested += added
+        do {
+            try record.write(to: launched.recordPath)
+        } catch {
+            problems.append("warning   \(error) (the runs are in the leaderboard; the next status adds them again, harmlessly)")
+        }
+        let board = context.display(LeaderboardIndex.path(project: project, environment: context.environment))
+        return ["leaderboard added \(added.count) finished run\(added.count == 1 ? "" : "s") to \(board)" + (added.count == 1 ? " (\(added[0]))" : "")] + problems
     }
 }

@@ -28,6 +28,19 @@ public struct LaunchSettings: Sendable {
     /// Lowest host reliability, 0...1.
     public var vastMinReliability: Double?
 
+    /// Slurm partition (`launch.slurm.partition`).
+    public var slurmPartition: String?
+    /// Slurm account (`launch.slurm.account`).
+    public var slurmAccount: String?
+    /// Slurm time limit per stage job, as sbatch spells it (`launch.slurm.time`), with its location.
+    public var slurmTime: Located<String>?
+    /// GPUs per stage job (`launch.slurm.gpus`; default: the config's resources.gpus).
+    public var slurmGPUs: Int?
+    /// Most sweep tasks running at once (`launch.slurm.max_parallel`).
+    public var slurmMaxParallel: Int?
+    /// The sota binary compute nodes run (`launch.slurm.sota`; default: the submitting machine's own).
+    public var slurmSota: Located<String>?
+
     /// No launch settings.
     public init() {}
 
@@ -45,6 +58,14 @@ public struct LaunchSettings: Sendable {
             FieldSchema("max_price", .number(min: 0, exclusiveMin: true, max: nil), "highest price per hour in USD"),
             FieldSchema("min_reliability", .number(min: 0, exclusiveMin: false, max: 1), "lowest host reliability, 0 to 1"),
         ])), "Vast.ai settings"),
+        FieldSchema("slurm", .mapping(MappingSchema([
+            FieldSchema("partition", .string(nonEmpty: true), "partition the stage jobs go to"),
+            FieldSchema("account", .string(nonEmpty: true), "account the jobs are charged to"),
+            FieldSchema("time", .string(nonEmpty: true), "time limit per stage job, HH:MM:SS (rounded up to whole minutes)"),
+            FieldSchema("gpus", .integer(min: 0, max: 64), "GPUs per stage job (default: the config's resources.gpus)"),
+            FieldSchema("max_parallel", .integer(min: 1, max: 100_000), "most sweep tasks running at once"),
+            FieldSchema("sota", .string(nonEmpty: true), "the sota binary on the compute nodes (default: this one)"),
+        ])), "Slurm settings"),
     ]))
 
     /// Reads a validated `launch:` node.
@@ -66,6 +87,14 @@ public struct LaunchSettings: Sendable {
             settings.vastGPU = vast["gpu"]?.stringValue
             settings.vastMaxPrice = vast["max_price"]?.numberValue
             settings.vastMinReliability = vast["min_reliability"]?.numberValue
+        }
+        if let slurm = node["slurm"] {
+            settings.slurmPartition = slurm["partition"]?.stringValue
+            settings.slurmAccount = slurm["account"]?.stringValue
+            settings.slurmTime = located(slurm["time"])
+            settings.slurmGPUs = slurm["gpus"]?.intValue
+            settings.slurmMaxParallel = slurm["max_parallel"]?.intValue
+            settings.slurmSota = located(slurm["sota"])
         }
         return settings
     }

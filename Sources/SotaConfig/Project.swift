@@ -150,6 +150,6 @@ public struct Project: Sendable {
             FieldSchema("applies_to", .choice(["training", "evaluation"]), "only configs of this kind (default: all)"),
             FieldSchema("message", .string(nonEmpty: true), "why the rule exists"),
         ])), minCount: 0), "team rules"),
-        FieldSchema("launch", LaunchSettings.schema, "remote launches: repository, results, data and Vast settings"),
+        FieldSchema("launch", LaunchSettings.schema, "remote launches: repository, results, data, Vast and Slurm settings"),
     ]))
 }

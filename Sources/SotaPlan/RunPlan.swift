@@ -48,8 +48,11 @@ public struct EnvironmentVariable: Sendable, Equatable {
 /// One child process of a run.
 public struct PlannedStep: Sendable {
     /// Which pipeline stage the child belongs to.
-    public enum Phase: String, Sendable {
+    public enum Phase: String, Sendable, CaseIterable {
         case train, smallEval = "small_eval", fullEval = "full_eval"
+
+        /// Position in the pipeline: training, then the proxy-gate evaluation, then the full evaluation.
+        public var order: Int { Self.allCases.firstIndex(of: self)! }
     }
 
     /// The pipeline stage.

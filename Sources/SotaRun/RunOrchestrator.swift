@@ -65,10 +65,14 @@ public struct RunRequest: Sendable {
     public var gracePeriod: DurationValue
     /// The environment children inherit.
     public var environment: [String: String]
+    /// The last phase to run before handing the run back as pending (a Slurm stage job runs one phase); nil runs
+    /// to the end and decides the run.
+    public var lastPhase: PlannedStep.Phase?
 
     /// Creates a request.
     public init(training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?, project: Project, runID: String,
-                devices: String, maxRetries: Int?, gracePeriod: DurationValue, environment: [String: String]) {
+                devices: String, maxRetries: Int?, gracePeriod: DurationValue, environment: [String: String],
+                lastPhase: PlannedStep.Phase? = nil) {
         self.training = training
         self.smallEval = smallEval
         self.fullEval = fullEval
@@ -78,6 +82,7 @@ public struct RunRequest: Sendable {
         self.maxRetries = maxRetries
         self.gracePeriod = gracePeriod
         self.environment = environment
+        self.lastPhase = lastPhase
     }
 }
 
@@ -134,13 +139,25 @@ public struct RunOrchestrator: Sendable {
 
     /// Creates the run directory and runs every step. Call ``validate()`` first.
     public func start(data: [RunManifest.FileRecord], git: GitProvenance) throws -> RunOutcome {
+        let (manifest, lock) = try create(data: data, git: git, status: .running)
+        defer { withExtendedLifetime(lock) {} }
+        return try execute(manifest)
+    }
+
+    /// Creates the run directory with a pending manifest and runs nothing, for steps that run elsewhere later
+    /// (Slurm stage jobs resume it one phase at a time). Call ``validate()`` first.
+    @discardableResult
+    public func prepare(data: [RunManifest.FileRecord], git: GitProvenance) throws -> RunManifest {
+        try create(data: data, git: git, status: .pending).manifest
+    }
+
+    private func create(data: [RunManifest.FileRecord], git: GitProvenance, status: RunManifest.Status) throws -> (manifest: RunManifest, lock: RunDirectoryLock) {
         let fileManager = FileManager.default
         let runs = Paths.parent(of: runDirectory)
         try fileManager.createDirectory(atPath: runs, withIntermediateDirectories: true)
         // mkdir, not createDirectory(withIntermediateDirectories:), so an existing id is an error, never shared.
         guard mkdir(runDirectory, 0o755) == 0 else { throw FileError(path: runDirectory, operation: "create run directory", errno: errno) }
         let lock = try RunDirectoryLock(runDirectory: runDirectory)
-        defer { withExtendedLifetime(lock) {} }
         for folder in ["logs", "markers", RunPlanner.Layout.checkpoints] + plan.steps.filter({ $0.phase != .train }).map(\.phase.rawValue) {
             try fileManager.createDirectory(atPath: Paths.join(runDirectory, folder), withIntermediateDirectories: true)
         }
@@ -155,9 +172,9 @@ public struct RunOrchestrator: Sendable {
             ),
             stages: plan.steps.map { RunManifest.StageRecord(name: $0.name, phase: $0.phase.rawValue, log: $0.logFile, work: $0.work) }
         )
-        manifest.status = .running
+        manifest.status = status
         try manifest.write(to: manifestPath)
-        return try execute(manifest)
+        return (manifest, lock)
     }
 
     /// Continues a run from its first unfinished step; finished steps whose inputs are unchanged are kept.
@@ -220,6 +237,9 @@ public struct RunOrchestrator: Sendable {
         var upstreamHex = SHA256.hex(of: [UInt8]())
         var blocked: String?
         for (index, step) in steps.enumerated() {
+            if blocked == nil, let last = request.lastPhase, step.phase.order > last.order {
+                return try pause(&manifest, after: last)
+            }
             if let reason = blocked {
                 manifest.stages[index].status = .skipped
                 observe(.stepSkipped(name: step.name, reason: reason))
@@ -257,6 +277,10 @@ public struct RunOrchestrator: Sendable {
                 blocked = "step \(step.name) failed"
             }
         }
+        if blocked == nil, let last = request.lastPhase {
+            // The decision is the gate job's, even when this phase was the pipeline's last.
+            return try pause(&manifest, after: last)
+        }
         if blocked != nil {
             manifest.status = .failed
             try finish(&manifest)
@@ -267,6 +291,14 @@ public struct RunOrchestrator: Sendable {
         try finish(&manifest)
         return RunOutcome(manifest: manifest, runDirectory: runDirectory,
                           exitStatus: manifest.status == .succeeded ? RunExitStatus.success : RunExitStatus.gateRejected)
+    }
+
+    /// This job's phases are done: the run waits, pending, for the job that runs the next step or decides it.
+    private func pause(_ manifest: inout RunManifest, after last: PlannedStep.Phase) throws -> RunOutcome {
+        manifest.status = .pending
+        try save(&manifest)
+        observe(.note("\(last.rawValue) finished; the run is pending until its next step runs"))
+        return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: RunExitStatus.success)
     }
 
     private enum StepResult {

@@ -8,9 +8,12 @@ struct CommandRun {
     var out: String
     var err: String
 
-    init(_ arguments: [String], in directory: String, environment: [String: String] = ["PATH": "/usr/local/bin:/usr/bin:/bin"]) {
+    /// Runs `arguments`; `pathPrefix` puts a folder of stand-in programs before the real PATH.
+    init(_ arguments: [String], in directory: String, environment: [String: String] = ["PATH": "/usr/local/bin:/usr/bin:/bin"],
+         pathPrefix: String? = nil) {
         var environment = environment
         if let path = ProcessInfo.processInfo.environment["PATH"] { environment["PATH"] = path }
+        if let pathPrefix { environment["PATH"] = pathPrefix + ":" + (environment["PATH"] ?? "/usr/bin:/bin") }
         let console = Console.capturing()
         let context = CommandContext(console: console, environment: environment, workingDirectory: directory)
         status = Sota.main(arguments: arguments, context: context)

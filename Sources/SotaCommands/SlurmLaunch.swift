@@ -1,0 +1,243 @@
+import ArgumentParser
+import Foundation
+import SotaBasics
+import SotaConfig
+import SotaGit
+import SotaLaunch
+import SotaPlan
+import SotaRun
+
+/// `sota launch --backend slurm`: prepares the run directories on this machine, writes one sbatch script per stage
+/// (train → small eval → full eval → gate), and submits them as a chain; a sweep becomes one array job per stage.
+struct SlurmLaunch {
+    let command: LaunchCommand
+    let project: Project
+    let context: CommandContext
+
+    /// One run to prepare: its id, overrides and loaded configs.
+    private struct PreparedRun {
+        var runID: String
+        var overrides: [String]
+        var configs: PipelineConfigs
+    }
+
+    func run() throws -> Int32 {
+        let console = context.console
+        let renderer = DiagnosticRenderer(style: console.errStyle)
+        func fail(_ diagnostics: [Diagnostic]) -> Int32 {
+            for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
+            console.err("launch stopped: nothing was submitted")
+            return ExitStatus.checkFailed
+        }
+        var axes: [SweepAxis] = []
+        for text in command.sweep {
+            switch SweepAxis.parse(text) {
+            case .success(let axis): axes.append(axis)
+            case .failure(let error): return fail([error.diagnostic])
+            }
+        }
+        let settings = project.launch
+        let base = RunID.make()
+        let sweeping = !axes.isEmpty
+        let launchID = sweeping ? "sweep-" + base : base
+        let trainPath = context.absolute(command.config)
+        let jobs = SweepPlan.make(configs: [trainPath], fixed: command.overrides.assignments, axes: axes, devices: ["0"]) {
+            sweeping ? SlurmStagePlan.taskRunID(base: base, index: $0) : base
+        }.jobs
+
+        // Every run is loaded and checked before anything is written; a sweep's task i gets seed (config seed + i).
+        var diagnostics: [Diagnostic] = []
+        var runs: [PreparedRun] = []
+        var baseSeed: Int?
+        let sweptSeed = axes.contains { $0.keys.contains("seed") } || command.overrides.assignments.contains { $0.hasPrefix("seed=") }
+        for job in jobs {
+            var overrides = job.overrides
+            var loaded: [Diagnostic] = []
+            if sweeping, !sweptSeed {
+                if baseSeed == nil {
+                    var probe: [Diagnostic] = []
+                    baseSeed = PipelineConfigs.load(trainPath: trainPath, overrides: try OverrideParsing.parse(overrides), smallEvalPath: nil,
+                                                    fullEvalPath: nil, project: project, context: context, diagnostics: &probe)?.training.seed ?? 0
+                }
+                overrides.append("seed=\(baseSeed! + job.index)")
+            }
+            let configs = PipelineConfigs.load(trainPath: trainPath, overrides: try OverrideParsing.parse(overrides), smallEvalPath: nil,
+                                               fullEvalPath: nil, project: project, context: context, diagnostics: &loaded)
+            diagnostics += sweeping ? loaded.map { item in
+                var copy = item
+                copy.message = "task \(job.index) (\(job.overrides.suffix(from: command.overrides.assignments.count).joined(separator: " "))): " + copy.message
+                return copy
+            } : loaded
+            if let configs { runs.append(PreparedRun(runID: job.runID, overrides: overrides, configs: configs)) }
+        }
+        if diagnostics.hasErrors { return fail(diagnostics) }
+        for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
+        let first = runs[0].configs
+
+        // What each job asks for: flags, then launch.slurm, then the config.
+        var problems: [Diagnostic] = []
+        var timeSeconds: Int?
+        if let text = command.time {
+            timeSeconds = SlurmResources.parseTime(text)
+        } else if let setting = settings.slurmTime {
+            timeSeconds = SlurmResources.parseTime(setting.value)
+            if timeSeconds == nil {
+                problems.append(.error(at: setting.location, keyPath: "launch.slurm.time", "`\(setting.value)` is not a Slurm time limit", hint: "use HH:MM:SS, e.g. 02:00:00"))
+            }
+        }
+        let platformHasGPUs = first.training.resources.platform != .cpu
+        let resources = SlurmResources(
+            partition: command.partition ?? settings.slurmPartition, account: command.account ?? settings.slurmAccount, timeSeconds: timeSeconds,
+            gpus: command.gpus ?? settings.slurmGPUs ?? (platformHasGPUs ? first.training.resources.gpus?.value ?? 1 : 0),
+            maxParallel: command.maxParallel ?? settings.slurmMaxParallel
+        )
+        let sota: String
+        if let explicit = settings.slurmSota {
+            sota = project.resolve(explicit.value)
+        } else {
+            sota = try SweepCommandSupport.executable(context)
+        }
+        let runsDirectory = project.resolve(project.runsDirectory)
+        let launchDirectory = Paths.join(runsDirectory, launchID)
+        let stages = Self.stages(first)
+        let plans = stages.map { stage in
+            SlurmStagePlan(stage: stage, launchID: launchID,
+                           runs: sweeping ? .array(base: base, tasks: Array(runs.indices)) : .single(runID: base),
+                           projectRoot: project.root, runsDirectory: runsDirectory, sota: sota, resources: resources)
+        }
+        for (name, value) in [("--partition", resources.partition), ("--account", resources.account), ("the project path", project.root)] {
+            if let value, let problem = SbatchScript.directiveProblem(value) { problems.append(.error(at: nil, "\(name): \(problem)")) }
+        }
+        if problems.hasErrors { return fail(problems) }
+
+        let scripts = plans.map(SbatchScript.init)
+        let summary = summaryLines(launchID: launchID, runs: runs, resources: resources, stages: stages, sota: sota)
+        if command.dryRun {
+            console.out("sota launch --dry-run: nothing submitted, nothing written")
+            summary.forEach { console.out($0) }
+            for script in scripts {
+                console.out("--- \(script.plan.stage.rawValue).sbatch ---")
+                console.out(script.text, terminator: "")
+            }
+            return ExitStatus.success
+        }
+
+        // The run directories exist before any job starts: the nodes resume them, and Slurm writes logs into them.
+        let git = PendingProvenance(path: project.root).wait()
+        var dataRecords: [RunManifest.FileRecord]?
+        for run in runs {
+            let request = RunRequest(training: run.configs.training, smallEval: run.configs.smallEval, fullEval: run.configs.fullEval,
+                                     project: project, runID: run.runID, devices: "0", maxRetries: nil,
+                                     gracePeriod: DurationValue(seconds: 10), environment: context.environment)
+            let orchestrator = RunOrchestrator(request: request, index: nil, observe: { _ in })
+            if dataRecords == nil {
+                // The dataset and the plan are checked once: every task shares them.
+                let (checks, data) = orchestrator.validate()
+                if checks.hasErrors { return fail(checks) }
+                dataRecords = data
+            }
+            do {
+                try orchestrator.prepare(data: dataRecords ?? [], git: git)
+                try FileManager.default.createDirectory(atPath: Paths.join(runsDirectory, run.runID + "/slurm"), withIntermediateDirectories: true)
+            } catch {
+                return fail([.error(at: nil, "cannot prepare run \(run.runID): \(error)")])
+            }
+        }
+        var record = SlurmLaunchRecord(
+            launchID: launchID, created: Timestamp.string(Date()), config: Paths.relative(trainPath, to: project.root),
+            overrides: command.overrides.assignments, sweep: command.sweep, runs: runs.map(\.runID), arrayBase: sweeping ? base : nil,
+            stages: stages, resources: resources, sota: sota
+        )
+        let recordPath = Paths.join(launchDirectory, LaunchRecord.fileName)
+        do {
+            try FileManager.default.createDirectory(atPath: Paths.join(launchDirectory, "slurm"), withIntermediateDirectories: true)
+            for script in scripts {
+                try AtomicFile.write(script.text, to: Paths.join(launchDirectory, "slurm/\(script.plan.stage.rawValue).sbatch"), mode: 0o755)
+            }
+            try record.write(to: recordPath)
+        } catch {
+            return fail([.error(at: nil, "cannot write the launch: \(error)")])
+        }
+        let submitter = SlurmChainSubmitter(client: SlurmClient(environment: context.environment), directory: launchDirectory)
+        switch submitter.submit(scripts.map { ("slurm/\($0.plan.stage.rawValue).sbatch", $0.plan) }, record: &record, recordPath: recordPath) {
+        case .success: break
+        case .failure(let message):
+            console.err("error: \(message)")
+            return ExitStatus.checkFailed
+        }
+        console.out("submitted \(launchID) to Slurm: \(record.submissions.last!.jobs.map { "\($0.stage.rawValue) \($0.jobID)" }.joined(separator: " → "))")
+        summary.forEach { console.out($0) }
+        let shown = context.display(launchDirectory)
+        console.out("scripts   \(Paths.join(shown, "slurm"))/*.sbatch")
+        console.out("record    \(Paths.join(shown, LaunchRecord.fileName))")
+        console.out("follow    sota status \(launchID) --watch")
+        console.out("cancel    sota cancel \(launchID)")
+        return ExitStatus.success
+    }
+
+    /// The stage jobs a pipeline needs: train when it has training stages, each configured evaluation, then gate.
+    static func stages(_ configs: PipelineConfigs) -> [SlurmStage] {
+        var stages: [SlurmStage] = []
+        if !(configs.training.training?.stages ?? []).isEmpty { stages.append(.train) }
+        if configs.smallEval?.evaluation != nil { stages.append(.smallEval) }
+        if configs.fullEval?.evaluation != nil { stages.append(.fullEval) }
+        return stages + [.gate]
+    }
+
+    private func summaryLines(launchID: String, runs: [PreparedRun], resources: SlurmResources, stages: [SlurmStage], sota: String) -> [String] {
+        var lines: [String] = []
+        if runs.count == 1 {
+            lines.append("run       \(launchID): \(command.config)\(runs[0].overrides.isEmpty ? "" : " " + runs[0].overrides.map { "--set \($0)" }.joined(separator: " "))")
+        } else {
+            lines.append("sweep     \(launchID): \(runs.count) runs of \(command.config) as array tasks 0-\(runs.count - 1)\(resources.maxParallel.map { ", at most \($0) at once" } ?? "")")
+            for (index, run) in runs.prefix(4).enumerated() {
+                lines.append("  task \(index)  \(run.runID): \(run.overrides.joined(separator: " "))")
+            }
+            if runs.count > 4 { lines.append("  …") }
+        }
+        lines.append("chain     \(stages.map(\.rawValue).joined(separator: " → ")) (afterok\(runs.count > 1 ? " per task (aftercorr)" : ""), a failed stage cancels the rest)")
+        let asks = [
+            resources.partition.map { "partition \($0)" }, resources.account.map { "account \($0)" },
+            resources.timeMinutes.map { "time \($0) min" }, resources.gpus > 0 ? "\(resources.gpus) GPU\(resources.gpus == 1 ? "" : "s")" : "no GPU",
+        ].compactMap { $0 }
+        lines.append("each job  \(asks.joined(separator: ", "))")
+        lines.append("nodes run \(sota) in \(project.root) (a shared filesystem)")
+        return lines
+    }
+}
+
+/// Submits a chain of stage scripts, each after the one before, recording every job id as soon as sbatch prints it.
+struct SlurmChainSubmitter {
+    let client: SlurmClient
+    /// The launch folder the scripts sit in.
+    let directory: String
+
+    /// Submits `scripts` (path relative to the launch folder, with its plan) in order and appends the submission to
+    /// `record`, written after each job. When sbatch refuses one, the jobs already submitted are cancelled again.
+    func submit(_ scripts: [(String, SlurmStagePlan)], record: inout SlurmLaunchRecord, recordPath: String) -> Result<Void, SubmissionFailure> {
+        record.submissions.append(SlurmLaunchRecord.Submission(submitted: Timestamp.string(Date()), jobs: []))
+        var previous: String?
+        for (script, plan) in scripts {
+            let tasks: [Int]? = if case .array(_, let tasks) = plan.runs { tasks } else { nil }
+            do {
+                let id = try client.submit(script: Paths.join(directory, script), after: previous, array: tasks != nil, workingDirectory: plan.projectRoot)
+                record.submissions[record.submissions.count - 1].jobs.append(.init(stage: plan.stage, jobID: id, tasks: tasks, script: script))
+                try record.write(to: recordPath)
+                previous = id
+            } catch {
+                let submitted = record.submissions.last!.jobs.map(\.jobID)
+                let cancelled = (try? client.cancel(jobIDs: submitted)) != nil
+                let undo = submitted.isEmpty ? "" : cancelled ? "; cancelled the jobs already submitted (\(submitted.joined(separator: ", ")))"
+                                                              : "; jobs \(submitted.joined(separator: ", ")) could not be cancelled: scancel them"
+                return .failure(SubmissionFailure(message: "\(error)\(undo)"))
+            }
+        }
+        return .success(())
+    }
+
+    /// Why a chain was not submitted.
+    struct SubmissionFailure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+}

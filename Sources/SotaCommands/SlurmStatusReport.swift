@@ -1,0 +1,124 @@
+import Foundation
+import SotaBasics
+import SotaConfig
+import SotaLaunch
+import SotaLeaderboardQuery
+import SotaPlan
+
+/// One refresh of a Slurm launch: every stage of every run, from ONE batched `squeue` call, then `sacct` (when
+/// accounting exists) and the run directories for jobs the controller has forgotten.
+struct SlurmStatusReport {
+    /// The launch.
+    var record: SlurmLaunchRecord
+    /// Every stage of every run, run by run.
+    var stages: [SlurmTaskStatus]
+    /// Why squeue gave no answer, when it did not.
+    var schedulerError: String?
+    /// The runs' manifest statuses, when read (single runs always; sweeps once every job is final).
+    var runStatuses: [String: String]
+
+    /// Whether no job can change any more (and squeue answered).
+    var isFinal: Bool { schedulerError == nil && stages.allSatisfy(\.state.isFinal) }
+
+    /// Asks Slurm once and resolves every stage.
+    static func refresh(_ record: SlurmLaunchRecord, runsDirectory: String, client: SlurmClient) -> SlurmStatusReport {
+        let ids = record.jobIDs
+        var schedulerError: String?
+        var scheduler: [SlurmJobRecord] = []
+        do {
+            scheduler = try client.queue(jobIDs: ids)
+        } catch {
+            schedulerError = error.description
+        }
+        var manifests: [String: String?] = [:]
+        func manifestStatus(_ runID: String) -> String? {
+            if let known = manifests[runID] { return known }
+            let status = (try? RunManifest.read(path: Paths.join(runsDirectory, "\(runID)/manifest.json")))?.status.rawValue
+            manifests[runID] = status
+            return status
+        }
+        func resolve(_ accounting: [SlurmJobRecord]) -> [SlurmTaskStatus] {
+            SlurmTaskStatus.resolve(
+                record, scheduler: scheduler, accounting: accounting,
+                ready: { runID, stage in Paths.kind(of: Paths.join(runsDirectory, "\(runID)/\(stage.readyMarker)")) == .file },
+                runEnded: { runID in manifestStatus(runID).flatMap { ["failed", "succeeded", "rejected"].contains($0) ? $0 : nil } }
+            )
+        }
+        var stages = resolve([])
+        // sacct only for jobs (or tasks) squeue no longer lists; without slurmdbd it fails and the run directories answer.
+        let forgotten = Array(Set(stages.filter { $0.source != .squeue }.compactMap(\.jobID))).sorted()
+        if !forgotten.isEmpty, let accounting = client.accounting(jobIDs: forgotten), !accounting.isEmpty {
+            stages = resolve(accounting)
+        }
+        var report = SlurmStatusReport(record: record, stages: stages, schedulerError: schedulerError, runStatuses: [:])
+        if record.runs.count == 1 || report.isFinal {
+            for runID in record.runs { report.runStatuses[runID] = manifestStatus(runID) ?? "missing" }
+        }
+        return report
+    }
+
+    /// The report as text: a table of stages for one run, per-stage counts for a sweep.
+    func text(display: (String) -> String, runsDirectory: String) -> String {
+        var lines: [String] = []
+        let sweep = record.isArray
+        lines.append("\(sweep ? "sweep" : "run")     \(record.launchID) (\(record.config)\(record.overrides.isEmpty ? "" : " " + record.overrides.joined(separator: " "))) on Slurm"
+                     + (sweep ? ", \(record.runs.count) array tasks" : ""))
+        if let schedulerError { lines.append("warning   squeue did not answer (\(schedulerError)); states come from the run directories") }
+        if sweep {
+            let rows = record.stages.map { stage -> [String] in
+                let entries = stages.filter { $0.stage == stage }
+                let jobs = Array(Set(entries.compactMap(\.jobID))).sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 }
+                var counts: [String: Int] = [:]
+                for entry in entries { counts[entry.state.description, default: 0] += 1 }
+                let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                let bad = entries.filter { if case .failed = $0.state { true } else { $0.state == .unknown } }.compactMap(\.task)
+                return [stage.rawValue, jobs.joined(separator: ","), summary,
+                        bad.isEmpty ? "" : "tasks " + bad.prefix(10).map(String.init).joined(separator: ",") + (bad.count > 10 ? ",…" : "")]
+            }
+            lines.append(TextTable.render(header: ["stage", "job", "tasks by state", "failed or unknown"], rows: rows))
+        } else {
+            let rows = stages.map { entry in
+                [entry.stage.rawValue, entry.jobID ?? "-", entry.state.description,
+                 entry.signal.map { "signal \($0)" } ?? entry.exitCode.map(String.init) ?? "-", entry.source.rawValue, entry.reason ?? ""]
+            }
+            lines.append(TextTable.render(header: ["stage", "job", "state", "exit", "from", "reason"], rows: rows))
+        }
+        if !runStatuses.isEmpty {
+            var counts: [String: Int] = [:]
+            for status in runStatuses.values { counts[status, default: 0] += 1 }
+            lines.append(sweep ? "runs      " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                               : "manifest  \(runStatuses.values.first!) (\(display(Paths.join(runsDirectory, "\(record.runs[0])/manifest.json"))))")
+        }
+        if record.cancelled != nil { lines.append("cancelled \(record.cancelled!) by sota cancel") }
+        if isFinal, stages.contains(where: { $0.state != .completed }) {
+            lines.append("next      sota resume \(record.launchID) resubmits the stages that did not finish")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The report as JSON.
+    func json() -> JSONValue {
+        var runs: [JSONValue] = []
+        let perRun = record.stages.count
+        for (index, runID) in record.runs.enumerated() {
+            let entries = stages[(index * perRun)..<((index + 1) * perRun)]
+            var fields: [(String, JSONValue)] = [("run_id", .string(runID))]
+            if let task = record.task(index) { fields.append(("task", .int(task))) }
+            if let status = runStatuses[runID] { fields.append(("run_status", .string(status))) }
+            fields.append(("stages", .array(entries.map { entry in
+                .object([
+                    ("stage", .string(entry.stage.rawValue)), ("job_id", entry.jobID.map(JSONValue.string) ?? .null),
+                    ("state", .string(entry.state.description)), ("exit_code", entry.exitCode.map(JSONValue.int) ?? .null),
+                    ("signal", entry.signal.map(JSONValue.int) ?? .null), ("reason", entry.reason.map(JSONValue.string) ?? .null),
+                    ("source", .string(entry.source.rawValue)),
+                ])
+            })))
+            runs.append(.object(fields))
+        }
+        return .object([
+            ("launch_id", .string(record.launchID)), ("backend", .string("slurm")), ("config", .string(record.config)),
+            ("final", .bool(isFinal)), ("scheduler_error", schedulerError.map(JSONValue.string) ?? .null),
+            ("cancelled", record.cancelled.map(JSONValue.string) ?? .null), ("runs", .array(runs)),
+        ])
+    }
+}

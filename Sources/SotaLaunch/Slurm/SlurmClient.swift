@@ -1,0 +1,115 @@
+import Foundation
+import SotaBasics
+
+/// Slurm's client commands, run as real processes with the caller's environment (`SLURM_CONF` included):
+/// `sbatch --parsable`, one batched `squeue` per refresh, `sacct` when accounting exists, and `scancel`.
+public struct SlurmClient: Sendable {
+    /// The environment the commands get; its PATH finds them.
+    public var environment: [String: String]
+
+    /// Creates a client.
+    public init(environment: [String: String]) {
+        self.environment = environment
+    }
+
+    /// A finished command.
+    struct Output {
+        var status: Int32
+        var out: String
+        var err: String
+
+        /// The last line Slurm wrote to stderr, without the `command: error:` prefix.
+        var message: String {
+            let line = err.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+            return line.replacingOccurrences(of: #"^[a-z_]+: ((error|fatal): )?"#, with: "", options: .regularExpression)
+        }
+    }
+
+    /// Submits `script` (chained after `previous`) and returns the job id.
+    public func submit(script: String, after previous: String?, array: Bool, workingDirectory: String) throws(SlurmError) -> String {
+        let output = try run("sbatch", SlurmSubmission.arguments(script: script, after: previous, array: array), in: workingDirectory)
+        guard output.status == 0 else { throw SlurmError(command: "sbatch", reason: output.message.isEmpty ? "exited \(output.status)" : output.message) }
+        guard let id = SlurmSubmission.parseJobID(output.out) else {
+            throw SlurmError(command: "sbatch", reason: "printed no job id (`\(output.out.prefix(80))`)")
+        }
+        return id
+    }
+
+    /// Every job and array task among `jobIDs` that the controller still knows, from ONE `squeue` call.
+    ///
+    /// squeue exits 1 with "Invalid job id specified" when it knows none of them: that is an empty answer, not an error.
+    public func queue(jobIDs: [String]) throws(SlurmError) -> [SlurmJobRecord] {
+        guard !jobIDs.isEmpty else { return [] }
+        let output = try run("squeue", ["-h", "-r", "-t", "all", "-j", jobIDs.joined(separator: ","), "-O", SlurmJobRecord.squeueFormat])
+        if output.status != 0 {
+            if output.err.contains("Invalid job id") { return [] }
+            throw SlurmError(command: "squeue", reason: output.message.isEmpty ? "exited \(output.status)" : output.message)
+        }
+        return SlurmJobRecord.parseSqueue(output.out)
+    }
+
+    /// The jobs accounting knows among `jobIDs`, or nil when there is no accounting (no slurmdbd, no `sacct`).
+    public func accounting(jobIDs: [String]) -> [SlurmJobRecord]? {
+        guard !jobIDs.isEmpty, let output = try? run("sacct", ["-n", "-P", "-X", "-j", jobIDs.joined(separator: ","), "-o", "JobID,State,ExitCode"]),
+              output.status == 0 else { return nil }
+        return SlurmJobRecord.parseSacct(output.out)
+    }
+
+    /// Cancels the jobs (array jobs with all their tasks) in one `scancel` call.
+    public func cancel(jobIDs: [String]) throws(SlurmError) {
+        guard !jobIDs.isEmpty else { return }
+        let output = try run("scancel", jobIDs)
+        // scancel reports jobs that already ended as errors while cancelling the rest: only a total failure counts.
+        if output.status != 0, !output.err.contains("already completed"), !output.err.contains("Invalid job id") {
+            throw SlurmError(command: "scancel", reason: output.message.isEmpty ? "exited \(output.status)" : output.message)
+        }
+    }
+
+    /// Runs `program` from the environment's PATH and collects its output.
+    func run(_ program: String, _ arguments: [String], in directory: String? = nil) throws(SlurmError) -> Output {
+        guard let executable = Paths.findExecutable(program, path: environment["PATH"], relativeTo: directory ?? "/") else {
+            throw SlurmError(command: program, reason: "not found on PATH (install slurm-client, or load your cluster's Slurm module)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw SlurmError(command: program, reason: "cannot start: \(error)")
+        }
+        // stderr is drained on another thread so neither pipe can fill up and stall the command.
+        let errorData = ErrorBuffer()
+        let reader = Thread {
+            errorData.store(errors.fileHandleForReading.readDataToEndOfFile())
+        }
+        reader.start()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: errorData.wait(), as: UTF8.self))
+    }
+}
+
+/// stderr collected by a reader thread and handed over once it reached end of file.
+private final class ErrorBuffer: @unchecked Sendable {
+    private let ready = DispatchSemaphore(value: 0)
+    private var stored = Data()
+
+    /// Called once by the reader thread.
+    func store(_ data: Data) {
+        stored = data
+        ready.signal()
+    }
+
+    /// Waits for the reader thread's data (the semaphore orders the write before this read).
+    func wait() -> Data {
+        ready.wait()
+        return stored
+    }
+}

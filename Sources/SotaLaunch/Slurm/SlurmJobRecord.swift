@@ -1,0 +1,62 @@
+/// One job (or array task) as the scheduler reports it: parsed from one batched `squeue` call or from `sacct`.
+public struct SlurmJobRecord: Sendable, Equatable {
+    /// The job id given at submission (the array's id for an array task).
+    public var jobID: String
+    /// The array task, when the job is one.
+    public var task: Int?
+    /// The state.
+    public var state: SlurmJobState
+    /// The batch script's exit code, once it exited.
+    public var exitCode: Int?
+    /// The signal that ended it, if one did.
+    public var signal: Int?
+    /// Why it is pending or ended (`Dependency`, `DependencyNeverSatisfied`, `NonZeroExitCode`), when Slurm says.
+    public var reason: String?
+
+    /// Creates a record.
+    public init(jobID: String, task: Int?, state: SlurmJobState, exitCode: Int?, signal: Int?, reason: String?) {
+        self.jobID = jobID
+        self.task = task
+        self.state = state
+        self.exitCode = exitCode
+        self.signal = signal
+        self.reason = reason
+    }
+
+    /// The `squeue -O` fields ``parseSqueue(_:)`` reads, `|`-separated.
+    public static let squeueFormat = "ArrayJobID:|,ArrayTaskID:|,State:|,exit_code:|,Reason:"
+
+    /// Parses `squeue -h -r -t all -O ArrayJobID:|,ArrayTaskID:|,State:|,exit_code:|,Reason:` output. squeue
+    /// prints the exit code as a wait status (768 is exit 3, 9 is signal 9); pending jobs have none yet.
+    public static func parseSqueue(_ output: String) -> [SlurmJobRecord] {
+        output.split(whereSeparator: \.isNewline).compactMap { line in
+            let fields = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard fields.count >= 4, !fields[0].isEmpty, fields[0].allSatisfy(\.isNumber) else { return nil }
+            let state = SlurmJobState(parsing: fields[2])
+            var exitCode: Int?, signal: Int?
+            if state == .completed || state.isFailure, let status = Int(fields[3]) {
+                if status & 0x7F != 0 { signal = status & 0x7F } else { exitCode = status >> 8 }
+            }
+            let reason = fields.count > 4 && !["", "None", "(null)"].contains(fields[4]) ? fields[4] : nil
+            return SlurmJobRecord(jobID: fields[0], task: Int(fields[1]), state: state, exitCode: exitCode, signal: signal, reason: reason)
+        }
+    }
+
+    /// Parses `sacct -n -P -X -o JobID,State,ExitCode` output (`123|COMPLETED|0:0`, `124_3|FAILED|2:0`).
+    public static func parseSacct(_ output: String) -> [SlurmJobRecord] {
+        output.split(whereSeparator: \.isNewline).compactMap { line in
+            let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count >= 3 else { return nil }
+            let id = fields[0].split(separator: "_", maxSplits: 1).map(String.init)
+            guard let jobID = id.first, !jobID.isEmpty, jobID.allSatisfy(\.isNumber) else { return nil }
+            let task = id.count == 2 ? Int(id[1]) : nil
+            if id.count == 2, task == nil { return nil }  // `123_[4-9]`: tasks not started, nothing to learn
+            let codes = fields[2].split(separator: ":").map { Int($0) }
+            let state = SlurmJobState(parsing: fields[1])
+            let signal = codes.count == 2 && (codes[1] ?? 0) != 0 ? codes[1] : nil
+            return SlurmJobRecord(jobID: jobID, task: task, state: state,
+                                  exitCode: (state == .completed || state.isFailure) && signal == nil ? codes.first ?? nil : nil,
+                                  signal: signal, reason: nil)
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/// One Slurm job of a launched run: a pipeline phase, or the final gate decision.
+public enum SlurmStage: String, Sendable, CaseIterable, Codable {
+    /// Every training stage of the config, in order.
+    case train
+    /// The proxy-gate evaluation.
+    case smallEval = "small_eval"
+    /// The full evaluation.
+    case fullEval = "full_eval"
+    /// Gate decision and the final manifest (no child program; the leaderboard is updated by the submitting machine).
+    case gate
+
+    /// The READY marker a finished task of this stage leaves, relative to its run directory.
+    public var readyMarker: String { "markers/\(rawValue).READY" }
+}

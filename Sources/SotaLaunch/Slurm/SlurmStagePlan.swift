@@ -1,0 +1,77 @@
+/// Everything one stage's sbatch script says: which run (or which sweep task's run), which step, what to ask for.
+public struct SlurmStagePlan: Sendable, Equatable {
+    /// The runs a script serves.
+    public enum Runs: Sendable, Equatable {
+        /// One run.
+        case single(runID: String)
+        /// A sweep as an array job: task `i` works on run `<base>-<i as 3 digits>`, prepared with its own seed.
+        case array(base: String, tasks: [Int])
+    }
+
+    /// The stage the job runs.
+    public var stage: SlurmStage
+    /// The launch id, used in job names (the run id, or the sweep id).
+    public var launchID: String
+    /// The runs.
+    public var runs: Runs
+    /// The project root (absolute); compute nodes see the same path (shared filesystem).
+    public var projectRoot: String
+    /// The runs folder (absolute).
+    public var runsDirectory: String
+    /// The `sota` (or `sota-core`) binary the node runs (absolute).
+    public var sota: String
+    /// What the job asks for.
+    public var resources: SlurmResources
+
+    /// Creates a plan.
+    public init(stage: SlurmStage, launchID: String, runs: Runs, projectRoot: String, runsDirectory: String, sota: String,
+                resources: SlurmResources) {
+        self.stage = stage
+        self.launchID = launchID
+        self.runs = runs
+        self.projectRoot = projectRoot
+        self.runsDirectory = runsDirectory
+        self.sota = sota
+        self.resources = resources
+    }
+
+    /// The run id of sweep task `index` (`<base>-007`), the same spelling `sota run --sweep` uses.
+    public static func taskRunID(base: String, index: Int) -> String {
+        let digits = String(index)
+        return base + "-" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
+    }
+
+    /// The job name: `sota-<stage>-<launch id>`.
+    public var jobName: String { "sota-\(stage.rawValue)-\(launchID)" }
+
+    /// `--array` for a sweep: tasks as ranges (`0-499`, or `1,4-6` on a resubmission), `%K` when limited.
+    public var arraySpec: String? {
+        guard case .array(_, let tasks) = runs else { return nil }
+        return Self.ranges(tasks) + (resources.maxParallel.map { "%\($0)" } ?? "")
+    }
+
+    /// Sorted task numbers folded into Slurm's range list: [0,1,2,5] → `0-2,5`.
+    public static func ranges(_ tasks: [Int]) -> String {
+        var parts: [String] = []
+        var index = 0
+        let sorted = Array(Set(tasks)).sorted()
+        while index < sorted.count {
+            var end = index
+            while end + 1 < sorted.count, sorted[end + 1] == sorted[end] + 1 { end += 1 }
+            parts.append(end == index ? String(sorted[index]) : "\(sorted[index])-\(sorted[end])")
+            index = end + 1
+        }
+        return parts.joined(separator: ",")
+    }
+
+    /// Where Slurm writes the job's stdout and stderr: the run directory's `slurm/` folder, per stage (per task
+    /// for an array, through `%3a`, which pads the task id as the run ids do).
+    public var outputPattern: (stdout: String, stderr: String) {
+        let folder: String
+        switch runs {
+        case .single(let runID): folder = "\(runsDirectory)/\(runID)/slurm"
+        case .array(let base, _): folder = "\(runsDirectory)/\(base)-%3a/slurm"
+        }
+        return ("\(folder)/\(stage.rawValue).out", "\(folder)/\(stage.rawValue).err")
+    }
+}

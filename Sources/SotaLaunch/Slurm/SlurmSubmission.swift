@@ -1,0 +1,23 @@
+/// The `sbatch` command line of one stage job, chained behind the job before it. Pure.
+public enum SlurmSubmission {
+    /// `sbatch --parsable [--dependency=...] [--kill-on-invalid-dep=yes] SCRIPT`.
+    ///
+    /// A single run's stage waits for the previous job with `afterok`; a sweep's array stage waits task by task
+    /// with `aftercorr` (task i of small_eval after task i of train), so one failed task cancels only its own
+    /// chain. With `--kill-on-invalid-dep=yes` Slurm cancels a job whose dependency can no longer be met instead of
+    /// leaving it pending forever.
+    public static func arguments(script: String, after previous: String?, array: Bool) -> [String] {
+        var arguments = ["--parsable"]
+        if let previous {
+            arguments += ["--dependency=\(array ? "aftercorr" : "afterok"):\(previous)", "--kill-on-invalid-dep=yes"]
+        }
+        return arguments + [script]
+    }
+
+    /// The job id in `sbatch --parsable` output (`123` or `123;cluster`), or nil when there is none.
+    public static func parseJobID(_ output: String) -> String? {
+        let line = output.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+        let id = line.split(separator: ";").first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        return !id.isEmpty && id.allSatisfy(\.isNumber) ? id : nil
+    }
+}

@@ -1,0 +1,112 @@
+/// Where a stage's state came from, most authoritative first.
+public enum SlurmStatusSource: String, Sendable, Codable {
+    /// The controller (`squeue`), which still knows the job.
+    case squeue
+    /// Accounting (`sacct`), after the controller forgot the job.
+    case sacct
+    /// The task's READY marker in its run directory.
+    case marker = "ready marker"
+    /// The run's manifest, which records a failed or decided run.
+    case manifest
+    /// Nothing knows the job: not submitted (yet), or forgotten without a marker.
+    case none
+}
+
+/// One stage of one run as `sota status` shows it. Pure value.
+public struct SlurmTaskStatus: Sendable, Equatable {
+    /// The run.
+    public var runID: String
+    /// The array task, for a sweep.
+    public var task: Int?
+    /// The stage.
+    public var stage: SlurmStage
+    /// The job that ran it, when one was submitted.
+    public var jobID: String?
+    /// The state.
+    public var state: SlurmJobState
+    /// The exit code, once known.
+    public var exitCode: Int?
+    /// The signal that ended it, if any.
+    public var signal: Int?
+    /// Slurm's reason, when it gives one.
+    public var reason: String?
+    /// Where the state came from.
+    public var source: SlurmStatusSource
+
+    /// Creates a status.
+    public init(runID: String, task: Int?, stage: SlurmStage, jobID: String?, state: SlurmJobState, exitCode: Int?, signal: Int?,
+                reason: String?, source: SlurmStatusSource) {
+        self.runID = runID
+        self.task = task
+        self.stage = stage
+        self.jobID = jobID
+        self.state = state
+        self.exitCode = exitCode
+        self.signal = signal
+        self.reason = reason
+        self.source = source
+    }
+
+    /// Every stage of every run of `record`, from the scheduler's records first, then accounting's, then the run
+    /// directories. A job the scheduler no longer lists is COMPLETED only with its READY marker; a failed run's
+    /// manifest makes it FAILED; otherwise it is UNKNOWN — never success.
+    ///
+    /// - Parameters:
+    ///   - scheduler: records from the one batched `squeue` call.
+    ///   - accounting: records from `sacct`, when it answered.
+    ///   - ready: whether run `runID` has the READY marker of `stage`.
+    ///   - runEnded: the run's manifest status when it is final (`failed`, `succeeded`, `rejected`), else nil.
+    public static func resolve(
+        _ record: SlurmLaunchRecord, scheduler: [SlurmJobRecord], accounting: [SlurmJobRecord],
+        ready: (String, SlurmStage) -> Bool, runEnded: (String) -> String?
+    ) -> [SlurmTaskStatus] {
+        struct Key: Hashable { var job: String; var task: Int? }
+        var live: [Key: SlurmJobRecord] = [:]
+        for item in scheduler { live[Key(job: item.jobID, task: item.task)] = item }
+        var accounted: [Key: SlurmJobRecord] = [:]
+        for item in accounting { accounted[Key(job: item.jobID, task: item.task)] = item }
+        var statuses: [SlurmTaskStatus] = []
+        statuses.reserveCapacity(record.runs.count * record.stages.count)
+        for (index, runID) in record.runs.enumerated() {
+            let task = record.task(index)
+            var ended: String??
+            for stage in record.stages {
+                let job = record.job(stage: stage, run: index)
+                var status = SlurmTaskStatus(runID: runID, task: task, stage: stage, jobID: job?.jobID, state: .unknown, exitCode: nil,
+                                             signal: nil, reason: nil, source: .none)
+                let key = job.map { Key(job: $0.jobID, task: task) }
+                if let key, let found = live[key] {
+                    status.apply(found, source: .squeue)
+                } else if let key, let found = accounted[key] {
+                    status.apply(found, source: .sacct)
+                } else if ready(runID, stage) {
+                    status.state = .completed
+                    status.exitCode = 0
+                    status.source = .marker
+                } else {
+                    if ended == nil { ended = .some(runEnded(runID)) }
+                    if let final = ended!, final == "failed" {
+                        status.state = .failed("FAILED")
+                        status.source = .manifest
+                        status.reason = "the run directory records a failed run"
+                    } else if job == nil {
+                        status.state = .unknown
+                        status.reason = "never submitted"
+                    } else {
+                        status.reason = "Slurm no longer knows the job and it left no READY marker"
+                    }
+                }
+                statuses.append(status)
+            }
+        }
+        return statuses
+    }
+
+    private mutating func apply(_ found: SlurmJobRecord, source: SlurmStatusSource) {
+        state = found.state
+        exitCode = found.exitCode
+        signal = found.signal
+        reason = found.reason
+        self.source = source
+    }
+}

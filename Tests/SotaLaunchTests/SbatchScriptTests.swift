@@ -1,0 +1,89 @@
+import Foundation
+import SotaBasics
+import SotaLaunch
+import SotaTestSupport
+import Testing
+
+/// Stage plans covering a single run with every resource, a sweep's array, and a resubmission of some tasks.
+enum SbatchVariants {
+    static let all: [(name: String, plan: SlurmStagePlan)] = [
+        ("single-train", SlurmStagePlan(
+            stage: .train, launchID: "20260301-120000-0badcafe", runs: .single(runID: "20260301-120000-0badcafe"),
+            projectRoot: "/shared/burgers", runsDirectory: "/shared/burgers/runs", sota: "/opt/sota/bin/sota-core",
+            resources: SlurmResources(partition: "gpu", account: "ml-team", timeSeconds: 5_430, gpus: 2))),
+        ("array-small-eval", SlurmStagePlan(
+            stage: .smallEval, launchID: "sweep-20260301-120000-00000001", runs: .array(base: "20260301-120000-00000001", tasks: Array(0..<500)),
+            projectRoot: "/home/a user/it's burgers", runsDirectory: "/home/a user/it's burgers/runs", sota: "/opt/sota $(x)/sota-core",
+            resources: SlurmResources(timeSeconds: 600, maxParallel: 8))),
+        ("array-resume-gate", SlurmStagePlan(
+            stage: .gate, launchID: "sweep-20260301-120000-00000002", runs: .array(base: "20260301-120000-00000002", tasks: [7, 1, 2, 3, 9]),
+            projectRoot: "/shared/p", runsDirectory: "/shared/p/out/runs", sota: "/usr/local/bin/sota", resources: SlurmResources())),
+    ]
+}
+
+@Suite struct SbatchScriptTests {
+    @Test(arguments: SbatchVariants.all.map(\.name))
+    func matchesItsGoldenFile(_ name: String) {
+        let plan = SbatchVariants.all.first { $0.name == name }!.plan
+        #expect(GoldenFile.mismatch(SbatchScript(plan).text, "Tests/SotaLaunchTests/Golden/sbatch-\(name).sh") == nil)
+    }
+
+    @Test(arguments: SbatchVariants.all.map(\.name))
+    func passesBashSyntaxCheckAndShellcheck(_ name: String) throws {
+        let text = SbatchScript(SbatchVariants.all.first { $0.name == name }!.plan).text
+        let folder = TemporaryDirectory()
+        let path = folder.write("stage.sbatch", text)
+        let syntax = try ProgramRun(["bash", "-n", path])
+        #expect(syntax.status == 0, "bash -n: \(syntax.err)")
+        guard ProgramRun.exists("shellcheck") else { return }
+        let lint = try ProgramRun(["shellcheck", "--shell=bash", "--severity=style", path])
+        #expect(lint.status == 0, "shellcheck findings:\n\(lint.out)\(lint.err)")
+    }
+
+    @Test func asksForWholeMinutesRoundedUpAndGPUsAsGres() {
+        let directives = SbatchScript.directives(SbatchVariants.all[0].plan)
+        #expect(directives.contains("--time=91"), "5430 s is 90.5 minutes: Slurm gets 91, never 90")
+        #expect(directives.contains("--gres=gpu:2"))
+        #expect(directives.contains("--partition=gpu") && directives.contains("--account=ml-team"))
+        #expect(directives.contains("--output=/shared/burgers/runs/20260301-120000-0badcafe/slurm/train.out"))
+        #expect(SlurmResources(timeSeconds: 60).timeMinutes == 1)
+        #expect(SlurmResources(timeSeconds: 61).timeMinutes == 2)
+        #expect(SlurmResources(timeSeconds: 1).timeMinutes == 1)
+        #expect(!SbatchScript.directives(SbatchVariants.all[2].plan).contains { $0.hasPrefix("--gres") || $0.hasPrefix("--time") })
+    }
+
+    @Test func arraysCoverTheirTasksWithALimitAndPerTaskLogs() {
+        let plan = SbatchVariants.all[1].plan
+        #expect(plan.arraySpec == "0-499%8")
+        #expect(SbatchVariants.all[2].plan.arraySpec == "1-3,7,9")
+        #expect(plan.outputPattern.stdout.hasSuffix("runs/20260301-120000-00000001-%3a/slurm/small_eval.out"))
+        #expect(SlurmStagePlan.taskRunID(base: "b", index: 7) == "b-007")
+        #expect(SlurmStagePlan.taskRunID(base: "b", index: 1234) == "b-1234")
+    }
+
+    @Test func quotesEveryInterpolatedValue() {
+        let text = SbatchScript(SbatchVariants.all[1].plan).text
+        #expect(text.contains(#"cd '/home/a user/it'\''s burgers'"#))
+        #expect(text.contains(#"'/opt/sota $(x)/sota-core' run --project '/home/a user/it'\''s burgers'"#))
+        #expect(SbatchScript.directiveProblem("/home/a user") != nil)
+        #expect(SbatchScript.directiveProblem("gpu-long") == nil)
+    }
+
+    @Test func parsesTimeLimitsAsSbatchSpellsThem() {
+        #expect(SlurmResources.parseTime("02:00:00") == 7_200)
+        #expect(SlurmResources.parseTime("00:01:30") == 90)
+        #expect(SlurmResources.parseTime("45") == 2_700)
+        #expect(SlurmResources.parseTime("10:30") == 630)
+        #expect(SlurmResources.parseTime("1-00:00:00") == 86_400)
+        for bad in ["", "ab", "1:2:3:4", "-5", "00:00:00", "1:-2"] { #expect(SlurmResources.parseTime(bad) == nil, "\(bad)") }
+    }
+
+    @Test func chainsWithAfterokOrAftercorrAndReadsTheJobID() {
+        #expect(SlurmSubmission.arguments(script: "s.sbatch", after: nil, array: false) == ["--parsable", "s.sbatch"])
+        #expect(SlurmSubmission.arguments(script: "s", after: "41", array: false) == ["--parsable", "--dependency=afterok:41", "--kill-on-invalid-dep=yes", "s"])
+        #expect(SlurmSubmission.arguments(script: "s", after: "41", array: true)[1] == "--dependency=aftercorr:41")
+        #expect(SlurmSubmission.parseJobID("4242\n") == "4242")
+        #expect(SlurmSubmission.parseJobID("4242;cluster-a\n") == "4242")
+        #expect(SlurmSubmission.parseJobID("sbatch: error: x\n") == nil)
+    }
+}

@@ -6,6 +6,7 @@ import SotaGit
 import SotaLeaderboard
 import SotaPlan
 import SotaRun
+import SotaWorkspace
 
 /// `sota promote`: copy a gated config into production, record who and why, and undo it with `--rollback`.
 struct PromoteCommand: ContextualCommand {
@@ -81,6 +82,8 @@ struct PromoteCommand: ContextualCommand {
             return try promote(project: project, board: board, who: who, context: context)
         } catch let refusal as ConfigPromotion.Refusal {
             return refuse(refusal.description, hint: refusal.hint)
+        } catch let problem as WorkspaceError {
+            return refuse("\(problem)")
         } catch let failure as GitCommitter.Failure {
             return refuse("the commit was not made: \(failure)")
         } catch {
@@ -113,6 +116,9 @@ struct PromoteCommand: ContextualCommand {
         }
         let runID = passing.first ?? ""
         if commit { _ = try GitCommitter().preflight(in: project.root) }
+        // An experiment's metadata must be readable before production changes, since the promotion is recorded there.
+        let workspace = Workspace(project: project)
+        _ = try workspace.promotionMetadata(forConfig: runConfig.path)
         let outcome = try ConfigPromotion.promote(runConfig, runID: runID.isEmpty ? "none (forced)" : runID, project: project,
                                                   productionDirectory: productionDir, rename: rename)
         if outcome.unchanged {
@@ -137,15 +143,27 @@ struct PromoteCommand: ContextualCommand {
                 throw error
             }
         }
+        let promotedAt = Timestamp.string(Date())
         try board.recordPromotion(PromotionRecord(
             runID: runID, experiment: runConfig.experiment, configPath: Paths.relative(runConfig.path, to: project.root),
-            productionPath: outcome.destination, promotedAt: Timestamp.string(Date()), promotedBy: who, forced: passing.isEmpty,
+            productionPath: outcome.destination, promotedAt: promotedAt, promotedBy: who, forced: passing.isEmpty,
             previousPath: outcome.previous, gitCommit: commitID
         ))
+        var metadata: String?
+        do {
+            metadata = try workspace.recordPromotion(
+                .init(runID: runID, destination: outcome.destination, at: promotedAt, forced: passing.isEmpty, by: who,
+                      previous: outcome.previous, commit: commitID),
+                forConfig: runConfig.path)
+        } catch {
+            // Production and the leaderboard already hold the promotion; say what is missing rather than undo it.
+            console.err("warning: promoted, but the experiment's metadata was not updated: \(error)")
+        }
         console.out("promoted \(runConfig.displayPath) to \(outcome.destination)"
                     + (runID.isEmpty ? " (forced: no run passed every gate)" : " (run \(runID)\(summary.isEmpty ? "" : ", \(summary)"))"))
         if let previous = outcome.previous { console.out("  the config it replaced is kept in \(previous); undo with: sota promote --rollback \(Paths.lastComponent(of: outcome.destination).split(separator: ".").first ?? "")") }
         if let commitID { console.out("  committed \(commitID.prefix(12))") }
+        if let metadata { console.out("  recorded in \(context.display(metadata))") }
         return ExitStatus.success
     }
 
@@ -169,9 +187,13 @@ struct PromoteCommand: ContextualCommand {
                                                  message: "Roll back \(productionPath) to the config before run \(last.runID)\n\nRestored from: \(previous)\n",
                                                  in: project.root).id
         }
-        try board.markPromotionRolledBack(id: last.id, at: Timestamp.string(Date()), by: who)
+        let time = Timestamp.string(Date())
+        try board.markPromotionRolledBack(id: last.id, at: time, by: who)
+        let metadata = try Workspace(project: project).recordRollback(destination: productionPath, promotedAt: last.promotedAt,
+                                                                      configPath: project.resolve(last.configPath), at: time)
         context.console.out("rolled back \(productionPath): restored \(previous)" + (kept.map { "; the rolled-back config is kept in \($0)" } ?? ""))
         if let commitID { context.console.out("  committed \(commitID.prefix(12))") }
+        if let metadata { context.console.out("  recorded in \(context.display(metadata))") }
         return ExitStatus.success
     }
 

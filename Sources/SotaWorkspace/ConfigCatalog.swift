@@ -117,7 +117,7 @@ public struct ConfigCatalog: Sendable {
                         status: notes.isEmpty ? summary.decision.state.rawValue : "invalid", created: metadata?.created ?? "",
                         lastActivity: summary.lastActivity.map(Timestamp.string) ?? "", runs: summary.runs.count,
                         bestMetric: summary.bestRun?.metric ?? "", bestValue: summary.bestRun?.value, bestRun: summary.bestRun?.run.id ?? "",
-                        promotedTo: (metadata?.promotions ?? []).map(\.destination).joined(separator: ";"), parameters: config.parameters,
+                        promotedTo: (metadata?.promotions ?? []).filter { $0.rolledBackAt == nil }.map(\.destination).joined(separator: ";"), parameters: config.parameters,
                         configHash: config.hash, gitCommit: metadata?.git.commit ?? ""), notes)
         }
         for (_, notes) in experimentRows { problems += notes }

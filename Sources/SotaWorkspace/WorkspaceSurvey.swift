@@ -107,7 +107,7 @@ public struct WorkspaceSurvey: Sendable {
             isArchived: folder.location == .archived,
             archivedAt: metadata?.archivedAt.flatMap(Timestamp.date),
             runs: runs.map(\.fact),
-            promotions: (metadata?.promotions ?? []).map { .init(runID: $0.runID, destination: $0.destination, forced: $0.forced) },
+            promotions: (metadata?.promotions ?? []).filter { $0.rolledBackAt == nil }.map { .init(runID: $0.runID, destination: $0.destination, forced: $0.forced) },
             startedOrRestored: restored.map { ("restored", $0) } ?? created.map { ("created", $0) },
             lastActivity: activity,
             decisiveRun: best?.run.id

@@ -185,6 +185,46 @@ private struct PromotionProject {
         #expect(!status.contains("good-exp"), "\(status)")
     }
 
+    @Test func anExperimentsPromotionAndRollbackAreRecordedInItsMetadata() throws {
+        let project = PromotionProject()
+        let created = project.sota("experiment", "new", "wide", "--from", "good.yaml", "--set", "training.epochs=2")
+        #expect(created.status == 0, "\(created.err)")
+        let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: Paths.join(project.root, "experiments")).first { $0.hasSuffix("-wide") })
+        let config = "experiments/\(folder)/config.yaml"
+        #expect(project.sota("run", "--train-config", config).status == 0)
+        let promoted = project.sota("promote", config)
+        #expect(promoted.status == 0, "\(promoted.err)")
+        #expect(promoted.out.contains("promoted \(config) to configs/wide.yaml"), "\(promoted.out)")
+        #expect(promoted.out.contains("recorded in experiments/\(folder)/metadata.json"))
+        var metadata = try #require(project.read("experiments/\(folder)/metadata.json"))
+        #expect(metadata.contains("\"destination\" : \"configs/wide.yaml\""), "\(metadata)")
+        #expect(project.sota("experiment", "show", "wide").out.contains("promoted"))
+
+        // A second version replaces the first; rolling back marks the second promotion in the metadata.
+        project.write(config, project.read(config)!.replacingOccurrences(of: "learning_rate: 0.1", with: "learning_rate: 0.3"))
+        #expect(project.sota("run", "--train-config", config).status == 0)
+        #expect(project.sota("promote", config).status == 0)
+        let rolled = project.sota("promote", "--rollback", "wide")
+        #expect(rolled.status == 0, "\(rolled.err)")
+        #expect(rolled.out.contains("recorded in experiments/\(folder)/metadata.json"), "\(rolled.out)")
+        metadata = try #require(project.read("experiments/\(folder)/metadata.json"))
+        #expect(metadata.components(separatedBy: "\"rolled_back_at\"").count == 2, "\(metadata)")
+    }
+
+    @Test func brokenExperimentMetadataStopsThePromotionBeforeAnythingChanges() throws {
+        let project = PromotionProject()
+        #expect(project.sota("experiment", "new", "wide", "--from", "good.yaml").status == 0)
+        let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: Paths.join(project.root, "experiments")).first { $0.hasSuffix("-wide") })
+        let config = "experiments/\(folder)/config.yaml"
+        #expect(project.sota("run", "--train-config", config).status == 0)
+        project.write("experiments/\(folder)/metadata.json", "{ broken")
+        let refused = project.sota("promote", config)
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("experiments/\(folder)/metadata.json"), "\(refused.err)")
+        #expect(project.read("configs/wide.yaml") == nil)
+        #expect(project.read("experiments/\(folder)/metadata.json") == "{ broken")
+    }
+
     @Test func commitOutsideARepositoryIsAClearRefusalAndPromotesNothing() throws {
         let project = PromotionProject()
         #expect(project.sota("run", "--train-config", "good.yaml").status == 0)

@@ -4,6 +4,7 @@ import SotaBasics
 import SotaConfig
 import SotaLeaderboard
 import SotaReport
+import SotaWorkspace
 
 /// `sota report --weekly`: the weekly maintenance in one command, written as one self-contained HTML page.
 struct ReportCommand: ContextualCommand {
@@ -43,6 +44,9 @@ struct ReportCommand: ContextualCommand {
 
     @Option(help: ArgumentHelp("How many leaderboard runs to show.", valueName: "n"))
     var top: Int = 10
+
+    @Flag(help: "Archive the finished and stale experiments the report lists (sota archive --status all), instead of only listing them.")
+    var apply = false
 
     @Flag(help: "Print the report as JSON (report.html is written all the same).")
     var json = false
@@ -84,11 +88,14 @@ struct ReportCommand: ContextualCommand {
         if !indexExists {
             report.notes.append("There is no leaderboard yet (\(context.display(boardPath))): runs appear after `sota run` or `sota ingest`.")
         }
-        // Filled by the workspace module
-        report.archiveCandidates = []
-        report.catalogSummary = []
-
         let folder = output.map(context.absolute) ?? project.resolve(Paths.join("reports", period.week.label))
+        let catalog: ConfigCatalog
+        do {
+            catalog = try maintain(&report, workspace: Workspace(project: project), now: now, context: context)
+        } catch {
+            context.console.err("error: \(error)")
+            return ExitStatus.checkFailed
+        }
         let file = Paths.join(folder, "report.html")
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -98,6 +105,7 @@ struct ReportCommand: ContextualCommand {
         }
         do {
             try AtomicFile.write(WeeklyReportHTML.render(report), to: file)
+            try AtomicFile.write(Array(catalog.csv().utf8), to: Paths.join(folder, "catalog.csv"))
         } catch {
             context.console.err("error: \(error)")
             return ExitStatus.checkFailed
@@ -110,6 +118,41 @@ struct ReportCommand: ContextualCommand {
             context.console.out("wrote \(context.display(file))")
         }
         return ExitStatus.success
+    }
+
+    /// Why `--apply` archived nothing.
+    private struct MaintenanceRefusal: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The weekly maintenance: the experiments `sota archive --status all` would move (moved with `--apply`), then
+    /// the catalog of every config as it stands afterwards.
+    private func maintain(_ report: inout WeeklyReport, workspace: Workspace, now: Date, context: CommandContext) throws -> ConfigCatalog {
+        let survey = try WorkspaceSurvey.take(workspace, now: now)
+        let broken = survey.experiments.filter { $0.folder.location == .active && !$0.isHealthy }
+        for summary in broken {
+            report.notes.append("\(summary.folder.display) cannot be read (\(summary.problems.first!)); fix it, then archive.")
+        }
+        let candidates = survey.experiments.filter {
+            $0.folder.location == .active && $0.isHealthy && ArchiveCommand.Selection.all.states.contains($0.decision.state)
+        }
+        if apply, !candidates.isEmpty {
+            guard broken.isEmpty else {
+                throw MaintenanceRefusal(description: "nothing archived: fix or remove the unreadable experiments first (sota archive --list-only shows them)")
+            }
+            for move in try ExperimentMover(workspace: workspace, environment: context.environment).archive(candidates, now: now) {
+                context.console.out("archived \(move.from) -> \(move.to)")
+            }
+        }
+        report.archiveCandidates = candidates.map {
+            ArchiveCandidateRow(experiment: $0.name, status: $0.decision.state.rawValue, reason: $0.decision.reason,
+                                lastActivity: $0.lastActivity, applied: apply)
+        }
+        let catalog = try ConfigCatalog.build(workspace, now: now)
+        report.catalogSummary = catalog.rows.map {
+            CatalogSummaryRow(location: $0.location, name: $0.name, status: $0.status, bestMetric: $0.bestValue, runs: $0.runs)
+        }
+        return catalog
     }
 
     /// The project's price table; problems with it are warnings, since the report is useful without costs.

@@ -74,7 +74,7 @@ import Testing
         #expect(html.contains("Nothing to archive this week.") && html.contains("No configs catalogued."))
         #expect(Paths.kind(of: folder.url(".sota/leaderboard.sqlite")) == .file)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.url("reports/2026-W02"))
-        #expect(leftovers == ["report.html"], "written atomically, no temporary file left")
+        #expect(leftovers.sorted() == ["catalog.csv", "report.html"], "written atomically, no temporary file left")
     }
 
     @Test func jsonAndAnOutputFolder() throws {
@@ -148,5 +148,40 @@ import Testing
         let run = CommandRun(["report", "--weekly", "--output", "taken/sub"], in: folder.path)
         #expect(run.status == 1)
         #expect(run.err.contains("taken/sub"), "\(run.err)")
+    }
+}
+
+@Suite struct WeeklyMaintenanceTests {
+    @Test func theReportListsWhatWouldBeArchivedAndApplyArchivesIt() throws {
+        let folder = TemporaryDirectory()
+        for file in ["sota.yaml", "configs/train_burgers_golden.yaml", "configs/small_eval.yaml", "configs/full_eval.yaml",
+                     "configs/prices.yaml", "scripts/train.py", "scripts/evaluate.py", "scripts/burgers_lib.py",
+                     "data/burgers_1d.npz", "data/SHA256SUMS"] {
+            try FileManager.default.createDirectory(atPath: Paths.parent(of: folder.url(file)), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: Paths.join(Repository.root, file), toPath: folder.url(file))
+        }
+        #expect(CommandRun(["experiment", "new", "tiny", "--set", "latent.dim=4", "--set", "operator.pdet.input_dim=4"], in: folder.path).status == 0)
+        let experiment = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.url("experiments")).first { $0.hasSuffix("-tiny") })
+        let run = CommandRun(["run", "--train-config", "experiments/\(experiment)/config.yaml"], in: folder.path)
+        #expect([0, 3].contains(run.status), "\(run.err)")
+
+        let listed = CommandRun(["report", "--weekly", "--output", "out"], in: folder.path)
+        #expect(listed.status == 0, "\(listed.err)")
+        #expect(listed.out.contains("archive  1 experiment"), "\(listed.out)")
+        var html = try String(contentsOfFile: folder.url("out/report.html"), encoding: .utf8)
+        #expect(html.contains("tiny"))
+        #expect(Paths.kind(of: folder.url("experiments/\(experiment)")) == .directory)
+        let csv = try String(contentsOfFile: folder.url("out/catalog.csv"), encoding: .utf8)
+        #expect(csv.contains("experiments/\(experiment)/config.yaml,active,tiny,"), "\(csv)")
+
+        let applied = CommandRun(["report", "--weekly", "--output", "out", "--apply"], in: folder.path)
+        #expect(applied.status == 0, "\(applied.err)")
+        #expect(applied.out.contains("archived experiments/\(experiment) -> experiments-archive/\(experiment)"), "\(applied.out)")
+        #expect(Paths.kind(of: folder.url("experiments-archive/\(experiment)")) == .directory)
+        #expect(Paths.kind(of: folder.url("experiments/\(experiment)")) == .missing)
+        html = try String(contentsOfFile: folder.url("out/report.html"), encoding: .utf8)
+        #expect(html.contains("archived"))
+        let after = try String(contentsOfFile: folder.url("out/catalog.csv"), encoding: .utf8)
+        #expect(after.contains("experiments-archive/\(experiment)/config.yaml,archived,tiny,"), "\(after)")
     }
 }

@@ -200,6 +200,6 @@ struct PromoteCommand: ContextualCommand {
     /// `nrmse[full_eval] 0.0123` style summary of a run's gated metrics.
     private func metricSummary(_ runID: String, board: Leaderboard) throws -> String {
         guard let summary = try board.runSummary(id: runID) else { return "" }
-        return summary.gates.map { "\($0.metric)[\($0.phase)] \($0.value.map { JSONValue.shortNumber($0) } ?? "–")" }.joined(separator: ", ")
+        return summary.gates.map { "\($0.metric)[\($0.phase)] \($0.value.map { String(format: "%.4g", $0) } ?? "–")" }.joined(separator: ", ")
     }
 }

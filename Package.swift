@@ -23,19 +23,23 @@ let package = Package(
     targets: [
         // C libraries from Debian, each wrapped by exactly one Swift module.
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        // Headers only (no pkg-config, which would add `-lgit2`): CSotaGitLoader loads libgit2 when git is first used.
+        .systemLibrary(name: "CLibGit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Signal handlers and posix_spawn attributes, which Swift cannot express safely.
         .target(name: "CSotaProcess"),
+        // libgit2's functions as trampolines that dlopen it on first use: most commands never touch git, and
+        // linking it would load libgit2 and its dependencies (krb5, mbedtls, ssh2, ...) in every process.
+        .target(name: "CSotaGitLoader", dependencies: ["CLibGit2"], exclude: ["generate.py"], linkerSettings: [.linkedLibrary("dl")]),
 
         // Paths, JSON and durations without Foundation, shared by the full CLI and the fast leaderboard front door.
         .target(name: "SotaPrimitives", swiftSettings: strict),
         .target(name: "SotaBasics", dependencies: ["SotaPrimitives", "CCrypto"], swiftSettings: strict),
         .target(name: "SotaConfig", dependencies: ["SotaBasics", "CYAML"], swiftSettings: strict),
         .target(name: "SotaData", dependencies: ["SotaBasics", "SotaConfig", "CZlib"], swiftSettings: strict),
-        .target(name: "SotaGit", dependencies: ["SotaBasics", "CLibGit2"], swiftSettings: strict),
+        .target(name: "SotaGit", dependencies: ["SotaBasics", "CLibGit2", "CSotaGitLoader"], swiftSettings: strict),
         .target(name: "SotaPlan", dependencies: ["SotaBasics", "SotaConfig", "SotaGit"], swiftSettings: strict),
         // The top-N query and the leaderboard's output formats, plus the fast path that prints them without
         // Foundation, GRDB or ArgumentParser (each would add milliseconds to a fresh process's start).

@@ -94,7 +94,8 @@ for i in range(count):
                   "nrmse = %g, threshold 0.25" % nrmse))
 db.executemany("INSERT INTO runs VALUES (%s)" % ",".join("?" * 15), runs)
 db.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?)", metrics)
-db.executemany("INSERT INTO stage_timings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", stages)
+db.executemany("INSERT INTO stage_timings (run_id, position, stage, phase, seconds, status, attempts, finished) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", stages)
 db.executemany("INSERT INTO gate_outcomes VALUES (%s)" % ",".join("?" * 13), gates)
 db.execute("COMMIT")
 db.close()

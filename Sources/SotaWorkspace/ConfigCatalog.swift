@@ -82,19 +82,25 @@ public struct ConfigCatalog: Sendable {
     public static func build(_ workspace: Workspace, now: Date, git: Bool = true) throws(WorkspaceError) -> ConfigCatalog {
         let project = workspace.project
         let production = productionConfigs(project)
-        let columns = project.catalogColumns.map { KeyPath(parsing: $0) ?? KeyPath() }
         let schema = project.schema
-        let (survey, configs) = try WorkspaceSurvey.take(workspace, now: now, git: git, extraGitPaths: production) { folder in
-            ConfigFacts.read(path: folder.configPath, display: Paths.join(folder.display, "config.yaml"), schema: schema, columns: columns)
+        let cache = ConfigFactsCache(project: project, now: now)
+        let (survey, lookups) = try WorkspaceSurvey.take(workspace, now: now, git: git, extraGitPaths: production) { folder in
+            let display = Paths.join(folder.display, "config.yaml")
+            return (display, cache.facts(path: folder.configPath, display: display, schema: schema))
         }
+        let configs = lookups.map(\.1.facts)
         let prices = project.resolve(project.pricesPath)
         let allRuns = survey.runs.allRuns
         let runsByConfig = Dictionary(grouping: allRuns, by: \.configPath)
 
-        let productionRows = ParallelMap.map(production) { display -> Row? in
+        let productionLookups = production.compactMap { display -> (String, ConfigFactsCache.Lookup)? in
             let path = project.resolve(display)
-            guard path != prices else { return nil }
-            let config = ConfigFacts.read(path: path, display: display, schema: schema, columns: columns)
+            return path == prices ? nil : (display, cache.facts(path: path, display: display, schema: schema))
+        }
+        cache.store(productionLookups + lookups)
+        let productionRows = productionLookups.map { display, lookup -> Row? in
+            let path = project.resolve(display)
+            let config = lookup.facts
             guard config.kind != .evaluation else { return nil }
             let runs = runsByConfig[display] ?? []
             let best = RunRanking.bestRun(runs)
@@ -139,31 +145,5 @@ public struct ConfigCatalog: Sendable {
     private static func stem(_ path: String) -> String {
         let last = Paths.lastComponent(of: path)
         return last.split(separator: ".").first.map(String.init) ?? last
-    }
-}
-
-/// What the catalog reads from one config file: its kind, name, hash and hyperparameters, without the checks of
-/// a full validation (the catalog lists configs, it does not judge them).
-struct ConfigFacts: Sendable {
-    var kind: RunConfig.Kind?
-    var experiment: String?
-    var hash: String
-    var parameters: [JSONValue?]
-    var problem: String?
-
-    static func read(path: String, display: String, schema: SchemaType, columns: [KeyPath]) -> ConfigFacts {
-        let loaded = YAMLLoader().load(path: path, displayPath: display)
-        guard let root = loaded.root, !loaded.diagnostics.hasErrors, root.entries != nil else {
-            let first = loaded.diagnostics.first { $0.severity == .error }
-            let problem = first.map { "\($0.location?.description ?? display): \($0.message)" } ?? "\(display): not a mapping of config sections"
-            return ConfigFacts(kind: nil, experiment: nil, hash: "", parameters: columns.map { _ in nil }, problem: problem)
-        }
-        let tree = CanonicalForm.normalize(root, schema: schema)
-        let kind: RunConfig.Kind? = tree["training"] != nil ? .training : tree["evaluation"] != nil ? .evaluation : nil
-        return ConfigFacts(
-            kind: kind, experiment: tree["experiment"]?.stringValue, hash: CanonicalForm.hash(tree),
-            parameters: columns.map { column in column.isEmpty ? nil : tree.node(at: column).map { CanonicalForm.jsonValue($0, sorted: true) } },
-            problem: kind == nil ? "\(display): neither a training nor an evaluation config" : nil
-        )
     }
 }

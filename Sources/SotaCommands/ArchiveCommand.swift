@@ -51,15 +51,8 @@ struct ArchiveCommand: ContextualCommand {
     @OptionGroup var global: GlobalOptions
 
     func run(in context: CommandContext) throws -> Int32 {
-        guard let workspace = WorkspaceCommandSupport.workspace(global, context) else { return ExitStatus.checkFailed }
         let now = Date()
-        let survey: WorkspaceSurvey
-        do {
-            survey = try WorkspaceSurvey.take(workspace, now: now)
-        } catch {
-            return WorkspaceCommandSupport.report(error, context)
-        }
-        let broken = WorkspaceCommandSupport.warnAboutProblems(survey, context)
+        guard let (workspace, survey, broken) = WorkspaceCommandSupport.survey(global, context, now: now) else { return ExitStatus.checkFailed }
         let active = survey.experiments.filter { $0.folder.location == .active }
         let selected = active.filter { $0.isHealthy && status.states.contains($0.decision.state) }
         let chosen = Set(selected.map(\.folder.display))

@@ -122,15 +122,8 @@ struct ExperimentList: ContextualCommand {
     @OptionGroup var global: GlobalOptions
 
     func run(in context: CommandContext) throws -> Int32 {
-        guard let workspace = WorkspaceCommandSupport.workspace(global, context) else { return ExitStatus.checkFailed }
         let now = Date()
-        let survey: WorkspaceSurvey
-        do {
-            survey = try WorkspaceSurvey.take(workspace, now: now)
-        } catch {
-            return WorkspaceCommandSupport.report(error, context)
-        }
-        let broken = WorkspaceCommandSupport.warnAboutProblems(survey, context)
+        guard let (_, survey, broken) = WorkspaceCommandSupport.survey(global, context, now: now) else { return ExitStatus.checkFailed }
         let shown = survey.experiments.filter { status == nil || $0.decision.state == status }
         if json {
             context.console.out(JSONValue.array(shown.map { WorkspaceCommandSupport.json($0) }).rendered(pretty: true))

@@ -128,6 +128,10 @@ struct ReportCommand: ContextualCommand {
     /// The weekly maintenance: the experiments `sota archive --status all` would move (moved with `--apply`), then
     /// the catalog of every config as it stands afterwards.
     private func maintain(_ report: inout WeeklyReport, workspace: Workspace, now: Date, context: CommandContext) throws -> ConfigCatalog {
+        // An archive or restore killed half-way is finished first, as every workspace command does.
+        for line in try ExperimentMover(workspace: workspace, environment: context.environment).recover() {
+            context.console.err("note: \(line)")
+        }
         let survey = try WorkspaceSurvey.take(workspace, now: now)
         let broken = survey.experiments.filter { $0.folder.location == .active && !$0.isHealthy }
         for summary in broken {

@@ -28,6 +28,20 @@ enum WorkspaceCommandSupport {
         return workspace
     }
 
+    /// The workspace (recovered as in ``workspace(_:_:)``) and its survey at `now`, with broken experiments warned about.
+    ///
+    /// - Returns: nil after printing the problem; `broken` is true when some experiment could not be read.
+    static func survey(_ global: GlobalOptions, _ context: CommandContext, now: Date) -> (workspace: Workspace, survey: WorkspaceSurvey, broken: Bool)? {
+        guard let workspace = workspace(global, context) else { return nil }
+        do {
+            let survey = try WorkspaceSurvey.take(workspace, now: now)
+            return (workspace, survey, warnAboutProblems(survey, context))
+        } catch {
+            report(error, context)
+            return nil
+        }
+    }
+
     /// Prints a workspace error compiler-style and returns exit status 1.
     @discardableResult
     static func report(_ error: WorkspaceError, _ context: CommandContext) -> Int32 {

@@ -211,13 +211,7 @@ public struct RunOrchestrator: Sendable {
     }
 
     static func gitRecord(_ git: GitProvenance) -> RunManifest.GitRecord {
-        let state: String
-        switch git.state {
-        case .noRepository: state = "no-repository"
-        case .noCommits: state = "no-commits"
-        case .commit: state = "repository"
-        }
-        return RunManifest.GitRecord(commit: git.commit, branch: git.branch, dirty: git.isDirty, dirtyFiles: git.dirtyFiles, state: state)
+        RunManifest.GitRecord(git)
     }
 
     private func writeResolvedConfigs() throws {

@@ -138,16 +138,3 @@ public struct ExperimentCreation: Sendable {
         return "\(parts.year ?? 0)-\(two(parts.month ?? 1))-\(two(parts.day ?? 1))"
     }
 }
-
-extension ExperimentMetadata.GitRecord {
-    /// The record of a provenance.
-    public init(_ provenance: GitProvenance) {
-        let state: String = switch provenance.state {
-        case .noRepository: "no-repository"
-        case .noCommits: "no-commits"
-        case .commit: "repository"
-        }
-        self.init(state: state, commit: provenance.commit, branch: provenance.branch, dirty: provenance.isDirty,
-                  dirtyFiles: provenance.dirtyFiles)
-    }
-}

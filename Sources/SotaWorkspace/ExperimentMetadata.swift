@@ -1,5 +1,6 @@
 import Foundation
 import SotaBasics
+import SotaPlan
 
 /// `metadata.json` in an experiment folder: what sota knew about the experiment when it last wrote the file.
 ///
@@ -45,33 +46,8 @@ public struct ExperimentMetadata: Codable, Sendable, Equatable {
         }
     }
 
-    /// Git state when the experiment was created (or restored).
-    public struct GitRecord: Codable, Sendable, Equatable {
-        /// `repository`, `no-commits` or `no-repository`.
-        public var state: String
-        /// HEAD commit, nil outside a repository or before the first commit.
-        public var commit: String?
-        /// Branch, nil when detached.
-        public var branch: String?
-        /// True when the work tree differed from HEAD.
-        public var dirty: Bool
-        /// Files that differed.
-        public var dirtyFiles: [String]
-
-        enum CodingKeys: String, CodingKey {
-            case state, commit, branch, dirty
-            case dirtyFiles = "dirty_files"
-        }
-
-        /// Creates a record.
-        public init(state: String, commit: String?, branch: String?, dirty: Bool, dirtyFiles: [String]) {
-            self.state = state
-            self.commit = commit
-            self.branch = branch
-            self.dirty = dirty
-            self.dirtyFiles = dirtyFiles
-        }
-    }
+    /// Git state when the experiment was created (or restored): the same record a run's manifest keeps.
+    public typealias GitRecord = RunManifest.GitRecord
 
     /// One promotion of one of the experiment's runs into production (appended by `sota promote`).
     public struct Promotion: Codable, Sendable, Equatable {

@@ -7,7 +7,7 @@ private func sample() -> ExperimentMetadata {
         name: "wider-latent", created: "2026-01-22T10:00:00.000Z",
         baseConfig: .init(path: "configs/train_burgers_golden.yaml", hash: String(repeating: "a", count: 64)),
         configHash: String(repeating: "b", count: 64), status: "active",
-        git: .init(state: "repository", commit: String(repeating: "c", count: 40), branch: "main", dirty: true, dirtyFiles: ["x.py"])
+        git: .init(commit: String(repeating: "c", count: 40), branch: "main", dirty: true, dirtyFiles: ["x.py"], state: "repository")
     )
     metadata.runs = ["20260122-100000-00000001"]
     metadata.bestMetrics = ["nrmse": .init(value: 0.07, runID: "20260122-100000-00000001")]

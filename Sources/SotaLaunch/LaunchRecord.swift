@@ -4,11 +4,13 @@ import SotaBasics
 /// `runs/<id>/launch.json`: what `sota launch` rented for a run, so `sota status` and `sota cancel` can find it.
 ///
 /// Holds names of the environment variables sent to the instance, never their values.
-public struct LaunchRecord: Sendable, Equatable, Codable {
+public struct LaunchRecord: Sendable, Equatable, Codable, LaunchRecordFile {
     /// The file name inside the run directory.
     public static let fileName = "launch.json"
     /// The schema this build writes and reads.
     public static let currentSchema = 1
+    /// What the record is, for messages.
+    public static let recordKind = "launch record"
 
     /// The schema version.
     public var schemaVersion: Int
@@ -83,7 +85,17 @@ public struct LaunchRecord: Sendable, Equatable, Codable {
         case gpuCount = "num_gpus", pricePerHour = "dph_total", shutdown, script, scriptEncoding = "script_encoding"
         case environment, cancelled
     }
+}
 
+/// A `launch.json` kind: schema-versioned JSON, written atomically, never holding secrets.
+public protocol LaunchRecordFile: Codable {
+    /// The schema version the record was written with.
+    var schemaVersion: Int { get }
+    /// What the record is, for messages: "launch record", "Slurm launch record".
+    static var recordKind: String { get }
+}
+
+extension LaunchRecordFile {
     /// The record as pretty JSON with sorted keys.
     public func encoded() -> String {
         let encoder = JSONEncoder()
@@ -98,18 +110,18 @@ public struct LaunchRecord: Sendable, Equatable, Codable {
     }
 
     /// Reads a record, refusing schemas newer than this build's.
-    public static func read(path: String) throws -> LaunchRecord {
+    public static func read(path: String) throws -> Self {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FileError(path: path, operation: "read", reason: "no such file")
         }
-        let record: LaunchRecord
+        let record: Self
         do {
-            record = try JSONDecoder().decode(LaunchRecord.self, from: data)
+            record = try JSONDecoder().decode(Self.self, from: data)
         } catch {
-            throw FileError(path: path, operation: "read", reason: "not a launch record (\(error))")
+            throw FileError(path: path, operation: "read", reason: "not a \(recordKind) (\(error))")
         }
-        guard record.schemaVersion <= currentSchema else {
-            throw FileError(path: path, operation: "read", reason: "schema \(record.schemaVersion) is newer than this sota reads (\(currentSchema))")
+        guard record.schemaVersion <= LaunchRecord.currentSchema else {
+            throw FileError(path: path, operation: "read", reason: "schema \(record.schemaVersion) is newer than this sota reads (\(LaunchRecord.currentSchema))")
         }
         return record
     }

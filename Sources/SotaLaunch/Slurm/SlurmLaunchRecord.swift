@@ -4,7 +4,10 @@ import SotaBasics
 /// `runs/<id>/launch.json` of a Slurm launch: the runs it prepared, the scripts, and every job id it submitted,
 /// so `sota status`, `sota resume` and `sota cancel` find the jobs again. A sweep's record sits in
 /// `runs/sweep-<base>/` and lists its tasks' runs.
-public struct SlurmLaunchRecord: Sendable, Equatable, Codable {
+public struct SlurmLaunchRecord: Sendable, Equatable, Codable, LaunchRecordFile {
+    /// What the record is, for messages.
+    public static let recordKind = "Slurm launch record"
+
     /// One submitted job.
     public struct Job: Sendable, Equatable, Codable {
         /// The stage it runs.
@@ -117,35 +120,5 @@ public struct SlurmLaunchRecord: Sendable, Equatable, Codable {
     public var jobIDs: [String] {
         var seen = Set<String>()
         return submissions.flatMap(\.jobs).map(\.jobID).filter { seen.insert($0).inserted }
-    }
-
-    /// The record as pretty JSON with sorted keys.
-    public func encoded() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Encoding plain strings and numbers cannot fail.
-        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
-    }
-
-    /// Writes the record atomically to `path`.
-    public func write(to path: String) throws(FileError) {
-        try AtomicFile.write(encoded(), to: path)
-    }
-
-    /// Reads a record, refusing schemas newer than this build's.
-    public static func read(path: String) throws -> SlurmLaunchRecord {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileError(path: path, operation: "read", reason: "no such file")
-        }
-        let record: SlurmLaunchRecord
-        do {
-            record = try JSONDecoder().decode(SlurmLaunchRecord.self, from: data)
-        } catch {
-            throw FileError(path: path, operation: "read", reason: "not a Slurm launch record (\(error))")
-        }
-        guard record.schemaVersion <= LaunchRecord.currentSchema else {
-            throw FileError(path: path, operation: "read", reason: "schema \(record.schemaVersion) is newer than this sota reads (\(LaunchRecord.currentSchema))")
-        }
-        return record
     }
 }

@@ -27,30 +27,21 @@ public struct GitCommitter: Sendable {
     /// Commits `files` (absolute paths inside the work tree, with their current content) on the current branch of
     /// the repository around `folder`, with `message`; author and committer come from git's configuration.
     public func commit(files: [String], message: String, in folder: String) throws(Failure) -> Commit {
-        GitReader.startLibgit2()
-        var repository: OpaquePointer?
-        guard git_repository_open_ext(&repository, folder, 0, nil) == 0, let repository else {
-            throw Failure(description: "\(folder) is not inside a git repository, so there is nothing to commit to")
+        try withCommitTarget(in: folder) { repository, workTree, signature, author throws(Failure) in
+            try commit(files: files, message: message, repository: repository, workTree: workTree, signature: signature, author: author)
         }
-        defer { git_repository_free(repository) }
-        guard let workTree = git_repository_workdir(repository).map({ String(cString: $0) }) else {
-            throw Failure(description: "the repository at \(folder) is bare; --commit needs a work tree")
-        }
-        let root = Self.realPath(workTree)
+    }
+
+    private func commit(files: [String], message: String, repository: OpaquePointer, workTree: String,
+                        signature: UnsafeMutablePointer<git_signature>, author: String) throws(Failure) -> Commit {
+        let root = Paths.resolved(workTree) ?? Paths.normalize(workTree)
         var paths: [String] = []
         for file in files {
-            let real = Paths.join(Self.realPath(Paths.parent(of: file)), Paths.lastComponent(of: file))
+            let real = Paths.join(Paths.resolved(Paths.parent(of: file)) ?? Paths.normalize(Paths.parent(of: file)), Paths.lastComponent(of: file))
             let relative = Paths.relative(real, to: root)
             guard relative != real, relative != "." else { throw Failure(description: "\(file) is outside the repository at \(root)") }
             paths.append(relative)
         }
-        var signature: UnsafeMutablePointer<git_signature>?
-        guard git_signature_default(&signature, repository) == 0, let signature else {
-            throw Failure(description: "git has no author: set `git config user.name` and `git config user.email` (\(Self.lastError()))")
-        }
-        defer { git_signature_free(signature) }
-        let author = "\(String(cString: signature.pointee.name)) <\(String(cString: signature.pointee.email))>"
-
         // HEAD's tree, or nothing on an unborn branch.
         var parent: OpaquePointer?
         var headOID = git_oid()
@@ -119,19 +110,34 @@ public struct GitCommitter: Sendable {
     /// Checks that a commit can be made in the repository around `folder` (a work tree, an author) before
     /// anything is changed; returns the author.
     public func preflight(in folder: String) throws(Failure) -> String {
+        try withCommitTarget(in: folder) { _, _, _, author in author }
+    }
+
+    /// Opens the repository around `folder` and git's author, refusing a bare repository or a missing author.
+    private func withCommitTarget<T>(
+        in folder: String,
+        _ body: (_ repository: OpaquePointer, _ workTree: String, _ signature: UnsafeMutablePointer<git_signature>, _ author: String) throws(Failure) -> T
+    ) throws(Failure) -> T {
         GitReader.startLibgit2()
         var repository: OpaquePointer?
         guard git_repository_open_ext(&repository, folder, 0, nil) == 0, let repository else {
             throw Failure(description: "\(folder) is not inside a git repository, so there is nothing to commit to")
         }
         defer { git_repository_free(repository) }
-        guard git_repository_workdir(repository) != nil else { throw Failure(description: "the repository at \(folder) is bare; --commit needs a work tree") }
+        guard let workTree = git_repository_workdir(repository).map({ String(cString: $0) }) else {
+            throw Failure(description: "the repository at \(folder) is bare; --commit needs a work tree")
+        }
         var signature: UnsafeMutablePointer<git_signature>?
         guard git_signature_default(&signature, repository) == 0, let signature else {
             throw Failure(description: "git has no author: set `git config user.name` and `git config user.email` (\(Self.lastError()))")
         }
         defer { git_signature_free(signature) }
-        return "\(String(cString: signature.pointee.name)) <\(String(cString: signature.pointee.email))>"
+        return try body(repository, workTree, signature, Self.describe(signature))
+    }
+
+    /// `Name <email>` of a signature.
+    private static func describe(_ signature: UnsafeMutablePointer<git_signature>) -> String {
+        "\(String(cString: signature.pointee.name)) <\(String(cString: signature.pointee.email))>"
     }
 
     /// `Name <email>` from git's configuration for the repository around `folder` (or the global one), if set.
@@ -143,7 +149,7 @@ public struct GitCommitter: Sendable {
             defer { git_repository_free(repository) }
             guard git_signature_default(&signature, repository) == 0, let signature else { return nil }
             defer { git_signature_free(signature) }
-            return "\(String(cString: signature.pointee.name)) <\(String(cString: signature.pointee.email))>"
+            return describe(signature)
         }
         var config: OpaquePointer?
         guard git_config_open_default(&config) == 0, let config else { return nil }
@@ -156,12 +162,6 @@ public struct GitCommitter: Sendable {
         let text = String(cString: name)
         if git_config_get_string(&email, snapshot, "user.email") == 0, let email { return "\(text) <\(String(cString: email))>" }
         return text
-    }
-
-    private static func realPath(_ path: String) -> String {
-        guard let resolved = realpath(path, nil) else { return Paths.normalize(path) }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 
     /// libgit2's message for the last error on this thread.

@@ -137,11 +137,9 @@ extension GitReader {
 
     /// `repository` as a path inside its work tree (`""` at the top), following symbolic links on both sides.
     static func workTreeLocation(of repository: String, in handle: OpaquePointer) -> String? {
-        guard let workdir = git_repository_workdir(handle), let top = realpath(workdir, nil) else { return nil }
-        defer { free(top) }
-        guard let here = realpath(repository, nil) else { return nil }
-        defer { free(here) }
-        let relative = Paths.relative(String(cString: here), to: String(cString: top))
+        guard let workdir = git_repository_workdir(handle), let top = Paths.resolved(String(cString: workdir)),
+              let here = Paths.resolved(repository) else { return nil }
+        let relative = Paths.relative(here, to: top)
         if relative.hasPrefix("/") { return nil }
         return relative == "." ? "" : relative
     }

@@ -10,9 +10,7 @@ enum RepositoryDiscovery {
     static func mayBeInsideRepository(_ path: String) -> Bool {
         if getenv("GIT_DIR") != nil || getenv("GIT_WORK_TREE") != nil { return true }
         // The real path, as libgit2 walks it: a symbolic link's target, not the folder lexically above the link.
-        guard let resolved = realpath(path, nil) else { return true }
-        var folder = String(cString: resolved)
-        free(resolved)
+        guard var folder = Paths.resolved(path) else { return true }
         while true {
             var info = stat()
             if lstat(Paths.join(folder, ".git"), &info) == 0 { return true }

@@ -98,8 +98,7 @@ public protocol LaunchRecordFile: Codable {
 extension LaunchRecordFile {
     /// The record as pretty JSON with sorted keys.
     public func encoded() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONEncoder.forFiles()
         // Encoding plain strings and numbers cannot fail.
         return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
     }

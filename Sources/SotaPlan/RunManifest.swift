@@ -288,8 +288,7 @@ public struct RunManifest: Codable, Sendable, Equatable {
 
     /// Pretty JSON with sorted keys.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONEncoder.forFiles()
         return try encoder.encode(self)
     }
 

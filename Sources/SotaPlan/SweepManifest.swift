@@ -62,8 +62,7 @@ public struct SweepManifest: Codable, Sendable, Equatable {
 
     /// Writes the manifest atomically.
     public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONEncoder.forFiles()
         try AtomicFile.write(Array(try encoder.encode(self)), to: path)
     }
 }

@@ -29,6 +29,13 @@ public enum Paths {
         normalize(path.hasPrefix("/") ? path : join(directory, path))
     }
 
+    /// The canonical absolute path of an existing `path`, symbolic links resolved; nil when it does not exist.
+    public static func resolved(_ path: String) -> String? {
+        guard let pointer = realpath(path, nil) else { return nil }
+        defer { free(pointer) }
+        return String(cString: pointer)
+    }
+
     /// Folds `.`, `..` and repeated slashes; keeps the path absolute or relative as given.
     public static func normalize(_ path: String) -> String {
         let isAbsolute = path.hasPrefix("/")

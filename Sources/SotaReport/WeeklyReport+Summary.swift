@@ -1,4 +1,5 @@
 import Foundation
+import SotaBasics
 
 extension WeeklyReport {
     /// Runs of the period whose gates all passed.
@@ -26,8 +27,7 @@ extension WeeklyReport {
     ///
     /// Non-finite numbers (which the leaderboard never stores) are spelled `"NaN"`, `"inf"`, `"-inf"`.
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONEncoder.forFiles()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "NaN")

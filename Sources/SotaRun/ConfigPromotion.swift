@@ -45,14 +45,14 @@ public enum ConfigPromotion {
     /// The production folder `directory` resolved against the project, refused when it leads outside the project.
     public static func productionFolder(_ directory: String, project: Project) throws(Refusal) -> String {
         let folder = project.resolve(directory)
-        let root = realPath(project.root) ?? project.root
+        let root = Paths.resolved(project.root) ?? project.root
         // Symbolic links are resolved as far as folders exist, so a link that leads out of the project is caught.
         var existing = folder, missing: [String] = []
-        while realPath(existing) == nil, existing != "/" {
+        while Paths.resolved(existing) == nil, existing != "/" {
             missing.insert(Paths.lastComponent(of: existing), at: 0)
             existing = Paths.parent(of: existing)
         }
-        let resolved = Paths.normalize(([realPath(existing) ?? existing] + missing).joined(separator: "/"))
+        let resolved = Paths.normalize(([Paths.resolved(existing) ?? existing] + missing).joined(separator: "/"))
         guard resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
             throw Refusal("the production folder \(directory) is outside the project (it leads to \(resolved))",
                           hint: "production configs live inside the project, e.g. --production-dir configs")
@@ -127,11 +127,5 @@ public enum ConfigPromotion {
         try FileManager.default.createDirectory(atPath: Paths.parent(of: kept), withIntermediateDirectories: true)
         try AtomicFile.write(content, to: kept)
         return Paths.relative(kept, to: project.root)
-    }
-
-    private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 }

@@ -54,8 +54,7 @@ public struct StageMarker: Codable, Sendable, Equatable {
 
     /// Writes the marker atomically.
     public func write(in runDirectory: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONEncoder.forFiles()
         try AtomicFile.write(Array(try encoder.encode(self)), to: Self.path(for: stage, in: runDirectory))
     }
 

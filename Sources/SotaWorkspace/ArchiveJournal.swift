@@ -61,8 +61,7 @@ public struct ArchiveJournal: Codable, Sendable, Equatable {
 
     /// Pretty JSON with sorted keys.
     public func encoded() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONEncoder.forFiles()
         return Array((try? encoder.encode(self)) ?? Data()) + [UInt8(ascii: "\n")]
     }
 

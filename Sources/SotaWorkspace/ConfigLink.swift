@@ -10,13 +10,8 @@ enum ConfigLink {
         guard lstat(path, &info) == 0 else { return .missingConfig(folder: folder.display) }
         guard info.st_mode & S_IFMT == S_IFLNK else { return nil }
         let display = Paths.join(folder.display, "config.yaml")
-        guard let resolved = realpath(path, nil) else { return .missingConfig(folder: folder.display) }
-        defer { free(resolved) }
-        let target = String(cString: resolved)
-        let top = realpath(root, nil).map { pointer in
-            defer { free(pointer) }
-            return String(cString: pointer)
-        } ?? root
+        guard let target = Paths.resolved(path) else { return .missingConfig(folder: folder.display) }
+        let top = Paths.resolved(root) ?? root
         return target.hasPrefix(top + "/") ? nil : .configOutsideProject(file: display, target: target)
     }
 }

@@ -149,8 +149,7 @@ public struct ExperimentMetadata: Codable, Sendable, Equatable {
 
     /// Pretty JSON with sorted keys and a final newline.
     public func encoded() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONEncoder.forFiles()
         // Every member is a string, number, bool, array or object of those: encoding cannot fail.
         return Array((try? encoder.encode(self)) ?? Data()) + [UInt8(ascii: "\n")]
     }

@@ -118,9 +118,7 @@ public struct GitCommitter: Sendable {
         in folder: String,
         _ body: (_ repository: OpaquePointer, _ workTree: String, _ signature: UnsafeMutablePointer<git_signature>, _ author: String) throws(Failure) -> T
     ) throws(Failure) -> T {
-        GitReader.startLibgit2()
-        var repository: OpaquePointer?
-        guard git_repository_open_ext(&repository, folder, 0, nil) == 0, let repository else {
+        guard let repository = GitReader.openRepository(at: folder) else {
             throw Failure(description: "\(folder) is not inside a git repository, so there is nothing to commit to")
         }
         defer { git_repository_free(repository) }
@@ -144,8 +142,7 @@ public struct GitCommitter: Sendable {
     public static func author(in folder: String) -> String? {
         GitReader.startLibgit2()
         var signature: UnsafeMutablePointer<git_signature>?
-        var repository: OpaquePointer?
-        if git_repository_open_ext(&repository, folder, 0, nil) == 0, let repository {
+        if let repository = GitReader.openRepository(at: folder) {
             defer { git_repository_free(repository) }
             guard git_signature_default(&signature, repository) == 0, let signature else { return nil }
             defer { git_signature_free(signature) }

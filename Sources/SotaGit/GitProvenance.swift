@@ -58,14 +58,21 @@ public struct GitReader: Sendable {
         _ = initialized
     }
 
+    /// Opens the repository around `path` (searching upwards), starting libgit2 first: every entry point opens
+    /// through here, so none can reach libgit2 before it is initialized.
+    static func openRepository(at path: String) -> OpaquePointer? {
+        startLibgit2()
+        var repository: OpaquePointer?
+        guard git_repository_open_ext(&repository, path, 0, nil) == 0 else { return nil }
+        return repository
+    }
+
     /// The provenance of the folder at `path` (any folder inside a work tree).
     public func provenance(at path: String) -> GitProvenance {
         guard RepositoryDiscovery.mayBeInsideRepository(path) else {
             return GitProvenance(state: .noRepository, branch: nil, dirtyFiles: [])
         }
-        Self.startLibgit2()
-        var repository: OpaquePointer?
-        guard git_repository_open_ext(&repository, path, 0, nil) == 0, let repository else {
+        guard let repository = Self.openRepository(at: path) else {
             return GitProvenance(state: .noRepository, branch: nil, dirtyFiles: [])
         }
         defer { git_repository_free(repository) }

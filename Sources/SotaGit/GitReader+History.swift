@@ -52,8 +52,7 @@ extension GitReader {
     /// - Returns: HEAD and the commits by prefix for the prefixes present in HEAD; nil outside a repository,
     ///   before the first commit or when HEAD cannot be read.
     public func lastCommits(under prefixes: [String], in repository: String, known: KnownCommits?) -> KnownCommits? {
-        var handle: OpaquePointer?
-        guard git_repository_open_ext(&handle, repository, 0, nil) == 0, let handle else { return nil }
+        guard let handle = Self.openRepository(at: repository) else { return nil }
         defer { git_repository_free(handle) }
         var head = git_oid()
         guard git_repository_is_bare(handle) == 0, git_repository_head_unborn(handle) != 1,

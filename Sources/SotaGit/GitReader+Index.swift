@@ -24,8 +24,7 @@ extension GitReader {
     ///
     /// - Returns: an empty map outside a repository or when the index cannot be read.
     public func indexedFileStamps(under folders: [String], in repository: String) -> [String: IndexedFileStamp] {
-        var handle: OpaquePointer?
-        guard git_repository_open_ext(&handle, repository, 0, nil) == 0, let handle else { return [:] }
+        guard let handle = Self.openRepository(at: repository) else { return [:] }
         defer { git_repository_free(handle) }
         guard let base = Self.workTreeLocation(of: repository, in: handle) else { return [:] }
         var index: OpaquePointer?

@@ -20,8 +20,7 @@ extension GitReader {
     ///
     /// Reads the refs as last fetched: a push from another clone shows only after `git fetch`.
     public func publication(of commit: String, at path: String) -> GitPublication? {
-        var repository: OpaquePointer?
-        guard git_repository_open_ext(&repository, path, 0, nil) == 0, let repository else { return nil }
+        guard let repository = Self.openRepository(at: path) else { return nil }
         defer { git_repository_free(repository) }
         var wanted = git_oid()
         guard git_oid_fromstr(&wanted, commit) == 0 else { return nil }

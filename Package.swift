@@ -8,6 +8,12 @@ let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 /// the dynamic loader applies in a fraction of the time the classic format takes in a large static binary.
 let fastStart: [LinkerSetting] = [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(platforms: [.linux]))]
 
+/// Links `lib<name>.a` instead of the shared library: each shared library costs every start its symbol
+/// relocations (libcrypto alone about 4,000, over half a millisecond), while the archive's code is bound at link time.
+func staticArchive(_ name: String) -> [LinkerSetting] {
+    [.linkedLibrary(":lib\(name).a", .when(platforms: [.linux]))]
+}
+
 let package = Package(
     name: "sota",
     platforms: [.macOS(.v15)],
@@ -22,11 +28,13 @@ let package = Package(
     ],
     targets: [
         // C libraries from Debian, each wrapped by exactly one Swift module.
-        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // libyaml, OpenSSL's libcrypto and zlib are linked from their static archives (see `staticArchive`), so their
+        // module maps name no library and pkg-config is not asked for one.
+        .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
         // Headers only (no pkg-config, which would add `-lgit2`): CSotaGitLoader loads libgit2 when git is first used.
         .systemLibrary(name: "CLibGit2", providers: [.apt(["libgit2-dev"])]),
-        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Signal handlers and posix_spawn attributes, which Swift cannot express safely.
         .target(name: "CSotaProcess"),
@@ -36,9 +44,9 @@ let package = Package(
 
         // Paths, JSON and durations without Foundation, shared by the full CLI and the fast leaderboard front door.
         .target(name: "SotaPrimitives", swiftSettings: strict),
-        .target(name: "SotaBasics", dependencies: ["SotaPrimitives", "CCrypto"], swiftSettings: strict),
-        .target(name: "SotaConfig", dependencies: ["SotaBasics", "CYAML"], swiftSettings: strict),
-        .target(name: "SotaData", dependencies: ["SotaBasics", "SotaConfig", "CZlib"], swiftSettings: strict),
+        .target(name: "SotaBasics", dependencies: ["SotaPrimitives", "CCrypto"], swiftSettings: strict, linkerSettings: staticArchive("crypto")),
+        .target(name: "SotaConfig", dependencies: ["SotaBasics", "CYAML"], swiftSettings: strict, linkerSettings: staticArchive("yaml")),
+        .target(name: "SotaData", dependencies: ["SotaBasics", "SotaConfig", "CZlib"], swiftSettings: strict, linkerSettings: staticArchive("z")),
         .target(name: "SotaGit", dependencies: ["SotaBasics", "CLibGit2", "CSotaGitLoader"], swiftSettings: strict),
         .target(name: "SotaPlan", dependencies: ["SotaBasics", "SotaConfig", "SotaGit"], swiftSettings: strict),
         // The top-N query and the leaderboard's output formats, plus the fast path that prints them without
@@ -55,7 +63,7 @@ let package = Package(
         // The weekly report: its value, SVG charts and the self-contained HTML page, as pure functions over values.
         .target(name: "SotaReport", dependencies: ["SotaBasics"], swiftSettings: strict),
         // Remote launches: onstart scripts (pure values) and the Vast.ai REST API.
-        .target(name: "SotaLaunch", dependencies: ["SotaBasics", "CZlib"], swiftSettings: strict),
+        .target(name: "SotaLaunch", dependencies: ["SotaBasics", "CZlib"], swiftSettings: strict, linkerSettings: staticArchive("z")),
         .target(
             name: "SotaRun",
             dependencies: ["SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "CSotaProcess"],

@@ -5,8 +5,12 @@ import Foundation
 public struct SHA256: ~Copyable {
     private let context: OpaquePointer
 
+    // OpenSSL would otherwise read and parse openssl.cnf on first use; a digest needs none of its settings.
+    private static let initialized: Int32 = OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG), nil)
+
     /// Starts a new digest.
     public init() {
+        _ = Self.initialized
         guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
             fatalError("OpenSSL could not initialise SHA-256")
         }

@@ -33,8 +33,11 @@ struct PipelineConfigs {
             }
             return outcome.config
         }
-        let small = evaluation(smallEvalPath ?? config.smallEvalConfig.map { project.resolve($0.value) })
-        let full = evaluation(fullEvalPath ?? config.fullEvalConfig.map { project.resolve($0.value) })
+        let smallPath = smallEvalPath ?? config.smallEvalConfig.map { project.resolve($0.value) }
+        let fullPath = fullEvalPath ?? config.fullEvalConfig.map { project.resolve($0.value) }
+        let small = evaluation(smallPath)
+        // One file serving both evaluations is read, and its problems reported, once.
+        let full = fullPath == smallPath ? small : evaluation(fullPath)
         return diagnostics.hasErrors ? nil : PipelineConfigs(training: config, smallEval: small, fullEval: full)
     }
 }

@@ -61,7 +61,8 @@ extension Sota {
     /// requests, completion scripts and every error go through the full parser, so their text names `sota`.
     static func quickParse(_ arguments: [String]) -> (any ParsableCommand)? {
         guard let name = arguments.first,
-              let type = configuration.subcommands.first(where: { $0._commandName == name }),
+              // Every subcommand names itself: deriving a name from the type would cost a reflection per command.
+              let type = configuration.subcommands.first(where: { $0.configuration.commandName == name }),
               !arguments.contains(where: { $0 == "-h" || $0 == "--help" || $0 == "help" || $0.hasPrefix("--generate-completion") || $0 == "--experimental-dump-help" })
         else { return nil }
         return try? type.parseAsRoot(Array(arguments.dropFirst()))

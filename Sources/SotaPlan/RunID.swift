@@ -4,12 +4,13 @@ import Foundation
 public enum RunID {
     /// A new id for a run starting at `date`.
     public static func make(at date: Date = Date(), random: UInt32 = UInt32.random(in: 0...UInt32.max)) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
+        // gmtime_r, not Calendar: building a Gregorian calendar costs about half a millisecond, on every run.
+        var whole = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&whole, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let hex = String(random, radix: 16)
-        return "\(parts.year ?? 0)\(two(parts.month))\(two(parts.day))-\(two(parts.hour))\(two(parts.minute))\(two(parts.second))-"
+        return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))-"
             + String(repeating: "0", count: 8 - hex.count) + hex
     }
 }

@@ -376,7 +376,8 @@ public struct RunOrchestrator: Sendable {
                         manifest.stages[index].status = .succeeded
                         manifest.stages[index].outputs = records
                         manifest.stages[index].inputsFingerprint = SHA256.hex(of: Array("\(inputs.command)\(inputs.config)\(inputs.upstream)".utf8))
-                        try save(&manifest)
+                        // No manifest write here: the marker already makes the step durable for --resume, and the
+                        // next write (the next step's start, or the run's end) records it, one file instead of two.
                         observe(.stepFinished(name: step.name, status: .succeeded, seconds: seconds, detail: ""))
                         return .succeeded(records)
                     }
@@ -446,7 +447,7 @@ public struct RunOrchestrator: Sendable {
                 return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: RunExitStatus.gateRejected)
             }
         }
-        try save(&manifest)
+        // Recorded by the next manifest write; a run killed before it decides these gates again on --resume.
         return nil
     }
 

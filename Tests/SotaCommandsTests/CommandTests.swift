@@ -189,6 +189,13 @@ import Testing
         #expect(Sota.quickParse(["validate", "config", "a.yaml"]) != nil)
     }
 
+    @Test func everySubcommandNamesItselfSoTheLookupNeedsNoReflection() {
+        for type in Sota.configuration.subcommands {
+            #expect(type.configuration.commandName == type._commandName, "\(type)")
+            #expect(Sota.quickParse([type._commandName, "--help"]) == nil)
+        }
+    }
+
     @Test func helpCompletionAndErrorsGoToTheFullParser() {
         for arguments in [["run", "--help"], ["run", "-h"], ["help", "run"], ["run", "--no-such-flag"], ["run"], ["nonsense"], [],
                           ["--generate-completion-script", "bash"]] {

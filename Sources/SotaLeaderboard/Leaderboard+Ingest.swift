@@ -32,9 +32,39 @@ extension Leaderboard {
     /// the rest is indexed. Manifests are parsed on background threads while earlier ones are written.
     public func ingest(runDirectories: [String]) throws(LeaderboardError) -> IngestReport {
         let (paths, problems) = RunDirectories.manifests(in: runDirectories)
-        var report = try bulkWrite { db in try Self.write(paths, into: db) }
+        var report = try bulkWrite { db in
+            // A batch larger than the index it joins is cheaper to index by one sort afterwards, as in a rebuild.
+            let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0
+            guard paths.count >= Self.sortedIndexThreshold, paths.count > existing else { return try Self.write(paths, into: db) }
+            return try Self.withMetricIndexesRebuiltAfter(db) { try Self.write(paths, into: db) }
+        }
         report.problems = problems + report.problems
         return report
+    }
+
+    /// The batch size from which indexing the metric values by one sort after the inserts beats maintaining the
+    /// index row by row.
+    static let sortedIndexThreshold = 1000
+
+    /// Drops the indexes on metric values, runs `body`, and recreates them: metric values arrive in random order,
+    /// so one sort at the end costs less than inserting each into the index at a random place. The other indexes
+    /// receive keys nearly in order (by experiment then run id, by stage then finish time) and cost less to
+    /// maintain row by row than to rebuild.
+    private static func withMetricIndexesRebuiltAfter<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        let indexes = try Row.fetchAll(db, sql: """
+            SELECT name, sql FROM sqlite_master
+            WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = 'metrics'
+            ORDER BY name
+            """)
+        for index in indexes {
+            let name: String = index["name"]
+            try db.execute(sql: "DROP INDEX \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
+        }
+        let result = try body()
+        for index in indexes {
+            try db.execute(sql: index["sql"])
+        }
+        return result
     }
 
     /// Replaces every indexed run with the runs in `runDirectories`, keeping the promotion history.
@@ -51,26 +81,18 @@ extension Leaderboard {
                 DELETE FROM gate_outcomes;
                 DELETE FROM runs;
                 """)
-            // Metric values arrive in random order, so their index is dropped and rebuilt by one sort. The other
-            // indexes receive keys nearly in order (by experiment then run id, by stage then finish time) and
-            // cost less to maintain row by row than to rebuild.
-            let indexes = try Row.fetchAll(db, sql: """
-                SELECT name, sql FROM sqlite_master
-                WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = 'metrics'
-                ORDER BY name
-                """)
-            for index in indexes {
-                let name: String = index["name"]
-                try db.execute(sql: "DROP INDEX \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
-            }
-            let report = try Self.write(paths, into: db)
-            for index in indexes {
-                try db.execute(sql: index["sql"])
-            }
-            return report
+            return try Self.withMetricIndexesRebuiltAfter(db) { try Self.write(paths, into: db) }
         }
         report.problems = problems + report.problems
         return report
+    }
+
+    /// The names of the indexes on `table`, for checks that a bulk write put them back.
+    package func indexNames(on table: String) throws(LeaderboardError) -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
+                                arguments: [table])
+        }
     }
 
     /// The number of runs in the index.

@@ -101,6 +101,29 @@ import Testing
         #expect(try board.baseline(metric: "nrmse", phase: "full_eval", direction: .lower, experiment: "burgers")?.runID == "A")
     }
 
+    @Test func aBulkIngestIndexesMetricsByOneSortAndPutsTheIndexesBack() throws {
+        let folder = TemporaryDirectory()
+        let count = 1_000
+        for number in 0..<count {
+            // Scrambled values, so the best run is neither the first nor the last written.
+            let nrmse = Double((number * 7_919) % count) / Double(count) + 0.001
+            try RunManifestFactory.write(RunManifestFactory.make("R\(number)", metrics: ["full_eval": ["nrmse": nrmse]], passed: true),
+                                         into: folder.url("runs/R\(number)"))
+        }
+        let bulk = try Leaderboard(path: folder.url("bulk.sqlite"))
+        let indexes = try bulk.indexNames(on: "metrics")
+        #expect(!indexes.isEmpty)
+        #expect(try bulk.ingest(runDirectories: [folder.url("runs")]).ingested == count)
+        #expect(try bulk.indexNames(on: "metrics") == indexes)
+        #expect(try bulk.runCount() == count)
+        #expect(try bulk.baseline(metric: "nrmse", phase: "full_eval", direction: .lower, experiment: "burgers")?.runID == "R0")
+        // A small batch into the now larger index goes row by row and finds the same answers.
+        try RunManifestFactory.write(RunManifestFactory.make("BEST", metrics: ["full_eval": ["nrmse": 0.0001]], passed: true), into: folder.url("more/BEST"))
+        #expect(try bulk.ingest(runDirectories: [folder.url("more")]).ingested == 1)
+        #expect(try bulk.baseline(metric: "nrmse", phase: "full_eval", direction: .lower, experiment: "burgers")?.runID == "BEST")
+        #expect(try bulk.indexNames(on: "metrics") == indexes)
+    }
+
     @Test func manifestsInMemoryIngestInBulk() throws {
         let board = try Leaderboard.inMemory()
         let entries = (0..<100).map { (manifest: RunManifestFactory.make("R\($0)"), manifestPath: "runs/R\($0)/manifest.json") }

@@ -140,6 +140,7 @@ public struct GitCommitter: Sendable {
 
     /// `Name <email>` from git's configuration for the repository around `folder` (or the global one), if set.
     public static func author(in folder: String) -> String? {
+        // Started here too: outside a repository the global configuration is read without opening one.
         GitReader.startLibgit2()
         var signature: UnsafeMutablePointer<git_signature>?
         if let repository = GitReader.openRepository(at: folder) {

@@ -34,8 +34,9 @@ extension Leaderboard {
         let (paths, problems) = RunDirectories.manifests(in: runDirectories)
         var report = try bulkWrite { db in
             // A batch larger than the index it joins is cheaper to index by one sort afterwards, as in a rebuild.
-            let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0
-            guard paths.count >= Self.sortedIndexThreshold, paths.count > existing else { return try Self.write(paths, into: db) }
+            guard paths.count >= Self.sortedIndexThreshold,
+                  paths.count > (try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0)
+            else { return try Self.write(paths, into: db) }
             return try Self.withMetricIndexesRebuiltAfter(db) { try Self.write(paths, into: db) }
         }
         report.problems = problems + report.problems

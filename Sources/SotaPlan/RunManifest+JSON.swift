@@ -5,7 +5,7 @@ extension RunManifest {
     /// The manifest as `JSONEncoder` writes it with `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`, byte
     /// for byte, or nil when a number is not finite (the encoder's error then explains).
     ///
-    /// By hand because a run saves its manifest after every step, and `JSONEncoder` costs several times more than
+    /// By hand because a run saves its manifest as every step starts, and `JSONEncoder` costs several times more than
     /// writing the file.
     func handEncoded() -> [UInt8]? {
         var writer = FoundationStyleJSON()

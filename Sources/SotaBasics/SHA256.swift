@@ -5,13 +5,17 @@ import Foundation
 public struct SHA256: ~Copyable {
     private let context: OpaquePointer
 
-    // OpenSSL would otherwise read and parse openssl.cnf on first use; a digest needs none of its settings.
-    private static let initialized: Int32 = OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG), nil)
+    /// The provider's SHA-256, fetched once: `EVP_sha256()` makes OpenSSL 3 look the algorithm up by name in every
+    /// `EVP_DigestInit_ex`, which costs more than hashing a small file. Not loading openssl.cnf first, because a
+    /// digest needs none of its settings and reading it costs every process that hashes.
+    nonisolated(unsafe) private static let algorithm: OpaquePointer? = {
+        OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG), nil)
+        return EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
+    }()
 
     /// Starts a new digest.
     public init() {
-        _ = Self.initialized
-        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, Self.algorithm, nil) == 1 else {
             fatalError("OpenSSL could not initialise SHA-256")
         }
         self.context = context
@@ -76,11 +80,16 @@ public enum FileStream {
         guard fd >= 0 else { throw FileError(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
         posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 4096)
+        // A small file gets a buffer its size: a full chunk is allocated with mmap and returned with munmap, whose
+        // TLB shootdown costs more than hashing a checkpoint marker or a metrics file.
+        var info = stat()
+        let size = fstat(fd, &info) == 0 ? Int(info.st_size) : chunkSize
+        let bufferSize = min(chunkSize, max(size + 1, 4096))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
         defer { buffer.deallocate() }
         var total = 0
         while true {
-            let count = read(fd, buffer.baseAddress, chunkSize)
+            let count = read(fd, buffer.baseAddress, bufferSize)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw FileError(path: path, operation: "read", errno: errno)

@@ -22,7 +22,7 @@ public struct CommandContext: Sendable {
 
     /// The real process: standard streams, real environment, current directory.
     public static func live() -> CommandContext {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         return CommandContext(console: .standard(environment: environment), environment: environment,
                               workingDirectory: Paths.currentDirectory)
     }

@@ -28,6 +28,11 @@ struct RunCommand: ContextualCommand {
         """
     )
 
+    /// The devices a run uses when `--gpus` is not given.
+    static let defaultDevices = "0"
+    /// The stop grace period when `--grace` is not given.
+    static let defaultGrace = "10s"
+
     @Option(help: ArgumentHelp("The training config; repeat to run several.", valueName: "file"))
     var trainConfig: [String] = []
 
@@ -64,10 +69,10 @@ struct RunCommand: ContextualCommand {
     var maxRetries: Int?
 
     @Option(help: ArgumentHelp("Device ids for the children: CUDA_VISIBLE_DEVICES or HIP_VISIBLE_DEVICES.", valueName: "ids"))
-    var gpus: String = "0"
+    var gpus: String = RunCommand.defaultDevices
 
     @Option(help: ArgumentHelp("Time a stopped child gets between SIGTERM and SIGKILL.", valueName: "duration"))
-    var grace: String = "10s"
+    var grace: String = RunCommand.defaultGrace
 
     func validate() throws {
         if trainConfig.isEmpty, resume == nil { throw ValidationError("give --train-config FILE, or --resume RUN_ID") }

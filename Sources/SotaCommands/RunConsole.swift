@@ -30,11 +30,11 @@ final class RunConsole: Sendable {
                 return elapsed - last >= 0.2
             }
             guard redraw else { return }
-            let text = "  ▸ \(name)  \(String(format: "%.1fs", elapsed))  \(lastLine)"
+            let text = "  ▸ \(name)  \(NumberFormat.fixed(elapsed, decimals: 1) + "s")  \(lastLine)"
             console.out("\r\u{1B}[2K" + String(text.prefix(100)), terminator: "")
         case .stepFinished(let name, let status, let seconds, let detail):
             let mark = status == .succeeded ? style.green("✓") : style.red("✗")
-            let line = "  \(mark) \(name)  \(String(format: "%.1fs", seconds))" + (detail.isEmpty ? "" : "  \(detail)")
+            let line = "  \(mark) \(name)  \(NumberFormat.fixed(seconds, decimals: 1) + "s")" + (detail.isEmpty ? "" : "  \(detail)")
             console.out((interactive ? "\r\u{1B}[2K" : "") + line)
             lastDraw.withLock { $0 = 0 }
         case .stepSkipped(let name, let reason):
@@ -62,9 +62,9 @@ final class RunConsole: Sendable {
         }
         var line = "run \(manifest.runID) \(status)"
         if let nrmse = manifest.metrics["full_eval"]?["nrmse"] ?? manifest.metrics["small_eval"]?["nrmse"] {
-            line += "  nrmse \(String(format: "%.4g", nrmse))"
+            line += "  nrmse \(NumberFormat.general(nrmse, significant: 4))"
         }
-        line += "  \(String(format: "%.1fs", manifest.totalSeconds))  \(runDirectory)/"
+        line += "  \(NumberFormat.fixed(manifest.totalSeconds, decimals: 1) + "s")  \(runDirectory)/"
         console.out(line)
         for failure in manifest.failures {
             console.err("  \(failure.stage): \(failure.reason)" + (failure.log.map { " (log: \(Paths.join(runDirectory, $0)))" } ?? ""))

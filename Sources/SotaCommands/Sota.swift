@@ -59,7 +59,9 @@ extension Sota {
     /// Building the whole command tree reflects over every command's properties, a few milliseconds on each
     /// start. Parsing against the named subcommand alone gives the same command for a valid command line; help
     /// requests, completion scripts and every error go through the full parser, so their text names `sota`.
+    /// `sota run`, which starts once per run, first tries ``RunCommand/fastParse(_:)``, which needs no reflection.
     static func quickParse(_ arguments: [String]) -> (any ParsableCommand)? {
+        if arguments.first == "run", let command = RunCommand.fastParse(Array(arguments.dropFirst())) { return command }
         guard let name = arguments.first,
               // Every subcommand names itself: deriving a name from the type would cost a reflection per command.
               let type = configuration.subcommands.first(where: { $0.configuration.commandName == name }),

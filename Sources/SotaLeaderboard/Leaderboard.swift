@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import SotaBasics
 import SotaLeaderboardQuery
 
@@ -71,7 +72,14 @@ public final class Leaderboard: Sendable {
             // The index can be rebuilt from the manifests, so WAL's NORMAL durability is plenty. A 64 MiB page
             // cache keeps a bulk ingest's pages in memory until commit instead of spilling them to the WAL, and
             // in-memory temporary storage keeps a rebuild's index sort off the disk.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 4194304")
+            // The WAL and its index stay on disk between processes: the last close still checkpoints everything
+            // into the database file and, with a journal size limit set, truncates the WAL to nothing, so the
+            // database file alone is always complete. Every `sota run` would otherwise create both files and
+            // delete them again, which costs more than the run's insert. The limit also keeps a WAL grown by a
+            // rebuild from staying large.
+            var persist: Int32 = 1
+            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
         }
         return configuration
     }

@@ -3,49 +3,41 @@ import GRDBSQLite
 
 /// Writes runs into the index with statements prepared once per transaction and reused for every run.
 ///
-/// The statements are prepared by GRDB but bound and stepped through SQLite's C interface: building GRDB
-/// `StatementArguments` for every row costs several times more than the inserts themselves, and a rebuild writes
-/// hundreds of thousands of rows.
+/// The statements are prepared, bound and stepped through SQLite's C interface: GRDB's statements authorize and
+/// track every prepare, and building `StatementArguments` for every row costs several times more than the inserts
+/// themselves. A rebuild writes hundreds of thousands of rows; `sota run` writes one run and should not pay for
+/// the statements only a re-indexed run needs, so those are prepared on first use.
 struct RunWriter {
     private let db: Database
     private let insertRun: RawStatement
-    private let updateRun: RawStatement
-    private let deleteMetrics: RawStatement
-    private let deleteStages: RawStatement
-    private let deleteGates: RawStatement
     private let insertMetric: RawStatement
     private let insertStage: RawStatement
     private let insertGate: RawStatement
+    /// Replacing a run already indexed: its row updated, its children deleted.
+    private let replaceStatements: LazyStatements
 
     /// Prepares the statements on `db`; use the writer inside that transaction only.
     init(_ db: Database) throws {
         self.db = db
+        let connection = db.sqliteConnection!
         // A new run is one INSERT; a known one (nothing inserted) has its children deleted and its row updated.
-        insertRun = try RawStatement(db, """
+        insertRun = try RawStatement(connection, """
             INSERT INTO runs (run_id, experiment, status, created, updated, config_path, config_hash, git_commit, git_dirty,
                               host, gpu_type, gpu_count, total_seconds, passed, manifest_path)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             ON CONFLICT (run_id) DO NOTHING
             """)
-        updateRun = try RawStatement(db, """
-            UPDATE runs SET experiment = ?2, status = ?3, created = ?4, updated = ?5, config_path = ?6, config_hash = ?7,
-                            git_commit = ?8, git_dirty = ?9, host = ?10, gpu_type = ?11, gpu_count = ?12,
-                            total_seconds = ?13, passed = ?14, manifest_path = ?15
-            WHERE run_id = ?1
-            """)
-        deleteMetrics = try RawStatement(db, "DELETE FROM metrics WHERE run_id = ?1")
-        deleteStages = try RawStatement(db, "DELETE FROM stage_timings WHERE run_id = ?1")
-        deleteGates = try RawStatement(db, "DELETE FROM gate_outcomes WHERE run_id = ?1")
-        insertMetric = try RawStatement(db, "INSERT INTO metrics (run_id, phase, name, value) VALUES (?1, ?2, ?3, ?4)")
-        insertStage = try RawStatement(db, """
+        insertMetric = try RawStatement(connection, "INSERT INTO metrics (run_id, phase, name, value) VALUES (?1, ?2, ?3, ?4)")
+        insertStage = try RawStatement(connection, """
             INSERT INTO stage_timings (run_id, position, stage, phase, seconds, status, attempts, finished, work)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """)
-        insertGate = try RawStatement(db, """
+        insertGate = try RawStatement(connection, """
             INSERT INTO gate_outcomes (run_id, position, name, phase, metric, direction, threshold, value, baseline,
                                        baseline_run, required_improvement, passed, reason)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """)
+        replaceStatements = LazyStatements(connection)
     }
 
     /// Writes one run, replacing whatever the index held for its id.
@@ -71,12 +63,13 @@ struct RunWriter {
         bindRow(insertRun)
         try insertRun.run()
         if sqlite3_changes(db.sqliteConnection) == 0 {
-            for statement in [deleteMetrics, deleteStages, deleteGates] {
+            let replace = try replaceStatements.get()
+            for statement in [replace.deleteMetrics, replace.deleteStages, replace.deleteGates] {
                 statement.bind(1, id)
                 try statement.run()
             }
-            bindRow(updateRun)
-            try updateRun.run()
+            bindRow(replace.updateRun)
+            try replace.updateRun.run()
         }
         for metric in run.metrics {
             insertMetric.bind(1, id)
@@ -116,19 +109,62 @@ struct RunWriter {
     }
 }
 
-/// A GRDB-prepared statement driven through SQLite's C interface: bind by index, run to completion, reset.
-private struct RawStatement {
-    /// Keeps the statement alive; GRDB finalizes it.
-    private let statement: Statement
+/// The statements that replace a run already indexed, prepared the first time one is needed.
+private final class LazyStatements {
+    /// The update of the run's row and the deletes of its children.
+    struct Statements {
+        let updateRun: RawStatement
+        let deleteMetrics: RawStatement
+        let deleteStages: RawStatement
+        let deleteGates: RawStatement
+    }
+
+    private let connection: OpaquePointer
+    private var statements: Statements?
+
+    init(_ connection: OpaquePointer) {
+        self.connection = connection
+    }
+
+    func get() throws -> Statements {
+        if let statements { return statements }
+        let prepared = Statements(
+            updateRun: try RawStatement(connection, """
+                UPDATE runs SET experiment = ?2, status = ?3, created = ?4, updated = ?5, config_path = ?6, config_hash = ?7,
+                                git_commit = ?8, git_dirty = ?9, host = ?10, gpu_type = ?11, gpu_count = ?12,
+                                total_seconds = ?13, passed = ?14, manifest_path = ?15
+                WHERE run_id = ?1
+                """),
+            deleteMetrics: try RawStatement(connection, "DELETE FROM metrics WHERE run_id = ?1"),
+            deleteStages: try RawStatement(connection, "DELETE FROM stage_timings WHERE run_id = ?1"),
+            deleteGates: try RawStatement(connection, "DELETE FROM gate_outcomes WHERE run_id = ?1")
+        )
+        statements = prepared
+        return prepared
+    }
+}
+
+/// A statement driven through SQLite's C interface: bind by index, run to completion, reset; finalized with its
+/// last reference, so it must not outlive its connection (a writer lives inside one transaction).
+private final class RawStatement {
     private let handle: OpaquePointer
+    private let sql: String
 
     /// SQLite copies the bound bytes (`SQLITE_TRANSIENT`), so Swift strings need not outlive the call.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    init(_ db: Database, _ sql: String) throws {
-        statement = try db.makeStatement(sql: sql)
-        handle = statement.sqliteStatement
+    init(_ connection: OpaquePointer, _ sql: String) throws {
+        var handle: OpaquePointer?
+        let code = sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
+        guard code == SQLITE_OK, let handle else {
+            sqlite3_finalize(handle)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+        }
+        self.handle = handle
+        self.sql = sql
     }
+
+    deinit { sqlite3_finalize(handle) }
 
     func bind(_ index: Int32, _ value: String) {
         var value = value
@@ -166,7 +202,7 @@ private struct RawStatement {
         sqlite3_reset(handle)
         guard code == SQLITE_DONE else {
             let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
         }
     }
 }

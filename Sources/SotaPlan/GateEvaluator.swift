@@ -60,7 +60,7 @@ public enum GateEvaluator {
 
     private static func format(_ value: Double) -> String {
         let text = JSONValue.shortNumber(value)
-        return text.count > 10 ? String(format: "%.6g", value) : text
+        return text.count > 10 ? NumberFormat.general(value, significant: 6) : text
     }
 }
 

@@ -44,7 +44,8 @@ extension RunManifest.GitRecord {
 }
 
 extension RunManifest.FileRecord {
-    fileprivate var jsonValue: JSONValue {
+    /// The record as a JSON object, for hand-encoded files that hold output records.
+    package var jsonValue: JSONValue {
         .object([("path", .string(path)), ("sha256", .string(sha256)), ("size", .int(size))])
     }
 }
@@ -98,12 +99,15 @@ extension RunManifest.FailureRecord {
 
 /// Pretty JSON in the layout of Foundation's `JSONEncoder`: two-space indent, `" : "` between key and value, keys
 /// sorted by their UTF-8 bytes, empty containers as an open and a close line, integral doubles without `.0`.
-struct FoundationStyleJSON {
+package struct FoundationStyleJSON {
     /// The text so far.
-    private(set) var bytes: [UInt8] = []
+    package private(set) var bytes: [UInt8] = []
+
+    /// An empty text.
+    package init() {}
 
     /// Appends `value`; false when it holds a NaN or an infinity, which `JSONEncoder` refuses.
-    mutating func write(_ value: JSONValue, indent: Int = 0) -> Bool {
+    package mutating func write(_ value: JSONValue, indent: Int = 0) -> Bool {
         switch value {
         case .null: append("null")
         case .bool(let flag): append(flag ? "true" : "false")

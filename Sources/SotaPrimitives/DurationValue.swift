@@ -10,12 +10,22 @@ public struct DurationValue: Hashable, Sendable, Comparable, CustomStringConvert
 
     /// Parses `90`, `90s`, `25m`, `1h30m`, `2.5h`, `1d`; nil when the text is not a duration.
     public init?(parsing text: String) {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        // A switch rather than a dictionary literal: this runs on every `sota run` start, and a dictionary keyed
+        // by Character costs a runtime conformance lookup the first time.
+        func unit(_ character: Character) -> Double? {
+            switch character {
+            case "s": 1
+            case "m": 60
+            case "h": 3600
+            case "d": 86400
+            default: nil
+            }
+        }
         var total = 0.0, number = "", sawUnit = false
         for character in text.trimmingSpaces() {
             if character.isNumber || character == "." {
                 number.append(character)
-            } else if let unit = units[character], let value = Double(number) {
+            } else if let unit = unit(character), let value = Double(number) {
                 total += value * unit
                 number = ""
                 sawUnit = true

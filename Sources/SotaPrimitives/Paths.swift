@@ -50,8 +50,13 @@ public enum Paths {
                 parts.append(part)
             }
         }
-        let joined = parts.joined(separator: "/")
-        if isAbsolute { return "/" + joined }
+        // Appended by hand: `joined(separator:)` over substrings looks up an associated type at run time, a cost
+        // every path in a run pays.
+        var joined = isAbsolute ? "/" : ""
+        for (index, part) in parts.enumerated() {
+            if index > 0 { joined.append("/") }
+            joined.append(contentsOf: part)
+        }
         return joined.isEmpty ? "." : joined
     }
 

@@ -5,14 +5,14 @@ public enum MetricsFile {
     /// The numeric top-level members of the JSON object in `path`, or why it cannot be read.
     public static func read(_ path: String) -> Result<[String: Double], MetricsProblem> {
         guard let data = FileManager.default.contents(atPath: path) else { return .failure(MetricsProblem("cannot be read")) }
-        let object: Any
+        // One decoding pass: a type mismatch at the top means valid JSON that is not an object.
+        let members: [String: Member]
         do {
-            object = try JSONSerialization.jsonObject(with: data)
+            members = try JSONDecoder().decode([String: Member].self, from: data)
+        } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
+            return .failure(MetricsProblem("is not a JSON object"))
         } catch {
             return .failure(MetricsProblem("is not valid JSON"))
-        }
-        guard object is [String: Any], let members = try? JSONDecoder().decode([String: Member].self, from: data) else {
-            return .failure(MetricsProblem("is not a JSON object"))
         }
         var metrics: [String: Double] = [:]
         for (key, member) in members {

@@ -251,7 +251,7 @@ public struct RunOrchestrator: Sendable {
                     observe(.stepSkipped(name: step.name, reason: "already done"))
                     upstreamHex = SHA256.hex(of: Array((upstreamHex + marker.outputs.map(\.sha256).joined()).utf8))
                     if step.phase != .train {
-                        let outcome = try gateStep(step, index: index, manifest: &manifest)
+                        let outcome = try gateStep(step, index: index, metrics: nil, manifest: &manifest)
                         if let outcome { return outcome }
                     }
                     continue
@@ -260,9 +260,9 @@ public struct RunOrchestrator: Sendable {
             if let signal = ChildProcess.stopSignal { return try interrupted(&manifest, index: index, signal: signal) }
             let result = try runStep(step, index: index, inputs: inputs, manifest: &manifest)
             switch result {
-            case .succeeded(let outputs):
+            case .succeeded(let outputs, let metrics):
                 upstreamHex = SHA256.hex(of: Array((upstreamHex + outputs.map(\.sha256).joined()).utf8))
-                if step.phase != .train, let outcome = try gateStep(step, index: index, manifest: &manifest) {
+                if step.phase != .train, let outcome = try gateStep(step, index: index, metrics: metrics, manifest: &manifest) {
                     return outcome
                 }
             case .interrupted(let signal):
@@ -296,7 +296,8 @@ public struct RunOrchestrator: Sendable {
     }
 
     private enum StepResult {
-        case succeeded([RunManifest.FileRecord])
+        /// The outputs' records, and an evaluation's metrics as read when its outputs were checked.
+        case succeeded([RunManifest.FileRecord], metrics: [String: Double]?)
         case failed
         case interrupted(Int32)
     }
@@ -367,8 +368,9 @@ public struct RunOrchestrator: Sendable {
                         let digest = try FileStream.sha256(of: Paths.join(runDirectory, output))
                         records.append(RunManifest.FileRecord(path: output, sha256: digest.hex, size: digest.size))
                     }
-                    if step.phase != .train, let problem = metricsProblem(step) {
-                        lastReason = problem
+                    let metrics = step.phase == .train ? nil : readMetrics(step)
+                    if case .failure(let problem) = metrics {
+                        lastReason = problem.description
                     } else {
                         try StageMarker(stage: step.name, inputs: inputs, outputs: records, finished: Timestamp.string(Date()))
                             .write(in: runDirectory)
@@ -379,7 +381,7 @@ public struct RunOrchestrator: Sendable {
                         // No manifest write here: the marker already makes the step durable for --resume, and the
                         // next write (the next step's start, or the run's end) records it, one file instead of two.
                         observe(.stepFinished(name: step.name, status: .succeeded, seconds: seconds, detail: ""))
-                        return .succeeded(records)
+                        return .succeeded(records, metrics: try? metrics?.get())
                     }
                 } else {
                     lastReason = "exited 0 but left no output (or an empty one): " + missing.joined(separator: ", ")
@@ -404,20 +406,30 @@ public struct RunOrchestrator: Sendable {
         return .failed
     }
 
-    /// Metrics must be a JSON object holding every gated metric as a number.
-    private func metricsProblem(_ step: PlannedStep) -> String? {
+    /// An evaluation's metrics, which must be a JSON object holding every gated metric as a number.
+    private func readMetrics(_ step: PlannedStep) -> Result<[String: Double], MetricsProblem>? {
         guard let file = step.outputs.first else { return nil }
         switch MetricsFile.read(Paths.join(runDirectory, file)) {
-        case .failure(let problem): return "metrics file \(file): \(problem)"
+        case .failure(let problem): return .failure(MetricsProblem("metrics file \(file): \(problem)"))
         case .success(let metrics):
             let missing = step.gates.map(\.metric).filter { metrics[$0] == nil }
-            return missing.isEmpty ? nil : "metrics file \(file) lacks the gated metric\(missing.count == 1 ? "" : "s") " + missing.map { "`\($0)`" }.joined(separator: ", ")
+            return missing.isEmpty ? .success(metrics)
+                : .failure(MetricsProblem("metrics file \(file) lacks the gated metric\(missing.count == 1 ? "" : "s") " + missing.map { "`\($0)`" }.joined(separator: ", ")))
         }
     }
 
-    /// Reads an evaluation's metrics and decides its gates; returns an outcome when the run stops here.
-    private func gateStep(_ step: PlannedStep, index: Int, manifest: inout RunManifest) throws -> RunOutcome? {
-        guard let file = step.outputs.first, case .success(let metrics) = MetricsFile.read(Paths.join(runDirectory, file)) else { return nil }
+    /// Decides an evaluation's gates on `metrics`, or on its metrics file when not given; returns an outcome when
+    /// the run stops here.
+    private func gateStep(_ step: PlannedStep, index: Int, metrics known: [String: Double]?, manifest: inout RunManifest) throws -> RunOutcome? {
+        guard let file = step.outputs.first else { return nil }
+        let metrics: [String: Double]
+        if let known {
+            metrics = known
+        } else if case .success(let read) = MetricsFile.read(Paths.join(runDirectory, file)) {
+            metrics = read
+        } else {
+            return nil
+        }
         manifest.metrics[step.phase.rawValue] = metrics
         let experiment = request.training.experiment
         var baselineError: String?

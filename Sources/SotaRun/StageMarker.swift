@@ -54,8 +54,7 @@ public struct StageMarker: Codable, Sendable, Equatable {
 
     /// Writes the marker atomically.
     public func write(in runDirectory: String) throws {
-        let encoder = JSONEncoder.forFiles()
-        try AtomicFile.write(Array(try encoder.encode(self)), to: Self.path(for: stage, in: runDirectory))
+        try AtomicFile.write(encoded(), to: Self.path(for: stage, in: runDirectory))
     }
 
     /// Why the recorded outputs no longer hold (missing, empty or changed), or nil when they all match.
@@ -66,5 +65,17 @@ public struct StageMarker: Codable, Sendable, Equatable {
             if digest.hex != output.sha256 { return "output \(output.path) changed since the step finished" }
         }
         return nil
+    }
+}
+
+extension StageMarker {
+    /// The marker as `JSONEncoder.forFiles()` writes it, byte for byte, written by hand: every step of every run
+    /// writes one, and the encoder's reflection costs more than the write itself.
+    func encoded() -> [UInt8] {
+        var writer = FoundationStyleJSON()
+        let inputs: JSONValue = .object([("command", .string(inputs.command)), ("config", .string(inputs.config)), ("upstream", .string(inputs.upstream))])
+        // Sizes are integers and hashes strings, so no member can be a non-finite number.
+        _ = writer.write(.object([("finished", .string(finished)), ("inputs", inputs), ("outputs", .array(outputs.map(\.jsonValue))), ("stage", .string(stage))]))
+        return writer.bytes
     }
 }

@@ -157,3 +157,26 @@ import Testing
         #expect(TextStyle(isEnabled: true).red("x") == "\u{1B}[1;31mx\u{1B}[0m")
     }
 }
+
+@Suite struct NumberFormatTests {
+    @Test func generalMatchesPrintfAwayFromExactTies() {
+        let values: [Double] = [0.1, 0.123456, 1, 10, 123.456, 1234.5678, 99999.4, 99999.6, 0.0001234, 0.00001234, 1e20, -2.7e-7,
+                                0.04321, 123456789, 0.999996, 9.99996, 42, -0.5, 3.14159265, 6.02214076e23, 1.0e-300]
+        for value in values {
+            for significant in [1, 4, 6] {
+                #expect(NumberFormat.general(value, significant: significant) == String(format: "%.\(significant)g", value), "\(value) \(significant)")
+            }
+        }
+        #expect(NumberFormat.general(0, significant: 4) == "0")
+        #expect(NumberFormat.general(.nan, significant: 4) == "nan")
+        #expect(NumberFormat.general(-.infinity, significant: 4) == "-inf")
+    }
+
+    @Test func fixedMatchesPrintf() {
+        for value in [0.0, 0.04, 0.25, 1.25, 12.34, 59.96, 3600.44, -1.26, -0.04, 123456.789] {
+            for decimals in [0, 1, 3] {
+                #expect(NumberFormat.fixed(value, decimals: decimals) == String(format: "%.\(decimals)f", value), "\(value) \(decimals)")
+            }
+        }
+    }
+}

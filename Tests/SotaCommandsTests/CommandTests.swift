@@ -183,6 +183,63 @@ import Testing
 }
 
 @Suite struct QuickParseTests {
+    /// Every field of a parsed `sota run`, for comparing the two parsers.
+    private func fields(_ command: RunCommand) -> String {
+        "\(command.trainConfig) \(command.sweep) \(command.dryRun) \(String(describing: command.runId)) \(command.promote) "
+            + "\(String(describing: command.smallEvalConfig)) \(String(describing: command.fullEvalConfig)) \(String(describing: command.resume)) "
+            + "\(String(describing: command.step)) \(command.overrides.assignments) \(String(describing: command.global.project)) "
+            + "\(String(describing: command.maxRetries)) \(command.gpus) \(command.grace)"
+    }
+
+    @Test func theFastRunParserAgreesWithArgumentParser() throws {
+        let accepted: [[String]] = [
+            ["--train-config", "a.yaml"],
+            ["--train-config=a.yaml", "--set", "latent.dim=8", "--set=operator.pdet.input_dim=8", "--promote"],
+            ["--train-config", "a.yaml", "--train-config", "b.yaml", "--gpus", "0,1", "--dry-run", "--max-retries", "2", "--grace", "2s"],
+            ["--train-config", "a.yaml", "--sweep", "latent.dim=8,16", "--project", "p", "--small-eval-config", "s.yaml", "--full-eval-config", "f.yaml"],
+            ["--resume", "20261123-141503-9f3a2b1c", "--step", "train", "--run-id", "x_1"],
+            ["--train-config", "a b.yaml", "--set", "note=x=y"],
+        ]
+        for arguments in accepted {
+            let fast = try #require(RunCommand.fastParse(arguments), "\(arguments)")
+            let full = try #require(try RunCommand.parseAsRoot(arguments) as? RunCommand)
+            #expect(fields(fast) == fields(full), "\(arguments)")
+        }
+    }
+
+    @Test func theFastRunParserDeclinesWhatItDoesNotFullyUnderstand() {
+        let declined: [[String]] = [
+            [], ["--help"], ["-h"], ["help"], ["a.yaml"], ["--train-config"], ["--train-config", "--promote"],
+            ["--train-config", "a.yaml", "--resume", "x"], ["--train-config", "a.yaml", "--gpus", "0", "--gpus", "1"],
+            ["--train-config", "a.yaml", "--promote", "--promote"], ["--train-config", "a.yaml", "--promote=yes"],
+            ["--train-config", "a.yaml", "--max-retries", "many"], ["--train-config", "a.yaml", "--max-retries", "11"],
+            ["--train-config", "a.yaml", "--no-such-flag"], ["--train-config", "a.yaml", "--"], ["--train-config", "a.yaml", "-x"],
+            ["--train-config", "a.yaml", "--set", "-1"], ["--train-config", "a.yaml", "--grace", "soon"],
+        ]
+        for arguments in declined {
+            #expect(RunCommand.fastParse(arguments) == nil, "\(arguments)")
+        }
+    }
+
+    @Test func theFastRunParserKnowsEveryOptionTheCommandDeclares() throws {
+        let help = try #require(RunCommand._dumpHelp().data(using: .utf8))
+        let root = try #require(try JSONSerialization.jsonObject(with: help) as? [String: Any])
+        let command = try #require(root["command"] as? [String: Any])
+        let arguments = try #require(command["arguments"] as? [[String: Any]])
+        var declared: [String: (takesValue: Bool, repeats: Bool)] = [:]
+        for argument in arguments {
+            let names = (argument["names"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "long" }.compactMap { $0["name"] as? String }
+            for name in names where name != "help" && name != "version" {
+                declared[name] = (argument["kind"] as? String == "option", argument["isRepeating"] as? Bool ?? false)
+            }
+        }
+        #expect(declared.keys.sorted() == RunCommand.fastParseOptions.keys.sorted())
+        for (name, shape) in declared {
+            #expect(RunCommand.fastParseOptions[name]?.takesValue == shape.takesValue, "\(name)")
+            #expect(RunCommand.fastParseOptions[name]?.repeats == shape.repeats, "\(name)")
+        }
+    }
+
     @Test func aValidCommandLineParsesAgainstItsSubcommandAlone() throws {
         let command = try #require(Sota.quickParse(["run", "--train-config", "a.yaml", "--set", "latent.dim=8"]))
         #expect(command is RunCommand)

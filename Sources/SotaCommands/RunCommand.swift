@@ -152,7 +152,7 @@ struct RunCommand: ContextualCommand {
         let index: LeaderboardIndex?
         do {
             // A step job only reads the leaderboard (BaselineOnlyIndex), so it neither opens nor creates it here.
-            index = step != nil ? nil : try LeaderboardIndex.open(project: project, environment: context.environment)
+            index = step != nil ? nil : try LeaderboardIndex.open(project: project, environment: context.environment, forRecording: true)
         } catch {
             return stop(diagnostics + [.error(at: nil, "\(error)", hint: "move the file aside, or set SOTA_LEADERBOARD to another path")])
         }

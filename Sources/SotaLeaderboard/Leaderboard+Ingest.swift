@@ -7,7 +7,7 @@ extension Leaderboard {
     /// - Parameter manifestPath: where the manifest lives, stored so the run can be found again.
     public func ingest(_ manifest: RunManifest, manifestPath: String) throws(LeaderboardError) {
         try write { db in
-            try RunWriter(db).write(IndexedRun(manifest), manifestPath: manifestPath)
+            try RunWriter(db.sqliteConnection!).write(IndexedRun(manifest), manifestPath: manifestPath)
         }
     }
 
@@ -17,7 +17,7 @@ extension Leaderboard {
     /// second is reported as a problem.
     public func ingest(_ manifests: [(manifest: RunManifest, manifestPath: String)]) throws(LeaderboardError) -> IngestReport {
         try bulkWrite { db in
-            var batch = Batch(try RunWriter(db))
+            var batch = Batch(try RunWriter(db.sqliteConnection!))
             for (manifest, path) in manifests {
                 try batch.write(.success(IndexedRun(manifest)), path: path)
             }
@@ -103,7 +103,7 @@ extension Leaderboard {
 
     /// Loads the manifests at `paths` chunk by chunk and writes them with one set of prepared statements.
     private static func write(_ paths: [String], into db: Database) throws -> IngestReport {
-        var batch = Batch(try RunWriter(db))
+        var batch = Batch(try RunWriter(db.sqliteConnection!))
         var offset = 0
         try ManifestLoader.forEachChunk(paths) { outcomes in
             for (index, outcome) in outcomes.enumerated() {

@@ -63,6 +63,9 @@ public final class Leaderboard: Sendable {
         }
     }
 
+    /// Settings every connection to the index makes (``LeaderboardRecorder`` too); see `configuration()`.
+    static let connectionPragmas = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 4194304"
+
     private static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.label = "sota.leaderboard"
@@ -72,7 +75,7 @@ public final class Leaderboard: Sendable {
             // The index can be rebuilt from the manifests, so WAL's NORMAL durability is plenty. A 64 MiB page
             // cache keeps a bulk ingest's pages in memory until commit instead of spilling them to the WAL, and
             // in-memory temporary storage keeps a rebuild's index sort off the disk.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 4194304")
+            try db.execute(sql: connectionPragmas)
             // The WAL and its index stay on disk between processes: the last close still checkpoints everything
             // into the database file and, with a journal size limit set, truncates the WAL to nothing, so the
             // database file alone is always complete. Every `sota run` would otherwise create both files and

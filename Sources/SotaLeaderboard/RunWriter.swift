@@ -8,7 +8,7 @@ import GRDBSQLite
 /// themselves. A rebuild writes hundreds of thousands of rows; `sota run` writes one run and should not pay for
 /// the statements only a re-indexed run needs, so those are prepared on first use.
 struct RunWriter {
-    private let db: Database
+    private let connection: OpaquePointer
     private let insertRun: RawStatement
     private let insertMetric: RawStatement
     private let insertStage: RawStatement
@@ -16,10 +16,9 @@ struct RunWriter {
     /// Replacing a run already indexed: its row updated, its children deleted.
     private let replaceStatements: LazyStatements
 
-    /// Prepares the statements on `db`; use the writer inside that transaction only.
-    init(_ db: Database) throws {
-        self.db = db
-        let connection = db.sqliteConnection!
+    /// Prepares the statements on `connection`; use the writer inside one transaction only.
+    init(_ connection: OpaquePointer) throws {
+        self.connection = connection
         // A new run is one INSERT; a known one (nothing inserted) has its children deleted and its row updated.
         insertRun = try RawStatement(connection, """
             INSERT INTO runs (run_id, experiment, status, created, updated, config_path, config_hash, git_commit, git_dirty,
@@ -62,7 +61,7 @@ struct RunWriter {
         }
         bindRow(insertRun)
         try insertRun.run()
-        if sqlite3_changes(db.sqliteConnection) == 0 {
+        if sqlite3_changes(connection) == 0 {
             let replace = try replaceStatements.get()
             for statement in [replace.deleteMetrics, replace.deleteStages, replace.deleteGates] {
                 statement.bind(1, id)

@@ -320,7 +320,7 @@ public struct RunOrchestrator: Sendable {
         }
         // A rerun must not pass on the strength of outputs left by an earlier attempt.
         for output in step.outputs { unlink(Paths.join(runDirectory, output)) }
-        try? FileManager.default.removeItem(atPath: StageMarker.path(for: step.name, in: runDirectory))
+        unlink(StageMarker.path(for: step.name, in: runDirectory))
         var lastReason = ""
         for attempt in 1...(retries + 1) {
             manifest.stages[index].status = .running

@@ -74,13 +74,51 @@ struct RunCommand: ContextualCommand {
     @Option(help: ArgumentHelp("Time a stopped child gets between SIGTERM and SIGKILL.", valueName: "duration"))
     var grace: String = RunCommand.defaultGrace
 
+    /// The command line as plain values, which ``RunOptions/fastParse(_:)`` also produces.
+    var options: RunOptions {
+        RunOptions(
+            trainConfig: trainConfig, sweep: sweep, dryRun: dryRun, runId: runId, promote: promote,
+            smallEvalConfig: smallEvalConfig, fullEvalConfig: fullEvalConfig, resume: resume, step: step,
+            assignments: overrides.assignments, projectPath: global.project, maxRetries: maxRetries, gpus: gpus, grace: grace
+        )
+    }
+
+    func validate() throws {
+        try options.validate()
+    }
+
+    func run(in context: CommandContext) throws -> Int32 {
+        try options.run(in: context)
+    }
+}
+
+/// What `sota run` was asked to do, as plain values: ArgumentParser's property wrappers cost more to build than
+/// the whole command line is worth to parse, so the common command lines skip them (see `fastParse`).
+struct RunOptions: Equatable {
+    var trainConfig: [String] = []
+    var sweep: [String] = []
+    var dryRun = false
+    var runId: String?
+    var promote = false
+    var smallEvalConfig: String?
+    var fullEvalConfig: String?
+    var resume: String?
+    var step: String?
+    /// The `--set` overrides.
+    var assignments: [String] = []
+    /// `--project`.
+    var projectPath: String?
+    var maxRetries: Int?
+    var gpus: String = RunCommand.defaultDevices
+    var grace: String = RunCommand.defaultGrace
+
     func validate() throws {
         if trainConfig.isEmpty, resume == nil { throw ValidationError("give --train-config FILE, or --resume RUN_ID") }
         if !trainConfig.isEmpty, resume != nil { throw ValidationError("--resume continues a recorded run; it takes no --train-config") }
         if let runId, runId.isEmpty || !runId.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
             throw ValidationError("--run-id takes letters, digits, `-` and `_`")
         }
-        if resume != nil, !overrides.assignments.isEmpty { throw ValidationError("--resume reuses the run's recorded overrides; drop --set") }
+        if resume != nil, !assignments.isEmpty { throw ValidationError("--resume reuses the run's recorded overrides; drop --set") }
         if let step {
             guard resume != nil else { throw ValidationError("--step runs one step of a recorded run; give --resume RUN_ID") }
             guard step == "gate" || PlannedStep.Phase(rawValue: step) != nil else {
@@ -96,7 +134,7 @@ struct RunCommand: ContextualCommand {
     }
 
     func run(in context: CommandContext) throws -> Int32 {
-        let (project, projectProblems) = context.project(explicit: global.project, near: trainConfig.first)
+        let (project, projectProblems) = context.project(explicit: projectPath, near: trainConfig.first)
         let console = context.console
         let renderer = DiagnosticRenderer(style: console.errStyle)
         func stop(_ diagnostics: [Diagnostic]) -> Int32 {
@@ -106,14 +144,14 @@ struct RunCommand: ContextualCommand {
         }
         if projectProblems.hasErrors { return stop(projectProblems) }
         if resume == nil, trainConfig.count > 1 || !sweep.isEmpty || dryRun {
-            return try SweepCommandSupport(command: self, project: project, context: context).run()
+            return try SweepCommandSupport(options: self, project: project, context: context).run()
         }
         let pendingGit = PendingProvenance(path: project.root)
 
         var existing: RunManifest?
         var runID = runId ?? RunID.make()
         var trainPath = trainConfig.first.map(context.absolute)
-        var overrideTexts = overrides.assignments
+        var overrideTexts = assignments
         var smallPath = smallEvalConfig.map(context.absolute)
         var fullPath = fullEvalConfig.map(context.absolute)
         if let resume {
@@ -210,6 +248,7 @@ struct RunCommand: ContextualCommand {
         return outcome.exitStatus
     }
 }
+
 
 /// Finds a run directory by id or unique id prefix.
 enum RunLookup {

@@ -36,6 +36,9 @@ public struct Sota: ParsableCommand {
     /// Tests call this in-process; the executable calls it with the real process's context.
     public static func main(arguments: [String], context: CommandContext) -> Int32 {
         do {
+            if arguments.first == "run", let options = RunOptions.fastParse(Array(arguments.dropFirst())) {
+                return try options.run(in: context)
+            }
             var command = try quickParse(arguments) ?? parseAsRoot(arguments)
             if let contextual = command as? any ContextualCommand {
                 return try contextual.run(in: context)
@@ -59,9 +62,9 @@ extension Sota {
     /// Building the whole command tree reflects over every command's properties, a few milliseconds on each
     /// start. Parsing against the named subcommand alone gives the same command for a valid command line; help
     /// requests, completion scripts and every error go through the full parser, so their text names `sota`.
-    /// `sota run`, which starts once per run, first tries ``RunCommand/fastParse(_:)``, which needs no reflection.
+    /// `sota run`, which starts once per run, does not come here when ``RunOptions/fastParse(_:)`` reads its
+    /// command line (see `main(arguments:context:)`).
     static func quickParse(_ arguments: [String]) -> (any ParsableCommand)? {
-        if arguments.first == "run", let command = RunCommand.fastParse(Array(arguments.dropFirst())) { return command }
         guard let name = arguments.first,
               // Every subcommand names itself: deriving a name from the type would cost a reflection per command.
               let type = configuration.subcommands.first(where: { $0.configuration.commandName == name }),

@@ -7,23 +7,23 @@ import SotaRun
 
 /// `sota run` over several configs or a `--sweep`: every run validated first, then distributed over devices.
 struct SweepCommandSupport {
-    let command: RunCommand
+    let options: RunOptions
     let project: Project
     let context: CommandContext
 
     func run() throws -> Int32 {
         let console = context.console
         var axes: [SweepAxis] = []
-        for text in command.sweep {
+        for text in options.sweep {
             switch SweepAxis.parse(text) {
             case .success(let axis): axes.append(axis)
             case .failure(let error): throw ValidationError("\(error.diagnostic.location.map { "\($0): " } ?? "")\(error.diagnostic.message)")
             }
         }
-        _ = try OverrideParsing.parse(command.overrides.assignments)
-        let devices = command.gpus.split(separator: ",").map(String.init)
+        _ = try OverrideParsing.parse(options.assignments)
+        let devices = options.gpus.split(separator: ",").map(String.init)
         let base = RunID.make()
-        let plan = SweepPlan.make(configs: command.trainConfig.map { context.display(context.absolute($0)) }, fixed: command.overrides.assignments,
+        let plan = SweepPlan.make(configs: options.trainConfig.map { context.display(context.absolute($0)) }, fixed: options.assignments,
                                   axes: axes, devices: devices) { index in base + "-" + String(format: "%03d", index) }
         // Every run is validated before any starts, so a typo in one value cannot waste the others' GPU time.
         let loader = ConfigLoader(project: project, searchPath: context.environment["PATH"])
@@ -47,12 +47,12 @@ struct SweepCommandSupport {
         console.out(TextTable.render(header: ["#", "run", "device", "config", "overrides"], rows: plan.jobs.map {
             [String($0.index), $0.runID, $0.device, $0.config, $0.overrides.joined(separator: " ")]
         }))
-        if command.dryRun { return RunExitStatus.success }
+        if options.dryRun { return RunExitStatus.success }
 
         let sweepID = "sweep-" + base
         let sweepDirectory = Paths.join(project.resolve(project.runsDirectory), sweepID)
-        var shared = ["--project", project.root, "--grace", command.grace]
-        if let retries = command.maxRetries { shared += ["--max-retries", String(retries)] }
+        var shared = ["--project", project.root, "--grace", options.grace]
+        if let retries = options.maxRetries { shared += ["--max-retries", String(retries)] }
         let runner = SweepRunner(
             plan: plan, executable: try Self.executable(context), sharedArguments: shared,
             environment: context.environment.merging(["NO_COLOR": "1"]) { $1 }, projectRoot: project.root,

@@ -30,7 +30,8 @@ public enum YAMLEmitter {
             if case .mapping(let entries) = item.value, !entries.isEmpty {
                 var nested = ""
                 writeEntries(entries, indent: indent + 2, into: &nested)
-                out += pad + "- " + nested.dropFirst(indent + 2)
+                out += pad + "- "
+                out += String(nested.dropFirst(indent + 2))
             } else if case .sequence(let inner) = item.value, !inner.isEmpty, !isFlowable(inner) {
                 out += pad + "-\n"
                 writeItems(inner, indent: indent + 2, into: &out)
@@ -71,8 +72,8 @@ public enum YAMLEmitter {
         case .double(let value):
             value.isNaN ? ".nan" : value.isInfinite ? (value > 0 ? ".inf" : "-.inf") : doubleText(value)
         case .string(let value): scalarText(value)
-        case .sequence(let items): "[" + items.map(inline).joined(separator: ", ") + "]"
-        case .mapping(let entries): "{" + entries.map { scalarText($0.key) + ": " + inline($0.value) }.joined(separator: ", ") + "}"
+        case .sequence(let items): "[" + commaSeparated(items.map(inline)) + "]"
+        case .mapping(let entries): "{" + commaSeparated(entries.map { scalarText($0.key) + ": " + inline($0.value) }) + "}"
         }
     }
 
@@ -81,12 +82,25 @@ public enum YAMLEmitter {
         return text.contains(".") || text.contains("e") ? text : text + ".0"
     }
 
+    /// `parts` joined by ", ", appended by hand: `joined(separator:)` looks an associated type up at run time.
+    private static func commaSeparated(_ parts: [String]) -> String {
+        var text = ""
+        for (index, part) in parts.enumerated() {
+            if index > 0 { text += ", " }
+            text += part
+        }
+        return text
+    }
+
+    /// Bytes that make a plain scalar mean something else (all ASCII). Bytes rather than a `Set<Character>`: the
+    /// emitter runs on every `sota run`, and the set's first use costs a runtime conformance lookup.
+    private static let special = Array(":#{}[],&*!|>'\"%@`\n\t\\".utf8)
+
     /// A string plain when that reads back as the same string, else double-quoted.
     static func scalarText(_ text: String) -> String {
-        let special: Set<Character> = [":", "#", "{", "}", "[", "]", ",", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`", "\n", "\t", "\\"]
         let needsQuotes = text.isEmpty
             || text != text.trimmingSpaces()
-            || text.contains(where: { special.contains($0) })
+            || text.utf8.contains(where: { Self.special.contains($0) })
             || text.hasPrefix("-") || text.hasPrefix("?")
             || ScalarResolver.resolve(plain: text).isNotString
             // YAML 1.1 readers (PyYAML among them) take these for booleans; quote them for everyone.

@@ -13,10 +13,16 @@ public enum NumberFormat {
         let scaled = (abs(value) * scale).rounded(.toNearestOrEven)
         guard scaled < 1e18 else { return "\(value)" }
         let digits = String(UInt64(scaled))
-        let padded = String(repeating: "0", count: max(0, decimals + 1 - digits.count)) + digits
-        let whole = padded.dropLast(decimals)
-        let sign = value.sign == .minus ? "-" : ""
-        return decimals == 0 ? sign + whole : sign + whole + "." + padded.suffix(decimals)
+        var padded = String(repeating: "0", count: max(0, decimals + 1 - digits.count))
+        padded += digits
+        // Built from whole strings: `String + Substring` is generic and costs a runtime lookup on first use.
+        var text = value.sign == .minus ? "-" : ""
+        text += String(padded.dropLast(decimals))
+        if decimals > 0 {
+            text += "."
+            text += String(padded.suffix(decimals))
+        }
+        return text
     }
 
     /// `value` with `significant` significant digits, as `%.<significant>g` prints it: trailing zeros dropped,

@@ -303,7 +303,12 @@ public struct RunOrchestrator: Sendable {
     }
 
     private func stepInputs(_ step: PlannedStep, upstream: String) -> StageMarker.Inputs {
-        let commandText = (step.arguments + step.environment.map { "\($0.name)=\($0.value)" }).joined(separator: "\u{0}")
+        // Appended by hand: `joined(separator:)` looks an associated type up at run time on each process's first use.
+        var commandText = ""
+        for (position, part) in (step.arguments + step.environment.map { "\($0.name)=\($0.value)" }).enumerated() {
+            if position > 0 { commandText += "\u{0}" }
+            commandText += part
+        }
         let configFile = step.phase == .train ? RunPlanner.Layout.trainingConfig : "\(step.phase.rawValue)/config.json"
         let config = (try? FileStream.sha256(of: Paths.join(runDirectory, configFile)).hex) ?? ""
         return StageMarker.Inputs(command: SHA256.hex(of: Array(commandText.utf8)), config: config, upstream: upstream)

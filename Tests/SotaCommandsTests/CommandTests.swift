@@ -183,14 +183,6 @@ import Testing
 }
 
 @Suite struct QuickParseTests {
-    /// Every field of a parsed `sota run`, for comparing the two parsers.
-    private func fields(_ command: RunCommand) -> String {
-        "\(command.trainConfig) \(command.sweep) \(command.dryRun) \(String(describing: command.runId)) \(command.promote) "
-            + "\(String(describing: command.smallEvalConfig)) \(String(describing: command.fullEvalConfig)) \(String(describing: command.resume)) "
-            + "\(String(describing: command.step)) \(command.overrides.assignments) \(String(describing: command.global.project)) "
-            + "\(String(describing: command.maxRetries)) \(command.gpus) \(command.grace)"
-    }
-
     @Test func theFastRunParserAgreesWithArgumentParser() throws {
         let accepted: [[String]] = [
             ["--train-config", "a.yaml"],
@@ -201,9 +193,9 @@ import Testing
             ["--train-config", "a b.yaml", "--set", "note=x=y"],
         ]
         for arguments in accepted {
-            let fast = try #require(RunCommand.fastParse(arguments), "\(arguments)")
+            let fast = try #require(RunOptions.fastParse(arguments), "\(arguments)")
             let full = try #require(try RunCommand.parseAsRoot(arguments) as? RunCommand)
-            #expect(fields(fast) == fields(full), "\(arguments)")
+            #expect(fast == full.options, "\(arguments)")
         }
     }
 
@@ -217,7 +209,7 @@ import Testing
             ["--train-config", "a.yaml", "--set", "-1"], ["--train-config", "a.yaml", "--grace", "soon"],
         ]
         for arguments in declined {
-            #expect(RunCommand.fastParse(arguments) == nil, "\(arguments)")
+            #expect(RunOptions.fastParse(arguments) == nil, "\(arguments)")
         }
     }
 
@@ -233,10 +225,10 @@ import Testing
                 declared[name] = (argument["kind"] as? String == "option", argument["isRepeating"] as? Bool ?? false)
             }
         }
-        #expect(declared.keys.sorted() == RunCommand.fastParseOptions.keys.sorted())
+        #expect(declared.keys.sorted() == RunOptions.fastParseOptions.keys.sorted())
         for (name, shape) in declared {
-            #expect(RunCommand.fastParseOptions[name]?.takesValue == shape.takesValue, "\(name)")
-            #expect(RunCommand.fastParseOptions[name]?.repeats == shape.repeats, "\(name)")
+            #expect(RunOptions.fastParseOptions[name]?.takesValue == shape.takesValue, "\(name)")
+            #expect(RunOptions.fastParseOptions[name]?.repeats == shape.repeats, "\(name)")
         }
     }
 

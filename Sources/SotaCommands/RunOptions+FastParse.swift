@@ -1,6 +1,4 @@
-import ArgumentParser
-
-extension RunCommand {
+extension RunOptions {
     /// The long options `sota run` takes, each with whether it takes a value and whether it repeats.
     ///
     /// `fastParse` reads only these; a test checks the list against what ArgumentParser declares, so an option added
@@ -16,11 +14,12 @@ extension RunCommand {
     /// Parses a plain `sota run` command line without ArgumentParser, or returns nil to leave it to ArgumentParser.
     ///
     /// `sota run` starts on every run and every sweep member, and ArgumentParser's reflection over the command's
-    /// properties costs about two milliseconds per start. This parser accepts only the unambiguous forms
-    /// (`--name value`, `--name=value`, flags, each single-valued option at most once) and a command line that
-    /// passes `validate()`; anything else (help, a short or unknown option, a repeated option, a value that looks
-    /// like an option, a failing check) returns nil, so every message still comes from ArgumentParser.
-    static func fastParse(_ arguments: [String]) -> RunCommand? {
+    /// properties (even building its property wrappers) costs a few milliseconds per start. This parser accepts
+    /// only the unambiguous forms (`--name value`, `--name=value`, flags, each single-valued option at most once)
+    /// and a command line that passes `validate()`; anything else (help, a short or unknown option, a repeated
+    /// option, a value that looks like an option, a failing check) returns nil, so every message still comes from
+    /// ArgumentParser.
+    static func fastParse(_ arguments: [String]) -> RunOptions? {
         var lists: [String: [String]] = [:]
         var values: [String: String] = [:]
         var flags: Set<String> = []
@@ -60,27 +59,14 @@ extension RunCommand {
             maxRetries = number
         }
 
-        // Every property is set: a property wrapper left in its declaration state traps when read.
-        var command = RunCommand()
-        command.trainConfig = lists["train-config"] ?? []
-        command.sweep = lists["sweep"] ?? []
-        command.dryRun = flags.contains("dry-run")
-        command.runId = values["run-id"]
-        command.promote = flags.contains("promote")
-        command.smallEvalConfig = values["small-eval-config"]
-        command.fullEvalConfig = values["full-eval-config"]
-        command.resume = values["resume"]
-        command.step = values["step"]
-        var overrides = OverrideOptions()
-        overrides.assignments = lists["set"] ?? []
-        command.overrides = overrides
-        var global = GlobalOptions()
-        global.project = values["project"]
-        command.global = global
-        command.maxRetries = maxRetries
-        command.gpus = values["gpus"] ?? defaultDevices
-        command.grace = values["grace"] ?? defaultGrace
-        guard (try? command.validate()) != nil else { return nil }
-        return command
+        let options = RunOptions(
+            trainConfig: lists["train-config"] ?? [], sweep: lists["sweep"] ?? [], dryRun: flags.contains("dry-run"),
+            runId: values["run-id"], promote: flags.contains("promote"), smallEvalConfig: values["small-eval-config"],
+            fullEvalConfig: values["full-eval-config"], resume: values["resume"], step: values["step"],
+            assignments: lists["set"] ?? [], projectPath: values["project"], maxRetries: maxRetries,
+            gpus: values["gpus"] ?? RunCommand.defaultDevices, grace: values["grace"] ?? RunCommand.defaultGrace
+        )
+        guard (try? options.validate()) != nil else { return nil }
+        return options
     }
 }

@@ -1,32 +1,19 @@
 import CCrypto
 import Foundation
 
-/// Incremental SHA-256 over OpenSSL's EVP interface, which uses the CPU's SHA extensions when present.
+/// Incremental SHA-256 over OpenSSL's `SHA256_*` functions, which use the CPU's SHA extensions when present.
 public struct SHA256: ~Copyable {
-    private let context: OpaquePointer
-
-    /// The provider's SHA-256, fetched once: `EVP_sha256()` makes OpenSSL 3 look the algorithm up by name in every
-    /// `EVP_DigestInit_ex`, which costs more than hashing a small file. Not loading openssl.cnf first, because a
-    /// digest needs none of its settings and reading it costs every process that hashes.
-    nonisolated(unsafe) private static let algorithm: OpaquePointer? = {
-        OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG), nil)
-        return EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
-    }()
+    private var context = SHA256_CTX()
 
     /// Starts a new digest.
     public init() {
-        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, Self.algorithm, nil) == 1 else {
-            fatalError("OpenSSL could not initialise SHA-256")
-        }
-        self.context = context
+        guard SHA256_Init(&context) == 1 else { fatalError("OpenSSL could not initialise SHA-256") }
     }
-
-    deinit { EVP_MD_CTX_free(context) }
 
     /// Adds bytes to the digest.
     public mutating func update(_ buffer: UnsafeRawBufferPointer) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-        EVP_DigestUpdate(context, base, buffer.count)
+        SHA256_Update(&context, base, buffer.count)
     }
 
     /// Adds the bytes of a collection to the digest.
@@ -38,8 +25,7 @@ public struct SHA256: ~Copyable {
     /// Finishes the digest and returns it as 64 lowercase hexadecimal characters.
     public consuming func finalizeHex() -> String {
         var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        EVP_DigestFinal_ex(context, &digest, &length)
+        SHA256_Final(&digest, &context)
         return Self.hex(digest)
     }
 

@@ -23,14 +23,14 @@ final class RunConsole: Sendable {
         case .stepStarted(let name, let phase, let attempt):
             let label = "\(phase == "train" ? "train" : "eval ") \(name)" + (attempt > 1 ? " (attempt \(attempt))" : "")
             if interactive { console.out("  ▸ \(label)", terminator: "") } else { console.out("  ▸ \(label)") }
-        case .stepProgress(let name, let elapsed, let lastLine):
+        case .stepProgress(let name, let elapsed, let log):
             guard interactive else { return }
             let redraw = lastDraw.withLock { last in
                 defer { if elapsed - last >= 0.2 { last = elapsed } }
                 return elapsed - last >= 0.2
             }
             guard redraw else { return }
-            let text = "  ▸ \(name)  \(NumberFormat.fixed(elapsed, decimals: 1) + "s")  \(lastLine)"
+            let text = "  ▸ \(name)  \(NumberFormat.fixed(elapsed, decimals: 1) + "s")  \(RunOrchestrator.lastLine(of: log))"
             console.out("\r\u{1B}[2K" + String(text.prefix(100)), terminator: "")
         case .stepFinished(let name, let status, let seconds, let detail):
             let mark = status == .succeeded ? style.green("✓") : style.red("✗")

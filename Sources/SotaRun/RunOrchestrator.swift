@@ -31,8 +31,9 @@ public protocol RunIndex: Sendable {
 public enum RunEvent: Sendable {
     /// A step's child started.
     case stepStarted(name: String, phase: String, attempt: Int)
-    /// A step is running; the last line of its log.
-    case stepProgress(name: String, elapsed: Double, lastLine: String)
+    /// A step is running; `log` is its log file (``RunOrchestrator/lastLine(of:)`` reads its last line, which only
+    /// a console that redraws needs).
+    case stepProgress(name: String, elapsed: Double, log: String)
     /// A step ended.
     case stepFinished(name: String, status: RunManifest.Status, seconds: Double, detail: String)
     /// A step was not run, and why.
@@ -344,7 +345,7 @@ public struct RunOrchestrator: Sendable {
             let exit: ChildExit
             do {
                 exit = try child.run { elapsed in
-                    observe(.stepProgress(name: step.name, elapsed: elapsed, lastLine: Self.lastLine(of: logPath)))
+                    observe(.stepProgress(name: step.name, elapsed: elapsed, log: logPath))
                 }
             } catch {
                 return try fail(step, index: index, reason: "\(error)", manifest: &manifest)
@@ -511,7 +512,7 @@ public struct RunOrchestrator: Sendable {
     }
 
     /// The last non-empty line of a log (read from its tail only).
-    static func lastLine(of path: String) -> String {
+    public static func lastLine(of path: String) -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
         defer { try? handle.close() }
         guard let size = try? handle.seekToEnd() else { return "" }

@@ -72,24 +72,14 @@ public enum YAMLEmitter {
         case .double(let value):
             value.isNaN ? ".nan" : value.isInfinite ? (value > 0 ? ".inf" : "-.inf") : doubleText(value)
         case .string(let value): scalarText(value)
-        case .sequence(let items): "[" + commaSeparated(items.map(inline)) + "]"
-        case .mapping(let entries): "{" + commaSeparated(entries.map { scalarText($0.key) + ": " + inline($0.value) }) + "}"
+        case .sequence(let items): "[" + items.map(inline).joined(with: ", ") + "]"
+        case .mapping(let entries): "{" + entries.map { scalarText($0.key) + ": " + inline($0.value) }.joined(with: ", ") + "}"
         }
     }
 
     private static func doubleText(_ value: Double) -> String {
         let text = "\(value)"
         return text.contains(".") || text.contains("e") ? text : text + ".0"
-    }
-
-    /// `parts` joined by ", ", appended by hand: `joined(separator:)` looks an associated type up at run time.
-    private static func commaSeparated(_ parts: [String]) -> String {
-        var text = ""
-        for (index, part) in parts.enumerated() {
-            if index > 0 { text += ", " }
-            text += part
-        }
-        return text
     }
 
     /// Bytes that make a plain scalar mean something else (all ASCII). Bytes rather than a `Set<Character>`: the

@@ -134,6 +134,13 @@ public final class PendingProvenance: Sendable {
     /// Starts reading the provenance of `path`.
     public init(path: String) {
         let slot = self.slot
+        // Outside any repository the answer is known at once: no thread, whose mere existence makes every later
+        // unmapping in this process interrupt the other CPUs.
+        guard RepositoryDiscovery.mayBeInsideRepository(path) else {
+            slot.value.withLock { $0 = GitProvenance(state: .noRepository, branch: nil, dirtyFiles: []) }
+            slot.done.signal()
+            return
+        }
         Thread {
             let provenance = GitReader().provenance(at: path)
             slot.value.withLock { $0 = provenance }

@@ -103,8 +103,10 @@ package struct FoundationStyleJSON {
     /// The text so far.
     package private(set) var bytes: [UInt8] = []
 
-    /// An empty text.
-    package init() {}
+    /// An empty text, with room for a typical manifest.
+    package init() {
+        bytes.reserveCapacity(8192)
+    }
 
     /// Appends `value`; false when it holds a NaN or an infinity, which `JSONEncoder` refuses.
     package mutating func write(_ value: JSONValue, indent: Int = 0) -> Bool {
@@ -155,6 +157,12 @@ package struct FoundationStyleJSON {
 
     private mutating func quote(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most keys and values need no escaping: append them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): append("\\\"")

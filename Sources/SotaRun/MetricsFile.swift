@@ -1,23 +1,38 @@
 import Foundation
+import SotaBasics
 
 /// The metrics JSON an evaluate program writes: an object whose numeric members are the metrics.
 public enum MetricsFile {
+    /// The largest metrics file read: evaluate programs write a few numbers, not data.
+    public static let sizeLimit = 16 << 20
+
     /// The numeric top-level members of the JSON object in `path`, or why it cannot be read.
     public static func read(_ path: String) -> Result<[String: Double], MetricsProblem> {
-        guard let data = FileManager.default.contents(atPath: path) else { return .failure(MetricsProblem("cannot be read")) }
-        // One decoding pass: a type mismatch at the top means valid JSON that is not an object.
-        let members: [String: Member]
+        let bytes: [UInt8]
         do {
-            members = try JSONDecoder().decode([String: Member].self, from: data)
-        } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
-            return .failure(MetricsProblem("is not a JSON object"))
+            guard let read = try FileStream.readAll(path, limit: sizeLimit) else { return .failure(MetricsProblem("is larger than 16 MiB")) }
+            bytes = read
         } catch {
-            return .failure(MetricsProblem("is not valid JSON"))
+            return .failure(MetricsProblem("cannot be read"))
+        }
+        return parse(bytes)
+    }
+
+    /// The numeric top-level members of the JSON text `bytes`.
+    ///
+    /// A strict JSON reader of its own rather than `JSONDecoder`: every evaluation reads one, and the decoder's
+    /// first use in a process costs more than the rest of the step's bookkeeping. Nested values are checked
+    /// and skipped; booleans are not metrics (a JSON `true` must not read as 1); for a repeated key the last wins.
+    static func parse(_ bytes: [UInt8]) -> Result<[String: Double], MetricsProblem> {
+        var reader = JSONReader(bytes: bytes)
+        reader.skipSpace()
+        guard reader.peek == UInt8(ascii: "{") else {
+            // Valid JSON that is not an object, or not JSON at all.
+            var probe = JSONReader(bytes: bytes)
+            return probe.skipDocument() ? .failure(MetricsProblem("is not a JSON object")) : .failure(MetricsProblem("is not valid JSON"))
         }
         var metrics: [String: Double] = [:]
-        for (key, member) in members {
-            if case .number(let value) = member { metrics[key] = value }
-        }
+        guard reader.readObject(into: &metrics), reader.atEnd else { return .failure(MetricsProblem("is not valid JSON")) }
         return .success(metrics)
     }
 }
@@ -30,20 +45,201 @@ public struct MetricsProblem: Error, Sendable, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// One member of a metrics object: a number, or anything else (ignored).
-private enum Member: Decodable {
-    case number(Double)
-    case other
+/// A cursor over JSON text that validates as it skips (RFC 8259, UTF-8).
+private struct JSONReader {
+    let bytes: [UInt8]
+    var index = 0
+    /// Nesting is capped so a hostile file cannot exhaust the stack.
+    var depth = 0
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        // Booleans are not metrics, and a JSON `true` must not read as 1.
-        if (try? container.decode(Bool.self)) != nil {
-            self = .other
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else {
-            self = .other
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    /// Only whitespace is left.
+    var atEnd: Bool {
+        mutating get {
+            skipSpace()
+            return index == bytes.count
         }
+    }
+
+    mutating func skipSpace() {
+        while let byte = peek, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
+    }
+
+    /// One whole value followed by nothing but whitespace.
+    mutating func skipDocument() -> Bool {
+        skipSpace()
+        return skipValue() && atEnd
+    }
+
+    /// The top-level object, collecting its numeric members.
+    mutating func readObject(into metrics: inout [String: Double]) -> Bool {
+        index += 1
+        skipSpace()
+        if peek == UInt8(ascii: "}") { index += 1; return true }
+        while true {
+            skipSpace()
+            guard let key = readString() else { return false }
+            skipSpace()
+            guard peek == UInt8(ascii: ":") else { return false }
+            index += 1
+            skipSpace()
+            if let byte = peek, byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39) {
+                guard let number = readNumber() else { return false }
+                metrics[key] = number.isFinite ? number : nil
+            } else {
+                metrics[key] = nil
+                guard skipValue() else { return false }
+            }
+            skipSpace()
+            switch peek {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return true
+            default: return false
+            }
+        }
+    }
+
+    mutating func skipValue() -> Bool {
+        skipSpace()
+        guard let byte = peek else { return false }
+        switch byte {
+        case UInt8(ascii: "{"): return skipContainer(close: UInt8(ascii: "}"), keyed: true)
+        case UInt8(ascii: "["): return skipContainer(close: UInt8(ascii: "]"), keyed: false)
+        case UInt8(ascii: "\""): return readString() != nil
+        case UInt8(ascii: "t"): return skipLiteral("true")
+        case UInt8(ascii: "f"): return skipLiteral("false")
+        case UInt8(ascii: "n"): return skipLiteral("null")
+        default: return readNumber() != nil
+        }
+    }
+
+    private mutating func skipContainer(close: UInt8, keyed: Bool) -> Bool {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= 512 else { return false }
+        index += 1
+        skipSpace()
+        if peek == close { index += 1; return true }
+        while true {
+            skipSpace()
+            if keyed {
+                guard readString() != nil else { return false }
+                skipSpace()
+                guard peek == UInt8(ascii: ":") else { return false }
+                index += 1
+            }
+            guard skipValue() else { return false }
+            skipSpace()
+            if peek == UInt8(ascii: ",") { index += 1; continue }
+            guard peek == close else { return false }
+            index += 1
+            return true
+        }
+    }
+
+    private mutating func skipLiteral(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return false }
+        index += count
+        return true
+    }
+
+    /// A string's value, or nil when it is malformed.
+    mutating func readString() -> String? {
+        guard peek == UInt8(ascii: "\"") else { return nil }
+        index += 1
+        var text = ""
+        var run = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                guard let chunk = String(validating: bytes[run..<index], as: UTF8.self) else { return nil }
+                text += chunk
+                index += 1
+                if byte == UInt8(ascii: "\"") { return text }
+                guard let scalar = readEscape() else { return nil }
+                text.unicodeScalars.append(scalar)
+                run = index
+                continue
+            }
+            guard byte >= 0x20 else { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    private mutating func readEscape() -> Unicode.Scalar? {
+        guard let byte = peek else { return nil }
+        index += 1
+        switch byte {
+        case UInt8(ascii: "\""): return "\""
+        case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "b"): return "\u{8}"
+        case UInt8(ascii: "f"): return "\u{C}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
+        case UInt8(ascii: "u"):
+            guard let unit = readHex4() else { return nil }
+            if (0xD800..<0xDC00).contains(unit) {
+                guard peek == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") else { return nil }
+                index += 2
+                guard let low = readHex4(), (0xDC00..<0xE000).contains(low) else { return nil }
+                return Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+            }
+            return Unicode.Scalar(unit)
+        default: return nil
+        }
+    }
+
+    private mutating func readHex4() -> UInt32? {
+        guard index + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case 0x30...0x39: digit = byte - 0x30
+            case 0x41...0x46: digit = byte - 0x41 + 10
+            case 0x61...0x66: digit = byte - 0x61 + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+
+    /// A number in JSON's grammar (no leading zeros, no `+`, no bare `.`), or nil.
+    mutating func readNumber() -> Double? {
+        let start = index
+        if peek == UInt8(ascii: "-") { index += 1 }
+        guard let first = peek, first >= 0x30, first <= 0x39 else { return nil }
+        index += 1
+        if first != 0x30 { skipDigits() }
+        if peek == UInt8(ascii: ".") {
+            index += 1
+            guard skipDigits() > 0 else { return nil }
+        }
+        if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
+            index += 1
+            if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
+            guard skipDigits() > 0 else { return nil }
+        }
+        // Out of Double's range reads as an infinity, which the caller ignores like any other non-metric.
+        guard let text = String(validating: bytes[start..<index], as: UTF8.self), let value = Double(text) else { return nil }
+        return value
+    }
+
+    @discardableResult
+    private mutating func skipDigits() -> Int {
+        let start = index
+        while let byte = peek, byte >= 0x30, byte <= 0x39 { index += 1 }
+        return index - start
     }
 }

@@ -153,14 +153,18 @@ public struct RunOrchestrator: Sendable {
     }
 
     private func create(data: [RunManifest.FileRecord], git: GitProvenance, status: RunManifest.Status) throws -> (manifest: RunManifest, lock: RunDirectoryLock) {
-        let fileManager = FileManager.default
         let runs = Paths.parent(of: runDirectory)
-        try fileManager.createDirectory(atPath: runs, withIntermediateDirectories: true)
+        if mkdir(runs, 0o777) != 0, errno != EEXIST {
+            try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
+        }
         // mkdir, not createDirectory(withIntermediateDirectories:), so an existing id is an error, never shared.
         guard mkdir(runDirectory, 0o755) == 0 else { throw FileError(path: runDirectory, operation: "create run directory", errno: errno) }
         let lock = try RunDirectoryLock(runDirectory: runDirectory)
+        // The run directory is new, so its folders are created one level each with mkdir (FileManager would stat
+        // every component of every path first).
         for folder in ["logs", "markers", RunPlanner.Layout.checkpoints] + plan.steps.filter({ $0.phase != .train }).map(\.phase.rawValue) {
-            try fileManager.createDirectory(atPath: Paths.join(runDirectory, folder), withIntermediateDirectories: true)
+            let path = Paths.join(runDirectory, folder)
+            guard mkdir(path, 0o777) == 0 || errno == EEXIST else { throw FileError(path: path, operation: "create folder", errno: errno) }
         }
         try writeResolvedConfigs()
         var manifest = RunManifest(
@@ -304,12 +308,7 @@ public struct RunOrchestrator: Sendable {
     }
 
     private func stepInputs(_ step: PlannedStep, upstream: String) -> StageMarker.Inputs {
-        // Appended by hand: `joined(separator:)` looks an associated type up at run time on each process's first use.
-        var commandText = ""
-        for (position, part) in (step.arguments + step.environment.map { "\($0.name)=\($0.value)" }).enumerated() {
-            if position > 0 { commandText += "\u{0}" }
-            commandText += part
-        }
+        let commandText = (step.arguments + step.environment.map { "\($0.name)=\($0.value)" }).joined(with: "\u{0}")
         let configFile = step.phase == .train ? RunPlanner.Layout.trainingConfig : "\(step.phase.rawValue)/config.json"
         let config = (try? FileStream.sha256(of: Paths.join(runDirectory, configFile)).hex) ?? ""
         return StageMarker.Inputs(command: SHA256.hex(of: Array(commandText.utf8)), config: config, upstream: upstream)
@@ -334,8 +333,11 @@ public struct RunOrchestrator: Sendable {
             manifest.stages[index].started = Timestamp.string(Date())
             manifest.stages[index].exitCode = nil
             manifest.stages[index].signal = nil
-            try save(&manifest)
-            appendLog(logPath, "=== sota: \(step.name) attempt \(attempt) of \(retries + 1), \(Timestamp.string(Date())) ===\n$ \(step.arguments.joined(separator: " "))\n")
+            // The manifest records the running step at the child's first progress tick (within 0.2 s), not before
+            // it starts: a step that ends sooner is recorded by the next write, one file instead of two, and
+            // --resume trusts the markers, not this record.
+            var startRecorded = false
+            appendLog(logPath, "=== sota: \(step.name) attempt \(attempt) of \(retries + 1), \(Timestamp.string(Date())) ===\n$ \(step.arguments.joined(with: " "))\n")
             observe(.stepStarted(name: step.name, phase: step.phase.rawValue, attempt: attempt))
             faultPoint("spawn:\(step.name)")
             let child = ChildProcess(executable: executable, arguments: step.arguments, environment: environment,
@@ -345,6 +347,11 @@ public struct RunOrchestrator: Sendable {
             let exit: ChildExit
             do {
                 exit = try child.run { elapsed in
+                    if !startRecorded, elapsed >= 0.05 {
+                        startRecorded = true
+                        // A failed write here surfaces at the step's next write, which must succeed too.
+                        try? save(&manifest)
+                    }
                     observe(.stepProgress(name: step.name, elapsed: elapsed, log: logPath))
                 }
             } catch {

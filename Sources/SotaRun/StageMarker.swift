@@ -48,8 +48,10 @@ public struct StageMarker: Codable, Sendable, Equatable {
 
     /// Reads a marker; nil when absent or unreadable (an unreadable marker means "not done").
     public static func read(stage: String, in runDirectory: String) -> StageMarker? {
-        guard let data = FileManager.default.contents(atPath: path(for: stage, in: runDirectory)) else { return nil }
-        return try? JSONDecoder().decode(StageMarker.self, from: data)
+        // FileStream rather than FileManager: a fresh run asks for every step's marker, and FileManager builds a
+        // Foundation error for each missing one.
+        guard let bytes = try? FileStream.readAll(path(for: stage, in: runDirectory), limit: 1 << 20) else { return nil }
+        return try? JSONDecoder().decode(StageMarker.self, from: Data(bytes))
     }
 
     /// Writes the marker atomically.

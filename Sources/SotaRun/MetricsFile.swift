@@ -24,6 +24,8 @@ public enum MetricsFile {
     /// first use in a process costs more than the rest of the step's bookkeeping. Nested values are checked
     /// and skipped; booleans are not metrics (a JSON `true` must not read as 1); for a repeated key the last wins.
     static func parse(_ bytes: [UInt8]) -> Result<[String: Double], MetricsProblem> {
+        // A byte-order mark is not JSON, but some Windows tools write one: it is skipped.
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         var reader = JSONReader(bytes: bytes)
         reader.skipSpace()
         guard reader.peek == UInt8(ascii: "{") else {

@@ -95,21 +95,33 @@ struct RunCommand: ContextualCommand {
 /// What `sota run` was asked to do, as plain values: ArgumentParser's property wrappers cost more to build than
 /// the whole command line is worth to parse, so the common command lines skip them (see `fastParse`).
 struct RunOptions: Equatable {
+    /// `--train-config`, in order.
     var trainConfig: [String] = []
+    /// `--sweep` axes, in order.
     var sweep: [String] = []
+    /// `--dry-run`.
     var dryRun = false
+    /// `--run-id` (hidden: sweeps and Slurm jobs name their runs).
     var runId: String?
+    /// `--promote`.
     var promote = false
+    /// `--small-eval-config`.
     var smallEvalConfig: String?
+    /// `--full-eval-config`.
     var fullEvalConfig: String?
+    /// `--resume`.
     var resume: String?
+    /// `--step` (hidden: one phase of a Slurm stage job).
     var step: String?
     /// The `--set` overrides.
     var assignments: [String] = []
     /// `--project`.
     var projectPath: String?
+    /// `--max-retries`.
     var maxRetries: Int?
+    /// `--gpus`.
     var gpus: String = RunCommand.defaultDevices
+    /// `--grace`.
     var grace: String = RunCommand.defaultGrace
 
     func validate() throws {
@@ -248,7 +260,6 @@ struct RunOptions: Equatable {
         return outcome.exitStatus
     }
 }
-
 
 /// Finds a run directory by id or unique id prefix.
 enum RunLookup {

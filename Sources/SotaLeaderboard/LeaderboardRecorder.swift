@@ -1,6 +1,7 @@
 import GRDB
 import GRDBSQLite
 import SotaBasics
+import SotaLeaderboardQuery
 import SotaPlan
 import Synchronization
 
@@ -8,14 +9,15 @@ import Synchronization
 ///
 /// `sota run` records one run per process, and opening the index through GRDB (its queue, functions, collations
 /// and observers) costs about a millisecond, more than the insert. The recorder takes over only when the file is
-/// already a leaderboard in WAL mode with exactly this build's migrations applied. Anything else (a new file, a
+/// already a leaderboard in WAL mode with exactly this build's migrations applied (the check the fast
+/// `sota leaderboard` makes, ``ReadOnlyLeaderboard/isCurrent(_:)``). Anything else (a new file, a
 /// pending migration, a newer schema, a foreign or corrupt file) makes ``openIfCurrent(path:)`` return nil, and
 /// the caller opens ``Leaderboard`` as usual, which sets up, migrates or reports the problem as it always has.
 public final class LeaderboardRecorder: Sendable {
     /// The database file.
     public let path: String
-    /// The connection; nil once closed. The mutex serialises this process's use of it, as GRDB's queue would.
-    private let connection: Mutex<OpaquePointer?>
+    /// The connection. The mutex serialises this process's use of it, as GRDB's queue would.
+    private let connection: Mutex<OpaquePointer>
 
     private init(path: String, connection: sending OpaquePointer) {
         self.path = path
@@ -23,11 +25,8 @@ public final class LeaderboardRecorder: Sendable {
     }
 
     deinit {
-        connection.withLock { handle in
-            // The last connection's close checkpoints the WAL into the database file, as GRDB's close does.
-            if let handle { sqlite3_close_v2(handle) }
-            handle = nil
-        }
+        // The last connection's close checkpoints the WAL into the database file, as GRDB's close does.
+        connection.withLock { _ = sqlite3_close_v2($0) }
     }
 
     /// A recorder for the leaderboard at `path`, or nil when the file is not (yet) a current leaderboard.
@@ -42,10 +41,8 @@ public final class LeaderboardRecorder: Sendable {
         sqlite3_busy_timeout(handle, Int32(Leaderboard.busyTimeout * 1000))
         var persist: Int32 = 1
         sqlite3_file_control(handle, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
-        let expected = Set(LeaderboardSchema.migrator.migrations)
-        guard (try? execute(handle, Leaderboard.connectionPragmas + "; PRAGMA foreign_keys = ON")) != nil,
-              (try? strings(handle, "PRAGMA journal_mode")) == ["wal"],
-              let applied = try? strings(handle, "SELECT identifier FROM grdb_migrations"), Set(applied) == expected
+        guard ReadOnlyLeaderboard.isCurrent(handle), ReadOnlyLeaderboard.strings(handle, "PRAGMA journal_mode") == ["wal"],
+              (try? execute(handle, Leaderboard.connectionPragmas + "; PRAGMA foreign_keys = ON")) != nil
         else {
             sqlite3_close_v2(handle)
             return nil
@@ -58,7 +55,6 @@ public final class LeaderboardRecorder: Sendable {
     public func ingest(_ manifest: RunManifest, manifestPath: String) throws(LeaderboardError) {
         let path = self.path
         let failure: LeaderboardError? = connection.withLock { handle in
-            guard let handle else { return .cannotOpen(path: path, reason: "the connection is closed") }
             do {
                 try Self.execute(handle, "BEGIN IMMEDIATE")
             } catch {
@@ -81,25 +77,6 @@ public final class LeaderboardRecorder: Sendable {
         let code = sqlite3_exec(handle, sql, nil, nil, nil)
         guard code == SQLITE_OK else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
-        }
-    }
-
-    /// The first column of every row `sql` returns, as text.
-    private static func strings(_ handle: OpaquePointer, _ sql: String) throws -> [String] {
-        var statement: OpaquePointer?
-        let code = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        defer { sqlite3_finalize(statement) }
-        guard code == SQLITE_OK, let statement else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
-        }
-        var values: [String] = []
-        while true {
-            let step = sqlite3_step(statement)
-            if step == SQLITE_DONE { return values }
-            guard step == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
-            }
-            values.append(sqlite3_column_text(statement, 0).map { String(cString: $0) } ?? "")
         }
     }
 }

@@ -8,7 +8,7 @@ internal import Glibc
 /// depends on: a sota leaderboard (its application id) whose applied migrations are exactly the ones this build
 /// knows. Every other situation — and any SQLite error — yields nil, and the full command takes over to set the
 /// file up or report the problem.
-struct ReadOnlyLeaderboard: ~Copyable {
+package struct ReadOnlyLeaderboard: ~Copyable {
     /// `PRAGMA application_id` of every leaderboard file: the bytes `sota`.
     static let applicationID: Int64 = 0x736F_7461
     /// The GRDB migrations a current leaderboard has applied; a file with others is migrated (or refused) by the
@@ -29,13 +29,19 @@ struct ReadOnlyLeaderboard: ~Copyable {
         }
         // The full command waits up to a minute for a busy database; so does this reader.
         sqlite3_busy_timeout(handle, 60_000)
-        guard let identifier = Self.integer(handle, "PRAGMA application_id"), identifier == Self.applicationID,
-              let migrations = Self.strings(handle, "SELECT identifier FROM grdb_migrations"),
-              migrations.sorted() == Self.knownMigrations.sorted() else {
+        guard Self.isCurrent(handle) else {
             sqlite3_close_v2(handle)
             return nil
         }
         connection = handle
+    }
+
+    /// Whether `connection` holds a current sota leaderboard: its application id, and exactly the migrations
+    /// this build knows. `LeaderboardRecorder` asks the same before it writes without GRDB.
+    package static func isCurrent(_ connection: OpaquePointer) -> Bool {
+        guard let identifier = integer(connection, "PRAGMA application_id"), identifier == applicationID,
+              let migrations = strings(connection, "SELECT identifier FROM grdb_migrations") else { return false }
+        return migrations.sorted() == knownMigrations.sorted()
     }
 
     deinit { sqlite3_close_v2(connection) }
@@ -114,8 +120,8 @@ struct ReadOnlyLeaderboard: ~Copyable {
         return sqlite3_column_int64(statement, 0)
     }
 
-    /// The first column of every row of `sql`, as text.
-    private static func strings(_ connection: OpaquePointer, _ sql: String) -> [String]? {
+    /// The first column of every row of `sql`, as text; nil when the query fails or a value is not text.
+    package static func strings(_ connection: OpaquePointer, _ sql: String) -> [String]? {
         guard let statement = prepare(connection, sql) else { return nil }
         defer { sqlite3_finalize(statement) }
         var values: [String] = []

@@ -43,7 +43,7 @@ public enum NumberFormat {
             }
         }
         while digits.count > 1, digits.last == 0 { digits.removeLast() }
-        let text = digits.map { String($0) }.joined()
+        let text = String(decoding: digits.map { $0 + UInt8(ascii: "0") }, as: UTF8.self)
         let sign = value < 0 ? "-" : ""
         if exponent < -4 || exponent >= precision {
             let body = text.count > 1 ? "\(text.prefix(1)).\(text.dropFirst())" : text

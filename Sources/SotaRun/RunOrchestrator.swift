@@ -434,13 +434,7 @@ public struct RunOrchestrator: Sendable {
     /// Decides an evaluation's gates on `metrics`, or on its metrics file when not given; returns an outcome when
     /// the run stops here.
     private func gateStep(_ step: PlannedStep, index: Int, metrics known: [String: Double]?, manifest: inout RunManifest) throws -> RunOutcome? {
-        guard let file = step.outputs.first else { return nil }
-        let metrics: [String: Double]
-        if let known {
-            metrics = known
-        } else if case .success(let read) = MetricsFile.read(Paths.join(runDirectory, file)) {
-            metrics = read
-        } else {
+        guard let metrics = known ?? step.outputs.first.flatMap({ try? MetricsFile.read(Paths.join(runDirectory, $0)).get() }) else {
             return nil
         }
         manifest.metrics[step.phase.rawValue] = metrics

@@ -58,7 +58,11 @@ if not versions or versions[0][0] != "v1":
     sys.exit(f"{source}: schema markers not found")
 schema = ";".join(sql for _, sql in versions)
 
+page_size = re.search(r"static let pageSize = (\d+)", text)
+if not page_size:
+    sys.exit(f"{source}: pageSize not found")
 db = sqlite3.connect(path, isolation_level=None)
+db.execute(f"PRAGMA page_size = {page_size.group(1)}")  # before WAL, as sota makes a new file
 db.execute("PRAGMA journal_mode = WAL")
 db.execute("PRAGMA application_id = 1936684129")  # 0x736F7461, "sota"
 db.execute("BEGIN")

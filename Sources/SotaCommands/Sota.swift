@@ -1,5 +1,6 @@
 import ArgumentParser
 import SotaBasics
+import SotaLeaderboardQuery
 
 /// The `sota` command: experiment lifecycle and gating for ML research teams.
 public struct Sota: ParsableCommand {
@@ -35,6 +36,7 @@ public struct Sota: ParsableCommand {
     ///
     /// Tests call this in-process; the executable calls it with the real process's context.
     public static func main(arguments: [String], context: CommandContext) -> Int32 {
+        SQLiteSetup.configure()
         do {
             if arguments.first == "run", let options = RunOptions.fastParse(Array(arguments.dropFirst())) {
                 return try options.run(in: context)

@@ -7,7 +7,7 @@ extension Leaderboard {
     /// - Parameter manifestPath: where the manifest lives, stored so the run can be found again.
     public func ingest(_ manifest: RunManifest, manifestPath: String) throws(LeaderboardError) {
         try write { db in
-            try RunWriter(db.sqliteConnection!).write(IndexedRun(manifest), manifestPath: manifestPath)
+            try RunWriter(db.sqliteConnection!).writeOne(IndexedRun(manifest), manifestPath: manifestPath)
         }
     }
 
@@ -21,6 +21,7 @@ extension Leaderboard {
             for (manifest, path) in manifests {
                 try batch.write(.success(IndexedRun(manifest)), path: path)
             }
+            try batch.writer.finish()
             return batch.report
         }
     }
@@ -111,6 +112,7 @@ extension Leaderboard {
             }
             offset += outcomes.count
         }
+        try batch.writer.finish()
         return batch.report
     }
 

@@ -92,6 +92,10 @@ public final class Leaderboard: Sendable {
         let migrator = LeaderboardSchema.migrator
         do {
             let needsMigration = try database.writeWithoutTransaction { db in
+                // 16 KiB pages: a bulk ingest builds its B-trees and writes its WAL frames with a quarter of the
+                // page operations 4 KiB pages need. The size holds from the first write and cannot change in WAL
+                // mode, so only a new file gets it.
+                if isNew { try db.execute(sql: "PRAGMA page_size = \(LeaderboardSchema.pageSize)") }
                 if wal, try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
                     let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
                     guard mode == "wal" else {

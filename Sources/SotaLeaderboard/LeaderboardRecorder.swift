@@ -61,7 +61,7 @@ public final class LeaderboardRecorder: Sendable {
                 return Leaderboard.translate(error, path: path)
             }
             do {
-                try RunWriter(handle).write(IndexedRun(manifest), manifestPath: manifestPath)
+                try RunWriter(handle).writeOne(IndexedRun(manifest), manifestPath: manifestPath)
                 try Self.execute(handle, "COMMIT")
                 return nil
             } catch {

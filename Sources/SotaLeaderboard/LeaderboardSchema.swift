@@ -8,6 +8,9 @@ enum LeaderboardSchema {
     /// `PRAGMA application_id` of every leaderboard file: the bytes `sota` (0x736F7461).
     static let applicationID: Int32 = 0x736F_7461
 
+    /// The page size of new leaderboard files, in bytes; files made with another size keep theirs.
+    static let pageSize = 16384
+
     /// Every migration, in order.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -19,6 +19,9 @@ enum ManifestLoader {
             let outcomes = pending.wait()
             if index + 1 < chunks.count { pending = Prefetch(chunks[index + 1]) }
             try body(outcomes)
+            // Thousands of small strings: freed on a background thread, not on the one writing to the database.
+            let chunk = ChunkBox(consume outcomes)
+            DispatchQueue.global(qos: .utility).async { chunk.outcomes = [] }
         }
     }
 
@@ -26,7 +29,8 @@ enum ManifestLoader {
     static func load(_ paths: [String]) -> [Outcome] {
         guard !paths.isEmpty else { return [] }
         let outcomes = OutcomeBuffer(count: paths.count)
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, paths.count / 32))
+        // One core is left to the thread writing the database, the critical path: parsing keeps ahead of it anyway.
+        let workers = min(max(1, ProcessInfo.processInfo.activeProcessorCount - 1), max(1, paths.count / 32))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var buffer: [UInt8] = []
             var index = worker
@@ -62,7 +66,11 @@ enum ManifestLoader {
     /// Reads the file into `buffer`, growing it as needed; returns the byte count.
     private static func readFile(_ path: String, into buffer: inout [UInt8]) -> Result<Int, IngestReport.Problem> {
         func failure(_ code: Int32) -> Result<Int, IngestReport.Problem> {
-            .failure(.init(path: path, reason: code == ENOENT ? "no such file" : String(cString: strerror(code))))
+            // A run folder listed without checking for its manifest: name the folder, as the listing would have.
+            if code == ENOENT, Paths.lastComponent(of: path) == RunDirectories.manifestName {
+                return .failure(.init(path: Paths.parent(of: path), reason: "no \(RunDirectories.manifestName)"))
+            }
+            return .failure(.init(path: path, reason: code == ENOENT ? "no such file" : String(cString: strerror(code))))
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return failure(errno) }
@@ -105,6 +113,15 @@ enum ManifestLoader {
     /// Hands a chunk from its loading thread to the writer; the semaphore orders the write before the read.
     private final class ResultBox: @unchecked Sendable {
         var outcomes: [Outcome] = []
+    }
+
+    /// Carries a written chunk to the thread that frees it.
+    private final class ChunkBox: @unchecked Sendable {
+        var outcomes: [Outcome]
+
+        init(_ outcomes: [Outcome]) {
+            self.outcomes = outcomes
+        }
     }
 
     /// Slots written by disjoint indices from several threads, read once every writer has finished.

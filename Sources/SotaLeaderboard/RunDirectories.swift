@@ -37,13 +37,14 @@ enum RunDirectories {
                 continue
             }
             // A run directory that lost its manifest holds files (logs, configs) and no run directories.
-            if listing.folders.allSatisfy({ !$0.hasManifest }), listing.hasFiles {
+            if listing.hasFiles, listing.folders.allSatisfy({ $0.hasManifest == false }) {
                 problems.append(.init(path: argument, reason: "no \(manifestName) (not a run directory, nor a folder of run directories)"))
                 continue
             }
             for folder in listing.folders {
                 let child = Paths.join(argument, folder.name)
-                if folder.hasManifest {
+                // Unchecked (a folder holding only folders): a missing manifest is reported when it fails to load.
+                if folder.hasManifest ?? true {
                     paths.append(Paths.join(child, manifestName))
                 } else {
                     problems.append(.init(path: child, reason: "no \(manifestName)"))
@@ -53,15 +54,17 @@ enum RunDirectories {
         return (paths, problems)
     }
 
-    /// The visible subfolders of `directory`, sorted by name, each with whether it holds a manifest, and whether
-    /// any visible entry is not a folder; nil when the directory cannot be read.
+    /// The visible subfolders of `directory`, sorted by name, and whether any visible entry is not a folder; nil
+    /// when the directory cannot be read.
     ///
-    /// Reads the directory once and asks about each subfolder relative to it: a `runs/` folder holds thousands.
-    private static func listFolders(_ directory: String) -> (folders: [(name: String, hasManifest: Bool)], hasFiles: Bool)? {
+    /// Whether each subfolder holds a manifest is asked only when the directory also holds files (it may be a run
+    /// directory that lost its manifest); a `runs/` folder holds thousands of folders and nothing else, and the
+    /// loader reports the odd one without a manifest anyway. Asked relative to the directory's descriptor.
+    private static func listFolders(_ directory: String) -> (folders: [(name: String, hasManifest: Bool?)], hasFiles: Bool)? {
         guard let stream = opendir(directory) else { return nil }
         defer { closedir(stream) }
         let fd = dirfd(stream)
-        var folders: [(name: String, hasManifest: Bool)] = [], hasFiles = false
+        var folders: [(name: String, hasManifest: Bool?)] = [], hasFiles = false
         while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             if name.hasPrefix(".") { continue }
@@ -74,11 +77,16 @@ enum RunDirectories {
                 hasFiles = true
                 continue
             }
-            var info = stat()
-            let hasManifest = fstatat(fd, name + "/" + manifestName, &info, 0) == 0 && info.st_mode & S_IFMT == S_IFREG
-            folders.append((name, hasManifest))
+            folders.append((name, nil))
         }
         folders.sort { $0.name < $1.name }
+        if hasFiles {
+            for index in folders.indices {
+                var info = stat()
+                folders[index].hasManifest = fstatat(fd, folders[index].name + "/" + manifestName, &info, 0) == 0
+                    && info.st_mode & S_IFMT == S_IFREG
+            }
+        }
         return (folders, hasFiles)
     }
 }

@@ -1,22 +1,25 @@
 import GRDB
 import GRDBSQLite
+import SotaPlan
 
 /// Writes runs into the index with statements prepared once per transaction and reused for every run.
 ///
 /// The statements are prepared, bound and stepped through SQLite's C interface: GRDB's statements authorize and
 /// track every prepare, and building `StatementArguments` for every row costs several times more than the inserts
-/// themselves. A rebuild writes hundreds of thousands of rows; `sota run` writes one run and should not pay for
-/// the statements only a re-indexed run needs, so those are prepared on first use.
-struct RunWriter {
+/// themselves. Child rows (metrics, stage timings, gate outcomes) are gathered and inserted up to
+/// ``MultiRowInsert/maxRows`` per statement, since starting a statement costs more than inserting a row and a
+/// rebuild writes hundreds of thousands of rows: call ``finish()`` before the transaction commits. `sota run`
+/// writes one run and should not pay for statements it does not use, so every statement is prepared on first use.
+final class RunWriter {
     private let connection: OpaquePointer
     private let insertRun: RawStatement
-    private let insertMetric: RawStatement
-    private let insertStage: RawStatement
-    private let insertGate: RawStatement
+    private let metrics: MultiRowInsert<IndexedRun.Metric>
+    private let stages: MultiRowInsert<IndexedRun.Stage>
+    private let gates: MultiRowInsert<RunManifest.GateRecord>
     /// Replacing a run already indexed: its row updated, its children deleted.
     private let replaceStatements: LazyStatements
 
-    /// Prepares the statements on `connection`; use the writer inside one transaction only.
+    /// Prepares the run statement on `connection`; use the writer inside one transaction only.
     init(_ connection: OpaquePointer) throws {
         self.connection = connection
         // A new run is one INSERT; a known one (nothing inserted) has its children deleted and its row updated.
@@ -26,20 +29,48 @@ struct RunWriter {
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             ON CONFLICT (run_id) DO NOTHING
             """)
-        insertMetric = try RawStatement(connection, "INSERT INTO metrics (run_id, phase, name, value) VALUES (?1, ?2, ?3, ?4)")
-        insertStage = try RawStatement(connection, """
-            INSERT INTO stage_timings (run_id, position, stage, phase, seconds, status, attempts, finished, work)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-            """)
-        insertGate = try RawStatement(connection, """
-            INSERT INTO gate_outcomes (run_id, position, name, phase, metric, direction, threshold, value, baseline,
-                                       baseline_run, required_improvement, passed, reason)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-            """)
+        metrics = MultiRowInsert(connection, table: "metrics", columns: ["run_id", "phase", "name", "value"]) { row, metric in
+            row.bind(metric.phase)
+            row.bind(metric.name)
+            row.bind(metric.value)
+        }
+        stages = MultiRowInsert(connection, table: "stage_timings",
+                                columns: ["run_id", "position", "stage", "phase", "seconds", "status", "attempts", "finished", "work"]) { row, stage in
+            row.bind(row.position)
+            row.bind(stage.name)
+            row.bind(stage.phase)
+            row.bind(stage.seconds)
+            row.bind(stage.status)
+            row.bind(stage.attempts)
+            row.bind(stage.finished)
+            row.bind(stage.work)
+        }
+        gates = MultiRowInsert(connection, table: "gate_outcomes",
+                               columns: ["run_id", "position", "name", "phase", "metric", "direction", "threshold", "value", "baseline",
+                                         "baseline_run", "required_improvement", "passed", "reason"]) { row, gate in
+            row.bind(row.position)
+            row.bind(gate.name)
+            row.bind(gate.phase)
+            row.bind(gate.metric)
+            row.bind(gate.direction)
+            row.bind(gate.threshold)
+            row.bind(gate.value)
+            row.bind(gate.baseline)
+            row.bind(gate.baselineRun)
+            row.bind(gate.requiredImprovement)
+            row.bind(gate.passed)
+            row.bind(gate.reason)
+        }
         replaceStatements = LazyStatements(connection)
     }
 
-    /// Writes one run, replacing whatever the index held for its id.
+    /// Writes one run and all its rows, replacing whatever the index held for its id.
+    func writeOne(_ run: IndexedRun, manifestPath: String) throws {
+        try write(run, manifestPath: manifestPath)
+        try finish()
+    }
+
+    /// Writes one run, replacing whatever the index held for its id; its child rows may wait for ``finish()``.
     func write(_ run: IndexedRun, manifestPath: String) throws {
         let id = run.runID
         func bindRow(_ statement: RawStatement) {
@@ -62,6 +93,8 @@ struct RunWriter {
         bindRow(insertRun)
         try insertRun.run()
         if sqlite3_changes(connection) == 0 {
+            // Rows still waiting may be this run's (written twice in one batch): they go in before the deletes.
+            try finish()
             let replace = try replaceStatements.get()
             for statement in [replace.deleteMetrics, replace.deleteStages, replace.deleteGates] {
                 statement.bind(1, id)
@@ -70,41 +103,99 @@ struct RunWriter {
             bindRow(replace.updateRun)
             try replace.updateRun.run()
         }
-        for metric in run.metrics {
-            insertMetric.bind(1, id)
-            insertMetric.bind(2, metric.phase)
-            insertMetric.bind(3, metric.name)
-            insertMetric.bind(4, metric.value)
-            try insertMetric.run()
+        try metrics.add(run.metrics, of: id)
+        try stages.add(run.stages, of: id)
+        try gates.add(run.gates, of: id)
+    }
+
+    /// Inserts the child rows still waiting; call before the transaction commits.
+    func finish() throws {
+        try metrics.flush()
+        try stages.flush()
+        try gates.flush()
+    }
+}
+
+/// Inserts rows into one table, gathered from several runs and written up to ``maxRows`` per statement, with one
+/// prepared statement per row count.
+private final class MultiRowInsert<Value> {
+    /// Rows per statement at most.
+    static var maxRows: Int { 32 }
+
+    /// The parameters of one row after its run id, bound column by column in the table's order.
+    struct Row {
+        fileprivate let statement: RawStatement
+        fileprivate var parameter: Int32
+        /// The row's position among its run's rows of this table, from 0.
+        let position: Int
+
+        mutating func bind(_ value: String) { statement.bind(next(), value) }
+        mutating func bind(_ value: String?) { statement.bind(next(), value) }
+        mutating func bind(_ value: Double) { statement.bind(next(), value) }
+        mutating func bind(_ value: Double?) { statement.bind(next(), value) }
+        mutating func bind(_ value: Int) { statement.bind(next(), value) }
+        mutating func bind(_ value: Bool) { statement.bind(next(), value) }
+
+        private mutating func next() -> Int32 {
+            parameter += 1
+            return parameter
         }
-        for (position, stage) in run.stages.enumerated() {
-            insertStage.bind(1, id)
-            insertStage.bind(2, position)
-            insertStage.bind(3, stage.name)
-            insertStage.bind(4, stage.phase)
-            insertStage.bind(5, stage.seconds)
-            insertStage.bind(6, stage.status)
-            insertStage.bind(7, stage.attempts)
-            insertStage.bind(8, stage.finished)
-            insertStage.bind(9, stage.work)
-            try insertStage.run()
+    }
+
+    private let connection: OpaquePointer
+    private let table: String
+    private let columns: [String]
+    private let bindRow: (inout Row, Value) -> Void
+    private var statements: [Int: RawStatement] = [:]
+    private var pending: [(runID: String, position: Int, value: Value)] = []
+
+    /// - Parameter bindRow: binds a row's columns after `run_id`, in order.
+    init(_ connection: OpaquePointer, table: String, columns: [String], bindRow: @escaping (inout Row, Value) -> Void) {
+        self.connection = connection
+        self.table = table
+        self.columns = columns
+        self.bindRow = bindRow
+    }
+
+    /// Queues one row per element of `values` for run `runID`, writing full statements as they fill.
+    func add(_ values: [Value], of runID: String) throws {
+        for (position, value) in values.enumerated() {
+            pending.append((runID, position, value))
         }
-        for (position, gate) in run.gates.enumerated() {
-            insertGate.bind(1, id)
-            insertGate.bind(2, position)
-            insertGate.bind(3, gate.name)
-            insertGate.bind(4, gate.phase)
-            insertGate.bind(5, gate.metric)
-            insertGate.bind(6, gate.direction)
-            insertGate.bind(7, gate.threshold)
-            insertGate.bind(8, gate.value)
-            insertGate.bind(9, gate.baseline)
-            insertGate.bind(10, gate.baselineRun)
-            insertGate.bind(11, gate.requiredImprovement)
-            insertGate.bind(12, gate.passed)
-            insertGate.bind(13, gate.reason)
-            try insertGate.run()
+        if pending.count >= Self.maxRows { try write(fullOnly: true) }
+    }
+
+    /// Writes every waiting row.
+    func flush() throws {
+        try write(fullOnly: false)
+    }
+
+    private func write(fullOnly: Bool) throws {
+        var start = 0
+        while pending.count - start >= (fullOnly ? Self.maxRows : 1) {
+            let count = min(Self.maxRows, pending.count - start)
+            let statement = try self.statement(rows: count)
+            for offset in 0..<count {
+                let (runID, position, value) = pending[start + offset]
+                let first = Int32(offset * columns.count) + 1
+                statement.bind(first, runID)
+                var row = Row(statement: statement, parameter: first, position: position)
+                bindRow(&row, value)
+                assert(row.parameter == first + Int32(columns.count) - 1, "\(table): a row bound the wrong number of columns")
+            }
+            try statement.run()
+            start += count
         }
+        pending.removeFirst(start)
+    }
+
+    private func statement(rows: Int) throws -> RawStatement {
+        if let statement = statements[rows] { return statement }
+        let row = "(" + columns.map { _ in "?" }.joined(separator: ", ") + ")"
+        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
+        let statement = try RawStatement(connection, sql)
+        statements[rows] = statement
+        return statement
     }
 }
 

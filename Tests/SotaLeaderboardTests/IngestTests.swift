@@ -68,6 +68,46 @@ import Testing
         #expect(try board.runSummary(id: "A")?.manifestPath == folder.url("runs/A/manifest.json"))
     }
 
+    @Test func rowsGatheredAcrossRunsAllArriveWithTheirPositions() throws {
+        // Child rows go in up to 32 per statement, gathered across runs: counts around and above that size, a run
+        // with none, and a run already indexed that is replaced mid-batch (its old rows gone, its new ones kept).
+        let board = try Leaderboard.inMemory()
+        func manifest(_ id: String, metricCount: Int, stageCount: Int, gateCount: Int) -> RunManifest {
+            let metrics = Dictionary(uniqueKeysWithValues: (0..<metricCount).map { ("m\($0)", Double($0) / 8) })
+            let stages = (0..<stageCount).map { (name: "s\($0)", phase: "train", status: RunManifest.Status.succeeded, seconds: Double?(Double($0))) }
+            let gates = (0..<gateCount).map {
+                RunManifest.GateRecord(name: "g\($0)", phase: "full_eval", metric: "m0", direction: "lower", threshold: Double($0),
+                                       value: 0, baseline: nil, baselineRun: nil, requiredImprovement: nil, passed: true, reason: "r\($0)")
+            }
+            return RunManifestFactory.make(id, metrics: metricCount == 0 ? [:] : ["full_eval": metrics], stages: stages, gates: gates)
+        }
+        try board.ingest(manifest("B", metricCount: 3, stageCount: 2, gateCount: 1), manifestPath: "runs/B/manifest.json")
+        let shapes = [("A", 31, 33, 2), ("B", 40, 1, 0), ("C", 0, 0, 0), ("D", 70, 65, 33), ("E", 1, 6, 1)]
+        let report = try board.ingest(shapes.map { (manifest($0.0, metricCount: $0.1, stageCount: $0.2, gateCount: $0.3), "runs/\($0.0)/manifest.json") })
+        #expect(report.ingested == shapes.count)
+        for (id, metricCount, stageCount, gateCount) in shapes {
+            let summary = try #require(try board.runSummary(id: id))
+            #expect(summary.metrics["full_eval"]?.count ?? 0 == metricCount, "\(id)")
+            #expect(summary.stages.map(\.stage) == (0..<stageCount).map { "s\($0)" }, "\(id)")
+            #expect(summary.gates.map(\.name) == (0..<gateCount).map { "g\($0)" }, "\(id)")
+            #expect(summary.gates.map(\.reason) == (0..<gateCount).map { "r\($0)" }, "\(id)")
+        }
+        #expect(try board.runSummary(id: "D")?.metrics["full_eval"]?["m69"] == 69.0 / 8)
+    }
+
+    @Test func aFolderOfRunFoldersReportsTheOneWithoutAManifest() throws {
+        // Only folders: the listing does not look inside each; the loader names the folder that lacks a manifest.
+        let folder = TemporaryDirectory()
+        for id in ["A", "C"] {
+            try RunManifestFactory.write(RunManifestFactory.make(id), into: folder.url("runs/\(id)"))
+        }
+        folder.write("runs/B/train.log", "interrupted before its manifest\n")
+        let board = try Leaderboard.inMemory()
+        let report = try board.ingest(runDirectories: [folder.url("runs")])
+        #expect(report.ingested == 2)
+        #expect(report.problems.map(\.description) == [folder.url("runs/B") + ": no manifest.json"])
+    }
+
     @Test func duplicateRunIDsInOneBatchKeepTheFirst() throws {
         let folder = TemporaryDirectory()
         try RunManifestFactory.write(RunManifestFactory.make("A", metrics: ["full_eval": ["nrmse": 0.1]]), into: folder.url("runs/1"))

@@ -27,6 +27,8 @@ import Testing
         let header = bytes(path)
         #expect(Array(header[68..<72]) == Array("sota".utf8))
         #expect(header[18] == 2 && header[19] == 2)
+        // 16 KiB pages (big-endian page size at offset 16).
+        #expect(Int(header[16]) << 8 | Int(header[17]) == 16384)
         // Reopening finds the run; opening is idempotent.
         #expect(try Leaderboard(path: path).runCount() == 1)
         #expect(try Leaderboard(path: path).runIDs(matchingPrefix: "R") == ["R1"])

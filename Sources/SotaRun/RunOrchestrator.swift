@@ -254,7 +254,7 @@ public struct RunOrchestrator: Sendable {
                     manifest.stages[index].status = .succeeded
                     manifest.stages[index].outputs = marker.outputs
                     observe(.stepSkipped(name: step.name, reason: "already done"))
-                    upstreamHex = SHA256.hex(of: Array((upstreamHex + marker.outputs.map(\.sha256).joined()).utf8))
+                    upstreamHex = SHA256.hex(of: Array((upstreamHex + marker.outputs.map(\.sha256).joined(with: "")).utf8))
                     if step.phase != .train {
                         let outcome = try gateStep(step, index: index, metrics: nil, manifest: &manifest)
                         if let outcome { return outcome }
@@ -266,7 +266,7 @@ public struct RunOrchestrator: Sendable {
             let result = try runStep(step, index: index, inputs: inputs, manifest: &manifest)
             switch result {
             case .succeeded(let outputs, let metrics):
-                upstreamHex = SHA256.hex(of: Array((upstreamHex + outputs.map(\.sha256).joined()).utf8))
+                upstreamHex = SHA256.hex(of: Array((upstreamHex + outputs.map(\.sha256).joined(with: "")).utf8))
                 if step.phase != .train, let outcome = try gateStep(step, index: index, metrics: metrics, manifest: &manifest) {
                     return outcome
                 }

@@ -124,7 +124,7 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
 
     @Test func theRunDirectoryIsLockedWhileTheRunLives() throws {
         // The child looks at the lock from outside, as `sota archive` would.
-        let project = ScriptedProject(train: #"if flock -n -s "$SOTA_RUN_DIR/.lock" true; then echo free; else echo held; fi > "$2/$1.out""#)
+        let project = ScriptedProject(train: #"if flock -n -s "$SOTA_RUN_DIR" true; then echo free; else echo held; fi > "$2/$1.out""#)
         let outcome = try run(project, try project.request())
         #expect(outcome.exitStatus == RunExitStatus.success)
         let seen = try String(contentsOfFile: project.folder.url("runs/R1/checkpoints/a.out"), encoding: .utf8)

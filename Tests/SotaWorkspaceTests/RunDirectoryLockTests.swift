@@ -15,10 +15,31 @@ import Testing
 
     @Test func aLockHeldByAnotherProcessIsSeenUntilItExits() throws {
         let folder = TemporaryDirectory()
-        let lock = folder.write(".lock", "")
+        try expectSeenWhileHeld(folder, lockPath: folder.path)
+    }
+
+    @Test func theLockFileOfAnEarlierVersionIsHonoured() throws {
+        let folder = TemporaryDirectory()
+        try expectSeenWhileHeld(folder, lockPath: folder.write(".lock", ""))
+    }
+
+    @Test func aSecondLockOfTheSameRunIsRefusedUntilTheFirstIsGone() throws {
+        let folder = TemporaryDirectory()
+        var first: RunDirectoryLock? = try RunDirectoryLock(runDirectory: folder.path)
+        #expect(throws: FileError.self) { try RunDirectoryLock(runDirectory: folder.path) }
+        withExtendedLifetime(first) {}
+        first = nil
+        #expect(throws: Never.self) { _ = try RunDirectoryLock(runDirectory: folder.path) }
+        // No file is left in the run directory.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    /// Has a child process take the exclusive lock a running `sota run` holds on `lockPath` (the run directory, or
+    /// an earlier version's lock file), and checks the run is seen as live exactly while the child holds it.
+    private func expectSeenWhileHeld(_ folder: TemporaryDirectory, lockPath lock: String) throws {
         let ready = folder.url("ready")
-        // The child takes the exclusive lock a running `sota run` holds, says so, and waits for its stdin to close.
-        let script = "import fcntl, sys\nf = open(sys.argv[1], 'r+')\nfcntl.flock(f, fcntl.LOCK_EX)\nopen(sys.argv[2], 'w').close()\nsys.stdin.read()\n"
+        // The child takes the lock, says so, and waits for its stdin to close.
+        let script = "import fcntl, os, sys\nf = os.open(sys.argv[1], os.O_RDONLY)\nfcntl.flock(f, fcntl.LOCK_EX)\nopen(sys.argv[2], 'w').close()\nsys.stdin.read()\n"
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         child.arguments = ["python3", "-c", script, lock, ready]

@@ -1,3 +1,4 @@
+import Foundation
 import SotaPlan
 
 /// A fast, forgiving-nothing reader of `manifest.json` that extracts only what the index stores.
@@ -37,17 +38,17 @@ struct ManifestScanner {
     // the full decoder accepts too. Keys it does not know are skipped, as the decoder ignores them.
 
     /// The non-optional keys of each record `RunManifest` holds.
-    private static let manifestKeys: [String] = [
+    private static let manifestKeys: [StaticString] = [
         "schema_version", "run_id", "experiment", "status", "created", "updated", "config", "eval_configs", "git", "data",
         "host", "hardware", "stages", "metrics", "gates", "failures",
     ]
-    private static let gitKeys: [String] = ["dirty", "dirty_files", "state"]
-    private static let hardwareKeys: [String] = ["gpu_count", "devices", "platform"]
-    private static let stageKeys: [String] = ["name", "phase", "status", "attempts", "outputs", "log"]
-    private static let gateKeys: [String] = ["name", "phase", "metric", "direction", "threshold", "passed", "reason"]
-    private static let configKeys: [String] = ["path", "hash", "overrides"]
-    private static let fileKeys: [String] = ["path", "sha256", "size"]
-    private static let failureKeys: [String] = ["stage", "reason"]
+    private static let gitKeys: [StaticString] = ["dirty", "dirty_files", "state"]
+    private static let hardwareKeys: [StaticString] = ["gpu_count", "devices", "platform"]
+    private static let stageKeys: [StaticString] = ["name", "phase", "status", "attempts", "outputs", "log"]
+    private static let gateKeys: [StaticString] = ["name", "phase", "metric", "direction", "threshold", "passed", "reason"]
+    private static let configKeys: [StaticString] = ["path", "hash", "overrides"]
+    private static let fileKeys: [StaticString] = ["path", "sha256", "size"]
+    private static let failureKeys: [StaticString] = ["stage", "reason"]
 
     private mutating func manifest() throws(GiveUp) -> IndexedRun {
         var run = IndexedRun()
@@ -87,10 +88,11 @@ struct ManifestScanner {
                     }
                 }
             case "metrics":
-                try scanner.object { scanner, phase throws(GiveUp) in
+                try scanner.object { scanner, phaseKey throws(GiveUp) in
+                    let phase = try phaseKey.text()
                     try scanner.object { scanner, name throws(GiveUp) in
                         let value = try scanner.number()
-                        if value.isFinite { run.metrics.append(.init(phase: phase, name: name, value: value)) }
+                        if value.isFinite { run.metrics.append(.init(phase: phase, name: try name.text(), value: value)) }
                     }
                 }
             case "stages": try scanner.array { scanner throws(GiveUp) in run.stages.append(try scanner.stage()) }
@@ -241,10 +243,29 @@ struct ManifestScanner {
         return true
     }
 
+    /// An object key as it stands in the file (escapes are left to the full decoder), compared with the names the
+    /// scanner knows byte for byte: no string is built for the hundred-odd keys of a manifest, and a key compares
+    /// with a name in one length check and one `memcmp`. (Byte equality is String equality here: the names are
+    /// ASCII, and no other spelling of an ASCII text is canonically equivalent to it.)
+    private struct Key {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let ascii: Bool
+
+        static func ~= (name: StaticString, key: Key) -> Bool {
+            name.utf8CodeUnitCount == key.bytes.count
+                && (key.bytes.isEmpty || memcmp(name.utf8Start, key.bytes.baseAddress!, key.bytes.count) == 0)
+        }
+
+        /// The key as a string, for keys that are data (phase and metric names).
+        func text() throws(GiveUp) -> String {
+            try ManifestScanner.text(bytes, ascii: ascii)
+        }
+    }
+
     /// Calls `member` with each key of an object, the scanner placed at the member's value (which `member` must
     /// consume). Gives up when a key in `required` is missing or null, as `keyNotFound`/`valueNotFound` would.
-    private mutating func object(required: [String] = [],
-                                 _ member: (inout ManifestScanner, String) throws(GiveUp) -> Void) throws(GiveUp) {
+    private mutating func object(required: [StaticString] = [],
+                                 _ member: (inout ManifestScanner, Key) throws(GiveUp) -> Void) throws(GiveUp) {
         try consume(UInt8(ascii: "{"))
         var found: UInt64 = 0
         let all: UInt64 = (1 << required.count) - 1
@@ -254,9 +275,12 @@ struct ManifestScanner {
             return
         }
         while true {
-            let key = try string()
+            let (raw, ascii) = try stringBytes()
+            // A key that is not valid UTF-8 fails the full decoder too.
+            if !ascii { _ = try Self.text(raw, ascii: false) }
+            let key = Key(bytes: raw, ascii: ascii)
             try consume(UInt8(ascii: ":"))
-            if let index = required.firstIndex(of: key) {
+            if let index = required.firstIndex(where: { $0 ~= key }) {
                 guard try peek() != UInt8(ascii: "n") else { throw GiveUp() }
                 found |= 1 << index
             }
@@ -338,8 +362,8 @@ struct ManifestScanner {
         return text
     }
 
-    /// The bytes of a JSON number, checked against JSON's grammar; `integral` rejects fractions and exponents.
-    private mutating func numberText(integral: Bool) throws(GiveUp) -> String {
+    /// The span of a JSON number, checked against JSON's grammar; `integral` rejects fractions and exponents.
+    private mutating func numberSpan(integral: Bool) throws(GiveUp) -> Range<Int> {
         _ = try peek()
         let start = position
         func digits() -> Int {
@@ -359,16 +383,44 @@ struct ManifestScanner {
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
             guard digits() > 0 else { throw GiveUp() }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        return start..<position
     }
 
+    /// The longest number text converted on the stack; longer ones (never written by sota) go through a string.
+    private static let shortNumber = 47
+
     private mutating func number() throws(GiveUp) -> Double {
-        guard let value = Double(try numberText(integral: false)), value.isFinite else { throw GiveUp() }
+        let span = try numberSpan(integral: false)
+        let value: Double?
+        if span.count <= Self.shortNumber {
+            // strtod on a NUL-terminated copy, so it reads nothing past the number; it must take all of it (the
+            // grammar was checked above, and a locale with another decimal point would stop it short).
+            value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: span.count + 1) { text in
+                for (offset, index) in span.enumerated() { text[offset] = CChar(bitPattern: bytes[index]) }
+                text[span.count] = 0
+                var end: UnsafeMutablePointer<CChar>?
+                let value = strtod(text.baseAddress!, &end)
+                return end == text.baseAddress! + span.count ? value : nil
+            }
+        } else {
+            value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self))
+        }
+        guard let value, value.isFinite else { throw GiveUp() }
         return value
     }
 
     private mutating func integer() throws(GiveUp) -> Int {
-        guard let value = Int(try numberText(integral: true)) else { throw GiveUp() }
+        let span = try numberSpan(integral: true)
+        let negative = bytes[span.lowerBound] == UInt8(ascii: "-")
+        var value = 0
+        // Accumulated with the sign applied, so Int.min is reachable; overflow gives up, as Int(text) returns nil.
+        for index in span.dropFirst(negative ? 1 : 0) {
+            let digit = Int(bytes[index] - UInt8(ascii: "0"))
+            let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowB) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !overflowA, !overflowB else { throw GiveUp() }
+            value = next
+        }
         return value
     }
 
@@ -389,7 +441,7 @@ struct ManifestScanner {
         case UInt8(ascii: "n"):
             guard try consume(literal: "null") else { throw GiveUp() }
         default:
-            _ = try numberText(integral: false)
+            _ = try numberSpan(integral: false)
         }
     }
 }

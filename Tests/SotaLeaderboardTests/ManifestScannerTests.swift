@@ -26,6 +26,33 @@ import Testing
         }
     }
 
+    @Test func numbersReadAsTheStandardLibraryReadsThem() throws {
+        // Numbers are converted from the file's bytes without building strings: the values must be exactly what
+        // Double(text) and Int(text) give, and anything they refuse (or an infinite value) leaves the fast path.
+        let text = String(decoding: try RunManifestFactory.make("numbers", metrics: ["full_eval": ["nrmse": 0.25]]).encoded(), as: UTF8.self)
+        #expect(text.contains("\"nrmse\" : 0.25") && text.contains("\"attempts\" : 1"))
+        let doubles = ["0", "-0", "7", "-2.5", "0.1", "1e-9", "2.5E+3", "1e300", "4.9e-324", "1.7976931348623157e308", "1e400",
+                       "0.30000000000000004", "123456789012345678901234567890.123456789012345678901234567890e-10",
+                       "1.00000000000000000000000000000000000000000000000000000000001"]
+        for number in doubles {
+            let run = scan(Array(text.replacingOccurrences(of: "\"nrmse\" : 0.25", with: "\"nrmse\" : \(number)").utf8))
+            if let expected = Double(number), expected.isFinite {
+                #expect(run?.metrics.first?.value.bitPattern == expected.bitPattern, "\(number)")
+            } else {
+                #expect(run == nil, "\(number)")
+            }
+        }
+        for number in ["0", "-0", "42", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
+                       "99999999999999999999"] {
+            let run = scan(Array(text.replacingOccurrences(of: "\"attempts\" : 1", with: "\"attempts\" : \(number)").utf8))
+            #expect(run?.stages.first?.attempts == Int(number), "\(number)")
+        }
+        for malformed in ["01", "1.", ".5", "-", "1e", "0x10", "+1", "1e+"] {
+            #expect(scan(Array(text.replacingOccurrences(of: "\"nrmse\" : 0.25", with: "\"nrmse\" : \(malformed)").utf8)) == nil,
+                    "\(malformed)")
+        }
+    }
+
     @Test func escapesAndNewerSchemasAreLeftToTheFullDecoder() throws {
         var escaped = RunManifestFactory.make("escaped")
         escaped.host = "a \"quoted\" host"

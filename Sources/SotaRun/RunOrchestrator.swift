@@ -235,6 +235,11 @@ public struct RunOrchestrator: Sendable {
         let steps = plan.steps
         var upstreamHex = SHA256.hex(of: [UInt8]())
         var blocked: String?
+        // Programs found on PATH, by name and PATH: a pipeline's stages usually share one interpreter, and each
+        // search stats every folder on the PATH before the one that holds it.
+        var programs: [String: String] = [:]
+        // The resolved configs' digests, by file: written before the first step, and shared by a phase's steps.
+        var configDigests: [String: String] = [:]
         for (index, step) in steps.enumerated() {
             if blocked == nil, let last = request.lastPhase, step.phase.order > last.order {
                 return try pause(&manifest, after: last)
@@ -244,7 +249,7 @@ public struct RunOrchestrator: Sendable {
                 observe(.stepSkipped(name: step.name, reason: reason))
                 continue
             }
-            let inputs = stepInputs(step, upstream: upstreamHex)
+            let inputs = stepInputs(step, upstream: upstreamHex, configDigests: &configDigests)
             if let marker = StageMarker.read(stage: step.name, in: runDirectory) {
                 if let change = marker.inputs.changes(to: inputs) {
                     observe(.note("\(step.name): reruns because \(change)"))
@@ -263,7 +268,7 @@ public struct RunOrchestrator: Sendable {
                 }
             }
             if let signal = ChildProcess.stopSignal { return try interrupted(&manifest, index: index, signal: signal) }
-            let result = try runStep(step, index: index, inputs: inputs, manifest: &manifest)
+            let result = try runStep(step, index: index, inputs: inputs, programs: &programs, manifest: &manifest)
             switch result {
             case .succeeded(let outputs, let metrics):
                 upstreamHex = SHA256.hex(of: Array((upstreamHex + outputs.map(\.sha256).joined(with: "")).utf8))
@@ -307,22 +312,29 @@ public struct RunOrchestrator: Sendable {
         case interrupted(Int32)
     }
 
-    private func stepInputs(_ step: PlannedStep, upstream: String) -> StageMarker.Inputs {
+    private func stepInputs(_ step: PlannedStep, upstream: String, configDigests: inout [String: String]) -> StageMarker.Inputs {
         let commandText = (step.arguments + step.environment.map { "\($0.name)=\($0.value)" }).joined(with: "\u{0}")
         let configFile = step.phase == .train ? RunPlanner.Layout.trainingConfig : "\(step.phase.rawValue)/config.json"
-        let config = (try? FileStream.sha256(of: Paths.join(runDirectory, configFile)).hex) ?? ""
+        let config = configDigests[configFile] ?? (try? FileStream.sha256(of: Paths.join(runDirectory, configFile)).hex) ?? ""
+        configDigests[configFile] = config
         return StageMarker.Inputs(command: SHA256.hex(of: Array(commandText.utf8)), config: config, upstream: upstream)
     }
 
-    private func runStep(_ step: PlannedStep, index: Int, inputs: StageMarker.Inputs, manifest: inout RunManifest) throws -> StepResult {
+    private func runStep(_ step: PlannedStep, index: Int, inputs: StageMarker.Inputs, programs: inout [String: String],
+                         manifest: inout RunManifest) throws -> StepResult {
         let retries = request.maxRetries ?? request.training.training?.maxRetries ?? 0
         let logPath = Paths.join(runDirectory, step.logFile)
         var environment = request.environment
         for variable in plan.sharedEnvironment + step.environment { environment[variable.name] = variable.value }
-        guard let program = step.arguments.first,
-              let executable = Paths.findExecutable(program, path: environment["PATH"], relativeTo: request.project.root) else {
-            return try fail(step, index: index, reason: "program `\(step.arguments.first ?? "")` not found", manifest: &manifest)
+        guard let program = step.arguments.first else {
+            return try fail(step, index: index, reason: "the step has no command", manifest: &manifest)
         }
+        let lookup = program + "\u{0}" + (environment["PATH"] ?? "")
+        guard let executable = programs[lookup]
+                ?? Paths.findExecutable(program, path: environment["PATH"], relativeTo: request.project.root) else {
+            return try fail(step, index: index, reason: "program `\(program)` not found", manifest: &manifest)
+        }
+        programs[lookup] = executable
         // A rerun must not pass on the strength of outputs left by an earlier attempt.
         for output in step.outputs { unlink(Paths.join(runDirectory, output)) }
         unlink(StageMarker.path(for: step.name, in: runDirectory))

@@ -246,7 +246,7 @@ struct ManifestScanner {
     /// An object key as it stands in the file (escapes are left to the full decoder), compared with the names the
     /// scanner knows byte for byte: no string is built for the hundred-odd keys of a manifest, and a key compares
     /// with a name in one length check and one `memcmp`. (Byte equality is String equality here: the names are
-    /// ASCII, and no other spelling of an ASCII text is canonically equivalent to it.)
+    /// made of lowercase ASCII letters, digits and `_`, and no other Unicode text is canonically equivalent to one.)
     private struct Key {
         let bytes: UnsafeBufferPointer<UInt8>
         let ascii: Bool

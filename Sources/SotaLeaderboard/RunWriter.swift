@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import SotaBasics
 import SotaPlan
 
 /// Writes runs into the index with statements prepared once per transaction and reused for every run.
@@ -191,8 +192,10 @@ private final class MultiRowInsert<Value> {
 
     private func statement(rows: Int) throws -> RawStatement {
         if let statement = statements[rows] { return statement }
-        let row = "(" + columns.map { _ in "?" }.joined(separator: ", ") + ")"
-        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
+        // joined(with:), not the generic joined(separator:): `sota run` prepares these, and the latter's first use
+        // in a process costs a runtime lookup.
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(with: ", ") + ")"
+        let sql = "INSERT INTO \(table) (\(columns.joined(with: ", "))) VALUES " + Array(repeating: row, count: rows).joined(with: ", ")
         let statement = try RawStatement(connection, sql)
         statements[rows] = statement
         return statement

@@ -8,6 +8,7 @@
 # and there the ratio measures the disk rather than sota. So the benchmark runs in a memory-backed folder
 # (/dev/shm), where the verdict is taken, and again in $TMPDIR when that is another file system, printing what a
 # new file costs in each so the two figures can be read side by side.
+# The two commands take turns, and each figure is the median of its runs.
 # BENCH_RUNS (default 20) runs per command; BENCH_FOLDERS overrides the folders (space-separated; the first is judged).
 set -euo pipefail
 # shellcheck source=bench/lib.sh
@@ -15,7 +16,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_find_sota
 runs=${BENCH_RUNS:-20}
 bench_positive BENCH_RUNS "$runs"
-command -v hyperfine >/dev/null || bench_die "hyperfine is needed (apt-get install hyperfine)"
 command -v python3 >/dev/null || bench_die "python3 is needed"
 
 tmp=${TMPDIR:-/tmp}
@@ -82,13 +82,29 @@ SH
     "${SOTA:?}" run --train-config train.yaml >/dev/null || bench_die "sota run failed in the benchmark project in $work"
     local files
     files=$(find runs -mindepth 1 | wc -l)
-    hyperfine -N --warmup 3 --runs "$runs" --export-json times.json \
-      "bash $work/baseline.sh" "$SOTA run --train-config train.yaml" >/dev/null 2>&1 || bench_die "hyperfine failed in $work"
-    read -r base sota < <(python3 -c '
-import json, statistics, sys
-results = json.load(open(sys.argv[1]))["results"]
-print(*(statistics.median(r["times"]) * 1000 for r in results))
-' times.json)
+    # The two commands take turns (script, sota, sota, script, ...), so a machine that speeds up or slows down
+    # during the measurement weighs on both alike; each is spawned directly, without a shell, as hyperfine -N does.
+    read -r base sota < <(python3 - "$runs" "$SOTA" <<'PYTHON'
+import os, statistics, sys, time
+runs, sota = int(sys.argv[1]), sys.argv[2]
+commands = [["bash", "baseline.sh"], [sota, "run", "--train-config", "train.yaml"]]
+null = os.open(os.devnull, os.O_WRONLY)
+def once(argv):
+    start = time.perf_counter()
+    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, null, 1)])
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(argv)} failed")
+    return time.perf_counter() - start
+times = [[], []]
+for round in range(runs + 3):
+    for which in ((0, 1) if round % 2 == 0 else (1, 0)):
+        elapsed = once(commands[which])
+        if round >= 3:  # the first three rounds warm the caches
+            times[which].append(elapsed)
+print(*(statistics.median(t) * 1000 for t in times))
+PYTHON
+    ) || bench_die "the timing in $work failed"
     echo "$sota $base $(bench_calc 's / b' s="$sota" b="$base") $files $(creation_cost "$work")"
   )
 }

@@ -6,36 +6,70 @@ import SotaBasics
 /// The kernel drops it when the process ends, however it ends, so a held lock means a live run: `sota archive`
 /// and `sota experiment` tell a run in progress from one that was killed, and a second `--resume` of the same
 /// run is refused instead of racing the first. Locking the directory rather than a file in it spares every run a
-/// file: on some disks creating a file costs more than the rest of a short run's bookkeeping.
+/// file: on some disks creating a file costs more than the rest of a short run's bookkeeping. Where the file
+/// system cannot lock a directory (NFS emulates `flock` with POSIX locks, which need a file open for writing), the
+/// lock file `.lock` in the run directory serves instead, as it did for every run in earlier versions.
 public final class RunDirectoryLock: Sendable {
-    /// The lock file earlier versions held inside a run directory, still honoured by ``isHeld(runDirectory:)``.
-    public static let legacyFileName = ".lock"
+    /// The lock file: held where a directory cannot be locked, and by every run of earlier versions.
+    public static let fileName = ".lock"
 
     private let descriptor: Int32
 
     /// Takes the lock of `runDirectory`.
     ///
-    /// - Throws: `FileError` naming the run when another process holds it, or the directory cannot be opened.
-    public init(runDirectory: String) throws {
-        let descriptor = open(runDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileError(path: runDirectory, operation: "lock the run", errno: errno) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let code = errno
-            close(descriptor)
-            if code == EWOULDBLOCK {
-                throw FileError(path: runDirectory, operation: "work on the run", reason: "another sota process is running it right now")
+    /// - Throws: `FileError` naming the run when another process holds it, or when neither the directory nor the
+    ///   lock file can be locked.
+    public convenience init(runDirectory: String) throws {
+        try self.init(runDirectory: runDirectory, lockingTheDirectory: true)
+    }
+
+    /// Takes the lock of `runDirectory`; `lockingTheDirectory: false` goes straight to the lock file, as on a file
+    /// system that refuses to lock a directory.
+    package init(runDirectory: String, lockingTheDirectory: Bool) throws {
+        let held = FileError(path: runDirectory, operation: "work on the run", reason: "another sota process is running it right now")
+        if lockingTheDirectory {
+            let directory = open(runDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard directory >= 0 else { throw FileError(path: runDirectory, operation: "lock the run", errno: errno) }
+            switch Self.lockExclusively(directory) {
+            case 0:
+                descriptor = directory
+                return
+            case EWOULDBLOCK:
+                close(directory)
+                throw held
+            default:
+                close(directory)
             }
-            throw FileError(path: runDirectory, operation: "lock the run", errno: code)
         }
-        self.descriptor = descriptor
+        let path = Paths.join(runDirectory, Self.fileName)
+        let file = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard file >= 0 else { throw FileError(path: path, operation: "lock the run", errno: errno) }
+        switch Self.lockExclusively(file) {
+        case 0:
+            descriptor = file
+        case EWOULDBLOCK:
+            close(file)
+            throw held
+        case let code:
+            close(file)
+            throw FileError(path: path, operation: "lock the run", errno: code)
+        }
     }
 
     deinit { close(descriptor) }
 
-    /// True when a live process holds the lock of `runDirectory`, or the lock file an earlier version held in it.
+    /// Takes an exclusive `flock` on `descriptor` without waiting; 0, or the error number.
+    private static func lockExclusively(_ descriptor: Int32) -> Int32 {
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            if errno != EINTR { return errno }
+        }
+        return 0
+    }
+
+    /// True when a live process holds the lock of `runDirectory`: on the directory, or on its lock file.
     public static func isHeld(runDirectory: String) -> Bool {
         isLocked(runDirectory, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            || isLocked(Paths.join(runDirectory, legacyFileName), flags: O_RDONLY | O_CLOEXEC)
+            || isLocked(Paths.join(runDirectory, fileName), flags: O_RDONLY | O_CLOEXEC)
     }
 
     /// Whether another process holds an exclusive `flock` on `path` (false when it cannot be opened).

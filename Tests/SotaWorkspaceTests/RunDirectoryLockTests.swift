@@ -23,6 +23,17 @@ import Testing
         try expectSeenWhileHeld(folder, lockPath: folder.write(".lock", ""))
     }
 
+    @Test func whereADirectoryCannotBeLockedTheLockFileServes() throws {
+        let folder = TemporaryDirectory()
+        var lock: RunDirectoryLock? = try RunDirectoryLock(runDirectory: folder.path, lockingTheDirectory: false)
+        #expect(Paths.kind(of: folder.url(".lock")) == .file)
+        #expect(RunDirectoryLock.isHeld(runDirectory: folder.path))
+        #expect(throws: FileError.self) { try RunDirectoryLock(runDirectory: folder.path, lockingTheDirectory: false) }
+        withExtendedLifetime(lock) {}
+        lock = nil
+        #expect(!RunDirectoryLock.isHeld(runDirectory: folder.path))
+    }
+
     @Test func aSecondLockOfTheSameRunIsRefusedUntilTheFirstIsGone() throws {
         let folder = TemporaryDirectory()
         var first: RunDirectoryLock? = try RunDirectoryLock(runDirectory: folder.path)

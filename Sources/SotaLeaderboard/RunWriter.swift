@@ -10,7 +10,8 @@ import SotaPlan
 /// themselves. Child rows (metrics, stage timings, gate outcomes) are gathered and inserted up to
 /// ``MultiRowInsert/maxRows`` per statement, since starting a statement costs more than inserting a row and a
 /// rebuild writes hundreds of thousands of rows: call ``finish()`` before the transaction commits. `sota run`
-/// writes one run and should not pay for statements it does not use, so every statement is prepared on first use.
+/// writes one run and should not pay for statements it does not use, so all but the run's own INSERT (the
+/// multi-row inserts, one per row count, and the statements that replace an indexed run) are prepared on first use.
 final class RunWriter {
     private let connection: OpaquePointer
     private let insertRun: RawStatement
@@ -20,7 +21,7 @@ final class RunWriter {
     /// Replacing a run already indexed: its row updated, its children deleted.
     private let replaceStatements: LazyStatements
 
-    /// Prepares the run statement on `connection`; use the writer inside one transaction only.
+    /// Prepares the run's INSERT on `connection`; use the writer inside one transaction only.
     init(_ connection: OpaquePointer) throws {
         self.connection = connection
         // A new run is one INSERT; a known one (nothing inserted) has its children deleted and its row updated.

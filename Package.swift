@@ -41,23 +41,30 @@ let package = Package(
         // libyaml, OpenSSL's libcrypto and zlib are linked from their static archives (see `staticArchive`), so their
         // module maps name no library and pkg-config is not asked for one.
         .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
-        // Headers only (no pkg-config, which would add `-lgit2`): CSotaGitLoader loads libgit2 when git is first used.
+        // Headers only (no pkg-config, which would add the shared `-lgit2`): SotaGit links libgit2's static archive.
         .systemLibrary(name: "CLibGit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Signal handlers and posix_spawn attributes, which Swift cannot express safely.
         .target(name: "CSotaProcess"),
-        // libgit2's functions as trampolines that dlopen it on first use: most commands never touch git, and
-        // linking it would load libgit2 and its dependencies (krb5, mbedtls, ssh2, ...) in every process.
-        .target(name: "CSotaGitLoader", dependencies: ["CLibGit2"], exclude: ["generate.py"], linkerSettings: [.linkedLibrary("dl")]),
+        // The GSSAPI symbols libgit2's static archive refers to (Kerberos authentication to a git remote, which sota
+        // never contacts); Debian ships no static GSSAPI library.
+        .target(name: "CSotaGitStatic"),
 
         // Paths, JSON and durations without Foundation, shared by the full CLI and the fast leaderboard front door.
         .target(name: "SotaPrimitives", swiftSettings: strict),
         .target(name: "SotaBasics", dependencies: ["SotaPrimitives", "CCrypto"], swiftSettings: strict, linkerSettings: staticArchive("crypto")),
         .target(name: "SotaConfig", dependencies: ["SotaBasics", "CYAML"], swiftSettings: strict, linkerSettings: staticArchive("yaml")),
         .target(name: "SotaData", dependencies: ["SotaBasics", "SotaConfig", "CZlib"], swiftSettings: strict, linkerSettings: staticArchive("z")),
-        .target(name: "SotaGit", dependencies: ["SotaBasics", "CLibGit2", "CSotaGitLoader"], swiftSettings: strict),
+        // libgit2 and the libraries it needs (`pkg-config --static --libs libgit2`), from their static archives.
+        // Loading the shared libgit2 and its dozen dependencies cost a run about 7 ms in a git project, and a static
+        // executable cannot dlopen it safely (the library would bring its own libc and libcrypto).
+        .target(name: "SotaGit", dependencies: ["SotaBasics", "CLibGit2", "CSotaGitStatic"], swiftSettings: strict,
+                linkerSettings: ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "pcre2-8", "z", "crypto"].flatMap(staticArchive)
+                    // SwiftPM names each library once, where it first appears (libcrypto before libssh2, which needs it);
+                    // lld resolves archives in any order, the default linker only left to right.
+                    + [.unsafeFlags(["-use-ld=lld"], .when(platforms: [.linux]))]),
         .target(name: "SotaPlan", dependencies: ["SotaBasics", "SotaConfig", "SotaGit"], swiftSettings: strict),
         // The top-N query and the leaderboard's output formats, plus the fast path that prints them without
         // Foundation, GRDB or ArgumentParser (each would add milliseconds to a fresh process's start).
@@ -89,11 +96,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The front door is linked fully static (SQLite and glibc included): with no shared library to load or
-        // bind, `sota leaderboard` answers in about half the time, and every other command reaches sota-core sooner.
+        // Both executables are linked fully static (SQLite, libstdc++ and glibc included): with no shared library to
+        // load or bind, `sota leaderboard` answers in about half the time, and sota-core starts in about 2 ms instead
+        // of 3 (its dynamic loader looked up some 3,400 symbols on every start).
         .executableTarget(name: "sota", dependencies: ["SotaLeaderboardQuery"], swiftSettings: strict,
                           linkerSettings: fastStart + [.unsafeFlags(["-static-executable"], .when(platforms: [.linux]))]),
-        .executableTarget(name: "sota-core", dependencies: ["SotaCommands"], swiftSettings: strict, linkerSettings: fastStart),
+        // sota-core is static in release builds, which demo.sh, the benchmarks and CI's second pass of the end-to-end
+        // tests use: a debug link of static Foundation misses the archives it names only through autolink entries.
+        .executableTarget(name: "sota-core", dependencies: ["SotaCommands"], swiftSettings: strict,
+                          linkerSettings: fastStart + [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]),
 
         .target(name: "SotaTestSupport", dependencies: ["SotaBasics"], path: "Tests/SotaTestSupport", swiftSettings: strict),
         .testTarget(name: "SotaBasicsTests", dependencies: ["SotaBasics", "SotaTestSupport"], swiftSettings: strict),

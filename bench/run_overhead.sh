@@ -2,12 +2,12 @@
 # Orchestration overhead: `sota run` over a pipeline of 5 no-op stages (3 training stages, 2 evaluations)
 # against a plain bash script running the same 5 children. Target: sota <= 1.5x bash.
 #
-# A run keeps a run directory (configs, logs, DONE markers, the manifest): about 20 new files and folders, where
-# the script makes 6. On most file systems a new file costs microseconds, but on some disks it costs a millisecond
-# (ext4 without a journal, as on some cloud VMs, skips every recently deleted inode while looking for a free one),
-# and there the ratio measures the disk rather than sota. So the benchmark runs in a memory-backed folder
-# (/dev/shm), where the verdict is taken, and again in $TMPDIR when that is another file system, printing what a
-# new file costs in each so the two figures can be read side by side.
+# A run keeps a run directory (configs, logs, DONE markers, the manifest): 26 new files and folders, 5 of them the
+# children's outputs, where the script makes 6. On most file systems a new file costs microseconds, but on some disks
+# it costs a millisecond (ext4 without a journal, as on some cloud VMs, skips every recently deleted inode while
+# looking for a free one), and there the ratio measures the disk rather than sota. So the benchmark runs in a
+# memory-backed folder (/dev/shm), where the verdict is taken, and again in $TMPDIR when that is another file system,
+# printing what a new file costs in each so the two figures can be read side by side.
 # The two commands take turns, and each figure is the median of its runs.
 # BENCH_RUNS (default 20) runs per command; BENCH_FOLDERS overrides the folders (space-separated; the first is judged).
 set -euo pipefail

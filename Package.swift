@@ -18,6 +18,10 @@ let strict: [SwiftSetting] = [
 /// lld's packed relative relocations (DT_RELR) keep what little relocation remains cheap.
 let fastStart: [LinkerSetting] = [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-pie"], .when(platforms: [.linux]))]
 
+/// libgit2's functions that set up or use mbedTLS, which CSotaGitStatic wraps so that the set-up (parsing the system's
+/// CA bundle, 3 to 4 ms) happens when TLS is first needed, which in sota is never, instead of in git_libgit2_init.
+let deferredTLS = ["git_mbedtls_stream_global_init", "git_mbedtls_stream_new", "git_mbedtls_stream_wrap", "git_mbedtls__set_cert_location"]
+
 /// Links `lib<name>.a` instead of the shared library: each shared library costs every start its symbol
 /// relocations (libcrypto alone about 4,000, over half a millisecond), while the archive's code is bound at link time.
 func staticArchive(_ name: String) -> [LinkerSetting] {
@@ -48,8 +52,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Signal handlers and posix_spawn attributes, which Swift cannot express safely.
         .target(name: "CSotaProcess"),
-        // The GSSAPI symbols libgit2's static archive refers to (Kerberos authentication to a git remote, which sota
-        // never contacts); Debian ships no static GSSAPI library.
+        // What libgit2's static archive needs: the GSSAPI symbols it refers to (Kerberos authentication to a git
+        // remote, which sota never contacts; Debian ships no static GSSAPI library), and mbedTLS set up on first use.
         .target(name: "CSotaGitStatic"),
 
         // Paths, JSON and durations without Foundation, shared by the full CLI and the fast leaderboard front door.
@@ -63,8 +67,10 @@ let package = Package(
         .target(name: "SotaGit", dependencies: ["SotaBasics", "CLibGit2", "CSotaGitStatic"], swiftSettings: strict,
                 linkerSettings: ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "pcre2-8", "z", "crypto"].flatMap(staticArchive)
                     // SwiftPM names each library once, where it first appears (libcrypto before libssh2, which needs it);
-                    // lld resolves archives in any order, the default linker only left to right.
-                    + [.unsafeFlags(["-use-ld=lld"], .when(platforms: [.linux]))]),
+                    // lld resolves archives in any order, the default linker only left to right, so every link that
+                    // includes SotaGit uses lld, the test bundle's included. The wrapped functions
+                    // set mbedTLS up on first use rather than in git_libgit2_init (see CSotaGitStatic/tls_deferred.c).
+                    + [.unsafeFlags(["-use-ld=lld"] + deferredTLS.flatMap { ["-Xlinker", "--wrap=\($0)"] }, .when(platforms: [.linux]))]),
         .target(name: "SotaPlan", dependencies: ["SotaBasics", "SotaConfig", "SotaGit"], swiftSettings: strict),
         // The top-N query and the leaderboard's output formats, plus the fast path that prints them without
         // Foundation, GRDB or ArgumentParser (each would add milliseconds to a fresh process's start).
@@ -96,9 +102,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Both executables are linked fully static (SQLite, libstdc++ and glibc included): with no shared library to
-        // load or bind, `sota leaderboard` answers in about half the time, and `sota-core --version` takes 1.8 ms
-        // instead of 2.9 (the dynamic loader processed some 3,400 symbol relocations on every start).
+        // Release builds of both executables are fully static (SQLite, libstdc++ and glibc included): with no shared
+        // library to load or bind, `sota leaderboard` answers in about half the time, and `sota-core --version` takes
+        // 1.8 ms instead of 2.9 (the dynamic loader processed some 3,400 symbol relocations on every start).
         .executableTarget(name: "sota", dependencies: ["SotaLeaderboardQuery"], swiftSettings: strict,
                           linkerSettings: fastStart + [.unsafeFlags(["-static-executable"], .when(platforms: [.linux]))]),
         // sota-core is static in release builds, which demo.sh, the benchmarks and CI's second pass of the end-to-end

@@ -2,7 +2,8 @@
  * start-up). The archive's HTTP transport offers Kerberos ("Negotiate") authentication through GSSAPI, and Debian
  * ships no static GSSAPI library. sota never talks to a git remote (it reads local repositories and writes local
  * commits), so that code is never reached; these definitions satisfy the linker and, were they ever called, report
- * that no GSSAPI mechanism is available, which libgit2 turns into an ordinary authentication error.
+ * that no GSSAPI mechanism is available: libgit2 then fails the request with a network error naming that message
+ * (a remote offering Negotiate would not fall back to another scheme).
  *
  * The types follow RFC 2744's C bindings, which libgit2 was compiled against.
  */
@@ -66,16 +67,18 @@ OM_uint32 gss_delete_sec_context(OM_uint32 *minor, gss_ctx_id_t *context, gss_bu
 	return complete;
 }
 
-/* An empty message: libgit2 appends it to its own "GSSAPI error" text. */
+/* libgit2 prints this after its own context ("could not query mechanisms: ..."). The buffer is static:
+ * gss_release_buffer below frees nothing. */
 OM_uint32 gss_display_status(OM_uint32 *minor, OM_uint32 status, int type, gss_OID mechanism, OM_uint32 *context,
                              gss_buffer_t message)
 {
+	static const char text[] = "GSSAPI is not available in this build of sota";
 	(void)status, (void)type, (void)mechanism;
 	*minor = 0;
 	if (context)
 		*context = 0;
-	message->length = 0;
-	message->value = NULL;
+	message->length = sizeof text - 1;
+	message->value = (void *)text;
 	return complete;
 }
 

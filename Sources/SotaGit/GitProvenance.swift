@@ -49,8 +49,8 @@ public struct GitReader: Sendable {
     /// Creates a reader; libgit2 starts on first use.
     public init() {}
 
-    // libgit2's start-up loads the system's TLS certificates (a few milliseconds), so it runs only once a
-    // repository may actually be there.
+    // libgit2 starts only once a repository may actually be there. (Its start-up no longer parses the system's
+    // TLS certificates, which sota never needs: see CSotaGitStatic/tls_deferred.c.)
     private static let initialized: Int32 = git_libgit2_init()
 
     /// Starts libgit2 for this process (once; later calls do nothing).
@@ -121,8 +121,8 @@ public struct GitReader: Sendable {
     }
 }
 
-/// Git provenance read on a background thread, so libgit2's start-up (it loads the system's TLS certificates)
-/// overlaps with config loading instead of adding to it.
+/// Git provenance read on a background thread, so opening the repository and scanning the work tree for changes
+/// overlap with config loading instead of adding to it.
 public final class PendingProvenance: Sendable {
     private final class Slot: Sendable {
         let value = Mutex<GitProvenance?>(nil)

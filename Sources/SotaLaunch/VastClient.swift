@@ -28,11 +28,21 @@ public struct VastClient: Sendable {
     }
 
     /// The API key from `VAST_API_KEY`, else the file the vastai CLI keeps it in.
+    ///
+    /// The files are found through `XDG_CONFIG_HOME` and `HOME` only, never the password database: in the fully
+    /// static sota-core, a user lookup loads the system's NSS modules (systemd, sss, ldap), each with a libc of its
+    /// own, and crashes.
     public static func apiKey(environment: [String: String]) -> String? {
         if let key = environment["VAST_API_KEY"], !key.isEmpty { return key }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        let config = environment["XDG_CONFIG_HOME"].map { Paths.join($0, "vastai") } ?? Paths.join(home, ".config/vastai")
-        for path in [Paths.join(config, "vast_api_key"), Paths.join(home, ".vast_api_key")] {
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        var paths: [String] = []
+        if let config = environment["XDG_CONFIG_HOME"], !config.isEmpty {
+            paths.append(Paths.join(config, "vastai/vast_api_key"))
+        } else if let home {
+            paths.append(Paths.join(home, ".config/vastai/vast_api_key"))
+        }
+        if let home { paths.append(Paths.join(home, ".vast_api_key")) }
+        for path in paths {
             if let text = try? String(contentsOfFile: path, encoding: .utf8) {
                 let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 if !key.isEmpty { return key }

@@ -100,6 +100,20 @@ import Testing
         return String(line.dropFirst(10).prefix { $0 != ":" })
     }
 
+    /// With neither VAST_API_KEY nor HOME, the launch is refused with the usual message before anything is rented. The
+    /// key files are looked for only under HOME: a user lookup in the static sota-core would load the system's NSS
+    /// modules (each with a libc of its own) and crash.
+    @Test func withoutAKeyOrHomeTheLaunchIsRefused() throws {
+        let fixture = try Fixture()
+        var environment = fixture.environment
+        for name in ["VAST_API_KEY", "HOME", "XDG_CONFIG_HOME"] { environment[name] = nil }
+        let run = try BinaryRun(Self.launch + ["--auto-shutdown"], in: fixture.project, environment: environment)
+        #expect(run.status == 1, "\(run.err)")
+        #expect(run.err.contains("no Vast API key: set VAST_API_KEY"), "\(run.err)")
+        #expect(try !fixture.server.requests().contains { $0.path.hasPrefix("/api/v0/asks/") })
+        #expect(Paths.kind(of: Paths.join(fixture.project, ".vast")) == .missing)
+    }
+
     @Test func dryRunPrintsOfferPriceCostAndScriptAndRentsNothing() throws {
         let fixture = try Fixture()
         let run = try fixture.sota(Self.launch + ["--dry-run", "--auto-shutdown"])

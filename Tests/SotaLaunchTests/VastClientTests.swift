@@ -93,5 +93,18 @@ import Testing
         #expect(VastClient.apiKey(environment: ["HOME": home.path]) == nil)
         home.write(".config/vastai/vast_api_key", "from-file\n")
         #expect(VastClient.apiKey(environment: ["HOME": home.path]) == "from-file")
+        let config = TemporaryDirectory()
+        config.write("vastai/vast_api_key", "from-xdg\n")
+        #expect(VastClient.apiKey(environment: ["HOME": home.path, "XDG_CONFIG_HOME": config.path]) == "from-xdg")
+        home.write(".vast_api_key", "from-legacy-file\n")
+        #expect(VastClient.apiKey(environment: ["XDG_CONFIG_HOME": TemporaryDirectory().path, "HOME": home.path]) == "from-legacy-file")
+    }
+
+    /// Without HOME no key file is looked for, and the password database is not consulted (a user lookup in the
+    /// static sota-core would load the system's NSS modules and crash).
+    @Test func withoutHomeOnlyTheEnvironmentCounts() {
+        #expect(VastClient.apiKey(environment: [:]) == nil)
+        #expect(VastClient.apiKey(environment: ["HOME": ""]) == nil)
+        #expect(VastClient.apiKey(environment: ["VAST_API_KEY": "from-env"]) == "from-env")
     }
 }

@@ -18,8 +18,9 @@ let strict: [SwiftSetting] = [
 /// lld's packed relative relocations (DT_RELR) keep what little relocation remains cheap.
 let fastStart: [LinkerSetting] = [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-pie"], .when(platforms: [.linux]))]
 
-/// libgit2's functions that set up or use mbedTLS, which CSotaGitStatic wraps so that the set-up (parsing the system's
-/// CA bundle, 3 to 4 ms) happens when TLS is first needed, which in sota is never, instead of in git_libgit2_init.
+/// libgit2's functions that set up or use mbedTLS, which CSotaGitStatic/tls_deferred.c wraps so that the set-up
+/// (parsing the system's CA bundle, 3 to 4 ms) happens when TLS is first needed, which in sota is never, instead of in
+/// git_libgit2_init.
 let deferredTLS = ["git_mbedtls_stream_global_init", "git_mbedtls_stream_new", "git_mbedtls_stream_wrap", "git_mbedtls__set_cert_location"]
 
 /// Links `lib<name>.a` instead of the shared library: each shared library costs every start its symbol
@@ -62,14 +63,14 @@ let package = Package(
         .target(name: "SotaConfig", dependencies: ["SotaBasics", "CYAML"], swiftSettings: strict, linkerSettings: staticArchive("yaml")),
         .target(name: "SotaData", dependencies: ["SotaBasics", "SotaConfig", "CZlib"], swiftSettings: strict, linkerSettings: staticArchive("z")),
         // libgit2 and the libraries it needs (`pkg-config --static --libs libgit2`), from their static archives.
-        // Loading the shared libgit2 and its dozen dependencies cost a run about 7 ms in a git project, and a static
-        // executable cannot dlopen it safely (the library would bring its own libc and libcrypto).
+        // Loading the shared libgit2 and its dozen dependencies took about 4 ms of every run in a git project, and a
+        // static executable cannot dlopen it safely (the library would bring its own libc and libcrypto).
+        // SwiftPM names each library once, where it first appears (libcrypto before libssh2, which needs it); lld
+        // resolves archives in any order, the default linker only left to right, so every link that includes SotaGit
+        // uses lld, the test bundle's included. The wrapped functions set mbedTLS up on first use rather than in
+        // git_libgit2_init (see `deferredTLS`).
         .target(name: "SotaGit", dependencies: ["SotaBasics", "CLibGit2", "CSotaGitStatic"], swiftSettings: strict,
                 linkerSettings: ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "pcre2-8", "z", "crypto"].flatMap(staticArchive)
-                    // SwiftPM names each library once, where it first appears (libcrypto before libssh2, which needs it);
-                    // lld resolves archives in any order, the default linker only left to right, so every link that
-                    // includes SotaGit uses lld, the test bundle's included. The wrapped functions
-                    // set mbedTLS up on first use rather than in git_libgit2_init (see CSotaGitStatic/tls_deferred.c).
                     + [.unsafeFlags(["-use-ld=lld"] + deferredTLS.flatMap { ["-Xlinker", "--wrap=\($0)"] }, .when(platforms: [.linux]))]),
         .target(name: "SotaPlan", dependencies: ["SotaBasics", "SotaConfig", "SotaGit"], swiftSettings: strict),
         // The top-N query and the leaderboard's output formats, plus the fast path that prints them without

@@ -40,6 +40,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Tests only: the property-based hostile-number tests (Tests/SotaCommandsTests/HostileNumberPropertyTests.swift).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // C libraries from Debian, each wrapped by exactly one Swift module.
@@ -126,7 +128,7 @@ let package = Package(
         .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(
             name: "SotaCommandsTests",
-            dependencies: ["SotaCommands", "SotaPlan", "SotaLaunch", "SotaTestSupport"],
+            dependencies: ["SotaCommands", "SotaPlan", "SotaLaunch", "SotaTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

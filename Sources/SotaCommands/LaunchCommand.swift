@@ -92,7 +92,7 @@ struct LaunchCommand: ContextualCommand {
             let vastOnly = [("--auto-shutdown", autoShutdown), ("--gpu", gpu != nil), ("--max-price", maxPrice != nil), ("--disk", disk != nil),
                             ("--results", results != nil), ("--data-url", dataURL != nil)].filter(\.1).map(\.0)
             if let flag = vastOnly.first { throw ValidationError("\(flag) is a Vast.ai option; Slurm jobs use the project folder on a shared filesystem") }
-            if let time, SlurmResources.parseTime(time) == nil { throw ValidationError("--time takes HH:MM:SS (or MM:SS, minutes, D-HH:MM:SS), found \(time)") }
+            if let time, let problem = SlurmResources.timeProblem(time) { throw ValidationError("--time \(problem)") }
             if let gpus, !(0...64).contains(gpus) { throw ValidationError("--gpus must be between 0 and 64") }
             if let maxParallel, maxParallel < 1 { throw ValidationError("--max-parallel must be at least 1") }
             return

@@ -139,9 +139,11 @@ struct RunOptions: Equatable {
             if promote { throw ValidationError("--step writes only the run directory; promote from the submitting machine") }
         }
         if let maxRetries, !(0...10).contains(maxRetries) { throw ValidationError("--max-retries must be between 0 and 10") }
-        guard DurationValue(parsing: grace) != nil else { throw ValidationError("--grace must be a duration such as 10s, found \(grace)") }
-        guard gpus.allSatisfy({ $0.isNumber || $0 == "," }), !gpus.isEmpty else {
-            throw ValidationError("--gpus takes device ids such as 0 or 0,1; found \(gpus)")
+        guard let period = DurationValue(parsing: grace), period <= .maximum else {
+            throw ValidationError("--grace must be a duration such as 10s, at most \(DurationValue.maximum); found \(grace)")
+        }
+        guard SweepPlan.devices(parsing: gpus) != nil else {
+            throw ValidationError("--gpus takes device ids such as 0 or 0,1; found `\(gpus)`")
         }
     }
 

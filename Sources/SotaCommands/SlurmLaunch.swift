@@ -81,8 +81,8 @@ struct SlurmLaunch {
             timeSeconds = SlurmResources.parseTime(text)
         } else if let setting = settings.slurmTime {
             timeSeconds = SlurmResources.parseTime(setting.value)
-            if timeSeconds == nil {
-                problems.append(.error(at: setting.location, keyPath: "launch.slurm.time", "`\(setting.value)` is not a Slurm time limit", hint: "use HH:MM:SS, e.g. 02:00:00"))
+            if let problem = SlurmResources.timeProblem(setting.value) {
+                problems.append(.error(at: setting.location, keyPath: "launch.slurm.time", "launch.slurm.time \(problem)", hint: "use HH:MM:SS, e.g. 02:00:00"))
             }
         }
         let platformHasGPUs = first.training.resources.platform != .cpu

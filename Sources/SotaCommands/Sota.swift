@@ -38,6 +38,7 @@ public struct Sota: ParsableCommand {
     public static func main(arguments: [String], context: CommandContext) -> Int32 {
         SQLiteSetup.configure()
         do {
+            try OverrideOptions.checkStrayAssignments(arguments) { Paths.kind(of: context.absolute($0)) != .missing }
             if arguments.first == "run", let options = RunOptions.fastParse(Array(arguments.dropFirst())) {
                 return try options.run(in: context)
             }

@@ -135,12 +135,22 @@ struct EvaluateCommand: ContextualCommand {
             context.console.err("sota evaluate: failed: \(exit.description)")
             return RunExitStatus.stageFailed
         }
-        guard case .success(let values) = MetricsFile.read(metrics) else {
-            context.console.err("sota evaluate: the program exited 0 but \(context.display(metrics)) is missing or not a JSON object")
+        let contents: MetricsFile.Contents
+        switch MetricsFile.read(metrics) {
+        case .success(let read): contents = read
+        case .failure(let problem):
+            context.console.err("sota evaluate: the program exited 0 but \(context.display(metrics)) \(problem)")
             return RunExitStatus.stageFailed
         }
-        for key in values.keys.sorted() { context.console.out("\(key): \(JSONValue.shortNumber(values[key]!))") }
-        let gates = GateEvaluator.evaluate(evaluation.gates, phase: "evaluate", metrics: values) { _ in nil }
+        // A gated metric written as something other than a number is named; one simply absent fails its gate below.
+        let unusable = evaluation.gates.map(\.metric).filter { contents.nonMetrics[$0] != nil }
+        if let problem = contents.problem(gated: unusable, file: context.display(metrics)) {
+            context.console.err("sota evaluate: \(problem)")
+            return RunExitStatus.stageFailed
+        }
+        let measured = contents.metrics
+        for (key, value) in measured.sorted(by: { $0.key < $1.key }) { context.console.out("\(key): \(JSONValue.shortNumber(value))") }
+        let gates = GateEvaluator.evaluate(evaluation.gates, phase: "evaluate", metrics: measured) { _ in nil }
         for gate in gates { context.console.out("gate \(gate.name): \(gate.passed ? "pass" : "FAIL")  \(gate.reason)") }
         context.console.err("metrics: \(context.display(metrics))")
         return gates.allSatisfy(\.passed) ? RunExitStatus.success : RunExitStatus.gateRejected

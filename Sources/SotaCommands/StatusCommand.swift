@@ -43,7 +43,8 @@ struct StatusCommand: ContextualCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard interval.isFinite, interval >= 0.1 else { throw ValidationError("--interval must be at least 0.1 seconds") }
+        // At most an hour: the wait is handed to usleep in microseconds, a 32-bit count.
+        guard interval.isFinite, (0.1...3600).contains(interval) else { throw ValidationError("--interval must be between 0.1 and 3600 seconds") }
     }
 
     func run(in context: CommandContext) throws -> Int32 {

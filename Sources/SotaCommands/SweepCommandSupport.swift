@@ -21,7 +21,9 @@ struct SweepCommandSupport {
             }
         }
         _ = try OverrideParsing.parse(options.assignments)
-        let devices = options.gpus.split(separator: ",").map(String.init)
+        guard let devices = SweepPlan.devices(parsing: options.gpus) else {
+            throw ValidationError("--gpus takes device ids such as 0 or 0,1; found `\(options.gpus)`")
+        }
         let base = RunID.make()
         let plan = SweepPlan.make(configs: options.trainConfig.map { context.display(context.absolute($0)) }, fixed: options.assignments,
                                   axes: axes, devices: devices) { index in base + "-" + String(format: "%03d", index) }

@@ -45,7 +45,10 @@ public struct ConfigLoader: Sendable {
         // Rules read values through typed accessors that skip mistyped ones, so they run even when the
         // schema found errors: the user sees every problem in one pass.
         diagnostics += ConfigRules.check(root, file: displayPath)
-        for constraint in project.constraints { diagnostics += constraint.check(root, file: displayPath) }
+        // Project rules skip keys that already failed their own checks: a value out of its range is reported
+        // once, and a rule never computes with it (`Int.min % -1` would stop the process).
+        let failed = Set(diagnostics.filter { $0.severity == .error }.compactMap(\.keyPath))
+        for constraint in project.constraints { diagnostics += constraint.check(root, file: displayPath, failed: failed) }
         if checksReferencedFiles {
             diagnostics += ReferenceCheck(project: project, searchPath: searchPath, programs: programs).check(root)
         }

@@ -14,6 +14,16 @@ public struct ProjectConstraint: Sendable {
         case required([KeyPath])
         /// The key's value is one of these.
         case oneOf(KeyPath, [ConfigNode])
+
+        /// Every key the rule reads.
+        var keyPaths: [KeyPath] {
+            switch self {
+            case .equal(let paths), .required(let paths): paths
+            case .divisible(let path, .number): [path]
+            case .divisible(let path, .key(let divisor)): [path, divisor]
+            case .range(let path, _, _), .oneOf(let path, _): [path]
+            }
+        }
     }
 
     /// The right-hand side of a divisibility rule.
@@ -90,8 +100,12 @@ public struct ProjectConstraint: Sendable {
     }
 
     /// The problems this rule finds in `config` (whose root is `root`, located by `file`).
-    public func check(_ root: ConfigNode, file: String) -> [Diagnostic] {
+    ///
+    /// - Parameter failed: key paths that already failed their own checks (schema, built-in rules); a rule that
+    ///   reads one of them, or a key inside one, says nothing, since its value is not what the config means.
+    public func check(_ root: ConfigNode, file: String, failed: Set<String> = []) -> [Diagnostic] {
         if let appliesTo, root[appliesTo.rawValue] == nil { return [] }
+        if rule.keyPaths.contains(where: { Self.isWithin($0.description, failed) }) { return [] }
         let hint = [message, "rule at \(location)"].compactMap { $0 }.joined(separator: "; ")
         func problem(_ at: SourceLocation, _ path: KeyPath?, _ text: String) -> Diagnostic {
             Diagnostic(severity, at: at, keyPath: path?.description, text, hint: hint)
@@ -100,7 +114,11 @@ public struct ProjectConstraint: Sendable {
         case .equal(let paths):
             let present = paths.compactMap { path in root.node(at: path).map { (path, $0) } }
             guard let (firstPath, first) = present.first else { return [] }
-            return present.dropFirst().compactMap { path, node in
+            // Some keys present and others not: the rule cannot hold, and silence would read as agreement.
+            let missing = paths.filter { root.node(at: $0) == nil }.map {
+                problem(SourceLocation(file: file, line: 1, column: 1), $0, "missing `\($0)`, which must equal `\(firstPath)` (\(Self.text(first)))")
+            }
+            return missing + present.dropFirst().compactMap { path, node in
                 Self.same(first, node) ? nil : problem(
                     node.location, path,
                     "`\(path)` (\(Self.text(node))) must equal `\(firstPath)` (\(Self.text(first)))"
@@ -113,10 +131,20 @@ public struct ProjectConstraint: Sendable {
             switch divisor {
             case .number(let number): by = number; name = "\(number)"
             case .key(let keyPath):
-                guard let other = root.node(at: keyPath)?.intValue, other != 0 else { return [] }
-                by = other; name = "`\(keyPath)` (\(other))"
+                guard let other = root.node(at: keyPath) else {
+                    return [problem(node.location, path, "`\(path)` must be divisible by `\(keyPath)`, which is missing")]
+                }
+                guard let otherValue = other.intValue else {
+                    return [problem(other.location, keyPath, "`\(keyPath)` (\(Self.text(other))) must be an integer: `\(path)` must be divisible by it")]
+                }
+                guard otherValue != 0 else {
+                    return [problem(other.location, keyPath, "`\(keyPath)` is 0, and `\(path)` must be divisible by it")]
+                }
+                by = otherValue; name = "`\(keyPath)` (\(otherValue))"
             }
-            return value % by == 0 ? [] : [problem(node.location, path, "`\(path)` (\(value)) must be divisible by \(name)")]
+            // The one overflowing case, Int.min by -1, divides evenly.
+            let (remainder, overflow) = value.remainderReportingOverflow(dividingBy: by)
+            return overflow || remainder == 0 ? [] : [problem(node.location, path, "`\(path)` (\(value)) must be divisible by \(name)")]
         case .range(let path, let min, let max):
             guard let node = root.node(at: path), let value = node.numberValue else { return [] }
             if let min, value < min {
@@ -136,6 +164,11 @@ public struct ProjectConstraint: Sendable {
             return [problem(node.location, path,
                             "`\(path)` is \(Self.text(node)); allowed: " + values.map(Self.text).joined(separator: ", "))]
         }
+    }
+
+    /// Whether `path` is one of `failed` or inside one of them.
+    private static func isWithin(_ path: String, _ failed: Set<String>) -> Bool {
+        failed.contains { path == $0 || path.hasPrefix($0 + ".") || path.hasPrefix($0 + "[") }
     }
 
     private static func same(_ a: ConfigNode, _ b: ConfigNode) -> Bool {

@@ -147,7 +147,9 @@ public enum ConfigSchema {
     public static let root = MappingSchema([
         FieldSchema("experiment", .string(nonEmpty: true), "experiment name (default: the file name)"),
         FieldSchema("description", .string(nonEmpty: false), "free text"),
-        FieldSchema("seed", .integer(min: 0, max: nil), "random seed passed to every child"),
+        // At most 2^53, the largest integer every JSON reader (Python's and JavaScript's included) keeps exact; a
+        // sweep adds its task index to it, which then cannot overflow.
+        FieldSchema("seed", .integer(min: 0, max: 1 << 53), "random seed passed to every child"),
         FieldSchema("tags", .list(.string(nonEmpty: true), minCount: 0), "labels for the catalog"),
         FieldSchema("data", .mapping(MappingSchema([
             FieldSchema("path", .path(.file), required: true, "dataset file (.npz, .npy or other)"),

@@ -23,8 +23,10 @@ final class RandomAccessFile {
 
     deinit { close(fd) }
 
-    /// Up to `count` bytes at `offset`; fewer at the end of the file.
+    /// Up to `count` bytes at `offset`; fewer at the end of the file, none for an offset outside it (offsets come
+    /// from the file itself, so any value can arrive here).
     func read(at offset: Int, count: Int) throws(FileError) -> [UInt8] {
+        guard offset >= 0, offset <= size else { return [] }
         let wanted = max(0, min(count, size - offset))
         var bytes = [UInt8](repeating: 0, count: wanted)
         var done = 0

@@ -39,7 +39,9 @@ struct ZipArchive {
             directorySize = record.le64(40)
             directoryOffset = record.le64(48)
         }
-        guard directoryOffset + directorySize <= file.size else { throw Problem.noDirectory }
+        // ZIP64 fields are 64-bit and unsigned: a hostile one reads as a negative Int, or one that overflows a sum.
+        guard count >= 0, directorySize >= 0, directoryOffset >= 0, directoryOffset <= file.size,
+              directorySize <= file.size - directoryOffset else { throw Problem.noDirectory }
         let directory = try file.read(at: directoryOffset, count: directorySize)
         var members: [Member] = []
         var cursor = 0
@@ -65,15 +67,22 @@ struct ZipArchive {
     }
 
     /// Replaces 0xFFFFFFFF sizes and offsets with their ZIP64 extra-field values.
+    ///
+    /// Values past 2^62 bytes (those past 2^63 read as negative) are kept at that bound: no file is that large, and
+    /// sums of a few such values with header lengths stay inside Int.
     private static func applyZip64(_ extra: [UInt8], to member: inout Member) {
+        func size(_ offset: Int) -> Int {
+            let value = extra.le64(offset)
+            return value < 0 || value > 1 << 62 ? 1 << 62 : value
+        }
         var cursor = 0
         while cursor + 4 <= extra.count {
             let id = extra.le16(cursor), length = extra.le16(cursor + 2)
             if id == 0x0001 {
                 var field = cursor + 4
-                if member.uncompressedSize == 0xFFFF_FFFF, field + 8 <= extra.count { member.uncompressedSize = extra.le64(field); field += 8 }
-                if member.compressedSize == 0xFFFF_FFFF, field + 8 <= extra.count { member.compressedSize = extra.le64(field); field += 8 }
-                if member.localHeaderOffset == 0xFFFF_FFFF, field + 8 <= extra.count { member.localHeaderOffset = extra.le64(field) }
+                if member.uncompressedSize == 0xFFFF_FFFF, field + 8 <= extra.count { member.uncompressedSize = size(field); field += 8 }
+                if member.compressedSize == 0xFFFF_FFFF, field + 8 <= extra.count { member.compressedSize = size(field); field += 8 }
+                if member.localHeaderOffset == 0xFFFF_FFFF, field + 8 <= extra.count { member.localHeaderOffset = size(field) }
             }
             cursor += 4 + length
         }

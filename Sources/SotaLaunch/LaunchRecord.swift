@@ -97,15 +97,21 @@ public protocol LaunchRecordFile: Codable {
 
 extension LaunchRecordFile {
     /// The record as pretty JSON with sorted keys.
-    public func encoded() -> String {
-        let encoder = JSONEncoder.forFiles()
-        // Encoding plain strings and numbers cannot fail.
-        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+    ///
+    /// - Throws: `EncodingError` for a number JSON cannot hold (an infinite price, say, from a hostile API answer).
+    public func encoded() throws -> String {
+        String(decoding: try JSONEncoder.forFiles().encode(self), as: UTF8.self) + "\n"
     }
 
     /// Writes the record atomically to `path`.
     public func write(to path: String) throws(FileError) {
-        try AtomicFile.write(encoded(), to: path)
+        let text: String
+        do {
+            text = try encoded()
+        } catch {
+            throw FileError(path: path, operation: "write", reason: "the \(Self.recordKind) holds a value JSON cannot represent (\(error))")
+        }
+        try AtomicFile.write(text, to: path)
     }
 
     /// Reads a record, refusing schemas newer than this build's.

@@ -48,11 +48,13 @@ public struct PromotionRecord: Sendable, Equatable {
     /// True while the promotion stands.
     public var isCurrent: Bool { rolledBackAt == nil }
 
-    fileprivate init(row: Row) {
-        self.init(id: row["id"], runID: row["run_id"], experiment: row["experiment"], configPath: row["config_path"],
-                  productionPath: row["production_path"], promotedAt: row["promoted_at"], promotedBy: row["promoted_by"],
-                  forced: row["forced"], previousPath: row["previous_path"], gitCommit: row["git_commit"],
-                  rolledBackAt: row["rolled_back_at"] ?? (row["rolled_back"] == true ? "" : nil), rolledBackBy: row["rolled_back_by"])
+    fileprivate init(row: Row) throws {
+        // Promotions rolled back before v2 have the flag but no time.
+        let rolledBackAt: String? = try row.stored("rolled_back_at") ?? (row.stored("rolled_back", as: Bool.self) ? "" : nil)
+        try self.init(id: row.stored("id"), runID: row.stored("run_id"), experiment: row.stored("experiment"), configPath: row.stored("config_path"),
+                      productionPath: row.stored("production_path"), promotedAt: row.stored("promoted_at"), promotedBy: row.stored("promoted_by"),
+                      forced: row.stored("forced"), previousPath: row.stored("previous_path"), gitCommit: row.stored("git_commit"),
+                      rolledBackAt: rolledBackAt, rolledBackBy: row.stored("rolled_back_by"))
     }
 }
 
@@ -102,7 +104,7 @@ extension Leaderboard {
             if let productionPath { conditions.append("production_path = ?"); arguments += [productionPath] }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             return try Row.fetchAll(db, sql: "SELECT * FROM promotions \(filter) ORDER BY id DESC", arguments: arguments)
-                .map(PromotionRecord.init(row:))
+                .map { try PromotionRecord(row: $0) }
         }
     }
 

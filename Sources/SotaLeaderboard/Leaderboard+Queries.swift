@@ -18,10 +18,10 @@ extension Leaderboard {
         let (sql, arguments) = try Self.topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment)
         return try read { db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).enumerated().map { index, row in
-                LeaderboardRow(
-                    rank: index + 1, runID: row["run_id"], experiment: row["experiment"], value: row["value"],
-                    status: row["status"], passed: row["passed"], created: row["created"], configHash: row["config_hash"],
-                    gitCommit: row["git_commit"], gpuType: row["gpu_type"], totalSeconds: row["total_seconds"]
+                try LeaderboardRow(
+                    rank: index + 1, runID: row.stored("run_id"), experiment: row.stored("experiment"), value: row.stored("value"),
+                    status: row.stored("status"), passed: row.stored("passed"), created: row.stored("created"), configHash: row.stored("config_hash"),
+                    gitCommit: row.stored("git_commit"), gpuType: row.stored("gpu_type"), totalSeconds: row.stored("total_seconds")
                 )
             }
         }
@@ -32,7 +32,7 @@ extension Leaderboard {
                               experiment: String? = nil) throws(LeaderboardError) -> [String] {
         let (sql, arguments) = try Self.topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment)
         return try read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { try $0.stored("detail") as String }
         }
     }
 
@@ -50,27 +50,27 @@ extension Leaderboard {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE run_id = ?", arguments: [id]) else { return nil }
             var metrics: [String: [String: Double]] = [:]
             for metric in try Row.fetchAll(db, sql: "SELECT phase, name, value FROM metrics WHERE run_id = ?", arguments: [id]) {
-                metrics[metric["phase"], default: [:]][metric["name"]] = metric["value"]
+                try metrics[metric.stored("phase"), default: [:]][metric.stored("name")] = metric.stored("value")
             }
             let gates = try Row.fetchAll(db, sql: "SELECT * FROM gate_outcomes WHERE run_id = ? ORDER BY position", arguments: [id]).map {
-                RunManifest.GateRecord(
-                    name: $0["name"], phase: $0["phase"], metric: $0["metric"], direction: $0["direction"],
-                    threshold: $0["threshold"], value: $0["value"], baseline: $0["baseline"], baselineRun: $0["baseline_run"],
-                    requiredImprovement: $0["required_improvement"], passed: $0["passed"], reason: $0["reason"]
+                try RunManifest.GateRecord(
+                    name: $0.stored("name"), phase: $0.stored("phase"), metric: $0.stored("metric"), direction: $0.stored("direction"),
+                    threshold: $0.stored("threshold"), value: $0.stored("value"), baseline: $0.stored("baseline"), baselineRun: $0.stored("baseline_run"),
+                    requiredImprovement: $0.stored("required_improvement"), passed: $0.stored("passed"), reason: $0.stored("reason")
                 )
             }
             let stages = try Row.fetchAll(db, sql: "SELECT * FROM stage_timings WHERE run_id = ? ORDER BY position", arguments: [id]).map {
-                RunSummary.StageTiming(
-                    stage: $0["stage"], phase: $0["phase"], seconds: $0["seconds"], status: $0["status"],
-                    attempts: $0["attempts"], finished: $0["finished"]
+                try RunSummary.StageTiming(
+                    stage: $0.stored("stage"), phase: $0.stored("phase"), seconds: $0.stored("seconds"), status: $0.stored("status"),
+                    attempts: $0.stored("attempts"), finished: $0.stored("finished")
                 )
             }
-            return RunSummary(
-                runID: row["run_id"], experiment: row["experiment"], status: row["status"], created: row["created"],
-                updated: row["updated"], configPath: row["config_path"], configHash: row["config_hash"],
-                gitCommit: row["git_commit"], gitDirty: row["git_dirty"], host: row["host"], gpuType: row["gpu_type"],
-                gpuCount: row["gpu_count"], totalSeconds: row["total_seconds"], passed: row["passed"],
-                manifestPath: row["manifest_path"], metrics: metrics, gates: gates, stages: stages
+            return try RunSummary(
+                runID: row.stored("run_id"), experiment: row.stored("experiment"), status: row.stored("status"), created: row.stored("created"),
+                updated: row.stored("updated"), configPath: row.stored("config_path"), configHash: row.stored("config_hash"),
+                gitCommit: row.stored("git_commit"), gitDirty: row.stored("git_dirty"), host: row.stored("host"), gpuType: row.stored("gpu_type"),
+                gpuCount: row.stored("gpu_count"), totalSeconds: row.stored("total_seconds"), passed: row.stored("passed"),
+                manifestPath: row.stored("manifest_path"), metrics: metrics, gates: gates, stages: stages
             )
         }
     }
@@ -93,16 +93,17 @@ extension Leaderboard {
                          experiment: String?) throws(LeaderboardError) -> GateEvaluator.Baseline? {
         try read { db in
             let experimentArguments: StatementArguments = experiment.map { [$0] } ?? []
-            let production = try String.fetchOne(db, sql: """
+            let production = try Row.fetchOne(db, sql: """
                 SELECT run_id FROM promotions
                 WHERE rolled_back = 0\(experiment == nil ? "" : " AND experiment = ?")
                 ORDER BY promoted_at DESC, id DESC
                 LIMIT 1
-                """, arguments: experimentArguments)
-            if let production, let value = try Double.fetchOne(db, sql: """
+                """, arguments: experimentArguments).map { try $0.stored("run_id") as String }
+            // A copied row, not `Double.fetchOne`: that reads through SQLite, which turns text into 0 without a word.
+            if let production, let row = try Row.fetchOne(db, sql: """
                 SELECT value FROM metrics WHERE run_id = ? AND phase = ? AND name = ?
                 """, arguments: [production, phase, metric]) {
-                return GateEvaluator.Baseline(runID: production, value: value)
+                return try GateEvaluator.Baseline(runID: production, value: row.stored("value"))
             }
             let best = try Row.fetchOne(db, sql: """
                 SELECT m.run_id, m.value
@@ -111,7 +112,7 @@ extension Leaderboard {
                 ORDER BY m.value \(direction.sqlOrder), r.created ASC, r.run_id ASC
                 LIMIT 1
                 """, arguments: [phase, metric] + experimentArguments)
-            return best.map { GateEvaluator.Baseline(runID: $0["run_id"], value: $0["value"]) }
+            return try best.map { try GateEvaluator.Baseline(runID: $0.stored("run_id"), value: $0.stored("value")) }
         }
     }
 
@@ -131,7 +132,7 @@ extension Leaderboard {
                 WHERE s.stage = ? AND s.status = 'succeeded' AND s.seconds IS NOT NULL\(filter)
                 ORDER BY s.finished DESC, r.created DESC, r.run_id DESC
                 LIMIT 50
-                """, arguments: arguments).map { CostEstimator.PastStage(seconds: $0["seconds"], work: $0["work"]) }
+                """, arguments: arguments).map { try CostEstimator.PastStage(seconds: $0.stored("seconds"), work: $0.stored("work")) }
         }
     }
 }

@@ -146,7 +146,7 @@ extension Leaderboard {
                 )
                 WHERE place = 1
                 ORDER BY day
-                """, arguments: [phase, metric]).map { DailyBest(day: $0["day"], runID: $0["run_id"], value: $0["value"]) }
+                """, arguments: [phase, metric]).map { try DailyBest(day: $0.stored("day"), runID: $0.stored("run_id"), value: $0.stored("value")) }
         }
     }
 
@@ -165,7 +165,7 @@ extension Leaderboard {
                 WHERE place = 1
                 ORDER BY value \(direction.sqlOrder), experiment
                 """, arguments: [phase, metric]).map {
-                ExperimentBest(experiment: $0["experiment"], runID: $0["run_id"], value: $0["value"], runs: $0["runs"])
+                try ExperimentBest(experiment: $0.stored("experiment"), runID: $0.stored("run_id"), value: $0.stored("value"), runs: $0.stored("runs"))
             }
         }
     }
@@ -181,14 +181,14 @@ extension Leaderboard {
                 GROUP BY day, gpu_type
                 ORDER BY day, gpu_type
                 """, arguments: [start, end]).map {
-                GPUTime(day: $0["day"], gpuType: $0["gpu_type"], gpuSeconds: $0["gpu_seconds"], runs: $0["runs"])
+                try GPUTime(day: $0.stored("day"), gpuType: $0.stored("gpu_type"), gpuSeconds: $0.stored("gpu_seconds"), runs: $0.stored("runs"))
             }
         }
     }
 
-    private static func reportRun(_ row: Row) -> ReportRun {
-        ReportRun(runID: row["run_id"], experiment: row["experiment"], status: row["status"], created: row["created"],
-                  updated: row["updated"], gpuType: row["gpu_type"], gpuCount: row["gpu_count"], totalSeconds: row["total_seconds"],
-                  passed: row["passed"], value: row["value"])
+    private static func reportRun(_ row: Row) throws -> ReportRun {
+        try ReportRun(runID: row.stored("run_id"), experiment: row.stored("experiment"), status: row.stored("status"), created: row.stored("created"),
+                  updated: row.stored("updated"), gpuType: row.stored("gpu_type"), gpuCount: row.stored("gpu_count"), totalSeconds: row.stored("total_seconds"),
+                  passed: row.stored("passed"), value: row.stored("value"))
     }
 }

@@ -47,8 +47,20 @@ public struct SweepPlan: Sendable, Equatable {
     /// The devices, each running at most one job at a time.
     public var devices: [String]
 
-    /// Every config × the cartesian product of the axes, assigned to devices round-robin.
+    /// The device ids of a `--gpus` list such as `0` or `0,1`: ASCII digits separated by single commas; nil for an
+    /// empty list, an empty item (`,`, `0,,1`, `1,`) or anything else, so no sweep is ever planned over no device.
+    public static func devices(parsing text: String) -> [String]? {
+        let items = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard items.allSatisfy({ item in
+            !item.isEmpty && item.utf8.count <= 9 && item.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        }) else { return nil }
+        return items.map(String.init)
+    }
+
+    /// Every config × the cartesian product of the axes, assigned to devices round-robin (device `0` when `devices`
+    /// is empty, so the plan never divides by zero).
     public static func make(configs: [String], fixed: [String], axes: [SweepAxis], devices: [String], runID: (Int) -> String) -> SweepPlan {
+        let devices = devices.isEmpty ? ["0"] : devices
         var combinations: [[String]] = [[]]
         for axis in axes {
             combinations = combinations.flatMap { prefix in axis.values.map { value in prefix + axis.keys.map { "\($0)=\(value)" } } }

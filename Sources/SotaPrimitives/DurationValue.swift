@@ -48,11 +48,18 @@ public struct DurationValue: Hashable, Sendable, Comparable, CustomStringConvert
 
     public static func < (lhs: DurationValue, rhs: DurationValue) -> Bool { lhs.seconds < rhs.seconds }
 
-    /// Compact human spelling: `45s`, `12m30s`, `2h05m`.
+    /// Compact human spelling: `45s`, `12m30s`, `2h05m`; negative durations get a `-`, infinities `∞`, NaN `?`.
+    ///
+    /// Total over every `Double`: durations come from manifests and the leaderboard, which a person can edit, so
+    /// nothing here converts a value to `Int` before knowing it fits.
     public var description: String {
+        if seconds.isNaN { return "?" }
+        let rounded = seconds.rounded()
+        if rounded < 0 { return "-" + DurationValue(seconds: -seconds).description }
         guard seconds.isFinite else { return "∞" }
-        if seconds >= 1e12 { return "\(JSONValue.shortNumber((seconds / 86400).rounded()))d" }
-        let whole = Int(seconds.rounded())
+        if rounded >= 1e12 { return "\(JSONValue.shortNumber((seconds / 86400).rounded()))d" }
+        // Below 1e12, far inside Int's range.
+        let whole = Int(rounded)
         if whole < 60 { return "\(whole)s" }
         if whole >= 86400 * 10 { return "\(whole / 86400)d" }
         if whole < 3600 {

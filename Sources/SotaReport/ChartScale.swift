@@ -43,11 +43,38 @@ public struct ChartScale: Sendable, Equatable {
             lower = includeZero && lower >= 0 ? 0 : lower - pad
             upper = includeZero && upper < 0 ? 0 : upper + pad
         }
-        let span = niceNumber(upper - lower, rounding: false)
-        let step = niceStep(span.value / Double(max(tickCount - 1, 1)))
-        let first = Int((lower / step.value).rounded(.down)), last = Int((upper / step.value).rounded(.up))
+        // Values from an edited leaderboard can span more than a Double holds (-1e308 to 1e308) or less than
+        // a normal number: such an axis gets its two ends as ticks instead of nice steps.
+        let width = upper - lower
+        guard width.isFinite, width >= Self.smallestSpan, abs(lower) <= Self.largestMagnitude, abs(upper) <= Self.largestMagnitude else {
+            return plain(lower: lower, upper: upper)
+        }
+        let span = niceNumber(width, rounding: false)
+        let step = niceStep(span.value / Double(min(max(tickCount - 1, 1), 100)))
+        guard let first = Int(exactly: (lower / step.value).rounded(.down)), let last = Int(exactly: (upper / step.value).rounded(.up)),
+              last - first <= 1000 else { return plain(lower: lower, upper: upper) }
         let ticks = (first...max(last, first + 1)).map { step.multiple($0) }
-        return ChartScale(kind: .linear, lower: ticks.first!, upper: ticks.last!, ticks: ticks, stepExponent: step.exponent)
+        guard let low = ticks.first, let high = ticks.last, low.isFinite, high.isFinite, low < high else {
+            return plain(lower: lower, upper: upper)
+        }
+        return ChartScale(kind: .linear, lower: low, upper: high, ticks: ticks, stepExponent: step.exponent)
+    }
+
+    /// Nice steps are computed only for spans at least this wide and values at most ``largestMagnitude`` from
+    /// zero, where every power of ten involved is a finite, normal Double.
+    static let smallestSpan = 1e-290
+    /// See ``smallestSpan``.
+    static let largestMagnitude = 1e290
+
+    /// A linear axis whose ticks are just its ends, for values no nice step fits; ends that are not finite, or not
+    /// in order, become the widest finite span.
+    private static func plain(lower: Double, upper: Double) -> ChartScale {
+        var (lower, upper) = (lower, upper)
+        if !(lower.isFinite && upper.isFinite && lower < upper && (upper - lower).isFinite) {
+            (lower, upper) = lower.isFinite && upper.isFinite && lower < upper
+                ? (lower / 2, upper / 2) : (-Double.greatestFiniteMagnitude / 2, Double.greatestFiniteMagnitude / 2)
+        }
+        return ChartScale(kind: .linear, lower: lower, upper: upper, ticks: [lower, upper], stepExponent: 0)
     }
 
     /// A logarithmic axis from the decade at or below the smallest value to the decade at or above the largest,
@@ -55,8 +82,9 @@ public struct ChartScale: Sendable, Equatable {
     public static func logarithmic(covering values: [Double]) -> ChartScale? {
         let finite = values.filter(\.isFinite)
         guard let smallest = finite.min(), let largest = finite.max(), smallest > 0 else { return nil }
-        let low = Int(log10(smallest).rounded(.down))
-        var high = Int(log10(largest).rounded(.up))
+        // Decades of normal Doubles only (1e-300 ... 1e300), so every tick is finite and non-zero.
+        let low = Int(max(-300, min(300, log10(smallest).rounded(.down))))
+        var high = Int(max(-300, min(300, log10(largest).rounded(.up))))
         if high == low { high += 1 }
         // At most about six labelled decades, so labels never crowd.
         let stride = max(1, (high - low + 5) / 6)

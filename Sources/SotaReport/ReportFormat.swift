@@ -19,10 +19,14 @@ public enum ReportFormat {
         return (amount < 0 ? "-" : "") + symbol + String(format: magnitude < 0.01 ? "%.4f" : "%.2f", magnitude)
     }
 
-    /// A duration as `45s`, `12m 05s`, `3h 20m`, `2d 4h`.
+    /// A duration as `45s`, `12m 05s`, `3h 20m`, `2d 4h`; `?` for a negative or non-finite one.
+    ///
+    /// Total over every `Double` (durations come from the leaderboard, which a person can edit): past a billion
+    /// days the count of days is printed in `%g` form rather than converted to an `Int`.
     public static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "?" }
         if seconds < 60 { return seconds < 10 ? String(format: "%.1fs", seconds) : "\(Int(seconds.rounded()))s" }
+        guard seconds < 86_400e9 else { return String(format: "%.3gd", seconds / 86_400) }
         let total = Int(seconds.rounded())
         let (days, hours, minutes, rest) = (total / 86_400, total % 86_400 / 3600, total % 3600 / 60, total % 60)
         if days > 0 { return "\(days)d \(hours)h" }

@@ -65,9 +65,12 @@ struct SVGCanvas {
     }
 
     /// A coordinate to one decimal, without a trailing `.0`: compact, and identical on every machine.
+    ///
+    /// Values past a billion pixels (a point far off a chart's scale) are clamped there, so the conversion to `Int`
+    /// never traps.
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
-        let tenths = (value * 10).rounded()
+        let tenths = (min(max(value, -1e9), 1e9) * 10).rounded()
         let whole = Int(tenths / 10)
         let fraction = Int(abs(tenths).truncatingRemainder(dividingBy: 10))
         if fraction == 0 { return "\(whole)" }

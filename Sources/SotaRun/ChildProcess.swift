@@ -112,7 +112,8 @@ public struct ChildProcess: Sendable {
                 stop(pid)
                 return .timedOut(timeout!)
             }
-            let wait = deadline.map { max(1, min(200, Int32($0.timeIntervalSinceNow * 1000))) } ?? 200
+            // Clamped as a Double first: a timeout of weeks is more milliseconds than an Int32 holds.
+            let wait = deadline.map { Int32(max(1, min(200, ($0.timeIntervalSinceNow * 1000).rounded(.up)))) } ?? 200
             Self.waitForSignal(milliseconds: wait)
             if let signal = Self.stopSignal {
                 stop(pid)

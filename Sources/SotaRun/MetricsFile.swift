@@ -6,8 +6,30 @@ public enum MetricsFile {
     /// The largest metrics file read: evaluate programs write a few numbers, not data.
     public static let sizeLimit = 16 << 20
 
+    /// What a metrics file holds: its metrics, and what is wrong with each member that is not one.
+    public struct Contents: Sendable, Equatable {
+        /// The top-level members holding finite numbers.
+        public var metrics: [String: Double]
+        /// Every other top-level member, with what it is instead (`the string "0.1", not a number`,
+        /// `1e400, beyond the range of a double`), so a gate on it can say more than "missing".
+        public var nonMetrics: [String: String]
+
+        /// Why the gated metrics `names` cannot be read from `file` (each named with what it holds instead, or as
+        /// missing); nil when all are numbers.
+        public func problem(gated names: [String], file: String) -> String? {
+            let absent = names.filter { metrics[$0] == nil }
+            guard !absent.isEmpty else { return nil }
+            let missing = absent.filter { nonMetrics[$0] == nil }
+            let lacks = missing.isEmpty ? nil
+                : "lacks the gated metric\(missing.count == 1 ? "" : "s") " + missing.map { "`\($0)`" }.joined(separator: ", ")
+            let wrong = absent.compactMap { name in nonMetrics[name].map { "`\(name)` is \($0)" } }
+            if wrong.isEmpty, let lacks { return "metrics file \(file) \(lacks)" }
+            return "metrics file \(file): " + (wrong + (lacks.map { ["it \($0)"] } ?? [])).joined(separator: "; ")
+        }
+    }
+
     /// The numeric top-level members of the JSON object in `path`, or why it cannot be read.
-    public static func read(_ path: String) -> Result<[String: Double], MetricsProblem> {
+    public static func read(_ path: String) -> Result<Contents, MetricsProblem> {
         let bytes: [UInt8]
         do {
             guard let read = try FileStream.readAll(path, limit: sizeLimit) else { return .failure(MetricsProblem("is larger than 16 MiB")) }
@@ -18,12 +40,13 @@ public enum MetricsFile {
         return parse(bytes)
     }
 
-    /// The numeric top-level members of the JSON text `bytes`.
+    /// The top-level members of the JSON text `bytes`, sorted into metrics and the rest.
     ///
     /// A strict JSON reader of its own rather than `JSONDecoder`: every evaluation reads one, and the decoder's
     /// first use in a process costs more than the rest of the step's bookkeeping. Nested values are checked
-    /// and skipped; booleans are not metrics (a JSON `true` must not read as 1); for a repeated key the last wins.
-    static func parse(_ bytes: [UInt8]) -> Result<[String: Double], MetricsProblem> {
+    /// and skipped; booleans are not metrics (a JSON `true` must not read as 1). A key written twice at the top
+    /// level is an error: which value the program meant cannot be known.
+    static func parse(_ bytes: [UInt8]) -> Result<Contents, MetricsProblem> {
         // A byte-order mark is not JSON, but some Windows tools write one: it is skipped.
         let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         var reader = JSONReader(bytes: bytes)
@@ -33,9 +56,11 @@ public enum MetricsFile {
             var probe = JSONReader(bytes: bytes)
             return probe.skipDocument() ? .failure(MetricsProblem("is not a JSON object")) : .failure(MetricsProblem("is not valid JSON"))
         }
-        var metrics: [String: Double] = [:]
-        guard reader.readObject(into: &metrics), reader.atEnd else { return .failure(MetricsProblem("is not valid JSON")) }
-        return .success(metrics)
+        var contents = Contents(metrics: [:], nonMetrics: [:])
+        var repeated: String?
+        guard reader.readObject(into: &contents, repeated: &repeated), reader.atEnd else { return .failure(MetricsProblem("is not valid JSON")) }
+        if let repeated { return .failure(MetricsProblem("repeats the key `\(repeated)`; each metric must appear once")) }
+        return .success(contents)
     }
 }
 
@@ -76,8 +101,8 @@ private struct JSONReader {
         return skipValue() && atEnd
     }
 
-    /// The top-level object, collecting its numeric members.
-    mutating func readObject(into metrics: inout [String: Double]) -> Bool {
+    /// The top-level object, sorting its members into metrics and the rest; `repeated` gets the first key seen twice.
+    mutating func readObject(into contents: inout MetricsFile.Contents, repeated: inout String?) -> Bool {
         index += 1
         skipSpace()
         if peek == UInt8(ascii: "}") { index += 1; return true }
@@ -88,12 +113,18 @@ private struct JSONReader {
             guard peek == UInt8(ascii: ":") else { return false }
             index += 1
             skipSpace()
-            if let byte = peek, byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39) {
-                guard let number = readNumber() else { return false }
-                metrics[key] = number.isFinite ? number : nil
-            } else {
-                metrics[key] = nil
-                guard skipValue() else { return false }
+            if repeated == nil, contents.metrics[key] != nil || contents.nonMetrics[key] != nil { repeated = key }
+            let start = index
+            guard let kind = readMember() else { return false }
+            switch kind {
+            case .number(let number) where number.isFinite:
+                contents.metrics[key] = number
+            case .number:
+                contents.nonMetrics[key] = "\(excerpt(from: start)), beyond the range of a double"
+            case .string(let text):
+                contents.nonMetrics[key] = "the string \"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\", not a number"
+            case .other(let what):
+                contents.nonMetrics[key] = "\(what), not a number"
             }
             skipSpace()
             switch peek {
@@ -102,6 +133,33 @@ private struct JSONReader {
             default: return false
             }
         }
+    }
+
+    /// What a top-level member holds.
+    private enum Member {
+        case number(Double)
+        case string(String)
+        /// A boolean, null, an object or an array, as a message names it.
+        case other(String)
+    }
+
+    /// One member's value, or nil when it is malformed.
+    private mutating func readMember() -> Member? {
+        guard let byte = peek else { return nil }
+        switch byte {
+        case UInt8(ascii: "-"), 0x30...0x39: return readNumber().map(Member.number)
+        case UInt8(ascii: "\""): return readString().map(Member.string)
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return skipValue() ? .other("a boolean") : nil
+        case UInt8(ascii: "n"): return skipValue() ? .other("null") : nil
+        case UInt8(ascii: "["): return skipValue() ? .other("a list") : nil
+        default: return skipValue() ? .other("an object") : nil
+        }
+    }
+
+    /// The text read since `start`, shortened for a message.
+    private func excerpt(from start: Int) -> String {
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        return text.count > 24 ? String(text.prefix(24)) + "…" : text
     }
 
     mutating func skipValue() -> Bool {
@@ -233,7 +291,7 @@ private struct JSONReader {
             if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
             guard skipDigits() > 0 else { return nil }
         }
-        // Out of Double's range reads as an infinity, which the caller ignores like any other non-metric.
+        // Out of Double's range reads as an infinity, which the caller reports as out of range.
         guard let text = String(validating: bytes[start..<index], as: UTF8.self), let value = Double(text) else { return nil }
         return value
     }

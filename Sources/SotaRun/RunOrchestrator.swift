@@ -341,7 +341,9 @@ public struct RunOrchestrator: Sendable {
         var lastReason = ""
         for attempt in 1...(retries + 1) {
             manifest.stages[index].status = .running
-            manifest.stages[index].attempts = (manifest.stages[index].attempts) + 1
+            // Saturating: on --resume the count comes from the manifest on disk, which may hold any integer.
+            let (next, overflow) = manifest.stages[index].attempts.addingReportingOverflow(1)
+            manifest.stages[index].attempts = overflow ? .max : next
             manifest.stages[index].started = Timestamp.string(Date())
             manifest.stages[index].exitCode = nil
             manifest.stages[index].signal = nil
@@ -436,17 +438,16 @@ public struct RunOrchestrator: Sendable {
         guard let file = step.outputs.first else { return nil }
         switch MetricsFile.read(Paths.join(runDirectory, file)) {
         case .failure(let problem): return .failure(MetricsProblem("metrics file \(file): \(problem)"))
-        case .success(let metrics):
-            let missing = step.gates.map(\.metric).filter { metrics[$0] == nil }
-            return missing.isEmpty ? .success(metrics)
-                : .failure(MetricsProblem("metrics file \(file) lacks the gated metric\(missing.count == 1 ? "" : "s") " + missing.map { "`\($0)`" }.joined(separator: ", ")))
+        case .success(let contents):
+            if let problem = contents.problem(gated: step.gates.map(\.metric), file: file) { return .failure(MetricsProblem(problem)) }
+            return .success(contents.metrics)
         }
     }
 
     /// Decides an evaluation's gates on `metrics`, or on its metrics file when not given; returns an outcome when
     /// the run stops here.
     private func gateStep(_ step: PlannedStep, index: Int, metrics known: [String: Double]?, manifest: inout RunManifest) throws -> RunOutcome? {
-        guard let metrics = known ?? step.outputs.first.flatMap({ try? MetricsFile.read(Paths.join(runDirectory, $0)).get() }) else {
+        guard let metrics = known ?? step.outputs.first.flatMap({ try? MetricsFile.read(Paths.join(runDirectory, $0)).get().metrics }) else {
             return nil
         }
         manifest.metrics[step.phase.rawValue] = metrics

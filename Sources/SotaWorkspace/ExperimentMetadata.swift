@@ -148,16 +148,22 @@ public struct ExperimentMetadata: Codable, Sendable, Equatable {
     }
 
     /// Pretty JSON with sorted keys and a final newline.
-    public func encoded() -> [UInt8] {
-        let encoder = JSONEncoder.forFiles()
-        // Every member is a string, number, bool, array or object of those: encoding cannot fail.
-        return Array((try? encoder.encode(self)) ?? Data()) + [UInt8(ascii: "\n")]
+    ///
+    /// - Throws: `EncodingError` for a number JSON cannot hold (a metric that is infinite or NaN).
+    public func encoded() throws -> [UInt8] {
+        Array(try JSONEncoder.forFiles().encode(self)) + [UInt8(ascii: "\n")]
     }
 
-    /// Writes the file atomically.
+    /// Writes the file atomically; a value JSON cannot hold leaves the file as it was.
     public func write(to path: String) throws(WorkspaceError) {
+        let bytes: [UInt8]
         do {
-            try AtomicFile.write(encoded(), to: path)
+            bytes = try encoded()
+        } catch {
+            throw .file(FileError(path: path, operation: "write", reason: "a value JSON cannot represent (\(error))"))
+        }
+        do {
+            try AtomicFile.write(bytes, to: path)
         } catch {
             throw .file(error)
         }

@@ -28,9 +28,18 @@ package struct FileStamp: Sendable, Equatable {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         size = Int64(info.st_size)
-        modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        modified = Self.nanoseconds(info.st_mtim)
+        changed = Self.nanoseconds(info.st_ctim)
         inode = UInt64(info.st_ino)
+    }
+
+    /// A file time in nanoseconds since 1970, saturated: `touch -d @99999999999999` is a valid time on some file
+    /// systems, and its nanoseconds do not fit an Int64.
+    private static func nanoseconds(_ time: timespec) -> Int64 {
+        let (scaled, overflow) = Int64(time.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return time.tv_sec < 0 ? .min : .max }
+        let (sum, carry) = scaled.addingReportingOverflow(Int64(time.tv_nsec))
+        return carry ? .max : sum
     }
 
     /// True when the file changed so shortly before `now` that another write in the same timestamp tick could

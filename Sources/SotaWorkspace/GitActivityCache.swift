@@ -13,6 +13,10 @@ struct GitActivityCache {
 
     let project: Project
 
+    /// Commit times the cache holds, in seconds since 1970: ±10^11 s, about 3,000 years either way. A range
+    /// rather than `abs(_:)`, which traps on `Int.min`.
+    private static let plausible = -100_000_000_000..<100_000_000_000
+
     /// The first line of the file; the format is `head` on the second line, then `time<TAB>commit<TAB>path` lines.
     private static let header = "sota git activity cache 1"
 
@@ -27,7 +31,9 @@ struct GitActivityCache {
         if merged != known?.commits || result.head != known?.head {
             var text = Self.header + "\n" + result.head + "\n"
             for (path, commit) in merged.sorted(by: { $0.key < $1.key }) {
-                text += "\(Int(commit.time.timeIntervalSince1970))\t\(commit.id)\t\(path)\n"
+                // Only times the parser reads back are written: a commit dated past them is left out of the cache.
+                guard let seconds = Int(exactly: commit.time.timeIntervalSince1970.rounded(.down)), Self.plausible.contains(seconds) else { continue }
+                text += "\(seconds)\t\(commit.id)\t\(path)\n"
             }
             try? FileManager.default.createDirectory(atPath: Paths.parent(of: file), withIntermediateDirectories: true)
             try? AtomicFile.write(text, to: file)
@@ -43,7 +49,8 @@ struct GitActivityCache {
         commits.reserveCapacity(lines.count)
         for line in lines where !line.isEmpty {
             let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
-            guard fields.count == 3, let seconds = Int(fields[0]) else { return nil }
+            // A time outside ``plausible`` is a damaged cache, not a commit: the cache is rebuilt.
+            guard fields.count == 3, let seconds = Int(fields[0]), Self.plausible.contains(seconds) else { return nil }
             commits[String(fields[2])] = LastCommit(id: String(fields[1]), time: Date(timeIntervalSince1970: TimeInterval(seconds)))
         }
         return KnownCommits(head: String(head), commits: commits)

@@ -18,12 +18,12 @@ import Testing
         let path = folder.url("launch.json")
         try Self.record.write(to: path)
         #expect(try LaunchRecord.read(path: path) == Self.record)
-        #expect(GoldenFile.mismatch(Self.record.encoded(), "Tests/SotaLaunchTests/Golden/launch.json") == nil)
+        #expect(GoldenFile.mismatch(try Self.record.encoded(), "Tests/SotaLaunchTests/Golden/launch.json") == nil)
     }
 
-    @Test func refusesANewerSchemaAndGarbage() {
+    @Test func refusesANewerSchemaAndGarbage() throws {
         let folder = TemporaryDirectory()
-        let newer = folder.write("newer.json", Self.record.encoded().replacingOccurrences(of: "\"schema_version\" : 1", with: "\"schema_version\" : 9"))
+        let newer = folder.write("newer.json", try Self.record.encoded().replacingOccurrences(of: "\"schema_version\" : 1", with: "\"schema_version\" : 9"))
         #expect(throws: FileError.self) { try LaunchRecord.read(path: newer) }
         let garbage = folder.write("garbage.json", "{}")
         #expect(throws: FileError.self) { try LaunchRecord.read(path: garbage) }

@@ -90,6 +90,6 @@ import Testing
         let folder = TemporaryDirectory()
         try record.write(to: folder.url("launch.json"))
         #expect(try SlurmLaunchRecord.read(path: folder.url("launch.json")) == record)
-        #expect(record.encoded().contains("\"backend\" : \"slurm\""))
+        #expect(try record.encoded().contains("\"backend\" : \"slurm\""))
     }
 }

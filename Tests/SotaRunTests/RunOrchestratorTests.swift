@@ -188,7 +188,11 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
     }
 
     @Test func malformedMetricsAndMissingGatedMetricFailTheStage() throws {
-        for (metrics, expected) in [("{not json", "is not valid JSON"), (#"{"mse": 0.2}"#, "lacks the gated metric `nrmse`"), ("[1, 2]", "is not a JSON object")] {
+        for (metrics, expected) in [("{not json", "is not valid JSON"), (#"{"mse": 0.2}"#, "lacks the gated metric `nrmse`"), ("[1, 2]", "is not a JSON object"),
+                                    // Issue 13: present but unusable gated metrics are named, not reported as missing.
+                                    (#"{"nrmse": 1e400}"#, "`nrmse` is 1e400, beyond the range of a double"),
+                                    (#"{"nrmse": "0.1"}"#, "`nrmse` is the string \"0.1\", not a number"),
+                                    (#"{"nrmse": 0.1, "nrmse": 0.2}"#, "repeats the key `nrmse`")] {
             let project = ScriptedProject(metrics: metrics)
             let outcome = try run(project, try project.request())
             #expect(outcome.exitStatus == RunExitStatus.stageFailed)
@@ -241,6 +245,21 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
         let again = EventLog()
         _ = try RunOrchestrator(request: try project.request(), index: nil, observe: { again.add($0) }).resume(resumed.manifest)
         #expect(again.notes.contains("a: reruns because output checkpoints/a.out changed since the step finished"))
+    }
+
+    @Test func resumeCountsAttemptsWithoutOverflowWhateverTheManifestSays() throws {
+        // Found by the issue 13 audit: the attempt count comes back from the manifest file and was incremented as is.
+        let project = ScriptedProject(train: #"""
+        if [ "$1" = b ] && [ ! -f fixed ]; then exit 3; fi
+        echo "$1" > "$2/$1.out"
+        """#)
+        var manifest = try run(project, try project.request()).manifest
+        #expect(manifest.stages[1].status == .failed)
+        manifest.stages[1].attempts = .max
+        project.folder.write("fixed", "")
+        let resumed = try RunOrchestrator(request: try project.request(), index: nil, observe: { _ in }).resume(manifest)
+        #expect(resumed.exitStatus == RunExitStatus.success)
+        #expect(resumed.manifest.stages[1].attempts == .max)
     }
 
     @Test func manifestRoundTripsAndRefusesNewerSchemas() throws {

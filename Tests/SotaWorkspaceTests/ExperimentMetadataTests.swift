@@ -27,7 +27,7 @@ private func problem(_ text: String) -> String {
 @Suite struct ExperimentMetadataTests {
     @Test func roundTripsWithSnakeCaseKeys() throws {
         let metadata = sample()
-        let bytes = metadata.encoded()
+        let bytes = try metadata.encoded()
         let text = String(decoding: bytes, as: UTF8.self)
         for key in ["\"schema_version\" : 1", "\"base_config\"", "\"config_hash\"", "\"best_metrics\"", "\"run_id\"", "\"dirty_files\"", "\"last_activity\""] {
             #expect(text.contains(key), "\(key)")

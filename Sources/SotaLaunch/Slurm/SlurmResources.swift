@@ -21,27 +21,76 @@ public struct SlurmResources: Sendable, Equatable, Codable {
     }
 
     /// The time limit in whole minutes, rounded up (a 90 s limit asks for 2 minutes, never 1).
-    public var timeMinutes: Int? { timeSeconds.map { max(1, ($0 + 59) / 60) } }
+    ///
+    /// Total for any stored value (launch.json is read back from disk): division never overflows where `+ 59` could.
+    public var timeMinutes: Int? { timeSeconds.map { max(1, $0 / 60 + ($0 % 60 > 0 ? 1 : 0)) } }
 
-    /// Parses a time limit: `HH:MM:SS`, `MM:SS`, `D-HH:MM:SS` or plain minutes, as sbatch spells it; nil when invalid.
+    /// The longest time limit sota asks for: a year, past any real stage job, and far inside every integer type
+    /// Slurm and sota count minutes in.
+    public static let maximumTimeSeconds = 365 * 86_400
+
+    /// Parses a time limit: `HH:MM:SS`, `MM:SS`, `D-HH:MM:SS` or plain minutes, as sbatch spells it; nil when invalid
+    /// (``timeProblem(_:)`` says why).
     public static func parseTime(_ text: String) -> Int? {
-        var days = 0
-        var rest = Substring(text)
-        if let dash = rest.firstIndex(of: "-") {
-            guard let value = Int(rest[..<dash]), value >= 0 else { return nil }
-            days = value
-            rest = rest[rest.index(after: dash)...]
+        if case .seconds(let seconds) = TimeLimit(text) { return seconds }
+        return nil
+    }
+
+    /// Why `text` is not a time limit sota accepts, as a phrase to follow the flag or key (`takes HH:MM:SS ...`);
+    /// nil when ``parseTime(_:)`` accepts it.
+    public static func timeProblem(_ text: String) -> String? {
+        switch TimeLimit(text) {
+        case .seconds: nil
+        case .malformed: "takes HH:MM:SS (or MM:SS, minutes, D-HH:MM:SS), found `\(text)`"
+        case .zero: "must be longer than zero, found `\(text)`"
+        case .tooLong: "is longer than \(maximumTimeSeconds / 86_400) days, found `\(text)`"
         }
-        let parts = rest.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
-        guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
-        let numbers = parts.map { $0! }
-        let seconds: Int
-        switch numbers.count {
-        case 1: seconds = numbers[0] * 60
-        case 2: seconds = numbers[0] * 60 + numbers[1]
-        default: seconds = numbers[0] * 3600 + numbers[1] * 60 + numbers[2]
+    }
+
+    /// A time limit as read, with every way it can be refused.
+    private enum TimeLimit {
+        case seconds(Int)
+        case malformed, zero, tooLong
+
+        /// Reads `text`; numbers too large for an `Int`, and sums that overflow, are `tooLong`, never a trap.
+        init(_ text: String) {
+            var rest = Substring(text)
+            var fields: [Substring] = []
+            if let dash = rest.firstIndex(of: "-") {
+                fields.append(rest[..<dash])
+                rest = rest[rest.index(after: dash)...]
+            }
+            let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
+            guard !parts.isEmpty, parts.count <= 3 else { self = .malformed; return }
+            // With a day field sbatch wants at least hours (`D-HH`, `D-HH:MM`, `D-HH:MM:SS`); without, minutes first.
+            let units: [Int] = switch (fields.isEmpty, parts.count) {
+            case (true, 1): [60]
+            case (true, 2): [60, 1]
+            case (true, _): [3600, 60, 1]
+            case (false, 1): [86_400, 3600]
+            case (false, 2): [86_400, 3600, 60]
+            case (false, _): [86_400, 3600, 60, 1]
+            }
+            fields += parts
+            var total = 0
+            for (field, unit) in zip(fields, units) {
+                guard !field.isEmpty, field.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+                    self = .malformed
+                    return
+                }
+                guard let value = Int(field) else { self = .tooLong; return }
+                let (scaled, overflowA) = value.multipliedReportingOverflow(by: unit)
+                let (sum, overflowB) = total.addingReportingOverflow(scaled)
+                guard !overflowA, !overflowB else { self = .tooLong; return }
+                total = sum
+            }
+            if total == 0 {
+                self = .zero
+            } else if total > SlurmResources.maximumTimeSeconds {
+                self = .tooLong
+            } else {
+                self = .seconds(total)
+            }
         }
-        let total = days * 86_400 + seconds
-        return total > 0 ? total : nil
     }
 }

@@ -1,0 +1,45 @@
+import GRDB
+
+/// A value of the wrong kind in a leaderboard column: text where a number belongs, a number too large for an
+/// integer column, NULL in a required one. sota never writes one; someone editing the file with `sqlite3` can.
+///
+/// ``Leaderboard`` reports it as a damaged file (``LeaderboardError/corrupt(path:reason:)``), like any other
+/// damage, instead of letting GRDB's non-throwing accessors stop the process.
+struct StoredValueMismatch: Error, Equatable {
+    /// The column read.
+    var column: String
+    /// The stored value, as SQLite shows it (`'xyz'`, `1e+300`, `NULL`).
+    var found: String
+    /// What belongs there: `a number`, `an integer`, `text`, `0 or 1`.
+    var expected: String
+
+    /// The reason shown after the file's name.
+    var reason: String { "column `\(column)` holds \(found) where \(expected) belongs" }
+}
+
+extension Row {
+    /// The value of `column` as `Value`, or ``StoredValueMismatch`` when the stored value does not convert.
+    ///
+    /// Every read of a stored value goes through here rather than through `row[column]`, which stops the process
+    /// on a mismatch. Rows must come from `Row.fetchAll`/`fetchOne` (copied rows): GRDB then converts strictly, where
+    /// a statement-backed read would let SQLite turn `'xyz'` into 0.
+    func stored<Value: DatabaseValueConvertible>(_ column: String, as type: Value.Type = Value.self) throws -> Value {
+        do {
+            return try decode(Value.self, forColumn: column)
+        } catch {
+            let value: DatabaseValue = self[column]
+            var found = value.description
+            if found.count > 40 { found = String(found.prefix(40)) + "…" }
+            throw StoredValueMismatch(column: column, found: found, expected: Self.expectation(for: Value.self))
+        }
+    }
+
+    /// How a message names what belongs in a column read as `type`.
+    private static func expectation(for type: Any.Type) -> String {
+        let name = String(describing: type)
+        if name.contains("Double") { return "a number" }
+        if name.contains("Int") { return "an integer" }
+        if name.contains("Bool") { return "0 or 1" }
+        return name.hasPrefix("Optional") ? "text or NULL" : "text"
+    }
+}

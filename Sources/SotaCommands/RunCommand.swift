@@ -158,6 +158,9 @@ struct RunOptions: Equatable {
         if resume == nil, trainConfig.count > 1 || !sweep.isEmpty || dryRun {
             return try SweepCommandSupport(options: self, project: project, context: context).run()
         }
+        if let resume, resume.hasPrefix("sweep-") {
+            return try SweepCommandSupport(options: self, project: project, context: context).resume(resume)
+        }
         let pendingGit = PendingProvenance(path: project.root)
 
         var existing: RunManifest?

@@ -41,26 +41,26 @@ struct SlurmLaunch {
         let sweeping = !axes.isEmpty
         let launchID = sweeping ? "sweep-" + base : base
         let trainPath = context.absolute(command.config)
-        let jobs = SweepPlan.make(configs: [trainPath], fixed: command.overrides.assignments, axes: axes, devices: ["0"]) {
+        // Every run is loaded and checked before anything is written; seeds follow SweepPlan's policy (task i gets the
+        // config's seed + i unless the sweep sets `seed`).
+        let fixed = try OverrideParsing.parse(command.overrides.assignments)
+        var baseSeed: Int??
+        let jobs = SweepPlan.make(configs: [trainPath], fixed: command.overrides.assignments, axes: axes, devices: ["0"],
+                                  seedOf: sweeping ? { _, _ in
+            if let known = baseSeed { return known }
+            var probe: [Diagnostic] = []
+            let seed = PipelineConfigs.load(trainPath: trainPath, overrides: fixed, smallEvalPath: nil, fullEvalPath: nil,
+                                            project: project, context: context, diagnostics: &probe)?.training.seed
+            baseSeed = .some(seed)
+            return seed
+        } : nil) {
             sweeping ? SlurmStagePlan.taskRunID(base: base, index: $0) : base
         }.jobs
-
-        // Every run is loaded and checked before anything is written; a sweep's task i gets seed (config seed + i).
         var diagnostics: [Diagnostic] = []
         var runs: [PreparedRun] = []
-        var baseSeed: Int?
-        let sweptSeed = axes.contains { $0.keys.contains("seed") } || command.overrides.assignments.contains { $0.hasPrefix("seed=") }
         for job in jobs {
-            var overrides = job.overrides
+            let overrides = job.overrides
             var loaded: [Diagnostic] = []
-            if sweeping, !sweptSeed {
-                if baseSeed == nil {
-                    var probe: [Diagnostic] = []
-                    baseSeed = PipelineConfigs.load(trainPath: trainPath, overrides: try OverrideParsing.parse(overrides), smallEvalPath: nil,
-                                                    fullEvalPath: nil, project: project, context: context, diagnostics: &probe)?.training.seed ?? 0
-                }
-                overrides.append("seed=\(baseSeed! + job.index)")
-            }
             let configs = PipelineConfigs.load(trainPath: trainPath, overrides: try OverrideParsing.parse(overrides), smallEvalPath: nil,
                                                fullEvalPath: nil, project: project, context: context, diagnostics: &loaded)
             diagnostics += sweeping ? loaded.map { item in

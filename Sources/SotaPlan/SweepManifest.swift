@@ -60,6 +60,30 @@ public struct SweepManifest: Codable, Sendable, Equatable {
         }
     }
 
+    /// Reads `sweep.json`.
+    ///
+    /// - Throws: `FileError` when it cannot be read, `JSONProblem`-style `DecodingError` text naming the file when it is
+    ///   not a sweep manifest.
+    public static func read(path: String) throws -> SweepManifest {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FileError(path: path, operation: "read", errno: errno)
+        }
+        do {
+            return try JSONDecoder().decode(SweepManifest.self, from: data)
+        } catch {
+            throw FileError(path: path, operation: "read", reason: "not a sweep manifest (\(error))")
+        }
+    }
+
+    /// The sweep's plan as recorded: each run's config, overrides and device, in order.
+    public var plan: SweepPlan {
+        var devices: [String] = []
+        for entry in runs where !devices.contains(entry.device) { devices.append(entry.device) }
+        return SweepPlan(jobs: runs.enumerated().map { index, entry in
+            SweepPlan.Job(index: index, config: entry.config, overrides: entry.overrides, device: entry.device, runID: entry.runID)
+        }, devices: devices)
+    }
+
     /// Writes the manifest atomically.
     public func write(to path: String) throws {
         let encoder = JSONEncoder.forFiles()

@@ -113,6 +113,33 @@ private func demo(_ overrides: [String] = []) throws -> (RunConfig, RunConfig, R
         #expect(plan.jobs.allSatisfy { $0.device == "0" })
     }
 
+    @Test func everyMemberGetsItsConfigsSeedPlusItsIndex() throws {
+        let rates = try SweepAxis.parse("training.learning_rate=0.01,0.1,1").get()
+        let plan = SweepPlan.make(configs: ["a.yaml"], fixed: [], axes: [rates], devices: ["0"], seedOf: { _, _ in 7 }) { "R\($0)" }
+        #expect(plan.jobs.map { $0.overrides.last } == ["seed=7", "seed=8", "seed=9"])
+        let unseeded = SweepPlan.make(configs: ["a.yaml"], fixed: [], axes: [rates], devices: ["0"], seedOf: { _, _ in nil }) { "R\($0)" }
+        #expect(unseeded.jobs.map { $0.overrides.last } == ["seed=0", "seed=1", "seed=2"])
+        // A seed near Int.max wraps instead of trapping.
+        let huge = SweepPlan.make(configs: ["a.yaml"], fixed: [], axes: [rates], devices: ["0"], seedOf: { _, _ in Int.max }) { "R\($0)" }
+        #expect(huge.jobs[1].overrides.last == "seed=\(Int.min)")
+    }
+
+    @Test func aSweepThatSetsTheSeedKeepsIt() throws {
+        let seeds = try SweepAxis.parse("seed=1,2").get()
+        let swept = SweepPlan.make(configs: ["a.yaml"], fixed: [], axes: [seeds], devices: ["0"], seedOf: { _, _ in 7 }) { "R\($0)" }
+        #expect(swept.jobs.map(\.overrides) == [["seed=1"], ["seed=2"]])
+        let fixed = SweepPlan.make(configs: ["a.yaml", "b.yaml"], fixed: ["seed=5"], axes: [], devices: ["0"], seedOf: { _, _ in 7 }) { "R\($0)" }
+        #expect(fixed.jobs.map(\.overrides) == [["seed=5"], ["seed=5"]])
+    }
+
+    @Test func runsThatNeedSeveralDevicesGetSlotsOfThem() {
+        #expect(SweepPlan.slots(devices: ["0", "1", "2", "3"], perRun: 2) == ["0,1", "2,3"])
+        #expect(SweepPlan.slots(devices: ["0", "1", "2"], perRun: 2) == ["0,1"])
+        #expect(SweepPlan.slots(devices: ["0", "1"], perRun: 1) == ["0", "1"])
+        #expect(SweepPlan.slots(devices: ["0"], perRun: 2) == nil)
+        #expect(SweepPlan.slots(devices: ["0"], perRun: 0) == ["0"])
+    }
+
     @Test(arguments: ["latent.dim", "=1,2", "latent.dim=", "latent.dim=1,,2", "a..b=1"])
     func malformedAxes(text: String) {
         guard case .failure = SweepAxis.parse(text) else { Issue.record("accepted \(text)"); return }

@@ -152,8 +152,10 @@ struct LaunchCommand: ContextualCommand {
         }
         let plan = RunPlanner.plan(training: configs.training, smallEval: configs.smallEval, fullEval: configs.fullEval,
                                    project: project, runID: setup.spec.runID)
+        // The offer's GPU (Vast spells it `RTX 4090`) finds the config's throughput and past runs however they spell it.
         let estimate = CostEstimator.estimate(plan: plan, prices: nil,
-                                              overrides: .init(gpu: offer.gpuName, price: offer.pricePerHour / Double(max(1, offer.gpuCount))))
+                                              overrides: .init(gpu: offer.gpuName, price: offer.pricePerHour / Double(max(1, offer.gpuCount))),
+                                              history: DryRun.pastRuns(project: project, context: context))
         let payload: String
         do {
             payload = try setup.script.payload()

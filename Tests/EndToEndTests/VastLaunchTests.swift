@@ -206,6 +206,23 @@ import Testing
         let json = try fixture.sota(["status", id, "--json"])
         #expect(json.out.contains("\"state\": \"loading (asked: running)\""))
 
+        // Issue 13 item 17: stopped for an hour and a half, it is billed its storage, not 1.5 h at $0.35/h.
+        try fixture.server.setInstance(7000001, fieldsJSON: #"{"actual_status": "exited", "cur_state": "stopped", "start_date": \#(Date().timeIntervalSince1970 - 5400)}"#)
+        let stopped = try fixture.sota(["status", id])
+        #expect(stopped.out.contains("instance  7000001 on Vast: stopped (exited)"), "\(stopped.out)")
+        #expect(stopped.out.contains("cost      stopped: the GPU is no longer billed; storage $0.0083/h until it is destroyed"), "\(stopped.out)")
+        #expect(!stopped.out.contains("so far"))
+        let stoppedJSON = try fixture.sota(["status", id, "--json"])
+        #expect(stoppedJSON.out.contains("\"phase\": \"stopped\"") && stoppedJSON.out.contains("\"billed_per_hour\": 0.008333"), "\(stoppedJSON.out)")
+        #expect(!stoppedJSON.out.contains("\"cost\""))
+        // Being destroyed: Vast answers `[]` (or states saying so); never "running".
+        try fixture.server.setInstance(7000001, answerJSON: "[]")
+        let destroying = try fixture.sota(["status", id])
+        #expect(destroying.status == 0 && destroying.out.contains("instance  7000001 on Vast: gone (destroyed)"), "\(destroying.out)\(destroying.err)")
+        try fixture.server.setInstance(7000001, answerJSON: #"{"id": 7000001, "actual_status": "running", "cur_state": "destroyed", "dph_total": 0.35}"#)
+        #expect(try fixture.sota(["status", id]).out.contains("on Vast: gone (destroyed)"))
+        try fixture.server.setInstance(7000001, answerJSON: "null")
+
         let cancel = try fixture.sota(["cancel", id])
         #expect(cancel.status == 0, "\(cancel.err)")
         #expect(cancel.out == "destroyed Vast instance 7000001 of run \(id)\n")

@@ -196,7 +196,7 @@ struct SlurmLaunch {
             if runs.count > 4 { lines.append("  …") }
         }
         let order = runs.count == 1 ? "afterok" : resources.maxParallel == nil ? "afterok per task (aftercorr)"
-            : "afterok per task (aftercorr), each stage after the whole previous one (afterany), so at most \(resources.maxParallel ?? 0) tasks run at once"
+            : "afterok per task (aftercorr), each stage after the whole previous one (afterany), so at most \(resources.maxParallel ?? 0) task\(resources.maxParallel == 1 ? "" : "s") run\(resources.maxParallel == 1 ? "s" : "") at once"
         lines.append("chain     \(stages.map(\.rawValue).joined(separator: " → ")) (\(order), a failed stage cancels the rest)")
         let asks = [
             resources.partition.map { "partition \($0)" }, resources.account.map { "account \($0)" },

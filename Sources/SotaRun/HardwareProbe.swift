@@ -13,12 +13,12 @@ public enum HardwareProbe {
         let path = environment["PATH"]
         let device = devices.split(separator: ",").first.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         if let tool = Paths.findExecutable("nvidia-smi", path: path, relativeTo: directory),
-           let output = run(tool, ["--query-gpu=index,name", "--format=csv,noheader"], environment: environment),
+           let output = run(tool, ["--query-gpu=index,name", "--format=csv,noheader"], environment: environment, directory: directory),
            let name = nvidiaName(output, device: device) {
             return name
         }
         if let tool = Paths.findExecutable("rocm-smi", path: path, relativeTo: directory),
-           let output = run(tool, ["--showproductname", "--csv"], environment: environment),
+           let output = run(tool, ["--showproductname", "--csv"], environment: environment, directory: directory),
            let name = rocmName(output, device: device) {
             return name
         }
@@ -51,9 +51,10 @@ public enum HardwareProbe {
         return (rows.first { $0.card != nil && $0.card == device } ?? rows.first)?.name
     }
 
-    /// The standard output of `tool arguments` when it exits 0, else nil.
-    private static func run(_ tool: String, _ arguments: [String], environment: [String: String]) -> String? {
+    /// The standard output of `tool arguments`, run in `directory`, when it exits 0, else nil.
+    private static func run(_ tool: String, _ arguments: [String], environment: [String: String], directory: String) -> String? {
         let process = Process()
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         process.environment = environment

@@ -195,7 +195,9 @@ struct SlurmLaunch {
             }
             if runs.count > 4 { lines.append("  …") }
         }
-        lines.append("chain     \(stages.map(\.rawValue).joined(separator: " → ")) (afterok\(runs.count > 1 ? " per task (aftercorr)" : ""), a failed stage cancels the rest)")
+        let order = runs.count == 1 ? "afterok" : resources.maxParallel == nil ? "afterok per task (aftercorr)"
+            : "afterok per task (aftercorr), each stage after the whole previous one (afterany), so at most \(resources.maxParallel ?? 0) task\(resources.maxParallel == 1 ? "" : "s") run\(resources.maxParallel == 1 ? "s" : "") at once"
+        lines.append("chain     \(stages.map(\.rawValue).joined(separator: " → ")) (\(order), a failed stage cancels the rest)")
         let asks = [
             resources.partition.map { "partition \($0)" }, resources.account.map { "account \($0)" },
             resources.timeMinutes.map { "time \($0) min" }, resources.gpus > 0 ? "\(resources.gpus) GPU\(resources.gpus == 1 ? "" : "s")" : "no GPU",
@@ -220,13 +222,19 @@ struct SlurmChainSubmitter {
         for (script, plan) in scripts {
             let tasks: [Int]? = if case .array(_, let tasks) = plan.runs { tasks } else { nil }
             do {
-                let id = try client.submit(script: Paths.join(directory, script), after: previous, array: tasks != nil, workingDirectory: plan.projectRoot)
-                record.submissions[record.submissions.count - 1].jobs.append(.init(stage: plan.stage, jobID: id, tasks: tasks, script: script))
+                let id = try client.submit(script: Paths.join(directory, script), after: previous, array: tasks != nil,
+                                           throttled: plan.resources.maxParallel != nil, workingDirectory: plan.projectRoot)
+                record.submissions[record.submissions.count - 1].jobs.append(.init(stage: plan.stage, jobID: id, tasks: tasks, script: script,
+                                                                                   name: plan.jobName))
                 try record.write(to: recordPath)
                 previous = id
             } catch {
-                let submitted = record.submissions.last!.jobs.map(\.jobID)
-                let cancelled = (try? client.cancel(jobIDs: submitted)) != nil
+                let jobs = record.submissions.last?.jobs ?? []
+                let submitted = jobs.map(\.jobID)
+                // Each job is cancelled under its own name, so nothing but this chain's jobs can be hit.
+                let cancelled = Dictionary(grouping: jobs, by: record.name(of:)).allSatisfy { name, jobs in
+                    (try? client.cancel(jobIDs: jobs.map(\.jobID), name: name)) != nil
+                }
                 let undo = submitted.isEmpty ? "" : cancelled ? "; cancelled the jobs already submitted (\(submitted.joined(separator: ", ")))"
                                                               : "; jobs \(submitted.joined(separator: ", ")) could not be cancelled: scancel them"
                 return .failure(SubmissionFailure(message: "\(error)\(undo)"))

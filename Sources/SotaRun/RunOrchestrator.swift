@@ -172,7 +172,7 @@ public struct RunOrchestrator: Sendable {
             host: ProcessInfo.processInfo.hostName,
             hardware: RunManifest.HardwareRecord(
                 gpuType: request.training.resources.gpu?.value, gpuCount: request.training.resources.gpus?.value ?? 1,
-                devices: request.devices, platform: request.training.resources.platform.rawValue
+                devices: request.devices, platform: request.training.resources.platform.rawValue, observed: observedHardware()
             ),
             stages: plan.steps.map { RunManifest.StageRecord(name: $0.name, phase: $0.phase.rawValue, log: $0.logFile, work: $0.work) }
         )
@@ -193,6 +193,8 @@ public struct RunOrchestrator: Sendable {
         try writeResolvedConfigs()
         var manifest = existing
         manifest.status = .running
+        // A resumed run (a Slurm stage job on its node, say) records the hardware its remaining steps run on.
+        manifest.hardware.observed = observedHardware()
         manifest.config = record(request.training)
         manifest.evalConfigs = evalRecords()
         manifest.failures = []
@@ -205,6 +207,11 @@ public struct RunOrchestrator: Sendable {
         }
         try manifest.write(to: manifestPath)
         return try execute(manifest, lock: lock)
+    }
+
+    /// The hardware this process's children get (see ``HardwareProbe``).
+    private func observedHardware() -> String {
+        HardwareProbe.observe(devices: request.devices, environment: request.environment, directory: request.project.root)
     }
 
     private func record(_ config: RunConfig) -> RunManifest.ConfigRecord {

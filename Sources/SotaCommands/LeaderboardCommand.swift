@@ -5,6 +5,7 @@ import SotaConfig
 import SotaLeaderboard
 import SotaLeaderboardQuery
 import SotaPlan
+import SotaWorkspace
 
 /// `sota leaderboard`: ranked runs from the SQLite index; `--rebuild` recreates it from the run directories.
 struct LeaderboardCommand: ContextualCommand {
@@ -65,9 +66,13 @@ struct LeaderboardCommand: ContextualCommand {
             return ExitStatus.checkFailed
         }
         if rebuild {
-            let report = try board.rebuild(runDirectories: [project.resolve(project.runsDirectory)])
+            // Promotions are rebuilt from the files too: production folders' histories and experiments' metadata.
+            let (promotions, unreadable) = Workspace(project: project).recordedPromotions()
+            let report = try board.rebuild(runDirectories: [project.resolve(project.runsDirectory)], promotions: promotions)
             for problem in report.problems { context.console.err("warning: \(problem)") }
-            context.console.err("rebuilt the leaderboard from \(report.ingested) run\(report.ingested == 1 ? "" : "s") in \(project.runsDirectory)/")
+            for problem in unreadable { context.console.err("warning: \(problem)") }
+            context.console.err("rebuilt the leaderboard from \(report.ingested) run\(report.ingested == 1 ? "" : "s") in \(project.runsDirectory)/"
+                                + (report.promotionsAdded == 0 ? "" : " and \(report.promotionsAdded) promotion\(report.promotionsAdded == 1 ? "" : "s") from the production history"))
         }
         let rows = try board.top(metric: metric, phase: phase, direction: MetricDirection(rawValue: direction)!, limit: top, experiment: experiment)
         // The same renderer as the fast path in the `sota` executable, so both print the same bytes.

@@ -120,6 +120,7 @@ public final class Leaderboard: Sendable {
     /// Maps whatever GRDB or SQLite threw to a ``LeaderboardError`` naming `path`.
     static func translate(_ error: any Error, path: String) -> LeaderboardError {
         if let error = error as? LeaderboardError { return error }
+        if let problem = error as? IngestReport.Problem { return .badManifest(problem) }
         guard let error = error as? DatabaseError else { return .sqlite(path: path, message: "\(error)") }
         let message = error.message ?? "SQLite error \(error.resultCode.rawValue)"
         switch error.resultCode {

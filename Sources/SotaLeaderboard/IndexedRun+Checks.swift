@@ -28,9 +28,6 @@ extension IndexedRun {
             let folder = Paths.lastComponent(of: Paths.parent(of: manifestPath))
             guard folder == runID else { throw refuse("run_id", "`\(runID)` differs from its folder `\(Self.shown(folder))`") }
         }
-        if experiment.isEmpty || experiment.unicodeScalars.contains(where: Self.isControl) {
-            throw refuse("experiment", "`\(Self.shown(experiment))` is not an experiment name")
-        }
         for (field, time) in [("created", created), ("updated", updated)] where !Timestamp.isValid(time) {
             throw refuse(field, "`\(Self.shown(time))` is not a date and time")
         }

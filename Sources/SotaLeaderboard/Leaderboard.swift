@@ -25,17 +25,24 @@ public final class Leaderboard: Sendable {
         self.database = database
     }
 
-    /// Opens the leaderboard at `path`, creating the file and its parent folders when missing.
+    /// Opens the leaderboard at `path`, creating the file (and, with `createsFolder`, its parent folders) when missing.
     ///
     /// A file that is not SQLite, or an SQLite file that is not a leaderboard, is reported and left byte-for-byte
-    /// as it was: the file is inspected read-only before anything writes to it.
+    /// as it was, and nothing is created beside it: the file is inspected read-only before the lock file is made
+    /// or anything writes to it.
     ///
+    /// - Parameter createsFolder: false when the folder was named by the user (`SOTA_LEADERBOARD`) and must exist.
     /// - Throws: `.notADatabase`, `.foreignDatabase`, `.corrupt`, `.newerSchema` or `.cannotOpen`, each naming `path`.
-    public convenience init(path: String) throws(LeaderboardError) {
-        do {
-            try FileManager.default.createDirectory(atPath: Paths.parent(of: path), withIntermediateDirectories: true)
-        } catch {
-            throw .cannotOpen(path: path, reason: "cannot create its folder \(Paths.parent(of: path))")
+    public convenience init(path: String, createsFolder: Bool = true) throws(LeaderboardError) {
+        _ = try DatabaseFileInspection.inspect(path: path)
+        let folder = Paths.parent(of: path)
+        if Paths.kind(of: folder) != .directory {
+            guard createsFolder else { throw .cannotOpen(path: path, reason: "its folder \(folder) does not exist") }
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw .cannotOpen(path: path, reason: "cannot create its folder \(folder)")
+            }
         }
         let database = try FileLock(path: path + ".lock").withLock(database: path) { () throws(LeaderboardError) in
             let state = try DatabaseFileInspection.inspect(path: path)

@@ -52,7 +52,12 @@ public final class Leaderboard: Sendable {
             } catch {
                 throw Self.translate(error, path: path)
             }
-            try Self.setUp(database, path: path, isNew: state == .new, wal: true)
+            do throws(LeaderboardError) {
+                try Self.setUp(database, path: path, isNew: state == .new, wal: true)
+            } catch {
+                Self.leaveUntouchedIfDamaged(error, database)
+                throw error
+            }
             return database
         }
         self.init(path: path, database: database)
@@ -138,12 +143,31 @@ public final class Leaderboard: Sendable {
         }
     }
 
+    /// Keeps `database`'s close from writing to a file found damaged (see ``SQLiteSetup/leaveFilesUntouchedOnClose(_:)``).
+    static func leaveUntouchedIfDamaged(_ error: LeaderboardError, _ database: DatabaseQueue) {
+        switch error {
+        case .corrupt, .notADatabase:
+            database.inDatabase { db in
+                if let connection = db.sqliteConnection { SQLiteSetup.leaveFilesUntouchedOnClose(connection) }
+            }
+        default:
+            break
+        }
+    }
+
+    /// The error as a ``LeaderboardError``; a damaged file is then left as it is when the connection closes.
+    private func failure(_ error: any Error) -> LeaderboardError {
+        let translated = Self.translate(error, path: path)
+        Self.leaveUntouchedIfDamaged(translated, database)
+        return translated
+    }
+
     /// Runs `body` in a read transaction.
     func read<T>(_ body: (Database) throws -> T) throws(LeaderboardError) -> T {
         do {
             return try database.read(body)
         } catch {
-            throw Self.translate(error, path: path)
+            throw failure(error)
         }
     }
 
@@ -160,7 +184,7 @@ public final class Leaderboard: Sendable {
                 return result!
             }
         } catch {
-            throw Self.translate(error, path: path)
+            throw failure(error)
         }
     }
 
@@ -182,7 +206,7 @@ public final class Leaderboard: Sendable {
                 return result!
             }
         } catch {
-            throw Self.translate(error, path: path)
+            throw failure(error)
         }
     }
 }

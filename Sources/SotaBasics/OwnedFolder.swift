@@ -6,8 +6,9 @@ import Foundation
 /// source, and a work tree made dirty by it would make `sota launch` (which refuses uncommitted changes) refuse
 /// after a harmless `sota report --weekly`. The file ignores itself too, so nothing shows up in `git status`.
 public enum OwnedFolder {
-    /// The ignore file's name and content.
+    /// The ignore file's name.
     public static let ignoreFileName = ".gitignore"
+    /// What it holds: everything in the folder, itself included, is ignored.
     static let ignoreContent = "# Written by sota: everything here is sota's output.\n*\n"
 
     /// Creates `path` (and missing parents) unless it exists, and gives it its `.gitignore` if it has none.

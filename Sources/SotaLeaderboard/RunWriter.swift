@@ -73,7 +73,11 @@ final class RunWriter {
     }
 
     /// Writes one run, replacing whatever the index held for its id; its child rows may wait for ``finish()``.
+    ///
+    /// - Throws: an ``IngestReport/Problem`` before writing anything when the run is not one sota would have
+    ///   recorded (see ``IndexedRun/check(manifestPath:)``), else SQLite's errors.
     func write(_ run: IndexedRun, manifestPath: String) throws {
+        try run.check(manifestPath: manifestPath)
         let id = run.runID
         func bindRow(_ statement: RawStatement) {
             statement.bind(1, id)

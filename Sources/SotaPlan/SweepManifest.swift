@@ -3,6 +3,11 @@ import SotaBasics
 
 /// `sweep.json`: what a sweep expected, what completed, what failed and why. Written atomically as runs finish.
 public struct SweepManifest: Codable, Sendable, Equatable {
+    /// The file's name inside a sweep folder.
+    public static let fileName = "sweep.json"
+    /// What every sweep folder's name starts with (`runs/sweep-<id>/`): sota's own, beside the run folders.
+    public static let folderPrefix = "sweep-"
+
     /// One run's line.
     public struct Entry: Codable, Sendable, Equatable {
         /// The run id.

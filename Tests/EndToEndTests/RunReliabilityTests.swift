@@ -243,7 +243,9 @@ private func leaderboardRows(_ folder: TemporaryDirectory) throws -> [[String: A
         #expect(promoted.hasPrefix("# Promoted from run "))
         #expect(promoted.contains("seed: 4"))
         let kept = try FileManager.default.contentsOfDirectory(atPath: folder.url("configs/.previous"))
-        #expect(kept.count == 1)
+        #expect(kept.filter { $0.hasSuffix(".yaml") }.count == 1)
+        // Beside it: the production history both promotions were recorded in, and the file that keeps git out.
+        #expect(Set(kept.filter { !$0.hasSuffix(".yaml") }) == [".gitignore", "promotions.json"], "\(kept)")
     }
 
     @Test func rejectedRunIsNotPromoted() throws {

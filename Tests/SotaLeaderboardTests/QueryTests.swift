@@ -109,13 +109,15 @@ import Testing
 
     @Test func runIDsMatchAPrefix() throws {
         let board = try Leaderboard.inMemory()
-        for id in ["20261123-141000-aaaa1111", "20261123-141000-aabb2222", "20261124-090000-cccc3333", "x*y"] {
+        // Run ids hold no GLOB wildcards (RunID.problem(with:)), but a prefix typed by a user may.
+        for id in ["20261123-141000-aaaa1111", "20261123-141000-aabb2222", "20261124-090000-cccc3333", "x_y"] {
             try board.ingest(RunManifestFactory.make(id), manifestPath: "runs/\(id)/manifest.json")
         }
         #expect(try board.runIDs(matchingPrefix: "20261123") == ["20261123-141000-aaaa1111", "20261123-141000-aabb2222"])
         #expect(try board.runIDs(matchingPrefix: "20261123-141000-aab") == ["20261123-141000-aabb2222"])
         #expect(try board.runIDs(matchingPrefix: "2026112?").isEmpty)
-        #expect(try board.runIDs(matchingPrefix: "x*") == ["x*y"])
+        #expect(try board.runIDs(matchingPrefix: "x*").isEmpty)
+        #expect(try board.runIDs(matchingPrefix: "x_") == ["x_y"])
         #expect(try board.runIDs(matchingPrefix: "X").isEmpty)
         #expect(try board.runIDs(matchingPrefix: "").count == 4)
     }

@@ -95,8 +95,9 @@ let package = Package(
             dependencies: ["SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "CSotaProcess"],
             swiftSettings: strict
         ),
-        // Experiment folders, their lifecycle, the archive and the config catalog.
-        .target(name: "SotaWorkspace", dependencies: ["SotaBasics", "SotaConfig", "SotaGit", "SotaPlan"], swiftSettings: strict),
+        // Experiment folders, their lifecycle, the archive, promotion to production and the config catalog. A promotion
+        // is recorded in the leaderboard too, and the leaderboard's promotions are rebuilt from these folders' files.
+        .target(name: "SotaWorkspace", dependencies: ["SotaBasics", "SotaConfig", "SotaGit", "SotaPlan", "SotaLeaderboard"], swiftSettings: strict),
         .target(
             name: "SotaCommands",
             dependencies: [
@@ -123,7 +124,7 @@ let package = Package(
         .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaLaunchTests", dependencies: ["SotaLaunch", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
+        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaLeaderboard", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "SotaLeaderboardTests", dependencies: ["SotaLeaderboard", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(

@@ -5,3 +5,10 @@
 static inline int sota_sqlite3_disable_memory_statistics(void) {
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
+
+/// Keeps this connection's close from checkpointing the WAL into the database file and truncating or deleting the
+/// WAL and its index: for a connection that found the file damaged, which must be left exactly as it was.
+/// (`sqlite3_db_config` is variadic, which Swift cannot call.)
+static inline int sota_sqlite3_no_checkpoint_on_close(sqlite3 *db) {
+    return sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)0);
+}

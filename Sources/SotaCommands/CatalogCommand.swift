@@ -46,10 +46,18 @@ struct CatalogCommand: ContextualCommand {
         let text = format == .csv ? catalog.csv() : catalog.json()
         if let output {
             let path = context.absolute(output)
+            let location = SourceLocation(file: "--output \(output)")
+            do {
+                // As `report --output` does: a missing folder is made, so `--output docs/catalog.csv` just works.
+                try FileManager.default.createDirectory(atPath: Paths.parent(of: path), withIntermediateDirectories: true)
+            } catch {
+                context.console.err(renderer.render(.error(at: location, "cannot create the folder \(context.display(Paths.parent(of: path))): \(error.localizedDescription)")))
+                return ExitStatus.checkFailed
+            }
             do {
                 try AtomicFile.write(text, to: path)
             } catch {
-                context.console.err(renderer.render(.error(at: SourceLocation(file: "--output \(output)"), error.description)))
+                context.console.err(renderer.render(.error(at: location, error.description)))
                 return ExitStatus.checkFailed
             }
             context.console.err("wrote \(catalog.rows.count) row\(catalog.rows.count == 1 ? "" : "s") to \(output)")

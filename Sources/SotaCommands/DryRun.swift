@@ -77,12 +77,8 @@ struct DryRun: ContextualCommand {
             prices = loaded.0
             if price == nil { diagnostics += loaded.1 }
         }
-        // Calibrate from past runs when a leaderboard exists; a dry run never creates one.
-        let boardPath = LeaderboardIndex.path(project: project, environment: context.environment)
-        let board = Paths.kind(of: boardPath) == .file ? try? Leaderboard(path: boardPath) : nil
-        let estimate = CostEstimator.estimate(plan: plan, prices: prices, overrides: .init(gpu: gpu, price: price)) { stage, gpu in
-            (try? board?.stageDurations(stage: stage, gpuType: gpu)) ?? []
-        }
+        let estimate = CostEstimator.estimate(plan: plan, prices: prices, overrides: .init(gpu: gpu, price: price),
+                                              history: Self.pastRuns(project: project, context: context))
         let checks = estimateOnly ? [] : PlanChecks(searchPath: context.environment["PATH"]).run(plan, project: project)
         diagnostics += checks.compactMap(\.diagnostic)
         let git = GitReader().provenance(at: project.root)
@@ -97,5 +93,13 @@ struct DryRun: ContextualCommand {
             if failed { context.console.err("dry-run found problems; fix them before running") }
         }
         return failed ? ExitStatus.checkFailed : ExitStatus.success
+    }
+
+    /// A stage's past runs on a GPU from the leaderboard, for calibrating estimates (none when there is no
+    /// leaderboard: an estimate never creates one).
+    static func pastRuns(project: Project, context: CommandContext) -> (_ stage: String, _ gpu: String) -> [CostEstimator.PastStage] {
+        let boardPath = LeaderboardIndex.path(project: project, environment: context.environment)
+        let board = Paths.kind(of: boardPath) == .file ? try? Leaderboard(path: boardPath) : nil
+        return { stage, gpu in (try? board?.stageDurations(stage: stage, onHardware: gpu)) ?? [] }
     }
 }

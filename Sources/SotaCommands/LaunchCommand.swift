@@ -22,7 +22,7 @@ struct LaunchCommand: ContextualCommand {
 
         Files: runs/ID/onstart.sh and runs/ID/launch.json (instance, offer, price), and .vast/onstart.sh. Follow with `sota status ID`, stop with `sota cancel ID`, and `sota ingest <results>/ID` once the results land.
 
-        With --backend slurm, sota prepares the run directory here (validated config, dataset checksums, pending manifest), writes one sbatch script per stage into runs/ID/slurm/ (train → small_eval → full_eval → gate) and submits them with `sbatch --parsable`, each after the previous one (--dependency=afterok, --kill-on-invalid-dep=yes: a failed stage cancels the rest). Each job runs `sota run --resume ID --step STAGE` on its node in this project folder — a shared filesystem is assumed — writes only files, and leaves markers/STAGE.READY. A --sweep becomes one array job per stage (--array=0-N%K with --max-parallel K), task i working on its own run directory ID-i with seed (config seed + i). Job ids go to runs/ID/launch.json. Follow with `sota status ID` (which adds finished runs to the leaderboard here), continue a failed chain with `sota resume ID`, stop it with `sota cancel ID`. Settings: launch.slurm.{partition, account, time, gpus, max_parallel, sota} in sota.yaml; flags override them.
+        With --backend slurm, sota prepares the run directory here (validated config, dataset checksums, pending manifest), writes one sbatch script per stage into runs/ID/slurm/ (train → small_eval → full_eval → gate) and submits them with `sbatch --parsable`, each after the previous one (--dependency=afterok, --kill-on-invalid-dep=yes: a failed stage cancels the rest). Each job runs `sota run --resume ID --step STAGE` on its node in this project folder — a shared filesystem is assumed — writes only files, and leaves markers/STAGE.READY. A --sweep becomes one array job per stage (--array=0-N%K with --max-parallel K), task i working on its own run directory ID-i with seed (config seed + i); with --max-parallel K each stage's array also waits for the whole previous one (afterany), so at most K tasks of the sweep run at once across the chain. Job ids go to runs/ID/launch.json. Follow with `sota status ID` (which adds finished runs to the leaderboard here), continue a failed chain with `sota resume ID`, stop it with `sota cancel ID`. Settings: launch.slurm.{partition, account, time, gpus, max_parallel, sota} in sota.yaml; flags override them.
 
         Examples:
           sota launch --config configs/train_burgers_golden.yaml --backend vast --dry-run
@@ -152,8 +152,10 @@ struct LaunchCommand: ContextualCommand {
         }
         let plan = RunPlanner.plan(training: configs.training, smallEval: configs.smallEval, fullEval: configs.fullEval,
                                    project: project, runID: setup.spec.runID)
+        // The offer's GPU (Vast spells it `RTX 4090`) finds the config's throughput and past runs however they spell it.
         let estimate = CostEstimator.estimate(plan: plan, prices: nil,
-                                              overrides: .init(gpu: offer.gpuName, price: offer.pricePerHour / Double(max(1, offer.gpuCount))))
+                                              overrides: .init(gpu: offer.gpuName, price: offer.pricePerHour / Double(max(1, offer.gpuCount))),
+                                              history: DryRun.pastRuns(project: project, context: context))
         let payload: String
         do {
             payload = try setup.script.payload()

@@ -2,6 +2,7 @@ import Foundation
 import SotaBasics
 import SotaConfig
 import SotaLaunch
+import SotaPlan
 
 /// A run started by `sota launch`: its folder under the runs directory and its launch record, Vast or Slurm.
 struct LaunchedRun {
@@ -25,8 +26,8 @@ struct LaunchedRun {
 
     /// Finds the launched run `text` (a unique id prefix is enough); prints why not and returns nil otherwise.
     static func find(_ text: String, project: Project, console: Console) -> LaunchedRun? {
-        guard !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-            console.err("error: `\(text)` is not a run id (letters, digits and dashes)")
+        if let problem = RunID.problem(with: text) {
+            console.err("error: `\(text)` is not a run id: \(problem)")
             return nil
         }
         let runs = project.resolve(project.runsDirectory)

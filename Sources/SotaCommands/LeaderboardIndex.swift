@@ -1,3 +1,4 @@
+import SotaBasics
 import SotaConfig
 import SotaLeaderboard
 import SotaPlan
@@ -24,6 +25,20 @@ final class LeaderboardIndex: RunIndex {
         environment["SOTA_LEADERBOARD"].flatMap { $0.isEmpty ? nil : project.resolve($0) } ?? project.resolve(project.leaderboardPath)
     }
 
+    /// Opens (creating if needed) the leaderboard file ``path(project:environment:)`` names, as a full leaderboard.
+    ///
+    /// The project's own `.sota/` folder is created when missing; a folder named by `SOTA_LEADERBOARD` must exist,
+    /// since a mistyped variable should be an error, not a new folder somewhere.
+    static func board(project: Project, environment: [String: String]) throws(LeaderboardError) -> Leaderboard {
+        let path = path(project: project, environment: environment)
+        guard let variable = environment["SOTA_LEADERBOARD"], !variable.isEmpty else { return try Leaderboard(path: path) }
+        let folder = Paths.parent(of: path)
+        guard Paths.kind(of: folder) == .directory else {
+            throw .cannotOpen(path: path, reason: "the folder \(folder) named by SOTA_LEADERBOARD=\(variable) does not exist; create it, or unset SOTA_LEADERBOARD")
+        }
+        return try Leaderboard(path: path, createsFolder: false)
+    }
+
     /// Opens (creating if needed) the project's leaderboard.
     ///
     /// `forRecording` is for `sota run`, which mostly records its run: an existing, current index is then opened
@@ -33,7 +48,7 @@ final class LeaderboardIndex: RunIndex {
         if forRecording, let recorder = LeaderboardRecorder.openIfCurrent(path: path) {
             return LeaderboardIndex(path: path, recorder: recorder, board: nil)
         }
-        return LeaderboardIndex(path: path, recorder: nil, board: try Leaderboard(path: path))
+        return LeaderboardIndex(path: path, recorder: nil, board: try board(project: project, environment: environment))
     }
 
     /// The full leaderboard, opened now if the recorder took the open.
@@ -41,7 +56,7 @@ final class LeaderboardIndex: RunIndex {
         get throws {
             try opened.withLock { board in
                 if let board { return board }
-                let fresh = try Leaderboard(path: path)
+                let fresh = try Leaderboard(path: path, createsFolder: false)
                 board = fresh
                 return fresh
             }

@@ -5,7 +5,6 @@ import SotaConfig
 import SotaGit
 import SotaLeaderboard
 import SotaPlan
-import SotaRun
 import SotaWorkspace
 
 /// `sota promote`: copy a gated config into production, record who and why, and undo it with `--rollback`.
@@ -114,56 +113,21 @@ struct PromoteCommand: ContextualCommand {
                 "no run of \(runConfig.displayPath) (config sha256 \(runConfig.hash.prefix(12))) passed every gate; it is not promoted",
                 hint: "run it first (sota run --train-config \(runConfig.displayPath)), or promote anyway with --force (recorded as forced)")
         }
-        let runID = passing.first ?? ""
-        if commit { _ = try GitCommitter().preflight(in: project.root) }
-        // An experiment's metadata must be readable before production changes, since the promotion is recorded there.
-        let workspace = Workspace(project: project)
-        _ = try workspace.promotionMetadata(forConfig: runConfig.path)
-        let outcome = try ConfigPromotion.promote(runConfig, runID: runID.isEmpty ? "none (forced)" : runID, project: project,
-                                                  productionDirectory: productionDir, rename: rename)
+        let result = try Promotion(workspace: Workspace(project: project), board: board).promote(Promotion.Request(
+            config: runConfig, runID: passing.first, productionDirectory: productionDir, rename: rename, promotedBy: who, commit: commit
+        ))
+        let outcome = result.outcome, runID = passing.first ?? "", summary = result.metricSummary
         if outcome.unchanged {
             console.out("\(outcome.destination) already holds this config; nothing to do")
             return ExitStatus.success
         }
-        let summary = runID.isEmpty ? "" : try metricSummary(runID, board: board)
-        var commitID: String?
-        if commit {
-            let message = "Promote \(runConfig.experiment) to \(outcome.destination)\n\n"
-                + (runID.isEmpty ? "Forced: no run passed every gate.\n" : "Run: \(runID)\(summary.isEmpty ? "" : "\nMetrics: \(summary)")\n")
-                + "Config: \(Paths.relative(runConfig.path, to: project.root)) (sha256 \(runConfig.hash))\n"
-            do {
-                commitID = try GitCommitter().commit(files: [project.resolve(outcome.destination)], message: message, in: project.root).id
-            } catch {
-                // Without its commit the promotion did not happen: production goes back to what it held.
-                if let previous = outcome.previous {
-                    _ = try? ConfigPromotion.rollback(productionPath: outcome.destination, previous: previous, project: project)
-                } else {
-                    unlink(project.resolve(outcome.destination))
-                }
-                throw error
-            }
-        }
-        let promotedAt = Timestamp.string(Date())
-        try board.recordPromotion(PromotionRecord(
-            runID: runID, experiment: runConfig.experiment, configPath: Paths.relative(runConfig.path, to: project.root),
-            productionPath: outcome.destination, promotedAt: promotedAt, promotedBy: who, forced: passing.isEmpty,
-            previousPath: outcome.previous, gitCommit: commitID
-        ))
-        var metadata: String?
-        do {
-            metadata = try workspace.recordPromotion(
-                .init(runID: runID, destination: outcome.destination, at: promotedAt, forced: passing.isEmpty, by: who,
-                      previous: outcome.previous, commit: commitID),
-                forConfig: runConfig.path)
-        } catch {
-            // Production and the leaderboard already hold the promotion; say what is missing rather than undo it.
-            console.err("warning: promoted, but the experiment's metadata was not updated: \(error)")
-        }
+        // Production and the records that could be written hold the promotion; say what is missing rather than undo it.
+        for warning in result.warnings { console.err("warning: promoted, but \(warning)") }
         console.out("promoted \(runConfig.displayPath) to \(outcome.destination)"
                     + (runID.isEmpty ? " (forced: no run passed every gate)" : " (run \(runID)\(summary.isEmpty ? "" : ", \(summary)"))"))
         if let previous = outcome.previous { console.out("  the config it replaced is kept in \(previous); undo with: sota promote --rollback \(Paths.lastComponent(of: outcome.destination).split(separator: ".").first ?? "")") }
-        if let commitID { console.out("  committed \(commitID.prefix(12))") }
-        if let metadata { console.out("  recorded in \(context.display(metadata))") }
+        if let commitID = result.record?.gitCommit { console.out("  committed \(commitID.prefix(12))") }
+        if let metadata = result.metadataPath { console.out("  recorded in \(context.display(metadata))") }
         return ExitStatus.success
     }
 
@@ -189,17 +153,13 @@ struct PromoteCommand: ContextualCommand {
         }
         let time = Timestamp.string(Date())
         try board.markPromotionRolledBack(id: last.id, at: time, by: who)
+        try Promotion(workspace: Workspace(project: project), board: board).history(of: productionPath)
+            .markRolledBack(destination: productionPath, promotedAt: last.promotedAt, at: time, by: who)
         let metadata = try Workspace(project: project).recordRollback(destination: productionPath, promotedAt: last.promotedAt,
                                                                       configPath: project.resolve(last.configPath), at: time)
         context.console.out("rolled back \(productionPath): restored \(previous)" + (kept.map { "; the rolled-back config is kept in \($0)" } ?? ""))
         if let commitID { context.console.out("  committed \(commitID.prefix(12))") }
         if let metadata { context.console.out("  recorded in \(context.display(metadata))") }
         return ExitStatus.success
-    }
-
-    /// `nrmse[full_eval] 0.0123` style summary of a run's gated metrics.
-    private func metricSummary(_ runID: String, board: Leaderboard) throws -> String {
-        guard let summary = try board.runSummary(id: runID) else { return "" }
-        return summary.gates.map { "\($0.metric)[\($0.phase)] \($0.value.map { String(format: "%.4g", $0) } ?? "–")" }.joined(separator: ", ")
     }
 }

@@ -98,6 +98,8 @@ struct ReportCommand: ContextualCommand {
         }
         let file = Paths.join(folder, "report.html")
         do {
+            // The default reports/ folder is sota's output, which git ignores (see OwnedFolder); --output is the user's.
+            if output == nil { try OwnedFolder.prepare(project.resolve("reports"), display: "reports") }
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             context.console.err("error: cannot create the report folder \(context.display(folder)): \(error.localizedDescription)")
@@ -145,7 +147,9 @@ struct ReportCommand: ContextualCommand {
                 throw MaintenanceRefusal(description: "nothing archived: fix or remove the unreadable experiments first (sota archive --list-only shows them)")
             }
             for move in try ExperimentMover(workspace: workspace, environment: context.environment).archive(candidates, now: now) {
-                context.console.out("archived \(move.from) -> \(move.to)")
+                // On standard error with --json, which keeps standard output for the JSON alone.
+                let line = "archived \(move.from) -> \(move.to)"
+                if json { context.console.err(line) } else { context.console.out(line) }
             }
         }
         report.archiveCandidates = candidates.map {
@@ -187,8 +191,11 @@ struct ReportCommand: ContextualCommand {
         let unpriced = report.unpricedThisWeek
         lines.append("  cost     \(ReportFormat.money(report.costThisWeek, currency: report.currency))"
                      + (unpriced > 0 ? " (\(unpriced) run\(unpriced == 1 ? "" : "s") without a price)" : ""))
-        let archive = report.archiveCandidates.count
-        lines.append("  archive  " + (archive == 0 ? "nothing to archive" : "\(archive) experiment\(archive == 1 ? "" : "s")"))
+        let archive = report.archiveCandidates.count, plural = archive == 1 ? "" : "s"
+        let applied = report.archiveCandidates.contains { $0.applied }
+        lines.append("  archive  " + (archive == 0 ? "nothing to archive"
+            : applied ? "archived \(archive) experiment\(plural) into experiments-archive/ (sota experiment restore NAME brings one back)"
+            : "\(archive) experiment\(plural) to archive (--apply moves them into experiments-archive/)"))
         lines.append("  catalog  \(report.catalogSummary.count) config\(report.catalogSummary.count == 1 ? "" : "s")")
         for note in report.notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n")

@@ -6,6 +6,7 @@ import SotaGit
 import SotaLeaderboard
 import SotaPlan
 import SotaRun
+import SotaWorkspace
 
 /// `sota run`: the whole pipeline, from validation to gating, in a run directory that survives any interruption.
 struct RunCommand: ContextualCommand {
@@ -127,8 +128,8 @@ struct RunOptions: Equatable {
     func validate() throws {
         if trainConfig.isEmpty, resume == nil { throw ValidationError("give --train-config FILE, or --resume RUN_ID") }
         if !trainConfig.isEmpty, resume != nil { throw ValidationError("--resume continues a recorded run; it takes no --train-config") }
-        if let runId, runId.isEmpty || !runId.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
-            throw ValidationError("--run-id takes letters, digits, `-` and `_`")
+        if let runId, let problem = RunID.problem(with: runId) {
+            throw ValidationError("--run-id: \(problem)")
         }
         if resume != nil, !assignments.isEmpty { throw ValidationError("--resume reuses the run's recorded overrides; drop --set") }
         if let step {
@@ -159,6 +160,9 @@ struct RunOptions: Equatable {
         if projectProblems.hasErrors { return stop(projectProblems) }
         if resume == nil, trainConfig.count > 1 || !sweep.isEmpty || dryRun {
             return try SweepCommandSupport(options: self, project: project, context: context).run()
+        }
+        if let resume, resume.hasPrefix("sweep-") {
+            return try SweepCommandSupport(options: self, project: project, context: context).resume(resume)
         }
         let pendingGit = PendingProvenance(path: project.root)
 
@@ -219,6 +223,14 @@ struct RunOptions: Equatable {
         let orchestrator = RunOrchestrator(request: request, index: runIndex, observe: { observer.handle($0) })
         let (problems, data) = orchestrator.validate()
         diagnostics += problems
+        if promote {
+            // Whatever would stop the promotion is found before the run, not after it.
+            do {
+                try Promotion.preflight(trainConfig, workspace: Workspace(project: project))
+            } catch {
+                diagnostics.append(.error(at: nil, "--promote: \(error)", hint: (error as? ConfigPromotion.Refusal)?.hint))
+            }
+        }
         if diagnostics.hasErrors { return stop(diagnostics) }
         for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
 
@@ -242,16 +254,15 @@ struct RunOptions: Equatable {
         }
         if promote, outcome.exitStatus == RunExitStatus.success {
             do {
-                let promotion = try ConfigPromotion.promote(trainConfig, runID: runID, project: project)
-                if !promotion.unchanged {
-                    try index?.board.recordPromotion(PromotionRecord(
-                        runID: runID, experiment: trainConfig.experiment, configPath: Paths.relative(trainConfig.path, to: project.root),
-                        productionPath: promotion.destination, promotedAt: Timestamp.string(Date()),
-                        promotedBy: GitCommitter.author(in: project.root) ?? context.environment["USER"], previousPath: promotion.previous
-                    ))
-                }
+                guard let board = try index?.board else { throw ConfigPromotion.Refusal("no leaderboard to record the promotion in") }
+                let result = try Promotion(workspace: Workspace(project: project), board: board).promote(Promotion.Request(
+                    config: trainConfig, runID: runID, promotedBy: GitCommitter.author(in: project.root) ?? context.environment["USER"]
+                ))
+                for warning in result.warnings { console.err("warning: promoted, but \(warning)") }
+                let promotion = result.outcome
                 console.out(promotion.unchanged ? "promoted: \(promotion.destination) already holds this config"
                             : "promoted to \(promotion.destination)" + (promotion.previous.map { " (the previous config is kept in \($0))" } ?? ""))
+                if let metadata = result.metadataPath { console.out("  recorded in \(context.display(metadata))") }
             } catch {
                 console.err("error: promotion failed: \(error); the run itself passed and is recorded")
                 return RunExitStatus.validationFailed
@@ -266,8 +277,8 @@ struct RunOptions: Equatable {
 /// Finds a run directory by id or unique id prefix.
 enum RunLookup {
     static func find(_ text: String, project: Project, console: Console) -> (String, RunManifest)? {
-        guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !text.isEmpty else {
-            console.err("error: `\(text)` is not a run id (letters, digits and dashes)")
+        if let problem = RunID.problem(with: text) {
+            console.err("error: `\(text)` is not a run id: \(problem)")
             return nil
         }
         let runs = project.resolve(project.runsDirectory)

@@ -41,26 +41,26 @@ struct SlurmLaunch {
         let sweeping = !axes.isEmpty
         let launchID = sweeping ? "sweep-" + base : base
         let trainPath = context.absolute(command.config)
-        let jobs = SweepPlan.make(configs: [trainPath], fixed: command.overrides.assignments, axes: axes, devices: ["0"]) {
+        // Every run is loaded and checked before anything is written; seeds follow SweepPlan's policy (task i gets the
+        // config's seed + i unless the sweep sets `seed`).
+        let fixed = try OverrideParsing.parse(command.overrides.assignments)
+        var baseSeed: Int??
+        let jobs = SweepPlan.make(configs: [trainPath], fixed: command.overrides.assignments, axes: axes, devices: ["0"],
+                                  seedOf: sweeping ? { _, _ in
+            if let known = baseSeed { return known }
+            var probe: [Diagnostic] = []
+            let seed = PipelineConfigs.load(trainPath: trainPath, overrides: fixed, smallEvalPath: nil, fullEvalPath: nil,
+                                            project: project, context: context, diagnostics: &probe)?.training.seed
+            baseSeed = .some(seed)
+            return seed
+        } : nil) {
             sweeping ? SlurmStagePlan.taskRunID(base: base, index: $0) : base
         }.jobs
-
-        // Every run is loaded and checked before anything is written; a sweep's task i gets seed (config seed + i).
         var diagnostics: [Diagnostic] = []
         var runs: [PreparedRun] = []
-        var baseSeed: Int?
-        let sweptSeed = axes.contains { $0.keys.contains("seed") } || command.overrides.assignments.contains { $0.hasPrefix("seed=") }
         for job in jobs {
-            var overrides = job.overrides
+            let overrides = job.overrides
             var loaded: [Diagnostic] = []
-            if sweeping, !sweptSeed {
-                if baseSeed == nil {
-                    var probe: [Diagnostic] = []
-                    baseSeed = PipelineConfigs.load(trainPath: trainPath, overrides: try OverrideParsing.parse(overrides), smallEvalPath: nil,
-                                                    fullEvalPath: nil, project: project, context: context, diagnostics: &probe)?.training.seed ?? 0
-                }
-                overrides.append("seed=\(baseSeed! + job.index)")
-            }
             let configs = PipelineConfigs.load(trainPath: trainPath, overrides: try OverrideParsing.parse(overrides), smallEvalPath: nil,
                                                fullEvalPath: nil, project: project, context: context, diagnostics: &loaded)
             diagnostics += sweeping ? loaded.map { item in
@@ -195,7 +195,9 @@ struct SlurmLaunch {
             }
             if runs.count > 4 { lines.append("  …") }
         }
-        lines.append("chain     \(stages.map(\.rawValue).joined(separator: " → ")) (afterok\(runs.count > 1 ? " per task (aftercorr)" : ""), a failed stage cancels the rest)")
+        let order = runs.count == 1 ? "afterok" : resources.maxParallel == nil ? "afterok per task (aftercorr)"
+            : "afterok per task (aftercorr), each stage after the whole previous one (afterany), so at most \(resources.maxParallel ?? 0) task\(resources.maxParallel == 1 ? "" : "s") run\(resources.maxParallel == 1 ? "s" : "") at once"
+        lines.append("chain     \(stages.map(\.rawValue).joined(separator: " → ")) (\(order), a failed stage cancels the rest)")
         let asks = [
             resources.partition.map { "partition \($0)" }, resources.account.map { "account \($0)" },
             resources.timeMinutes.map { "time \($0) min" }, resources.gpus > 0 ? "\(resources.gpus) GPU\(resources.gpus == 1 ? "" : "s")" : "no GPU",
@@ -220,13 +222,19 @@ struct SlurmChainSubmitter {
         for (script, plan) in scripts {
             let tasks: [Int]? = if case .array(_, let tasks) = plan.runs { tasks } else { nil }
             do {
-                let id = try client.submit(script: Paths.join(directory, script), after: previous, array: tasks != nil, workingDirectory: plan.projectRoot)
-                record.submissions[record.submissions.count - 1].jobs.append(.init(stage: plan.stage, jobID: id, tasks: tasks, script: script))
+                let id = try client.submit(script: Paths.join(directory, script), after: previous, array: tasks != nil,
+                                           throttled: plan.resources.maxParallel != nil, workingDirectory: plan.projectRoot)
+                record.submissions[record.submissions.count - 1].jobs.append(.init(stage: plan.stage, jobID: id, tasks: tasks, script: script,
+                                                                                   name: plan.jobName))
                 try record.write(to: recordPath)
                 previous = id
             } catch {
-                let submitted = record.submissions.last!.jobs.map(\.jobID)
-                let cancelled = (try? client.cancel(jobIDs: submitted)) != nil
+                let jobs = record.submissions.last?.jobs ?? []
+                let submitted = jobs.map(\.jobID)
+                // Each job is cancelled under its own name, so nothing but this chain's jobs can be hit.
+                let cancelled = Dictionary(grouping: jobs, by: record.name(of:)).allSatisfy { name, jobs in
+                    (try? client.cancel(jobIDs: jobs.map(\.jobID), name: name)) != nil
+                }
                 let undo = submitted.isEmpty ? "" : cancelled ? "; cancelled the jobs already submitted (\(submitted.joined(separator: ", ")))"
                                                               : "; jobs \(submitted.joined(separator: ", ")) could not be cancelled: scancel them"
                 return .failure(SubmissionFailure(message: "\(error)\(undo)"))

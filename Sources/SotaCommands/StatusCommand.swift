@@ -12,9 +12,9 @@ struct StatusCommand: ContextualCommand {
         commandName: "status",
         abstract: "Show a launched run: Vast instance state and cost, or every Slurm stage's state and exit code.",
         discussion: """
-        Reads runs/RUN/launch.json. Vast: asks the Vast API for the instance, and prices the time since it started at the instance's hourly price. When the results folder is a file:// URL and the run has been uploaded, shows the run's status and the last lines of its onstart log.
+        Reads runs/RUN/launch.json. Vast: asks the Vast API for the instance, and prices the time since it started at the instance's hourly price while it starts or runs; a stopped instance is billed its storage only (shown per hour), and a destroyed one (404, or no instance in the answer) is "gone". When the results folder is a file:// URL and the run has been uploaded, shows the run's status and the last lines of its onstart log.
 
-        Slurm: one batched `squeue` call per refresh gives every job's (and array task's) state and exit code. A job the controller has forgotten is looked up with `sacct` (when accounting exists), then in the run directory: its READY marker means it finished, a failed manifest means it failed, and anything else is UNKNOWN — never success. Once every job has ended, the finished runs are added to the leaderboard here (the compute nodes write only files). --watch refreshes every --interval seconds until then.
+        Slurm: one batched `squeue` call per refresh gives every job's (and array task's) state and exit code. A job the controller has forgotten is looked up with `sacct` (when accounting exists), then in the run directory: its READY marker means it finished, a failed manifest means it failed, and anything else is UNKNOWN — never success. A job is the launch's only when its id and its job name agree with launch.json: an id the controller reused for another job is reported as gone. Once every job has ended, the finished runs are added to the leaderboard here (the compute nodes write only files), and again whenever a run's manifest changed since (a failed run that `sota resume` finished). --watch refreshes every --interval seconds until then.
 
         Exit status: 0 shown, 1 the run or the API could not be read.
 
@@ -65,7 +65,11 @@ struct StatusCommand: ContextualCommand {
             apiError = "\(error)"
         }
         let state: String
-        if let instance {
+        if let instance, instance.phase == .gone {
+            state = "gone (destroyed)"
+        } else if let instance, instance.phase == .stopped {
+            state = "stopped" + (instance.actualStatus.map { $0 == "stopped" ? "" : " (\($0))" } ?? "")
+        } else if let instance {
             state = [instance.actualStatus ?? "scheduling", instance.currentState.map { "(asked: \($0))" }].compactMap { $0 }.joined(separator: " ")
         } else if apiError != nil {
             state = "unknown"
@@ -83,6 +87,8 @@ struct StatusCommand: ContextualCommand {
                 ("run_id", .string(record.runID)), ("backend", .string(record.backend)), ("instance_id", .int(record.instanceID)),
                 ("state", .string(state)), ("dph_total", .double(instance?.pricePerHour ?? record.pricePerHour)),
             ]
+            if let instance { fields.append(("phase", .string(instance.phase.rawValue))) }
+            if let billed = instance?.billedPerHour ?? (instance == nil && apiError == nil ? 0 : nil) { fields.append(("billed_per_hour", .double(billed))) }
             if let hours = instance?.hours(at: now) { fields.append(("hours", .double(hours))) }
             if let cost = instance?.cost(at: now) { fields.append(("cost", .double(cost))) }
             fields.append(("results", .string((try? uploaded.get())?.text ?? record.results)))
@@ -97,6 +103,10 @@ struct StatusCommand: ContextualCommand {
             let price = instance?.pricePerHour ?? record.pricePerHour
             if let hours = instance?.hours(at: now), let cost = instance?.cost(at: now) {
                 out(String(format: "cost      $%.2f so far (%.2f h at $%.4f/h)", cost, hours, price))
+            } else if let instance, instance.phase == .stopped {
+                // Vast bills a stopped instance its storage only; when it stopped is not in the answer.
+                out("cost      stopped: the GPU is no longer billed; storage "
+                    + (instance.storagePricePerHour.map { String(format: "$%.4f/h", $0) } ?? "at Vast's storage price") + " until it is destroyed")
             }
             out("results   \((try? uploaded.get())?.text ?? record.results)/" + (manifestStatus.map { " — uploaded, run \($0)" } ?? ""))
             if let resultsFolder, manifestStatus != nil { out("ingest    sota ingest \(context.display(resultsFolder))") }
@@ -135,11 +145,21 @@ struct StatusCommand: ContextualCommand {
         }
     }
 
-    /// Adds the launch's ended runs to the leaderboard once (the nodes never touch it) and records which.
+    /// Adds the launch's ended runs to the leaderboard (the nodes never touch it) and records which manifest each was
+    /// added from: a run whose manifest changed since (failed, then resumed with `sota resume` and finished) is added
+    /// again, so the leaderboard follows the run directories.
     private func ingest(_ record: inout SlurmLaunchRecord, launched: LaunchedRun, project: Project, context: CommandContext) -> [String] {
         let runsDirectory = project.resolve(project.runsDirectory)
-        let pending = record.runs.filter { !record.ingested.contains($0) }
-        guard !pending.isEmpty else { return [] }
+        var changed: [(runID: String, manifest: RunManifest, path: String, hash: String)] = []
+        for runID in record.runs {
+            let path = Paths.join(runsDirectory, "\(runID)/manifest.json")
+            guard let bytes = FileManager.default.contents(atPath: path) else { continue }
+            let hash = SHA256.hex(of: bytes)
+            guard record.ingestedManifests?[runID] != hash, let manifest = try? RunManifest.decode(bytes, path: path),
+                  [RunManifest.Status.succeeded, .rejected, .failed].contains(manifest.status) else { continue }
+            changed.append((runID, manifest, path, hash))
+        }
+        guard !changed.isEmpty else { return [] }
         let index: LeaderboardIndex
         do {
             index = try LeaderboardIndex.open(project: project, environment: context.environment)
@@ -148,19 +168,17 @@ struct StatusCommand: ContextualCommand {
         }
         var added: [String] = []
         var problems: [String] = []
-        for runID in pending {
-            let path = Paths.join(runsDirectory, "\(runID)/manifest.json")
-            guard let manifest = try? RunManifest.read(path: path),
-                  [RunManifest.Status.succeeded, .rejected, .failed].contains(manifest.status) else { continue }
+        for run in changed {
             do {
-                try index.record(manifest, manifestPath: path)
-                added.append(runID)
+                try index.record(run.manifest, manifestPath: run.path)
+                added.append(run.runID)
+                if !record.ingested.contains(run.runID) { record.ingested.append(run.runID) }
+                record.ingestedManifests = (record.ingestedManifests ?? [:]).merging([run.runID: run.hash]) { $1 }
             } catch {
-                problems.append("warning   \(runID) was not added to the leaderboard: \(error)")
+                problems.append("warning   \(run.runID) was not added to the leaderboard: \(error)")
             }
         }
         guard !added.isEmpty else { return problems }
-        record.ingested += added
         do {
             try record.write(to: launched.recordPath)
         } catch {

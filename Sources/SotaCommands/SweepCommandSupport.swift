@@ -25,14 +25,24 @@ struct SweepCommandSupport {
             throw ValidationError("--gpus takes device ids such as 0 or 0,1; found `\(options.gpus)`")
         }
         let base = RunID.make()
-        let plan = SweepPlan.make(configs: options.trainConfig.map { context.display(context.absolute($0)) }, fixed: options.assignments,
-                                  axes: axes, devices: devices) { index in base + "-" + String(format: "%03d", index) }
-        // Every run is validated before any starts, so a typo in one value cannot waste the others' GPU time.
         let loader = ConfigLoader(project: project, searchPath: context.environment["PATH"])
+        // Each config's own seed, read once per file with the fixed overrides (the sweep's seed policy is SweepPlan's).
+        var seeds: [String: Int?] = [:]
+        let fixed = try OverrideParsing.parse(options.assignments)
+        var plan = SweepPlan.make(configs: options.trainConfig.map { context.display(context.absolute($0)) }, fixed: options.assignments,
+                                  axes: axes, devices: devices, seedOf: { config, _ in
+            if let known = seeds[config] { return known }
+            let seed = loader.load(path: context.absolute(config), displayPath: config, overrides: fixed).config?.seed
+            seeds[config] = seed
+            return seed
+        }) { index in base + "-" + String(format: "%03d", index) }
+        // Every run is validated before any starts, so a typo in one value cannot waste the others' GPU time.
         var diagnostics: [Diagnostic] = []
+        var devicesPerRun = 1
         for job in plan.jobs {
             let overrides = try OverrideParsing.parse(job.overrides)
             let outcome = loader.load(path: context.absolute(job.config), displayPath: job.config, overrides: overrides)
+            devicesPerRun = max(devicesPerRun, outcome.config?.resources.gpus?.value ?? 1)
             diagnostics += outcome.diagnostics.filter { $0.severity == .error }.map { diagnostic in
                 var copy = diagnostic
                 copy.message = "run \(job.index) (\(job.overrides.joined(separator: " "))): " + copy.message
@@ -45,13 +55,48 @@ struct SweepCommandSupport {
             console.err("sweep not started: \(DiagnosticRenderer.summary(errors: diagnostics.count, warnings: 0)) in stage 1 validation")
             return RunExitStatus.validationFailed
         }
-        console.out("\(plan.jobs.count) run\(plan.jobs.count == 1 ? "" : "s") on \(devices.count) device\(devices.count == 1 ? "" : "s") (\(devices.joined(separator: ", "))), one run per device at a time:")
+        // A run that asks for `resources.gpus: N` gets N devices of its own.
+        guard let slots = SweepPlan.slots(devices: devices, perRun: devicesPerRun) else {
+            throw ValidationError("each run needs \(devicesPerRun) devices (resources.gpus) but --gpus names \(devices.count): \(options.gpus)")
+        }
+        plan.devices = slots
+        for index in plan.jobs.indices { plan.jobs[index].device = slots[index % slots.count] }
+        let perRun = devicesPerRun == 1 ? "one run per device" : "one run per \(devicesPerRun) devices"
+        console.out("\(plan.jobs.count) run\(plan.jobs.count == 1 ? "" : "s") on \(devices.count) device\(devices.count == 1 ? "" : "s") (\(devices.joined(separator: ", "))), \(perRun) at a time:")
         console.out(TextTable.render(header: ["#", "run", "device", "config", "overrides"], rows: plan.jobs.map {
             [String($0.index), $0.runID, $0.device, $0.config, $0.overrides.joined(separator: " ")]
         }))
         if options.dryRun { return RunExitStatus.success }
+        return try execute(plan: plan, sweepID: "sweep-" + base, resuming: nil)
+    }
 
-        let sweepID = "sweep-" + base
+    /// `sota run --resume sweep-ID`: runs again every member that did not finish (failed, interrupted or never
+    /// started), each resumed from its own run directory when it has one, on the devices the sweep recorded.
+    func resume(_ text: String) throws -> Int32 {
+        let console = context.console
+        let runs = project.resolve(project.runsDirectory)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).filter { $0.hasPrefix(text) && $0.hasPrefix("sweep-") }.sorted()
+        guard names.count == 1 else {
+            console.err(names.isEmpty ? "error: no sweep `\(text)` in \(project.runsDirectory)/"
+                                      : "error: `\(text)` matches \(names.count) sweeps: \(names.prefix(5).joined(separator: ", "))")
+            return RunExitStatus.validationFailed
+        }
+        let path = Paths.join(runs, names[0] + "/sweep.json")
+        let existing: SweepManifest
+        do {
+            existing = try SweepManifest.read(path: path)
+        } catch {
+            console.err("error: \(error)")
+            return RunExitStatus.validationFailed
+        }
+        let plan = existing.plan
+        let left = existing.runs.filter { $0.status != "succeeded" && $0.status != "rejected" }.count
+        console.out("resuming sweep \(names[0]): \(left) of \(existing.expected) runs to finish")
+        return try execute(plan: plan, sweepID: names[0], resuming: existing)
+    }
+
+    private func execute(plan: SweepPlan, sweepID: String, resuming: SweepManifest?) throws -> Int32 {
+        let console = context.console
         let sweepDirectory = Paths.join(project.resolve(project.runsDirectory), sweepID)
         var shared = ["--project", project.root, "--grace", options.grace]
         if let retries = options.maxRetries { shared += ["--max-retries", String(retries)] }
@@ -66,9 +111,12 @@ struct SweepCommandSupport {
                 console.out("  \(entry.status == "succeeded" ? "✓" : "✗") \(job.runID) \(entry.status)" + (entry.reason.map { ": \($0)" } ?? ""))
             }
         }
-        let (manifest, interrupted) = try runner.run(sweepID: sweepID)
+        let (manifest, interrupted) = try runner.run(sweepID: sweepID, resuming: resuming)
         console.out("sweep \(sweepID): \(manifest.completed) of \(manifest.expected) completed, \(manifest.failed) failed; \(context.display(Paths.join(sweepDirectory, "sweep.json")))")
-        if interrupted { return RunExitStatus.interrupted }
+        if interrupted {
+            console.err("interrupted; resume the whole sweep with: sota run --resume \(sweepID)")
+            return RunExitStatus.interrupted
+        }
         if manifest.runs.contains(where: { $0.status == "failed" || $0.status == "interrupted" }) { return RunExitStatus.stageFailed }
         return manifest.runs.contains { $0.status == "rejected" } ? RunExitStatus.gateRejected : RunExitStatus.success
     }

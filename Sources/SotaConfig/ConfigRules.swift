@@ -6,7 +6,7 @@ enum ConfigRules {
     static let safeNameCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 
     static func check(_ root: ConfigNode, file: String) -> [Diagnostic] {
-        var out: [Diagnostic] = []
+        var out = ExperimentNameRule.check(root)
         // The seed's dimension rule: the operator consumes the latent vector.
         if let latent = root.node(at: "latent.dim"), let input = root.node(at: "operator.pdet.input_dim"),
            let l = latent.intValue, let i = input.intValue, l != i {

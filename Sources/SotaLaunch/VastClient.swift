@@ -91,7 +91,31 @@ public struct VastClient: Sendable {
 
     private struct OfferList: Decodable { var offers: [VastOffer] }
     private struct CreateAnswer: Decodable { var success: Bool?; var new_contract: Int?; var msg: String? }
-    private struct InstanceAnswer: Decodable { var instances: VastInstance? }
+    /// `{"instances": {...}}`; Vast answers a destroyed instance with `null`, `[]` or `{}` there (or a 404), all "gone".
+    private struct InstanceAnswer: Decodable {
+        var instances: VastInstance?
+
+        private enum CodingKeys: String, CodingKey { case instances }
+        private struct Keys: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if try container.decodeNil(forKey: .instances) {
+                instances = nil
+            } else if let list = try? container.decode([VastInstance].self, forKey: .instances) {
+                instances = list.first
+            } else if let object = try? container.nestedContainer(keyedBy: Keys.self, forKey: .instances), object.allKeys.isEmpty {
+                instances = nil
+            } else {
+                instances = try container.decode(VastInstance.self, forKey: .instances)
+            }
+        }
+    }
     private struct ErrorAnswer: Decodable { var msg: String?; var error: String? }
 
     private func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ url: String) throws(VastAPIError) -> T {

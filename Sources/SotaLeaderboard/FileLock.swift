@@ -14,12 +14,23 @@ struct FileLock {
     ///
     /// - Throws: `LeaderboardError.cannotOpen` naming `database` when the lock file cannot be created or locked
     ///   within ``timeout``, or whatever `body` throws.
+    /// A lock file this call created is removed again when `body` throws (a refused database): a refusal leaves
+    /// nothing behind. That removal can let a later opener lock a new inode while a waiting one holds the old, but
+    /// both then meet the same refusal, since `body` only inspects and sets up.
     func withLock<T>(database: String, _ body: () throws(LeaderboardError) -> T) throws(LeaderboardError) -> T {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        var created = false
+        var fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd >= 0 {
+            created = true
+        } else if errno == EEXIST {
+            fd = open(path, O_RDWR | O_CLOEXEC)
+        }
         guard fd >= 0 else {
             throw .cannotOpen(path: database, reason: "cannot create the lock file \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
+        var succeeded = false
+        defer { if created, !succeeded { unlink(path) } }
         // Polled rather than blocking, so a process stuck while holding the lock cannot hang every other opener.
         let deadline = ContinuousClock.now + .seconds(timeout)
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
@@ -34,6 +45,8 @@ struct FileLock {
             usleep(2_000)
         }
         defer { flock(fd, LOCK_UN) }
-        return try body()
+        let result = try body()
+        succeeded = true
+        return result
     }
 }

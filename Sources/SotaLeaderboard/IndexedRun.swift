@@ -56,6 +56,8 @@ struct IndexedRun: Sendable, Equatable {
     var gpuType: String?
     /// GPUs used.
     var gpuCount = 0
+    /// The hardware the run reported having (a GPU product name or `cpu`); nil when unknown.
+    var observedHardware: String?
     /// True when every gate passed; nil until gating ran.
     var passed: Bool?
     /// Finite values only, in the manifest's order.
@@ -85,6 +87,7 @@ struct IndexedRun: Sendable, Equatable {
         host = manifest.host
         gpuType = manifest.hardware.gpuType
         gpuCount = manifest.hardware.gpuCount
+        observedHardware = manifest.hardware.observed
         passed = manifest.passed
         metrics = manifest.metrics.sorted { $0.key < $1.key }.flatMap { phase, values in
             values.sorted { $0.key < $1.key }.filter { $0.value.isFinite }.map { Metric(phase: phase, name: $0.key, value: $0.value) }

@@ -22,9 +22,13 @@ public struct IngestReport: Sendable, Equatable {
     /// Everything left out: directories without a manifest first, then manifests that could not be read or repeated an id.
     public var problems: [Problem]
 
+    /// Promotions a rebuild added from the project's files (ones the index had lost).
+    public var promotionsAdded = 0
+
     /// Creates a report.
-    public init(ingested: Int, problems: [Problem]) {
+    public init(ingested: Int, problems: [Problem], promotionsAdded: Int = 0) {
         self.ingested = ingested
         self.problems = problems
+        self.promotionsAdded = promotionsAdded
     }
 }

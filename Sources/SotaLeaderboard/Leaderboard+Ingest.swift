@@ -59,22 +59,24 @@ extension Leaderboard {
             ORDER BY name
             """)
         for index in indexes {
-            let name: String = index["name"]
+            let name: String = try index.stored("name")
             try db.execute(sql: "DROP INDEX \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
         }
         let result = try body()
         for index in indexes {
-            try db.execute(sql: index["sql"])
+            try db.execute(sql: index.stored("sql") as String)
         }
         return result
     }
 
-    /// Replaces every indexed run with the runs in `runDirectories`, keeping the promotion history.
+    /// Replaces every indexed run with the runs in `runDirectories`, and merges `promotions` (as the project's files
+    /// record them) into the promotion history, which is otherwise kept.
     ///
     /// Clearing and re-indexing happen in one transaction, so a rebuild that fails leaves the old index intact.
     /// Directories are found as in ``ingest(runDirectories:)``. The index on metric values is dropped while the rows
     /// go in and recreated afterwards, which sorts once instead of inserting into it at random places row by row.
-    public func rebuild(runDirectories: [String]) throws(LeaderboardError) -> IngestReport {
+    /// Promotions are merged as ``merge(promotions:into:)`` does, so an index deleted and rebuilt has them back.
+    public func rebuild(runDirectories: [String], promotions: [PromotionRecord] = []) throws(LeaderboardError) -> IngestReport {
         let (paths, problems) = RunDirectories.manifests(in: runDirectories)
         var report = try bulkWrite { db in
             try db.execute(sql: """
@@ -83,7 +85,9 @@ extension Leaderboard {
                 DELETE FROM gate_outcomes;
                 DELETE FROM runs;
                 """)
-            return try Self.withMetricIndexesRebuiltAfter(db) { try Self.write(paths, into: db) }
+            var report = try Self.withMetricIndexesRebuiltAfter(db) { try Self.write(paths, into: db) }
+            report.promotionsAdded = try Self.merge(promotions: promotions, into: db)
+            return report
         }
         report.problems = problems + report.problems
         return report
@@ -137,7 +141,13 @@ extension Leaderboard {
                     report.problems.append(.init(path: path, reason: "run id `\(run.runID)` is also in \(first), which was indexed instead"))
                     return
                 }
-                try writer.write(run, manifestPath: path)
+                do {
+                    try writer.write(run, manifestPath: path)
+                } catch let problem as IngestReport.Problem {
+                    seen[run.runID] = nil
+                    report.problems.append(problem)
+                    return
+                }
                 report.ingested += 1
             }
         }

@@ -88,6 +88,38 @@ extension Leaderboard {
         }
     }
 
+    /// Adds the promotions of `records` the index lacks, and marks rolled back those the records say were, in `db`'s
+    /// transaction; returns how many rows were added.
+    ///
+    /// A promotion is the same one when its production path and time agree. Records go in oldest first, so row ids
+    /// follow promotion times as they do when promotions are recorded one by one (the baseline query breaks ties on
+    /// the id). Promotions only the index knows are kept: the files are merged in, never subtracted.
+    static func merge(promotions records: [PromotionRecord], into db: Database) throws -> Int {
+        var added = 0
+        for record in records.sorted(by: { ($0.promotedAt, $0.productionPath) < ($1.promotedAt, $1.productionPath) }) {
+            let existing = try Row.fetchOne(db, sql: """
+                SELECT id, rolled_back FROM promotions WHERE production_path = ? AND promoted_at = ? ORDER BY id LIMIT 1
+                """, arguments: [record.productionPath, record.promotedAt])
+            if let existing {
+                let id: Int64 = try existing.stored("id"), rolledBack: Bool = try existing.stored("rolled_back")
+                if record.rolledBackAt != nil, !rolledBack {
+                    try db.execute(sql: "UPDATE promotions SET rolled_back = 1, rolled_back_at = ?, rolled_back_by = ? WHERE id = ?",
+                                   arguments: [record.rolledBackAt, record.rolledBackBy, id])
+                }
+                continue
+            }
+            try db.execute(sql: """
+                INSERT INTO promotions (run_id, experiment, config_path, production_path, promoted_at, promoted_by, forced,
+                                        previous_path, git_commit, rolled_back, rolled_back_at, rolled_back_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [record.runID, record.experiment, record.configPath, record.productionPath, record.promotedAt,
+                                 record.promotedBy, record.forced, record.previousPath, record.gitCommit, record.rolledBackAt != nil,
+                                 record.rolledBackAt, record.rolledBackBy])
+            added += 1
+        }
+        return added
+    }
+
     /// Marks promotion `id` as rolled back, so ``baseline(metric:phase:direction:experiment:)`` looks past it.
     public func markPromotionRolledBack(id: Int64, at time: String? = nil, by person: String? = nil) throws(LeaderboardError) {
         try write { db in

@@ -1,4 +1,5 @@
 import GRDB
+import SotaBasics
 import SotaLeaderboardQuery
 import SotaPlan
 
@@ -99,7 +100,7 @@ extension Leaderboard {
                 ORDER BY promoted_at DESC, id DESC
                 LIMIT 1
                 """, arguments: experimentArguments).map { try $0.stored("run_id") as String }
-            // A copied row, not `Double.fetchOne`: that reads through SQLite, which turns text into 0 without a word.
+            // A row read with `stored`, not `Double.fetchOne`: that converts through SQLite, which turns text into 0.
             if let production, let row = try Row.fetchOne(db, sql: """
                 SELECT value FROM metrics WHERE run_id = ? AND phase = ? AND name = ?
                 """, arguments: [production, phase, metric]) {
@@ -116,23 +117,29 @@ extension Leaderboard {
         }
     }
 
-    /// The most recent successful runs of `stage` (at most 50, newest first), with their sizes, for cost calibration.
+    /// The most recent successful runs of `stage` (at most 50, newest first) on the GPU `gpu`, with their sizes, for
+    /// cost calibration.
     ///
-    /// - Parameter gpuType: only runs on this GPU type; nil for any.
-    public func stageDurations(stage: String, gpuType: String?) throws(LeaderboardError) -> [CostEstimator.PastStage] {
-        try read { db in
-            var filter = "", arguments: StatementArguments = [stage]
-            if let gpuType {
-                filter = " AND r.gpu_type = ?"
-                arguments += [gpuType]
-            }
-            return try Row.fetchAll(db, sql: """
-                SELECT s.seconds, s.work
+    /// A run counts only by the hardware it reported having (`hardware.observed` in its manifest), never by the GPU
+    /// its config declared: a CPU run of an A100 config says nothing about an A100. Runs of unknown hardware (older
+    /// manifests) never count. Names match as ``GPUName/isSeen(in:)`` says (`A100-80GB` is `NVIDIA A100-SXM4-80GB`),
+    /// so the rows are filtered here, newest first, until 50 matched.
+    public func stageDurations(stage: String, onHardware gpu: String) throws(LeaderboardError) -> [CostEstimator.PastStage] {
+        let name = GPUName(gpu)
+        return try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT s.seconds, s.work, r.observed_hardware
                 FROM stage_timings AS s CROSS JOIN runs AS r ON r.run_id = s.run_id
-                WHERE s.stage = ? AND s.status = 'succeeded' AND s.seconds IS NOT NULL\(filter)
+                WHERE s.stage = ? AND s.status = 'succeeded' AND s.seconds IS NOT NULL AND r.observed_hardware IS NOT NULL
                 ORDER BY s.finished DESC, r.created DESC, r.run_id DESC
-                LIMIT 50
-                """, arguments: arguments).map { try CostEstimator.PastStage(seconds: $0.stored("seconds"), work: $0.stored("work")) }
+                """, arguments: [stage])
+            var found: [CostEstimator.PastStage] = []
+            while found.count < 50, let row = try rows.next() {
+                let seen: String = try row.stored("observed_hardware")
+                guard name.isSeen(in: seen) else { continue }
+                try found.append(CostEstimator.PastStage(seconds: row.stored("seconds"), work: row.stored("work")))
+            }
+            return found
         }
     }
 }

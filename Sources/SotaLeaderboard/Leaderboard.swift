@@ -25,17 +25,24 @@ public final class Leaderboard: Sendable {
         self.database = database
     }
 
-    /// Opens the leaderboard at `path`, creating the file and its parent folders when missing.
+    /// Opens the leaderboard at `path`, creating the file (and, with `createsFolder`, its parent folders) when missing.
     ///
     /// A file that is not SQLite, or an SQLite file that is not a leaderboard, is reported and left byte-for-byte
-    /// as it was: the file is inspected read-only before anything writes to it.
+    /// as it was, and nothing is created beside it: the file is inspected read-only before the lock file is made
+    /// or anything writes to it.
     ///
+    /// - Parameter createsFolder: false when the folder was named by the user (`SOTA_LEADERBOARD`) and must exist.
     /// - Throws: `.notADatabase`, `.foreignDatabase`, `.corrupt`, `.newerSchema` or `.cannotOpen`, each naming `path`.
-    public convenience init(path: String) throws(LeaderboardError) {
-        do {
-            try FileManager.default.createDirectory(atPath: Paths.parent(of: path), withIntermediateDirectories: true)
-        } catch {
-            throw .cannotOpen(path: path, reason: "cannot create its folder \(Paths.parent(of: path))")
+    public convenience init(path: String, createsFolder: Bool = true) throws(LeaderboardError) {
+        _ = try DatabaseFileInspection.inspect(path: path)
+        let folder = Paths.parent(of: path)
+        if Paths.kind(of: folder) != .directory {
+            guard createsFolder else { throw .cannotOpen(path: path, reason: "its folder \(folder) does not exist") }
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw .cannotOpen(path: path, reason: "cannot create its folder \(folder)")
+            }
         }
         let database = try FileLock(path: path + ".lock").withLock(database: path) { () throws(LeaderboardError) in
             let state = try DatabaseFileInspection.inspect(path: path)
@@ -45,7 +52,12 @@ public final class Leaderboard: Sendable {
             } catch {
                 throw Self.translate(error, path: path)
             }
-            try Self.setUp(database, path: path, isNew: state == .new, wal: true)
+            do throws(LeaderboardError) {
+                try Self.setUp(database, path: path, isNew: state == .new, wal: true)
+            } catch {
+                Self.leaveUntouchedIfDamaged(error, database)
+                throw error
+            }
             return database
         }
         self.init(path: path, database: database)
@@ -121,6 +133,7 @@ public final class Leaderboard: Sendable {
     static func translate(_ error: any Error, path: String) -> LeaderboardError {
         if let error = error as? LeaderboardError { return error }
         if let error = error as? StoredValueMismatch { return .corrupt(path: path, reason: error.reason) }
+        if let problem = error as? IngestReport.Problem { return .badManifest(problem) }
         guard let error = error as? DatabaseError else { return .sqlite(path: path, message: "\(error)") }
         let message = error.message ?? "SQLite error \(error.resultCode.rawValue)"
         switch error.resultCode {
@@ -131,12 +144,31 @@ public final class Leaderboard: Sendable {
         }
     }
 
+    /// Keeps `database`'s close from writing to a file found damaged (see ``SQLiteSetup/leaveFilesUntouchedOnClose(_:)``).
+    static func leaveUntouchedIfDamaged(_ error: LeaderboardError, _ database: DatabaseQueue) {
+        switch error {
+        case .corrupt, .notADatabase:
+            database.inDatabase { db in
+                if let connection = db.sqliteConnection { SQLiteSetup.leaveFilesUntouchedOnClose(connection) }
+            }
+        default:
+            break
+        }
+    }
+
+    /// The error as a ``LeaderboardError``; a damaged file is then left as it is when the connection closes.
+    private func failure(_ error: any Error) -> LeaderboardError {
+        let translated = Self.translate(error, path: path)
+        Self.leaveUntouchedIfDamaged(translated, database)
+        return translated
+    }
+
     /// Runs `body` in a read transaction.
     func read<T>(_ body: (Database) throws -> T) throws(LeaderboardError) -> T {
         do {
             return try database.read(body)
         } catch {
-            throw Self.translate(error, path: path)
+            throw failure(error)
         }
     }
 
@@ -153,7 +185,7 @@ public final class Leaderboard: Sendable {
                 return result!
             }
         } catch {
-            throw Self.translate(error, path: path)
+            throw failure(error)
         }
     }
 
@@ -175,7 +207,7 @@ public final class Leaderboard: Sendable {
                 return result!
             }
         } catch {
-            throw Self.translate(error, path: path)
+            throw failure(error)
         }
     }
 }

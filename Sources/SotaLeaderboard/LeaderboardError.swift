@@ -17,6 +17,8 @@ public enum LeaderboardError: Error, Sendable, Equatable, CustomStringConvertibl
     case sqlite(path: String, message: String)
     /// A `top` limit outside `1...100_000`.
     case invalidLimit(Int)
+    /// A manifest sota would never write (a bad run id, an impossible date or duration); nothing was indexed.
+    case badManifest(IngestReport.Problem)
 
     /// The database file the error is about, if any.
     public var path: String? {
@@ -24,7 +26,7 @@ public enum LeaderboardError: Error, Sendable, Equatable, CustomStringConvertibl
         case .notADatabase(let path), .foreignDatabase(let path, _), .corrupt(let path, _), .cannotOpen(let path, _),
              .newerSchema(let path, _), .sqlite(let path, _):
             path
-        case .invalidLimit:
+        case .invalidLimit, .badManifest:
             nil
         }
     }
@@ -48,6 +50,8 @@ public enum LeaderboardError: Error, Sendable, Equatable, CustomStringConvertibl
             "\(path): leaderboard database error: \(message)"
         case .invalidLimit(let limit):
             "leaderboard limit must be between 1 and \(Leaderboard.maximumLimit), got \(limit)"
+        case .badManifest(let problem):
+            "\(problem.path): not indexed: \(problem.reason)"
         }
     }
 }

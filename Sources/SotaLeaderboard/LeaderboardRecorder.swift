@@ -66,7 +66,12 @@ public final class LeaderboardRecorder: Sendable {
                 return nil
             } catch {
                 _ = try? Self.execute(handle, "ROLLBACK")
-                return Leaderboard.translate(error, path: path)
+                let failure = Leaderboard.translate(error, path: path)
+                switch failure {
+                case .corrupt, .notADatabase: SQLiteSetup.leaveFilesUntouchedOnClose(handle)
+                default: break
+                }
+                return failure
             }
         }
         if let failure { throw failure }

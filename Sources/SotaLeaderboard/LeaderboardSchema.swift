@@ -20,6 +20,9 @@ enum LeaderboardSchema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -113,5 +116,14 @@ enum LeaderboardSchema {
         CREATE INDEX promotions_production ON promotions(production_path, id);
         ALTER TABLE stage_timings ADD COLUMN work REAL;
         -- END leaderboard schema v2
+        """
+
+    /// Version 3: the hardware each run reported having (`manifest.json`'s `hardware.observed`: a GPU product name, or
+    /// `cpu`), so cost calibration uses only runs on the GPU being estimated, whatever their configs declared. Runs
+    /// indexed before have NULL (unknown hardware) until the index is rebuilt from their manifests.
+    static let v3 = """
+        -- BEGIN leaderboard schema v3
+        ALTER TABLE runs ADD COLUMN observed_hardware TEXT;
+        -- END leaderboard schema v3
         """
 }

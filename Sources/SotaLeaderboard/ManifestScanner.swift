@@ -83,6 +83,7 @@ struct ManifestScanner {
                     switch key {
                     case "gpu_type": run.gpuType = try scanner.optionalString()
                     case "gpu_count": run.gpuCount = try scanner.integer()
+                    case "observed": run.observedHardware = try scanner.optionalString()
                     case "devices", "platform": try scanner.skipString()
                     default: try scanner.skipValue()
                     }

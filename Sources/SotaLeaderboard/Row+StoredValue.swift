@@ -21,17 +21,16 @@ extension Row {
     /// The value of `column` as `Value`, or ``StoredValueMismatch`` when the stored value does not convert.
     ///
     /// Every read of a stored value goes through here rather than through `row[column]`, which stops the process
-    /// on a mismatch. Rows must come from `Row.fetchAll`/`fetchOne` (copied rows): GRDB then converts strictly, where
-    /// a statement-backed read would let SQLite turn `'xyz'` into 0.
+    /// on a mismatch. The conversion starts from the stored value itself, so it is as strict for a cursor's rows
+    /// as for fetched ones: SQLite's own conversion, which a statement-backed read uses, turns `'xyz'` into 0.
     func stored<Value: DatabaseValueConvertible>(_ column: String, as type: Value.Type = Value.self) throws -> Value {
-        do {
-            return try decode(Value.self, forColumn: column)
-        } catch {
-            let value: DatabaseValue = self[column]
-            var found = value.description
+        let stored: DatabaseValue = self[column]
+        guard let value = Value.fromDatabaseValue(stored) else {
+            var found = stored.description
             if found.count > 40 { found = String(found.prefix(40)) + "…" }
             throw StoredValueMismatch(column: column, found: found, expected: Self.expectation(for: Value.self))
         }
+        return value
     }
 
     /// How a message names what belongs in a column read as `type`.

@@ -1,5 +1,6 @@
 import Foundation
 import SotaBasics
+import SotaPlan
 
 /// Finds the `manifest.json` files behind directory arguments such as `runs/` or `runs/20261123-141000-a1b2c3d4`.
 enum RunDirectories {
@@ -11,7 +12,8 @@ enum RunDirectories {
     /// A directory holding `manifest.json` is a run directory, and a `manifest.json` given directly is taken as is.
     /// A directory without one is expanded one level when it looks like a folder of runs (some subfolder holds a
     /// manifest, or it holds only folders): each visible subfolder must then hold a manifest, and loose files are
-    /// ignored. Hidden entries (`.sota/`) are skipped.
+    /// ignored. Hidden entries (`.sota/`) and sota's own sweep folders (`sweep-<id>/` without a manifest, which hold
+    /// `sweep.json` or a launch record and whose runs sit beside them) are skipped.
     static func manifests(in arguments: [String]) -> (paths: [String], problems: [IngestReport.Problem]) {
         var paths: [String] = [], problems: [IngestReport.Problem] = []
         for argument in arguments {
@@ -76,6 +78,11 @@ enum RunDirectories {
             guard isFolder else {
                 hasFiles = true
                 continue
+            }
+            if name.hasPrefix(SweepManifest.folderPrefix) {
+                // One stat per sweep folder only: a run given a `sweep-` id still has its manifest and is indexed.
+                var info = stat()
+                guard fstatat(fd, name + "/" + manifestName, &info, 0) == 0 else { continue }
             }
             folders.append((name, nil))
         }

@@ -27,8 +27,8 @@ final class RunWriter {
         // A new run is one INSERT; a known one (nothing inserted) has its children deleted and its row updated.
         insertRun = try RawStatement(connection, """
             INSERT INTO runs (run_id, experiment, status, created, updated, config_path, config_hash, git_commit, git_dirty,
-                              host, gpu_type, gpu_count, total_seconds, passed, manifest_path)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                              host, gpu_type, gpu_count, total_seconds, passed, manifest_path, observed_hardware)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
             ON CONFLICT (run_id) DO NOTHING
             """)
         metrics = MultiRowInsert(connection, table: "metrics", columns: ["run_id", "phase", "name", "value"]) { row, metric in
@@ -73,7 +73,11 @@ final class RunWriter {
     }
 
     /// Writes one run, replacing whatever the index held for its id; its child rows may wait for ``finish()``.
+    ///
+    /// - Throws: an ``IngestReport/Problem`` before writing anything when the run is not one sota would have
+    ///   recorded (see ``IndexedRun/check(manifestPath:)``), else SQLite's errors.
     func write(_ run: IndexedRun, manifestPath: String) throws {
+        try run.check(manifestPath: manifestPath)
         let id = run.runID
         func bindRow(_ statement: RawStatement) {
             statement.bind(1, id)
@@ -91,6 +95,7 @@ final class RunWriter {
             statement.bind(13, run.totalSeconds)
             statement.bind(14, run.passed)
             statement.bind(15, manifestPath)
+            statement.bind(16, run.observedHardware)
         }
         bindRow(insertRun)
         try insertRun.run()
@@ -226,7 +231,7 @@ private final class LazyStatements {
             updateRun: try RawStatement(connection, """
                 UPDATE runs SET experiment = ?2, status = ?3, created = ?4, updated = ?5, config_path = ?6, config_hash = ?7,
                                 git_commit = ?8, git_dirty = ?9, host = ?10, gpu_type = ?11, gpu_count = ?12,
-                                total_seconds = ?13, passed = ?14, manifest_path = ?15
+                                total_seconds = ?13, passed = ?14, manifest_path = ?15, observed_hardware = ?16
                 WHERE run_id = ?1
                 """),
             deleteMetrics: try RawStatement(connection, "DELETE FROM metrics WHERE run_id = ?1"),

@@ -21,14 +21,19 @@ package enum LeaderboardOutput {
     ///
     /// - Parameters:
     ///   - metric, phase, experiment: what was asked for, named in the table header and the "no runs" note.
+    ///   - unindexedRuns: the runs folder (as shown) when the index holds no run at all but that folder holds run
+    ///     folders: the note then says to rebuild the index rather than to run something.
     package static func render(_ rows: [LeaderboardRow], format: Format, metric: String, phase: String,
-                               experiment: String?) -> String {
+                               experiment: String?, unindexedRuns: String? = nil) -> String {
         switch format {
         case .json:
             return json(rows) + "\n"
         case .csv:
             return CSV.render(header: columns, rows: rows.map(fields))
         case .text where rows.isEmpty:
+            if let unindexedRuns {
+                return "the leaderboard index is empty, but \(unindexedRuns)/ holds run folders; `sota leaderboard --rebuild` indexes them\n"
+            }
             return "no runs with `\(metric)` in \(phase) yet" + (experiment.map { " for \($0)" } ?? "") + "; `sota run` adds them\n"
         case .text:
             return TextTable.render(header: ["#", "run", "experiment", metric, "status", "created", "commit", "time"],

@@ -7,7 +7,8 @@ import SotaPrimitives
 /// `sota-core` (the full command line) whenever it returns nil. It answers only when it can print exactly what
 /// the full command would: the options of ``LeaderboardRequest``, a project file ``ProjectFileScanner`` can read,
 /// and an existing, current leaderboard file that opens read-only without error. Missing, foreign, damaged or
-/// outdated files, and every usage error, are left to the full command, which creates, migrates or reports them.
+/// outdated files, every usage error, and an empty table (whose note depends on the runs folder) are left to the
+/// full command, which creates, migrates or reports them.
 package enum QuickLeaderboard {
     /// Prints the leaderboard for `arguments` (those after the executable name) and returns the exit status, or
     /// returns nil without printing anything when the full command must answer.
@@ -22,6 +23,9 @@ package enum QuickLeaderboard {
               let query = LeaderboardTopQuery(metric: request.metric, phase: request.phase, direction: request.direction,
                                               limit: request.top, experiment: request.experiment),
               let rows = ReadOnlyLeaderboard(path: path)?.rows(query) else { return nil }
+        // No row to print: the full command says whether the index lost runs that `--rebuild` would restore, a check
+        // of the runs folder this fast path leaves out of its common case.
+        if rows.isEmpty, request.format == .text { return nil }
         let output = LeaderboardOutput.render(rows, format: request.format, metric: request.metric, phase: request.phase,
                                               experiment: request.experiment)
         DescriptorOutput.writeAll(output, to: 1)

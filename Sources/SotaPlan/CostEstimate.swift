@@ -21,8 +21,8 @@ public struct CostEstimate: Sendable {
         case declared(SourceLocation)
         /// epochs × samples ÷ (samples per second per GPU × GPUs).
         case throughput(epochs: Located<Int>, samples: Located<Int>, rate: Located<Double>, gpus: Int)
-        /// The median of this stage's durations in past runs on the same GPU type, from the leaderboard, each scaled
-        /// to this run's size when sizes are known.
+        /// The median of this stage's durations in past runs that had this GPU (by the hardware they reported, not
+        /// the GPU their configs declared), from the leaderboard, each scaled to this run's size when sizes are known.
         case calibrated(runs: Int, gpu: String?, basis: CalibrationBasis)
         /// Not estimable, with the reason and how to fix it.
         case unknown(String)
@@ -132,9 +132,13 @@ public enum CostEstimator {
         return (median(unsized.map(\.seconds)), unsized.count, .unscaled)
     }
 
-    /// The estimate for a plan's steps under `prices`; `history` gives a stage's past runs on a GPU type.
+    /// The estimate for a plan's steps under `prices`; `history` gives a stage's past runs that had a GPU (asked only
+    /// when the GPU is known: an estimate is never calibrated from runs on unknown or other hardware).
+    ///
+    /// GPU names match in prices, throughputs and history however they are spelled (``GPUName``): a Vast offer's
+    /// `RTX 4090` finds the config's `RTX-4090`.
     public static func estimate(plan: RunPlan, prices: PriceTable?, overrides: Overrides = Overrides(),
-                                history: (_ stage: String, _ gpu: String?) -> [PastStage] = { _, _ in [] }) -> CostEstimate {
+                                history: (_ stage: String, _ gpu: String) -> [PastStage] = { _, _ in [] }) -> CostEstimate {
         let training = plan.training
         let resources = training.resources
         let gpu = overrides.gpu ?? resources.gpu?.value
@@ -144,14 +148,14 @@ public enum CostEstimator {
         if let flagPrice = overrides.price {
             price = flagPrice
             priceSource = .flag
-        } else if let gpu, let entry = prices?.entries[gpu] {
+        } else if let gpu, let entries = prices?.entries, let entry = GPUName(gpu).entry(in: entries)?.value {
             price = entry.price
             priceSource = .table(entry.location)
         } else if let gpu {
             let known = prices?.entries.keys.sorted() ?? []
             let suggestion = Suggestions.closest(to: gpu, in: known).map { " (did you mean \($0)?)" } ?? ""
-            priceProblem = prices == nil ? "no price table (the project's `prices:` file); create it or pass --price"
-                : "`\(gpu)` is not in \(prices!.displayPath)\(suggestion); add it or pass --price"
+            priceProblem = prices.map { "`\(gpu)` is not in \($0.displayPath)\(suggestion); add it or pass --price" }
+                ?? "no price table (the project's `prices:` file); create it or pass --price"
         } else {
             priceProblem = "no GPU type: set `resources.gpu` or pass --gpu"
         }
@@ -172,7 +176,7 @@ public enum CostEstimator {
             }
             var source = modelled
             var duration = seconds(for: step, source: source, training: training, plan: plan).map(DurationValue.init(seconds:))
-            if let (seconds, runs, basis) = calibrated(history(step.name, gpu), work: step.work) {
+            if let gpu, let (seconds, runs, basis) = calibrated(history(step.name, gpu), work: step.work) {
                 source = .calibrated(runs: runs, gpu: gpu, basis: basis)
                 duration = DurationValue(seconds: seconds)
             }
@@ -192,7 +196,7 @@ public enum CostEstimator {
             return .unknown("declare `estimate` on the stage, or `data.samples` with `resources.throughput`")
         }
         guard let gpu else { return .unknown("no GPU type to look up throughput: set `resources.gpu` or pass --gpu") }
-        guard let rate = training.resources.throughput[gpu] else {
+        guard let rate = GPUName(gpu).entry(in: training.resources.throughput)?.value else {
             return .unknown("no `resources.throughput.\(gpu)`: declare samples per second for this GPU, or a stage `estimate`")
         }
         return .throughput(epochs: stage.epochs, samples: samples, rate: rate, gpus: gpus)

@@ -13,7 +13,8 @@ public final class RunDirectoryLock: Sendable {
     /// The lock file: held where a directory cannot be locked, and by every run of earlier versions.
     public static let fileName = ".lock"
 
-    private let descriptor: Int32
+    /// The locked descriptor: a child's guardian keeps it open, so the lock outlives sota while a child does.
+    package let descriptor: Int32
 
     /// Takes the lock of `runDirectory`.
     ///
@@ -26,7 +27,7 @@ public final class RunDirectoryLock: Sendable {
     /// Takes the lock of `runDirectory`; `lockingTheDirectory: false` goes straight to the lock file, as on a file
     /// system that refuses to lock a directory.
     package init(runDirectory: String, lockingTheDirectory: Bool) throws {
-        let held = FileError(path: runDirectory, operation: "work on the run", reason: "another sota process is running it right now")
+        let held = FileError(path: runDirectory, operation: "work on the run", reason: Self.heldReason)
         if lockingTheDirectory {
             let directory = open(runDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard directory >= 0 else { throw FileError(path: runDirectory, operation: "lock the run", errno: errno) }
@@ -55,6 +56,26 @@ public final class RunDirectoryLock: Sendable {
             throw FileError(path: path, operation: "lock the run", errno: code)
         }
     }
+
+    /// Takes the lock of `runDirectory`, waiting up to `seconds` while another process holds it; `waiting` is called
+    /// once, when the wait begins. Used by a resume, whose earlier attempt may still be stopping its children.
+    public static func acquire(runDirectory: String, waitingUpTo seconds: Double, waiting: () -> Void) throws -> RunDirectoryLock {
+        let deadline = Date().addingTimeInterval(seconds.isFinite ? min(max(0, seconds), 86_400) : 0)
+        var told = false
+        while true {
+            do {
+                return try RunDirectoryLock(runDirectory: runDirectory)
+            } catch let error as FileError where error.reason == heldReason && Date() < deadline {
+                if !told {
+                    told = true
+                    waiting()
+                }
+                usleep(50_000)
+            }
+        }
+    }
+
+    private static let heldReason = "another sota process is running it right now"
 
     deinit { close(descriptor) }
 

@@ -54,6 +54,7 @@ extension RunManifest.HardwareRecord {
     fileprivate var jsonValue: JSONValue {
         var members: [(String, JSONValue)] = [("devices", .string(devices)), ("gpu_count", .int(gpuCount)), ("platform", .string(platform))]
         if let gpuType { members.append(("gpu_type", .string(gpuType))) }
+        if let observed { members.append(("observed", .string(observed))) }
         return .object(members)
     }
 }

@@ -91,19 +91,24 @@ public struct RunManifest: Codable, Sendable, Equatable {
         public var devices: String
         /// cuda, rocm or cpu.
         public var platform: String
+        /// The hardware the run actually had: the GPU's product name as nvidia-smi or rocm-smi reports it, or `cpu`
+        /// when neither is installed. Nil in manifests written before it was recorded (unknown hardware, which never
+        /// calibrates an estimate).
+        public var observed: String?
 
         enum CodingKeys: String, CodingKey {
-            case devices, platform
+            case devices, platform, observed
             case gpuType = "gpu_type"
             case gpuCount = "gpu_count"
         }
 
         /// Creates a record.
-        public init(gpuType: String?, gpuCount: Int, devices: String, platform: String) {
+        public init(gpuType: String?, gpuCount: Int, devices: String, platform: String, observed: String? = nil) {
             self.gpuType = gpuType
             self.gpuCount = gpuCount
             self.devices = devices
             self.platform = platform
+            self.observed = observed
         }
     }
 

@@ -3,6 +3,11 @@ import SotaBasics
 
 /// `sweep.json`: what a sweep expected, what completed, what failed and why. Written atomically as runs finish.
 public struct SweepManifest: Codable, Sendable, Equatable {
+    /// The file's name inside a sweep folder.
+    public static let fileName = "sweep.json"
+    /// What every sweep folder's name starts with (`runs/sweep-<id>/`): sota's own, beside the run folders.
+    public static let folderPrefix = "sweep-"
+
     /// One run's line.
     public struct Entry: Codable, Sendable, Equatable {
         /// The run id.
@@ -58,6 +63,30 @@ public struct SweepManifest: Codable, Sendable, Equatable {
         self.runs = plan.jobs.map {
             Entry(runID: $0.runID, config: $0.config, overrides: $0.overrides, device: $0.device, status: "pending", exitStatus: nil, reason: nil)
         }
+    }
+
+    /// Reads `sweep.json`.
+    ///
+    /// - Throws: `FileError` when it cannot be read, `JSONProblem`-style `DecodingError` text naming the file when it is
+    ///   not a sweep manifest.
+    public static func read(path: String) throws -> SweepManifest {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FileError(path: path, operation: "read", errno: errno)
+        }
+        do {
+            return try JSONDecoder().decode(SweepManifest.self, from: data)
+        } catch {
+            throw FileError(path: path, operation: "read", reason: "not a sweep manifest (\(error))")
+        }
+    }
+
+    /// The sweep's plan as recorded: each run's config, overrides and device, in order.
+    public var plan: SweepPlan {
+        var devices: [String] = []
+        for entry in runs where !devices.contains(entry.device) { devices.append(entry.device) }
+        return SweepPlan(jobs: runs.enumerated().map { index, entry in
+            SweepPlan.Job(index: index, config: entry.config, overrides: entry.overrides, device: entry.device, runID: entry.runID)
+        }, devices: devices)
     }
 
     /// Writes the manifest atomically.

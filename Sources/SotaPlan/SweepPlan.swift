@@ -40,11 +40,20 @@ public struct SweepPlan: Sendable, Equatable {
         public var device: String
         /// The run id it will get.
         public var runID: String
+
+        /// Creates a job.
+        public init(index: Int, config: String, overrides: [String], device: String, runID: String) {
+            self.index = index
+            self.config = config
+            self.overrides = overrides
+            self.device = device
+            self.runID = runID
+        }
     }
 
     /// The jobs in order.
     public var jobs: [Job]
-    /// The devices, each running at most one job at a time.
+    /// The device slots (one device, or several joined by commas), each running at most one job at a time.
     public var devices: [String]
 
     /// The device ids of a `--gpus` list such as `0` or `0,1`: ASCII digits separated by single commas; nil for an
@@ -57,22 +66,45 @@ public struct SweepPlan: Sendable, Equatable {
         return items.map(String.init)
     }
 
-    /// Every config × the cartesian product of the axes, assigned to devices round-robin (device `0` when `devices`
-    /// is empty, so the plan never divides by zero).
-    public static func make(configs: [String], fixed: [String], axes: [SweepAxis], devices: [String], runID: (Int) -> String) -> SweepPlan {
-        let devices = devices.isEmpty ? ["0"] : devices
+    /// Creates a plan from its jobs and device slots.
+    public init(jobs: [Job], devices: [String]) {
+        self.jobs = jobs
+        self.devices = devices
+    }
+
+    /// Every config × the cartesian product of the axes, assigned to device slots round-robin.
+    ///
+    /// The seed policy, the same for local and Slurm sweeps: run `i` (from 0) gets its config's seed + `i`, so no two
+    /// runs of a sweep share a seed, unless the sweep itself sets `seed` (an axis or a fixed `--set seed=...`), which
+    /// then wins. `seedOf` gives a job's config's own seed (nil: the config has none, counted as 0); nil skips seeding.
+    public static func make(configs: [String], fixed: [String], axes: [SweepAxis], devices: [String],
+                            seedOf: ((_ config: String, _ overrides: [String]) -> Int?)? = nil, runID: (Int) -> String) -> SweepPlan {
         var combinations: [[String]] = [[]]
         for axis in axes {
             combinations = combinations.flatMap { prefix in axis.values.map { value in prefix + axis.keys.map { "\($0)=\(value)" } } }
         }
+        let sweepSetsSeed = axes.contains { $0.keys.contains("seed") } || fixed.contains { $0.hasPrefix("seed=") }
         var jobs: [Job] = []
         for config in configs {
             for combination in combinations {
                 let index = jobs.count
-                jobs.append(Job(index: index, config: config, overrides: fixed + combination,
-                                device: devices[index % devices.count], runID: runID(index)))
+                var overrides = fixed + combination
+                if let seedOf, !sweepSetsSeed {
+                    // Wrapping: a seed is an identifier, and a config's seed near Int.max must not trap.
+                    overrides.append("seed=\((seedOf(config, overrides) ?? 0) &+ index)")
+                }
+                jobs.append(Job(index: index, config: config, overrides: overrides,
+                                device: devices.isEmpty ? "" : devices[index % devices.count], runID: runID(index)))
             }
         }
         return SweepPlan(jobs: jobs, devices: devices)
+    }
+
+    /// Device slots for runs that each take `perRun` devices: `["0", "1", "2", "3"]` by 2 gives `["0,1", "2,3"]`.
+    /// Devices left over after the last whole slot stay unused; nil when there are fewer devices than one run needs.
+    public static func slots(devices: [String], perRun: Int) -> [String]? {
+        let size = max(1, perRun)
+        guard devices.count >= size else { return nil }
+        return stride(from: 0, to: devices.count - size + 1, by: size).map { devices[$0..<($0 + size)].joined(separator: ",") }
     }
 }

@@ -38,7 +38,11 @@ public struct SpawnError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Runs one child in its own process group with output appended to a log file, and stops the whole group
-/// (SIGTERM, then SIGKILL after a grace period) on timeout or when sota is signalled.
+/// (SIGTERM, then SIGKILL after a grace period) on timeout, when sota is signalled, and when sota dies.
+///
+/// The child runs under a guardian process (`sota_spawn_guarded` in CSotaProcess): the pid that ``spawn()`` returns
+/// is the guardian's, which exits with the child's own status once the child and whatever it left in its group are
+/// gone, and which stops them itself if sota is killed, even by `kill -9` to sota's whole process group.
 public struct ChildProcess: Sendable {
     /// The program, resolved to a path.
     public var executable: String
@@ -54,10 +58,14 @@ public struct ChildProcess: Sendable {
     public var timeout: DurationValue?
     /// Time between SIGTERM and SIGKILL.
     public var gracePeriod: DurationValue
+    /// A descriptor the guardian keeps open until the child and everything it started are gone: the run lock, so
+    /// that a held lock means a live process of the run and `--resume` never starts a stage beside an earlier one.
+    public var heldDescriptor: Int32?
 
     /// Creates a child description.
     public init(executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
-                logFile: String, timeout: DurationValue?, gracePeriod: DurationValue) {
+                logFile: String, timeout: DurationValue?, gracePeriod: DurationValue, heldDescriptor: Int32? = nil) {
+        self.heldDescriptor = heldDescriptor
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
@@ -78,7 +86,14 @@ public struct ChildProcess: Sendable {
         return signal == 0 ? nil : signal
     }
 
-    /// Starts the child without waiting: its process group id is its pid.
+    /// The grace period in milliseconds as the guardian takes it: any duration, however large, is a valid value.
+    var graceMilliseconds: Int32 {
+        let milliseconds = gracePeriod.seconds * 1000
+        guard milliseconds.isFinite, milliseconds > 0 else { return 0 }
+        return milliseconds >= Double(Int32.max) ? Int32.max : Int32(milliseconds)
+    }
+
+    /// Starts the child without waiting, and returns its guardian's pid (also the guardian's process group id).
     public func spawn() throws -> pid_t {
         try Self.prepareSignalHandling()
         let fd = open(logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
@@ -87,7 +102,7 @@ public struct ChildProcess: Sendable {
         var spawnError: Int32 = 0
         let pid: pid_t = withCStrings(arguments) { argv in
             withCStrings(environment.map { "\($0.key)=\($0.value)" }.sorted()) { envp in
-                sota_spawn(executable, argv, envp, workingDirectory, fd, &spawnError)
+                sota_spawn_guarded(executable, argv, envp, workingDirectory, fd, heldDescriptor ?? -1, graceMilliseconds, &spawnError)
             }
         }
         guard pid > 0 else { throw SpawnError(program: executable, reason: String(cString: strerror(spawnError))) }
@@ -104,13 +119,10 @@ public struct ChildProcess: Sendable {
         }
         let deadline = timeout.map { start.addingTimeInterval($0.seconds) }
         while true {
-            if let status = Self.reap(pid) {
-                stopStragglers(pid)
-                return status
-            }
-            if let deadline, Date() >= deadline {
+            if let status = Self.reap(pid) { return status }
+            if let deadline, let timeout, Date() >= deadline {
                 stop(pid)
-                return .timedOut(timeout!)
+                return .timedOut(timeout)
             }
             // Clamped as a Double first: a timeout of weeks is more milliseconds than an Int32 holds.
             let wait = deadline.map { Int32(max(1, min(200, ($0.timeIntervalSinceNow * 1000).rounded(.up)))) } ?? 200
@@ -137,31 +149,18 @@ public struct ChildProcess: Sendable {
         return low == 0 ? .exited((status >> 8) & 0xFF) : .signaled(low)
     }
 
-    /// SIGTERM to the group, SIGKILL to whatever is left after the grace period; reaps the leader.
+    /// Asks the guardian to stop the child: it sends SIGTERM to the child's group and SIGKILL after the grace period,
+    /// then exits; reaps it. A guardian that has not exited a second after that is killed (the child dies with it).
     public func stop(_ pid: pid_t) {
-        kill(-pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(gracePeriod.seconds)
-        var leaderDone = false
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(Double(graceMilliseconds) / 1000 + 2)
         while Date() < deadline {
-            if !leaderDone, Self.reap(pid) != nil { leaderDone = true }
-            if leaderDone, kill(-pid, 0) != 0 { return }
+            if Self.reap(pid) != nil { return }
             _ = sota_signals_wait(20)
         }
-        kill(-pid, SIGKILL)
-        if !leaderDone {
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-        }
-    }
-
-    /// Grandchildren left running in the group after the leader exited are stopped too: a finished stage
-    /// must not keep holding a GPU.
-    private func stopStragglers(_ pid: pid_t) {
-        guard kill(-pid, 0) == 0 else { return }
-        kill(-pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(gracePeriod.seconds)
-        while Date() < deadline, kill(-pid, 0) == 0 { _ = sota_signals_wait(20) }
-        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
     }
 }
 
@@ -170,5 +169,9 @@ func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePo
     var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
     pointers.append(nil)
     defer { for pointer in pointers { free(pointer) } }
-    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    return pointers.withUnsafeBufferPointer { buffer in
+        // Never empty: the array holds at least the terminating nil.
+        guard let base = buffer.baseAddress else { preconditionFailure("an array with a terminator has storage") }
+        return body(base)
+    }
 }

@@ -141,8 +141,7 @@ public struct RunOrchestrator: Sendable {
     /// Creates the run directory and runs every step. Call ``validate()`` first.
     public func start(data: [RunManifest.FileRecord], git: GitProvenance) throws -> RunOutcome {
         let (manifest, lock) = try create(data: data, git: git, status: .running)
-        defer { withExtendedLifetime(lock) {} }
-        return try execute(manifest)
+        return try execute(manifest, lock: lock)
     }
 
     /// Creates the run directory with a pending manifest and runs nothing, for steps that run elsewhere later
@@ -173,7 +172,7 @@ public struct RunOrchestrator: Sendable {
             host: ProcessInfo.processInfo.hostName,
             hardware: RunManifest.HardwareRecord(
                 gpuType: request.training.resources.gpu?.value, gpuCount: request.training.resources.gpus?.value ?? 1,
-                devices: request.devices, platform: request.training.resources.platform.rawValue
+                devices: request.devices, platform: request.training.resources.platform.rawValue, observed: observedHardware()
             ),
             stages: plan.steps.map { RunManifest.StageRecord(name: $0.name, phase: $0.phase.rawValue, log: $0.logFile, work: $0.work) }
         )
@@ -183,12 +182,19 @@ public struct RunOrchestrator: Sendable {
     }
 
     /// Continues a run from its first unfinished step; finished steps whose inputs are unchanged are kept.
+    ///
+    /// The run lock is held by every process of an attempt (each child's guardian keeps it), so a resume right after
+    /// sota was killed waits, up to the grace period and two seconds more, while the earlier attempt's children are
+    /// being stopped; a stage never runs twice at once.
     public func resume(_ existing: RunManifest) throws -> RunOutcome {
-        let lock = try RunDirectoryLock(runDirectory: runDirectory)
-        defer { withExtendedLifetime(lock) {} }
+        let lock = try RunDirectoryLock.acquire(runDirectory: runDirectory, waitingUpTo: request.gracePeriod.seconds + 2) {
+            observe(.note("waiting for the processes of an earlier attempt to stop (the run is locked)"))
+        }
         try writeResolvedConfigs()
         var manifest = existing
         manifest.status = .running
+        // A resumed run (a Slurm stage job on its node, say) records the hardware its remaining steps run on.
+        manifest.hardware.observed = observedHardware()
         manifest.config = record(request.training)
         manifest.evalConfigs = evalRecords()
         manifest.failures = []
@@ -200,7 +206,12 @@ public struct RunOrchestrator: Sendable {
                 ?? RunManifest.StageRecord(name: step.name, phase: step.phase.rawValue, log: step.logFile, work: step.work)
         }
         try manifest.write(to: manifestPath)
-        return try execute(manifest)
+        return try execute(manifest, lock: lock)
+    }
+
+    /// The hardware this process's children get (see ``HardwareProbe``).
+    private func observedHardware() -> String {
+        HardwareProbe.observe(devices: request.devices, environment: request.environment, directory: request.project.root)
     }
 
     private func record(_ config: RunConfig) -> RunManifest.ConfigRecord {
@@ -230,7 +241,8 @@ public struct RunOrchestrator: Sendable {
 
     // MARK: - Steps
 
-    private func execute(_ start: RunManifest) throws -> RunOutcome {
+    private func execute(_ start: RunManifest, lock: RunDirectoryLock) throws -> RunOutcome {
+        defer { withExtendedLifetime(lock) {} }
         var manifest = start
         let steps = plan.steps
         var upstreamHex = SHA256.hex(of: [UInt8]())
@@ -268,7 +280,7 @@ public struct RunOrchestrator: Sendable {
                 }
             }
             if let signal = ChildProcess.stopSignal { return try interrupted(&manifest, index: index, signal: signal) }
-            let result = try runStep(step, index: index, inputs: inputs, programs: &programs, manifest: &manifest)
+            let result = try runStep(step, index: index, inputs: inputs, programs: &programs, manifest: &manifest, lock: lock)
             switch result {
             case .succeeded(let outputs, let metrics):
                 upstreamHex = SHA256.hex(of: Array((upstreamHex + outputs.map(\.sha256).joined(with: "")).utf8))
@@ -321,7 +333,7 @@ public struct RunOrchestrator: Sendable {
     }
 
     private func runStep(_ step: PlannedStep, index: Int, inputs: StageMarker.Inputs, programs: inout [String: String],
-                         manifest: inout RunManifest) throws -> StepResult {
+                         manifest: inout RunManifest, lock: RunDirectoryLock) throws -> StepResult {
         let retries = request.maxRetries ?? request.training.training?.maxRetries ?? 0
         let logPath = Paths.join(runDirectory, step.logFile)
         var environment = request.environment
@@ -356,7 +368,7 @@ public struct RunOrchestrator: Sendable {
             faultPoint("spawn:\(step.name)")
             let child = ChildProcess(executable: executable, arguments: step.arguments, environment: environment,
                                      workingDirectory: request.project.root, logFile: logPath, timeout: step.timeout,
-                                     gracePeriod: request.gracePeriod)
+                                     gracePeriod: request.gracePeriod, heldDescriptor: lock.descriptor)
             let began = Date()
             let exit: ChildExit
             do {

@@ -44,13 +44,24 @@ public struct SweepRunner: Sendable {
     }
 
     /// Runs every job; returns the final manifest and whether sota was interrupted.
-    public func run(sweepID: String) throws -> (SweepManifest, interrupted: Bool) {
+    ///
+    /// With `resuming`, the sweep's earlier manifest, runs that passed or were rejected by a gate stay as they are;
+    /// the others run again, resumed from their run directories where they have one.
+    public func run(sweepID: String, resuming: SweepManifest? = nil) throws -> (SweepManifest, interrupted: Bool) {
         try FileManager.default.createDirectory(atPath: Paths.join(sweepDirectory, "logs"), withIntermediateDirectories: true)
         let manifestPath = Paths.join(sweepDirectory, "sweep.json")
         var manifest = SweepManifest(sweepID: sweepID, created: Timestamp.string(Date()), plan: plan)
+        var pending = plan.jobs
+        if let resuming, resuming.runs.count == plan.jobs.count {
+            manifest.created = resuming.created
+            let finished = Set(resuming.runs.indices.filter { ["succeeded", "rejected"].contains(resuming.runs[$0].status) })
+            for index in finished { manifest.runs[index] = resuming.runs[index] }
+            manifest.completed = finished.count
+            pending = plan.jobs.filter { !finished.contains($0.index) }
+        }
         try manifest.write(to: manifestPath)
         try ChildProcess.prepareSignalHandling()
-        var queues = Dictionary(grouping: plan.jobs, by: \.device)
+        var queues = Dictionary(grouping: pending, by: \.device)
         var running: [String: (job: SweepPlan.Job, pid: pid_t, child: ChildProcess)] = [:]
         var interrupted = false
         while true {
@@ -64,10 +75,13 @@ public struct SweepRunner: Sendable {
                     guard var queue = queues[device], !queue.isEmpty else { continue }
                     let job = queue.removeFirst()
                     queues[device] = queue
+                    // A member with a run directory from an earlier attempt continues it; the others start afresh.
+                    let started = Paths.kind(of: Paths.join(runsDirectory, "\(job.runID)/manifest.json")) == .file
+                    let own = started ? ["run", "--resume", job.runID, "--gpus", job.device]
+                        : ["run", "--train-config", job.config, "--gpus", job.device, "--run-id", job.runID] + job.overrides.flatMap { ["--set", $0] }
                     let child = ChildProcess(
                         executable: executable,
-                        arguments: [executable, "run", "--train-config", job.config, "--gpus", job.device, "--run-id", job.runID]
-                            + job.overrides.flatMap { ["--set", $0] } + sharedArguments,
+                        arguments: [executable] + own + sharedArguments,
                         environment: environment, workingDirectory: projectRoot,
                         logFile: Paths.join(sweepDirectory, "logs/\(job.runID).log"), timeout: nil,
                         gracePeriod: DurationValue(seconds: 30)

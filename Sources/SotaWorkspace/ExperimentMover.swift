@@ -122,6 +122,7 @@ public struct ExperimentMover: Sendable {
     @discardableResult
     private func finishJournal() throws(WorkspaceError) -> [String] {
         guard let journal = try ArchiveJournal.read(path: journalPath, display: journalDisplay) else { return [] }
+        try journal.checkConfined(to: workspace, display: journalDisplay)
         var report: [String] = []
         for move in journal.moves {
             let source = workspace.project.resolve(move.from), target = workspace.project.resolve(move.to)

@@ -1,11 +1,9 @@
-/// An experiment's name, checked to be safe as a folder name, in a shell and in a URL.
-///
-/// Letters, digits, `-`, `_` and `.`; not starting with `.` (hidden files, `..`) or `-` (read as a flag);
-/// at most ``maximumLength`` characters. Everything else (slashes, spaces, control characters, shell
-/// metacharacters) is refused with the reason.
+import SotaConfig
+
+/// An experiment's name, checked by ``ExperimentNameRule`` to be safe as a folder name, in a shell and in a URL.
 public struct ExperimentName: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The longest name accepted.
-    public static let maximumLength = 64
+    public static let maximumLength = ExperimentNameRule.maximumLength
 
     /// The name.
     public let text: String
@@ -19,34 +17,7 @@ public struct ExperimentName: Sendable, Hashable, Comparable, CustomStringConver
     }
 
     /// Why `text` is not a valid name, or nil when it is.
-    public static func problem(with text: String) -> String? {
-        guard let first = text.unicodeScalars.first else { return "the name is empty" }
-        let count = text.unicodeScalars.count
-        if count > maximumLength { return "\(count) characters, more than \(maximumLength)" }
-        if text.contains("/") || text.contains("\\") { return "it contains a path separator" }
-        if text == "." || text == ".." || text.hasPrefix("..") { return "it would name a parent or current folder" }
-        for scalar in text.unicodeScalars where !isAllowed(scalar) {
-            if scalar.value < 0x20 || scalar.value == 0x7F { return "it contains a control character (U+\(hex(scalar.value)))" }
-            if scalar == " " { return "it contains a space" }
-            if scalar.value > 0x7F { return "it contains `\(scalar)`, which is not ASCII" }
-            return "it contains `\(scalar)`, which a shell or a file system treats specially"
-        }
-        if first == "." { return "it starts with `.`, which hides the folder" }
-        if first == "-" { return "it starts with `-`, which commands read as a flag" }
-        return nil
-    }
-
-    private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".": true
-        default: false
-        }
-    }
-
-    private static func hex(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-    }
+    public static func problem(with text: String) -> String? { ExperimentNameRule.problem(with: text) }
 
     public var description: String { text }
 

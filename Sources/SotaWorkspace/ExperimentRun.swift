@@ -14,7 +14,9 @@ public struct ExperimentRun: Sendable, Equatable {
     public var configPath: String
     /// How it stands.
     public var outcome: ExperimentFacts.RunOutcome
-    /// The manifest's status word.
+    /// The run's status word as it stands: the manifest's, except that a manifest still saying `running` whose run
+    /// holds no lock (its sota was killed) reads `interrupted`, as `--resume` would find it. Decided here only, from
+    /// the lock (``RunDirectoryLock/isHeld(runDirectory:)``), for every command that lists runs.
     public var status: String
     /// When it was created.
     public var created: Date
@@ -46,7 +48,7 @@ public struct ExperimentRun: Sendable, Equatable {
         self.directory = directory
         experiment = manifest.experiment
         configPath = manifest.config.path
-        status = manifest.status.rawValue
+        status = manifest.status == .running && !inProgress ? RunManifest.Status.interrupted.rawValue : manifest.status.rawValue
         created = Timestamp.date(manifest.created) ?? Date(timeIntervalSince1970: 0)
         updated = Timestamp.date(manifest.updated) ?? created
         switch manifest.status {

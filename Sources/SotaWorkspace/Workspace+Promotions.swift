@@ -1,5 +1,6 @@
 import Foundation
 import SotaBasics
+import SotaLeaderboard
 
 extension Workspace {
     /// The experiment folder holding the config at `configPath` (its `config.yaml`), if it is one.
@@ -52,5 +53,63 @@ extension Workspace {
             return folder.metadataPath
         }
         return nil
+    }
+}
+
+extension Workspace {
+    /// Every promotion the project's files record, for rebuilding the leaderboard's promotion history.
+    ///
+    /// Two sources: the history of each production folder (`<folder>/.previous/promotions.json`: `configs/`, and
+    /// every folder an experiment's promotion went to), which lists every promotion into it; and each experiment's
+    /// `metadata.json` (active or archived), which lists the experiment's own, including any made before production
+    /// folders kept a history. The same promotion (production path and time) found in both counts once, and rolled
+    /// back when either says so.
+    ///
+    /// - Parameter productionFolders: production folders to read besides `configs/`, relative to the project root.
+    /// - Returns: the promotions, oldest first, and one line per file that could not be read (it is skipped).
+    public func recordedPromotions(productionFolders: [String] = []) -> (promotions: [PromotionRecord], problems: [String]) {
+        var problems: [String] = []
+        var fromMetadata: [PromotionRecord] = []
+        var folders = ["configs"] + productionFolders
+        for folder in (try? self.folders().experiments) ?? [] {
+            let metadata: ExperimentMetadata
+            do {
+                metadata = try ExperimentMetadata.read(path: folder.metadataPath, display: display(folder.metadataPath))
+            } catch {
+                problems.append("\(error); its promotions are not restored")
+                continue
+            }
+            for promotion in metadata.promotions {
+                folders.append(Paths.parent(of: promotion.destination))
+                fromMetadata.append(PromotionRecord(
+                    runID: promotion.runID, experiment: metadata.name, configPath: display(folder.configPath),
+                    productionPath: promotion.destination, promotedAt: promotion.at, promotedBy: promotion.by, forced: promotion.forced,
+                    previousPath: promotion.previous, gitCommit: promotion.commit, rolledBackAt: promotion.rolledBackAt))
+            }
+        }
+        var records: [PromotionRecord] = []
+        var seen: [String: Int] = [:]
+        func key(_ record: PromotionRecord) -> String { record.productionPath + "\u{0}" + record.promotedAt }
+        var visited = Set<String>()
+        for folder in folders where visited.insert(Paths.normalize(folder)).inserted {
+            do {
+                for entry in try ProductionHistory(productionFolder: project.resolve(folder), projectRoot: project.root).entries()
+                where seen[key(entry.record)] == nil {
+                    seen[key(entry.record)] = records.count
+                    records.append(entry.record)
+                }
+            } catch {
+                problems.append("\(error); its promotions are not restored")
+            }
+        }
+        for record in fromMetadata {
+            guard let index = seen[key(record)] else {
+                seen[key(record)] = records.count
+                records.append(record)
+                continue
+            }
+            if records[index].rolledBackAt == nil, let time = record.rolledBackAt { records[index].rolledBackAt = time }
+        }
+        return (records.sorted { ($0.promotedAt, $0.productionPath) < ($1.promotedAt, $1.productionPath) }, problems)
     }
 }

@@ -1,4 +1,5 @@
 import SotaBasics
+import SotaConfig
 
 /// Why a workspace operation (create, list, archive, restore, catalog) refused or failed.
 ///
@@ -27,6 +28,9 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case noBaseConfig(candidates: [String])
     /// The base config with the overrides applied does not validate.
     case invalidConfig([Diagnostic])
+    /// `experiments-archive/.archive-journal.json` asks for a move sota never makes; nothing was moved.
+    /// `entry` is the index of the move in `moves` (nil when the journal as a whole is refused).
+    case damagedJournal(file: String, entry: Int?, problem: String)
     /// A file operation failed.
     case file(FileError)
 
@@ -57,6 +61,8 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
                 : "configs/ holds \(candidates.count) training configs (\(candidates.joined(separator: ", "))); say which with --from"
         case .invalidConfig(let diagnostics):
             "the experiment's config is invalid (\(diagnostics.filter { $0.severity == .error }.count) error\(diagnostics.filter { $0.severity == .error }.count == 1 ? "" : "s"))"
+        case .damagedJournal(let file, let entry, let problem):
+            "\(file): damaged journal\(entry.map { ", moves[\($0)]" } ?? ""): \(problem); nothing was moved"
         case .file(let error):
             error.description
         }
@@ -66,7 +72,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     public var hint: String? {
         switch self {
         case .invalidName:
-            "names hold letters, digits, `-`, `_` and `.` (not first), at most \(ExperimentName.maximumLength) characters"
+            ExperimentNameRule.summary
         case .experimentExists:
             "pick another name, or `sota experiment restore` an archived one"
         case .experimentNotFound(_, let suggestion):
@@ -85,6 +91,8 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
             "wait for the run to finish (or stop it), then try again"
         case .noBaseConfig:
             "for example: --from configs/train_burgers_golden.yaml"
+        case .damagedJournal:
+            "sota writes this journal only while it archives or restores; check the experiment folders, then delete the journal"
         case .invalidConfig, .file:
             nil
         }

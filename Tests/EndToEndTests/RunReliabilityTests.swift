@@ -67,9 +67,10 @@ private func leaderboardRows(_ folder: TemporaryDirectory) throws -> [[String: A
     }
 
     @Test func killedMidTrainingResumes() throws {
-        // The child kills sota with SIGKILL while it is itself still working.
+        // The child kills sota with SIGKILL while it is itself still working; its parent is the guardian that sota
+        // starts every child under, so sota is the grandparent. The guardian stops the child as sota dies.
         let folder = scriptedProject(train: #"""
-        if [ "$1" = b ] && [ ! -f killed-once ]; then touch killed-once; kill -9 $PPID; sleep 1; fi
+        if [ "$1" = b ] && [ ! -f killed-once ]; then touch killed-once; kill -9 "$(ps -o ppid= -p $PPID | tr -d ' ')"; sleep 1; fi
         echo "$1" >> trained.txt; echo "$1" > "$2/$1.out"
         """#)
         let killed = try sota(["run", "--train-config", "train.yaml"], in: folder.path)
@@ -168,11 +169,62 @@ private func leaderboardRows(_ folder: TemporaryDirectory) throws -> [[String: A
         #expect(try leaderboardRows(folder).count == 3)
     }
 
+    @Test func membersGetDistinctSeedsAndTheDevicesTheyAskFor() throws {
+        let folder = scriptedProject(train: #"""
+        echo "$CUDA_VISIBLE_DEVICES" > "devices-$SOTA_RUN_ID.txt"
+        echo "$1" > "$2/$1.out"
+        """#)
+        let run = try sota(["run", "--train-config", "train.yaml", "--sweep", "training.learning_rate=0.1,0.2,0.3", "--gpus", "0,1,2,3,4",
+                            "--set", "resources.gpus=2", "--set", "resources.platform=cuda"], in: folder.path)
+        #expect(run.status == 0, "\(run.out)\(run.err)")
+        #expect(run.out.contains("one run per 2 devices"))
+        let sweep = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.url("runs")).first { $0.hasPrefix("sweep-") })
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.url("runs/\(sweep)/sweep.json")))) as? [String: Any])
+        let entries = try #require(manifest["runs"] as? [[String: Any]])
+        #expect(entries.map { $0["device"] as? String } == ["0,1", "2,3", "0,1"])
+        var seeds: [String] = []
+        for entry in entries {
+            let id = try #require(entry["run_id"] as? String)
+            let devices = try String(contentsOfFile: folder.url("devices-\(id).txt"), encoding: .utf8)
+            #expect(devices == "\(entry["device"] as? String ?? "?")\n")
+            let config = try String(contentsOfFile: folder.url("runs/\(id)/config.yaml"), encoding: .utf8)
+            seeds += config.split(separator: "\n").filter { $0.hasPrefix("seed:") }.map(String.init)
+        }
+        // The config's seed is 3: member i runs with seed 3 + i, as a Slurm sweep's task i does.
+        #expect(seeds == ["seed: 3", "seed: 4", "seed: 5"])
+        let tooFew = try sota(["run", "--train-config", "train.yaml", "--sweep", "seed=1,2", "--gpus", "0", "--set", "resources.gpus=2"], in: folder.path)
+        #expect(tooFew.status == 64)
+        #expect(tooFew.err.contains("each run needs 2 devices"))
+    }
+
+    @Test func aSweepResumesAsAWhole() throws {
+        // The member with seed 2 fails its stage b once; resuming the sweep finishes it and leaves the others alone.
+        let folder = scriptedProject(train: #"""
+        if [ "$SOTA_SEED" = 2 ] && [ "$1" = b ] && [ ! -f failed-once ]; then touch failed-once; exit 1; fi
+        echo "$SOTA_SEED $1" >> trained.txt
+        echo "$1" > "$2/$1.out"
+        """#)
+        let first = try sota(["run", "--train-config", "train.yaml", "--sweep", "seed=1,2,3"], in: folder.path)
+        #expect(first.status == 2, "\(first.out)\(first.err)")
+        #expect(first.err.contains("sota run --resume sweep-") || first.out.contains("1 failed"))
+        let sweep = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.url("runs")).first { $0.hasPrefix("sweep-") })
+        let resumed = try sota(["run", "--resume", sweep], in: folder.path)
+        #expect(resumed.status == 0, "\(resumed.out)\(resumed.err)")
+        #expect(resumed.out.contains("1 of 3 runs to finish"))
+        #expect(resumed.out.contains("3 of 3 completed, 0 failed"))
+        let trained = try String(contentsOfFile: folder.url("trained.txt"), encoding: .utf8).split(separator: "\n")
+        // Seed 2's stage a finished before the failure and is not redone; every other stage ran once.
+        #expect(trained.sorted() == ["1 a", "1 b", "1 c", "2 a", "2 b", "2 c", "3 a", "3 b", "3 c"])
+        #expect(try leaderboardRows(folder).count == 3)
+        let again = try sota(["run", "--resume", sweep], in: folder.path)
+        #expect(again.out.contains("0 of 3 runs to finish"))
+    }
+
     @Test func aBadValueStopsTheWholeSweepBeforeAnyRun() throws {
         let folder = scriptedProject()
         let run = try sota(["run", "--train-config", "train.yaml", "--sweep", "training.epochs=1,zero"], in: folder.path)
         #expect(run.status == 1)
-        #expect(run.err.contains("run 1 (training.epochs=zero)"))
+        #expect(run.err.contains("run 1 (training.epochs=zero"))
         #expect(Paths.kind(of: folder.url("runs")) == .missing)
     }
 }
@@ -191,7 +243,9 @@ private func leaderboardRows(_ folder: TemporaryDirectory) throws -> [[String: A
         #expect(promoted.hasPrefix("# Promoted from run "))
         #expect(promoted.contains("seed: 4"))
         let kept = try FileManager.default.contentsOfDirectory(atPath: folder.url("configs/.previous"))
-        #expect(kept.count == 1)
+        #expect(kept.filter { $0.hasSuffix(".yaml") }.count == 1)
+        // Beside it: the production history both promotions were recorded in, and the file that keeps git out.
+        #expect(Set(kept.filter { !$0.hasSuffix(".yaml") }) == [".gitignore", "promotions.json"], "\(kept)")
     }
 
     @Test func rejectedRunIsNotPromoted() throws {

@@ -121,7 +121,9 @@ import Testing
         #expect(run.out.hasPrefix("sota launch --dry-run: nothing rented, nothing written\n"))
         #expect(run.out.contains("offer     1002: 1× RTX 4090, reliability 99.9%, disk 80 GB, Canada, CA"))
         #expect(run.out.contains("price     $0.3500 per hour (the whole instance)"))
-        #expect(run.out.contains("estimate  at least 8m → at least $0.05"))
+        // Issue 13 item 18: the offer's `RTX 4090` finds the config's `RTX-4090` throughput (2.5 samples/s), so every
+        // training stage is estimated, not only the declared ones.
+        #expect(run.out.contains("estimate  8h40m → $3.03"), "\(run.out)")
         #expect(run.out.contains("env       VAST_API_KEY, VAST_API_URL, TRACKING_API_KEY (values are never printed)"))
         #expect(run.out.contains("--- onstart.sh ---\n#!/bin/bash\n"))
         #expect(run.out.contains("cp \(fixture.folder.url("datasets/burgers_1d.npz")) data/burgers_1d.npz"))
@@ -205,6 +207,23 @@ import Testing
         #expect(status.out.contains("cost      $0.00 so far (0.00 h at $0.3500/h)"))
         let json = try fixture.sota(["status", id, "--json"])
         #expect(json.out.contains("\"state\": \"loading (asked: running)\""))
+
+        // Issue 13 item 17: stopped for an hour and a half, it is billed its storage, not 1.5 h at $0.35/h.
+        try fixture.server.setInstance(7000001, fieldsJSON: #"{"actual_status": "exited", "cur_state": "stopped", "start_date": \#(Date().timeIntervalSince1970 - 5400)}"#)
+        let stopped = try fixture.sota(["status", id])
+        #expect(stopped.out.contains("instance  7000001 on Vast: stopped (exited)"), "\(stopped.out)")
+        #expect(stopped.out.contains("cost      stopped: the GPU is no longer billed; storage $0.0083/h until it is destroyed"), "\(stopped.out)")
+        #expect(!stopped.out.contains("so far"))
+        let stoppedJSON = try fixture.sota(["status", id, "--json"])
+        #expect(stoppedJSON.out.contains("\"phase\": \"stopped\"") && stoppedJSON.out.contains("\"billed_per_hour\": 0.008333"), "\(stoppedJSON.out)")
+        #expect(!stoppedJSON.out.contains("\"cost\""))
+        // Being destroyed: Vast answers `[]` (or states saying so); never "running".
+        try fixture.server.setInstance(7000001, answerJSON: "[]")
+        let destroying = try fixture.sota(["status", id])
+        #expect(destroying.status == 0 && destroying.out.contains("instance  7000001 on Vast: gone (destroyed)"), "\(destroying.out)\(destroying.err)")
+        try fixture.server.setInstance(7000001, answerJSON: #"{"id": 7000001, "actual_status": "running", "cur_state": "destroyed", "dph_total": 0.35}"#)
+        #expect(try fixture.sota(["status", id]).out.contains("on Vast: gone (destroyed)"))
+        try fixture.server.setInstance(7000001, answerJSON: "null")
 
         let cancel = try fixture.sota(["cancel", id])
         #expect(cancel.status == 0, "\(cancel.err)")

@@ -11,7 +11,9 @@ It speaks the endpoints sota and the real `vastai` CLI (1.9.1) use, with the sam
   DELETE /api/v0/instances/{id}/   destroy                             -> {"success": true}
 
 Instances live in memory. Every request is logged (method, path, query, authorization, JSON body) and served back
-by GET /_test/requests, so tests can check what a client really sent. The server prints `PORT <n>` on its first
+by GET /_test/requests, so tests can check what a client really sent. PUT /_test/instances/{id} lets a test set an
+instance's fields (`{"fields": {...}}`, e.g. a stop the host made) or the raw `instances` value GET answers for it
+(`{"answer": ...}`, e.g. the `[]` or `{}` Vast gives for an instance being destroyed). The server prints `PORT <n>` on its first
 line of output, listens on 127.0.0.1 only, and exits when its standard input closes (its parent test is gone) or
 after --lifetime seconds, so it never outlives a test run.
 
@@ -56,6 +58,7 @@ class State:
         self.lock = threading.Lock()
         self.offers = [dict(OFFER_DEFAULTS, **offer) for offer in offers]
         self.instances = {}
+        self.answers = {}
         self.next_id = 7000001
         self.requests = []
         self.api_key = api_key
@@ -121,6 +124,15 @@ class Handler(BaseHTTPRequestHandler):
         if parts.path == "/_test/requests":
             with state.lock:
                 return self.answer(200, state.requests)
+        match = re.fullmatch(r"/_test/instances/(\d+)/?", parts.path)
+        if match and method == "PUT":
+            with state.lock:
+                instance_id = int(match.group(1))
+                if "answer" in (body or {}):
+                    state.answers[instance_id] = body["answer"]
+                if instance_id in state.instances:
+                    state.instances[instance_id].update((body or {}).get("fields") or {})
+                return self.answer(200, {"success": True})
         with state.lock:
             state.requests.append({"method": method, "path": parts.path, "query": parse_qs(parts.query),
                                    "authorization": self.headers.get("Authorization"), "body": body})
@@ -150,7 +162,8 @@ class Handler(BaseHTTPRequestHandler):
                 "intended_status": "running", "num_gpus": offer["num_gpus"], "gpu_name": offer["gpu_name"],
                 "gpu_util": 0.0, "cpu_cores_effective": offer["cpu_cores_effective"], "cpu_ram": offer["cpu_ram"],
                 "disk_space": body.get("disk"), "ssh_host": "127.0.0.1", "ssh_port": 22000 + instance_id % 1000,
-                "dph_total": offer["dph_total"], "image_uuid": body["image"], "inet_up": offer["inet_up"],
+                "dph_total": offer["dph_total"], "storage_total_cost": round((body.get("disk") or 10) * 0.15 / 720, 6),
+                "image_uuid": body["image"], "inet_up": offer["inet_up"],
                 "inet_down": offer["inet_down"], "reliability2": offer["reliability2"], "label": body.get("label"),
                 "start_date": time.time(), "uptime_mins": 0.0, "status_msg": "", "onstart": body.get("onstart"),
                 "extra_env": [[k, v] for k, v in env.items()], "geolocation": offer["geolocation"],
@@ -168,6 +181,8 @@ class Handler(BaseHTTPRequestHandler):
             instance_id = int(match.group(1))
             instance = state.instances.get(instance_id)
             if method == "GET":
+                if instance_id in state.answers:
+                    return self.answer(200, {"instances": state.answers[instance_id]})
                 return self.answer(200, {"instances": instance})
             if instance is None:
                 return self.answer(404, {"success": False, "error": "no_such_instance", "msg": "Instance not found"})

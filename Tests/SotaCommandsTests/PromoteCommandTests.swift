@@ -237,15 +237,19 @@ private struct PromotionProject {
 @Suite struct CalibratedDryRunTests {
     @Test func dryRunRestsOnPastRunsOfSimilarSize() throws {
         let project = PromotionProject()
-        let config = project.read("good.yaml")!.replacingOccurrences(of: "resources: {platform: cpu}", with: "resources: {platform: cpu, gpu: A100-80GB}")
+        // The runs happen on this machine's CPU (no nvidia-smi), which is what they record and what calibrates.
+        let config = project.read("good.yaml")!.replacingOccurrences(of: "resources: {platform: cpu}", with: "resources: {platform: cpu, gpu: CPU}")
         project.write("good.yaml", config)
-        project.write("configs/prices.yaml", "currency: USD\ngpus:\n  A100-80GB: 2.0\n")
+        project.write("configs/prices.yaml", "currency: USD\ngpus:\n  A100-80GB: 2.0\n  CPU: 0.1\n")
         for _ in 0..<3 { #expect(project.sota("run", "--train-config", "good.yaml").status == 0) }
         let similar = project.sota("dry-run", "good.yaml", "--estimate-only")
         #expect(similar.status == 0, "\(similar.err)")
-        #expect(similar.out.contains("median of 3 past runs on A100-80GB of similar size, scaled to this one (leaderboard)"), "\(similar.out)")
+        #expect(similar.out.contains("median of 3 past runs on CPU of similar size, scaled to this one (leaderboard)"), "\(similar.out)")
         // Ten times the epochs: the same runs, now scaled up from another size.
         let bigger = project.sota("dry-run", "good.yaml", "--estimate-only", "--set", "training.epochs=10")
-        #expect(bigger.out.contains("median of 3 past runs on A100-80GB of other sizes, scaled to this one"), "\(bigger.out)")
+        #expect(bigger.out.contains("median of 3 past runs on CPU of other sizes, scaled to this one"), "\(bigger.out)")
+        // Issue 13 item 18: runs on a CPU never calibrate a GPU's estimate.
+        let a100 = project.sota("dry-run", "good.yaml", "--estimate-only", "--gpu", "A100-80GB")
+        #expect(!a100.out.contains("past runs"), "\(a100.out)")
     }
 }

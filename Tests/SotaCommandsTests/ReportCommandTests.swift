@@ -167,7 +167,7 @@ import Testing
 
         let listed = CommandRun(["report", "--weekly", "--output", "out"], in: folder.path)
         #expect(listed.status == 0, "\(listed.err)")
-        #expect(listed.out.contains("archive  1 experiment"), "\(listed.out)")
+        #expect(listed.out.contains("archive  1 experiment to archive (--apply moves them into experiments-archive/)"), "\(listed.out)")
         var html = try String(contentsOfFile: folder.url("out/report.html"), encoding: .utf8)
         #expect(html.contains("tiny"))
         #expect(Paths.kind(of: folder.url("experiments/\(experiment)")) == .directory)
@@ -177,6 +177,8 @@ import Testing
         let applied = CommandRun(["report", "--weekly", "--output", "out", "--apply"], in: folder.path)
         #expect(applied.status == 0, "\(applied.err)")
         #expect(applied.out.contains("archived experiments/\(experiment) -> experiments-archive/\(experiment)"), "\(applied.out)")
+        // The summary says what was done, not what could be.
+        #expect(applied.out.contains("archive  archived 1 experiment into experiments-archive/"), "\(applied.out)")
         #expect(Paths.kind(of: folder.url("experiments-archive/\(experiment)")) == .directory)
         #expect(Paths.kind(of: folder.url("experiments/\(experiment)")) == .missing)
         html = try String(contentsOfFile: folder.url("out/report.html"), encoding: .utf8)

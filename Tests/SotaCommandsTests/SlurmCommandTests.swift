@@ -46,12 +46,13 @@ import Testing
             for program in ["squeue", "sacct", "scancel"] { chmod(folder.url("bin/\(program)"), 0o755) }
         }
 
-        /// squeue lines for every task of every stage in `state` (task 7's small_eval left out when `forget7`).
-        func queue(_ states: [String], forget7: Bool = false) -> String {
+        /// squeue lines for every task of every stage in `state` (task 7's small_eval left out when `forget7`), with
+        /// each job's name from `names` when given.
+        func queue(_ states: [String], forget7: Bool = false, names: [String]? = nil) -> String {
             var lines: [String] = []
-            for (job, state) in zip(["10", "11", "12"], states) {
+            for (index, (job, state)) in zip(["10", "11", "12"], states).enumerated() {
                 for task in 0..<SlurmCommandTests.tasks where !(forget7 && job == "11" && task == 7) {
-                    lines.append("\(job)|\(task)|\(state)|0|None")
+                    lines.append("\(job)|\(task)|\(state)|0|None" + (names.map { "|" + $0[index] } ?? ""))
                 }
             }
             return lines.joined(separator: "\n") + "\n"
@@ -71,7 +72,7 @@ import Testing
         fixture.folder.write("squeue.txt", fixture.queue(["COMPLETED", "RUNNING", "PENDING"], forget7: true))
         let run = fixture.sota(["status", "sweep-b"])
         #expect(run.status == 0, "\(run.err)")
-        #expect(fixture.calls("squeue") == ["-h -r -t all -j 10,11,12 -O ArrayJobID:|,ArrayTaskID:|,State:|,exit_code:|,Reason:"])
+        #expect(fixture.calls("squeue") == ["-h -r -t all -j 10,11,12 -O ArrayJobID:|,ArrayTaskID:|,State:|,exit_code:|,Reason:|,Name:"])
         #expect(fixture.calls("sacct").count == 1, "task 7 is missing from squeue, so accounting is asked once")
         #expect(run.out.contains("small_eval  11   RUNNING 499, UNKNOWN 1  tasks 7"), "\(run.out)")
         #expect(run.out.contains("train       10   COMPLETED 500"))
@@ -104,7 +105,7 @@ import Testing
         #expect(object["final"] as? Bool == true)
     }
 
-    @Test func cancelScancelsEveryJobInOneCallAndResumeWaitsForLiveJobs() throws {
+    @Test func cancelScancelsEachStagesJobsUnderItsNameAndResumeWaitsForLiveJobs() throws {
         let fixture = try Fixture()
         fixture.folder.write("squeue.txt", fixture.queue(["RUNNING", "PENDING", "PENDING"]))
         let resume = fixture.sota(["resume", "sweep-b"])
@@ -112,9 +113,27 @@ import Testing
         #expect(resume.err.contains("jobs 10, 11, 12 of sweep-b are still pending or running"))
         let cancel = fixture.sota(["cancel", "sweep-b"])
         #expect(cancel.status == 0, "\(cancel.err)")
-        #expect(fixture.calls("scancel") == ["10 11 12"])
+        #expect(fixture.calls("squeue").count == 2, "resume's refresh, then cancel's one look at the queue")
+        #expect(fixture.calls("scancel") == ["--name=sota-gate-sweep-b 12", "--name=sota-small_eval-sweep-b 11", "--name=sota-train-sweep-b 10"])
         let record = try SlurmLaunchRecord.read(path: fixture.folder.url("runs/sweep-b/launch.json"))
         #expect(record.cancelled != nil)
+    }
+
+    /// Issue 13 item 16: the controller gave small_eval's id 11 to another job. The old launch reports its job as
+    /// gone and never cancels the new one.
+    @Test func aReusedJobIDIsGoneAndNeverCancelled() throws {
+        let fixture = try Fixture()
+        fixture.folder.write("squeue.txt", fixture.queue(["RUNNING", "RUNNING", "PENDING"],
+                                                         names: ["sota-train-sweep-b", "sota-train-sweep-new", "sota-gate-sweep-b"]))
+        let status = fixture.sota(["status", "sweep-b", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(status.out.utf8)) as? [String: Any], "\(status.err)")
+        let stages = try #require((object["runs"] as? [[String: Any]])?.first?["stages"] as? [[String: Any]])
+        #expect(stages.map { $0["state"] as? String } == ["RUNNING", "UNKNOWN", "PENDING"])
+        #expect((stages[1]["reason"] as? String)?.hasPrefix("gone: Slurm gave job id 11 to another job (sota-train-sweep-new)") == true, "\(stages[1])")
+        let cancel = fixture.sota(["cancel", "sweep-b"])
+        #expect(cancel.status == 0, "\(cancel.err)")
+        #expect(fixture.calls("scancel") == ["--name=sota-gate-sweep-b 12", "--name=sota-train-sweep-b 10"])
+        #expect(cancel.out.contains("left alone: Slurm gave job id 11 (now sota-train-sweep-new) to another job"), "\(cancel.out)")
     }
 
     @Test func slurmOnlyFlagsNeedTheSlurmBackend() {

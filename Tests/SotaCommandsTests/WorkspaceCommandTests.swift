@@ -199,9 +199,11 @@ private final class WorkspaceProject {
         project.refuses(["archive"], saying: "experiments-archive/.archive-journal.json")
     }
 
-    @Test func catalogOutputIntoAMissingFolderIsNamed() throws {
+    @Test func catalogOutputBlockedByAFileIsNamed() throws {
         let project = try WorkspaceProject()
-        project.refuses(["catalog", "--output", "missing/catalog.csv"], saying: "--output missing/catalog.csv: error:")
+        // A missing folder is made (as `report --output` does); a file where the folder should be is refused.
+        project.folder.write("blocked", "a file\n")
+        project.refuses(["catalog", "--output", "blocked/catalog.csv"], saying: "--output blocked/catalog.csv: error:")
         let written = project.sota(["catalog", "--format", "json", "--output", "catalog.json"])
         #expect(written.status == 0, "\(written.err)")
         #expect(try String(contentsOfFile: project.folder.url("catalog.json"), encoding: .utf8).contains("\"location\": \"production\""))

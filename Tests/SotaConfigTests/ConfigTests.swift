@@ -228,3 +228,18 @@ private func demoLoader() -> ConfigLoader {
         #expect(messages("catalog: {columns: [\"a..b\"]}\n") == ["sota.yaml:1:21: catalog column the string \"a..b\" is not a config key path"])
     }
 }
+
+@Suite struct ExperimentNameValidationTests {
+    @Test(arguments: ["../../evil", "a/b", "-flag", ".hidden", "semi;colon", "white space"])
+    func anExperimentNameThatIsNotAFolderNameIsALocatedError(name: String) throws {
+        let folder = TemporaryDirectory()
+        let text = try String(contentsOfFile: golden, encoding: .utf8)
+        folder.write("c.yaml", "experiment: '\(name)'\n" + text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("experiment:") }.joined(separator: "\n"))
+        let outcome = demoLoader().load(path: folder.url("c.yaml"), displayPath: "c.yaml")
+        let problem = try #require(outcome.diagnostics.first { $0.keyPath == "experiment" }, "\(outcome.diagnostics)")
+        #expect(problem.severity == .error && problem.location?.line == 1 && problem.location?.column == 13)
+        #expect(problem.message.contains("is not a valid experiment name"))
+        #expect(outcome.config == nil)
+    }
+}

@@ -82,6 +82,9 @@ enum SbatchVariants {
         #expect(SlurmSubmission.arguments(script: "s.sbatch", after: nil, array: false) == ["--parsable", "s.sbatch"])
         #expect(SlurmSubmission.arguments(script: "s", after: "41", array: false) == ["--parsable", "--dependency=afterok:41", "--kill-on-invalid-dep=yes", "s"])
         #expect(SlurmSubmission.arguments(script: "s", after: "41", array: true)[1] == "--dependency=aftercorr:41")
+        // --max-parallel K: a stage's array also waits for the whole previous array, so at most K tasks run at once.
+        #expect(SlurmSubmission.arguments(script: "s", after: "41", array: true, throttled: true)[1] == "--dependency=aftercorr:41,afterany:41")
+        #expect(SlurmSubmission.arguments(script: "s", after: "41", array: false, throttled: true)[1] == "--dependency=afterok:41")
         #expect(SlurmSubmission.parseJobID("4242\n") == "4242")
         #expect(SlurmSubmission.parseJobID("4242;cluster-a\n") == "4242")
         #expect(SlurmSubmission.parseJobID("sbatch: error: x\n") == nil)

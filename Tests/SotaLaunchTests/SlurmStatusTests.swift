@@ -85,6 +85,34 @@ import Testing
         #expect(record.jobIDs == ["10", "11", "12", "20", "21"])
     }
 
+    @Test func namesAreReadFromSqueueAndSacct() {
+        let live = SlurmJobRecord.parseSqueue("10|N/A|RUNNING|0|None|sota-train-r\n11|2|PENDING|0|Dependency|a|b\n")
+        #expect(live.map(\.name) == ["sota-train-r", "a|b"])
+        let accounted = SlurmJobRecord.parseSacct("30|COMPLETED|0:0|sota-gate-r\n30|FAILED|1:0|other\n")
+        #expect(accounted.map(\.name) == ["sota-gate-r", "other"])
+    }
+
+    /// Issue 13 item 16: after the controller reused ids, a job under one of the launch's ids but another name is
+    /// not the launch's: "gone" unless its READY marker says the stage finished, and accounting's record of the
+    /// launch's own job (sacct --duplicates lists both) still counts.
+    @Test func aReusedJobIDIsGoneForTheOldLaunch() {
+        var record = Self.record(runs: 1)
+        record.submissions[0].jobs[2].name = "sota-gate-r"
+        let live = [SlurmJobRecord(jobID: "10", task: nil, state: .running, exitCode: nil, signal: nil, reason: nil, name: "sota-train-new"),
+                    SlurmJobRecord(jobID: "11", task: nil, state: .running, exitCode: nil, signal: nil, reason: nil, name: "sota-small_eval-r"),
+                    SlurmJobRecord(jobID: "12", task: nil, state: .pending, exitCode: nil, signal: nil, reason: nil, name: "sota-gate-new")]
+        let statuses = SlurmTaskStatus.resolve(record, scheduler: live, accounting: [], ready: { _, _ in false }, runEnded: { _ in nil })
+        #expect(statuses.map(\.state) == [.unknown, .running, .unknown])
+        #expect(statuses[0].reason == "gone: Slurm gave job id 10 to another job (sota-train-new); this one left no READY marker")
+        #expect(statuses[2].source == .none && statuses[2].reason?.hasPrefix("gone:") == true)
+        let accounting = [SlurmJobRecord(jobID: "10", task: nil, state: .completed, exitCode: 0, signal: nil, reason: nil, name: "sota-train-r"),
+                          SlurmJobRecord(jobID: "10", task: nil, state: .running, exitCode: nil, signal: nil, reason: nil, name: "sota-train-new")]
+        let known = SlurmTaskStatus.resolve(record, scheduler: live, accounting: accounting, ready: { _, stage in stage == .gate }, runEnded: { _ in nil })
+        #expect(known[0].state == .completed && known[0].source == .sacct)
+        #expect(known[2].state == .completed && known[2].source == .marker)
+        #expect(record.isSame(live[1], as: record.submissions[0].jobs[1]) && !record.isSame(live[2], as: record.submissions[0].jobs[2]))
+    }
+
     @Test func launchRecordRoundTrips() throws {
         let record = Self.record(runs: 2)
         let folder = TemporaryDirectory()

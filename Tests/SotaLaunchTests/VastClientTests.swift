@@ -40,6 +40,39 @@ import Testing
         #expect(log[3].bodyText == #"{"state":"stopped"}"#)
     }
 
+    /// Issue 13 item 17: a stopped instance is billed its storage only, never the running price; an instance being
+    /// destroyed (answered with `null`, `[]`, `{}` or a state saying so) is gone, never running.
+    @Test func aStoppedInstanceIsBilledStorageAndADestroyedOneIsGone() throws {
+        let server = try LoopbackVastServer()
+        let client = VastClient(baseURL: server.baseURL, apiKey: "test-vast-key")
+        let id = try client.createInstance(offerID: 1002, Self.request)
+        var instance = try #require(try client.instance(id))
+        let later = Date().addingTimeInterval(7200)
+        #expect(instance.phase == .starting && instance.billedPerHour == 0.35)
+        #expect(instance.cost(at: later).map { abs($0 - 0.70) < 0.01 } == true, "two hours at the running price")
+        try server.setInstance(id, fieldsJSON: #"{"actual_status": "running", "start_date": \#(Date().timeIntervalSince1970 - 3600)}"#)
+        instance = try #require(try client.instance(id))
+        #expect(instance.phase == .running && instance.cost(at: Date()).map { abs($0 - 0.35) < 0.01 } == true)
+
+        try client.setRunning(id, false)
+        instance = try #require(try client.instance(id))
+        #expect(instance.phase == .stopped)
+        #expect(instance.cost(at: later) == nil, "a stopped instance is not priced at the running price")
+        #expect(instance.billedPerHour == instance.storagePricePerHour && (instance.storagePricePerHour ?? 1) < 0.01)
+        // Vast may say `exited` before `cur_state` follows, or only `intended_status`.
+        try server.setInstance(id, fieldsJSON: #"{"actual_status": "exited", "cur_state": "running"}"#)
+        #expect(try client.instance(id)?.phase == .stopped)
+        try server.setInstance(id, fieldsJSON: #"{"actual_status": "running", "cur_state": "running", "intended_status": "destroyed"}"#)
+        #expect(try client.instance(id)?.phase == .gone)
+        #expect(try client.instance(id)?.billedPerHour == 0)
+        for answer in ["null", "[]", "{}"] {
+            try server.setInstance(id, answerJSON: answer)
+            #expect(try client.instance(id) == nil, "\(answer) is a destroyed instance")
+        }
+        try server.setInstance(id, answerJSON: #"{"no_id": true}"#)
+        #expect(throws: VastAPIError.self) { try client.instance(id) }
+    }
+
     @Test func aRefusedKeyNamesTheStatusAndTheAPIsMessage() throws {
         let server = try LoopbackVastServer()
         let client = VastClient(baseURL: server.baseURL, apiKey: "wrong")

@@ -52,11 +52,11 @@ import Testing
         folder.write("runs/E/train.log", "no manifest yet\n")
         folder.write("runs/.sota/leaderboard.sqlite", "")
         folder.write("runs/README.md", "loose files beside run directories are ignored\n")
-        folder.write("single/manifest.json", String(decoding: try RunManifestFactory.make("S").encoded(), as: UTF8.self))
+        folder.write("single/S/manifest.json", String(decoding: try RunManifestFactory.make("S").encoded(), as: UTF8.self))
 
         let board = try Leaderboard(path: folder.url("index.sqlite"))
         folder.write("lost/train.log", "a run directory without its manifest\n")
-        let report = try board.ingest(runDirectories: [folder.url("runs"), folder.url("single"), folder.url("missing"), folder.url("lost")])
+        let report = try board.ingest(runDirectories: [folder.url("runs"), folder.url("single/S"), folder.url("missing"), folder.url("lost")])
         #expect(report.ingested == 4)
         #expect(report.problems.map(\.description) == [
             folder.url("runs/E") + ": no manifest.json",
@@ -110,12 +110,13 @@ import Testing
 
     @Test func duplicateRunIDsInOneBatchKeepTheFirst() throws {
         let folder = TemporaryDirectory()
-        try RunManifestFactory.write(RunManifestFactory.make("A", metrics: ["full_eval": ["nrmse": 0.1]]), into: folder.url("runs/1"))
-        try RunManifestFactory.write(RunManifestFactory.make("A", metrics: ["full_eval": ["nrmse": 0.9]]), into: folder.url("runs/2"))
+        // The same run copied from two machines.
+        try RunManifestFactory.write(RunManifestFactory.make("A", metrics: ["full_eval": ["nrmse": 0.1]]), into: folder.url("one/A"))
+        try RunManifestFactory.write(RunManifestFactory.make("A", metrics: ["full_eval": ["nrmse": 0.9]]), into: folder.url("two/A"))
         let board = try Leaderboard.inMemory()
-        let report = try board.ingest(runDirectories: [folder.url("runs")])
+        let report = try board.ingest(runDirectories: [folder.url("one"), folder.url("two")])
         #expect(report.ingested == 1)
-        #expect(report.problems.map(\.path) == [folder.url("runs/2/manifest.json")])
+        #expect(report.problems.map(\.path) == [folder.url("two/A/manifest.json")])
         #expect(try board.runSummary(id: "A")?.metrics["full_eval"]?["nrmse"] == 0.1)
     }
 
@@ -127,7 +128,7 @@ import Testing
         let board = try Leaderboard(path: folder.url("runs/.sota/leaderboard.sqlite"))
         #expect(try board.ingest(runDirectories: [folder.url("runs")]).ingested == 3)
         // An indexed run that is no longer on disk, and a promotion that must survive.
-        try board.ingest(RunManifestFactory.make("GONE"), manifestPath: "elsewhere/manifest.json")
+        try board.ingest(RunManifestFactory.make("GONE"), manifestPath: "elsewhere/GONE/manifest.json")
         try board.recordPromotion(runID: "A", experiment: "burgers", configPath: "runs/A/config.yaml",
                                   productionPath: "production/burgers.yaml", promotedAt: RunManifestFactory.timestamp(5),
                                   forced: false, previousPath: nil)

@@ -109,13 +109,15 @@ import Testing
 
     @Test func runIDsMatchAPrefix() throws {
         let board = try Leaderboard.inMemory()
-        for id in ["20261123-141000-aaaa1111", "20261123-141000-aabb2222", "20261124-090000-cccc3333", "x*y"] {
+        // Run ids hold no GLOB wildcards (RunID.problem(with:)), but a prefix typed by a user may.
+        for id in ["20261123-141000-aaaa1111", "20261123-141000-aabb2222", "20261124-090000-cccc3333", "x_y"] {
             try board.ingest(RunManifestFactory.make(id), manifestPath: "runs/\(id)/manifest.json")
         }
         #expect(try board.runIDs(matchingPrefix: "20261123") == ["20261123-141000-aaaa1111", "20261123-141000-aabb2222"])
         #expect(try board.runIDs(matchingPrefix: "20261123-141000-aab") == ["20261123-141000-aabb2222"])
         #expect(try board.runIDs(matchingPrefix: "2026112?").isEmpty)
-        #expect(try board.runIDs(matchingPrefix: "x*") == ["x*y"])
+        #expect(try board.runIDs(matchingPrefix: "x*").isEmpty)
+        #expect(try board.runIDs(matchingPrefix: "x_") == ["x_y"])
         #expect(try board.runIDs(matchingPrefix: "X").isEmpty)
         #expect(try board.runIDs(matchingPrefix: "").count == 4)
     }
@@ -131,16 +133,37 @@ import Testing
             sized.stages[0].work = i % 4 == 0 ? Double(i * 100) : nil
             try board.ingest(sized, manifestPath: "runs/R\(i)/manifest.json")
         }
-        let a100 = try board.stageDurations(stage: "operator", gpuType: "A100-80GB")
+        let a100 = try board.stageDurations(stage: "operator", onHardware: "A100-80GB")
         #expect(a100.map(\.seconds) == stride(from: 58.0, through: 0, by: -2).map { $0 })
         // The size goes in and out with the timing, through both the fast scanner and the decoder.
         #expect(a100.first { $0.seconds == 56 }?.work == 5600 && a100.first { $0.seconds == 58 }?.work == nil)
-        let h100 = try board.stageDurations(stage: "operator", gpuType: "H100-80GB").map(\.seconds)
-        #expect(h100.first == 57)
+        let h100 = try board.stageDurations(stage: "operator", onHardware: "H100 80GB").map(\.seconds)
+        #expect(h100.first == 57, "`H100 80GB` is `NVIDIA H100-80GB`, however it is spelled")
         #expect(!h100.contains(59) && !h100.contains(49))
-        let any = try board.stageDurations(stage: "operator", gpuType: nil).map(\.seconds)
-        #expect(any.count == 50)
-        #expect(any.prefix(3) == [58, 57, 56])
-        #expect(try board.stageDurations(stage: "nothing", gpuType: nil).isEmpty)
+        #expect(try board.stageDurations(stage: "nothing", onHardware: "A100-80GB").isEmpty)
+    }
+
+    /// Issue 13 item 18: twenty CPU runs of a config that declares an A100 made the A100 estimate 9 s. Only the
+    /// hardware a run reported counts; runs of unknown hardware (older manifests) never calibrate.
+    @Test func durationsComeOnlyFromRunsThatHadTheGPU() throws {
+        let board = try Leaderboard.inMemory()
+        for i in 0..<20 {
+            try board.ingest(RunManifestFactory.make("cpu\(i)", minute: i, gpuType: "A100-80GB", observed: "cpu",
+                                                     stages: [("operator", "train", .succeeded, 9)]), manifestPath: "runs/cpu\(i)/manifest.json")
+        }
+        for i in 0..<5 {
+            try board.ingest(RunManifestFactory.make("old\(i)", minute: 30 + i, gpuType: "A100-80GB", observed: .some(nil),
+                                                     stages: [("operator", "train", .succeeded, 7)]), manifestPath: "runs/old\(i)/manifest.json")
+            try board.ingest(RunManifestFactory.make("a10-\(i)", minute: 40 + i, gpuType: "A10", observed: "NVIDIA A10",
+                                                     stages: [("operator", "train", .succeeded, 5)]), manifestPath: "runs/a10-\(i)/manifest.json")
+        }
+        #expect(try board.stageDurations(stage: "operator", onHardware: "A100-80GB").isEmpty)
+        #expect(try board.stageDurations(stage: "operator", onHardware: "CPU").map(\.seconds) == Array(repeating: 9, count: 20))
+        #expect(try board.stageDurations(stage: "operator", onHardware: "A10").map(\.seconds) == Array(repeating: 5, count: 5))
+        for i in 0..<3 {
+            try board.ingest(RunManifestFactory.make("gpu\(i)", minute: 50 + i, gpuType: "A100-80GB", observed: "NVIDIA A100-SXM4-80GB",
+                                                     stages: [("operator", "train", .succeeded, 3600)]), manifestPath: "runs/gpu\(i)/manifest.json")
+        }
+        #expect(try board.stageDurations(stage: "operator", onHardware: "A100-80GB").map(\.seconds) == [3600, 3600, 3600])
     }
 }

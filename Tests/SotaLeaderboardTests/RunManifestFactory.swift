@@ -3,10 +3,11 @@ import SotaPlan
 
 /// Manifests for tests, built with `RunManifest`'s own initializer.
 enum RunManifestFactory {
-    /// A finished run with the given metrics and stages; `minute` offsets the creation time.
+    /// A finished run with the given metrics and stages; `minute` offsets the creation time. The hardware it had is
+    /// `observed`, by default the declared GPU as nvidia-smi names it (`cpu` without one).
     static func make(
         _ id: String, experiment: String = "burgers", minute: Int = 0, metrics: [String: [String: Double]] = [:],
-        passed: Bool? = nil, gpuType: String? = "A100-80GB",
+        passed: Bool? = nil, gpuType: String? = "A100-80GB", observed: String?? = .none,
         stages: [(name: String, phase: String, status: RunManifest.Status, seconds: Double?)] = [("operator", "train", .succeeded, 60)],
         gates: [RunManifest.GateRecord] = []
     ) -> RunManifest {
@@ -14,7 +15,8 @@ enum RunManifestFactory {
             runID: id, experiment: experiment, created: timestamp(minute),
             config: .init(path: "configs/train.yaml", hash: "hash-\(id)"), evalConfigs: [:],
             git: .init(commit: "0123abcd", branch: "main", dirty: false, dirtyFiles: [], state: "repository"),
-            data: [], host: "node-1", hardware: .init(gpuType: gpuType, gpuCount: 1, devices: "0", platform: "cuda"),
+            data: [], host: "node-1", hardware: .init(gpuType: gpuType, gpuCount: 1, devices: "0", platform: "cuda",
+                                                     observed: observed ?? gpuType.map { "NVIDIA " + $0 } ?? "cpu"),
             stages: stages.map { RunManifest.StageRecord(name: $0.name, phase: $0.phase, log: "logs/\($0.name).log") }
         )
         for (index, stage) in stages.enumerated() {

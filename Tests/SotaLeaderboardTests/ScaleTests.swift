@@ -56,7 +56,7 @@ import Testing
         let passedExp1 = entries.filter { $0.manifest.experiment == "exp-1" && $0.manifest.passed == true }
         #expect(try board.baseline(metric: "nrmse", phase: "full_eval", direction: .lower, experiment: "exp-1")?.value
                 == passedExp1.map { $0.manifest.metrics["full_eval"]!["nrmse"]! }.min())
-        #expect(try board.stageDurations(stage: "operator", gpuType: "A100-80GB").count == 50)
+        #expect(try board.stageDurations(stage: "operator", onHardware: "A100-80GB").count == 50)
         #expect(try board.runIDs(matchingPrefix: "20260099999").count == 1)
     }
 

@@ -38,7 +38,7 @@ import Testing
         count += try board.runSummary(id: "r1") == nil ? 0 : 1
         count += try board.baseline(metric: "nrmse", phase: "full_eval", direction: .lower, experiment: nil) == nil ? 0 : 1
         count += try board.baseline(metric: "nrmse", phase: "full_eval", direction: .lower, experiment: "nobody") == nil ? 0 : 1
-        count += try board.stageDurations(stage: "operator", gpuType: nil).count
+        count += try board.stageDurations(stage: "operator", onHardware: "A100-80GB").count
         count += try board.promotions().count
         count += try board.finishedRuns(from: "2025", to: "2027", metric: "nrmse", phase: "full_eval").count
         count += try board.reportRuns(ids: ["r1"], metric: "nrmse", phase: "full_eval").count

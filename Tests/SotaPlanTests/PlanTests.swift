@@ -84,6 +84,30 @@ private func demo(_ overrides: [String] = []) throws -> (RunConfig, RunConfig, R
         #expect(abs((flat.lines[0].cost ?? 0) - 4800.0 / 2 / 3600 * 2) < 1e-9)
     }
 
+    /// Issue 13 item 18: Vast names the GPU `RTX 4090`, the config's throughput and the price table `RTX-4090`.
+    @Test func gpuNamesMatchHoweverTheyAreSpelled() throws {
+        let (train, _, _, project) = try demo()
+        let plan = RunPlanner.plan(training: train, smallEval: nil, fullEval: nil, project: project, runID: "R")
+        let table = PriceTable(currency: "USD", entries: ["RTX-4090": .init(price: 0.45, location: SourceLocation(file: "prices.yaml", line: 7, column: 13))],
+                               displayPath: "prices.yaml")
+        for spelling in ["RTX 4090", "rtx_4090", "RTX4090"] {
+            let estimate = CostEstimator.estimate(plan: plan, prices: table, overrides: .init(gpu: spelling))
+            // 20 epochs × 960 samples ÷ 2.5 samples/s on the RTX 4090, not the A100's 4.
+            #expect(estimate.lines[0].duration?.seconds == 7680, "\(spelling)")
+            #expect(estimate.pricePerGPUHour == 0.45, "\(spelling)")
+        }
+        var asked: [String] = []
+        _ = CostEstimator.estimate(plan: plan, prices: nil, overrides: .init(gpu: "RTX 4090", price: 1)) { _, gpu in
+            asked.append(gpu)
+            return []
+        }
+        #expect(Set(asked) == ["RTX 4090"], "calibration asks for the GPU being estimated")
+        #expect(GPUName("RTX 4090") == GPUName("rtx-4090") && GPUName("A100-80GB") != GPUName("A100 SXM4"))
+        #expect(GPUName("A100-80GB").isSeen(in: "NVIDIA A100-SXM4-80GB") && GPUName("RTX-4090").isSeen(in: "NVIDIA GeForce RTX 4090"))
+        #expect(!GPUName("A10").isSeen(in: "NVIDIA A100-SXM4-80GB") && !GPUName("A100-80GB").isSeen(in: "cpu"))
+        #expect(!GPUName("A100-80GB").isSeen(in: "NVIDIA A100-SXM4-40GB") && GPUName("CPU").isSeen(in: "cpu"))
+    }
+
     @Test func unknownGPUIsNeverGuessed() throws {
         let (train, _, _, project) = try demo()
         let plan = RunPlanner.plan(training: train, smallEval: nil, fullEval: nil, project: project, runID: "R")
@@ -111,6 +135,33 @@ private func demo(_ overrides: [String] = []) throws -> (RunConfig, RunConfig, R
         let plan = SweepPlan.make(configs: ["a.yaml", "b.yaml"], fixed: [], axes: [], devices: ["0"]) { "R\($0)" }
         #expect(plan.jobs.map(\.config) == ["a.yaml", "b.yaml"])
         #expect(plan.jobs.allSatisfy { $0.device == "0" })
+    }
+
+    @Test func everyMemberGetsItsConfigsSeedPlusItsIndex() throws {
+        let rates = try SweepAxis.parse("training.learning_rate=0.01,0.1,1").get()
+        let plan = SweepPlan.make(configs: ["a.yaml"], fixed: [], axes: [rates], devices: ["0"], seedOf: { _, _ in 7 }) { "R\($0)" }
+        #expect(plan.jobs.map { $0.overrides.last } == ["seed=7", "seed=8", "seed=9"])
+        let unseeded = SweepPlan.make(configs: ["a.yaml"], fixed: [], axes: [rates], devices: ["0"], seedOf: { _, _ in nil }) { "R\($0)" }
+        #expect(unseeded.jobs.map { $0.overrides.last } == ["seed=0", "seed=1", "seed=2"])
+        // A seed near Int.max wraps instead of trapping.
+        let huge = SweepPlan.make(configs: ["a.yaml"], fixed: [], axes: [rates], devices: ["0"], seedOf: { _, _ in Int.max }) { "R\($0)" }
+        #expect(huge.jobs[1].overrides.last == "seed=\(Int.min)")
+    }
+
+    @Test func aSweepThatSetsTheSeedKeepsIt() throws {
+        let seeds = try SweepAxis.parse("seed=1,2").get()
+        let swept = SweepPlan.make(configs: ["a.yaml"], fixed: [], axes: [seeds], devices: ["0"], seedOf: { _, _ in 7 }) { "R\($0)" }
+        #expect(swept.jobs.map(\.overrides) == [["seed=1"], ["seed=2"]])
+        let fixed = SweepPlan.make(configs: ["a.yaml", "b.yaml"], fixed: ["seed=5"], axes: [], devices: ["0"], seedOf: { _, _ in 7 }) { "R\($0)" }
+        #expect(fixed.jobs.map(\.overrides) == [["seed=5"], ["seed=5"]])
+    }
+
+    @Test func runsThatNeedSeveralDevicesGetSlotsOfThem() {
+        #expect(SweepPlan.slots(devices: ["0", "1", "2", "3"], perRun: 2) == ["0,1", "2,3"])
+        #expect(SweepPlan.slots(devices: ["0", "1", "2"], perRun: 2) == ["0,1"])
+        #expect(SweepPlan.slots(devices: ["0", "1"], perRun: 1) == ["0", "1"])
+        #expect(SweepPlan.slots(devices: ["0"], perRun: 2) == nil)
+        #expect(SweepPlan.slots(devices: ["0"], perRun: 0) == ["0"])
     }
 
     @Test(arguments: ["latent.dim", "=1,2", "latent.dim=", "latent.dim=1,,2", "a..b=1"])
@@ -178,7 +229,8 @@ private func demo(_ overrides: [String] = []) throws -> (RunConfig, RunConfig, R
             git: .init(commit: detail ? "0123abcd" : nil, branch: detail ? "main" : nil, dirty: detail, dirtyFiles: detail ? ["a b", "c"] : [],
                        state: detail ? "repository" : "no-repository"),
             data: detail ? [.init(path: "data/x.npz", sha256: "ff", size: 1_234_567)] : [], host: "node-1",
-            hardware: .init(gpuType: detail ? "A100-80GB" : nil, gpuCount: 2, devices: "0,1", platform: "cuda"),
+            hardware: .init(gpuType: detail ? "A100-80GB" : nil, gpuCount: 2, devices: "0,1", platform: "cuda",
+                            observed: detail ? "NVIDIA A100-SXM4-80GB" : nil),
             stages: [.init(name: "operator", phase: "train", log: "logs/train-operator.log"), .init(name: "small_eval", phase: "small_eval", log: "logs/small_eval.log")]
         )
         guard detail else { return manifest }

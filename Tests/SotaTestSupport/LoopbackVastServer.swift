@@ -58,6 +58,21 @@ public final class LoopbackVastServer: @unchecked Sendable {
     /// The server script's path.
     public static var script: String { Paths.join(Repository.root, "Tests/Fixtures/vast_api_server.py") }
 
+    /// Changes what the server says about instance `id`: `fields` merged into it (a stop the host made, say), or the
+    /// raw `instances` value its GET answers from now on (`answerJSON`, e.g. `[]` for an instance being destroyed).
+    public func setInstance(_ id: Int, fieldsJSON: String? = nil, answerJSON: String? = nil) throws {
+        let body = "{" + [fieldsJSON.map { "\"fields\": \($0)" }, answerJSON.map { "\"answer\": \($0)" }].compactMap { $0 }.joined(separator: ", ") + "}"
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-fsS", "-o", "/dev/null", "-X", "PUT", "-H", "Content-Type: application/json", "--data-binary", body,
+                          baseURL + "/_test/instances/\(id)/"]
+        try curl.run()
+        curl.waitUntilExit()
+        guard curl.terminationStatus == 0 else {
+            throw FileError(path: Self.script, operation: "change instance \(id)", reason: "curl exited \(curl.terminationStatus)")
+        }
+    }
+
     /// Every request so far, oldest first.
     public func requests() throws -> [Request] {
         let curl = Process()

@@ -15,10 +15,15 @@ long sota_signals_wait(int timeout_ms);
 /// The last SIGINT, SIGTERM or SIGHUP received since install, or 0: a sticky flag checked between steps.
 int sota_signals_stop_requested(void);
 
-/// Spawns `path` with argv and envp in its own process group (pgid = pid), in directory `cwd`,
-/// with standard input from /dev/null and standard output and error appended to `log_fd`.
-/// Signal dispositions and mask are reset to defaults in the child.
-/// Returns the pid, or -1 with *error set to the errno of the failure.
-pid_t sota_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd, int log_fd, int *error);
+/// Starts `path` with argv and envp under a guardian process (see process.c): the guardian is alone in a new
+/// process group and starts the program in a second new group, in directory `cwd`, with standard input from
+/// /dev/null and standard output and error on `log_fd`. The program and everything in its group are stopped
+/// (SIGTERM, SIGKILL after `grace_ms`) when sota dies, however it dies; SIGTERM, SIGINT or SIGHUP sent to the
+/// guardian are forwarded to the program's group, with SIGKILL after `grace_ms`; once the program exits, what it left
+/// in its group is stopped the same way, and the guardian exits with the program's own status. `hold_fd`, when not
+/// -1, stays open in the guardian (not in the program) until then: sota passes its run lock.
+/// Returns the guardian's pid once the program is running, or -1 with *error set to the errno of the failure.
+pid_t sota_spawn_guarded(const char *path, char *const argv[], char *const envp[], const char *cwd, int log_fd,
+                         int hold_fd, int grace_ms, int *error);
 
 #endif

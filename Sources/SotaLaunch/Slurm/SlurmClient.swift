@@ -25,9 +25,12 @@ public struct SlurmClient: Sendable {
         }
     }
 
-    /// Submits `script` (chained after `previous`) and returns the job id.
-    public func submit(script: String, after previous: String?, array: Bool, workingDirectory: String) throws(SlurmError) -> String {
-        let output = try run("sbatch", SlurmSubmission.arguments(script: script, after: previous, array: array), in: workingDirectory)
+    /// Submits `script` (chained after `previous`; see ``SlurmSubmission/arguments(script:after:array:throttled:)``) and
+    /// returns the job id.
+    public func submit(script: String, after previous: String?, array: Bool, throttled: Bool = false,
+                       workingDirectory: String) throws(SlurmError) -> String {
+        let output = try run("sbatch", SlurmSubmission.arguments(script: script, after: previous, array: array, throttled: throttled),
+                             in: workingDirectory)
         guard output.status == 0 else { throw SlurmError(command: "sbatch", reason: output.message.isEmpty ? "exited \(output.status)" : output.message) }
         guard let id = SlurmSubmission.parseJobID(output.out) else {
             throw SlurmError(command: "sbatch", reason: "printed no job id (`\(output.out.prefix(80))`)")
@@ -49,16 +52,21 @@ public struct SlurmClient: Sendable {
     }
 
     /// The jobs accounting knows among `jobIDs`, or nil when there is no accounting (no slurmdbd, no `sacct`).
+    ///
+    /// `--duplicates` lists every job that ever had one of the ids (accounting otherwise shows only the newest), so
+    /// the caller can pick its own by name after the controller reused an id.
     public func accounting(jobIDs: [String]) -> [SlurmJobRecord]? {
-        guard !jobIDs.isEmpty, let output = try? run("sacct", ["-n", "-P", "-X", "-j", jobIDs.joined(separator: ","), "-o", "JobID,State,ExitCode"]),
+        guard !jobIDs.isEmpty,
+              let output = try? run("sacct", ["-n", "-P", "-X", "--duplicates", "-j", jobIDs.joined(separator: ","), "-o", SlurmJobRecord.sacctFormat]),
               output.status == 0 else { return nil }
         return SlurmJobRecord.parseSacct(output.out)
     }
 
-    /// Cancels the jobs (array jobs with all their tasks) in one `scancel` call.
-    public func cancel(jobIDs: [String]) throws(SlurmError) {
+    /// Cancels the jobs (array jobs with all their tasks) in one `scancel` call; with `name`, only those of them
+    /// still named so (`scancel --name`, checked by the controller), so a job that was given a reused id is left alone.
+    public func cancel(jobIDs: [String], name: String? = nil) throws(SlurmError) {
         guard !jobIDs.isEmpty else { return }
-        let output = try run("scancel", jobIDs)
+        let output = try run("scancel", (name.map { ["--name=\($0)"] } ?? []) + jobIDs)
         // scancel reports jobs that already ended as errors while cancelling the rest: only a total failure counts.
         if output.status != 0, !output.err.contains("already completed"), !output.err.contains("Invalid job id") {
             throw SlurmError(command: "scancel", reason: output.message.isEmpty ? "exited \(output.status)" : output.message)

@@ -12,21 +12,27 @@ public struct SlurmJobRecord: Sendable, Equatable {
     public var signal: Int?
     /// Why it is pending or ended (`Dependency`, `DependencyNeverSatisfied`, `NonZeroExitCode`), when Slurm says.
     public var reason: String?
+    /// The job name, when the command printed it: the second identity beside the id, which the controller reuses.
+    public var name: String?
 
     /// Creates a record.
-    public init(jobID: String, task: Int?, state: SlurmJobState, exitCode: Int?, signal: Int?, reason: String?) {
+    public init(jobID: String, task: Int?, state: SlurmJobState, exitCode: Int?, signal: Int?, reason: String?, name: String? = nil) {
         self.jobID = jobID
         self.task = task
         self.state = state
         self.exitCode = exitCode
         self.signal = signal
         self.reason = reason
+        self.name = name
     }
 
-    /// The `squeue -O` fields ``parseSqueue(_:)`` reads, `|`-separated.
-    public static let squeueFormat = "ArrayJobID:|,ArrayTaskID:|,State:|,exit_code:|,Reason:"
+    /// The `squeue -O` fields ``parseSqueue(_:)`` reads, `|`-separated (the name last: `Name:` prints it whole).
+    public static let squeueFormat = "ArrayJobID:|,ArrayTaskID:|,State:|,exit_code:|,Reason:|,Name:"
 
-    /// Parses `squeue -h -r -t all -O ArrayJobID:|,ArrayTaskID:|,State:|,exit_code:|,Reason:` output. squeue
+    /// The `sacct -o` fields ``parseSacct(_:)`` reads.
+    public static let sacctFormat = "JobID,State,ExitCode,JobName"
+
+    /// Parses `squeue -h -r -t all -O ArrayJobID:|,ArrayTaskID:|,State:|,exit_code:|,Reason:|,Name:` output. squeue
     /// prints the exit code as a wait status (768 is exit 3, 9 is signal 9); pending jobs have none yet.
     public static func parseSqueue(_ output: String) -> [SlurmJobRecord] {
         output.split(whereSeparator: \.isNewline).compactMap { line in
@@ -38,11 +44,14 @@ public struct SlurmJobRecord: Sendable, Equatable {
                 if status & 0x7F != 0 { signal = status & 0x7F } else { exitCode = status >> 8 }
             }
             let reason = fields.count > 4 && !["", "None", "(null)"].contains(fields[4]) ? fields[4] : nil
-            return SlurmJobRecord(jobID: fields[0], task: Int(fields[1]), state: state, exitCode: exitCode, signal: signal, reason: reason)
+            // The name is the last field and may itself hold `|`.
+            let name = fields.count > 5 ? fields[5...].joined(separator: "|") : nil
+            return SlurmJobRecord(jobID: fields[0], task: Int(fields[1]), state: state, exitCode: exitCode, signal: signal, reason: reason,
+                                  name: name.flatMap { $0.isEmpty ? nil : $0 })
         }
     }
 
-    /// Parses `sacct -n -P -X -o JobID,State,ExitCode` output (`123|COMPLETED|0:0`, `124_3|FAILED|2:0`).
+    /// Parses `sacct -n -P -X -o JobID,State,ExitCode,JobName` output (`123|COMPLETED|0:0|sota-train-X`, `124_3|FAILED|2:0|…`).
     public static func parseSacct(_ output: String) -> [SlurmJobRecord] {
         output.split(whereSeparator: \.isNewline).compactMap { line in
             let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
@@ -54,9 +63,10 @@ public struct SlurmJobRecord: Sendable, Equatable {
             let codes = fields[2].split(separator: ":").map { Int($0) }
             let state = SlurmJobState(parsing: fields[1])
             let signal = codes.count == 2 && (codes[1] ?? 0) != 0 ? codes[1] : nil
+            let name = fields.count > 3 ? fields[3...].joined(separator: "|") : ""
             return SlurmJobRecord(jobID: jobID, task: task, state: state,
                                   exitCode: (state == .completed || state.isFailure) && signal == nil ? codes.first ?? nil : nil,
-                                  signal: signal, reason: nil)
+                                  signal: signal, reason: nil, name: name.isEmpty ? nil : name)
         }
     }
 }

@@ -18,16 +18,20 @@ public struct SlurmLaunchRecord: Sendable, Equatable, Codable, LaunchRecordFile 
         public var tasks: [Int]?
         /// Its script, relative to the record's folder.
         public var script: String
+        /// The job name it was submitted with: with the id, the job's identity, since the controller reuses ids.
+        /// Nil in records written before names were kept; ``SlurmLaunchRecord/name(of:)`` then derives it.
+        public var name: String?
 
         /// Creates a job.
-        public init(stage: SlurmStage, jobID: String, tasks: [Int]?, script: String) {
+        public init(stage: SlurmStage, jobID: String, tasks: [Int]?, script: String, name: String? = nil) {
             self.stage = stage
             self.jobID = jobID
             self.tasks = tasks
             self.script = script
+            self.name = name
         }
 
-        private enum CodingKeys: String, CodingKey { case stage, jobID = "job_id", tasks, script }
+        private enum CodingKeys: String, CodingKey { case stage, jobID = "job_id", tasks, script, name }
     }
 
     /// One `sbatch` chain: the launch's, then one per `sota resume`.
@@ -72,8 +76,12 @@ public struct SlurmLaunchRecord: Sendable, Equatable, Codable, LaunchRecordFile 
     public var submissions: [Submission]
     /// When `sota cancel` cancelled the jobs, if it did.
     public var cancelled: String?
-    /// Runs already added to the leaderboard by `sota status`.
+    /// Runs already added to the leaderboard by `sota status` (at least once).
     public var ingested: [String]
+    /// The SHA-256 of each run's manifest as `sota status` last added it to the leaderboard: a run whose manifest
+    /// changed since (a failed run resumed with `sota resume`) is added again, so the leaderboard follows the files.
+    /// Nil in records written before it was kept; their runs are added once more, harmlessly.
+    public var ingestedManifests: [String: String]?
 
     /// Creates a record with no submission yet.
     public init(launchID: String, created: String, config: String, overrides: [String], sweep: [String], runs: [String],
@@ -93,11 +101,13 @@ public struct SlurmLaunchRecord: Sendable, Equatable, Codable, LaunchRecordFile 
         submissions = []
         cancelled = nil
         ingested = []
+        ingestedManifests = [:]
     }
 
     private enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", backend, launchID = "launch_id", created, config, overrides, sweep, runs
         case arrayBase = "array_base", stages, resources, sota, submissions, cancelled, ingested
+        case ingestedManifests = "ingested_manifests"
     }
 
     /// Whether the runs are tasks of an array job.
@@ -109,11 +119,22 @@ public struct SlurmLaunchRecord: Sendable, Equatable, Codable, LaunchRecordFile 
     /// The newest job that ran `stage` for run number `index`.
     public func job(stage: SlurmStage, run index: Int) -> Job? {
         for submission in submissions.reversed() {
-            if let job = submission.jobs.first(where: { $0.stage == stage && ($0.tasks == nil || $0.tasks!.contains(index)) }) {
+            if let job = submission.jobs.first(where: { $0.stage == stage && ($0.tasks?.contains(index) ?? true) }) {
                 return job
             }
         }
         return nil
+    }
+
+    /// The name `job` was submitted with (`sota-<stage>-<launch id>`, derived for records that did not keep it).
+    public func name(of job: Job) -> String {
+        job.name ?? SlurmStagePlan.jobName(stage: job.stage, launchID: launchID)
+    }
+
+    /// Whether the scheduler's `found` is this launch's `job` and not a later job the controller gave the same id:
+    /// the names must agree (a record without a name, from an older Slurm, is taken on its id).
+    public func isSame(_ found: SlurmJobRecord, as job: Job) -> Bool {
+        found.jobID == job.jobID && (found.name.map { $0 == name(of: job) } ?? true)
     }
 
     /// Every job id ever submitted, oldest first, without repeats.

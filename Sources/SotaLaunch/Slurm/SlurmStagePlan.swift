@@ -42,7 +42,11 @@ public struct SlurmStagePlan: Sendable, Equatable {
     }
 
     /// The job name: `sota-<stage>-<launch id>`.
-    public var jobName: String { "sota-\(stage.rawValue)-\(launchID)" }
+    public var jobName: String { Self.jobName(stage: stage, launchID: launchID) }
+
+    /// The name of `stage`'s job in launch `launchID`: unique per launch, so with the job id it identifies the job
+    /// even after the controller reused the id.
+    public static func jobName(stage: SlurmStage, launchID: String) -> String { "sota-\(stage.rawValue)-\(launchID)" }
 
     /// `--array` for a sweep: tasks as ranges (`0-499`, or `1,4-6` on a resubmission), `%K` when limited.
     public var arraySpec: String? {

@@ -6,10 +6,16 @@ public enum SlurmSubmission {
     /// with `aftercorr` (task i of small_eval after task i of train), so one failed task cancels only its own
     /// chain. With `--kill-on-invalid-dep=yes` Slurm cancels a job whose dependency can no longer be met instead of
     /// leaving it pending forever.
-    public static func arguments(script: String, after previous: String?, array: Bool) -> [String] {
+    ///
+    /// A throttled sweep (`--max-parallel K`, the arrays' `%K`) also waits for the previous stage's whole array to
+    /// end (`afterany`): `%K` limits one array, and stage arrays that overlapped would run K tasks each. So at most K
+    /// tasks of the sweep run at once, a stage's tasks start once every task of the stage before has ended, and a
+    /// failed task still cancels only its own chain (through `aftercorr`).
+    public static func arguments(script: String, after previous: String?, array: Bool, throttled: Bool = false) -> [String] {
         var arguments = ["--parsable"]
         if let previous {
-            arguments += ["--dependency=\(array ? "aftercorr" : "afterok"):\(previous)", "--kill-on-invalid-dep=yes"]
+            let dependency = !array ? "afterok:\(previous)" : throttled ? "aftercorr:\(previous),afterany:\(previous)" : "aftercorr:\(previous)"
+            arguments += ["--dependency=\(dependency)", "--kill-on-invalid-dep=yes"]
         }
         return arguments + [script]
     }

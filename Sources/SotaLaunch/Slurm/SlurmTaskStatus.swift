@@ -51,6 +51,10 @@ public struct SlurmTaskStatus: Sendable, Equatable {
     /// directories. A job the scheduler no longer lists is COMPLETED only with its READY marker; a failed run's
     /// manifest makes it FAILED; otherwise it is UNKNOWN — never success.
     ///
+    /// A job is the launch's only when its id AND its name agree with the record: the controller reuses ids (after
+    /// a restart that lost its state, or once they wrap), and a later job under an old id says nothing about this
+    /// launch. Such a job is "gone" here, like one the scheduler forgot.
+    ///
     /// - Parameters:
     ///   - scheduler: records from the one batched `squeue` call.
     ///   - accounting: records from `sacct`, when it answered.
@@ -61,10 +65,10 @@ public struct SlurmTaskStatus: Sendable, Equatable {
         ready: (String, SlurmStage) -> Bool, runEnded: (String) -> String?
     ) -> [SlurmTaskStatus] {
         struct Key: Hashable { var job: String; var task: Int? }
-        var live: [Key: SlurmJobRecord] = [:]
-        for item in scheduler { live[Key(job: item.jobID, task: item.task)] = item }
-        var accounted: [Key: SlurmJobRecord] = [:]
-        for item in accounting { accounted[Key(job: item.jobID, task: item.task)] = item }
+        var live: [Key: [SlurmJobRecord]] = [:]
+        for item in scheduler { live[Key(job: item.jobID, task: item.task), default: []].append(item) }
+        var accounted: [Key: [SlurmJobRecord]] = [:]
+        for item in accounting { accounted[Key(job: item.jobID, task: item.task), default: []].append(item) }
         var statuses: [SlurmTaskStatus] = []
         statuses.reserveCapacity(record.runs.count * record.stages.count)
         for (index, runID) in record.runs.enumerated() {
@@ -74,24 +78,40 @@ public struct SlurmTaskStatus: Sendable, Equatable {
                 let job = record.job(stage: stage, run: index)
                 var status = SlurmTaskStatus(runID: runID, task: task, stage: stage, jobID: job?.jobID, state: .unknown, exitCode: nil,
                                              signal: nil, reason: nil, source: .none)
+                var reused: SlurmJobRecord?
+                /// This launch's job among the records under its id; a record under another name marks the id reused.
+                func own(_ records: [SlurmJobRecord]?) -> SlurmJobRecord? {
+                    guard let job, let records else { return nil }
+                    if let mine = records.last(where: { record.isSame($0, as: job) }) { return mine }
+                    reused = reused ?? records.first
+                    return nil
+                }
                 let key = job.map { Key(job: $0.jobID, task: task) }
-                if let key, let found = live[key] {
+                if let found = own(key.flatMap { live[$0] }) {
                     status.apply(found, source: .squeue)
-                } else if let key, let found = accounted[key] {
+                } else if let found = own(key.flatMap { accounted[$0] }) {
                     status.apply(found, source: .sacct)
                 } else if ready(runID, stage) {
                     status.state = .completed
                     status.exitCode = 0
                     status.source = .marker
                 } else {
-                    if ended == nil { ended = .some(runEnded(runID)) }
-                    if let final = ended!, final == "failed" {
+                    let final: String?
+                    if let known = ended {
+                        final = known
+                    } else {
+                        final = runEnded(runID)
+                        ended = .some(final)
+                    }
+                    if final == "failed" {
                         status.state = .failed("FAILED")
                         status.source = .manifest
                         status.reason = "the run directory records a failed run"
                     } else if job == nil {
                         status.state = .unknown
                         status.reason = "never submitted"
+                    } else if let reused {
+                        status.reason = "gone: Slurm gave job id \(reused.jobID) to another job (\(reused.name ?? "unnamed")); this one left no READY marker"
                     } else {
                         status.reason = "Slurm no longer knows the job and it left no READY marker"
                     }

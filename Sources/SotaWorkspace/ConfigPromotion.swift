@@ -123,8 +123,9 @@ public enum ConfigPromotion {
     private static func keep(_ content: [UInt8], name: String, in folder: String, project: Project, date: Date, suffix: String) throws -> String {
         let stamp = Timestamp.string(date).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: ".", with: "")
         let stem = name.split(separator: ".").dropLast().joined(separator: ".")
-        let kept = Paths.join(folder, ".previous/\(stem)-\(stamp)\(suffix).yaml")
-        try FileManager.default.createDirectory(atPath: Paths.parent(of: kept), withIntermediateDirectories: true)
+        let history = Paths.join(folder, ProductionHistory.folderName)
+        try OwnedFolder.prepare(history, display: Paths.relative(history, to: project.root))
+        let kept = Paths.join(history, "\(stem)-\(stamp)\(suffix).yaml")
         try AtomicFile.write(content, to: kept)
         return Paths.relative(kept, to: project.root)
     }

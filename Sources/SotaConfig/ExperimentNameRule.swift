@@ -1,0 +1,54 @@
+import SotaBasics
+
+/// The one rule for experiment names, shared by config validation (`experiment:`) and the workspace
+/// (`sota experiment new NAME`, folder names): an experiment name becomes a folder name, a production file name
+/// and a word in shell scripts and URLs.
+///
+/// Letters, digits, `-`, `_` and `.`; not starting with `.` (hidden files, `..`) or `-` (read as a flag);
+/// at most ``maximumLength`` characters. Everything else (slashes, spaces, control characters, shell
+/// metacharacters) is refused with the reason.
+public enum ExperimentNameRule {
+    /// The longest name accepted.
+    public static let maximumLength = 64
+
+    /// What a valid name looks like, for hints.
+    public static let summary = "names hold letters, digits, `-`, `_` and `.` (not first), at most \(maximumLength) characters"
+
+    /// Why `text` is not a valid name, or nil when it is.
+    public static func problem(with text: String) -> String? {
+        guard let first = text.unicodeScalars.first else { return "the name is empty" }
+        let count = text.unicodeScalars.count
+        if count > maximumLength { return "\(count) characters, more than \(maximumLength)" }
+        if text.contains("/") || text.contains("\\") { return "it contains a path separator" }
+        if text == "." || text == ".." || text.hasPrefix("..") { return "it would name a parent or current folder" }
+        for scalar in text.unicodeScalars where !isAllowed(scalar) {
+            if scalar.value < 0x20 || scalar.value == 0x7F { return "it contains a control character (U+\(hex(scalar.value)))" }
+            if scalar == " " { return "it contains a space" }
+            if scalar.value > 0x7F { return "it contains `\(scalar)`, which is not ASCII" }
+            return "it contains `\(scalar)`, which a shell or a file system treats specially"
+        }
+        if first == "." { return "it starts with `.`, which hides the folder" }
+        if first == "-" { return "it starts with `-`, which commands read as a flag" }
+        return nil
+    }
+
+    /// The `experiment:` key of a config, checked by the rule.
+    static func check(_ root: ConfigNode) -> [Diagnostic] {
+        guard let node = root["experiment"], let name = node.stringValue, let problem = problem(with: name) else { return [] }
+        let shown = name.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+        return [.error(at: node.location, keyPath: "experiment", "`experiment` `\(shown)` is not a valid experiment name: \(problem)",
+                       hint: summary)]
+    }
+
+    private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".": true
+        default: false
+        }
+    }
+
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import SotaBasics
+import SotaTestSupport
+import Testing
+
+/// Kills `sota run` with SIGKILL at random moments, to its pid or to its whole process group, resumes, and kills again:
+/// no child may outlive sota by a second, no stage may run twice at once, and the run must finish.
+///
+/// `SOTA_CHAOS_KILLS` sets the number of kills (12 by default), `SOTA_CHAOS_DEMO=1` runs the built-in demo's real
+/// programs instead of quick shell stages, and `SOTA_CHAOS_SEED` picks the random sequence.
+@Suite(.serialized) struct ChaosTests {
+    /// What one chaos session saw.
+    struct Tally: CustomStringConvertible {
+        var kills = 0
+        var orphans: [String] = []
+        var doubles: [String] = []
+        var attempts = 0
+        var description: String {
+            "\(kills) kills in \(attempts) attempts, \(orphans.count) orphans, \(doubles.count) stages running twice"
+        }
+    }
+
+    /// A project whose stages take a moment each and record a stage that runs while another copy of it still runs.
+    private func scriptedProject() -> TemporaryDirectory {
+        let folder = TemporaryDirectory()
+        folder.write("sota.yaml", "project: chaos\n")
+        // flock on one file per stage: a second copy of a running stage finds it taken and says so.
+        folder.write("train.sh", """
+        set -e
+        exec 9>>"stage-$1.lock"
+        flock -n 9 || echo "$1" >> doubles.txt
+        sleep 0.15
+        echo "$1" > "$2/$1.out"
+        """)
+        folder.write("evaluate.sh", """
+        set -e
+        exec 9>>"stage-eval.lock"
+        flock -n 9 || echo eval >> doubles.txt
+        sleep 0.1
+        echo '{"nrmse": 0.1}' > "$1"
+        """)
+        folder.write("train.yaml", """
+        experiment: chaos
+        seed: 3
+        training:
+          command: [bash, train.sh, "{stage}", "{checkpoint_dir}"]
+          epochs: 1
+          learning_rate: 0.1
+          checkpoint: d.out
+          stages: [{name: a, outputs: [a.out]}, {name: b, outputs: [b.out]}, {name: c, outputs: [c.out]}, {name: d, outputs: [d.out]}]
+        resources: {platform: cpu}
+        pipeline: {small_eval: eval.yaml, full_eval: eval.yaml}
+        """)
+        folder.write("eval.yaml", """
+        evaluation: {command: [bash, evaluate.sh, "{metrics}"], metrics: metrics.json}
+        gates: [{metric: nrmse, direction: lower, threshold: 0.5}]
+        """)
+        return folder
+    }
+
+    private func demoProject() -> TemporaryDirectory {
+        let folder = TemporaryDirectory()
+        for item in ["sota.yaml", "configs", "scripts", "data"] { folder.copy(Paths.join(Repository.root, item), to: item) }
+        return folder
+    }
+
+    /// Processes whose working directory is inside `folder`: sota's children run there, and so would any orphan.
+    static func processes(inside folder: String) -> [String] {
+        let root = (try? FileManager.default.destinationOfSymbolicLink(atPath: folder)) ?? folder
+        let real = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        var found: [String] = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int32(entry) != nil {
+            guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd"),
+                  cwd == real || cwd.hasPrefix(real + "/") else { continue }
+            let command = (try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8))?
+                .replacingOccurrences(of: "\u{0}", with: " ") ?? "?"
+            found.append("\(entry): \(command)")
+        }
+        return found
+    }
+
+    /// A small deterministic generator, so a failing sequence can be replayed with `SOTA_CHAOS_SEED`.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Starts sota; Foundation starts it in a process group of its own, so a kill of that group spares the test runner.
+    private func start(_ arguments: [String], in folder: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BinaryRun.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let group = getpgid(process.processIdentifier)
+        #expect(group == process.processIdentifier && group != getpgrp(), "sota must lead a process group of its own")
+        return process
+    }
+
+    /// Runs the chaos session and returns what it saw; `finished` is whether the run passed in the end.
+    func chaos(in folder: TemporaryDirectory, config: String, kills: Int, longest: Double, seed: UInt64) throws -> (Tally, finished: Bool) {
+        var random = SplitMix(state: seed)
+        var tally = Tally()
+        var runID: String?
+        var finished = false
+        while tally.kills < kills, tally.attempts < kills * 3 {
+            tally.attempts += 1
+            let arguments = runID.map { ["run", "--resume", $0, "--grace", "0.5s"] }
+                ?? ["run", "--train-config", config, "--grace", "0.5s"]
+            let process = try start(arguments, in: folder.path)
+            usleep(UInt32(Double.random(in: 0...longest, using: &random) * 1_000_000))
+            if process.isRunning {
+                let wholeGroup = Bool.random(using: &random)
+                kill(wholeGroup ? -process.processIdentifier : process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                tally.kills += 1
+                usleep(1_000_000)
+                tally.orphans += Self.processes(inside: folder.path)
+            } else {
+                process.waitUntilExit()
+                if process.terminationStatus == 0 {
+                    finished = true
+                    break
+                }
+            }
+            runID = (try? FileManager.default.contentsOfDirectory(atPath: folder.url("runs")))?.first { !$0.hasPrefix(".") }
+        }
+        if !finished {
+            let arguments = runID.map { ["run", "--resume", $0] } ?? ["run", "--train-config", config]
+            let last = try BinaryRun(arguments, in: folder.path)
+            finished = last.status == 0
+        }
+        let doubles = (try? String(contentsOfFile: folder.url("doubles.txt"), encoding: .utf8)) ?? ""
+        tally.doubles = doubles.split(separator: "\n").map(String.init)
+        return (tally, finished)
+    }
+
+    @Test func randomKillsLeaveNoOrphanAndTheRunFinishes() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let kills = environment["SOTA_CHAOS_KILLS"].flatMap(Int.init) ?? 12
+        let seed = environment["SOTA_CHAOS_SEED"].flatMap(UInt64.init) ?? 20_261_206
+        let demo = environment["SOTA_CHAOS_DEMO"] == "1"
+        var total = Tally()
+        var runs = 0
+        // A chaos session ends when its run passes; new sessions start until the kills are spent.
+        while total.kills < kills {
+            let folder = demo ? demoProject() : scriptedProject()
+            let (tally, finished) = try chaos(in: folder, config: demo ? "configs/train_burgers_golden.yaml" : "train.yaml",
+                                              kills: kills - total.kills, longest: demo ? 6 : 1.2, seed: seed &+ UInt64(runs))
+            runs += 1
+            #expect(finished, "run \(runs) did not finish after \(tally)")
+            total.kills += tally.kills
+            total.attempts += tally.attempts
+            total.orphans += tally.orphans
+            total.doubles += tally.doubles
+            if tally.kills == 0, runs > kills { break }
+        }
+        print("chaos: \(runs) runs, \(total)")
+        #expect(total.orphans.isEmpty, "\(total.orphans)")
+        #expect(total.doubles.isEmpty, "\(total.doubles)")
+    }
+
+    @Test func killedSweepLeavesNoMemberRunning() throws {
+        let folder = scriptedProject()
+        folder.write("train.sh", """
+        set -e
+        sleep 30
+        echo "$1" > "$2/$1.out"
+        """)
+        let sweep = try start(["run", "--train-config", "train.yaml", "--sweep", "seed=1,2", "--gpus", "0,1", "--grace", "0.5s"], in: folder.path)
+        var members: [String] = []
+        for _ in 0..<200 {
+            members = Self.processes(inside: folder.path).filter { $0.contains("sleep 30") }
+            if members.count == 2 { break }
+            usleep(25_000)
+        }
+        #expect(members.count == 2, "\(Self.processes(inside: folder.path))")
+        kill(-sweep.processIdentifier, SIGKILL)
+        sweep.waitUntilExit()
+        var left = Self.processes(inside: folder.path)
+        for _ in 0..<80 where !left.isEmpty {
+            usleep(50_000)
+            left = Self.processes(inside: folder.path)
+        }
+        #expect(left.isEmpty, "\(left)")
+    }
+}

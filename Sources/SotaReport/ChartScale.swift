@@ -52,7 +52,8 @@ public struct ChartScale: Sendable, Equatable {
         let span = niceNumber(width, rounding: false)
         let step = niceStep(span.value / Double(min(max(tickCount - 1, 1), 100)))
         guard let first = Int(exactly: (lower / step.value).rounded(.down)), let last = Int(exactly: (upper / step.value).rounded(.up)),
-              last - first <= 1000 else { return plain(lower: lower, upper: upper) }
+              first < .max, case let (steps, overflow) = last.subtractingReportingOverflow(first), !overflow, steps <= 1000
+        else { return plain(lower: lower, upper: upper) }
         let ticks = (first...max(last, first + 1)).map { step.multiple($0) }
         guard let low = ticks.first, let high = ticks.last, low.isFinite, high.isFinite, low < high else {
             return plain(lower: lower, upper: upper)

@@ -23,6 +23,20 @@ import Testing
 }
 
 @Suite struct DurationValueTests {
+    @Test func descriptionIsTotalOverEveryDouble() {
+        // Issue 13: a stage time of -1e19 seconds stopped `sota leaderboard` converting it to an Int.
+        #expect(DurationValue(seconds: -1e19).description == "-115740740740741d")
+        #expect(DurationValue(seconds: 1e19).description == "115740740740741d")
+        #expect(DurationValue(seconds: -90).description == "-1m30s")
+        #expect(DurationValue(seconds: -0.4).description == "0s")
+        #expect(DurationValue(seconds: .infinity).description == "∞")
+        #expect(DurationValue(seconds: -.infinity).description == "-∞")
+        #expect(DurationValue(seconds: .nan).description == "?")
+        for seconds in [Double.greatestFiniteMagnitude, -.greatestFiniteMagnitude, 9.2e18, -9.3e18, 1e12 - 0.5, .leastNonzeroMagnitude] {
+            #expect(!DurationValue(seconds: seconds).description.isEmpty)
+        }
+    }
+
     @Test(arguments: [("90s", 90.0), ("25m", 1500), ("1h30m", 5400), ("2.5h", 9000), ("1d", 86400), ("45", 45)])
     func parses(text: String, seconds: Double) {
         #expect(DurationValue(parsing: text)?.seconds == seconds)

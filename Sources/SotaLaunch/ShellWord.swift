@@ -1,0 +1,64 @@
+import SotaBasics
+
+/// A value placed in a generated script as exactly one shell word: bash reads it back as the same text, as one
+/// argument, and nothing in it ever runs or expands.
+///
+/// The only way to put a configured value into ``ScriptText``; the quoting is done once, here.
+public struct ShellWord: Sendable, Equatable {
+    /// The value as given.
+    public let value: String
+    /// The value as it stands in the script: bare when it holds only plain characters, else single-quoted with each
+    /// `'` spelled `'\''` (newlines, `$`, backquotes and non-ASCII text stay literal inside single quotes).
+    public let rendered: String
+
+    /// Characters that need no quoting anywhere in a word.
+    private static let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,")
+
+    /// Quotes `value`.
+    ///
+    /// - Parameter role: what the value is (`the run id`, `launch.repository`), for the error message.
+    /// - Throws: ``ScriptValueError`` for a NUL character, which no shell word can carry (bash drops it).
+    public init(_ value: String, role: String) throws(ScriptValueError) {
+        if value.unicodeScalars.contains("\0") {
+            throw ScriptValueError(value: value, role: role, reason: "it contains a NUL character")
+        }
+        self.value = value
+        if !value.isEmpty, value.allSatisfy({ Self.plain.contains($0) }) {
+            rendered = value
+        } else {
+            rendered = "'" + value.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+        }
+    }
+
+    /// A word sota itself spells (a stage name, a fixed file name): plain text that needs no check.
+    init(fixed value: String) {
+        self.value = value
+        rendered = value
+    }
+
+    /// True when the rendered word holds `$` or a backquote inside single quotes, which shellcheck would flag as
+    /// "expressions don't expand in single quotes" although that is the point.
+    var hasLiteralExpansion: Bool { value.contains("$") || value.contains("`") }
+}
+
+/// A configured value that cannot be placed in a generated script, and why.
+public struct ScriptValueError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The value as given.
+    public var value: String
+    /// What the value is: a flag, a `sota.yaml` key, "the run id".
+    public var role: String
+    /// What is wrong with it.
+    public var reason: String
+
+    /// Creates an error.
+    public init(value: String, role: String, reason: String) {
+        self.value = value
+        self.role = role
+        self.reason = reason
+    }
+
+    public var description: String {
+        let shown = value.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+        return "\(role): `\(shown)` cannot be used: \(reason)"
+    }
+}

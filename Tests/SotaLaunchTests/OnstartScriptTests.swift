@@ -32,7 +32,7 @@ enum OnstartVariants {
     /// A spec whose script is too long for Vast, so it ships compressed.
     static var long: OnstartSpec {
         var spec = all[0].spec
-        spec.overrides = (0..<70).map { "notes.item_\($0)=a long note that makes the onstart script exceed the limit" }
+        spec.overrides = (0..<50).map { "notes.item_\($0)=a long note that makes the onstart script exceed the limit" }
         return spec
     }
 }

@@ -54,11 +54,11 @@ public struct SbatchScript: Sendable {
         let runID: ScriptText
         switch plan.runs {
         case .single(let id):
-            let word = try ShellWord(id, role: "the run id")
+            let word = try ShellWord(runID: id)
             words.append(word)
             runID = "run_id=\(word)"
         case .array(let base, _):
-            let word = try ShellWord(base, role: "the sweep's run id")
+            let word = try ShellWord(runID: base, role: "the sweep's run id")
             words.append(word)
             runID = """
             : "${SLURM_ARRAY_TASK_ID:?this script runs as a Slurm array task}"

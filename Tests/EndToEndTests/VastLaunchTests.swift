@@ -170,6 +170,31 @@ import Testing
         #expect(board.out.contains(id))
     }
 
+    /// Issue 13, item 11: a token in the origin URL was copied into the dry run, onstart.sh, launch.json and the
+    /// create request. It now travels only as the instance's SOTA_GIT_PASSWORD, like the other secrets.
+    @Test func aTokenInTheRemoteURLReachesNoOutputFileOrScript() throws {
+        let fixture = try Fixture()
+        let token = "glpat-TOKEN-5772"
+        try fixture.git("-C", fixture.project, "remote", "set-url", "origin", "https://oauth2:\(token)@git.example.invalid/team/repo.git")
+        let dryRun = try fixture.sota(Self.launch + ["--dry-run", "--auto-shutdown"])
+        #expect(dryRun.status == 0, "\(dryRun.err)")
+        #expect(dryRun.out.contains("from https://git.example.invalid/team/repo.git"))
+        #expect(dryRun.out.contains("SOTA_GIT_USERNAME, SOTA_GIT_PASSWORD"))
+        let launch = try fixture.sota(Self.launch + ["--auto-shutdown"])
+        #expect(launch.status == 0, "\(launch.err)")
+        let id = try Self.runID(in: launch.out)
+        let create = try #require(try fixture.server.requests().first { $0.method == "PUT" && $0.path.hasPrefix("/api/v0/asks/") })
+        var body = try #require(create.body)
+        let environment = try #require(body["env"] as? [String: String])
+        #expect(environment["SOTA_GIT_USERNAME"] == "oauth2" && environment["SOTA_GIT_PASSWORD"] == token)
+        body["env"] = nil
+        let files = fixture.allText(under: Paths.join(fixture.project, "runs/" + id)) + fixture.allText(under: Paths.join(fixture.project, ".vast"))
+        for text in [dryRun.out, dryRun.err, launch.out, launch.err, files, "\(body)"] {
+            #expect(!text.contains(token) && !text.contains("oauth2:"), "the token leaked")
+        }
+        #expect(files.contains("repository=https://git.example.invalid/team/repo.git"))
+    }
+
     @Test func aFailingRunStillUploadsWhatExistsAndDestroysTheInstance() throws {
         let fixture = try Fixture()
         // A long note makes the script longer than Vast's limit, so this launch ships the compressed stub.

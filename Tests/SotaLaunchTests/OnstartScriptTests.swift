@@ -81,6 +81,20 @@ enum OnstartVariants {
         }
     }
 
+    /// The clone's credential comes from SOTA_GIT_USERNAME / SOTA_GIT_PASSWORD through git's credential helper: real
+    /// git asked for a credential gets exactly those, and the script holds neither.
+    @Test func gitGetsTheCredentialFromTheEnvironmentOnly() throws {
+        let text = try OnstartScript(OnstartVariants.all[0].spec).text
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("  git_auth=(-c ") })
+        let snippet = "\(line)\nprintf 'protocol=https\\nhost=git.example.invalid\\n\\n' | git \"${git_auth[@]}\" credential fill"
+        let run = try ProgramRun(["bash", "-c", snippet], environment: [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": TemporaryDirectory().path,
+            "SOTA_GIT_USERNAME": "oauth2", "SOTA_GIT_PASSWORD": "tok'en $x", "GIT_TERMINAL_PROMPT": "0",
+        ])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("username=oauth2\n") && run.out.contains("password=tok'en $x\n"), "\(run.out)")
+    }
+
     @Test func destroyOnlyAfterAnUploadElseStop() throws {
         let text = try OnstartScript(OnstartVariants.all[0].spec).text
         #expect(text.contains("""

@@ -68,11 +68,11 @@ public struct SbatchDirective: Sendable, Equatable, Codable, CustomStringConvert
     /// The value after `=`, if any.
     public let value: SbatchValue?
 
-    /// Options sota writes itself (logs, array, job identity, dependencies): an extra line may not change them.
+    /// Options sota writes itself (logs, array, job identity, dependencies, resources it has settings for): an extra
+    /// line may not change them.
     public static let managed: Set<String> = [
         "--job-name", "--output", "--error", "--array", "--open-mode", "--kill-on-invalid-dep", "--dependency", "--parsable",
-        "--gres", "--gpus", "--partition", "--account", "--qos", "--time", "--mem", "--cpus-per-task", "-J", "-o", "-e", "-a", "-d",
-        "-p", "-A", "-q", "-t", "-c", "-G",
+        "--gres", "--gpus", "--partition", "--account", "--qos", "--time", "--mem", "--cpus-per-task",
     ]
 
     /// A directive sota writes: `option` is a literal, `value` checked.
@@ -97,7 +97,11 @@ public struct SbatchDirective: Sendable, Equatable, Codable, CustomStringConvert
             throw ScriptValueError(value: line, role: role, reason: "sota writes `\(name)` itself; use its own setting or flag")
         }
         option = String(name)
-        value = text.count > name.count ? try SbatchValue(String(text.dropFirst(name.count + 1)), role: role) : nil
+        do {
+            value = text.count > name.count ? try SbatchValue(String(text.dropFirst(name.count + 1)), role: role) : nil
+        } catch {
+            throw ScriptValueError(value: line, role: role, reason: error.reason)
+        }
     }
 
     /// The line without `#SBATCH `.

@@ -22,7 +22,7 @@ struct LaunchCommand: ContextualCommand {
 
         Files: runs/ID/onstart.sh and runs/ID/launch.json (instance, offer, price), and .vast/onstart.sh. Follow with `sota status ID`, stop with `sota cancel ID`, and `sota ingest <results>/ID` once the results land.
 
-        With --backend slurm, sota prepares the run directory here (validated config, dataset checksums, pending manifest), writes one sbatch script per stage into runs/ID/slurm/ (train → small_eval → full_eval → gate) and submits them with `sbatch --parsable`, each after the previous one (--dependency=afterok, --kill-on-invalid-dep=yes: a failed stage cancels the rest). Each job runs `sota run --resume ID --step STAGE` on its node in this project folder — a shared filesystem is assumed — writes only files, and leaves markers/STAGE.READY. A --sweep becomes one array job per stage (--array=0-N%K with --max-parallel K), task i working on its own run directory ID-i with seed (config seed + i); with --max-parallel K each stage's array also waits for the whole previous one (afterany), so at most K tasks of the sweep run at once across the chain. Job ids go to runs/ID/launch.json. Follow with `sota status ID` (which adds finished runs to the leaderboard here), continue a failed chain with `sota resume ID`, stop it with `sota cancel ID`. Settings: launch.slurm.{partition, account, time, gpus, max_parallel, sota} in sota.yaml; flags override them.
+        With --backend slurm, sota prepares the run directory here (validated config, dataset checksums, pending manifest), writes one sbatch script per stage into runs/ID/slurm/ (train → small_eval → full_eval → gate) and submits them with `sbatch --parsable`, each after the previous one (--dependency=afterok, --kill-on-invalid-dep=yes: a failed stage cancels the rest). Each job runs `sota run --resume ID --step STAGE` on its node in this project folder — a shared filesystem is assumed — writes only files, and leaves markers/STAGE.READY. A --sweep becomes one array job per stage (--array=0-N%K with --max-parallel K), task i working on its own run directory ID-i with seed (config seed + i); with --max-parallel K each stage's array also waits for the whole previous one (afterany), so at most K tasks of the sweep run at once across the chain. Job ids go to runs/ID/launch.json. Follow with `sota status ID` (which adds finished runs to the leaderboard here), continue a failed chain with `sota resume ID`, stop it with `sota cancel ID`. The gate job asks for no GPU. Settings: launch.slurm.{partition, account, qos, time, gpus, mem, cpus_per_task, extra, max_parallel, sota} in sota.yaml (extra: further #SBATCH lines, one long option each); flags override them. Values in #SBATCH lines may not hold spaces, quotes or shell characters.
 
         Examples:
           sota launch --config configs/train_burgers_golden.yaml --backend vast --dry-run
@@ -49,6 +49,15 @@ struct LaunchCommand: ContextualCommand {
 
     @Option(help: ArgumentHelp("Slurm: the account charged (default: launch.slurm.account).", valueName: "name"))
     var account: String?
+
+    @Option(help: ArgumentHelp("Slurm: the quality of service (default: launch.slurm.qos).", valueName: "name"))
+    var qos: String?
+
+    @Option(help: ArgumentHelp("Slurm: memory per stage job, e.g. 16G (default: launch.slurm.mem).", valueName: "size"))
+    var mem: String?
+
+    @Option(help: ArgumentHelp("Slurm: CPUs per stage job (default: launch.slurm.cpus_per_task).", valueName: "n"))
+    var cpusPerTask: Int?
 
     @Option(help: ArgumentHelp("Slurm: run once per value as array tasks, key=v1,v2 (keys may be comma-separated; repeat for a grid).", valueName: "keys=values"))
     var sweep: [String] = []
@@ -95,10 +104,12 @@ struct LaunchCommand: ContextualCommand {
             if let time, let problem = SlurmResources.timeProblem(time) { throw ValidationError("--time \(problem)") }
             if let gpus, !(0...64).contains(gpus) { throw ValidationError("--gpus must be between 0 and 64") }
             if let maxParallel, maxParallel < 1 { throw ValidationError("--max-parallel must be at least 1") }
+            if let cpusPerTask, !(1...4096).contains(cpusPerTask) { throw ValidationError("--cpus-per-task must be between 1 and 4096") }
             return
         }
         let slurmOnly = [("--partition", partition != nil), ("--time", time != nil), ("--gpus", gpus != nil), ("--account", account != nil),
-                         ("--sweep", !sweep.isEmpty), ("--max-parallel", maxParallel != nil)].filter(\.1).map(\.0)
+                         ("--sweep", !sweep.isEmpty), ("--max-parallel", maxParallel != nil), ("--qos", qos != nil), ("--mem", mem != nil),
+                         ("--cpus-per-task", cpusPerTask != nil)].filter(\.1).map(\.0)
         if let flag = slurmOnly.first { throw ValidationError("\(flag) is a Slurm option; add --backend slurm") }
         guard OnstartSpec.Shutdown(rawValue: shutdownAction) != nil, shutdownAction != "none" else {
             throw ValidationError("--shutdown-action takes destroy or stop, found \(shutdownAction)")

@@ -2,6 +2,7 @@ import Foundation
 import SotaBasics
 import SotaConfig
 import SotaGit
+import SotaLaunch
 import SotaPlan
 
 /// Renders a plan and its estimate for people (text) and programs (JSON).
@@ -199,11 +200,10 @@ struct PlanView {
     }
 }
 
-/// Quotes a word for a POSIX shell when it needs quoting, so printed commands can be pasted.
+/// Quotes a word for a POSIX shell when it needs quoting, so printed commands can be pasted: the generated scripts'
+/// ``ShellWord`` quoting (a NUL, which no word can carry, is shown as `\0`).
 func shellQuoted(_ word: String) -> String {
-    let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%")
-    if !word.isEmpty, word.allSatisfy({ safe.contains($0) }) { return word }
-    return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    (try? ShellWord(word, role: "a printed word"))?.rendered ?? shellQuoted(word.replacingOccurrences(of: "\0", with: "\\0"))
 }
 
 extension String {

@@ -73,7 +73,13 @@ struct ResumeCommand: ContextualCommand {
                            runs: record.arrayBase.map { .array(base: $0, tasks: unfinished) } ?? .single(runID: record.runs[0]),
                            projectRoot: project.root, runsDirectory: runsDirectory, sota: record.sota, resources: record.resources)
         }
-        let scripts = plans.map { ("slurm/\($0.stage.rawValue)-resume\(attempt).sbatch", SbatchScript($0)) }
+        let scripts: [(String, SbatchScript)]
+        do {
+            scripts = try plans.map { (plan) throws(ScriptValueError) in ("slurm/\(plan.stage.rawValue)-resume\(attempt).sbatch", try SbatchScript(plan)) }
+        } catch {
+            console.err("error: \(error)")
+            return ExitStatus.checkFailed
+        }
         let what = record.isArray ? "tasks \(SlurmStagePlan.ranges(unfinished)) of \(record.runs.count)"
                                   : "run \(record.runs[0])"
         if dryRun {

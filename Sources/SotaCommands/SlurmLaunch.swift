@@ -86,8 +86,31 @@ struct SlurmLaunch {
             }
         }
         let platformHasGPUs = first.training.resources.platform != .cpu
+        // Every value bound for an #SBATCH line is checked here, named by its flag or located at its sota.yaml key.
+        func directiveValue(_ flag: String?, _ flagName: String, _ setting: Located<String>?, _ key: String,
+                            check: (String, String) throws(ScriptValueError) -> SbatchValue = { (text: String, role: String) throws(ScriptValueError) in try SbatchValue(text, role: role) }) -> SbatchValue? {
+            guard let text = flag ?? setting?.value else { return nil }
+            do {
+                return try check(text, flag != nil ? flagName : key)
+            } catch {
+                problems.append(flag != nil ? .error(at: nil, error.description) : .error(at: setting?.location, keyPath: key, error.description))
+                return nil
+            }
+        }
+        var extra: [SbatchDirective] = []
+        for line in settings.slurmExtra {
+            do {
+                extra.append(try SbatchDirective(parsing: line.value, role: "launch.slurm.extra"))
+            } catch {
+                problems.append(.error(at: line.location, keyPath: "launch.slurm.extra", error.description))
+            }
+        }
         let resources = SlurmResources(
-            partition: command.partition ?? settings.slurmPartition, account: command.account ?? settings.slurmAccount, timeSeconds: timeSeconds,
+            partition: directiveValue(command.partition, "--partition", settings.slurmPartition, "launch.slurm.partition"),
+            account: directiveValue(command.account, "--account", settings.slurmAccount, "launch.slurm.account"),
+            qos: directiveValue(command.qos, "--qos", settings.slurmQOS, "launch.slurm.qos"),
+            memory: directiveValue(command.mem, "--mem", settings.slurmMemory, "launch.slurm.mem", check: SlurmResources.memory),
+            cpusPerTask: command.cpusPerTask ?? settings.slurmCPUsPerTask, extra: extra, timeSeconds: timeSeconds,
             gpus: command.gpus ?? settings.slurmGPUs ?? (platformHasGPUs ? first.training.resources.gpus?.value ?? 1 : 0),
             maxParallel: command.maxParallel ?? settings.slurmMaxParallel
         )
@@ -105,12 +128,20 @@ struct SlurmLaunch {
                            runs: sweeping ? .array(base: base, tasks: Array(runs.indices)) : .single(runID: base),
                            projectRoot: project.root, runsDirectory: runsDirectory, sota: sota, resources: resources)
         }
-        for (name, value) in [("--partition", resources.partition), ("--account", resources.account), ("the project path", project.root)] {
-            if let value, let problem = SbatchScript.directiveProblem(value) { problems.append(.error(at: nil, "\(name): \(problem)")) }
+        // The runs folder names every job's log file in #SBATCH --output: no space, `%` or quote in it.
+        if let problem = SbatchValue.problem(runsDirectory) {
+            problems.append(project.runsLocation.map {
+                .error(at: $0, keyPath: "runs", "the runs folder \(runsDirectory) cannot name Slurm's log files: \(problem)")
+            } ?? .error(at: nil, "the runs folder \(runsDirectory) (in the project folder) cannot name Slurm's log files: \(problem)",
+                        hint: "set `runs:` in sota.yaml to a folder whose path has no spaces or shell characters"))
         }
         if problems.hasErrors { return fail(problems) }
-
-        let scripts = plans.map(SbatchScript.init)
+        let scripts: [SbatchScript]
+        do {
+            scripts = try plans.map { (plan) throws(ScriptValueError) in try SbatchScript(plan) }
+        } catch {
+            return fail([.error(at: nil, error.description)])
+        }
         let summary = summaryLines(launchID: launchID, runs: runs, resources: resources, stages: stages, sota: sota)
         if command.dryRun {
             console.out("sota launch --dry-run: nothing submitted, nothing written")
@@ -200,7 +231,10 @@ struct SlurmLaunch {
         lines.append("chain     \(stages.map(\.rawValue).joined(separator: " → ")) (\(order), a failed stage cancels the rest)")
         let asks = [
             resources.partition.map { "partition \($0)" }, resources.account.map { "account \($0)" },
-            resources.timeMinutes.map { "time \($0) min" }, resources.gpus > 0 ? "\(resources.gpus) GPU\(resources.gpus == 1 ? "" : "s")" : "no GPU",
+            resources.qos.map { "qos \($0)" }, resources.timeMinutes.map { "time \($0) min" },
+            resources.gpus > 0 ? "\(resources.gpus) GPU\(resources.gpus == 1 ? "" : "s") (none for gate)" : "no GPU",
+            resources.cpusPerTask.map { "\($0) CPU\($0 == 1 ? "" : "s")" }, resources.memory.map { "memory \($0)" },
+            resources.extra.map { "#SBATCH " + $0.map(\.description).joined(separator: " ") },
         ].compactMap { $0 }
         lines.append("each job  \(asks.joined(separator: ", "))")
         lines.append("nodes run \(sota) in \(project.root) (a shared filesystem)")

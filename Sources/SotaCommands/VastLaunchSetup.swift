@@ -74,7 +74,10 @@ struct VastLaunchSetup {
                 }
             }
         }
-        let repository = settings.repository?.value ?? publication?.originURL
+        // A credential in the URL never reaches the script, the record, the output or the request's onstart: it is
+        // taken out where the URL is read and travels as SOTA_GIT_USERNAME / SOTA_GIT_PASSWORD (see below).
+        let remote = settings.repository.map { RemoteURL($0.value) } ?? publication?.origin
+        let repository = remote?.url
         if repository == nil, git.commit != nil {
             errors.append(.error(at: projectFile, keyPath: "launch.repository", "no repository URL for the instance to clone: no `origin` remote and no `launch.repository`"))
         }
@@ -143,7 +146,16 @@ struct VastLaunchSetup {
         for scheme in Set([results?.scheme] + datasets.map { Optional($0.source.scheme) }).compactMap({ $0 }) {
             for name in storageVariables[scheme] ?? [] { pass(name, context.environment[name]) }
         }
+        if let remote, remote.hadCredential {
+            pass("SOTA_GIT_USERNAME", remote.username)
+            pass("SOTA_GIT_PASSWORD", remote.password)
+        }
         for name in settings.environment {
+            if !Self.isVariableName(name.value) {
+                errors.append(.error(at: name.location, keyPath: "launch.environment", "`\(name.value)` is not an environment variable name",
+                                     hint: "names are letters, digits and `_`, not starting with a digit"))
+                continue
+            }
             if context.environment[name.value]?.isEmpty == false {
                 pass(name.value, context.environment[name.value])
             } else {
@@ -159,10 +171,22 @@ struct VastLaunchSetup {
             install: settings.install.map { .command($0.value) } ?? .buildFromRepository
         )
         let commitWhere = publication?.remoteRefs.first ?? git.branch ?? "detached HEAD"
+        let script: OnstartScript
+        do {
+            script = try OnstartScript(spec)
+        } catch {
+            return .failure(Problems(diagnostics: [.error(at: nil, error.description)] + warnings))
+        }
         return .success(VastLaunchSetup(
-            spec: spec, script: OnstartScript(spec), query: query, apiURL: apiURL, apiKey: apiKey,
+            spec: spec, script: script, query: query, apiURL: apiURL, apiKey: apiKey,
             image: settings.vastImage ?? defaultImage, environment: environment, warnings: warnings, commitWhere: commitWhere
         ))
+    }
+
+    /// Whether `name` can name an environment variable: `[A-Za-z_][A-Za-z0-9_]*`.
+    static func isVariableName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }
 
     /// The lines `--dry-run` and a launch print: run, offer, price, estimate, results, shutdown, environment names.

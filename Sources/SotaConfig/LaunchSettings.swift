@@ -28,10 +28,18 @@ public struct LaunchSettings: Sendable {
     /// Lowest host reliability, 0...1.
     public var vastMinReliability: Double?
 
-    /// Slurm partition (`launch.slurm.partition`).
-    public var slurmPartition: String?
-    /// Slurm account (`launch.slurm.account`).
-    public var slurmAccount: String?
+    /// Slurm partition (`launch.slurm.partition`), with its location.
+    public var slurmPartition: Located<String>?
+    /// Slurm account (`launch.slurm.account`), with its location.
+    public var slurmAccount: Located<String>?
+    /// Slurm quality of service (`launch.slurm.qos`), with its location.
+    public var slurmQOS: Located<String>?
+    /// Memory per stage job as sbatch spells it (`launch.slurm.mem`: `16G`), with its location.
+    public var slurmMemory: Located<String>?
+    /// CPUs per stage job (`launch.slurm.cpus_per_task`).
+    public var slurmCPUsPerTask: Int?
+    /// Further `#SBATCH` lines (`launch.slurm.extra`: `--constraint=a100`), each with its location.
+    public var slurmExtra: [Located<String>] = []
     /// Slurm time limit per stage job, as sbatch spells it (`launch.slurm.time`), with its location.
     public var slurmTime: Located<String>?
     /// GPUs per stage job (`launch.slurm.gpus`; default: the config's resources.gpus).
@@ -61,6 +69,10 @@ public struct LaunchSettings: Sendable {
         FieldSchema("slurm", .mapping(MappingSchema([
             FieldSchema("partition", .string(nonEmpty: true), "partition the stage jobs go to"),
             FieldSchema("account", .string(nonEmpty: true), "account the jobs are charged to"),
+            FieldSchema("qos", .string(nonEmpty: true), "quality of service of the jobs"),
+            FieldSchema("mem", .string(nonEmpty: true), "memory per stage job, as sbatch spells it: 16G, 4000M"),
+            FieldSchema("cpus_per_task", .integer(min: 1, max: 4096), "CPUs per stage job"),
+            FieldSchema("extra", .list(.string(nonEmpty: true), minCount: 0), "further #SBATCH lines, one long option each: --constraint=a100"),
             FieldSchema("time", .string(nonEmpty: true), "time limit per stage job, HH:MM:SS (rounded up to whole minutes)"),
             FieldSchema("gpus", .integer(min: 0, max: 64), "GPUs per stage job (default: the config's resources.gpus)"),
             FieldSchema("max_parallel", .integer(min: 1, max: 100_000), "most sweep tasks running at once"),
@@ -89,8 +101,12 @@ public struct LaunchSettings: Sendable {
             settings.vastMinReliability = vast["min_reliability"]?.numberValue
         }
         if let slurm = node["slurm"] {
-            settings.slurmPartition = slurm["partition"]?.stringValue
-            settings.slurmAccount = slurm["account"]?.stringValue
+            settings.slurmPartition = located(slurm["partition"])
+            settings.slurmAccount = located(slurm["account"])
+            settings.slurmQOS = located(slurm["qos"])
+            settings.slurmMemory = located(slurm["mem"])
+            settings.slurmCPUsPerTask = slurm["cpus_per_task"]?.intValue
+            settings.slurmExtra = (slurm["extra"]?.items ?? []).compactMap(located)
             settings.slurmTime = located(slurm["time"])
             settings.slurmGPUs = slurm["gpus"]?.intValue
             settings.slurmMaxParallel = slurm["max_parallel"]?.intValue

@@ -13,6 +13,8 @@ public struct Project: Sendable {
     public var name: String
     /// Where run directories go, relative to the root.
     public var runsDirectory: String
+    /// Where `runs:` is written in the project file, when it is.
+    public var runsLocation: SourceLocation?
     /// The GPU price table, relative to the root.
     public var pricesPath: String
     /// The leaderboard database, relative to the root.
@@ -78,7 +80,10 @@ public struct Project: Sendable {
         diagnostics += SchemaValidator().validate(node, against: projectSchema)
         if diagnostics.hasErrors { return (project, diagnostics) }
         if let name = node["project"]?.stringValue { project.name = name }
-        if let runs = node["runs"]?.stringValue { project.runsDirectory = runs }
+        if let runs = node["runs"], let text = runs.stringValue {
+            project.runsDirectory = text
+            project.runsLocation = runs.location
+        }
         if let prices = node["prices"]?.stringValue { project.pricesPath = prices }
         if let leaderboard = node["leaderboard"]?.stringValue { project.leaderboardPath = leaderboard }
         if let launch = node["launch"] { project.launch = LaunchSettings.read(launch) }

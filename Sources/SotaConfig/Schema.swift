@@ -4,8 +4,10 @@ public indirect enum SchemaType: Sendable {
     case integer(min: Int?, max: Int?)
     /// A finite number; `exclusiveMin` makes the lower bound strict (learning rate > 0).
     case number(min: Double?, exclusiveMin: Bool, max: Double?)
-    /// Text; `nonEmpty` refuses `""`.
-    case string(nonEmpty: Bool)
+    /// Text; `nonEmpty` refuses `""`. Unless it is `freeText` (a description), it is one line of printable text: a
+    /// control character (a line break, a tab, an escape) is refused, because such values become paths, names and
+    /// words of generated scripts.
+    case string(nonEmpty: Bool, freeText: Bool = false)
     /// One of a fixed set of words.
     case choice([String])
     /// True or false.
@@ -146,7 +148,7 @@ public enum ConfigSchema {
     /// The top-level sections sota knows.
     public static let root = MappingSchema([
         FieldSchema("experiment", .string(nonEmpty: true), "experiment name (default: the file name)"),
-        FieldSchema("description", .string(nonEmpty: false), "free text"),
+        FieldSchema("description", .string(nonEmpty: false, freeText: true), "free text"),
         // At most 2^53, the largest integer every JSON reader (Python's and JavaScript's included) keeps exact; a
         // sweep adds its task index to it, which then cannot overflow.
         FieldSchema("seed", .integer(min: 0, max: 1 << 53), "random seed passed to every child"),

@@ -55,16 +55,18 @@ public struct SchemaValidator: Sendable {
                 out.append(.error(at: node.location, keyPath: path.description,
                                   "`\(path)` must be at most \(JSONValue.shortNumber(max)), found \(node.sourceText ?? "\(value)")"))
             }
-        case .string(let nonEmpty):
+        case .string(let nonEmpty, let freeText):
             guard let text = node.stringValue else { return mismatch() }
             if nonEmpty, text.trimmingSpaces().isEmpty {
                 out.append(.error(at: node.location, keyPath: path.description, "`\(path)` must not be empty"))
             }
+            if !freeText { checkControlCharacters(text, node, path, &out) }
         case .path:
             guard let text = node.stringValue else { return mismatch() }
             if text.trimmingSpaces().isEmpty {
                 out.append(.error(at: node.location, keyPath: path.description, "`\(path)` must not be empty"))
             }
+            checkControlCharacters(text, node, path, &out)
         case .choice(let words):
             guard let text = node.stringValue else { return mismatch() }
             if !words.contains(text) {
@@ -160,6 +162,24 @@ public struct SchemaValidator: Sendable {
                 out.append(.error(at: owner ?? node.location, keyPath: path.appending(field.name).description,
                                   "missing required key `\(path.appending(field.name))` (\(field.summary))"))
             }
+        }
+    }
+
+    /// Refuses a line break, tab, escape or other control character in a one-line value (a path, a name, a URL):
+    /// such a value would end a line of a generated script or a log, or hide what it says.
+    private func checkControlCharacters(_ text: String, _ node: ConfigNode, _ path: KeyPath, _ out: inout [Diagnostic]) {
+        guard let scalar = text.unicodeScalars.first(where: Self.isControl) else { return }
+        let code = String(scalar.value, radix: 16, uppercase: true)
+        out.append(.error(at: node.location, keyPath: path.description,
+                          "`\(path)` contains a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code))\(scalar == "\n" || scalar == "\r" ? ", a line break" : "")",
+                          hint: "paths, names and URLs are one line of printable text"))
+    }
+
+    /// Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator: true
+        default: false
         }
     }
 

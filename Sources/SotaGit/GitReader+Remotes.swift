@@ -5,8 +5,10 @@ import SotaBasics
 public struct GitPublication: Sendable, Equatable {
     /// The work tree's root folder (no trailing slash).
     public var root: String
-    /// The URL of the `origin` remote, when there is one.
-    public var originURL: String?
+    /// The URL of the `origin` remote, when there is one, never with a credential in it (see ``RemoteURL``).
+    public var originURL: String? { origin?.url }
+    /// The `origin` remote's URL split from any credential it carries.
+    public var origin: RemoteURL?
     /// Remote-tracking refs (`origin/main`, ...) whose history contains the commit; empty when it was never pushed.
     public var remoteRefs: [String]
 
@@ -27,10 +29,11 @@ extension GitReader {
         var root = git_repository_workdir(repository).map { String(cString: $0) } ?? path
         while root.count > 1, root.hasSuffix("/") { root.removeLast() }
 
-        var originURL: String?
+        // The URL is split here, where it is read, so a token in it reaches no output, file or request.
+        var origin: RemoteURL?
         var remote: OpaquePointer?
         if git_remote_lookup(&remote, repository, "origin") == 0, let remote {
-            originURL = git_remote_url(remote).map { String(cString: $0) }
+            origin = git_remote_url(remote).map { RemoteURL(String(cString: $0)) }
             git_remote_free(remote)
         }
 
@@ -51,6 +54,6 @@ extension GitReader {
                 }
             }
         }
-        return GitPublication(root: root, originURL: originURL, remoteRefs: refs.sorted())
+        return GitPublication(root: root, origin: origin, remoteRefs: refs.sorted())
     }
 }

@@ -39,8 +39,8 @@ public struct StorageURL: Sendable, Equatable, CustomStringConvertible {
         } else if rest.isEmpty || rest.hasPrefix("/") {
             return .failure(StorageURLError(text: text, reason: "it names no \(scheme == .s3 || scheme == .b2 ? "bucket" : "host")"))
         }
-        if text.contains(where: { $0.isNewline || $0 == "\0" }) {
-            return .failure(StorageURLError(text: text, reason: "it contains a line break"))
+        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+            return .failure(StorageURLError(text: text, reason: "it contains a line break or another control character"))
         }
         return .success(StorageURL(scheme: scheme, text: trimmed))
     }

@@ -42,7 +42,9 @@ public struct SpawnError: Error, Sendable, CustomStringConvertible {
 ///
 /// The child runs under a guardian process (`sota_spawn_guarded` in CSotaProcess): the pid that ``spawn()`` returns
 /// is the guardian's, which exits with the child's own status once the child and whatever it left in its group are
-/// gone, and which stops them itself if sota is killed, even by `kill -9` to sota's whole process group.
+/// gone, and which stops them itself if sota is killed, even by `kill -9` to sota's whole process group. Reap it with
+/// ``reap(_:)`` (not `waitpid`), which also frees the guardian's stack. The guardian costs about 0.1–0.2 ms a stage
+/// (a 5-stage run: 14.4 against 13.3–14.1 ms without one, median of 30, interleaved).
 public struct ChildProcess: Sendable {
     /// The program, resolved to a path.
     public var executable: String
@@ -143,7 +145,7 @@ public struct ChildProcess: Sendable {
     /// The child's exit status once it has ended; nil while it runs.
     public static func reap(_ pid: pid_t) -> ChildExit? {
         var status: Int32 = 0
-        let result = waitpid(pid, &status, WNOHANG)
+        let result = sota_child_reap(pid, &status, 0)
         guard result == pid else { return nil }
         let low = status & 0x7F
         return low == 0 ? .exited((status >> 8) & 0xFF) : .signaled(low)
@@ -160,7 +162,7 @@ public struct ChildProcess: Sendable {
         }
         kill(pid, SIGKILL)
         var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        _ = sota_child_reap(pid, &status, 1)
     }
 }
 

@@ -44,6 +44,10 @@ public enum ConfigPromotion {
 
     /// The production folder `directory` resolved against the project, refused when it leads outside the project.
     public static func productionFolder(_ directory: String, project: Project) throws(Refusal) -> String {
+        // A line break or other control character in a path would end a line of every log and listing that shows it.
+        if directory.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+            throw Refusal("--production-dir \(directory.debugDescription) contains a control character", hint: "a folder name is one line of printable text")
+        }
         let folder = project.resolve(directory)
         let root = Paths.resolved(project.root) ?? project.root
         // Symbolic links are resolved as far as folders exist, so a link that leads out of the project is caught.

@@ -126,7 +126,7 @@ import Testing
         #expect(run.out.contains("estimate  8h40m → $3.03"), "\(run.out)")
         #expect(run.out.contains("env       VAST_API_KEY, VAST_API_URL, TRACKING_API_KEY (values are never printed)"))
         #expect(run.out.contains("--- onstart.sh ---\n#!/bin/bash\n"))
-        #expect(run.out.contains("cp \(fixture.folder.url("datasets/burgers_1d.npz")) data/burgers_1d.npz"))
+        #expect(run.out.contains("cp -- \(fixture.folder.url("datasets/burgers_1d.npz")) data/burgers_1d.npz.part"))
         #expect(Paths.kind(of: Paths.join(fixture.project, "runs")) == .missing)
         #expect(Paths.kind(of: Paths.join(fixture.project, ".vast")) == .missing)
         #expect(try fixture.server.requests().map(\.path) == ["/api/v0/bundles/"])
@@ -142,7 +142,10 @@ import Testing
         let requests = try fixture.server.requests()
         let create = try #require(requests.first { $0.method == "PUT" && $0.path == "/api/v0/asks/1002/" })
         let body = try #require(create.body)
-        #expect(body["onstart"] as? String == (try String(contentsOfFile: Paths.join(runFolder, "onstart.sh"), encoding: .utf8)))
+        // The script is over Vast's 4048-character limit, so it ships as the gzip+base64 stub (which runInstance runs).
+        let script = try String(contentsOfFile: Paths.join(runFolder, "onstart.sh"), encoding: .utf8)
+        let onstart = try #require(body["onstart"] as? String)
+        #expect(onstart == script || (script.count > 4048 && onstart.hasPrefix("#!/bin/bash\n# sota onstart, gzip + base64")))
         #expect(body["image"] as? String == "swift:6.2-noble" && body["disk"] as? Double == 40)
         #expect(body["env"] as? [String: String] == ["VAST_API_KEY": Self.apiKey, "VAST_API_URL": fixture.server.baseURL,
                                                     "TRACKING_API_KEY": Self.trackingSecret])
@@ -170,6 +173,31 @@ import Testing
         #expect(ingest.status == 0 && ingest.out.contains("ingested 1 run"), "\(ingest.err)")
         let board = try fixture.sota(["leaderboard"])
         #expect(board.out.contains(id))
+    }
+
+    /// Issue 13, item 11: a token in the origin URL was copied into the dry run, onstart.sh, launch.json and the
+    /// create request. It now travels only as the instance's SOTA_GIT_PASSWORD, like the other secrets.
+    @Test func aTokenInTheRemoteURLReachesNoOutputFileOrScript() throws {
+        let fixture = try Fixture()
+        let token = "glpat-TOKEN-5772"
+        try fixture.git("-C", fixture.project, "remote", "set-url", "origin", "https://oauth2:\(token)@git.example.invalid/team/repo.git")
+        let dryRun = try fixture.sota(Self.launch + ["--dry-run", "--auto-shutdown"])
+        #expect(dryRun.status == 0, "\(dryRun.err)")
+        #expect(dryRun.out.contains("from https://git.example.invalid/team/repo.git"))
+        #expect(dryRun.out.contains("SOTA_GIT_USERNAME, SOTA_GIT_PASSWORD"))
+        let launch = try fixture.sota(Self.launch + ["--auto-shutdown"])
+        #expect(launch.status == 0, "\(launch.err)")
+        let id = try Self.runID(in: launch.out)
+        let create = try #require(try fixture.server.requests().first { $0.method == "PUT" && $0.path.hasPrefix("/api/v0/asks/") })
+        var body = try #require(create.body)
+        let environment = try #require(body["env"] as? [String: String])
+        #expect(environment["SOTA_GIT_USERNAME"] == "oauth2" && environment["SOTA_GIT_PASSWORD"] == token)
+        body["env"] = nil
+        let files = fixture.allText(under: Paths.join(fixture.project, "runs/" + id)) + fixture.allText(under: Paths.join(fixture.project, ".vast"))
+        for text in [dryRun.out, dryRun.err, launch.out, launch.err, files, "\(body)"] {
+            #expect(!text.contains(token) && !text.contains("oauth2:"), "the token leaked")
+        }
+        #expect(files.contains("repository=https://git.example.invalid/team/repo.git"))
     }
 
     @Test func aFailingRunStillUploadsWhatExistsAndDestroysTheInstance() throws {

@@ -126,6 +126,9 @@ private struct PromotionProject {
         let linked = project.sota("promote", "good.yaml", "--production-dir", "linked/configs")
         #expect(linked.status == 1)
         #expect(linked.err.contains("is outside the project"), "\(linked.err)")
+        let broken = project.sota("promote", "good.yaml", "--production-dir", "conf\nigs")
+        #expect(broken.status == 1 && broken.err.contains(#"--production-dir "conf\nigs" contains a control character"#), "\(broken.err)")
+        #expect(Paths.kind(of: Paths.join(project.root, "conf\nigs")) == .missing)
         #expect(project.sota("promote", "--rollback", "x", "--force").status == 64)
         #expect(project.sota("promote").status == 64)
     }

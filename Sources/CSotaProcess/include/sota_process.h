@@ -15,6 +15,10 @@ long sota_signals_wait(int timeout_ms);
 /// The last SIGINT, SIGTERM or SIGHUP received since install, or 0: a sticky flag checked between steps.
 int sota_signals_stop_requested(void);
 
+/// Waits for `pid` (without blocking unless `wait` is non-zero), and frees a guardian's memory once it is reaped.
+/// Returns pid when it ended (its status in *status), 0 while it runs, -1 on error.
+pid_t sota_child_reap(pid_t pid, int *status, int wait);
+
 /// Starts `path` with argv and envp under a guardian process (see process.c): the guardian is alone in a new
 /// process group and starts the program in a second new group, in directory `cwd`, with standard input from
 /// /dev/null and standard output and error on `log_fd`. The program and everything in its group are stopped

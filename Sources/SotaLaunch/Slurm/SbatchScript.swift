@@ -2,8 +2,8 @@
 ///
 /// The job runs one step of a prepared run on the compute node (`sota run --resume ID --step STAGE`), which skips
 /// finished steps by their DONE markers and writes only the run directory; on success it leaves the stage's READY
-/// marker. Every interpolated value is shell-quoted, and `#SBATCH` values never contain spaces or quotes that
-/// sbatch would split (``SbatchScript/directiveProblem(_:)`` checks them before a launch).
+/// marker. The text is ``ScriptText``: every value in an `#SBATCH` line is an ``SbatchValue`` and every value in a
+/// command a ``ShellWord``, so no value reaches the script unchecked, and none appears in a comment.
 public struct SbatchScript: Sendable {
     /// The plan.
     public let plan: SlurmStagePlan
@@ -11,69 +11,77 @@ public struct SbatchScript: Sendable {
     public let text: String
 
     /// Generates the script for `plan`.
-    public init(_ plan: SlurmStagePlan) {
+    ///
+    /// - Throws: ``ScriptValueError`` when a value cannot stand where the script needs it (a path with a space in an
+    ///   `#SBATCH --output` line, a NUL anywhere).
+    public init(_ plan: SlurmStagePlan) throws(ScriptValueError) {
         self.plan = plan
-        text = Self.render(plan)
+        text = try Self.render(plan)
     }
 
-    /// The `#SBATCH` directives in order, without the prefix.
-    public static func directives(_ plan: SlurmStagePlan) -> [String] {
-        var lines = ["--job-name=\(plan.jobName)"]
-        if let partition = plan.resources.partition { lines.append("--partition=\(partition)") }
-        if let account = plan.resources.account { lines.append("--account=\(account)") }
-        if let minutes = plan.resources.timeMinutes { lines.append("--time=\(minutes)") }
-        if plan.resources.gpus > 0 { lines.append("--gres=gpu:\(plan.resources.gpus)") }
-        if let array = plan.arraySpec { lines.append("--array=\(array)") }
-        let output = plan.outputPattern
-        lines += ["--output=\(output.stdout)", "--error=\(output.stderr)", "--open-mode=append", "--kill-on-invalid-dep=yes"]
-        return lines
+    /// The `#SBATCH` directives in order, without the prefix. The gate job asks for no GPU: it only reads files.
+    public static func directives(_ plan: SlurmStagePlan) throws(ScriptValueError) -> [SbatchDirective] {
+        let resources = plan.resources
+        var lines = [SbatchDirective("--job-name", try SbatchValue(plan.jobName, role: "the job name"))]
+        if let partition = resources.partition { lines.append(SbatchDirective("--partition", partition)) }
+        if let account = resources.account { lines.append(SbatchDirective("--account", account)) }
+        if let qos = resources.qos { lines.append(SbatchDirective("--qos", qos)) }
+        if let minutes = resources.timeMinutes { lines.append(SbatchDirective("--time", SbatchValue(composed: String(minutes)))) }
+        if resources.gpus > 0, plan.stage.usesGPU { lines.append(SbatchDirective("--gres", SbatchValue(composed: "gpu:\(resources.gpus)"))) }
+        if let cpus = resources.cpusPerTask { lines.append(SbatchDirective("--cpus-per-task", SbatchValue(composed: String(cpus)))) }
+        if let memory = resources.memory { lines.append(SbatchDirective("--mem", memory)) }
+        if let array = plan.arraySpec { lines.append(SbatchDirective("--array", SbatchValue(composed: array))) }
+        let output = try plan.logPaths()
+        lines += [SbatchDirective("--output", output.stdout), SbatchDirective("--error", output.stderr),
+                  SbatchDirective("--open-mode", SbatchValue(composed: "append")), SbatchDirective("--kill-on-invalid-dep", SbatchValue(composed: "yes"))]
+        return lines + (resources.extra ?? [])
     }
 
-    /// Why `value` cannot go into an `#SBATCH` line (sbatch splits directives at whitespace and reads no quotes),
-    /// or nil when it can.
-    public static func directiveProblem(_ value: String) -> String? {
-        if value.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "#" }) {
-            return "`\(value)` contains a space, quote or `#`, which an #SBATCH line cannot carry"
-        }
-        return nil
-    }
-
-    private static func render(_ plan: SlurmStagePlan) -> String {
-        let q = ShellQuote.quote
-        var lines = ["#!/bin/bash"]
-        lines += directives(plan).map { "#SBATCH \($0)" }
+    private static func render(_ plan: SlurmStagePlan) throws(ScriptValueError) -> String {
+        let projectRoot = try ShellWord(plan.projectRoot, role: "the project folder")
+        let runsDirectory = try ShellWord(plan.runsDirectory, role: "the runs folder")
+        let sota = try ShellWord(plan.sota, role: "launch.slurm.sota")
+        let stage = ShellWord(fixed: plan.stage.rawValue)
+        let ready = ShellWord(fixed: plan.stage.readyMarker)
+        var lines: [ScriptText] = ["#!/bin/bash"]
+        lines += try directives(plan).map { "#SBATCH \($0)" }
         lines += [
-            "# Generated by `sota launch --backend slurm`: stage \(plan.stage.rawValue) of \(plan.launchID).",
+            "# Generated by `sota launch --backend slurm`: one stage of a launch (the job name says which).",
             "# The node runs one step of a run that the submitting machine prepared, in the same project folder",
             "# (a shared filesystem); it writes only the run directory, never the leaderboard.",
         ]
-        if [plan.projectRoot, plan.runsDirectory, plan.sota].contains(where: { $0.contains("$") || $0.contains("`") }) {
+        var words = [projectRoot, runsDirectory, sota]
+        let runID: ScriptText
+        switch plan.runs {
+        case .single(let id):
+            let word = try ShellWord(runID: id)
+            words.append(word)
+            runID = "run_id=\(word)"
+        case .array(let base, _):
+            let word = try ShellWord(runID: base, role: "the sweep's run id")
+            words.append(word)
+            runID = """
+            : "${SLURM_ARRAY_TASK_ID:?this script runs as a Slurm array task}"
+            # Task i works on run <base>-<i, 3 digits>, prepared with its own seed.
+            run_id=\(word)-$(printf '%03d' "$SLURM_ARRAY_TASK_ID")
+            """
+        }
+        if words.contains(where: \.hasLiteralExpansion) {
             lines.append("# shellcheck disable=SC2016 # single quotes on purpose: nothing in a value expands")
         }
         lines += [
             "set -euo pipefail",
-            "cd \(q(plan.projectRoot))",
-        ]
-        switch plan.runs {
-        case .single(let runID):
-            lines.append("run_id=\(q(runID))")
-        case .array(let base, _):
-            lines += [
-                ": \"${SLURM_ARRAY_TASK_ID:?this script runs as a Slurm array task}\"",
-                "# Task i works on run <base>-<i, 3 digits>, prepared with its own seed.",
-                "run_id=\(q(base))-$(printf '%03d' \"$SLURM_ARRAY_TASK_ID\")",
-            ]
-        }
-        lines += [
-            "run_dir=\(q(plan.runsDirectory))/\"$run_id\"",
+            "cd -- \(projectRoot)",
+            runID,
+            "run_dir=\(runsDirectory)/\"$run_id\"",
             "# Slurm names the allocated GPUs; without any the children see device 0.",
             "devices=${CUDA_VISIBLE_DEVICES:-${HIP_VISIBLE_DEVICES:-0}}",
             "case $devices in ''|*[!0-9,]*) devices=0 ;; esac",
-            "rm -f -- \"$run_dir/\(plan.stage.readyMarker)\"",
-            "\(q(plan.sota)) run --project \(q(plan.projectRoot)) --resume \"$run_id\" --step \(plan.stage.rawValue) --gpus \"$devices\"",
+            "rm -f -- \"$run_dir/\(ready)\"",
+            "\(sota) run --project=\(projectRoot) --resume=\"$run_id\" --step=\(stage) --gpus=\"$devices\"",
             "# READY: this task's stage finished; `sota status` trusts it once Slurm has forgotten the job.",
-            ": >\"$run_dir/\(plan.stage.readyMarker)\"",
+            ": >\"$run_dir/\(ready)\"",
         ]
-        return lines.joined(separator: "\n") + "\n"
+        return ScriptText.lines(lines)
     }
 }

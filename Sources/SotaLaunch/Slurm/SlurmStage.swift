@@ -12,3 +12,8 @@ public enum SlurmStage: String, Sendable, CaseIterable, Codable {
     /// The READY marker a finished task of this stage leaves, relative to its run directory.
     public var readyMarker: String { "markers/\(rawValue).READY" }
 }
+
+extension SlurmStage {
+    /// Whether the stage's job runs a program that may use a GPU: the gate only reads files and decides.
+    public var usesGPU: Bool { self != .gate }
+}

@@ -78,4 +78,19 @@ public struct SlurmStagePlan: Sendable, Equatable {
         }
         return ("\(folder)/\(stage.rawValue).out", "\(folder)/\(stage.rawValue).err")
     }
+
+    /// ``outputPattern`` as checked `#SBATCH` values: the runs folder and the run id must each stand in a directive
+    /// (no space, `%` or control character); sota adds only `/`, the stage name and the `%3a` task pattern.
+    public func logPaths() throws(ScriptValueError) -> (stdout: SbatchValue, stderr: SbatchValue) {
+        let runs = try SbatchValue(runsDirectory, role: "the runs folder (`runs:` in sota.yaml) in #SBATCH --output")
+        let folder: SbatchValue
+        switch self.runs {
+        case .single(let runID):
+            folder = runs.appending(try SbatchValue(runID, role: "the run id")).appending(SbatchValue(composed: "slurm"))
+        case .array(let base, _):
+            let checked = try SbatchValue(base, role: "the sweep's run id")
+            folder = runs.appending(SbatchValue(composed: checked.text + "-%3a")).appending(SbatchValue(composed: "slurm"))
+        }
+        return (folder.appending(SbatchValue(composed: stage.rawValue + ".out")), folder.appending(SbatchValue(composed: stage.rawValue + ".err")))
+    }
 }

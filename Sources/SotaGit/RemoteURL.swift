@@ -1,0 +1,65 @@
+/// A git remote URL split into what may be shown and stored (the URL without any credential) and the credential
+/// itself, which only ever travels as an instance's environment variable.
+///
+/// `https://oauth2:TOKEN@host/repo.git` becomes `https://host/repo.git` with username `oauth2` and password `TOKEN`.
+/// For other `scheme://` URLs (ssh, git) the user name is how the server knows the account, not a secret: it stays,
+/// and only a password is taken out. scp-like `git@host:repo` has no room for a password and stays as it is.
+public struct RemoteURL: Sendable, Equatable {
+    /// The URL with no credential in it.
+    public var url: String
+    /// The user name taken out of an http(s) URL.
+    public var username: String?
+    /// The password or token taken out of the URL.
+    public var password: String?
+
+    /// True when a credential was taken out.
+    public var hadCredential: Bool { username != nil || password != nil }
+
+    /// Splits `text`.
+    public init(_ text: String) {
+        url = text
+        guard let schemeEnd = text.range(of: "://") else { return }
+        let scheme = text[..<schemeEnd.lowerBound].lowercased()
+        let rest = text[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        guard let at = authority.lastIndex(of: "@") else { return }
+        let userinfo = authority[..<at]
+        let host = authority[authority.index(after: at)...]
+        let user = userinfo.firstIndex(of: ":").map { userinfo[..<$0] } ?? userinfo
+        let secret = userinfo.firstIndex(of: ":").map { userinfo[userinfo.index(after: $0)...] }
+        let decodedSecret = secret.map { String($0).removingPercentEncodingIfValid }
+        if scheme == "http" || scheme == "https" {
+            url = String(text[..<schemeEnd.upperBound] + host + rest[authorityEnd...])
+            username = user.isEmpty ? nil : String(user).removingPercentEncodingIfValid
+            password = decodedSecret
+        } else if secret != nil {
+            url = String(text[..<schemeEnd.upperBound]) + user + "@" + host + rest[authorityEnd...]
+            username = user.isEmpty ? nil : String(user).removingPercentEncodingIfValid
+            password = decodedSecret
+        }
+    }
+}
+
+extension String {
+    /// The text with `%XX` escapes decoded, or unchanged when it holds an invalid escape.
+    fileprivate var removingPercentEncodingIfValid: String {
+        var bytes: [UInt8] = []
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
+            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue) else { return self }
+            bytes.append(high << 4 | low)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -116,7 +116,12 @@ struct VastLaunchSetup {
             }
         }
         let apiURL = settings.vastAPIURL?.value ?? VastClient.defaultBaseURL
-        if !(apiURL.hasPrefix("https://") || apiURL.hasPrefix("http://")) {
+        // The API URL is recorded in launch.json and passed as VAST_API_URL: a credential has no place in it.
+        if URLUserinfo.isPresent(in: apiURL) {
+            errors.append(.error(at: settings.vastAPIURL?.location, keyPath: "launch.vast.api_url",
+                                 "`\(URLUserinfo.masked(apiURL))` carries a credential (`user:password@`), which would be recorded in launch.json",
+                                 hint: "the Vast API key goes in VAST_API_KEY or ~/.config/vastai/vast_api_key"))
+        } else if !(apiURL.hasPrefix("https://") || apiURL.hasPrefix("http://")) {
             errors.append(.error(at: settings.vastAPIURL?.location, keyPath: "launch.vast.api_url", "`\(apiURL)` is not an http(s) URL"))
         }
 

@@ -24,23 +24,32 @@ public struct StorageURL: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `text`, or explains what is wrong with it.
     public static func parse(_ text: String) -> Result<StorageURL, StorageURLError> {
+        // A refusal echoes the URL with any credential masked, so it does not print the secret it refuses.
+        let shown = URLUserinfo.masked(text)
         guard let colon = text.range(of: "://") else {
-            return .failure(StorageURLError(text: text, reason: "it has no scheme; use file:///path, s3://bucket/path, b2://bucket/path or https://host/path"))
+            return .failure(StorageURLError(text: shown, reason: "it has no scheme; use file:///path, s3://bucket/path, b2://bucket/path or https://host/path"))
         }
         let name = String(text[..<colon.lowerBound]).lowercased()
         guard let scheme = Scheme(rawValue: name) else {
-            return .failure(StorageURLError(text: text, reason: "scheme `\(name)` is not one of file, s3, b2, https, http"))
+            return .failure(StorageURLError(text: shown, reason: "scheme `\(name)` is not one of file, s3, b2, https, http"))
+        }
+        // The URL is written into the onstart script, launch.json and the launch's output: a credential in it would
+        // be copied into all three. Storage keys travel as instance environment variables instead.
+        if URLUserinfo.isPresent(in: text) {
+            return .failure(StorageURLError(text: shown, reason: "it carries a credential (`user:password@`), which would be copied into "
+                + "the onstart script and launch.json; s3:// and b2:// take their keys from AWS_* and B2_* variables, "
+                + "and an http(s) source must be readable without one"))
         }
         var trimmed = text
         while trimmed.hasSuffix("/"), trimmed.count > name.count + 4 { trimmed.removeLast() }
         let rest = trimmed[colon.upperBound...]
         if scheme == .file {
-            guard rest.hasPrefix("/") else { return .failure(StorageURLError(text: text, reason: "a file URL needs an absolute path: file:///path")) }
+            guard rest.hasPrefix("/") else { return .failure(StorageURLError(text: shown, reason: "a file URL needs an absolute path: file:///path")) }
         } else if rest.isEmpty || rest.hasPrefix("/") {
-            return .failure(StorageURLError(text: text, reason: "it names no \(scheme == .s3 || scheme == .b2 ? "bucket" : "host")"))
+            return .failure(StorageURLError(text: shown, reason: "it names no \(scheme == .s3 || scheme == .b2 ? "bucket" : "host")"))
         }
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
-            return .failure(StorageURLError(text: text, reason: "it contains a line break or another control character"))
+            return .failure(StorageURLError(text: shown, reason: "it contains a line break or another control character"))
         }
         return .success(StorageURL(scheme: scheme, text: trimmed))
     }
@@ -65,7 +74,7 @@ public struct StorageURL: Sendable, Equatable, CustomStringConvertible {
 
 /// A storage URL that cannot be used, and why.
 public struct StorageURLError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The URL as given.
+    /// The URL as given, any credential in it masked (``URLUserinfo/masked(_:)``).
     public var text: String
     /// What is wrong with it.
     public var reason: String

@@ -28,14 +28,14 @@ extension IndexedRun {
             let folder = Paths.lastComponent(of: Paths.parent(of: manifestPath))
             guard folder == runID else { throw refuse("run_id", "`\(runID)` differs from its folder `\(Self.shown(folder))`") }
         }
-        for (field, time) in [("created", created), ("updated", updated)] where !Timestamp.isValid(time) {
-            throw refuse(field, "`\(Self.shown(time))` is not a date and time")
-        }
+        // Written out rather than looped over arrays: this runs for every run of a bulk ingest, on the writer's thread.
+        if !Timestamp.isValid(created) { throw refuse("created", "`\(Self.shown(created))` is not a date and time") }
+        if !Timestamp.isValid(updated) { throw refuse("updated", "`\(Self.shown(updated))` is not a date and time") }
         guard (0...Self.maximumGPUCount).contains(gpuCount) else {
             throw refuse("hardware.gpu_count", "\(gpuCount) is outside 0...\(Self.maximumGPUCount)")
         }
         for (index, stage) in stages.enumerated() {
-            let field = "stages[\(index)]"
+            var field: String { "stages[\(index)]" }
             if let seconds = stage.seconds, !(seconds.isFinite && (0...Self.maximumSeconds).contains(seconds)) {
                 throw refuse("\(field).seconds", "\(seconds) is not a duration between 0 and 10 years")
             }
@@ -56,10 +56,13 @@ extension IndexedRun {
             throw refuse("metrics.\(metric.phase).\(metric.name)", "\(metric.value) is not a finite number")
         }
         for (index, gate) in gates.enumerated() {
-            for (name, value) in [("threshold", gate.threshold), ("value", gate.value), ("baseline", gate.baseline),
-                                  ("required_improvement", gate.requiredImprovement)] {
+            func finite(_ value: Double?, _ name: String) throws(IngestReport.Problem) {
                 if let value, !value.isFinite { throw refuse("gates[\(index)].\(name)", "\(value) is not a finite number") }
             }
+            try finite(gate.threshold, "threshold")
+            try finite(gate.value, "value")
+            try finite(gate.baseline, "baseline")
+            try finite(gate.requiredImprovement, "required_improvement")
         }
     }
 

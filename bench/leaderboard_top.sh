@@ -88,7 +88,7 @@ for i in range(count):
     passed = int(nrmse < 0.25)
     runs.append((run_id, "exp-%d" % (i % 10), "succeeded" if passed else "rejected", created, created,
                  "configs/train.yaml", "%064x" % rng.getrandbits(256), "%040x" % rng.getrandbits(160), 0,
-                 "node-%d" % (i % 4), "A100-80GB", 1, sum(seconds), passed, "runs/%s/manifest.json" % run_id))
+                 "node-%d" % (i % 4), "A100-80GB", 1, sum(seconds), passed, "runs/%s/manifest.json" % run_id, "NVIDIA A100-SXM4-80GB"))
     for phase, values in (("full_eval", {"nrmse": nrmse, "mse": nrmse * nrmse, "mae": nrmse / 2, "max_err": 3 * nrmse}),
                           ("small_eval", {"nrmse": nrmse * 1.1, "mse": nrmse * nrmse * 1.2})):
         metrics.extend((run_id, phase, name, value) for name, value in values.items())
@@ -96,7 +96,9 @@ for i in range(count):
                   for position, (name, phase) in enumerate(stage_names))
     gates.append((run_id, 0, "quality", "full_eval", "nrmse", "lower", 0.25, nrmse, None, None, None, passed,
                   "nrmse = %g, threshold 0.25" % nrmse))
-db.executemany("INSERT INTO runs VALUES (%s)" % ",".join("?" * 15), runs)
+# Named columns, so a later migration's new column fails here loudly only if it has no default.
+db.executemany("INSERT INTO runs (run_id, experiment, status, created, updated, config_path, config_hash, git_commit, git_dirty, "
+               "host, gpu_type, gpu_count, total_seconds, passed, manifest_path, observed_hardware) VALUES (%s)" % ",".join("?" * 16), runs)
 db.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?)", metrics)
 db.executemany("INSERT INTO stage_timings (run_id, position, stage, phase, seconds, status, attempts, finished) "
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", stages)

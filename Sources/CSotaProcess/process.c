@@ -199,12 +199,14 @@ GUARDIAN_CODE static void guardian_report(int report_fd, long error) {
     CALL3(SYS_write, report_fd, message, sizeof message);
 }
 
-GUARDIAN_CODE static void guardian_set_all(int handler_is_default, unsigned long mask_how, unsigned long *mask) {
-    struct kernel_sigaction action = {handler_is_default ? SIG_DFL : SIG_IGN, 0, 0, 0};
+/// Every signal back to its default action and none blocked, as the program expects to start.
+GUARDIAN_CODE static void program_reset_signals(void) {
+    struct kernel_sigaction action = {SIG_DFL, 0, 0, 0};
     for (long signo = 1; signo < 65; signo++) {
         if (signo != SIGKILL && signo != SIGSTOP) CALL4(SYS_rt_sigaction, signo, &action, 0, sizeof(unsigned long));
     }
-    CALL4(SYS_rt_sigprocmask, mask_how, mask, 0, sizeof(unsigned long));
+    unsigned long none = 0;
+    CALL4(SYS_rt_sigprocmask, SIG_SETMASK, &none, 0, sizeof(unsigned long));
 }
 
 /// The program's side of the CLONE_VFORK: its own group, death with the guardian, default signals, its descriptors.
@@ -213,8 +215,7 @@ GUARDIAN_CODE static int program_main(void *raw) {
     CALL2(SYS_setpgid, 0, 0);
     CALL2(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
     if (CALL0(SYS_getppid) != plan->guardian_pid) CALL1(SYS_exit, 127);
-    unsigned long none = 0;
-    guardian_set_all(1, SIG_SETMASK, &none);
+    program_reset_signals();
     long result = 0;
     if (CALL3(SYS_dup3, plan->null_fd, 0, 0) < 0 || (result = CALL3(SYS_dup3, plan->log_fd, 1, 0)) < 0
         || (result = CALL3(SYS_dup3, plan->log_fd, 2, 0)) < 0) {

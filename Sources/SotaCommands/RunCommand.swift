@@ -277,23 +277,32 @@ struct RunOptions: Equatable {
 /// Finds a run directory by id or unique id prefix.
 enum RunLookup {
     static func find(_ text: String, project: Project, console: Console) -> (String, RunManifest)? {
-        if let problem = RunID.problem(with: text) {
-            console.err("error: `\(text)` is not a run id: \(problem)")
-            return nil
-        }
-        let runs = project.resolve(project.runsDirectory)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).filter { $0.hasPrefix(text) }.sorted()
-        guard names.count == 1 else {
-            console.err(names.isEmpty ? "error: no run `\(text)` in \(project.runsDirectory)/"
-                                      : "error: `\(text)` matches \(names.count) runs: \(names.prefix(5).joined(separator: ", "))")
-            return nil
-        }
-        let path = Paths.join(runs, names[0] + "/manifest.json")
+        guard let name = folder(text, project: project, console: console) else { return nil }
+        let path = Paths.join(project.resolve(project.runsDirectory), name + "/manifest.json")
         do {
-            return (names[0], try RunManifest.read(path: path))
+            return (name, try RunManifest.read(path: path))
         } catch {
             console.err("error: \(error)")
             return nil
         }
+    }
+
+    /// The one folder of the runs folder whose name starts with `text` (a run, or a sweep with `sweeps: true`), or
+    /// nil after saying why there is none.
+    static func folder(_ text: String, sweeps: Bool = false, project: Project, console: Console) -> String? {
+        if let problem = RunID.problem(with: text) {
+            console.err("error: `\(text)` is not a run id: \(problem)")
+            return nil
+        }
+        let kind = sweeps ? "sweep" : "run"
+        let runs = project.resolve(project.runsDirectory)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? [])
+            .filter { $0.hasPrefix(text) && (!sweeps || $0.hasPrefix("sweep-")) }.sorted()
+        guard names.count == 1 else {
+            console.err(names.isEmpty ? "error: no \(kind) `\(text)` in \(project.runsDirectory)/"
+                                      : "error: `\(text)` matches \(names.count) \(kind)s: \(names.prefix(5).joined(separator: ", "))")
+            return nil
+        }
+        return names[0]
     }
 }

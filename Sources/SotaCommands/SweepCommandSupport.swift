@@ -20,7 +20,7 @@ struct SweepCommandSupport {
             case .failure(let error): throw ValidationError("\(error.diagnostic.location.map { "\($0): " } ?? "")\(error.diagnostic.message)")
             }
         }
-        _ = try OverrideParsing.parse(options.assignments)
+        let fixed = try OverrideParsing.parse(options.assignments)
         guard let devices = SweepPlan.devices(parsing: options.gpus) else {
             throw ValidationError("--gpus takes device ids such as 0 or 0,1; found `\(options.gpus)`")
         }
@@ -28,7 +28,6 @@ struct SweepCommandSupport {
         let loader = ConfigLoader(project: project, searchPath: context.environment["PATH"])
         // Each config's own seed, read once per file with the fixed overrides (the sweep's seed policy is SweepPlan's).
         var seeds: [String: Int?] = [:]
-        let fixed = try OverrideParsing.parse(options.assignments)
         var plan = SweepPlan.make(configs: options.trainConfig.map { context.display(context.absolute($0)) }, fixed: options.assignments,
                                   axes: axes, devices: devices, seedOf: { config, _ in
             if let known = seeds[config] { return known }
@@ -74,14 +73,10 @@ struct SweepCommandSupport {
     /// started), each resumed from its own run directory when it has one, on the devices the sweep recorded.
     func resume(_ text: String) throws -> Int32 {
         let console = context.console
-        let runs = project.resolve(project.runsDirectory)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).filter { $0.hasPrefix(text) && $0.hasPrefix("sweep-") }.sorted()
-        guard names.count == 1 else {
-            console.err(names.isEmpty ? "error: no sweep `\(text)` in \(project.runsDirectory)/"
-                                      : "error: `\(text)` matches \(names.count) sweeps: \(names.prefix(5).joined(separator: ", "))")
+        guard let name = RunLookup.folder(text, sweeps: true, project: project, console: console) else {
             return RunExitStatus.validationFailed
         }
-        let path = Paths.join(runs, names[0] + "/sweep.json")
+        let path = Paths.join(project.resolve(project.runsDirectory), name + "/sweep.json")
         let existing: SweepManifest
         do {
             existing = try SweepManifest.read(path: path)
@@ -91,8 +86,8 @@ struct SweepCommandSupport {
         }
         let plan = existing.plan
         let left = existing.runs.filter { $0.status != "succeeded" && $0.status != "rejected" }.count
-        console.out("resuming sweep \(names[0]): \(left) of \(existing.expected) runs to finish")
-        return try execute(plan: plan, sweepID: names[0], resuming: existing)
+        console.out("resuming sweep \(name): \(left) of \(existing.expected) runs to finish")
+        return try execute(plan: plan, sweepID: name, resuming: existing)
     }
 
     private func execute(plan: SweepPlan, sweepID: String, resuming: SweepManifest?) throws -> Int32 {

@@ -66,8 +66,7 @@ import Testing
 
     /// Processes whose working directory is inside `folder`: sota's children run there, and so would any orphan.
     static func processes(inside folder: String) -> [String] {
-        let root = (try? FileManager.default.destinationOfSymbolicLink(atPath: folder)) ?? folder
-        let real = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
         var found: [String] = []
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int32(entry) != nil {
             guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd"),

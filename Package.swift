@@ -33,9 +33,7 @@ let package = Package(
     name: "sota",
     platforms: [.macOS(.v15)],
     products: [
-        // `sota` answers `sota leaderboard` itself and execs `sota-core`, the full command line, for the rest.
         .executable(name: "sota", targets: ["sota"]),
-        .executable(name: "sota-core", targets: ["sota-core"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,11 +57,11 @@ let package = Package(
         // remote, which sota never contacts; Debian ships no static GSSAPI library), and mbedTLS set up on first use.
         .target(name: "CSotaGitStatic"),
 
-        // Paths, JSON and durations without Foundation, shared by the full CLI and the fast leaderboard front door.
-        .target(name: "SotaPrimitives", swiftSettings: strict),
-        .target(name: "SotaBasics", dependencies: ["SotaPrimitives", "CCrypto"], swiftSettings: strict, linkerSettings: staticArchive("crypto")),
-        .target(name: "SotaConfig", dependencies: ["SotaBasics", "CYAML"], swiftSettings: strict, linkerSettings: staticArchive("yaml")),
-        .target(name: "SotaData", dependencies: ["SotaBasics", "SotaConfig", "CZlib"], swiftSettings: strict, linkerSettings: staticArchive("z")),
+        // What every module shares: paths and files, JSON values, numbers and durations, diagnostics, the console,
+        // text tables and CSV.
+        .target(name: "SotaSupport", dependencies: ["CCrypto"], swiftSettings: strict, linkerSettings: staticArchive("crypto")),
+        .target(name: "SotaConfig", dependencies: ["SotaSupport", "CYAML"], swiftSettings: strict, linkerSettings: staticArchive("yaml")),
+        .target(name: "SotaData", dependencies: ["SotaSupport", "SotaConfig", "CZlib"], swiftSettings: strict, linkerSettings: staticArchive("z")),
         // libgit2 and the libraries it needs (`pkg-config --static --libs libgit2`), from their static archives.
         // Loading the shared libgit2 and its dozen dependencies took about 4 ms of every run in a git project, and a
         // static executable cannot dlopen it safely (the library would bring its own libc and libcrypto).
@@ -71,61 +69,56 @@ let package = Package(
         // resolves archives in any order, the default linker only left to right, so every link that includes SotaGit
         // uses lld, the test bundle's included. The wrapped functions set mbedTLS up on first use rather than in
         // git_libgit2_init (see `deferredTLS`).
-        .target(name: "SotaGit", dependencies: ["SotaBasics", "CLibGit2", "CSotaGitStatic"], swiftSettings: strict,
+        .target(name: "SotaGit", dependencies: ["SotaSupport", "CLibGit2", "CSotaGitStatic"], swiftSettings: strict,
                 linkerSettings: ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "pcre2-8", "z", "crypto"].flatMap(staticArchive)
                     + [.unsafeFlags(["-use-ld=lld"] + deferredTLS.flatMap { ["-Xlinker", "--wrap=\($0)"] }, .when(platforms: [.linux]))]),
-        .target(name: "SotaPlan", dependencies: ["SotaBasics", "SotaConfig", "SotaGit"], swiftSettings: strict),
-        // The top-N query and the leaderboard's output formats, plus the fast path that prints them without
-        // Foundation, GRDB or ArgumentParser (each would add milliseconds to a fresh process's start).
-        .target(name: "SotaLeaderboardQuery", dependencies: ["SotaPrimitives", "CSQLite"], swiftSettings: strict),
+        .target(name: "SotaPlan", dependencies: ["SotaSupport", "SotaConfig", "SotaGit"], swiftSettings: strict),
+        // The SQLite index of runs, metrics and promotions: schema, migrations, ingest, queries and output formats.
         .target(
-            name: "SotaLeaderboard",
+            name: "SotaIndex",
             dependencies: [
-                "SotaBasics", "SotaPlan", "SotaLeaderboardQuery",
+                "SotaSupport", "SotaPlan", "CSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),
         // The weekly report: its value, SVG charts and the self-contained HTML page, as pure functions over values.
-        .target(name: "SotaReport", dependencies: ["SotaBasics"], swiftSettings: strict),
+        .target(name: "SotaReport", dependencies: ["SotaSupport"], swiftSettings: strict),
         // Remote launches: onstart scripts (pure values) and the Vast.ai REST API.
-        .target(name: "SotaLaunch", dependencies: ["SotaBasics", "CZlib"], swiftSettings: strict, linkerSettings: staticArchive("z")),
+        .target(name: "SotaLaunch", dependencies: ["SotaSupport", "CZlib"], swiftSettings: strict, linkerSettings: staticArchive("z")),
         .target(
             name: "SotaRun",
-            dependencies: ["SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "CSotaProcess"],
+            dependencies: ["SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "CSotaProcess"],
             swiftSettings: strict
         ),
         // Experiment folders, their lifecycle, the archive, promotion to production and the config catalog. A promotion
         // is recorded in the leaderboard too, and the leaderboard's promotions are rebuilt from these folders' files.
-        .target(name: "SotaWorkspace", dependencies: ["SotaBasics", "SotaConfig", "SotaGit", "SotaPlan", "SotaLeaderboard"], swiftSettings: strict),
+        .target(name: "SotaWorkspace", dependencies: ["SotaSupport", "SotaConfig", "SotaGit", "SotaPlan", "SotaIndex"], swiftSettings: strict),
         .target(
             name: "SotaCommands",
             dependencies: [
-                "SotaBasics", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaLeaderboard", "SotaLeaderboardQuery",
+                "SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaIndex",
                 "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
-        // Release builds of both executables are fully static (SQLite, libstdc++ and glibc included): with no shared
-        // library to load or bind, `sota leaderboard` answers in about half the time, and `sota-core --version` takes
-        // 1.8 ms instead of 2.9 (the dynamic loader processed some 3,400 symbol relocations on every start).
-        .executableTarget(name: "sota", dependencies: ["SotaLeaderboardQuery"], swiftSettings: strict,
-                          linkerSettings: fastStart + [.unsafeFlags(["-static-executable"], .when(platforms: [.linux]))]),
-        // sota-core is static in release builds, which demo.sh, the benchmarks and CI's second pass of the end-to-end
-        // tests use: a debug link of static Foundation misses the archives it names only through autolink entries.
-        .executableTarget(name: "sota-core", dependencies: ["SotaCommands"], swiftSettings: strict,
+        // Release builds are fully static (SQLite, libstdc++ and glibc included): with no shared library to load or
+        // bind, `sota --version` takes 1.8 ms instead of 2.9 (the dynamic loader processed some 3,400 symbol
+        // relocations on every start). Debug builds link dynamically: a debug link of static Foundation misses the
+        // archives it names only through autolink entries.
+        .executableTarget(name: "sota", dependencies: ["SotaCommands"], swiftSettings: strict,
                           linkerSettings: fastStart + [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]),
 
-        .target(name: "SotaTestSupport", dependencies: ["SotaBasics"], path: "Tests/SotaTestSupport", swiftSettings: strict),
-        .testTarget(name: "SotaBasicsTests", dependencies: ["SotaBasics", "SotaTestSupport"], swiftSettings: strict),
+        .target(name: "SotaTestSupport", dependencies: ["SotaSupport"], path: "Tests/SotaTestSupport", swiftSettings: strict),
+        .testTarget(name: "SotaSupportTests", dependencies: ["SotaSupport", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaConfigTests", dependencies: ["SotaConfig", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaDataTests", dependencies: ["SotaData", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaGitTests", dependencies: ["SotaGit", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaLaunchTests", dependencies: ["SotaLaunch", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaLeaderboard", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
-        .testTarget(name: "SotaLeaderboardTests", dependencies: ["SotaLeaderboard", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaIndex", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
+        .testTarget(name: "SotaIndexTests", dependencies: ["SotaIndex", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(
             name: "SotaCommandsTests",
@@ -133,7 +126,7 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["SotaTestSupport", "SotaLeaderboardQuery"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["SotaTestSupport", "SotaIndex"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

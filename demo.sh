@@ -4,7 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash .ci/install-deps
-# Both products: `sota` answers `sota leaderboard` itself and hands every other command to `sota-core` beside it.
 swift build -c release --static-swift-stdlib
 sota=.build/release/sota
 "$sota" validate config configs/train_burgers_golden.yaml configs/small_eval.yaml configs/full_eval.yaml configs/prices.yaml

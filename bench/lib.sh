@@ -15,9 +15,8 @@ bench_die() {
 }
 
 # Sets SOTA to an absolute path (scripts cd into temp projects), building the
-# default release binaries when either is missing: `sota` answers `sota leaderboard`
-# itself and execs `sota-core` beside it for everything else, so both products are
-# built (statically linked, as shipped). An explicit $SOTA is never rebuilt.
+# default release binary (statically linked, as shipped) when it is missing.
+# An explicit $SOTA is never rebuilt.
 bench_find_sota() {
   local given=${SOTA:-}
   if [[ -n $given ]]; then
@@ -29,8 +28,8 @@ bench_find_sota() {
     [[ -f $SOTA && -x $SOTA ]] || bench_die "SOTA=$given is not an executable file"
   else
     SOTA=$BENCH_ROOT/.build/release/sota
-    if [[ ! -x $SOTA || ! -x $BENCH_ROOT/.build/release/sota-core ]]; then
-      echo "building $SOTA and sota-core (swift build -c release --static-swift-stdlib)..." >&2
+    if [[ ! -x $SOTA ]]; then
+      echo "building $SOTA (swift build -c release --static-swift-stdlib)..." >&2
       (cd "$BENCH_ROOT" && swift build -c release --static-swift-stdlib) >&2 ||
         bench_die "build failed"
     fi

@@ -1,4 +1,4 @@
-/* libgit2 is linked from its static archive, so sota-core can be a fully static executable (no dynamic loader at
+/* libgit2 is linked from its static archive, so sota can be a fully static executable (no dynamic loader at
  * start-up). The archive's HTTP transport offers Kerberos ("Negotiate") authentication through GSSAPI, and Debian
  * ships no static GSSAPI library. sota never talks to a git remote (it reads local repositories and writes local
  * commits), so that code is never reached; these definitions satisfy the linker and, were they ever called, report

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaWorkspace
 
 /// `sota archive`: moves finished and stale experiments to experiments-archive/.

@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaPlan
 import SotaRun
@@ -17,7 +17,7 @@ struct BaselineOnlyIndex: RunIndex {
         return BaselineOnlyIndex(board: try? LeaderboardIndex.open(project: project, environment: environment))
     }
 
-    func baseline(metric: String, phase: String, direction: GateSpec.Direction, experiment: String) throws -> GateEvaluator.Baseline? {
+    func baseline(metric: String, phase: String, direction: MetricDirection, experiment: String) throws -> GateEvaluator.Baseline? {
         try board?.baseline(metric: metric, phase: phase, direction: direction, experiment: experiment)
     }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaLaunch
 import SotaPlan
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaWorkspace
 
 /// `sota catalog`: every run config (production, active, archived) with status, key parameters and best metric.

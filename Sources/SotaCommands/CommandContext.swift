@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// Everything one invocation needs from the outside world: output, environment and working directory.
@@ -51,16 +51,4 @@ public struct CommandContext: Sendable {
         }
         return Project.load(root: root, displayRoot: display(root))
     }
-}
-
-/// Exit statuses, documented in `sota --help` and the README.
-public enum ExitStatus {
-    /// Success.
-    public static let success: Int32 = 0
-    /// A check failed: invalid config, data mismatch, unmet plan check.
-    public static let checkFailed: Int32 = 1
-    /// Bad command-line usage.
-    public static let usage: Int32 = 64
-    /// A bug in sota.
-    public static let internalError: Int32 = 70
 }

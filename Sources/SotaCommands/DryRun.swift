@@ -1,8 +1,8 @@
 import ArgumentParser
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaGit
-import SotaLeaderboard
+import SotaIndex
 import SotaPlan
 
 /// `sota dry-run CONFIG`: the whole plan and its cost, with nothing run.

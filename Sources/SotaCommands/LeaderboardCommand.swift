@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
-import SotaLeaderboard
-import SotaLeaderboardQuery
+import SotaIndex
 import SotaPlan
 import SotaWorkspace
 
@@ -138,5 +137,3 @@ struct IngestCommand: ContextualCommand {
     }
 }
 
-/// The table renderer `compare`, `sweep` and the leaderboard share; it lives with the leaderboard's fast path.
-typealias TextTable = SotaLeaderboardQuery.TextTable

@@ -1,6 +1,6 @@
-import SotaBasics
+import SotaSupport
 import SotaConfig
-import SotaLeaderboard
+import SotaIndex
 import SotaPlan
 import SotaRun
 import Synchronization
@@ -63,8 +63,8 @@ final class LeaderboardIndex: RunIndex {
         }
     }
 
-    func baseline(metric: String, phase: String, direction: GateSpec.Direction, experiment: String) throws -> GateEvaluator.Baseline? {
-        try board.baseline(metric: metric, phase: phase, direction: MetricDirection(rawValue: direction.rawValue) ?? .lower, experiment: experiment)
+    func baseline(metric: String, phase: String, direction: MetricDirection, experiment: String) throws -> GateEvaluator.Baseline? {
+        try board.baseline(metric: metric, phase: phase, direction: direction, experiment: experiment)
     }
 
     func record(_ manifest: RunManifest, manifestPath: String) throws {

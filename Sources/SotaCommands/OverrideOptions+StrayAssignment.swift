@@ -1,5 +1,5 @@
 import ArgumentParser
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 extension OverrideOptions {

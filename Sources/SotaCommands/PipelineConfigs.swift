@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// A training config with its two evaluation configs, loaded and kind-checked together, as `dry-run` and `run` need them.

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaGit
-import SotaLeaderboard
+import SotaIndex
 import SotaPlan
 import SotaWorkspace
 

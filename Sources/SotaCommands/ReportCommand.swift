@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
-import SotaLeaderboard
+import SotaIndex
 import SotaReport
 import SotaWorkspace
 
@@ -58,7 +58,7 @@ struct ReportCommand: ContextualCommand {
         if let week, ISOWeek(naming: week) == nil {
             throw ValidationError("--week must be a day like 2026-01-07 or a week like 2026-W02, got `\(week)`")
         }
-        guard WeeklyReport.Metric.Direction(rawValue: direction) != nil else { throw ValidationError("--direction must be lower or higher") }
+        guard MetricDirection(rawValue: direction) != nil else { throw ValidationError("--direction must be lower or higher") }
         guard (1...1000).contains(top) else { throw ValidationError("--top must be between 1 and 1000") }
     }
 

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaGit
-import SotaLeaderboard
+import SotaIndex
 import SotaPlan
 import SotaRun
 import SotaWorkspace
@@ -155,7 +155,7 @@ struct RunOptions: Equatable {
         func stop(_ diagnostics: [Diagnostic]) -> Int32 {
             for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
             console.err("run not started: stage 1 validation failed (\(DiagnosticRenderer.summary(errors: diagnostics.filter { $0.severity == .error }.count, warnings: diagnostics.filter { $0.severity == .warning }.count)))")
-            return RunExitStatus.validationFailed
+            return ExitStatus.checkFailed
         }
         if projectProblems.hasErrors { return stop(projectProblems) }
         if resume == nil, trainConfig.count > 1 || !sweep.isEmpty || dryRun {
@@ -173,7 +173,7 @@ struct RunOptions: Equatable {
         var smallPath = smallEvalConfig.map(context.absolute)
         var fullPath = fullEvalConfig.map(context.absolute)
         if let resume {
-            guard let (id, manifest) = RunLookup.find(resume, project: project, console: console) else { return RunExitStatus.validationFailed }
+            guard let (id, manifest) = RunLookup.find(resume, project: project, console: console) else { return ExitStatus.checkFailed }
             existing = manifest
             runID = id
             trainPath = project.resolve(manifest.config.path)
@@ -183,7 +183,7 @@ struct RunOptions: Equatable {
             if step != nil, manifest.status == .succeeded || manifest.status == .rejected {
                 // A gate ended the run in an earlier step job; this one has nothing left to do.
                 console.out("run \(id) already finished (\(manifest.status.rawValue)); nothing left for step \(step!)")
-                return RunExitStatus.success
+                return ExitStatus.success
             }
             if manifest.status == .succeeded || manifest.status == .rejected {
                 // sota may have been killed after the manifest was final but before the leaderboard saw it.
@@ -194,7 +194,7 @@ struct RunOptions: Equatable {
                     console.err("warning: the leaderboard was not updated: \(error)")
                 }
                 console.out("run \(id) already finished (\(manifest.status.rawValue)); nothing to resume")
-                return manifest.status == .succeeded ? RunExitStatus.success : RunExitStatus.gateRejected
+                return manifest.status == .succeeded ? ExitStatus.success : ExitStatus.gateRejected
             }
         }
         let parsed = try OverrideParsing.parse(overrideTexts)
@@ -248,11 +248,11 @@ struct RunOptions: Equatable {
             outcome = try orchestrator.start(data: data, git: git)
         }
         observer.summary(outcome)
-        if step != nil, outcome.exitStatus == RunExitStatus.gateRejected {
+        if step != nil, outcome.exitStatus == ExitStatus.gateRejected {
             // A rejection is a decided run, not a failed job: the later step jobs find it finished and do nothing.
-            return RunExitStatus.success
+            return ExitStatus.success
         }
-        if promote, outcome.exitStatus == RunExitStatus.success {
+        if promote, outcome.exitStatus == ExitStatus.success {
             do {
                 guard let board = try index?.board else { throw ConfigPromotion.Refusal("no leaderboard to record the promotion in") }
                 let result = try Promotion(workspace: Workspace(project: project), board: board).promote(Promotion.Request(
@@ -265,7 +265,7 @@ struct RunOptions: Equatable {
                 if let metadata = result.metadataPath { console.out("  recorded in \(context.display(metadata))") }
             } catch {
                 console.err("error: promotion failed: \(error); the run itself passed and is recorded")
-                return RunExitStatus.validationFailed
+                return ExitStatus.checkFailed
             }
         } else if promote {
             console.out("not promoted: the run did not pass every gate")

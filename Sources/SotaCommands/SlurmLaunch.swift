@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaGit
 import SotaLaunch

@@ -1,8 +1,8 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaLaunch
-import SotaLeaderboardQuery
+import SotaIndex
 import SotaPlan
 
 /// One refresh of a Slurm launch: every stage of every run, from ONE batched `squeue` call, then `sacct` (when

@@ -1,6 +1,6 @@
 import ArgumentParser
-import SotaBasics
-import SotaLeaderboardQuery
+import SotaSupport
+import SotaIndex
 
 /// The `sota` command: experiment lifecycle and gating for ML research teams.
 public struct Sota: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaPlan
 import SotaRun
@@ -71,11 +71,11 @@ struct TrainCommand: ContextualCommand {
             let exit = try Standalone.execute(step, plan: plan, project: project, context: context)
             guard exit.succeeded else {
                 context.console.err("sota train: \(step.name) failed: \(exit.description)")
-                return RunExitStatus.stageFailed
+                return ExitStatus.stageFailed
             }
         }
         context.console.err("sota train: done; outputs in \(context.display(outputDir.map(context.absolute) ?? Paths.join(scratch.directory, RunPlanner.Layout.checkpoints)))")
-        return RunExitStatus.success
+        return ExitStatus.success
     }
 }
 
@@ -133,36 +133,35 @@ struct EvaluateCommand: ContextualCommand {
         let exit = try Standalone.execute(step, plan: plan, project: project, context: context)
         guard exit.succeeded else {
             context.console.err("sota evaluate: failed: \(exit.description)")
-            return RunExitStatus.stageFailed
+            return ExitStatus.stageFailed
         }
         let contents: MetricsFile.Contents
         switch MetricsFile.read(metrics) {
         case .success(let read): contents = read
         case .failure(let problem):
             context.console.err("sota evaluate: the program exited 0 but \(context.display(metrics)) \(problem)")
-            return RunExitStatus.stageFailed
+            return ExitStatus.stageFailed
         }
         // A gated metric written as something other than a number is named; one simply absent fails its gate below.
         let unusable = evaluation.gates.map(\.metric).filter { contents.nonMetrics[$0] != nil }
         if let problem = contents.problem(gated: unusable, file: context.display(metrics)) {
             context.console.err("sota evaluate: \(problem)")
-            return RunExitStatus.stageFailed
+            return ExitStatus.stageFailed
         }
         let measured = contents.metrics
         for (key, value) in measured.sorted(by: { $0.key < $1.key }) { context.console.out("\(key): \(JSONValue.shortNumber(value))") }
         let gates = GateEvaluator.evaluate(evaluation.gates, phase: "evaluate", metrics: measured) { _ in nil }
         for gate in gates { context.console.out("gate \(gate.name): \(gate.passed ? "pass" : "FAIL")  \(gate.reason)") }
         context.console.err("metrics: \(context.display(metrics))")
-        return gates.allSatisfy(\.passed) ? RunExitStatus.success : RunExitStatus.gateRejected
+        return gates.allSatisfy(\.passed) ? ExitStatus.success : ExitStatus.gateRejected
     }
 }
 
 /// Shared plumbing of the standalone commands.
 enum Standalone {
     static func report(_ diagnostics: [Diagnostic], _ context: CommandContext) -> Int32 {
-        let renderer = DiagnosticRenderer(style: context.console.errStyle)
-        for diagnostic in diagnostics { context.console.err(renderer.render(diagnostic)) }
-        return RunExitStatus.validationFailed
+        context.console.report(diagnostics)
+        return ExitStatus.checkFailed
     }
 
     /// A scratch run under `.sota/scratch/`: the project as planned for it, the run id and its folder.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaPlan
 import SotaRun
@@ -52,7 +52,7 @@ struct SweepCommandSupport {
             let renderer = DiagnosticRenderer(style: console.errStyle)
             for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
             console.err("sweep not started: \(DiagnosticRenderer.summary(errors: diagnostics.count, warnings: 0)) in stage 1 validation")
-            return RunExitStatus.validationFailed
+            return ExitStatus.checkFailed
         }
         // A run that asks for `resources.gpus: N` gets N devices of its own.
         guard let slots = SweepPlan.slots(devices: devices, perRun: devicesPerRun) else {
@@ -65,7 +65,7 @@ struct SweepCommandSupport {
         console.out(TextTable.render(header: ["#", "run", "device", "config", "overrides"], rows: plan.jobs.map {
             [String($0.index), $0.runID, $0.device, $0.config, $0.overrides.joined(separator: " ")]
         }))
-        if options.dryRun { return RunExitStatus.success }
+        if options.dryRun { return ExitStatus.success }
         return try execute(plan: plan, sweepID: "sweep-" + base, resuming: nil)
     }
 
@@ -74,7 +74,7 @@ struct SweepCommandSupport {
     func resume(_ text: String) throws -> Int32 {
         let console = context.console
         guard let name = RunLookup.folder(text, sweeps: true, project: project, console: console) else {
-            return RunExitStatus.validationFailed
+            return ExitStatus.checkFailed
         }
         let path = Paths.join(project.resolve(project.runsDirectory), name + "/sweep.json")
         let existing: SweepManifest
@@ -82,7 +82,7 @@ struct SweepCommandSupport {
             existing = try SweepManifest.read(path: path)
         } catch {
             console.err("error: \(error)")
-            return RunExitStatus.validationFailed
+            return ExitStatus.checkFailed
         }
         let plan = existing.plan
         let left = existing.runs.filter { $0.status != "succeeded" && $0.status != "rejected" }.count
@@ -110,10 +110,10 @@ struct SweepCommandSupport {
         console.out("sweep \(sweepID): \(manifest.completed) of \(manifest.expected) completed, \(manifest.failed) failed; \(context.display(Paths.join(sweepDirectory, "sweep.json")))")
         if interrupted {
             console.err("interrupted; resume the whole sweep with: sota run --resume \(sweepID)")
-            return RunExitStatus.interrupted
+            return ExitStatus.interrupted
         }
-        if manifest.runs.contains(where: { $0.status == "failed" || $0.status == "interrupted" }) { return RunExitStatus.stageFailed }
-        return manifest.runs.contains { $0.status == "rejected" } ? RunExitStatus.gateRejected : RunExitStatus.success
+        if manifest.runs.contains(where: { $0.status == "failed" || $0.status == "interrupted" }) { return ExitStatus.stageFailed }
+        return manifest.runs.contains { $0.status == "rejected" } ? ExitStatus.gateRejected : ExitStatus.success
     }
 
     /// This sota binary (`SOTA_EXECUTABLE` overrides, for tests that run commands in-process).

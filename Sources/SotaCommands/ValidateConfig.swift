@@ -1,5 +1,5 @@
 import ArgumentParser
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// `sota validate config FILE...`: every problem in every file, compiler-style.

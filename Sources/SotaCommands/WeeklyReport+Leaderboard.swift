@@ -1,6 +1,6 @@
 import Foundation
 import SotaConfig
-import SotaLeaderboard
+import SotaIndex
 import SotaPlan
 import SotaReport
 
@@ -15,7 +15,7 @@ extension WeeklyReport {
     /// per-experiment bests are as the index stands now.
     static func read(from board: Leaderboard, projectName: String, metric: Metric, period: Period, top: Int,
                      pricing: GPUPricing, generatedAt: Date) throws(LeaderboardError) -> WeeklyReport {
-        let direction = MetricDirection(rawValue: metric.direction.rawValue) ?? .lower
+        let direction = metric.direction
         let ranked = try board.top(metric: metric.name, phase: metric.phase, direction: direction, limit: top)
         let details = try board.reportRuns(ids: ranked.map(\.runID), metric: metric.name, phase: metric.phase)
         let byID = Dictionary(details.map { ($0.runID, $0) }) { first, _ in first }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaPlan
 import SotaWorkspace
@@ -45,8 +45,7 @@ enum WorkspaceCommandSupport {
     /// Prints a workspace error compiler-style and returns exit status 1.
     @discardableResult
     static func report(_ error: WorkspaceError, _ context: CommandContext) -> Int32 {
-        let renderer = DiagnosticRenderer(style: context.console.errStyle)
-        for diagnostic in error.diagnostics { context.console.err(renderer.render(diagnostic)) }
+        context.console.report(error.diagnostics)
         return ExitStatus.checkFailed
     }
 

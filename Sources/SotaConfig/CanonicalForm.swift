@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// The canonical spelling of a config, so that key order, comments, quoting and number formatting never
 /// change its identity.

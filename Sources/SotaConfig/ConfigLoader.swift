@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// Loads configs: YAML, overrides, schema, built-in cross-field rules, project rules and file checks,
 /// collecting every problem before giving up.
@@ -143,7 +143,7 @@ enum ConfigModelBuilder {
             return GateSpec(
                 name: gate["name"]?.stringValue ?? metric,
                 metric: metric,
-                direction: GateSpec.Direction(rawValue: gate["direction"]?.stringValue ?? "") ?? .lower,
+                direction: MetricDirection(rawValue: gate["direction"]?.stringValue ?? "") ?? .lower,
                 threshold: gate["threshold"]?.numberValue ?? 0,
                 minImprovementAbsolute: gate["min_improvement"]?["absolute"]?.numberValue,
                 minImprovementRelative: gate["min_improvement"]?["relative"]?.numberValue,

@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// A YAML value with its type resolved and its origin kept, so every diagnostic can point at it.
 public struct ConfigNode: Sendable {

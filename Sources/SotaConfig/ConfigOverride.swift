@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// One `--set key.path=value` from the command line.
 public struct ConfigOverride: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// sota's built-in cross-field rules: the checks a schema alone cannot express.
 enum ConfigRules {

@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// The one rule for experiment names, shared by config validation (`experiment:`) and the workspace
 /// (`sota experiment new NAME`, folder names): an experiment name becomes a folder name, a production file name

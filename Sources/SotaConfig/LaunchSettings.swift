@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// The `launch:` section of `sota.yaml`: where remote runs get their code, data and results, and what they rent.
 ///

@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// GPU prices per GPU-hour, from the project's editable price table (`configs/prices.yaml`).
 public struct PriceTable: Sendable {

@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// A sota project: its root folder and what its project file (`sota.yaml`) declares.
 public struct Project: Sendable {

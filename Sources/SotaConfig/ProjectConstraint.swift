@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// A team rule from the project file, checked against every config without recompiling sota.
 public struct ProjectConstraint: Sendable {

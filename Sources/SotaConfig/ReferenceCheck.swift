@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 import Synchronization
 
 /// Checks that files and programs a config references exist: data, manifests, scripts, evaluation configs.

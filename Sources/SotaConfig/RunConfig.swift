@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// A validated training or evaluation config, typed, with every value's origin kept for reports.
 public struct RunConfig: Sendable {
@@ -151,17 +151,12 @@ public struct EvaluationSpec: Sendable {
 
 /// A threshold a metric must meet.
 public struct GateSpec: Sendable {
-    /// Which way is better.
-    public enum Direction: String, Sendable {
-        case lower, higher
-    }
-
     /// The gate's name (defaults to the metric).
     public var name: String
     /// The metric key in the metrics JSON.
     public var metric: String
     /// Which way is better.
-    public var direction: Direction
+    public var direction: MetricDirection
     /// The absolute threshold.
     public var threshold: Double
     /// Required absolute gain over production.
@@ -172,7 +167,7 @@ public struct GateSpec: Sendable {
     public var location: SourceLocation
 
     /// Creates a gate.
-    public init(name: String, metric: String, direction: Direction, threshold: Double, minImprovementAbsolute: Double?,
+    public init(name: String, metric: String, direction: MetricDirection, threshold: Double, minImprovementAbsolute: Double?,
                 minImprovementRelative: Double?, location: SourceLocation) {
         self.name = name
         self.metric = metric

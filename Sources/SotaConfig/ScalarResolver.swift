@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// YAML 1.2 core-schema resolution of plain scalars.
 ///

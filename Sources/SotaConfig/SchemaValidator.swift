@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// Checks a node tree against a schema and reports every mismatch: types, ranges, unknown and missing keys.
 public struct SchemaValidator: Sendable {

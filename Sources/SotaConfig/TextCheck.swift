@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// Checks that run before YAML parsing, to give precise messages for binary files and tab indentation.
 enum TextCheck {

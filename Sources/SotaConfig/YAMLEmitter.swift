@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// Writes a config tree as block-style YAML that reads back to the same values.
 public enum YAMLEmitter {

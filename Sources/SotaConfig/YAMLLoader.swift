@@ -1,5 +1,5 @@
 import CYAML
-import SotaBasics
+import SotaSupport
 
 /// Turns YAML text into a ``ConfigNode`` tree, reporting every problem it can find with its position.
 ///

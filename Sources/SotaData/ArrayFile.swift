@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// The arrays inside an `.npy` or `.npz` file, read from headers only.

@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// A `sha256sum`-format checksum manifest: `<hex>  <path>` per line, paths relative to the manifest's folder.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// Checks the dataset a config names: presence, size, checksum against the manifest, and array headers

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// A file opened for small reads at arbitrary offsets (zip directories and array headers).
 final class RandomAccessFile {

@@ -1,5 +1,5 @@
 import CZlib
-import SotaBasics
+import SotaSupport
 
 /// Reads the member list of a ZIP file (an NPZ) from its central directory, with ZIP64 support,
 /// without reading member data.

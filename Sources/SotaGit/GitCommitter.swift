@@ -1,6 +1,6 @@
 import CLibGit2
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// Commits chosen files through libgit2, leaving everything else in the index and work tree as it was.
 ///

@@ -1,7 +1,7 @@
 import CLibGit2
 import Foundation
 import Synchronization
-import SotaBasics
+import SotaSupport
 
 /// What git says about the code a run uses: commit, branch and uncommitted changes.
 public struct GitProvenance: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import CLibGit2
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// The newest commit that changed a path.
 public struct LastCommit: Sendable, Equatable {

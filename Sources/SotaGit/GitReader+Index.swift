@@ -1,6 +1,6 @@
 import CLibGit2
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// What git's index remembers of a tracked file when it was last checked out or staged.
 public struct IndexedFileStamp: Sendable, Equatable {

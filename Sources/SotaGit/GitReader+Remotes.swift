@@ -1,5 +1,5 @@
 import CLibGit2
-import SotaBasics
+import SotaSupport
 
 /// Where a commit can be fetched from: what a remote machine needs before it can check out the same code.
 public struct GitPublication: Sendable, Equatable {

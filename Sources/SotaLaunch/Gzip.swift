@@ -1,6 +1,6 @@
 import CZlib
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// gzip compression (RFC 1952), as `gunzip` on the instance reads it.
 enum Gzip {

@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 extension OnstartScript {
     static func render(_ spec: OnstartSpec) throws(ScriptValueError) -> String {
@@ -82,7 +82,7 @@ extension OnstartScript {
         switch spec.install {
         case .buildFromRepository:
             body += [
-                "  swift build -c release --product sota-core && swift build -c release --product sota",
+                "  swift build -c release --static-swift-stdlib --product sota",
                 "  PATH=\"$PWD/.build/release:$PATH\"",
             ]
         case .command(let command):

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// The instance's onstart script for one run: a pure function of an ``OnstartSpec``.
 ///

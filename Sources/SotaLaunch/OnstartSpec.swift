@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// Everything an instance needs to reproduce one run: the code at a commit, the config and overrides, where the
 /// data comes from, where the results go and what happens to the instance afterwards.

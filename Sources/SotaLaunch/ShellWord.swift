@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// A value placed in a generated script as exactly one shell word: bash reads it back as the same text, as one
 /// argument, and nothing in it ever runs or expands.

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// Where an instance fetches data from or uploads results to: a local folder, S3, Backblaze B2 or HTTP(S).
 public struct StorageURL: Sendable, Equatable, CustomStringConvertible {

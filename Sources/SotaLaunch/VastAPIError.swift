@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// A Vast API call that did not do what was asked, said so that the user knows where to look.
 public enum VastAPIError: Error, Sendable, Equatable, CustomStringConvertible {

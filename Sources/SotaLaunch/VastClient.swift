@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// The Vast.ai REST API calls sota makes, spelled as the vastai CLI sends them.
 ///
@@ -30,7 +30,7 @@ public struct VastClient: Sendable {
     /// The API key from `VAST_API_KEY`, else the file the vastai CLI keeps it in.
     ///
     /// The files are found through `XDG_CONFIG_HOME` and `HOME` only, never the password database: in the fully
-    /// static sota-core, a user lookup loads the system's NSS modules (systemd, sss, ldap), each with a libc of its
+    /// static sota, a user lookup loads the system's NSS modules (systemd, sss, ldap), each with a libc of its
     /// own, and crashes.
     public static func apiKey(environment: [String: String]) -> String? {
         if let key = environment["VAST_API_KEY"], !key.isEmpty { return key }

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// One rented instance, as `GET /api/v0/instances/{id}/` describes it.
 public struct VastInstance: Sendable, Equatable, Decodable {

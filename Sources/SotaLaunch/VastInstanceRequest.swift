@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// What `PUT /api/v0/asks/{offer}/` rents: image, disk, environment and onstart script.
 public struct VastInstanceRequest: Sendable {

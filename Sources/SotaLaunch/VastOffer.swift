@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// One rentable machine offer from `POST /api/v0/bundles/`.
 public struct VastOffer: Sendable, Equatable, Decodable {

@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// What a run needs from a Vast offer, and the JSON body `POST /api/v0/bundles/` takes for it.
 public struct VastOfferQuery: Sendable, Equatable {

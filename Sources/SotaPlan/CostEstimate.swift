@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// What a run will cost, stage by stage, with the source of every number shown.

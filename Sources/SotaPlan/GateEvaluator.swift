@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// Decides gates from metric values. Pure: the baseline comes in as a value.

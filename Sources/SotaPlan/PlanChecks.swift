@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// Checks a plan against the machine without changing anything: programs resolve, output folders are writable,

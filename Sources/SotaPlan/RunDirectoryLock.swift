@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// An exclusive `flock` on the run directory itself, held while a process works on the run.
 ///

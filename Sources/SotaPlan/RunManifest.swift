@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// `manifest.json` in a run directory: the record of a run, and the source of truth the leaderboard indexes.
 ///

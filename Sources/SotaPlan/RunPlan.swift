@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// Everything a run will do, computed before anything runs: steps, exact commands and environments, gates and outputs.

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// `sweep.json`: what a sweep expected, what completed, what failed and why. Written atomically as runs finish.
 public struct SweepManifest: Codable, Sendable, Equatable {

@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// One `--sweep keys=values` axis: every key is set to the same value, once per value.

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 extension WeeklyReport {
     /// Runs of the period whose gates all passed.

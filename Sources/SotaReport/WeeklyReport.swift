@@ -1,27 +1,20 @@
 import Foundation
+import SotaSupport
 
 /// Everything the weekly report shows, as plain values: the command fills it from the leaderboard, the price table
 /// and the workspace; ``WeeklyReportHTML`` renders it; `--json` prints it.
 public struct WeeklyReport: Sendable, Equatable, Codable {
     /// The metric the report ranks and plots.
     public struct Metric: Sendable, Equatable, Codable {
-        /// Which way the metric improves.
-        public enum Direction: String, Sendable, Codable {
-            /// Smaller is better (errors, losses).
-            case lower
-            /// Larger is better (accuracies, scores).
-            case higher
-        }
-
         /// The metric key, e.g. `nrmse`.
         public var name: String
         /// The evaluation phase it comes from, e.g. `full_eval`.
         public var phase: String
         /// Which way it improves.
-        public var direction: Direction
+        public var direction: MetricDirection
 
         /// Creates a metric.
-        public init(name: String, phase: String, direction: Direction) {
+        public init(name: String, phase: String, direction: MetricDirection) {
             self.name = name
             self.phase = phase
             self.direction = direction

@@ -1,6 +1,6 @@
 import CSotaProcess
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// How a child process ended.
 public enum ChildExit: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// The hardware a run actually has, for its manifest's `hardware.observed`: the GPU's product name as `nvidia-smi`
 /// (or `rocm-smi`) reports it, else `cpu`.

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// The metrics JSON an evaluate program writes: an object whose numeric members are the metrics.
 public enum MetricsFile {

@@ -1,28 +1,14 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaData
 import SotaGit
 import SotaPlan
 
-/// Exit statuses of `sota run`, documented in `--help` and the README.
-public enum RunExitStatus {
-    /// Every stage finished and every gate passed.
-    public static let success: Int32 = 0
-    /// Stage 1 validation failed; no child started.
-    public static let validationFailed: Int32 = 1
-    /// A stage failed (non-zero exit, missing outputs, timeout, bad metrics).
-    public static let stageFailed: Int32 = 2
-    /// The run finished but a gate rejected it.
-    public static let gateRejected: Int32 = 3
-    /// sota was interrupted; the run can be resumed.
-    public static let interrupted: Int32 = 130
-}
-
 /// What the orchestrator needs from the leaderboard: a baseline to beat and a place to record the run.
 public protocol RunIndex: Sendable {
     /// The production (or best passed) value of `metric` for `experiment`.
-    func baseline(metric: String, phase: String, direction: GateSpec.Direction, experiment: String) throws -> GateEvaluator.Baseline?
+    func baseline(metric: String, phase: String, direction: MetricDirection, experiment: String) throws -> GateEvaluator.Baseline?
     /// Records (or re-records) the run.
     func record(_ manifest: RunManifest, manifestPath: String) throws
 }
@@ -300,13 +286,13 @@ public struct RunOrchestrator: Sendable {
         if blocked != nil {
             manifest.status = .failed
             try finish(&manifest)
-            return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: RunExitStatus.stageFailed)
+            return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: ExitStatus.stageFailed)
         }
         manifest.status = manifest.passed == false ? .rejected : .succeeded
         if manifest.passed == nil { manifest.passed = true }
         try finish(&manifest)
         return RunOutcome(manifest: manifest, runDirectory: runDirectory,
-                          exitStatus: manifest.status == .succeeded ? RunExitStatus.success : RunExitStatus.gateRejected)
+                          exitStatus: manifest.status == .succeeded ? ExitStatus.success : ExitStatus.gateRejected)
     }
 
     /// This job's phases are done: the run waits, pending, for the job that runs the next step or decides it.
@@ -314,7 +300,7 @@ public struct RunOrchestrator: Sendable {
         manifest.status = .pending
         try save(&manifest)
         observe(.note("\(last.rawValue) finished; the run is pending until its next step runs"))
-        return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: RunExitStatus.success)
+        return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: ExitStatus.success)
     }
 
     private enum StepResult {
@@ -488,7 +474,7 @@ public struct RunOrchestrator: Sendable {
                 }
                 manifest.status = .rejected
                 try finish(&manifest)
-                return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: RunExitStatus.gateRejected)
+                return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: ExitStatus.gateRejected)
             }
         }
         // Recorded by the next manifest write; a run killed before it decides these gates again on --resume.
@@ -502,7 +488,7 @@ public struct RunOrchestrator: Sendable {
                                                            reason: "interrupted by signal \(signal)", log: manifest.stages[index].log))
         try save(&manifest)
         observe(.warning("interrupted; resume with: sota run --resume \(request.runID)"))
-        return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: RunExitStatus.interrupted)
+        return RunOutcome(manifest: manifest, runDirectory: runDirectory, exitStatus: ExitStatus.interrupted)
     }
 
     private func save(_ manifest: inout RunManifest) throws {

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaPlan
 
 /// The DONE marker a finished step leaves in `markers/`: what it produced and what it was computed from.

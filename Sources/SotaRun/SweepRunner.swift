@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaPlan
 
 /// Runs the jobs of a sweep as `sota run` child processes, at most one per device at a time, each device
@@ -126,19 +126,19 @@ public struct SweepRunner: Sendable {
         switch exit {
         case .exited(let value): code = value
         case .signaled(let signal), .interrupted(let signal): code = 128 + signal
-        case .timedOut: code = RunExitStatus.interrupted
+        case .timedOut: code = ExitStatus.interrupted
         }
         entry.exitStatus = code
         let runManifest = try? RunManifest.read(path: Paths.join(runsDirectory, "\(entry.runID)/manifest.json"))
         switch code {
-        case RunExitStatus.success: entry.status = "succeeded"
-        case RunExitStatus.gateRejected:
+        case ExitStatus.success: entry.status = "succeeded"
+        case ExitStatus.gateRejected:
             entry.status = "rejected"
             entry.reason = runManifest?.gates.first { !$0.passed }.map { "gate \($0.name) [\($0.phase)]: \($0.reason)" }
-        case RunExitStatus.validationFailed:
+        case ExitStatus.checkFailed:
             entry.status = "failed"
             entry.reason = "stage 1 validation failed; see \(Paths.relative(Paths.join(sweepDirectory, "logs/\(entry.runID).log"), to: projectRoot))"
-        case RunExitStatus.interrupted, 128 + SIGTERM, 128 + SIGINT:
+        case ExitStatus.interrupted, 128 + SIGTERM, 128 + SIGINT:
             entry.status = "interrupted"
             entry.reason = "interrupted; resume with sota run --resume \(entry.runID)"
         default:

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 extension ArchiveJournal {
     /// Checks every move against what sota itself writes, before any is made: each `from` and `to` is one experiment

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// `experiments-archive/.archive-journal.json`: the moves an archive or restore is about to make, written before
 /// the first one so that a process killed half-way can be finished by the next command.

@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 extension ConfigCatalog {
     /// RFC 4180 CSV with LF line ends: a header, then one line per row; fields holding a comma, a quote or a

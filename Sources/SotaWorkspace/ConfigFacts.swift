@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// What the catalog reads from one config file: its kind, name, hash and hyperparameters, without the checks of

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// `.sota/cache/config-facts`: each config's catalog facts (kind, experiment, canonical hash, column values,

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaGit
 
 /// When someone last edited an experiment's files.

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaPlan
 
 /// `metadata.json` in an experiment folder: what sota knew about the experiment when it last wrote the file.

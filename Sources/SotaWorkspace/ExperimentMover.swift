@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaPlan
 
 /// Moves experiments between `experiments/` and `experiments-archive/`, crash-safely.

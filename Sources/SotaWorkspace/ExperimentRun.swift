@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaPlan
 
 /// One run directory, reduced to what experiments, the lifecycle and the catalog need.

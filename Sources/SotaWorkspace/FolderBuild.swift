@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// The file operations experiments are made and moved with, each failing with a message naming the path.
 enum FolderBuild {

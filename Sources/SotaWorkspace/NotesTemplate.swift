@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// `notes.md` for a new experiment, and the hypothesis read back from it.
 public enum NotesTemplate {

@@ -1,6 +1,6 @@
 import Foundation
-import SotaBasics
-import SotaLeaderboard
+import SotaSupport
+import SotaIndex
 
 /// `<production folder>/.previous/promotions.json`: every promotion into that folder and its rollback, beside the
 /// configs the promotions replaced.

@@ -1,8 +1,8 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaGit
-import SotaLeaderboard
+import SotaIndex
 import SotaPlan
 
 /// Promotes a gated config to production and records it everywhere a promotion is known: the production folder's

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaPlan
 
 /// Every run directory of a project, read from `<runs>/*/manifest.json` (the files are the truth, not the index).

@@ -1,6 +1,6 @@
 import Foundation
-import SotaBasics
-import SotaLeaderboard
+import SotaSupport
+import SotaIndex
 
 extension Workspace {
     /// The experiment folder holding the config at `configPath` (its `config.yaml`), if it is one.

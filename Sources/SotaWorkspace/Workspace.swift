@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// A project's experiment folders: `experiments/` (active) and `experiments-archive/` (archived).

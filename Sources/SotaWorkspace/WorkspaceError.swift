@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 import SotaConfig
 
 /// Why a workspace operation (create, list, archive, restore, catalog) refused or failed.

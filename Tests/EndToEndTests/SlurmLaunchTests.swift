@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaTestSupport
 import Testing
 
@@ -14,7 +14,7 @@ enum SlurmCluster {
 }
 
 /// `sota launch --backend slurm`, `status`, `resume` and `cancel` through the built binary against a real Slurm
-/// (slurmctld + slurmd on loopback, started by .ci/slurm-cluster.sh); the jobs run the built sota-core.
+/// (slurmctld + slurmd on loopback, started by .ci/slurm-cluster.sh); the jobs run the built sota.
 @Suite(.serialized, .enabled(if: SlurmCluster.available, "no Slurm cluster: set SLURM_CONF (bash .ci/slurm-cluster.sh start)"))
 struct SlurmLaunchTests {
     final class Fixture {

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaTestSupport
 import Testing
 
@@ -101,7 +101,7 @@ import Testing
     }
 
     /// With neither VAST_API_KEY nor HOME, the launch is refused with the usual message before anything is rented. The
-    /// key files are looked for only under HOME: a user lookup in the static sota-core would load the system's NSS
+    /// key files are looked for only under HOME: a user lookup in the static sota would load the system's NSS
     /// modules (each with a libc of its own) and crash.
     @Test func withoutAKeyOrHomeTheLaunchIsRefused() throws {
         let fixture = try Fixture()

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 @testable import SotaCommands
 import SotaTestSupport
 import Testing

@@ -1,6 +1,6 @@
 import Foundation
-import SotaBasics
-import SotaLeaderboard
+import SotaSupport
+import SotaIndex
 import SotaTestSupport
 import Testing
 

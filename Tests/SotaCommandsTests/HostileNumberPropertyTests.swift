@@ -1,6 +1,6 @@
 import Foundation
 import PropertyBased
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaPlan
 import SotaTestSupport

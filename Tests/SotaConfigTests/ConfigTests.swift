@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 @testable import SotaConfig
 import SotaTestSupport
 import Testing

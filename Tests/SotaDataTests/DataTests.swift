@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 import SotaConfig
 @testable import SotaData
 import SotaTestSupport

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaLaunch
 import SotaTestSupport
 import Testing
@@ -11,12 +11,12 @@ enum SbatchVariants {
     static let all: [(name: String, plan: SlurmStagePlan)] = [
         ("single-train", SlurmStagePlan(
             stage: .train, launchID: "20260301-120000-0badcafe", runs: .single(runID: "20260301-120000-0badcafe"),
-            projectRoot: "/shared/burgers", runsDirectory: "/shared/burgers/runs", sota: "/opt/sota/bin/sota-core",
+            projectRoot: "/shared/burgers", runsDirectory: "/shared/burgers/runs", sota: "/opt/sota/bin/sota",
             resources: SlurmResources(partition: value("gpu"), account: value("ml-team"), qos: value("high"), memory: value("16G"), cpusPerTask: 8,
                                       extra: [try! SbatchDirective(parsing: "--constraint=a100", role: "test")], timeSeconds: 5_430, gpus: 2))),
         ("array-small-eval", SlurmStagePlan(
             stage: .smallEval, launchID: "sweep-20260301-120000-00000001", runs: .array(base: "20260301-120000-00000001", tasks: Array(0..<500)),
-            projectRoot: "/home/a user/it's burgers", runsDirectory: "/scratch/it-s_burgers/runs", sota: "/opt/sota $(x)/sota-core",
+            projectRoot: "/home/a user/it's burgers", runsDirectory: "/scratch/it-s_burgers/runs", sota: "/opt/sota $(x)/sota",
             resources: SlurmResources(timeSeconds: 600, maxParallel: 8))),
         ("array-resume-gate", SlurmStagePlan(
             stage: .gate, launchID: "sweep-20260301-120000-00000002", runs: .array(base: "20260301-120000-00000002", tasks: [7, 1, 2, 3, 9]),
@@ -71,7 +71,7 @@ enum SbatchVariants {
         plan.runsDirectory = "/shared/runs"
         let text = try SbatchScript(plan).text
         #expect(text.contains(#"cd -- '/home/a user/it'\''s burgers'"#))
-        #expect(text.contains(#"'/opt/sota $(x)/sota-core' run --project='/home/a user/it'\''s burgers'"#))
+        #expect(text.contains(#"'/opt/sota $(x)/sota' run --project='/home/a user/it'\''s burgers'"#))
         #expect(SbatchValue.problem("/home/a user") != nil)
         #expect(SbatchValue.problem("gpu-long") == nil)
     }

@@ -134,7 +134,7 @@ import Testing
     }
 
     /// Without HOME no key file is looked for, and the password database is not consulted (a user lookup in the
-    /// static sota-core would load the system's NSS modules and crash).
+    /// static sota would load the system's NSS modules and crash).
     @Test func withoutHomeOnlyTheEnvironmentCounts() {
         #expect(VastClient.apiKey(environment: [:]) == nil)
         #expect(VastClient.apiKey(environment: ["HOME": ""]) == nil)

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaGit
 import SotaPlan
@@ -79,7 +79,7 @@ final class FixedIndex: RunIndex, @unchecked Sendable {
     let value: Double?
     var recorded: [RunManifest] = []
     init(baseline: Double?) { value = baseline }
-    func baseline(metric: String, phase: String, direction: GateSpec.Direction, experiment: String) throws -> GateEvaluator.Baseline? {
+    func baseline(metric: String, phase: String, direction: MetricDirection, experiment: String) throws -> GateEvaluator.Baseline? {
         value.map { GateEvaluator.Baseline(runID: "PROD", value: $0) }
     }
     func record(_ manifest: RunManifest, manifestPath: String) throws { recorded.append(manifest) }
@@ -107,7 +107,7 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
         let project = ScriptedProject()
         let index = FixedIndex(baseline: nil)
         let outcome = try run(project, try project.request(), index: index)
-        #expect(outcome.exitStatus == RunExitStatus.success)
+        #expect(outcome.exitStatus == ExitStatus.success)
         let manifest = try RunManifest.read(path: project.folder.url("runs/R1/manifest.json"))
         #expect(manifest.status == .succeeded)
         #expect(manifest.stages.map(\.status) == [.succeeded, .succeeded, .succeeded, .succeeded])
@@ -126,7 +126,7 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
         // The child looks at the lock from outside, as `sota archive` would.
         let project = ScriptedProject(train: #"if flock -n -s "$SOTA_RUN_DIR" true; then echo free; else echo held; fi > "$2/$1.out""#)
         let outcome = try run(project, try project.request())
-        #expect(outcome.exitStatus == RunExitStatus.success)
+        #expect(outcome.exitStatus == ExitStatus.success)
         let seen = try String(contentsOfFile: project.folder.url("runs/R1/checkpoints/a.out"), encoding: .utf8)
         #expect(seen == "held\n")
         #expect(!RunDirectoryLock.isHeld(runDirectory: outcome.runDirectory))
@@ -139,7 +139,7 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
     @Test func exitZeroWithoutOutputsIsAFailureNamingTheLog() throws {
         let project = ScriptedProject(train: #"echo "pretending to train $1""#)
         let outcome = try run(project, try project.request())
-        #expect(outcome.exitStatus == RunExitStatus.stageFailed)
+        #expect(outcome.exitStatus == ExitStatus.stageFailed)
         let failure = try #require(outcome.manifest.failures.first)
         #expect(failure.stage == "a")
         #expect(failure.reason.contains("exited 0 but left no output"))
@@ -153,7 +153,7 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
         echo "$1" > "$2/$1.out"
         """#)
         let outcome = try run(project, try project.request(retries: 1))
-        #expect(outcome.exitStatus == RunExitStatus.success)
+        #expect(outcome.exitStatus == ExitStatus.success)
         #expect(outcome.manifest.stages[0].attempts == 2)
         #expect(project.log("R1", "train-a.log").contains("exit code 7"))
     }
@@ -170,7 +170,7 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
         let began = Date()
         let outcome = try run(project, try project.request(grace: 0.5))
         #expect(Date().timeIntervalSince(began) < 20)
-        #expect(outcome.exitStatus == RunExitStatus.stageFailed)
+        #expect(outcome.exitStatus == ExitStatus.stageFailed)
         #expect(outcome.manifest.failures.first?.reason == "timed out after 1s")
         let grandchild = try #require(Int32((try String(contentsOfFile: project.folder.url("grandchild.pid"), encoding: .utf8)).trimmingSpaces()))
         #expect(isGone(grandchild), "the grandchild must be gone")
@@ -182,7 +182,7 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
         echo "$1" > "$2/$1.out"
         """#)
         let outcome = try run(project, try project.request())
-        #expect(outcome.exitStatus == RunExitStatus.success)
+        #expect(outcome.exitStatus == ExitStatus.success)
         let size = try FileManager.default.attributesOfItem(atPath: project.folder.url("runs/R1/logs/train-a.log"))[.size] as? Int
         #expect((size ?? 0) > 1 << 30)
     }
@@ -195,7 +195,7 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
                                     (#"{"nrmse": 0.1, "nrmse": 0.2}"#, "repeats the key `nrmse`")] {
             let project = ScriptedProject(metrics: metrics)
             let outcome = try run(project, try project.request())
-            #expect(outcome.exitStatus == RunExitStatus.stageFailed)
+            #expect(outcome.exitStatus == ExitStatus.stageFailed)
             let failure = try #require(outcome.manifest.failures.first)
             #expect(failure.stage == "small_eval")
             #expect(failure.reason.contains(expected), "\(failure.reason)")
@@ -207,7 +207,7 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
         let project = ScriptedProject(metrics: #"{"nrmse": 0.4}"#, smallThreshold: 0.3)
         let events = EventLog()
         let outcome = try run(project, try project.request(), events: events)
-        #expect(outcome.exitStatus == RunExitStatus.gateRejected)
+        #expect(outcome.exitStatus == ExitStatus.gateRejected)
         #expect(outcome.manifest.status == .rejected)
         #expect(outcome.manifest.stages.last?.status == .skipped)
         #expect(events.skipped == ["full_eval"])
@@ -217,11 +217,11 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
     @Test func improvementOverProductionIsRequired() throws {
         let project = ScriptedProject(metrics: #"{"nrmse": 0.1}"#, gateExtras: ", min_improvement: {relative: 0.1}")
         let rejected = try run(project, try project.request(), index: FixedIndex(baseline: 0.105))
-        #expect(rejected.exitStatus == RunExitStatus.gateRejected)
+        #expect(rejected.exitStatus == ExitStatus.gateRejected)
         #expect(rejected.manifest.gates.first?.reason.contains("less than the required") == true)
         let other = ScriptedProject(metrics: #"{"nrmse": 0.1}"#, gateExtras: ", min_improvement: {relative: 0.1}")
         let passed = try run(other, try other.request(), index: FixedIndex(baseline: 0.2))
-        #expect(passed.exitStatus == RunExitStatus.success)
+        #expect(passed.exitStatus == ExitStatus.success)
         #expect(passed.manifest.gates.first?.baselineRun == "PROD")
     }
 
@@ -232,12 +232,12 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
         echo "$1" > "$2/$1.out"
         """#)
         let first = try run(project, try project.request())
-        #expect(first.exitStatus == RunExitStatus.stageFailed)
+        #expect(first.exitStatus == ExitStatus.stageFailed)
         project.folder.write("fixed", "")
         let events = EventLog()
         let orchestrator = RunOrchestrator(request: try project.request(), index: nil, observe: { events.add($0) })
         let resumed = try orchestrator.resume(first.manifest)
-        #expect(resumed.exitStatus == RunExitStatus.success)
+        #expect(resumed.exitStatus == ExitStatus.success)
         #expect(events.skipped.first == "a")
         #expect(try String(contentsOfFile: project.folder.url("trained.txt"), encoding: .utf8) == "a\nb\n")
         // A tampered output makes its step rerun, and says why.
@@ -258,7 +258,7 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
         manifest.stages[1].attempts = .max
         project.folder.write("fixed", "")
         let resumed = try RunOrchestrator(request: try project.request(), index: nil, observe: { _ in }).resume(manifest)
-        #expect(resumed.exitStatus == RunExitStatus.success)
+        #expect(resumed.exitStatus == ExitStatus.success)
         #expect(resumed.manifest.stages[1].attempts == .max)
     }
 
@@ -274,7 +274,7 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
 }
 
 @Suite struct GateEvaluatorTests {
-    private func gate(_ direction: GateSpec.Direction, _ threshold: Double, absolute: Double? = nil, relative: Double? = nil) -> GateSpec {
+    private func gate(_ direction: MetricDirection, _ threshold: Double, absolute: Double? = nil, relative: Double? = nil) -> GateSpec {
         GateSpec(name: "g", metric: "m", direction: direction, threshold: threshold, minImprovementAbsolute: absolute,
                  minImprovementRelative: relative, location: SourceLocation(file: "c.yaml"))
     }

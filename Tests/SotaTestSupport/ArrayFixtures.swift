@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// Builds NPY and NPZ files in memory, so data tests need no numpy.
 public enum ArrayFixtures {

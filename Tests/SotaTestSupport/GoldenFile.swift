@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// Generated text compared against a file checked into the repository; `SOTA_RECORD_GOLDEN=1` rewrites the file.
 public enum GoldenFile {

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// The loopback Vast API (`Tests/Fixtures/vast_api_server.py`) running for one test: a real HTTP server on
 /// 127.0.0.1 that speaks the endpoints sota and the vastai CLI use, keeps instances in memory and logs requests.

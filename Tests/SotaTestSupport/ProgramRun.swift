@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import Synchronization
 
 /// A program run to completion with its output captured.

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// A scrubbed `PATH` for running a generated script: a folder holding exactly the real programs named (bash and
 /// coreutils, say: what an image has) and stub programs that record every call, so a test sees each argument as

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// A folder under the system's temporary directory, removed when the value is released.
 public final class TemporaryDirectory: @unchecked Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 import SotaTestSupport
 import SotaWorkspace
 import Testing

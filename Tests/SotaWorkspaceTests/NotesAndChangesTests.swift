@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 import SotaConfig
 import SotaWorkspace
 import Testing

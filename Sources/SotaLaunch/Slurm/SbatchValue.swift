@@ -1,4 +1,4 @@
-import SotaBasics
+import SotaSupport
 
 /// A value that may stand in an `#SBATCH` line: sbatch splits directives at whitespace, reads no quotes, stops at
 /// `#`, and expands `%` patterns in file names, while bash reads the line as a comment that a line break would end.

@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// Slurm's client commands, run as real processes with the caller's environment (`SLURM_CONF` included):
 /// `sbatch --parsable`, one batched `squeue` per refresh, `sacct` when accounting exists, and `scancel`.

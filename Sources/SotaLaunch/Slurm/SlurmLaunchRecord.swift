@@ -1,5 +1,5 @@
 import Foundation
-import SotaBasics
+import SotaSupport
 
 /// `runs/<id>/launch.json` of a Slurm launch: the runs it prepared, the scripts, and every job id it submitted,
 /// so `sota status`, `sota resume` and `sota cancel` find the jobs again. A sweep's record sits in

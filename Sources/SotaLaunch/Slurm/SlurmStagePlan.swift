@@ -18,7 +18,7 @@ public struct SlurmStagePlan: Sendable, Equatable {
     public var projectRoot: String
     /// The runs folder (absolute).
     public var runsDirectory: String
-    /// The `sota` (or `sota-core`) binary the node runs (absolute).
+    /// The `sota` binary the node runs (absolute).
     public var sota: String
     /// What the job asks for.
     public var resources: SlurmResources

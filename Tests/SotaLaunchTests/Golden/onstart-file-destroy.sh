@@ -110,7 +110,7 @@ cd "$work/repo"
 git -c advice.detachedHead=false checkout --quiet "$commit"
 if [ -n "${SOTA_BIN:-}" ]; then PATH="$SOTA_BIN:$PATH"; fi
 if ! command -v sota >/dev/null; then
-  swift build -c release --product sota-core && swift build -c release --product sota
+  swift build -c release --static-swift-stdlib --product sota
   PATH="$PWD/.build/release:$PATH"
 fi
 cd "$project"

@@ -20,6 +20,6 @@ run_dir=/scratch/it-s_burgers/runs/"$run_id"
 devices=${CUDA_VISIBLE_DEVICES:-${HIP_VISIBLE_DEVICES:-0}}
 case $devices in ''|*[!0-9,]*) devices=0 ;; esac
 rm -f -- "$run_dir/markers/small_eval.READY"
-'/opt/sota $(x)/sota-core' run --project='/home/a user/it'\''s burgers' --resume="$run_id" --step=small_eval --gpus="$devices"
+'/opt/sota $(x)/sota' run --project='/home/a user/it'\''s burgers' --resume="$run_id" --step=small_eval --gpus="$devices"
 # READY: this task's stage finished; `sota status` trusts it once Slurm has forgotten the job.
 : >"$run_dir/markers/small_eval.READY"

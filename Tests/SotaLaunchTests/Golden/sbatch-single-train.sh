@@ -23,6 +23,6 @@ run_dir=/shared/burgers/runs/"$run_id"
 devices=${CUDA_VISIBLE_DEVICES:-${HIP_VISIBLE_DEVICES:-0}}
 case $devices in ''|*[!0-9,]*) devices=0 ;; esac
 rm -f -- "$run_dir/markers/train.READY"
-/opt/sota/bin/sota-core run --project=/shared/burgers --resume="$run_id" --step=train --gpus="$devices"
+/opt/sota/bin/sota run --project=/shared/burgers --resume="$run_id" --step=train --gpus="$devices"
 # READY: this task's stage finished; `sota status` trusts it once Slurm has forgotten the job.
 : >"$run_dir/markers/train.READY"

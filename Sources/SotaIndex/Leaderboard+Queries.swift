@@ -1,0 +1,144 @@
+import GRDB
+import SotaSupport
+import SotaPlan
+
+extension Leaderboard {
+    /// The best runs by one metric of one phase, best first; ties go to the earlier run, then the smaller id.
+    ///
+    /// Runs without the metric are not listed. The walk follows the `(phase, name, value)` index from the best
+    /// value down, so without an experiment filter the cost grows with `limit`, not with the number of runs; with
+    /// one, it grows with how far down the overall ranking the experiment's best runs sit.
+    ///
+    /// - Parameters:
+    ///   - experiment: only this experiment's runs; nil for all.
+    ///   - limit: rows to return, `1...100_000`.
+    /// - Throws: `.invalidLimit` for a limit out of range, `.sqlite` naming the file otherwise.
+    public func top(metric: String, phase: String, direction: MetricDirection, limit: Int,
+                    experiment: String? = nil) throws(LeaderboardError) -> [LeaderboardRow] {
+        let (sql, arguments) = try Self.topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment)
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).enumerated().map { index, row in
+                try LeaderboardRow(
+                    rank: index + 1, runID: row.stored("run_id"), experiment: row.stored("experiment"), value: row.stored("value"),
+                    status: row.stored("status"), passed: row.stored("passed"), created: row.stored("created"), configHash: row.stored("config_hash"),
+                    gitCommit: row.stored("git_commit"), gpuType: row.stored("gpu_type"), totalSeconds: row.stored("total_seconds")
+                )
+            }
+        }
+    }
+
+    /// SQLite's `EXPLAIN QUERY PLAN` lines for ``top(metric:phase:direction:limit:experiment:)``, for tests and `--explain`.
+    package func topQueryPlan(metric: String, phase: String, direction: MetricDirection, limit: Int,
+                              experiment: String? = nil) throws(LeaderboardError) -> [String] {
+        let (sql, arguments) = try Self.topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment)
+        return try read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { try $0.stored("detail") as String }
+        }
+    }
+
+    /// The ranking query, shared with the fast path of `sota leaderboard` (see ``LeaderboardTopQuery``).
+    private static func topQuery(metric: String, phase: String, direction: MetricDirection, limit: Int,
+                                 experiment: String?) throws(LeaderboardError) -> (String, StatementArguments) {
+        guard let query = LeaderboardTopQuery(metric: metric, phase: phase, direction: direction, limit: limit,
+                                              experiment: experiment) else { throw .invalidLimit(limit) }
+        return (query.sql, StatementArguments(query.arguments))
+    }
+
+    /// Everything indexed about run `id`, or nil when the index does not hold it.
+    public func runSummary(id: String) throws(LeaderboardError) -> RunSummary? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE run_id = ?", arguments: [id]) else { return nil }
+            var metrics: [String: [String: Double]] = [:]
+            for metric in try Row.fetchAll(db, sql: "SELECT phase, name, value FROM metrics WHERE run_id = ?", arguments: [id]) {
+                try metrics[metric.stored("phase"), default: [:]][metric.stored("name")] = metric.stored("value")
+            }
+            let gates = try Row.fetchAll(db, sql: "SELECT * FROM gate_outcomes WHERE run_id = ? ORDER BY position", arguments: [id]).map {
+                try RunManifest.GateRecord(
+                    name: $0.stored("name"), phase: $0.stored("phase"), metric: $0.stored("metric"), direction: $0.stored("direction"),
+                    threshold: $0.stored("threshold"), value: $0.stored("value"), baseline: $0.stored("baseline"), baselineRun: $0.stored("baseline_run"),
+                    requiredImprovement: $0.stored("required_improvement"), passed: $0.stored("passed"), reason: $0.stored("reason")
+                )
+            }
+            let stages = try Row.fetchAll(db, sql: "SELECT * FROM stage_timings WHERE run_id = ? ORDER BY position", arguments: [id]).map {
+                try RunSummary.StageTiming(
+                    stage: $0.stored("stage"), phase: $0.stored("phase"), seconds: $0.stored("seconds"), status: $0.stored("status"),
+                    attempts: $0.stored("attempts"), finished: $0.stored("finished")
+                )
+            }
+            return try RunSummary(
+                runID: row.stored("run_id"), experiment: row.stored("experiment"), status: row.stored("status"), created: row.stored("created"),
+                updated: row.stored("updated"), configPath: row.stored("config_path"), configHash: row.stored("config_hash"),
+                gitCommit: row.stored("git_commit"), gitDirty: row.stored("git_dirty"), host: row.stored("host"), gpuType: row.stored("gpu_type"),
+                gpuCount: row.stored("gpu_count"), totalSeconds: row.stored("total_seconds"), passed: row.stored("passed"),
+                manifestPath: row.stored("manifest_path"), metrics: metrics, gates: gates, stages: stages
+            )
+        }
+    }
+
+    /// The indexed run ids that start with `prefix`, sorted, so users can type a unique prefix of an id.
+    public func runIDs(matchingPrefix prefix: String) throws(LeaderboardError) -> [String] {
+        // GLOB is case-sensitive and, given a literal prefix, walks the primary key; wildcards are bracketed.
+        let pattern = prefix.map { "*?[".contains($0) ? "[\($0)]" : String($0) }.joined() + "*"
+        return try read { db in
+            try String.fetchAll(db, sql: "SELECT run_id FROM runs WHERE run_id GLOB ? ORDER BY run_id", arguments: [pattern])
+        }
+    }
+
+    /// The value a run must beat for a "minimum improvement over production" gate.
+    ///
+    /// That is the run of the most recent promotion not rolled back, for `experiment` (for any experiment when
+    /// nil), when that run is indexed with the metric; otherwise the best passed run (every gate passed) of
+    /// `experiment`, or of all runs when nil. Nil when neither exists.
+    public func baseline(metric: String, phase: String, direction: MetricDirection,
+                         experiment: String?) throws(LeaderboardError) -> GateEvaluator.Baseline? {
+        try read { db in
+            let experimentArguments: StatementArguments = experiment.map { [$0] } ?? []
+            let production = try Row.fetchOne(db, sql: """
+                SELECT run_id FROM promotions
+                WHERE rolled_back = 0\(experiment == nil ? "" : " AND experiment = ?")
+                ORDER BY promoted_at DESC, id DESC
+                LIMIT 1
+                """, arguments: experimentArguments).map { try $0.stored("run_id") as String }
+            // A row read with `stored`, not `Double.fetchOne`: that converts through SQLite, which turns text into 0.
+            if let production, let row = try Row.fetchOne(db, sql: """
+                SELECT value FROM metrics WHERE run_id = ? AND phase = ? AND name = ?
+                """, arguments: [production, phase, metric]) {
+                return try GateEvaluator.Baseline(runID: production, value: row.stored("value"))
+            }
+            let best = try Row.fetchOne(db, sql: """
+                SELECT m.run_id, m.value
+                FROM metrics AS m CROSS JOIN runs AS r ON r.run_id = m.run_id
+                WHERE m.phase = ? AND m.name = ? AND r.passed = 1\(experiment == nil ? "" : " AND r.experiment = ?")
+                ORDER BY m.value \(direction.sqlOrder), r.created ASC, r.run_id ASC
+                LIMIT 1
+                """, arguments: [phase, metric] + experimentArguments)
+            return try best.map { try GateEvaluator.Baseline(runID: $0.stored("run_id"), value: $0.stored("value")) }
+        }
+    }
+
+    /// The most recent successful runs of `stage` (at most 50, newest first) on the GPU `gpu`, with their sizes, for
+    /// cost calibration.
+    ///
+    /// A run counts only by the hardware it reported having (`hardware.observed` in its manifest), never by the GPU
+    /// its config declared: a CPU run of an A100 config says nothing about an A100. Runs of unknown hardware (older
+    /// manifests) never count. Names match as ``GPUName/isSeen(in:)`` says (`A100-80GB` is `NVIDIA A100-SXM4-80GB`),
+    /// so the rows are filtered here, newest first, until 50 matched.
+    public func stageDurations(stage: String, onHardware gpu: String) throws(LeaderboardError) -> [CostEstimator.PastStage] {
+        let name = GPUName(gpu)
+        return try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT s.seconds, s.work, r.observed_hardware
+                FROM stage_timings AS s CROSS JOIN runs AS r ON r.run_id = s.run_id
+                WHERE s.stage = ? AND s.status = 'succeeded' AND s.seconds IS NOT NULL AND r.observed_hardware IS NOT NULL
+                ORDER BY s.finished DESC, r.created DESC, r.run_id DESC
+                """, arguments: [stage])
+            var found: [CostEstimator.PastStage] = []
+            while found.count < 50, let row = try rows.next() {
+                let seen: String = try row.stored("observed_hardware")
+                guard name.isSeen(in: seen) else { continue }
+                try found.append(CostEstimator.PastStage(seconds: row.stored("seconds"), work: row.stored("work")))
+            }
+            return found
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import SotaSupport
+import GRDB
+
+/// What `sota report --weekly` reads: the runs of a period, the best value per day and per experiment, and GPU time
+/// per day for pricing. Days are UTC days, cut from the ISO 8601 timestamps the manifests store.
+extension Leaderboard {
+    /// One run as the report shows it, with one metric's value.
+    public struct ReportRun: Sendable, Equatable {
+        /// The run id.
+        public var runID: String
+        /// The experiment name.
+        public var experiment: String
+        /// Overall status (`succeeded`, `rejected`, `failed`, ...).
+        public var status: String
+        /// ISO 8601 creation time.
+        public var created: String
+        /// ISO 8601 time of the last change: a finished run's end.
+        public var updated: String
+        /// GPU type, if any.
+        public var gpuType: String?
+        /// GPUs used.
+        public var gpuCount: Int
+        /// Wall seconds of the stages that ran.
+        public var totalSeconds: Double
+        /// True when every gate passed; nil until gating ran.
+        public var passed: Bool?
+        /// The requested metric's value, when the run measured it.
+        public var value: Double?
+
+        /// Creates a run.
+        public init(runID: String, experiment: String, status: String, created: String, updated: String, gpuType: String?,
+                    gpuCount: Int, totalSeconds: Double, passed: Bool?, value: Double?) {
+            self.runID = runID
+            self.experiment = experiment
+            self.status = status
+            self.created = created
+            self.updated = updated
+            self.gpuType = gpuType
+            self.gpuCount = gpuCount
+            self.totalSeconds = totalSeconds
+            self.passed = passed
+            self.value = value
+        }
+    }
+
+    /// The best value of one UTC day.
+    public struct DailyBest: Sendable, Equatable {
+        /// `2026-01-05`.
+        public var day: String
+        /// The run that reached the day's best value.
+        public var runID: String
+        /// The value.
+        public var value: Double
+
+        /// Creates a day's best.
+        public init(day: String, runID: String, value: Double) {
+            self.day = day
+            self.runID = runID
+            self.value = value
+        }
+    }
+
+    /// The best value of one experiment.
+    public struct ExperimentBest: Sendable, Equatable {
+        /// The experiment.
+        public var experiment: String
+        /// The run that reached its best value.
+        public var runID: String
+        /// The value.
+        public var value: Double
+        /// How many of its runs measured the metric.
+        public var runs: Int
+
+        /// Creates an experiment's best.
+        public init(experiment: String, runID: String, value: Double, runs: Int) {
+            self.experiment = experiment
+            self.runID = runID
+            self.value = value
+            self.runs = runs
+        }
+    }
+
+    /// GPU time of the runs that finished on one UTC day on one GPU type.
+    public struct GPUTime: Sendable, Equatable {
+        /// `2026-01-05`.
+        public var day: String
+        /// The GPU type; nil for runs that named none.
+        public var gpuType: String?
+        /// Stage seconds × GPUs, summed over the runs.
+        public var gpuSeconds: Double
+        /// How many runs.
+        public var runs: Int
+
+        /// Creates a day's GPU time.
+        public init(day: String, gpuType: String?, gpuSeconds: Double, runs: Int) {
+            self.day = day
+            self.gpuType = gpuType
+            self.gpuSeconds = gpuSeconds
+            self.runs = runs
+        }
+    }
+
+    /// Statuses of runs that have not finished; the report leaves them out until they do.
+    private static let unfinished = "('pending', 'running')"
+
+    /// Runs that finished at or after `start` and before `end` (ISO 8601 UTC timestamps), oldest first, each with
+    /// its value of `metric` in `phase` when it has one.
+    public func finishedRuns(from start: String, to end: String, metric: String, phase: String) throws(LeaderboardError) -> [ReportRun] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.run_id, r.experiment, r.status, r.created, r.updated, r.gpu_type, r.gpu_count, r.total_seconds,
+                       r.passed, m.value
+                FROM runs AS r LEFT JOIN metrics AS m ON m.run_id = r.run_id AND m.phase = ? AND m.name = ?
+                WHERE r.updated >= ? AND r.updated < ? AND r.status NOT IN \(Self.unfinished)
+                ORDER BY r.updated, r.run_id
+                """, arguments: [phase, metric, start, end]).map(Self.reportRun)
+        }
+    }
+
+    /// The runs `ids`, in that order, each with its value of `metric` in `phase`; ids the index lacks are left out.
+    public func reportRuns(ids: [String], metric: String, phase: String) throws(LeaderboardError) -> [ReportRun] {
+        guard !ids.isEmpty else { return [] }
+        let found = try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.run_id, r.experiment, r.status, r.created, r.updated, r.gpu_type, r.gpu_count, r.total_seconds,
+                       r.passed, m.value
+                FROM runs AS r LEFT JOIN metrics AS m ON m.run_id = r.run_id AND m.phase = ? AND m.name = ?
+                WHERE r.run_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))
+                """, arguments: StatementArguments([phase, metric] + ids)).map(Self.reportRun)
+        }
+        let byID = Dictionary(found.map { ($0.runID, $0) }) { first, _ in first }
+        return ids.compactMap { byID[$0] }
+    }
+
+    /// The best value of `metric` in `phase` for every UTC day on which a run with it finished, oldest day first;
+    /// a tie goes to the run that finished first.
+    public func dailyBest(metric: String, phase: String, direction: MetricDirection) throws(LeaderboardError) -> [DailyBest] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT day, run_id, value FROM (
+                    SELECT substr(r.updated, 1, 10) AS day, r.run_id, m.value,
+                           row_number() OVER (PARTITION BY substr(r.updated, 1, 10)
+                                              ORDER BY m.value \(direction.sqlOrder), r.updated, r.run_id) AS place
+                    FROM metrics AS m CROSS JOIN runs AS r ON r.run_id = m.run_id
+                    WHERE m.phase = ? AND m.name = ?
+                )
+                WHERE place = 1
+                ORDER BY day
+                """, arguments: [phase, metric]).map { try DailyBest(day: $0.stored("day"), runID: $0.stored("run_id"), value: $0.stored("value")) }
+        }
+    }
+
+    /// Every experiment's best value of `metric` in `phase`, best experiment first (ties by name); within an
+    /// experiment a tie goes to the earlier run, as in the leaderboard.
+    public func experimentBests(metric: String, phase: String, direction: MetricDirection) throws(LeaderboardError) -> [ExperimentBest] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT experiment, run_id, value, runs FROM (
+                    SELECT r.experiment, r.run_id, m.value, count(*) OVER (PARTITION BY r.experiment) AS runs,
+                           row_number() OVER (PARTITION BY r.experiment
+                                              ORDER BY m.value \(direction.sqlOrder), r.created, r.run_id) AS place
+                    FROM metrics AS m CROSS JOIN runs AS r ON r.run_id = m.run_id
+                    WHERE m.phase = ? AND m.name = ?
+                )
+                WHERE place = 1
+                ORDER BY value \(direction.sqlOrder), experiment
+                """, arguments: [phase, metric]).map {
+                try ExperimentBest(experiment: $0.stored("experiment"), runID: $0.stored("run_id"), value: $0.stored("value"), runs: $0.stored("runs"))
+            }
+        }
+    }
+
+    /// GPU seconds (stage seconds × GPUs) of the runs that finished at or after `start` and before `end`, per UTC
+    /// day and GPU type, oldest first; the caller prices them.
+    public func gpuTimeByDay(from start: String, to end: String) throws(LeaderboardError) -> [GPUTime] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT substr(updated, 1, 10) AS day, gpu_type, sum(total_seconds * gpu_count) AS gpu_seconds, count(*) AS runs
+                FROM runs
+                WHERE updated >= ? AND updated < ? AND status NOT IN \(Self.unfinished)
+                GROUP BY day, gpu_type
+                ORDER BY day, gpu_type
+                """, arguments: [start, end]).map {
+                try GPUTime(day: $0.stored("day"), gpuType: $0.stored("gpu_type"), gpuSeconds: $0.stored("gpu_seconds"), runs: $0.stored("runs"))
+            }
+        }
+    }
+
+    private static func reportRun(_ row: Row) throws -> ReportRun {
+        try ReportRun(runID: row.stored("run_id"), experiment: row.stored("experiment"), status: row.stored("status"), created: row.stored("created"),
+                  updated: row.stored("updated"), gpuType: row.stored("gpu_type"), gpuCount: row.stored("gpu_count"), totalSeconds: row.stored("total_seconds"),
+                  passed: row.stored("passed"), value: row.stored("value"))
+    }
+}

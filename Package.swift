@@ -1,16 +1,17 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-/// Our own targets turn every warning into an error, so "zero warnings" holds in every build, CI's included.
-///
-/// They also reach generic type metadata (`[String: String]`, ...) through direct accessors instead of by mangled
-/// name: resolving a name at run time demangles it and looks up each conformance it needs by scanning every
-/// conformance record in the binary (several thousand with Foundation linked in), about 0.1–0.3 ms per type on
-/// the first use, and a short command such as `sota run` meets dozens. The direct accessors cost a little code.
-let strict: [SwiftSetting] = [
-    .treatAllWarnings(as: .error),
-    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"]),
-]
+/// Every warning is an error in our own targets, so "zero warnings" holds in every build, CI's included.
+let warningsAsErrors: SwiftSetting = .treatAllWarnings(as: .error)
+
+/// Generic type metadata (`[String: String]`, ...) is reached through direct accessors instead of by mangled name:
+/// resolving a name at run time demangles it and looks up each conformance it needs by scanning every conformance
+/// record in the binary (several thousand with Foundation linked in), about 0.1–0.3 ms per type on the first use,
+/// and a short command such as `sota run` meets dozens. The direct accessors cost a little code.
+let directMetadataAccessors: SwiftSetting = .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])
+
+/// The settings of every Swift target of ours: the warning policy, then the code-generation choice above.
+let ourSettings: [SwiftSetting] = [warningsAsErrors, directMetadataAccessors]
 
 /// Start-up is most of a short command's time. The executables are linked position-dependent (`--no-pie`): a
 /// position-independent one must have the loader rewrite every absolute pointer in its data at each start, which
@@ -29,9 +30,11 @@ func staticArchive(_ name: String) -> [LinkerSetting] {
     [.linkedLibrary(":lib\(name).a", .when(platforms: [.linux]))]
 }
 
+// sota builds on Linux only (x86_64 and aarch64): it starts its children through Linux system calls (clone,
+// signalfd, prctl; see CSotaProcess) and links Debian's static archives, so no other platform is declared.
+// Sources/SotaSupport/Platform.swift stops a build elsewhere with a message saying so.
 let package = Package(
     name: "sota",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sota", targets: ["sota"]),
     ],
@@ -59,9 +62,9 @@ let package = Package(
 
         // What every module shares: paths and files, JSON values, numbers and durations, diagnostics, the console,
         // text tables and CSV.
-        .target(name: "SotaSupport", dependencies: ["CCrypto"], swiftSettings: strict, linkerSettings: staticArchive("crypto")),
-        .target(name: "SotaConfig", dependencies: ["SotaSupport", "CYAML"], swiftSettings: strict, linkerSettings: staticArchive("yaml")),
-        .target(name: "SotaData", dependencies: ["SotaSupport", "SotaConfig", "CZlib"], swiftSettings: strict, linkerSettings: staticArchive("z")),
+        .target(name: "SotaSupport", dependencies: ["CCrypto"], swiftSettings: ourSettings, linkerSettings: staticArchive("crypto")),
+        .target(name: "SotaConfig", dependencies: ["SotaSupport", "CYAML"], swiftSettings: ourSettings, linkerSettings: staticArchive("yaml")),
+        .target(name: "SotaData", dependencies: ["SotaSupport", "SotaConfig", "CZlib"], swiftSettings: ourSettings, linkerSettings: staticArchive("z")),
         // libgit2 and the libraries it needs (`pkg-config --static --libs libgit2`), from their static archives.
         // Loading the shared libgit2 and its dozen dependencies took about 4 ms of every run in a git project, and a
         // static executable cannot dlopen it safely (the library would bring its own libc and libcrypto).
@@ -69,10 +72,10 @@ let package = Package(
         // resolves archives in any order, the default linker only left to right, so every link that includes SotaGit
         // uses lld, the test bundle's included. The wrapped functions set mbedTLS up on first use rather than in
         // git_libgit2_init (see `deferredTLS`).
-        .target(name: "SotaGit", dependencies: ["SotaSupport", "CLibGit2", "CSotaGitStatic"], swiftSettings: strict,
+        .target(name: "SotaGit", dependencies: ["SotaSupport", "CLibGit2", "CSotaGitStatic"], swiftSettings: ourSettings,
                 linkerSettings: ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "pcre2-8", "z", "crypto"].flatMap(staticArchive)
                     + [.unsafeFlags(["-use-ld=lld"] + deferredTLS.flatMap { ["-Xlinker", "--wrap=\($0)"] }, .when(platforms: [.linux]))]),
-        .target(name: "SotaPlan", dependencies: ["SotaSupport", "SotaConfig", "SotaGit"], swiftSettings: strict),
+        .target(name: "SotaPlan", dependencies: ["SotaSupport", "SotaConfig", "SotaGit"], swiftSettings: ourSettings),
         // The SQLite index of runs, metrics and promotions: schema, migrations, ingest, queries and output formats.
         .target(
             name: "SotaIndex",
@@ -80,53 +83,53 @@ let package = Package(
                 "SotaSupport", "SotaPlan", "CSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
-            swiftSettings: strict
+            swiftSettings: ourSettings
         ),
         // The weekly report: its value, SVG charts and the self-contained HTML page, as pure functions over values.
-        .target(name: "SotaReport", dependencies: ["SotaSupport"], swiftSettings: strict),
+        .target(name: "SotaReport", dependencies: ["SotaSupport"], swiftSettings: ourSettings),
         // Remote launches: onstart scripts (pure values) and the Vast.ai REST API.
-        .target(name: "SotaLaunch", dependencies: ["SotaSupport", "CZlib"], swiftSettings: strict, linkerSettings: staticArchive("z")),
+        .target(name: "SotaLaunch", dependencies: ["SotaSupport", "CZlib"], swiftSettings: ourSettings, linkerSettings: staticArchive("z")),
         .target(
             name: "SotaRun",
             dependencies: ["SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "CSotaProcess"],
-            swiftSettings: strict
+            swiftSettings: ourSettings
         ),
         // Experiment folders, their lifecycle, the archive, promotion to production and the config catalog. A promotion
         // is recorded in the leaderboard too, and the leaderboard's promotions are rebuilt from these folders' files.
-        .target(name: "SotaWorkspace", dependencies: ["SotaSupport", "SotaConfig", "SotaGit", "SotaPlan", "SotaIndex"], swiftSettings: strict),
+        .target(name: "SotaWorkspace", dependencies: ["SotaSupport", "SotaConfig", "SotaGit", "SotaPlan", "SotaIndex"], swiftSettings: ourSettings),
         .target(
             name: "SotaCommands",
             dependencies: [
                 "SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaIndex",
                 "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strict
+            swiftSettings: ourSettings
         ),
         // Release builds are fully static (SQLite, libstdc++ and glibc included): with no shared library to load or
         // bind, `sota --version` takes 1.8 ms instead of 2.9 (the dynamic loader processed some 3,400 symbol
         // relocations on every start). Debug builds link dynamically: a debug link of static Foundation misses the
         // archives it names only through autolink entries.
-        .executableTarget(name: "sota", dependencies: ["SotaCommands"], swiftSettings: strict,
+        .executableTarget(name: "sota", dependencies: ["SotaCommands"], swiftSettings: ourSettings,
                           linkerSettings: fastStart + [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]),
 
-        .target(name: "SotaTestSupport", dependencies: ["SotaSupport"], path: "Tests/SotaTestSupport", swiftSettings: strict),
-        .testTarget(name: "SotaSupportTests", dependencies: ["SotaSupport", "SotaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SotaConfigTests", dependencies: ["SotaConfig", "SotaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SotaDataTests", dependencies: ["SotaData", "SotaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SotaGitTests", dependencies: ["SotaGit", "SotaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SotaLaunchTests", dependencies: ["SotaLaunch", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
-        .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaIndex", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
-        .testTarget(name: "SotaIndexTests", dependencies: ["SotaIndex", "SotaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
+        .target(name: "SotaTestSupport", dependencies: ["SotaSupport"], path: "Tests/SotaTestSupport", swiftSettings: ourSettings),
+        .testTarget(name: "SotaSupportTests", dependencies: ["SotaSupport", "SotaTestSupport"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaConfigTests", dependencies: ["SotaConfig", "SotaTestSupport"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaDataTests", dependencies: ["SotaData", "SotaTestSupport"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaGitTests", dependencies: ["SotaGit", "SotaTestSupport"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaLaunchTests", dependencies: ["SotaLaunch", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaTestSupport"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaIndex", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaIndexTests", dependencies: ["SotaIndex", "SotaTestSupport"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: ourSettings),
         .testTarget(
             name: "SotaCommandsTests",
             dependencies: ["SotaCommands", "SotaPlan", "SotaLaunch", "SotaTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"],
-            swiftSettings: strict
+            swiftSettings: ourSettings
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["SotaTestSupport", "SotaIndex"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["SotaTestSupport", "SotaIndex"], swiftSettings: ourSettings),
     ],
     swiftLanguageModes: [.v6]
 )

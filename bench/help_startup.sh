@@ -52,8 +52,6 @@ EOF
   read -r echo_median _ _ _ _
 } < <(read_stats)
 ratio=$(bench_calc 's / e' s="$sota_median" e="$echo_median")
-# `sota` is the front door (linked fully static); `sota --help` is answered by sota-core beside it.
-core="$(dirname "$(readlink -f "$SOTA")")/sota-core"
 describe() {
   local libraries stdlib
   libraries=$(ldd "$1" 2>/dev/null | grep -c '=>' || true)
@@ -69,8 +67,7 @@ bench_line "/bin/echo (baseline)" "$(printf '%.2f ms median' "$echo_median")"
 bench_line "true (context)" "$(printf '%.2f ms median' "$true_median")"
 bench_line "sota start-up above echo" "$(printf '%.2f ms' "$(bench_calc 's - e' s="$sota_median" e="$echo_median")")"
 bench_line "ratio sota/echo" "$(printf '%.1f' "$ratio")"
-bench_line "front door (sota)" "$(describe "$SOTA")"
-[ -x "$core" ] && bench_line "sota-core" "$(describe "$core")"
+bench_line "binary" "$(describe "$SOTA")"
 bench_line "target" "median <= $target_ms ms"
 
 bench_holds "$sota_median <= $target_ms" || failures+=("median $(printf '%.2f' "$sota_median") ms is above $target_ms ms")

@@ -8,7 +8,7 @@
 # Targets: sota's median <= 500 ms, and exactly ONE squeue call per `sota status` (counted from the log).
 # The ratio against the baseline is printed for context.
 #
-# Environment: SOTA (binary; sota-core beside it), BENCH_RUNS (timed runs, default 20), BENCH_TASKS (default 500).
+# Environment: SOTA (binary), BENCH_RUNS (timed runs, default 20), BENCH_TASKS (default 500).
 set -euo pipefail
 
 # shellcheck source=bench/lib.sh

@@ -4,6 +4,7 @@ import SotaConfig
 import SotaGit
 import SotaIndex
 import SotaPlan
+import SotaOperations
 
 /// `sota dry-run CONFIG`: the whole plan and its cost, with nothing run.
 struct DryRun: ContextualCommand {

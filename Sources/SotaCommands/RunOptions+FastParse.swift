@@ -1,15 +1,43 @@
 extension RunOptions {
-    /// The long options `sota run` takes, each with whether it takes a value and whether it repeats.
+    /// Where a long option of `sota run` lands in ``RunOptions``, and so whether it takes a value and repeats.
+    enum Field {
+        /// A flag (`--dry-run`).
+        case flag(WritableKeyPath<RunOptions, Bool>)
+        /// A single value, absent when not given (`--resume X`).
+        case optional(WritableKeyPath<RunOptions, String?>)
+        /// A single value with a default (`--gpus 0,1`).
+        case text(WritableKeyPath<RunOptions, String>)
+        /// A single whole number (`--max-retries 2`).
+        case number(WritableKeyPath<RunOptions, Int?>)
+        /// A repeatable value (`--set k=v`), in order.
+        case list(WritableKeyPath<RunOptions, [String]>)
+    }
+
+    /// Every long option `sota run` takes, by name: the one table `fastParse` reads the command line with.
     ///
-    /// `fastParse` reads only these; a test checks the list against what ArgumentParser declares, so an option added
-    /// to the command but not here fails the build's tests rather than being silently misparsed.
-    static let fastParseOptions: [String: (takesValue: Bool, repeats: Bool)] = [
-        "train-config": (true, true), "sweep": (true, true), "set": (true, true),
-        "dry-run": (false, false), "promote": (false, false),
-        "run-id": (true, false), "small-eval-config": (true, false), "full-eval-config": (true, false),
-        "resume": (true, false), "step": (true, false), "project": (true, false), "max-retries": (true, false),
-        "gpus": (true, false), "grace": (true, false),
-    ]
+    /// A test checks it against what ArgumentParser declares (names, values, repetition) and checks that both parsers
+    /// give the same ``RunOptions``, so an option added to the command but not here fails the tests rather than
+    /// being silently misparsed.
+    static var fields: [String: Field] {
+        [
+            "train-config": .list(\.trainConfig), "sweep": .list(\.sweep), "set": .list(\.assignments),
+            "dry-run": .flag(\.dryRun), "promote": .flag(\.promote),
+            "run-id": .optional(\.runId), "small-eval-config": .optional(\.smallEvalConfig), "full-eval-config": .optional(\.fullEvalConfig),
+            "resume": .optional(\.resume), "step": .optional(\.step), "project": .optional(\.projectPath), "max-retries": .number(\.maxRetries),
+            "gpus": .text(\.gpus), "grace": .text(\.grace),
+        ]
+    }
+
+    /// Each long option with whether it takes a value and whether it repeats, as ArgumentParser describes them.
+    static var fastParseOptions: [String: (takesValue: Bool, repeats: Bool)] {
+        fields.mapValues { field in
+            switch field {
+            case .flag: (false, false)
+            case .list: (true, true)
+            case .optional, .text, .number: (true, false)
+            }
+        }
+    }
 
     /// Parses a plain `sota run` command line without ArgumentParser, or returns nil to leave it to ArgumentParser.
     ///
@@ -20,9 +48,9 @@ extension RunOptions {
     /// option, a value that looks like an option, a failing check) returns nil, so every message still comes from
     /// ArgumentParser.
     static func fastParse(_ arguments: [String]) -> RunOptions? {
-        var lists: [String: [String]] = [:]
-        var values: [String: String] = [:]
-        var flags: Set<String> = []
+        let fields = Self.fields
+        var options = RunOptions()
+        var seen: Set<String> = []
         var index = arguments.startIndex
         while index < arguments.endIndex {
             let argument = arguments[index]
@@ -34,9 +62,10 @@ extension RunOptions {
                 inlineValue = String(name[name.index(after: equals)...])
                 name = String(name[..<equals])
             }
-            guard let option = fastParseOptions[name] else { return nil }
-            guard option.takesValue else {
-                guard inlineValue == nil, flags.insert(name).inserted else { return nil }
+            guard let field = fields[name] else { return nil }
+            if case .flag(let path) = field {
+                guard inlineValue == nil, seen.insert(name).inserted else { return nil }
+                options[keyPath: path] = true
                 continue
             }
             let value: String
@@ -47,25 +76,20 @@ extension RunOptions {
                 value = arguments[index]
                 index += 1
             }
-            if option.repeats {
-                lists[name, default: []].append(value)
-            } else {
-                guard values.updateValue(value, forKey: name) == nil else { return nil }
+            if case .list(let path) = field {
+                options[keyPath: path].append(value)
+                continue
+            }
+            guard seen.insert(name).inserted else { return nil }
+            switch field {
+            case .optional(let path): options[keyPath: path] = value
+            case .text(let path): options[keyPath: path] = value
+            case .number(let path):
+                guard let number = Int(value) else { return nil }
+                options[keyPath: path] = number
+            case .flag, .list: return nil
             }
         }
-        var maxRetries: Int?
-        if let text = values["max-retries"] {
-            guard let number = Int(text) else { return nil }
-            maxRetries = number
-        }
-
-        let options = RunOptions(
-            trainConfig: lists["train-config"] ?? [], sweep: lists["sweep"] ?? [], dryRun: flags.contains("dry-run"),
-            runId: values["run-id"], promote: flags.contains("promote"), smallEvalConfig: values["small-eval-config"],
-            fullEvalConfig: values["full-eval-config"], resume: values["resume"], step: values["step"],
-            assignments: lists["set"] ?? [], projectPath: values["project"], maxRetries: maxRetries,
-            gpus: values["gpus"] ?? RunCommand.defaultDevices, grace: values["grace"] ?? RunCommand.defaultGrace
-        )
         guard (try? options.validate()) != nil else { return nil }
         return options
     }

@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaIndex", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "SotaIndexTests", dependencies: ["SotaIndex", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
-        .testTarget(name: "SotaOperationsTests", dependencies: ["SotaOperations", "SotaIndex", "SotaRun", "SotaWorkspace", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaOperationsTests", dependencies: ["SotaOperations", "SotaConfig", "SotaIndex", "SotaRun", "SotaLaunch", "SotaWorkspace", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SotaCommandsTests",
             dependencies: ["SotaCommands", "SotaPlan", "SotaLaunch", "SotaIndex", "SotaTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],

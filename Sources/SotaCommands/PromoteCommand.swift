@@ -76,9 +76,7 @@ struct PromoteCommand: ContextualCommand {
             if let rollback {
                 let result = try Rollback(project: project, board: board, environment: context.environment)(
                     Rollback.Request(name: rollback, productionDirectory: productionDir, commit: commit))
-                console.out("rolled back \(result.productionPath): restored \(result.restored)" + (result.kept.map { "; the rolled-back config is kept in \($0)" } ?? ""))
-                if let commitID = result.commitID { console.out("  committed \(commitID.prefix(12))") }
-                if let metadata = result.metadataPath { console.out("  recorded in \(context.display(metadata))") }
+                Self.print(result, context: context)
                 return ExitStatus.success
             }
             let path = context.absolute(config ?? "")
@@ -90,17 +88,30 @@ struct PromoteCommand: ContextualCommand {
             }
             Self.print(result, context: context)
             return ExitStatus.success
-        } catch let invalid as Promotion.InvalidConfig {
+        } catch {
+            Self.report(error, console: console)
+            return ExitStatus.checkFailed
+        }
+    }
+
+    /// Says why nothing was promoted or rolled back.
+    private static func report(_ error: any Error, console: Console) {
+        switch error {
+        case let invalid as Promotion.InvalidConfig:
             console.report(invalid.diagnostics.filter { $0.severity == .error })
             console.err("not promoted: \(invalid.display) is not a valid config")
-        } catch let refusal as ConfigPromotion.Refusal {
-            console.error(refusal.description, hint: refusal.hint)
-        } catch let failure as GitCommitter.Failure {
-            console.error("the commit was not made: \(failure)")
-        } catch {
-            console.error("\(error)")
+        case let refusal as ConfigPromotion.Refusal: console.error(refusal.description, hint: refusal.hint)
+        case let failure as GitCommitter.Failure: console.error("the commit was not made: \(failure)")
+        default: console.error("\(error)")
         }
-        return ExitStatus.checkFailed
+    }
+
+    /// Says what a rollback did.
+    private static func print(_ result: Rollback.Result, context: CommandContext) {
+        let console = context.console
+        console.out("rolled back \(result.productionPath): restored \(result.restored)" + (result.kept.map { "; the rolled-back config is kept in \($0)" } ?? ""))
+        if let commitID = result.commitID { console.out("  committed \(commitID.prefix(12))") }
+        if let metadata = result.metadataPath { console.out("  recorded in \(context.display(metadata))") }
     }
 
     /// Says what a promotion did; production and the records that could be written hold it, so a record that could

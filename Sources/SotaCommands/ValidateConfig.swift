@@ -85,8 +85,7 @@ struct ValidateConfig: ContextualCommand {
             ]).rendered(pretty: true))
             return failed ? ExitStatus.checkFailed : ExitStatus.success
         }
-        let renderer = DiagnosticRenderer(style: context.console.errStyle)
-        for diagnostic in all { context.console.err(renderer.render(diagnostic)) }
+        context.console.report(all)
         if printConfig {
             for config in resolved {
                 switch format {

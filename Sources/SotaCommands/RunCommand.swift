@@ -124,6 +124,7 @@ struct RunOptions: Equatable {
     /// `--grace`.
     var grace: String = RunCommand.defaultGrace
 
+    /// Checks the options together, as usage errors; both parsers call it.
     func validate() throws {
         if trainConfig.isEmpty, resume == nil { throw ValidationError("give --train-config FILE, or --resume RUN_ID") }
         if !trainConfig.isEmpty, resume != nil { throw ValidationError("--resume continues a recorded run; it takes no --train-config") }

@@ -1,16 +1,15 @@
 extension RunOptions {
     /// Where a long option of `sota run` lands in ``RunOptions``, and so whether it takes a value and repeats.
+    ///
+    /// Setters are closures rather than key paths: a key path is instantiated at run time on first use, which cost
+    /// `sota run` measurably more than the whole parse (perf, release build).
     enum Field {
         /// A flag (`--dry-run`).
-        case flag(WritableKeyPath<RunOptions, Bool>)
-        /// A single value, absent when not given (`--resume X`).
-        case optional(WritableKeyPath<RunOptions, String?>)
-        /// A single value with a default (`--gpus 0,1`).
-        case text(WritableKeyPath<RunOptions, String>)
-        /// A single whole number (`--max-retries 2`).
-        case number(WritableKeyPath<RunOptions, Int?>)
+        case flag((inout RunOptions) -> Void)
+        /// A single value (`--gpus 0,1`); false when the value is not one the option takes.
+        case value((inout RunOptions, String) -> Bool)
         /// A repeatable value (`--set k=v`), in order.
-        case list(WritableKeyPath<RunOptions, [String]>)
+        case list((inout RunOptions, String) -> Void)
     }
 
     /// Every long option `sota run` takes, by name: the one table `fastParse` reads the command line with.
@@ -20,11 +19,17 @@ extension RunOptions {
     /// being silently misparsed.
     static var fields: [String: Field] {
         [
-            "train-config": .list(\.trainConfig), "sweep": .list(\.sweep), "set": .list(\.assignments),
-            "dry-run": .flag(\.dryRun), "promote": .flag(\.promote),
-            "run-id": .optional(\.runId), "small-eval-config": .optional(\.smallEvalConfig), "full-eval-config": .optional(\.fullEvalConfig),
-            "resume": .optional(\.resume), "step": .optional(\.step), "project": .optional(\.projectPath), "max-retries": .number(\.maxRetries),
-            "gpus": .text(\.gpus), "grace": .text(\.grace),
+            "train-config": .list { $0.trainConfig.append($1) }, "sweep": .list { $0.sweep.append($1) }, "set": .list { $0.assignments.append($1) },
+            "dry-run": .flag { $0.dryRun = true }, "promote": .flag { $0.promote = true },
+            "run-id": .value { $0.runId = $1; return true }, "small-eval-config": .value { $0.smallEvalConfig = $1; return true },
+            "full-eval-config": .value { $0.fullEvalConfig = $1; return true }, "resume": .value { $0.resume = $1; return true },
+            "step": .value { $0.step = $1; return true }, "project": .value { $0.projectPath = $1; return true },
+            "max-retries": .value { options, text in
+                guard let number = Int(text) else { return false }
+                options.maxRetries = number
+                return true
+            },
+            "gpus": .value { $0.gpus = $1; return true }, "grace": .value { $0.grace = $1; return true },
         ]
     }
 
@@ -34,7 +39,7 @@ extension RunOptions {
             switch field {
             case .flag: (false, false)
             case .list: (true, true)
-            case .optional, .text, .number: (true, false)
+            case .value: (true, false)
             }
         }
     }
@@ -63,9 +68,9 @@ extension RunOptions {
                 name = String(name[..<equals])
             }
             guard let field = fields[name] else { return nil }
-            if case .flag(let path) = field {
+            if case .flag(let set) = field {
                 guard inlineValue == nil, seen.insert(name).inserted else { return nil }
-                options[keyPath: path] = true
+                set(&options)
                 continue
             }
             let value: String
@@ -76,18 +81,10 @@ extension RunOptions {
                 value = arguments[index]
                 index += 1
             }
-            if case .list(let path) = field {
-                options[keyPath: path].append(value)
-                continue
-            }
-            guard seen.insert(name).inserted else { return nil }
             switch field {
-            case .optional(let path): options[keyPath: path] = value
-            case .text(let path): options[keyPath: path] = value
-            case .number(let path):
-                guard let number = Int(value) else { return nil }
-                options[keyPath: path] = number
-            case .flag, .list: return nil
+            case .list(let append): append(&options, value)
+            case .value(let set): guard seen.insert(name).inserted, set(&options, value) else { return nil }
+            case .flag: return nil
             }
         }
         guard (try? options.validate()) != nil else { return nil }

@@ -97,11 +97,17 @@ let package = Package(
         // Experiment folders, their lifecycle, the archive, promotion to production and the config catalog. A promotion
         // is recorded in the leaderboard too, and the leaderboard's promotions are rebuilt from these folders' files.
         .target(name: "SotaWorkspace", dependencies: ["SotaSupport", "SotaConfig", "SotaGit", "SotaPlan", "SotaIndex"], swiftSettings: ourSettings),
+        // The use cases (run, sweep, promote, roll back, launch, ...): each one type with one entry call, composing the domains.
+        .target(
+            name: "SotaOperations",
+            dependencies: ["SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaIndex", "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace"],
+            swiftSettings: ourSettings
+        ),
         .target(
             name: "SotaCommands",
             dependencies: [
                 "SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaIndex",
-                "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace", "SotaOperations", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: ourSettings
         ),
@@ -123,9 +129,10 @@ let package = Package(
         .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaIndex", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: ourSettings),
         .testTarget(name: "SotaIndexTests", dependencies: ["SotaIndex", "SotaTestSupport"], swiftSettings: ourSettings),
         .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaOperationsTests", dependencies: ["SotaOperations", "SotaConfig", "SotaIndex", "SotaRun", "SotaLaunch", "SotaWorkspace", "SotaTestSupport"], swiftSettings: ourSettings),
         .testTarget(
             name: "SotaCommandsTests",
-            dependencies: ["SotaCommands", "SotaPlan", "SotaLaunch", "SotaTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["SotaCommands", "SotaPlan", "SotaLaunch", "SotaIndex", "SotaTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"],
             swiftSettings: ourSettings
         ),

@@ -3,6 +3,7 @@ import Foundation
 import SotaSupport
 import SotaConfig
 import SotaPlan
+import SotaOperations
 
 /// `sota compare RUN RUN`: what differs between two runs' configs, and how their metrics moved.
 struct CompareCommand: ContextualCommand {
@@ -31,8 +32,14 @@ struct CompareCommand: ContextualCommand {
     func run(in context: CommandContext) throws -> Int32 {
         let (project, problems) = context.project(explicit: global.project)
         if problems.hasErrors { return Standalone.report(problems, context) }
-        guard let (idA, a) = RunLookup.find(first, project: project, console: context.console),
-              let (idB, b) = RunLookup.find(second, project: project, console: context.console) else { return ExitStatus.checkFailed }
+        let found: (first: (id: String, manifest: RunManifest), second: (id: String, manifest: RunManifest))
+        do {
+            found = (try RunLookup.find(first, project: project), try RunLookup.find(second, project: project))
+        } catch {
+            context.console.error("\(error)")
+            return ExitStatus.checkFailed
+        }
+        let (idA, a) = found.first, (idB, b) = found.second
         let runs = project.resolve(project.runsDirectory)
         let configA = Self.flatten(path: Paths.join(runs, "\(idA)/config.json"))
         let configB = Self.flatten(path: Paths.join(runs, "\(idB)/config.json"))

@@ -4,6 +4,7 @@ import SotaConfig
 import SotaGit
 import SotaIndex
 import SotaPlan
+import SotaOperations
 
 /// `sota dry-run CONFIG`: the whole plan and its cost, with nothing run.
 struct DryRun: ContextualCommand {
@@ -54,10 +55,9 @@ struct DryRun: ContextualCommand {
     func run(in context: CommandContext) throws -> Int32 {
         let parsedOverrides = try OverrideParsing.parse(overrides.assignments)
         let (project, projectProblems) = context.project(explicit: global.project, near: file)
-        let renderer = DiagnosticRenderer(style: context.console.errStyle)
         var diagnostics = projectProblems
         func fail() -> Int32 {
-            for diagnostic in diagnostics { context.console.err(renderer.render(diagnostic)) }
+            context.console.report(diagnostics)
             context.console.err("dry-run stopped: \(DiagnosticRenderer.summary(errors: diagnostics.filter { $0.severity == .error }.count, warnings: diagnostics.filter { $0.severity == .warning }.count))")
             return ExitStatus.checkFailed
         }
@@ -88,7 +88,7 @@ struct DryRun: ContextualCommand {
         if json {
             context.console.out(view.json(diagnostics: diagnostics, estimateOnly: estimateOnly).rendered(pretty: true))
         } else {
-            for diagnostic in diagnostics { context.console.err(renderer.render(diagnostic)) }
+            context.console.report(diagnostics)
             context.console.out(estimateOnly ? view.estimateText() : view.text())
             if failed { context.console.err("dry-run found problems; fix them before running") }
         }

@@ -6,6 +6,7 @@ import SotaGit
 import SotaIndex
 import SotaPlan
 import SotaWorkspace
+import SotaOperations
 
 /// `sota promote`: copy a gated config into production, record who and why, and undo it with `--rollback`.
 struct PromoteCommand: ContextualCommand {
@@ -60,106 +61,71 @@ struct PromoteCommand: ContextualCommand {
     func run(in context: CommandContext) throws -> Int32 {
         let (project, problems) = context.project(explicit: global.project, near: config)
         let console = context.console
-        let renderer = DiagnosticRenderer(style: console.errStyle)
         if problems.hasErrors {
-            for problem in problems { console.err(renderer.render(problem)) }
-            return ExitStatus.checkFailed
-        }
-        func refuse(_ message: String, hint: String? = nil) -> Int32 {
-            console.err(renderer.render(.error(at: nil, message, hint: hint)))
+            console.report(problems)
             return ExitStatus.checkFailed
         }
         let board: Leaderboard
         do {
             board = try LeaderboardIndex.open(project: project, environment: context.environment).board
         } catch {
-            return refuse("\(error)", hint: "move the file aside, or set SOTA_LEADERBOARD to another path")
-        }
-        let who = GitCommitter.author(in: project.root) ?? context.environment["USER"] ?? "unknown"
-        do {
-            if let rollback { return try rollBack(rollback, project: project, board: board, who: who, context: context) }
-            return try promote(project: project, board: board, who: who, context: context)
-        } catch let refusal as ConfigPromotion.Refusal {
-            return refuse(refusal.description, hint: refusal.hint)
-        } catch let problem as WorkspaceError {
-            return refuse("\(problem)")
-        } catch let failure as GitCommitter.Failure {
-            return refuse("the commit was not made: \(failure)")
-        } catch {
-            return refuse("\(error)")
-        }
-    }
-
-    private func promote(project: Project, board: Leaderboard, who: String, context: CommandContext) throws -> Int32 {
-        let console = context.console
-        let path = context.absolute(config!)
-        let loaded = ConfigLoader(project: project, searchPath: context.environment["PATH"]).load(path: path, displayPath: context.display(path))
-        let renderer = DiagnosticRenderer(style: console.errStyle)
-        for diagnostic in loaded.diagnostics where diagnostic.severity == .error { console.err(renderer.render(diagnostic)) }
-        guard let runConfig = loaded.config, !loaded.diagnostics.hasErrors else {
-            console.err("not promoted: \(context.display(path)) is not a valid config")
+            console.error("\(error)", hint: "move the file aside, or set SOTA_LEADERBOARD to another path")
             return ExitStatus.checkFailed
         }
-        guard runConfig.kind == .training else {
-            throw ConfigPromotion.Refusal("\(runConfig.displayPath) is an evaluation config; promotion takes a training config")
-        }
-        if updateLeaderboard {
-            let report = try board.ingest(runDirectories: [project.resolve(project.runsDirectory)])
-            console.out("indexed \(report.ingested) run\(report.ingested == 1 ? "" : "s") from \(project.runsDirectory)/")
-        }
-        let passing = try board.passingRuns(configHash: runConfig.hash)
-        guard passing.first != nil || force else {
-            throw ConfigPromotion.Refusal(
-                "no run of \(runConfig.displayPath) (config sha256 \(runConfig.hash.prefix(12))) passed every gate; it is not promoted",
-                hint: "run it first (sota run --train-config \(runConfig.displayPath)), or promote anyway with --force (recorded as forced)")
-        }
-        let result = try Promotion(workspace: Workspace(project: project), board: board).promote(Promotion.Request(
-            config: runConfig, runID: passing.first, productionDirectory: productionDir, rename: rename, promotedBy: who, commit: commit
-        ))
-        let outcome = result.outcome, runID = passing.first ?? "", summary = result.metricSummary
-        if outcome.unchanged {
-            console.out("\(outcome.destination) already holds this config; nothing to do")
+        do {
+            if let rollback {
+                let result = try Rollback(project: project, board: board, environment: context.environment)(
+                    Rollback.Request(name: rollback, productionDirectory: productionDir, commit: commit))
+                Self.print(result, context: context)
+                return ExitStatus.success
+            }
+            let path = context.absolute(config ?? "")
+            let request = Promotion.Request(config: .file(path: path, display: context.display(path)), force: force, updateLeaderboard: updateLeaderboard,
+                                            productionDirectory: productionDir, rename: rename, commit: commit)
+            let result = try Promotion(project: project, board: board, environment: context.environment)(request) { progress in
+                guard case .indexed(let count, let folder) = progress else { return }
+                console.out("indexed \(count) run\(count == 1 ? "" : "s") from \(folder)/")
+            }
+            Self.print(result, context: context)
             return ExitStatus.success
+        } catch {
+            Self.report(error, console: console)
+            return ExitStatus.checkFailed
         }
-        // Production and the records that could be written hold the promotion; say what is missing rather than undo it.
-        for warning in result.warnings { console.err("warning: promoted, but \(warning)") }
-        console.out("promoted \(runConfig.displayPath) to \(outcome.destination)"
-                    + (runID.isEmpty ? " (forced: no run passed every gate)" : " (run \(runID)\(summary.isEmpty ? "" : ", \(summary)"))"))
-        if let previous = outcome.previous { console.out("  the config it replaced is kept in \(previous); undo with: sota promote --rollback \(Paths.lastComponent(of: outcome.destination).split(separator: ".").first ?? "")") }
-        if let commitID = result.record?.gitCommit { console.out("  committed \(commitID.prefix(12))") }
-        if let metadata = result.metadataPath { console.out("  recorded in \(context.display(metadata))") }
-        return ExitStatus.success
     }
 
-    private func rollBack(_ name: String, project: Project, board: Leaderboard, who: String, context: CommandContext) throws -> Int32 {
-        let file = try ConfigPromotion.fileName(for: name)
-        let folder = try ConfigPromotion.productionFolder(productionDir, project: project)
-        let productionPath = Paths.relative(Paths.join(folder, file), to: project.root)
-        guard let last = try board.promotions(productionPath: productionPath).first(where: \.isCurrent) else {
-            throw ConfigPromotion.Refusal("no promotion to \(productionPath) is recorded (or every one was rolled back already)",
-                                          hint: "see the history with: sota experiment show NAME")
+    /// Says why nothing was promoted or rolled back.
+    private static func report(_ error: any Error, console: Console) {
+        switch error {
+        case let invalid as Promotion.InvalidConfig:
+            console.report(invalid.diagnostics.filter { $0.severity == .error })
+            console.err("not promoted: \(invalid.display) is not a valid config")
+        case let refusal as ConfigPromotion.Refusal: console.error(refusal.description, hint: refusal.hint)
+        case let failure as GitCommitter.Failure: console.error("the commit was not made: \(failure)")
+        default: console.error("\(error)")
         }
-        guard let previous = last.previousPath else {
-            throw ConfigPromotion.Refusal("\(productionPath) had no production config before run \(last.runID)'s promotion, so there is nothing to restore",
-                                          hint: "to retire it, delete \(productionPath) yourself")
+    }
+
+    /// Says what a rollback did.
+    private static func print(_ result: Rollback.Result, context: CommandContext) {
+        let console = context.console
+        console.out("rolled back \(result.productionPath): restored \(result.restored)" + (result.kept.map { "; the rolled-back config is kept in \($0)" } ?? ""))
+        if let commitID = result.commitID { console.out("  committed \(commitID.prefix(12))") }
+        if let metadata = result.metadataPath { console.out("  recorded in \(context.display(metadata))") }
+    }
+
+    /// Says what a promotion did; production and the records that could be written hold it, so a record that could
+    /// not be written is a warning rather than an undo.
+    private static func print(_ result: Promotion.Result, context: CommandContext) {
+        let console = context.console, outcome = result.outcome, summary = result.metricSummary
+        if outcome.unchanged { return console.out("\(outcome.destination) already holds this config; nothing to do") }
+        for warning in result.warnings { console.warning("promoted, but \(warning)") }
+        console.out("promoted \(result.config.displayPath) to \(outcome.destination)" + (result.runID.map { runID in
+            " (run \(runID)\(summary.isEmpty ? "" : ", \(summary)"))" } ?? " (forced: no run passed every gate)"))
+        if let previous = outcome.previous {
+            console.out("  the config it replaced is kept in \(previous); undo with: sota promote --rollback \(Paths.lastComponent(of: outcome.destination).split(separator: ".").first ?? "")")
         }
-        if commit { _ = try GitCommitter().preflight(in: project.root) }
-        let kept = try ConfigPromotion.rollback(productionPath: productionPath, previous: previous, project: project)
-        var commitID: String?
-        if commit {
-            commitID = try GitCommitter().commit(files: [project.resolve(productionPath)],
-                                                 message: "Roll back \(productionPath) to the config before run \(last.runID)\n\nRestored from: \(previous)\n",
-                                                 in: project.root).id
-        }
-        let time = Timestamp.string(Date())
-        try board.markPromotionRolledBack(id: last.id, at: time, by: who)
-        try Promotion(workspace: Workspace(project: project), board: board).history(of: productionPath)
-            .markRolledBack(destination: productionPath, promotedAt: last.promotedAt, at: time, by: who)
-        let metadata = try Workspace(project: project).recordRollback(destination: productionPath, promotedAt: last.promotedAt,
-                                                                      configPath: project.resolve(last.configPath), at: time)
-        context.console.out("rolled back \(productionPath): restored \(previous)" + (kept.map { "; the rolled-back config is kept in \($0)" } ?? ""))
-        if let commitID { context.console.out("  committed \(commitID.prefix(12))") }
-        if let metadata { context.console.out("  recorded in \(context.display(metadata))") }
-        return ExitStatus.success
+        if let commitID = result.record?.gitCommit { console.out("  committed \(commitID.prefix(12))") }
+        if let metadata = result.metadataPath { console.out("  recorded in \(context.display(metadata))") }
     }
 }

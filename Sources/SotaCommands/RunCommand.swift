@@ -2,11 +2,10 @@ import ArgumentParser
 import Foundation
 import SotaSupport
 import SotaConfig
-import SotaGit
-import SotaIndex
 import SotaPlan
+import SotaIndex
 import SotaRun
-import SotaWorkspace
+import SotaOperations
 
 /// `sota run`: the whole pipeline, from validation to gating, in a run directory that survives any interruption.
 struct RunCommand: ContextualCommand {
@@ -125,6 +124,7 @@ struct RunOptions: Equatable {
     /// `--grace`.
     var grace: String = RunCommand.defaultGrace
 
+    /// Checks the options together, as usage errors; both parsers call it.
     func validate() throws {
         if trainConfig.isEmpty, resume == nil { throw ValidationError("give --train-config FILE, or --resume RUN_ID") }
         if !trainConfig.isEmpty, resume != nil { throw ValidationError("--resume continues a recorded run; it takes no --train-config") }
@@ -148,161 +148,43 @@ struct RunOptions: Equatable {
         }
     }
 
+    /// Runs what the options ask for: one run (``RunOperation``) or a sweep (``SweepOperation``), printing as it goes.
     func run(in context: CommandContext) throws -> Int32 {
         let (project, projectProblems) = context.project(explicit: projectPath, near: trainConfig.first)
-        let console = context.console
-        let renderer = DiagnosticRenderer(style: console.errStyle)
-        func stop(_ diagnostics: [Diagnostic]) -> Int32 {
-            for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
-            console.err("run not started: stage 1 validation failed (\(DiagnosticRenderer.summary(errors: diagnostics.filter { $0.severity == .error }.count, warnings: diagnostics.filter { $0.severity == .warning }.count)))")
-            return ExitStatus.checkFailed
-        }
-        if projectProblems.hasErrors { return stop(projectProblems) }
-        if resume == nil, trainConfig.count > 1 || !sweep.isEmpty || dryRun {
-            return try SweepCommandSupport(options: self, project: project, context: context).run()
-        }
-        if let resume, resume.hasPrefix("sweep-") {
-            return try SweepCommandSupport(options: self, project: project, context: context).resume(resume)
-        }
-        let pendingGit = PendingProvenance(path: project.root)
-
-        var existing: RunManifest?
-        var runID = runId ?? RunID.make()
-        var trainPath = trainConfig.first.map(context.absolute)
-        var overrideTexts = assignments
-        var smallPath = smallEvalConfig.map(context.absolute)
-        var fullPath = fullEvalConfig.map(context.absolute)
-        if let resume {
-            guard let (id, manifest) = RunLookup.find(resume, project: project, console: console) else { return ExitStatus.checkFailed }
-            existing = manifest
-            runID = id
-            trainPath = project.resolve(manifest.config.path)
-            overrideTexts = manifest.config.overrides
-            smallPath = manifest.evalConfigs["small_eval"].map { project.resolve($0.path) }
-            fullPath = manifest.evalConfigs["full_eval"].map { project.resolve($0.path) }
-            if step != nil, manifest.status == .succeeded || manifest.status == .rejected {
-                // A gate ended the run in an earlier step job; this one has nothing left to do.
-                console.out("run \(id) already finished (\(manifest.status.rawValue)); nothing left for step \(step!)")
-                return ExitStatus.success
-            }
-            if manifest.status == .succeeded || manifest.status == .rejected {
-                // sota may have been killed after the manifest was final but before the leaderboard saw it.
-                do {
-                    try LeaderboardIndex.open(project: project, environment: context.environment)
-                        .record(manifest, manifestPath: Paths.join(project.resolve(project.runsDirectory), "\(id)/manifest.json"))
-                } catch {
-                    console.err("warning: the leaderboard was not updated: \(error)")
-                }
-                console.out("run \(id) already finished (\(manifest.status.rawValue)); nothing to resume")
-                return manifest.status == .succeeded ? ExitStatus.success : ExitStatus.gateRejected
-            }
-        }
-        let parsed = try OverrideParsing.parse(overrideTexts)
-        var diagnostics: [Diagnostic] = []
-        guard let configs = PipelineConfigs.load(
-            trainPath: trainPath!, overrides: parsed, smallEvalPath: smallPath, fullEvalPath: fullPath,
-            project: project, context: context, diagnostics: &diagnostics
-        ) else { return stop(diagnostics) }
-        let (trainConfig, small, full) = (configs.training, configs.smallEval, configs.fullEval)
-
-        let index: LeaderboardIndex?
-        do {
-            // A step job only reads the leaderboard (BaselineOnlyIndex), so it neither opens nor creates it here.
-            index = step != nil ? nil : try LeaderboardIndex.open(project: project, environment: context.environment, forRecording: true)
-        } catch {
-            return stop(diagnostics + [.error(at: nil, "\(error)", hint: "move the file aside, or set SOTA_LEADERBOARD to another path")])
-        }
-        let request = RunRequest(
-            training: trainConfig, smallEval: small, fullEval: full, project: project, runID: runID, devices: gpus,
-            maxRetries: maxRetries, gracePeriod: DurationValue(parsing: grace)!, environment: context.environment,
-            lastPhase: step.flatMap(PlannedStep.Phase.init(rawValue:))
-        )
-        let observer = RunConsole(console: console, runDirectory: Paths.join(project.runsDirectory, runID),
-                                  interactive: isatty(1) == 1 && context.environment["TERM"] != "dumb")
-        let runIndex: any RunIndex = index ?? BaselineOnlyIndex.open(project: project, environment: context.environment)
-        let orchestrator = RunOrchestrator(request: request, index: runIndex, observe: { observer.handle($0) })
-        let (problems, data) = orchestrator.validate()
-        diagnostics += problems
-        if promote {
-            // Whatever would stop the promotion is found before the run, not after it.
-            do {
-                try Promotion.preflight(trainConfig, workspace: Workspace(project: project))
-            } catch {
-                diagnostics.append(.error(at: nil, "--promote: \(error)", hint: (error as? ConfigPromotion.Refusal)?.hint))
-            }
-        }
-        if diagnostics.hasErrors { return stop(diagnostics) }
-        for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
-
-        let git = pendingGit.wait()
-        if git.isDirty {
-            console.err(renderer.render(.warning(at: nil, "the work tree has uncommitted changes (\(git.dirtyFiles.prefix(3).joined(separator: ", "))\(git.dirtyFiles.count > 3 ? ", …" : "")); the run records them but cannot be reproduced from a commit")))
-        }
-        try ChildProcess.prepareSignalHandling()
-        let outcome: RunOutcome
-        if let existing {
-            console.out("resuming run \(runID) (\(Paths.join(project.runsDirectory, runID)))")
-            outcome = try orchestrator.resume(existing)
+        if projectProblems.hasErrors { return RunConsole.notStarted(projectProblems, console: context.console) }
+        let sweepMode: SweepOperation.Request.Mode?
+        if let resume, resume.hasPrefix(SweepManifest.folderPrefix) {
+            sweepMode = .resume(resume)
         } else {
-            console.out("run \(runID): \(trainConfig.displayPath) → \(Paths.join(project.runsDirectory, runID))/")
-            outcome = try orchestrator.start(data: data, git: git)
+            sweepMode = resume == nil && (trainConfig.count > 1 || !sweep.isEmpty || dryRun) ? .start(configs: trainConfig, axes: sweep, dryRun: dryRun) : nil
         }
-        observer.summary(outcome)
-        if step != nil, outcome.exitStatus == ExitStatus.gateRejected {
-            // A rejection is a decided run, not a failed job: the later step jobs find it finished and do nothing.
-            return ExitStatus.success
-        }
-        if promote, outcome.exitStatus == ExitStatus.success {
-            do {
-                guard let board = try index?.board else { throw ConfigPromotion.Refusal("no leaderboard to record the promotion in") }
-                let result = try Promotion(workspace: Workspace(project: project), board: board).promote(Promotion.Request(
-                    config: trainConfig, runID: runID, promotedBy: GitCommitter.author(in: project.root) ?? context.environment["USER"]
-                ))
-                for warning in result.warnings { console.err("warning: promoted, but \(warning)") }
-                let promotion = result.outcome
-                console.out(promotion.unchanged ? "promoted: \(promotion.destination) already holds this config"
-                            : "promoted to \(promotion.destination)" + (promotion.previous.map { " (the previous config is kept in \($0))" } ?? ""))
-                if let metadata = result.metadataPath { console.out("  recorded in \(context.display(metadata))") }
-            } catch {
-                console.err("error: promotion failed: \(error); the run itself passed and is recorded")
-                return ExitStatus.checkFailed
+        do {
+            if let sweepMode {
+                let request = SweepOperation.Request(mode: sweepMode, assignments: assignments, devices: gpus, maxRetries: maxRetries, grace: grace,
+                                                     project: project, environment: context.environment, workingDirectory: context.workingDirectory)
+                return SweepCommandSupport.report(try SweepOperation()(request, observe: SweepCommandSupport.printer(context)), context: context)
             }
-        } else if promote {
-            console.out("not promoted: the run did not pass every gate")
+            guard let gracePeriod = DurationValue(parsing: grace) else { throw ValidationError("--grace must be a duration such as 10s; found \(grace)") }
+            let request = RunOperation.Request(
+                trainConfig: trainConfig.first.map(context.absolute), smallEvalConfig: smallEvalConfig.map(context.absolute),
+                fullEvalConfig: fullEvalConfig.map(context.absolute), assignments: assignments, runID: runId, resume: resume, step: step,
+                promote: promote, maxRetries: maxRetries, devices: gpus, gracePeriod: gracePeriod, project: project,
+                environment: context.environment, workingDirectory: context.workingDirectory)
+            let console = RunConsole(console: context.console, interactive: isatty(1) == 1 && context.environment["TERM"] != "dumb")
+            let result = try RunOperation(leaderboards: LeaderboardIndex.openers(project: project, environment: context.environment))(
+                request, observe: { console.handle($0) })
+            return console.report(result, context: context)
+        } catch let usage as RunUsageError {
+            throw ValidationError(usage.description)
         }
-        return outcome.exitStatus
     }
 }
 
-/// Finds a run directory by id or unique id prefix.
-enum RunLookup {
-    static func find(_ text: String, project: Project, console: Console) -> (String, RunManifest)? {
-        guard let name = folder(text, project: project, console: console) else { return nil }
-        let path = Paths.join(project.resolve(project.runsDirectory), name + "/manifest.json")
-        do {
-            return (name, try RunManifest.read(path: path))
-        } catch {
-            console.err("error: \(error)")
-            return nil
-        }
-    }
-
-    /// The one folder of the runs folder whose name starts with `text` (a run, or a sweep with `sweeps: true`), or
-    /// nil after saying why there is none.
-    static func folder(_ text: String, sweeps: Bool = false, project: Project, console: Console) -> String? {
-        if let problem = RunID.problem(with: text) {
-            console.err("error: `\(text)` is not a run id: \(problem)")
-            return nil
-        }
-        let kind = sweeps ? "sweep" : "run"
-        let runs = project.resolve(project.runsDirectory)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? [])
-            .filter { $0.hasPrefix(text) && (!sweeps || $0.hasPrefix("sweep-")) }.sorted()
-        guard names.count == 1 else {
-            console.err(names.isEmpty ? "error: no \(kind) `\(text)` in \(project.runsDirectory)/"
-                                      : "error: `\(text)` matches \(names.count) \(kind)s: \(names.prefix(5).joined(separator: ", "))")
-            return nil
-        }
-        return names[0]
+extension LeaderboardIndex: RunLeaderboard {
+    /// How `sota run` opens the project's leaderboard: the file ``path(project:environment:)`` names, recorded into
+    /// through ``LeaderboardRecorder`` when it is current; a Slurm step job only reads baselines (``BaselineOnlyIndex``).
+    static func openers(project: Project, environment: [String: String]) -> RunLeaderboards {
+        RunLeaderboards(open: { forRecording in try LeaderboardIndex.open(project: project, environment: environment, forRecording: forRecording) },
+                        baselineOnly: { BaselineOnlyIndex.open(project: project, environment: environment) })
     }
 }

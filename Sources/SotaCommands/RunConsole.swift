@@ -2,21 +2,76 @@ import Foundation
 import SotaSupport
 import SotaPlan
 import SotaRun
+import SotaOperations
 import Synchronization
 
 /// Shows a run's progress: one live line per stage on a terminal, plain lines elsewhere.
 final class RunConsole: Sendable {
     private let console: Console
-    private let runDirectory: String
     private let interactive: Bool
     private let lastDraw = Mutex<Double>(0)
 
-    init(console: Console, runDirectory: String, interactive: Bool) {
+    /// A console for one run; `interactive` redraws a live line per stage.
+    init(console: Console, interactive: Bool) {
         self.console = console
-        self.runDirectory = runDirectory
         self.interactive = interactive
     }
 
+    /// Prints what happens before and during the run.
+    func handle(_ event: RunOperation.Event) {
+        switch event {
+        case .warnings(let diagnostics):
+            console.report(diagnostics)
+        case .started(let runID, let config, let runDirectory, let resuming):
+            console.out(resuming ? "resuming run \(runID) (\(runDirectory))" : "run \(runID): \(config) → \(runDirectory)/")
+        case .run(let event):
+            handle(event)
+        }
+    }
+
+    /// Prints the end of stage 1 validation: every problem, then why the run did not start. Returns the exit status.
+    static func notStarted(_ diagnostics: [Diagnostic], console: Console) -> Int32 {
+        console.report(diagnostics)
+        let errors = diagnostics.filter { $0.severity == .error }.count, warnings = diagnostics.filter { $0.severity == .warning }.count
+        console.err("run not started: stage 1 validation failed (\(DiagnosticRenderer.summary(errors: errors, warnings: warnings)))")
+        return ExitStatus.checkFailed
+    }
+
+    /// Prints how the run ended (and its promotion) and returns the exit status.
+    func report(_ result: RunOperation.Result, context: CommandContext) -> Int32 {
+        switch result {
+        case .notStarted(let diagnostics):
+            return Self.notStarted(diagnostics, console: console)
+        case .notFound(let message):
+            console.error(message)
+        case .alreadyFinished(let runID, let status, let step, let problem):
+            if let step {
+                console.out("run \(runID) already finished (\(status.rawValue)); nothing left for step \(step)")
+            } else {
+                if let problem { console.warning("the leaderboard was not updated: \(problem)") }
+                console.out("run \(runID) already finished (\(status.rawValue)); nothing to resume")
+            }
+        case .finished(let outcome, let runDirectory, let promotion, _):
+            summary(outcome, runDirectory: runDirectory)
+            switch promotion {
+            case .promoted(let result)?:
+                for warning in result.warnings { console.warning("promoted, but \(warning)") }
+                let promoted = result.outcome
+                console.out(promoted.unchanged ? "promoted: \(promoted.destination) already holds this config"
+                            : "promoted to \(promoted.destination)" + (promoted.previous.map { " (the previous config is kept in \($0))" } ?? ""))
+                if let metadata = result.metadataPath { console.out("  recorded in \(context.display(metadata))") }
+            case .failed(let error)?:
+                console.error("promotion failed: \(error); the run itself passed and is recorded")
+            case .notPassed?:
+                console.out("not promoted: the run did not pass every gate")
+            case nil:
+                break
+            }
+        }
+        return result.exitStatus
+    }
+
+    /// Prints one event of the orchestrator.
     func handle(_ event: RunEvent) {
         let style = console.outStyle
         switch event {
@@ -45,11 +100,12 @@ final class RunConsole: Sendable {
         case .note(let text):
             console.out("  \(text)")
         case .warning(let text):
-            console.err("warning: \(text)")
+            console.warning(text)
         }
     }
 
-    func summary(_ outcome: RunOutcome) {
+    /// Prints the run's last line (status, metric, time, folder as the project names it) and its failures.
+    func summary(_ outcome: RunOutcome, runDirectory: String) {
         let manifest = outcome.manifest
         let style = console.outStyle
         let status: String

@@ -1,15 +1,48 @@
 extension RunOptions {
-    /// The long options `sota run` takes, each with whether it takes a value and whether it repeats.
+    /// Where a long option of `sota run` lands in ``RunOptions``, and so whether it takes a value and repeats.
     ///
-    /// `fastParse` reads only these; a test checks the list against what ArgumentParser declares, so an option added
-    /// to the command but not here fails the build's tests rather than being silently misparsed.
-    static let fastParseOptions: [String: (takesValue: Bool, repeats: Bool)] = [
-        "train-config": (true, true), "sweep": (true, true), "set": (true, true),
-        "dry-run": (false, false), "promote": (false, false),
-        "run-id": (true, false), "small-eval-config": (true, false), "full-eval-config": (true, false),
-        "resume": (true, false), "step": (true, false), "project": (true, false), "max-retries": (true, false),
-        "gpus": (true, false), "grace": (true, false),
-    ]
+    /// Setters are closures rather than key paths: a key path is instantiated at run time on first use, which cost
+    /// `sota run` measurably more than the whole parse (perf, release build).
+    enum Field {
+        /// A flag (`--dry-run`).
+        case flag((inout RunOptions) -> Void)
+        /// A single value (`--gpus 0,1`); false when the value is not one the option takes.
+        case value((inout RunOptions, String) -> Bool)
+        /// A repeatable value (`--set k=v`), in order.
+        case list((inout RunOptions, String) -> Void)
+    }
+
+    /// Every long option `sota run` takes, by name: the one table `fastParse` reads the command line with.
+    ///
+    /// A test checks it against what ArgumentParser declares (names, values, repetition) and checks that both parsers
+    /// give the same ``RunOptions``, so an option added to the command but not here fails the tests rather than
+    /// being silently misparsed.
+    static var fields: [String: Field] {
+        [
+            "train-config": .list { $0.trainConfig.append($1) }, "sweep": .list { $0.sweep.append($1) }, "set": .list { $0.assignments.append($1) },
+            "dry-run": .flag { $0.dryRun = true }, "promote": .flag { $0.promote = true },
+            "run-id": .value { $0.runId = $1; return true }, "small-eval-config": .value { $0.smallEvalConfig = $1; return true },
+            "full-eval-config": .value { $0.fullEvalConfig = $1; return true }, "resume": .value { $0.resume = $1; return true },
+            "step": .value { $0.step = $1; return true }, "project": .value { $0.projectPath = $1; return true },
+            "max-retries": .value { options, text in
+                guard let number = Int(text) else { return false }
+                options.maxRetries = number
+                return true
+            },
+            "gpus": .value { $0.gpus = $1; return true }, "grace": .value { $0.grace = $1; return true },
+        ]
+    }
+
+    /// Each long option with whether it takes a value and whether it repeats, as ArgumentParser describes them.
+    static var fastParseOptions: [String: (takesValue: Bool, repeats: Bool)] {
+        fields.mapValues { field in
+            switch field {
+            case .flag: (false, false)
+            case .list: (true, true)
+            case .value: (true, false)
+            }
+        }
+    }
 
     /// Parses a plain `sota run` command line without ArgumentParser, or returns nil to leave it to ArgumentParser.
     ///
@@ -20,9 +53,9 @@ extension RunOptions {
     /// option, a value that looks like an option, a failing check) returns nil, so every message still comes from
     /// ArgumentParser.
     static func fastParse(_ arguments: [String]) -> RunOptions? {
-        var lists: [String: [String]] = [:]
-        var values: [String: String] = [:]
-        var flags: Set<String> = []
+        let fields = Self.fields
+        var options = RunOptions()
+        var seen: Set<String> = []
         var index = arguments.startIndex
         while index < arguments.endIndex {
             let argument = arguments[index]
@@ -34,9 +67,10 @@ extension RunOptions {
                 inlineValue = String(name[name.index(after: equals)...])
                 name = String(name[..<equals])
             }
-            guard let option = fastParseOptions[name] else { return nil }
-            guard option.takesValue else {
-                guard inlineValue == nil, flags.insert(name).inserted else { return nil }
+            guard let field = fields[name] else { return nil }
+            if case .flag(let set) = field {
+                guard inlineValue == nil, seen.insert(name).inserted else { return nil }
+                set(&options)
                 continue
             }
             let value: String
@@ -47,25 +81,12 @@ extension RunOptions {
                 value = arguments[index]
                 index += 1
             }
-            if option.repeats {
-                lists[name, default: []].append(value)
-            } else {
-                guard values.updateValue(value, forKey: name) == nil else { return nil }
+            switch field {
+            case .list(let append): append(&options, value)
+            case .value(let set): guard seen.insert(name).inserted, set(&options, value) else { return nil }
+            case .flag: return nil
             }
         }
-        var maxRetries: Int?
-        if let text = values["max-retries"] {
-            guard let number = Int(text) else { return nil }
-            maxRetries = number
-        }
-
-        let options = RunOptions(
-            trainConfig: lists["train-config"] ?? [], sweep: lists["sweep"] ?? [], dryRun: flags.contains("dry-run"),
-            runId: values["run-id"], promote: flags.contains("promote"), smallEvalConfig: values["small-eval-config"],
-            fullEvalConfig: values["full-eval-config"], resume: values["resume"], step: values["step"],
-            assignments: lists["set"] ?? [], projectPath: values["project"], maxRetries: maxRetries,
-            gpus: values["gpus"] ?? RunCommand.defaultDevices, grace: values["grace"] ?? RunCommand.defaultGrace
-        )
         guard (try? options.validate()) != nil else { return nil }
         return options
     }

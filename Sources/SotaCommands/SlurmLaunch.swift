@@ -5,6 +5,7 @@ import SotaConfig
 import SotaGit
 import SotaLaunch
 import SotaPlan
+import SotaOperations
 import SotaRun
 
 /// `sota launch --backend slurm`: prepares the run directories on this machine, writes one sbatch script per stage

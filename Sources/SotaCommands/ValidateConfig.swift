@@ -1,6 +1,7 @@
 import ArgumentParser
 import SotaSupport
 import SotaConfig
+import SotaOperations
 
 /// `sota validate config FILE...`: every problem in every file, compiler-style.
 struct ValidateConfig: ContextualCommand {
@@ -84,8 +85,7 @@ struct ValidateConfig: ContextualCommand {
             ]).rendered(pretty: true))
             return failed ? ExitStatus.checkFailed : ExitStatus.success
         }
-        let renderer = DiagnosticRenderer(style: context.console.errStyle)
-        for diagnostic in all { context.console.err(renderer.render(diagnostic)) }
+        context.console.report(all)
         if printConfig {
             for config in resolved {
                 switch format {
@@ -117,17 +117,10 @@ struct ValidateConfig: ContextualCommand {
 /// Turns `--set` flags into overrides, failing as a usage error on the first malformed one.
 enum OverrideParsing {
     static func parse(_ assignments: [String]) throws -> [ConfigOverride] {
-        var overrides: [ConfigOverride] = []
-        for assignment in assignments {
-            switch ConfigOverride.parse(assignment) {
-            case .success(let override): overrides.append(override)
-            case .failure(let error):
-                let diagnostic = error.diagnostic
-                throw ValidationError("\(diagnostic.location.map { "\($0): " } ?? "")\(diagnostic.message)"
-                                      + (diagnostic.hint.map { " (\($0))" } ?? ""))
-            }
+        do {
+            return try RunOverrides.parse(assignments)
+        } catch {
+            throw ValidationError(error.description)
         }
-        return overrides
     }
 }
-

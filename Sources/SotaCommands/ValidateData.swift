@@ -85,8 +85,7 @@ struct ValidateData: ContextualCommand {
             context.console.out(JSONValue.object(fields).rendered(pretty: true))
             return failed ? ExitStatus.checkFailed : ExitStatus.success
         }
-        let renderer = DiagnosticRenderer(style: context.console.errStyle)
-        for diagnostic in diagnostics { context.console.err(renderer.render(diagnostic)) }
+        context.console.report(diagnostics)
         if let result, let size = result.size, let sha = result.sha256 {
             let style = context.console.outStyle
             var line = "\(result.file)  \(ByteCount(size))  sha256 \(sha.prefix(16))…"

@@ -49,44 +49,9 @@ public struct ExperimentMetadata: Codable, Sendable, Equatable {
     /// Git state when the experiment was created (or restored): the same record a run's manifest keeps.
     public typealias GitRecord = RunManifest.GitRecord
 
-    /// One promotion of one of the experiment's runs into production (appended by `sota promote`).
-    public struct Promotion: Codable, Sendable, Equatable {
-        /// The promoted run.
-        public var runID: String
-        /// Where the config went, relative to the project root.
-        public var destination: String
-        /// ISO 8601 time of the promotion.
-        public var at: String
-        /// True when gates were overridden.
-        public var forced: Bool
-        /// Who promoted (`Name <email>` from git, else the user name).
-        public var by: String?
-        /// Where the production config it replaced was kept, relative to the project root.
-        public var previous: String?
-        /// The commit `--commit` made.
-        public var commit: String?
-        /// When the promotion was rolled back, if it was.
-        public var rolledBackAt: String?
-
-        enum CodingKeys: String, CodingKey {
-            case destination, at, forced, by, previous, commit
-            case runID = "run_id"
-            case rolledBackAt = "rolled_back_at"
-        }
-
-        /// Creates a record.
-        public init(runID: String, destination: String, at: String, forced: Bool, by: String? = nil, previous: String? = nil,
-                    commit: String? = nil, rolledBackAt: String? = nil) {
-            self.runID = runID
-            self.destination = destination
-            self.at = at
-            self.forced = forced
-            self.by = by
-            self.previous = previous
-            self.commit = commit
-            self.rolledBackAt = rolledBackAt
-        }
-    }
+    /// One promotion of one of the experiment's runs into production (appended by a promotion): the project's one
+    /// promotion record, kept here without the fields the folder implies (see ``PromotionEntry/inExperimentMetadata``).
+    public typealias Promotion = PromotionEntry
 
     /// The schema version.
     public var schemaVersion: Int

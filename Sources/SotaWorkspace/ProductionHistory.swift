@@ -1,6 +1,5 @@
 import Foundation
 import SotaSupport
-import SotaIndex
 
 /// `<production folder>/.previous/promotions.json`: every promotion into that folder and its rollback, beside the
 /// configs the promotions replaced.
@@ -16,60 +15,8 @@ public struct ProductionHistory: Sendable {
     /// The version this build writes.
     public static let currentSchemaVersion = 1
 
-    /// One promotion as the file keeps it.
-    public struct Entry: Codable, Sendable, Equatable {
-        /// The promoted run (empty when forced without one).
-        public var runID: String
-        /// The experiment the config declares.
-        public var experiment: String
-        /// The promoted config, relative to the project root.
-        public var config: String
-        /// The production config written, relative to the project root.
-        public var destination: String
-        /// ISO 8601 time of the promotion.
-        public var at: String
-        /// True when gates were overridden.
-        public var forced: Bool
-        /// Who promoted.
-        public var by: String?
-        /// Where the production config it replaced was kept, relative to the project root.
-        public var previous: String?
-        /// The commit `--commit` made.
-        public var commit: String?
-        /// When it was rolled back, if it was.
-        public var rolledBackAt: String?
-        /// Who rolled it back.
-        public var rolledBackBy: String?
-
-        enum CodingKeys: String, CodingKey {
-            case experiment, config, destination, at, forced, by, previous, commit
-            case runID = "run_id"
-            case rolledBackAt = "rolled_back_at"
-            case rolledBackBy = "rolled_back_by"
-        }
-
-        /// The entry of a promotion the leaderboard records.
-        public init(_ record: PromotionRecord) {
-            runID = record.runID
-            experiment = record.experiment
-            config = record.configPath
-            destination = record.productionPath
-            at = record.promotedAt
-            forced = record.forced
-            by = record.promotedBy
-            previous = record.previousPath
-            commit = record.gitCommit
-            rolledBackAt = record.rolledBackAt
-            rolledBackBy = record.rolledBackBy
-        }
-
-        /// The leaderboard's record of this promotion.
-        public var record: PromotionRecord {
-            PromotionRecord(runID: runID, experiment: experiment, configPath: config, productionPath: destination, promotedAt: at,
-                            promotedBy: by, forced: forced, previousPath: previous, gitCommit: commit, rolledBackAt: rolledBackAt,
-                            rolledBackBy: rolledBackBy)
-        }
-    }
+    /// One promotion as the file keeps it: the project's one promotion record, with its experiment and config.
+    public typealias Entry = PromotionEntry
 
     private struct File: Codable {
         var schemaVersion: Int
@@ -106,6 +53,11 @@ public struct ProductionHistory: Sendable {
             guard file.schemaVersion <= Self.currentSchemaVersion else {
                 throw WorkspaceError.badMetadata(file: display, line: nil, column: nil,
                                                  problem: "schema_version \(file.schemaVersion) is newer than this sota understands")
+            }
+            // Unlike an experiment's metadata, the history names each promotion's experiment and config.
+            if let index = file.promotions.firstIndex(where: { $0.experiment == nil || $0.config == nil }) {
+                throw WorkspaceError.badMetadata(file: display, line: nil, column: nil,
+                                                 problem: "promotions[\(index)] has no `experiment` or `config`")
             }
             return file.promotions
         } catch let error as WorkspaceError {

@@ -26,7 +26,7 @@ extension Workspace {
     public func recordPromotion(_ promotion: ExperimentMetadata.Promotion, forConfig configPath: String) throws(WorkspaceError) -> String? {
         guard let (folder, metadata) = try promotionMetadata(forConfig: configPath) else { return nil }
         var updated = metadata
-        updated.promotions.append(promotion)
+        updated.promotions.append(promotion.inExperimentMetadata)
         updated.status = "promoted"
         try updated.write(to: folder.metadataPath)
         return folder.metadataPath
@@ -81,10 +81,7 @@ extension Workspace {
             }
             for promotion in metadata.promotions {
                 folders.append(Paths.parent(of: promotion.destination))
-                fromMetadata.append(PromotionRecord(
-                    runID: promotion.runID, experiment: metadata.name, configPath: display(folder.configPath),
-                    productionPath: promotion.destination, promotedAt: promotion.at, promotedBy: promotion.by, forced: promotion.forced,
-                    previousPath: promotion.previous, gitCommit: promotion.commit, rolledBackAt: promotion.rolledBackAt))
+                fromMetadata.append(promotion.inExperimentMetadata.record(experiment: metadata.name, config: display(folder.configPath)))
             }
         }
         var records: [PromotionRecord] = []
@@ -94,9 +91,9 @@ extension Workspace {
         for folder in folders where visited.insert(Paths.normalize(folder)).inserted {
             do {
                 for entry in try ProductionHistory(productionFolder: project.resolve(folder), projectRoot: project.root).entries()
-                where seen[key(entry.record)] == nil {
-                    seen[key(entry.record)] = records.count
-                    records.append(entry.record)
+                where seen[key(entry.record())] == nil {
+                    seen[key(entry.record())] = records.count
+                    records.append(entry.record())
                 }
             } catch {
                 problems.append("\(error); its promotions are not restored")

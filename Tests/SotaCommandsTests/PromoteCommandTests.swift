@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaIndex
 import SotaTestSupport
 import Testing
 
@@ -65,6 +66,46 @@ private struct PromotionProject {
 }
 
 @Suite struct PromoteCommandTests {
+    /// `sota run --promote` and `sota promote` are one promotion: the same production file, history, experiment
+    /// metadata and leaderboard rows, times and row ids aside. (They once differed in who a promotion names when git
+    /// names no author: `promote` wrote "unknown", `run --promote` nothing; now neither invents a name.)
+    @Test func runPromoteAndPromoteLeaveTheSameFilesAndRows() throws {
+        func promotedState(viaRun: Bool) throws -> [String] {
+            let project = PromotionProject()
+            #expect(project.sota("experiment", "new", "wide", "--from", "good.yaml").status == 0)
+            let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: Paths.join(project.root, "experiments")).first { $0.hasSuffix("-wide") })
+            let config = "experiments/\(folder)/config.yaml", runID = "20260101-000000-0000000d"
+            // An earlier production config of the experiment, so both paths also keep the replaced one.
+            project.write("configs/wide.yaml", "experiment: wide\n# the config before\n")
+            if viaRun {
+                let run = project.sota("run", "--train-config", config, "--run-id", runID, "--promote")
+                #expect(run.status == 0, "\(run.err)")
+            } else {
+                #expect(project.sota("run", "--train-config", config, "--run-id", runID).status == 0)
+                let promoted = project.sota("promote", config)
+                #expect(promoted.status == 0, "\(promoted.err)")
+            }
+            // Times and the kept file's time-stamped name differ between the two projects; everything else may not.
+            func timeless(_ text: String?) -> String {
+                (text ?? "<missing>").replacingOccurrences(of: #""(at|rolled_back_at|last_activity|created)" : "[^"]*""#, with: "\"$1\" : \"T\"",
+                                                           options: .regularExpression)
+                    .replacingOccurrences(of: #"wide-[0-9TZ-]+\.yaml"#, with: "wide-T.yaml", options: .regularExpression)
+            }
+            let board = try Leaderboard(path: Paths.join(project.root, ".sota/leaderboard.sqlite"))
+            let rows = try board.promotions().map { row in
+                [row.runID, row.experiment, row.configPath, row.productionPath, row.promotedBy ?? "-", "\(row.forced)",
+                 timeless(row.previousPath.map { "\"\($0)\"" }), row.gitCommit ?? "-", row.rolledBackAt ?? "-"].joined(separator: "|")
+            }
+            return [project.read("configs/wide.yaml") ?? "<missing>", timeless(project.read("configs/.previous/promotions.json")),
+                    timeless(project.read("experiments/\(folder)/metadata.json"))] + rows
+        }
+        let viaRun = try promotedState(viaRun: true), viaPromote = try promotedState(viaRun: false)
+        #expect(viaRun == viaPromote)
+        #expect(viaRun.count == 4, "one promotion row")
+        #expect(viaRun[1].contains("\"run_id\" : \"20260101-000000-0000000d\""))
+        #expect(viaRun[2].contains("\"status\" : \"promoted\""))
+    }
+
     @Test func aConfigWithoutAPassingRunIsRefusedUnlessForced() throws {
         let project = PromotionProject()
         let early = project.sota("promote", "good.yaml")

@@ -1,0 +1,80 @@
+import Foundation
+import SotaSupport
+import SotaPlan
+import SotaRun
+import SotaOperations
+import SotaTestSupport
+import Testing
+
+@Suite struct RunOperationTests {
+    @Test func aPassingRunWritesItsDirectoryRecordsItAndStreamsItsStages() throws {
+        let project = OperationProject()
+        let (result, events) = try project.run(project.runRequest("good.yaml", runID: "20260101-000000-0000000a"))
+        guard case .finished(let outcome, let runDirectory, let promotion, _) = result else { Issue.record("\(result)"); return }
+        #expect(result.exitStatus == ExitStatus.success)
+        #expect(outcome.manifest.status == .succeeded)
+        #expect(runDirectory == "runs/20260101-000000-0000000a")
+        #expect(promotion == nil)
+        #expect(project.exists("runs/20260101-000000-0000000a/manifest.json"))
+        #expect(project.read("runs/20260101-000000-0000000a/checkpoints/model.out") == "done\n")
+        // The stream: the start line first, then the children's steps and the gate, in order.
+        guard case .started(let runID, let config, _, let resuming) = events.first(where: { if case .started = $0 { true } else { false } }) else {
+            Issue.record("no start event"); return
+        }
+        #expect(runID == "20260101-000000-0000000a" && config == "good.yaml" && !resuming)
+        let finishedSteps = events.compactMap { event -> String? in
+            if case .run(.stepFinished(let name, let status, _, _)) = event, status == .succeeded { return name }
+            return nil
+        }
+        #expect(finishedSteps.contains("fit"))
+        #expect(events.contains { if case .run(.gate(let gate)) = $0 { gate.passed } else { false } })
+        #expect(try project.board().runSummary(id: "20260101-000000-0000000a") != nil)
+    }
+
+    @Test func aRejectedRunEndsWithTheGateStatusAndIsNotPromoted() throws {
+        let project = OperationProject()
+        let (result, _) = try project.run(project.runRequest("bad.yaml", promote: true))
+        guard case .finished(_, _, .notPassed?, _) = result else { Issue.record("\(result)"); return }
+        #expect(result.exitStatus == ExitStatus.gateRejected)
+        #expect(!project.exists("configs/bad-exp.yaml"))
+    }
+
+    @Test func stageOneProblemsStopTheRunBeforeAnythingIsWritten() throws {
+        let project = OperationProject()
+        project.folder.write("typo.yaml", project.read("good.yaml")?.replacingOccurrences(of: "epochs: 1", with: "epochs: -1") ?? "")
+        let (result, events) = try project.run(project.runRequest("typo.yaml"))
+        guard case .notStarted(let diagnostics) = result else { Issue.record("\(result)"); return }
+        #expect(result.exitStatus == ExitStatus.checkFailed)
+        #expect(diagnostics.contains { $0.severity == .error && $0.location?.file == "typo.yaml" }, "\(diagnostics)")
+        #expect(events.isEmpty)
+        #expect(!project.exists("runs"))
+    }
+
+    @Test func aMalformedOverrideIsAUsageError() throws {
+        let project = OperationProject()
+        #expect(throws: RunUsageError.self) { try project.run(project.runRequest("good.yaml", assignments: ["no-equals-sign"])) }
+    }
+
+    @Test func resumingADecidedRunRecordsItAgainAndRunsNothing() throws {
+        let project = OperationProject()
+        _ = try project.run(project.runRequest("bad.yaml", runID: "20260101-000000-0000000b"))
+        try project.dropLeaderboard()
+        let (result, events) = try project.run(project.runRequest("", resume: "20260101-000000-0000000b"))
+        guard case .alreadyFinished(let runID, let status, nil, nil) = result else { Issue.record("\(result)"); return }
+        #expect(runID == "20260101-000000-0000000b" && status == .rejected)
+        #expect(result.exitStatus == ExitStatus.gateRejected)
+        #expect(events.isEmpty)
+        // The leaderboard saw the run again from its manifest.
+        #expect(try project.board().runSummary(id: "20260101-000000-0000000b") != nil)
+
+        let (stepResult, _) = try project.run(project.runRequest("", resume: "20260101-000000-0000000b", step: "gate"))
+        #expect(stepResult.exitStatus == ExitStatus.success, "a step job finds the run decided and has nothing left to do")
+    }
+
+    @Test func anUnknownRunToResumeIsNamed() throws {
+        let project = OperationProject()
+        let (result, _) = try project.run(project.runRequest("", resume: "20991231"))
+        guard case .notFound(let message) = result else { Issue.record("\(result)"); return }
+        #expect(message == "no run `20991231` in runs/")
+    }
+}

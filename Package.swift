@@ -136,7 +136,7 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: ourSettings
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["SotaTestSupport", "SotaIndex"], swiftSettings: ourSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["SotaTestSupport", "SotaIndex"], exclude: ["Golden"], swiftSettings: ourSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,7 @@ import SotaSupport
 import SotaConfig
 import SotaLaunch
 import SotaPlan
+import SotaOperations
 
 /// `sota resume RUN`: resubmits the stages of a Slurm launch that did not finish, chained again; finished ones
 /// (with their READY markers) are never redone.

@@ -5,47 +5,50 @@ import SotaGit
 import SotaLaunch
 import SotaPlan
 
-/// Everything `sota launch --backend vast` decides before it talks to Vast: provenance, URLs, the offer query,
-/// the instance environment and the onstart script.
-struct VastLaunchSetup {
+/// Everything a Vast launch decides before it talks to Vast: provenance, URLs, the offer query, the instance
+/// environment and the onstart script.
+package struct VastLaunchSetup: Sendable {
     /// Problems that stop a launch before anything is rented.
-    struct Problems: Error {
-        var diagnostics: [Diagnostic]
+    package struct Problems: Error {
+        /// Every reason, errors first, then the warnings found on the way.
+        package var diagnostics: [Diagnostic]
     }
 
     /// The script's inputs.
-    var spec: OnstartSpec
+    package var spec: OnstartSpec
     /// The script.
-    var script: OnstartScript
+    package var script: OnstartScript
     /// What to rent.
-    var query: VastOfferQuery
+    package var query: VastOfferQuery
     /// The Vast API server.
-    var apiURL: String
+    package var apiURL: String
     /// The API key, when there is one.
-    var apiKey: String?
+    package var apiKey: String?
     /// The image.
-    var image: String
+    package var image: String
     /// Instance environment variables, names with values (values are secrets: never printed or recorded).
-    var environment: [(String, String)]
+    package var environment: [(String, String)]
     /// Things worth knowing that do not stop the launch.
-    var warnings: [Diagnostic]
+    package var warnings: [Diagnostic]
     /// The branch or remote ref the commit is on, for the summary.
-    var commitWhere: String
+    package var commitWhere: String
 
     /// The image used when `launch.vast.image` is not set: it has Swift to build sota and Python 3 for the demo.
-    static let defaultImage = "swift:6.2-noble"
+    package static let defaultImage = "swift:6.2-noble"
     /// Environment variables the storage tools read, by URL scheme.
-    static let storageVariables: [StorageURL.Scheme: [String]] = [
+    package static let storageVariables: [StorageURL.Scheme: [String]] = [
         .s3: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ENDPOINT_URL"],
         .b2: ["B2_APPLICATION_KEY_ID", "B2_APPLICATION_KEY"],
     ]
 
     /// Checks the launch and builds the setup, or lists every reason it cannot go ahead.
-    static func prepare(command: LaunchCommand, project: Project, training: RunConfig, context: CommandContext) -> Result<VastLaunchSetup, Problems> {
+    static func prepare(_ request: VastLaunch.Request, training: RunConfig) -> Result<VastLaunchSetup, Problems> {
+        let project = request.project
+        let command = request.options
         var errors: [Diagnostic] = []
         var warnings: [Diagnostic] = []
         let settings = project.launch
-        let projectFile = project.file.map { SourceLocation(file: context.display($0)) }
+        let projectFile = project.file.map { SourceLocation(file: request.display($0)) }
 
         // Provenance: the instance can only run what a remote can hand it.
         let git = GitReader().provenance(at: project.root)
@@ -54,7 +57,7 @@ struct VastLaunchSetup {
         var publication: GitPublication?
         switch git.state {
         case .noRepository:
-            errors.append(.error(at: nil, "\(context.display(project.root)) is not in a git repository; an instance can only run committed code"))
+            errors.append(.error(at: nil, "\(request.display(project.root)) is not in a git repository; an instance can only run committed code"))
         case .noCommits:
             errors.append(.error(at: nil, "the repository has no commits yet; commit and push before launching"))
         case .commit(let id):
@@ -87,7 +90,7 @@ struct VastLaunchSetup {
         let projectDirectory = Paths.relative(project.root, to: repositoryRoot)
         let configPath = Paths.relative(training.path, to: project.root)
         if configPath.hasPrefix("/") {
-            errors.append(.error(at: SourceLocation(file: training.displayPath), "the config is outside the project \(context.display(project.root)); the instance could not find it"))
+            errors.append(.error(at: SourceLocation(file: training.displayPath), "the config is outside the project \(request.display(project.root)); the instance could not find it"))
         }
         func storage(_ flag: String?, flagName: String, _ setting: Located<String>?, key: String) -> StorageURL? {
             guard let text = flag ?? setting?.value else { return nil }
@@ -136,7 +139,7 @@ struct VastLaunchSetup {
                                    minReliability: settings.vastMinReliability ?? 0.95, diskGB: command.disk ?? settings.vastDiskGB ?? 32)
 
         // The instance environment: names from fixed rules and the project, values from this process.
-        let apiKey = VastClient.apiKey(environment: context.environment)
+        let apiKey = VastClient.apiKey(environment: request.environment)
         let shutdown: OnstartSpec.Shutdown = command.autoShutdown ? (OnstartSpec.Shutdown(rawValue: command.shutdownAction) ?? .destroy) : .none
         var environment: [(String, String)] = []
         func pass(_ name: String, _ value: String?) {
@@ -149,7 +152,7 @@ struct VastLaunchSetup {
         }
         if apiURL != VastClient.defaultBaseURL { pass("VAST_API_URL", apiURL) }
         for scheme in Set([results?.scheme] + datasets.map { Optional($0.source.scheme) }).compactMap({ $0 }) {
-            for name in storageVariables[scheme] ?? [] { pass(name, context.environment[name]) }
+            for name in storageVariables[scheme] ?? [] { pass(name, request.environment[name]) }
         }
         if let remote, remote.hadCredential {
             pass("SOTA_GIT_USERNAME", remote.username)
@@ -161,18 +164,18 @@ struct VastLaunchSetup {
                                      hint: "names are letters, digits and `_`, not starting with a digit"))
                 continue
             }
-            if context.environment[name.value]?.isEmpty == false {
-                pass(name.value, context.environment[name.value])
+            if request.environment[name.value]?.isEmpty == false {
+                pass(name.value, request.environment[name.value])
             } else {
                 warnings.append(.warning(at: name.location, keyPath: "launch.environment", "`\(name.value)` is not set here, so the instance does not get it"))
             }
         }
-        if !errors.isEmpty { return .failure(Problems(diagnostics: errors + warnings)) }
+        guard errors.isEmpty, let results else { return .failure(Problems(diagnostics: errors + warnings)) }
 
         let spec = OnstartSpec(
             runID: RunID.make(), repository: repository ?? "", commit: commit, projectDirectory: projectDirectory,
-            runsDirectory: project.runsDirectory, configPath: configPath, overrides: command.overrides.assignments,
-            datasets: datasets, results: results!, shutdown: shutdown,
+            runsDirectory: project.runsDirectory, configPath: configPath, overrides: command.overrides,
+            datasets: datasets, results: results, shutdown: shutdown,
             install: settings.install.map { .command($0.value) } ?? .buildFromRepository
         )
         let commitWhere = publication?.remoteRefs.first ?? git.branch ?? "detached HEAD"
@@ -189,13 +192,13 @@ struct VastLaunchSetup {
     }
 
     /// Whether `name` can name an environment variable: `[A-Za-z_][A-Za-z0-9_]*`.
-    static func isVariableName(_ name: String) -> Bool {
+    package static func isVariableName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
         return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }
 
     /// The lines `--dry-run` and a launch print: run, offer, price, estimate, results, shutdown, environment names.
-    func summary(offer: VastOffer, estimate: CostEstimate, payload: String, context: CommandContext) -> String {
+    func summary(offer: VastOffer, estimate: CostEstimate, payload: String) -> String {
         func money(_ amount: Double) -> String { String(format: "$%.2f", amount) }
         let hours = estimate.totalDuration.seconds / 3600
         let partial = estimate.lines.contains { $0.duration == nil }

@@ -38,6 +38,12 @@ package struct Cancellation: Sendable {
         package var stopped: Stopped?
         /// What went wrong, if anything: then the cancellation failed, possibly after ``stopped``.
         package var error: String?
+
+        /// Creates an outcome.
+        package init(stopped: Stopped? = nil, error: String? = nil) {
+            self.stopped = stopped
+            self.error = error
+        }
     }
 
     /// Creates the use case.

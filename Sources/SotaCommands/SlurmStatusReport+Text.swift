@@ -33,7 +33,7 @@ extension SlurmStatusReport {
         if let first = runStatuses.values.first {
             var counts: [String: Int] = [:]
             for status in runStatuses.values { counts[status, default: 0] += 1 }
-            // RunLayout: the manifest's file name, once the run record has one owner.
+            // TODO(RunLayout): take the manifest's file name from RunLayout.
             lines.append(sweep ? "runs      " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
                                : "manifest  \(first) (\(display(Paths.join(runsDirectory, "\(record.runs.first ?? "")/manifest.json"))))")
         }

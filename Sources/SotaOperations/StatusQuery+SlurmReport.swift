@@ -34,7 +34,7 @@ package struct SlurmStatusReport: Sendable {
         var manifests: [String: String?] = [:]
         func manifestStatus(_ runID: String) -> String? {
             if let known = manifests[runID] { return known }
-            // RunLayout: the manifest's file name, once the run record has one owner.
+            // TODO(RunLayout): take the manifest's file name from RunLayout.
             let status = (try? RunManifest.read(path: Paths.join(runsDirectory, "\(runID)/manifest.json")))?.status.rawValue
             manifests[runID] = status
             return status

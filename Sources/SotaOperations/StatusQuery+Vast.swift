@@ -57,7 +57,7 @@ package struct VastRunStatus: Sendable {
         }
         let uploaded = try? StorageURL.parse(record.results).map { $0.appending(record.runID) }.get()
         let resultsFolder = uploaded?.filePath
-        // RunLayout: the manifest's file name, once the run record has one owner.
+        // TODO(RunLayout): take the manifest's file name from RunLayout.
         let runStatus = resultsFolder.flatMap { try? RunManifest.read(path: Paths.join($0, "manifest.json")) }?.status.rawValue
         let logTail = resultsFolder.flatMap { try? String(contentsOfFile: Paths.join($0, "onstart.log"), encoding: .utf8) }
             .map { $0.split(separator: "\n").suffix(max(0, logLines)).joined(separator: "\n") }

@@ -102,7 +102,7 @@ package struct StatusQuery {
     private func ingest(_ record: inout SlurmLaunchRecord, runsDirectory: String, recordPath: String) -> SlurmIngest? {
         var changed: [(runID: String, manifest: RunManifest, path: String, hash: String)] = []
         for runID in record.runs {
-            // RunLayout: the manifest's file name, once the run record has one owner.
+            // TODO(RunLayout): take the manifest's file name from RunLayout.
             let path = Paths.join(runsDirectory, "\(runID)/manifest.json")
             guard let bytes = FileManager.default.contents(atPath: path) else { continue }
             let hash = SHA256.hex(of: bytes)

@@ -81,6 +81,23 @@ import Testing
         #expect(try fixture.requests().isEmpty)
     }
 
+    /// Uncommitted changes stop the launch (the instance would not have them); --allow-dirty makes them a warning.
+    @Test func aDirtyTreeIsRefusedUnlessAllowed() throws {
+        let fixture = try Fixture()
+        fixture.folder.write("project/configs/notes.txt", "not committed\n")
+        var options = VastLaunch.Options()
+        options.dryRun = true
+        let refused = try fixture.launch(options)
+        guard case .refused = refused.ending else { Issue.record("\(refused)"); return }
+        #expect(refused.diagnostics.map(\.severity) == [.error], "\(refused.diagnostics)")
+        #expect(refused.diagnostics.first?.message.contains("uncommitted changes (configs/notes.txt)") == true)
+        #expect(try fixture.requests().isEmpty)
+        options.allowDirty = true
+        let allowed = try fixture.launch(options)
+        guard case .dryRun = allowed.ending else { Issue.record("\(allowed)"); return }
+        #expect(allowed.diagnostics.map(\.severity) == [.warning], "\(allowed.diagnostics)")
+    }
+
     @Test func aMalformedAssignmentIsAUsageErrorNotARefusal() throws {
         let fixture = try Fixture()
         var options = VastLaunch.Options()

@@ -151,11 +151,18 @@ package struct SlurmLaunch {
             return Outcome(diagnostics: diagnostics, ending: .dryRun(summary: summary, scripts: scripts.map { ("\($0.plan.stage.rawValue).sbatch", $0.text) }))
         }
         if let problems = prepareDirectories(runs, request: request) { return refused(problems) }
-        var record = SlurmLaunchRecord(
+        let record = SlurmLaunchRecord(
             launchID: launchID, created: Timestamp.string(Date()), config: Paths.relative(request.configPath, to: project.root),
             overrides: options.overrides, sweep: options.sweep, runs: runs.map(\.runID), arrayBase: sweeping ? base : nil,
             stages: stages, resources: resources, sota: sota
         )
+        return submit(scripts, record: record, to: launchDirectory, environment: request.environment, diagnostics: diagnostics, summary: summary)
+    }
+
+    /// Writes the scripts and the launch record into the launch folder, then submits the chain, recording each job id.
+    private func submit(_ scripts: [SbatchScript], record start: SlurmLaunchRecord, to launchDirectory: String, environment: [String: String],
+                        diagnostics: [Diagnostic], summary: [String]) -> Outcome {
+        var record = start
         let recordPath = Paths.join(launchDirectory, LaunchRecord.fileName)
         do {
             try FileManager.default.createDirectory(atPath: Paths.join(launchDirectory, "slurm"), withIntermediateDirectories: true)
@@ -164,14 +171,14 @@ package struct SlurmLaunch {
             }
             try record.write(to: recordPath)
         } catch {
-            return refused([.error(at: nil, "cannot write the launch: \(error)")])
+            return Outcome(diagnostics: diagnostics + [.error(at: nil, "cannot write the launch: \(error)")], ending: .refused)
         }
-        let submitter = SlurmChainSubmitter(client: SlurmClient(environment: request.environment), directory: launchDirectory)
+        let submitter = SlurmChainSubmitter(client: SlurmClient(environment: environment), directory: launchDirectory)
         if case .failure(let failure) = submitter.submit(scripts.map { ("slurm/\($0.plan.stage.rawValue).sbatch", $0.plan) }, record: &record, recordPath: recordPath) {
             return Outcome(diagnostics: diagnostics, ending: .submissionFailed(failure.message))
         }
         let jobs = (record.submissions.last?.jobs ?? []).map { (stage: $0.stage.rawValue, jobID: $0.jobID) }
-        return Outcome(diagnostics: diagnostics, ending: .submitted(launchID: launchID, jobs: jobs, summary: summary, launchDirectory: launchDirectory))
+        return Outcome(diagnostics: diagnostics, ending: .submitted(launchID: record.launchID, jobs: jobs, summary: summary, launchDirectory: launchDirectory))
     }
 
     /// Every run of the launch, loaded and checked before anything is written; seeds follow SweepPlan's policy (task i

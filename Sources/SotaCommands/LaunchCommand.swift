@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import SotaSupport
 import SotaConfig
-import SotaGit
 import SotaLaunch
 import SotaPlan
 import SotaOperations
@@ -122,103 +121,23 @@ struct LaunchCommand: ContextualCommand {
 
     func run(in context: CommandContext) throws -> Int32 {
         let console = context.console
-        let renderer = DiagnosticRenderer(style: console.errStyle)
-        func fail(_ diagnostics: [Diagnostic]) -> Int32 {
-            for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
-            console.err("launch stopped: nothing was rented")
-            return ExitStatus.checkFailed
-        }
         let (project, projectProblems) = context.project(explicit: global.project, near: config)
-        if projectProblems.hasErrors { return fail(projectProblems) }
+        if projectProblems.hasErrors { return Self.stopped(projectProblems, "nothing was rented", console) }
+        console.report(projectProblems)
+        let trainPath = context.absolute(config)
+        let load: LaunchPipelineLoader = { assignments, diagnostics in
+            try PipelineConfigs.load(trainPath: trainPath, overrides: OverrideParsing.parse(assignments), smallEvalPath: nil, fullEvalPath: nil,
+                                     project: project, context: context, diagnostics: &diagnostics)
+                .map { LaunchPipeline(training: $0.training, smallEval: $0.smallEval, fullEval: $0.fullEval) }
+        }
         if backend == "slurm" {
-            for diagnostic in projectProblems { console.err(renderer.render(diagnostic)) }
-            return try SlurmLaunch(command: self, project: project, context: context).run()
+            let launch = SlurmLaunch(loadPipeline: load, executable: { try SweepCommandSupport.executable(context) })
+            let outcome = try launch.run(.init(project: project, configPath: trainPath, options: slurmOptions, environment: context.environment))
+            return Self.show(outcome, context)
         }
-        var diagnostics = projectProblems
-        let parsedOverrides = try OverrideParsing.parse(overrides.assignments)
-        guard let configs = PipelineConfigs.load(
-            trainPath: context.absolute(config), overrides: parsedOverrides, smallEvalPath: nil, fullEvalPath: nil,
-            project: project, context: context, diagnostics: &diagnostics
-        ) else { return fail(diagnostics) }
-        for diagnostic in diagnostics { console.err(renderer.render(diagnostic)) }
-
-        let setup: VastLaunchSetup
-        switch VastLaunchSetup.prepare(command: self, project: project, training: configs.training, context: context) {
-        case .success(let prepared): setup = prepared
-        case .failure(let problems): return fail(problems.diagnostics)
-        }
-        for warning in setup.warnings { console.err(renderer.render(warning)) }
-
-        // Offers: the only network call a dry run makes.
-        let client = VastClient(baseURL: setup.apiURL, apiKey: setup.apiKey)
-        let offers: [VastOffer]
-        do {
-            offers = try client.searchOffers(setup.query)
-        } catch {
-            return fail([.error(at: nil, "\(error)")])
-        }
-        guard let offer = setup.query.choose(from: offers) else {
-            let price = setup.query.maxPricePerHour.map { String(format: " at most $%.4f/h,", $0) } ?? ""
-            return fail([.error(at: nil, "no Vast offer for \(setup.query.gpuCount)× \(setup.query.gpuName),\(price) reliability ≥ \(setup.query.minReliability), disk ≥ \(JSONValue.shortNumber(setup.query.diskGB)) GB (\(offers.count) offer\(offers.count == 1 ? "" : "s") returned)",
-                                 hint: "try another --gpu, a higher --max-price or a smaller --disk")])
-        }
-        let plan = RunPlanner.plan(training: configs.training, smallEval: configs.smallEval, fullEval: configs.fullEval,
-                                   project: project, runID: setup.spec.runID)
-        // The offer's GPU (Vast spells it `RTX 4090`) finds the config's throughput and past runs however they spell it.
-        let estimate = CostEstimator.estimate(plan: plan, prices: nil,
-                                              overrides: .init(gpu: offer.gpuName, price: offer.pricePerHour / Double(max(1, offer.gpuCount))),
-                                              history: DryRun.pastRuns(project: project, context: context))
-        let payload: String
-        do {
-            payload = try setup.script.payload()
-        } catch {
-            return fail([.error(at: nil, error.description)])
-        }
-        let summary = setup.summary(offer: offer, estimate: estimate, payload: payload, context: context)
-        if dryRun {
-            console.out("sota launch --dry-run: nothing rented, nothing written")
-            console.out(summary)
-            console.out("--- onstart.sh ---")
-            console.out(setup.script.text, terminator: "")
-            return ExitStatus.success
-        }
-
-        guard setup.apiKey != nil else { return fail([.error(at: nil, VastAPIError.missingAPIKey.description)]) }
-        let runDirectory = project.resolve(Paths.join(project.runsDirectory, setup.spec.runID))
-        let request = VastInstanceRequest(image: setup.image, diskGB: setup.query.diskGB, environment: setup.environment,
-                                          onstart: payload, label: "sota \(setup.spec.runID)")
-        let instanceID: Int
-        do {
-            instanceID = try client.createInstance(offerID: offer.id, request)
-        } catch {
-            return fail([.error(at: nil, "\(error)")])
-        }
-        let record = LaunchRecord(
-            runID: setup.spec.runID, created: Timestamp.string(Date()), config: setup.spec.configPath, overrides: setup.spec.overrides,
-            repository: setup.spec.repository, commit: setup.spec.commit, results: setup.spec.results.text, apiURL: setup.apiURL,
-            instanceID: instanceID, offer: offer, shutdown: setup.spec.shutdown.rawValue, script: "onstart.sh",
-            scriptEncoding: payload == setup.script.text ? "plain" : "gzip+base64", environment: setup.environment.map(\.0)
-        )
-        do {
-            try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-            try AtomicFile.write(setup.script.text, to: Paths.join(runDirectory, "onstart.sh"), mode: 0o755)
-            try record.write(to: Paths.join(runDirectory, LaunchRecord.fileName))
-            try FileManager.default.createDirectory(atPath: project.resolve(".vast"), withIntermediateDirectories: true)
-            try AtomicFile.write(setup.script.text, to: project.resolve(".vast/onstart.sh"), mode: 0o755)
-        } catch {
-            // An instance nobody can find again would bill until someone notices: give it back.
-            let destroyed = (try? client.destroyInstance(instanceID)) != nil
-            console.err("error: cannot record the launch: \(error)")
-            console.err(destroyed ? "the instance \(instanceID) was destroyed again" : "error: instance \(instanceID) is running; destroy it with `vastai destroy instance \(instanceID)`")
-            return ExitStatus.checkFailed
-        }
-        let shown = context.display(runDirectory)
-        console.out("launched run \(setup.spec.runID) on Vast instance \(instanceID)")
-        console.out(summary)
-        console.out("script    \(Paths.join(shown, "onstart.sh")) (and .vast/onstart.sh)")
-        console.out("record    \(Paths.join(shown, LaunchRecord.fileName))")
-        console.out("follow    sota status \(setup.spec.runID)")
-        console.out("cancel    sota cancel \(setup.spec.runID)")
-        return ExitStatus.success
+        let launch = VastLaunch(loadPipeline: load, history: DryRun.pastRuns(project: project, context: context))
+        let outcome = try launch.run(.init(project: project, options: vastOptions, environment: context.environment,
+                                           workingDirectory: context.workingDirectory))
+        return Self.show(outcome, context)
     }
 }

@@ -59,7 +59,7 @@ struct PlanView {
                      + "; then the leaderboard is updated")
         lines.append("")
         lines.append(style.bold("Environment") + " (on top of the inherited one)")
-        for variable in plan.sharedEnvironment { lines.append("  \(variable.name)=\(shellQuoted(local(variable.value)))") }
+        for variable in plan.sharedEnvironment { lines.append("  \(variable.name)=\(ShellWord.printable(local(variable.value)))") }
         lines.append("  plus per child: SOTA_STAGE, SOTA_CONFIG, and SOTA_EPOCHS (training) or SOTA_METRICS (evaluation)")
         if !checks.isEmpty {
             lines.append("")
@@ -81,7 +81,7 @@ struct PlanView {
         } else if let timeout = step.timeout {
             lines.append("  timeout \(timeout)")
         }
-        lines.append("      $ " + step.arguments.map { shellQuoted(local($0)) }.joined(separator: " "))
+        lines.append("      $ " + step.arguments.map { ShellWord.printable(local($0)) }.joined(separator: " "))
         lines.append("      env SOTA_STAGE=\(step.name)  log \(Paths.join(plan.runDirectory, step.logFile))")
         lines.append("      outputs " + step.outputs.map { Paths.join(plan.runDirectory, $0) }.joined(separator: ", "))
         return lines
@@ -198,12 +198,6 @@ struct PlanView {
         fields.append(("diagnostics", .array(diagnostics.map(\.jsonValue))))
         return .object(fields)
     }
-}
-
-/// Quotes a word for a POSIX shell when it needs quoting, so printed commands can be pasted: the generated scripts'
-/// ``ShellWord`` quoting (a NUL, which no word can carry, is shown as `\0`).
-func shellQuoted(_ word: String) -> String {
-    (try? ShellWord(word, role: "a printed word"))?.rendered ?? shellQuoted(word.replacingOccurrences(of: "\0", with: "\\0"))
 }
 
 extension String {

@@ -3,6 +3,7 @@ import Foundation
 import SotaSupport
 import SotaConfig
 import SotaLaunch
+import SotaPlan
 import SotaOperations
 
 /// `sota resume RUN`: resubmits the stages of a Slurm launch that did not finish, chained again; finished ones

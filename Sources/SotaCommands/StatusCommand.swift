@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 import SotaSupport
-import SotaConfig
-import SotaLaunch
-import SotaPlan
+import SotaOperations
 
 /// `sota status RUN`: a launched run's instance state, cost so far and, once uploaded, its results; or, for a
 /// Slurm launch, every stage's job state and exit code, adding finished runs to the leaderboard.
@@ -50,141 +48,23 @@ struct StatusCommand: ContextualCommand {
     func run(in context: CommandContext) throws -> Int32 {
         let (project, problems) = context.project(explicit: global.project)
         if problems.hasErrors { return Standalone.report(problems, context) }
-        guard let launched = LaunchedRun.find(run, project: project, console: context.console) else { return ExitStatus.checkFailed }
-        let record: LaunchRecord
-        switch launched.launch {
-        case .vast(let vast): record = vast
-        case .slurm(let slurm): return slurmStatus(slurm, launched: launched, project: project, context: context)
-        }
-        let now = Date()
-        var apiError: String?
-        var instance: VastInstance?
+        var request = StatusQuery.Request(project: project, run: run, environment: context.environment)
+        request.logLines = lines
+        request.watch = watch
+        request.interval = interval
+        let query = StatusQuery(openIndex: { try LeaderboardIndex.open(project: project, environment: context.environment) },
+                                leaderboardPath: LeaderboardIndex.path(project: project, environment: context.environment))
+        var looks = 0
         do {
-            instance = try LaunchedRun.client(record, environment: context.environment).instance(record.instanceID)
+            let last = try query.run(request) { report in
+                if looks > 0, !json { context.console.out("") }
+                looks += 1
+                show(report, context)
+            }
+            return last.answered ? ExitStatus.success : ExitStatus.checkFailed
         } catch {
-            apiError = "\(error)"
+            context.console.error(error.description)
+            return ExitStatus.checkFailed
         }
-        let state: String
-        if let instance, instance.phase == .gone {
-            state = "gone (destroyed)"
-        } else if let instance, instance.phase == .stopped {
-            state = "stopped" + (instance.actualStatus.map { $0 == "stopped" ? "" : " (\($0))" } ?? "")
-        } else if let instance {
-            state = [instance.actualStatus ?? "scheduling", instance.currentState.map { "(asked: \($0))" }].compactMap { $0 }.joined(separator: " ")
-        } else if apiError != nil {
-            state = "unknown"
-        } else {
-            state = record.cancelled != nil ? "gone (cancelled)" : "gone (destroyed)"
-        }
-        let uploaded = StorageURL.parse(record.results).map { $0.appending(record.runID) }
-        let resultsFolder = (try? uploaded.get())?.filePath
-        let manifestStatus = resultsFolder.flatMap { try? RunManifest.read(path: Paths.join($0, "manifest.json")) }?.status.rawValue
-        let logTail = resultsFolder.flatMap { try? String(contentsOfFile: Paths.join($0, "onstart.log"), encoding: .utf8) }
-            .map { $0.split(separator: "\n").suffix(max(0, lines)).joined(separator: "\n") }
-
-        if json {
-            var fields: [(String, JSONValue)] = [
-                ("run_id", .string(record.runID)), ("backend", .string(record.backend)), ("instance_id", .int(record.instanceID)),
-                ("state", .string(state)), ("dph_total", .double(instance?.pricePerHour ?? record.pricePerHour)),
-            ]
-            if let instance { fields.append(("phase", .string(instance.phase.rawValue))) }
-            if let billed = instance?.billedPerHour ?? (instance == nil && apiError == nil ? 0 : nil) { fields.append(("billed_per_hour", .double(billed))) }
-            if let hours = instance?.hours(at: now) { fields.append(("hours", .double(hours))) }
-            if let cost = instance?.cost(at: now) { fields.append(("cost", .double(cost))) }
-            fields.append(("results", .string((try? uploaded.get())?.text ?? record.results)))
-            fields.append(("run_status", manifestStatus.map(JSONValue.string) ?? .null))
-            if let apiError { fields.append(("error", .string(apiError))) }
-            context.console.out(JSONValue.object(fields).rendered(pretty: true))
-        } else {
-            let console = context.console
-            func out(_ text: String) { console.out(text) }
-            out("run       \(record.runID) (\(record.config), commit \(record.commit.prefix(12)))")
-            out("instance  \(record.instanceID) on Vast: \(state)\(instance?.statusMessage.flatMap { $0.isEmpty ? nil : " — \($0)" } ?? "")")
-            let price = instance?.pricePerHour ?? record.pricePerHour
-            if let hours = instance?.hours(at: now), let cost = instance?.cost(at: now) {
-                out(String(format: "cost      $%.2f so far (%.2f h at $%.4f/h)", cost, hours, price))
-            } else if let instance, instance.phase == .stopped {
-                // Vast bills a stopped instance its storage only; when it stopped is not in the answer.
-                out("cost      stopped: the GPU is no longer billed; storage "
-                    + (instance.storagePricePerHour.map { String(format: "$%.4f/h", $0) } ?? "at Vast's storage price") + " until it is destroyed")
-            }
-            out("results   \((try? uploaded.get())?.text ?? record.results)/" + (manifestStatus.map { " — uploaded, run \($0)" } ?? ""))
-            if let resultsFolder, manifestStatus != nil { out("ingest    sota ingest \(context.display(resultsFolder))") }
-            if let logTail {
-                out("onstart.log (last \(lines) lines):")
-                out(logTail.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
-            }
-            if let apiError { context.console.err("error: \(apiError)") }
-        }
-        return apiError == nil ? ExitStatus.success : ExitStatus.checkFailed
-    }
-
-    /// Shows a Slurm launch, refreshing with --watch, and ingests its runs once every job has ended.
-    private func slurmStatus(_ start: SlurmLaunchRecord, launched: LaunchedRun, project: Project, context: CommandContext) -> Int32 {
-        var record = start
-        let console = context.console
-        let runsDirectory = project.resolve(project.runsDirectory)
-        let client = SlurmClient(environment: context.environment)
-        while true {
-            let report = SlurmStatusReport.refresh(record, runsDirectory: runsDirectory, client: client)
-            var notes: [String] = []
-            if report.isFinal {
-                notes = ingest(&record, launched: launched, project: project, context: context)
-            }
-            if json {
-                console.out(report.json().rendered(pretty: true))
-            } else {
-                console.out(report.text(display: context.display, runsDirectory: runsDirectory))
-                notes.forEach { console.out($0) }
-            }
-            if !watch || report.isFinal {
-                return report.schedulerError == nil ? ExitStatus.success : ExitStatus.checkFailed
-            }
-            if !json { console.out("") }
-            usleep(useconds_t(interval * 1_000_000))
-        }
-    }
-
-    /// Adds the launch's ended runs to the leaderboard (the nodes never touch it) and records which manifest each was
-    /// added from: a run whose manifest changed since (failed, then resumed with `sota resume` and finished) is added
-    /// again, so the leaderboard follows the run directories.
-    private func ingest(_ record: inout SlurmLaunchRecord, launched: LaunchedRun, project: Project, context: CommandContext) -> [String] {
-        let runsDirectory = project.resolve(project.runsDirectory)
-        var changed: [(runID: String, manifest: RunManifest, path: String, hash: String)] = []
-        for runID in record.runs {
-            let path = Paths.join(runsDirectory, "\(runID)/manifest.json")
-            guard let bytes = FileManager.default.contents(atPath: path) else { continue }
-            let hash = SHA256.hex(of: bytes)
-            guard record.ingestedManifests?[runID] != hash, let manifest = try? RunManifest.decode(bytes, path: path),
-                  [RunManifest.Status.succeeded, .rejected, .failed].contains(manifest.status) else { continue }
-            changed.append((runID, manifest, path, hash))
-        }
-        guard !changed.isEmpty else { return [] }
-        let index: LeaderboardIndex
-        do {
-            index = try LeaderboardIndex.open(project: project, environment: context.environment)
-        } catch {
-            return ["warning   the leaderboard was not updated: \(error)"]
-        }
-        var added: [String] = []
-        var problems: [String] = []
-        for run in changed {
-            do {
-                try index.record(run.manifest, manifestPath: run.path)
-                added.append(run.runID)
-                if !record.ingested.contains(run.runID) { record.ingested.append(run.runID) }
-                record.ingestedManifests = (record.ingestedManifests ?? [:]).merging([run.runID: run.hash]) { $1 }
-            } catch {
-                problems.append("warning   \(run.runID) was not added to the leaderboard: \(error)")
-            }
-        }
-        guard !added.isEmpty else { return problems }
-        do {
-            try record.write(to: launched.recordPath)
-        } catch {
-            problems.append("warning   \(error) (the runs are in the leaderboard; the next status adds them again, harmlessly)")
-        }
-        let board = context.display(LeaderboardIndex.path(project: project, environment: context.environment))
-        return ["leaderboard added \(added.count) finished run\(added.count == 1 ? "" : "s") to \(board)" + (added.count == 1 ? " (\(added[0]))" : "")] + problems
     }
 }

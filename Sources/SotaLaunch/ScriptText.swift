@@ -1,3 +1,5 @@
+import SotaSupport
+
 /// Text of a generated script (sbatch or onstart) whose only interpolations are checked values.
 ///
 /// A string literal becomes script code as written; `\(…)` accepts a ``ShellWord``, an ``SbatchValue``, an `Int`

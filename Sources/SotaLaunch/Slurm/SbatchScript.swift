@@ -1,3 +1,5 @@
+import SotaSupport
+
 /// The sbatch script of one stage job, generated from a ``SlurmStagePlan``. Pure: the same plan gives the same text.
 ///
 /// The job runs one step of a prepared run on the compute node (`sota run --resume ID --step STAGE`), which skips

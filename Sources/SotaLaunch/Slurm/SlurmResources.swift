@@ -1,3 +1,5 @@
+import SotaSupport
+
 /// What each stage job asks Slurm for.
 public struct SlurmResources: Sendable, Equatable, Codable {
     /// The partition (`--partition`); nil lets Slurm pick the default.

@@ -1,3 +1,5 @@
+import SotaSupport
+
 /// Everything one stage's sbatch script says: which run (or which sweep task's run), which step, what to ask for.
 public struct SlurmStagePlan: Sendable, Equatable {
     /// The runs a script serves.

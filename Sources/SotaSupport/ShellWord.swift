@@ -1,9 +1,8 @@
-import SotaSupport
-
 /// A value placed in a generated script as exactly one shell word: bash reads it back as the same text, as one
 /// argument, and nothing in it ever runs or expands.
 ///
-/// The only way to put a configured value into ``ScriptText``; the quoting is done once, here.
+/// The one shell quoting in sota: generated scripts (onstart, sbatch) take configured values only as shell words, and
+/// printed command lines (`sota dry-run`) quote with ``printable(_:)``, which is this quoting too.
 public struct ShellWord: Sendable, Equatable {
     /// The value as given.
     public let value: String
@@ -30,33 +29,21 @@ public struct ShellWord: Sendable, Equatable {
         }
     }
 
-    /// A run id as a word: letters, digits, `.`, `_` and `-`, starting with a letter or digit, as sota makes them. A
-    /// run id names a folder and a Slurm log, and stands after options on command lines.
-    init(runID: String, role: String = "the run id") throws(ScriptValueError) {
-        let allowed = runID.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
-        guard let first = runID.unicodeScalars.first, allowed, first.properties.isAlphabetic || ("0"..."9").contains(first) else {
-            throw ScriptValueError(value: runID, role: role, reason: "a run id holds only letters, digits, `.`, `_` and `-`, and starts with a letter or digit")
-        }
-        try self.init(runID, role: role)
-    }
-
-    /// A git commit id as a word: 4 to 64 hexadecimal digits, so `git checkout` never reads it as an option.
-    init(commit: String) throws(ScriptValueError) {
-        guard (4...64).contains(commit.count), commit.allSatisfy(\.isHexDigit) else {
-            throw ScriptValueError(value: commit, role: "the commit", reason: "a commit id is 4 to 64 hexadecimal digits")
-        }
-        try self.init(commit, role: "the commit")
+    /// `word` as it would be typed in a shell, for printing: quoted as a script would quote it, with a NUL (which no
+    /// shell word can carry, so only a damaged value holds one) shown as `\0` rather than refused.
+    package static func printable(_ word: String) -> String {
+        (try? ShellWord(word, role: "a printed word"))?.rendered ?? printable(word.replacingOccurrences(of: "\0", with: "\\0"))
     }
 
     /// A word sota itself spells (a stage name, a fixed file name): plain text that needs no check.
-    init(fixed value: String) {
+    package init(fixed value: String) {
         self.value = value
         rendered = value
     }
 
     /// True when the rendered word holds `$` or a backquote inside single quotes, which shellcheck would flag as
     /// "expressions don't expand in single quotes" although that is the point.
-    var hasLiteralExpansion: Bool { value.contains("$") || value.contains("`") }
+    package var hasLiteralExpansion: Bool { value.contains("$") || value.contains("`") }
 }
 
 /// A configured value that cannot be placed in a generated script, and why.

@@ -1,4 +1,4 @@
-import SotaLaunch
+import SotaSupport
 import SotaTestSupport
 import Testing
 
@@ -40,17 +40,9 @@ import Testing
         #expect(throws: ScriptValueError.self) { try ShellWord("a\0b", role: "test") }
     }
 
-    @Test func sbatchValuesRefuseWhatADirectiveCannotCarry() throws {
-        for bad in ["a b", "a\nb", "it's", "\"x\"", "#x", "%j", "$(id)", "`id`", "a;b", "*", "a\tb", "", "a\u{2028}b"] {
-            #expect(throws: ScriptValueError.self, "\(bad)") { try SbatchValue(bad, role: "test") }
-        }
-        for good in ["gpu", "gpu-long,debug", "/shared/p/runs", "-x", "ml_team.2", "naïve"] {
-            #expect(try SbatchValue(good, role: "test").text == good)
-        }
-        #expect(try SbatchDirective(parsing: "--constraint=a100", role: "t").description == "--constraint=a100")
-        #expect(try SbatchDirective(parsing: "#SBATCH --exclusive", role: "t").description == "--exclusive")
-        for bad in ["--output=/tmp/x", "constraint=a100", "--constraint=a 100", "-C a100", "--x\n--y", "--", "--job-name=x"] {
-            #expect(throws: ScriptValueError.self, "\(bad)") { try SbatchDirective(parsing: bad, role: "t") }
-        }
+    /// Printed command lines use the same quoting, and show a NUL instead of refusing the word.
+    @Test func printedWordsQuoteAsScriptsDo() {
+        for text in Self.tricky { #expect(ShellWord.printable(text) == Self.quote(text), "\(text)") }
+        #expect(ShellWord.printable("a\0b") == #"'a\0b'"#)
     }
 }

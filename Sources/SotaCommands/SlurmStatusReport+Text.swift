@@ -1,62 +1,9 @@
-import Foundation
 import SotaSupport
-import SotaConfig
 import SotaLaunch
-import SotaIndex
-import SotaPlan
+import SotaOperations
 
-/// One refresh of a Slurm launch: every stage of every run, from ONE batched `squeue` call, then `sacct` (when
-/// accounting exists) and the run directories for jobs the controller has forgotten.
-struct SlurmStatusReport {
-    /// The launch.
-    var record: SlurmLaunchRecord
-    /// Every stage of every run, run by run.
-    var stages: [SlurmTaskStatus]
-    /// Why squeue gave no answer, when it did not.
-    var schedulerError: String?
-    /// The runs' manifest statuses, when read (single runs always; sweeps once every job is final).
-    var runStatuses: [String: String]
-
-    /// Whether no job can change any more (and squeue answered).
-    var isFinal: Bool { schedulerError == nil && stages.allSatisfy(\.state.isFinal) }
-
-    /// Asks Slurm once and resolves every stage.
-    static func refresh(_ record: SlurmLaunchRecord, runsDirectory: String, client: SlurmClient) -> SlurmStatusReport {
-        let ids = record.jobIDs
-        var schedulerError: String?
-        var scheduler: [SlurmJobRecord] = []
-        do {
-            scheduler = try client.queue(jobIDs: ids)
-        } catch {
-            schedulerError = error.description
-        }
-        var manifests: [String: String?] = [:]
-        func manifestStatus(_ runID: String) -> String? {
-            if let known = manifests[runID] { return known }
-            let status = (try? RunManifest.read(path: Paths.join(runsDirectory, "\(runID)/manifest.json")))?.status.rawValue
-            manifests[runID] = status
-            return status
-        }
-        func resolve(_ accounting: [SlurmJobRecord]) -> [SlurmTaskStatus] {
-            SlurmTaskStatus.resolve(
-                record, scheduler: scheduler, accounting: accounting,
-                ready: { runID, stage in Paths.kind(of: Paths.join(runsDirectory, "\(runID)/\(stage.readyMarker)")) == .file },
-                runEnded: { runID in manifestStatus(runID).flatMap { ["failed", "succeeded", "rejected"].contains($0) ? $0 : nil } }
-            )
-        }
-        var stages = resolve([])
-        // sacct only for jobs (or tasks) squeue no longer lists; without slurmdbd it fails and the run directories answer.
-        let forgotten = Array(Set(stages.filter { $0.source != .squeue }.compactMap(\.jobID))).sorted()
-        if !forgotten.isEmpty, let accounting = client.accounting(jobIDs: forgotten), !accounting.isEmpty {
-            stages = resolve(accounting)
-        }
-        var report = SlurmStatusReport(record: record, stages: stages, schedulerError: schedulerError, runStatuses: [:])
-        if record.runs.count == 1 || report.isFinal {
-            for runID in record.runs { report.runStatuses[runID] = manifestStatus(runID) ?? "missing" }
-        }
-        return report
-    }
-
+/// `sota status` of a Slurm launch, for people (a table of stages, or per-stage counts for a sweep) and programs (JSON).
+extension SlurmStatusReport {
     /// The report as text: a table of stages for one run, per-stage counts for a sweep.
     func text(display: (String) -> String, runsDirectory: String) -> String {
         var lines: [String] = []
@@ -83,13 +30,14 @@ struct SlurmStatusReport {
             }
             lines.append(TextTable.render(header: ["stage", "job", "state", "exit", "from", "reason"], rows: rows))
         }
-        if !runStatuses.isEmpty {
+        if let first = runStatuses.values.first {
             var counts: [String: Int] = [:]
             for status in runStatuses.values { counts[status, default: 0] += 1 }
+            // TODO(RunLayout): take the manifest's file name from RunLayout.
             lines.append(sweep ? "runs      " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                               : "manifest  \(runStatuses.values.first!) (\(display(Paths.join(runsDirectory, "\(record.runs[0])/manifest.json"))))")
+                               : "manifest  \(first) (\(display(Paths.join(runsDirectory, "\(record.runs.first ?? "")/manifest.json"))))")
         }
-        if record.cancelled != nil { lines.append("cancelled \(record.cancelled!) by sota cancel") }
+        if let cancelled = record.cancelled { lines.append("cancelled \(cancelled) by sota cancel") }
         if isFinal, stages.contains(where: { $0.state != .completed }) {
             lines.append("next      sota resume \(record.launchID) resubmits the stages that did not finish")
         }

@@ -1,0 +1,160 @@
+import Foundation
+import SotaSupport
+import SotaConfig
+import SotaLaunch
+import SotaOperations
+import SotaTestSupport
+import Testing
+
+/// Launching on Vast, looking at the instance and cancelling it, against the loopback Vast API with the demo project
+/// in a real git repository pushed to a bare "remote".
+@Suite(.serialized) struct VastLaunchOperationTests {
+    static let apiKey = "operations-vast-key-1618"
+
+    final class Fixture {
+        let folder = TemporaryDirectory()
+        let server: LoopbackVastServer
+        var root: String { folder.url("project") }
+
+        init(results: Bool = true) throws {
+            server = try LoopbackVastServer(apiKey: VastLaunchOperationTests.apiKey)
+            try LaunchFixtures.demoProject(in: folder, under: "project/", appending: """
+
+            launch:
+            \(results ? "  results: file://\(folder.url("results"))" : "")
+              vast:
+                api_url: \(server.baseURL)
+                gpu: RTX 4090
+                max_price: 0.5
+
+            """)
+            folder.write("project/.gitignore", "/runs/\n/.sota/\n/.vast/\n__pycache__/\n")
+            try git("init", "-q", "--bare", "-b", "main", folder.url("remote.git"))
+            try git("init", "-q", "-b", "main", root)
+            try git("-C", root, "remote", "add", "origin", folder.url("remote.git"))
+            try git("-C", root, "add", "-A")
+            try git("-C", root, "commit", "-q", "-m", "demo")
+            try git("-C", root, "push", "-q", "origin", "main")
+        }
+
+        func git(_ arguments: String...) throws {
+            let run = try ProgramRun(["git", "-c", "user.name=T", "-c", "user.email=t@example.com"] + arguments)
+            #expect(run.status == 0, "git \(arguments.joined(separator: " ")): \(run.err)")
+        }
+
+        var environment: [String: String] {
+            var environment = ProcessInfo.processInfo.environment
+            environment["VAST_API_KEY"] = VastLaunchOperationTests.apiKey
+            return environment
+        }
+
+        func launch(_ options: VastLaunch.Options) throws -> VastLaunch.Outcome {
+            let project = LaunchFixtures.project(root)
+            let launch = VastLaunch(loadPipeline: LaunchFixtures.loader(project: project, trainPath: Paths.join(root, "configs/train_burgers_golden.yaml")),
+                                    history: { _, _ in [] })
+            return try launch.run(.init(project: project, options: options, environment: environment, workingDirectory: root))
+        }
+
+        func requests() throws -> [String] { try server.requests().map { "\($0.method) \($0.path)" } }
+    }
+
+    @Test func aDryRunPricesTheCheapestOfferAndRentsAndWritesNothing() throws {
+        let fixture = try Fixture()
+        var options = VastLaunch.Options()
+        options.dryRun = true
+        let outcome = try fixture.launch(options)
+        guard case .dryRun(let summary, let script) = outcome.ending else { Issue.record("\(outcome)"); return }
+        #expect(!outcome.diagnostics.hasErrors)
+        #expect(summary.contains("offer     "), "\(summary)")
+        #expect(summary.contains("shutdown  none"), "no --auto-shutdown: the summary says the instance keeps billing")
+        #expect(script.hasPrefix("#!/"))
+        #expect(try fixture.requests() == ["POST /api/v0/bundles/"], "a dry run only searches offers")
+        #expect(Paths.kind(of: fixture.folder.url("project/runs")) == .missing)
+        #expect(Paths.kind(of: fixture.folder.url("project/.vast")) == .missing)
+    }
+
+    @Test func withoutAResultsLocationNothingIsAsked() throws {
+        let fixture = try Fixture(results: false)
+        let outcome = try fixture.launch(VastLaunch.Options())
+        guard case .refused = outcome.ending else { Issue.record("\(outcome)"); return }
+        #expect(outcome.diagnostics.contains { $0.keyPath == "launch.results" && $0.severity == .error }, "\(outcome.diagnostics)")
+        #expect(try fixture.requests().isEmpty)
+    }
+
+    /// Uncommitted changes stop the launch (the instance would not have them); --allow-dirty makes them a warning.
+    @Test func aDirtyTreeIsRefusedUnlessAllowed() throws {
+        let fixture = try Fixture()
+        fixture.folder.write("project/configs/notes.txt", "not committed\n")
+        var options = VastLaunch.Options()
+        options.dryRun = true
+        let refused = try fixture.launch(options)
+        guard case .refused = refused.ending else { Issue.record("\(refused)"); return }
+        #expect(refused.diagnostics.map(\.severity) == [.error], "\(refused.diagnostics)")
+        #expect(refused.diagnostics.first?.message.contains("uncommitted changes (configs/notes.txt)") == true)
+        #expect(try fixture.requests().isEmpty)
+        options.allowDirty = true
+        let allowed = try fixture.launch(options)
+        guard case .dryRun = allowed.ending else { Issue.record("\(allowed)"); return }
+        #expect(allowed.diagnostics.map(\.severity) == [.warning], "\(allowed.diagnostics)")
+    }
+
+    @Test func aMalformedAssignmentIsAUsageErrorNotARefusal() throws {
+        let fixture = try Fixture()
+        var options = VastLaunch.Options()
+        options.overrides = ["no-equals-sign"]
+        #expect(throws: (any Error).self) { try fixture.launch(options) }
+    }
+
+    /// Launch, look, cancel, look again, cancel again: the record follows each step.
+    @Test func launchStatusAndCancelFollowTheInstance() throws {
+        let fixture = try Fixture()
+        var options = VastLaunch.Options()
+        options.autoShutdown = true
+        let outcome = try fixture.launch(options)
+        guard case .launched(let runID, let instanceID, _, let runDirectory) = outcome.ending else { Issue.record("\(outcome)"); return }
+        #expect(runDirectory == fixture.folder.url("project/runs/\(runID)"))
+        let record = try LaunchRecord.read(path: Paths.join(runDirectory, "launch.json"))
+        #expect(record.instanceID == instanceID && record.runID == runID && record.cancelled == nil)
+        #expect(record.environment.contains("VAST_API_KEY"), "the key's name is recorded")
+        let recorded = try String(contentsOfFile: Paths.join(runDirectory, "launch.json"), encoding: .utf8)
+        #expect(!recorded.contains(VastLaunchOperationTests.apiKey), "never its value")
+        let script = try String(contentsOfFile: Paths.join(runDirectory, "onstart.sh"), encoding: .utf8)
+        #expect(try String(contentsOfFile: fixture.folder.url("project/.vast/onstart.sh"), encoding: .utf8) == script)
+        #expect(try fixture.requests() == ["POST /api/v0/bundles/", "PUT /api/v0/asks/\(record.offerID)/"])
+
+        let project = LaunchFixtures.project(fixture.root)
+        let query = StatusQuery(openIndex: { throw FileError(path: "-", operation: "open", reason: "no leaderboard for Vast runs") }, leaderboardPath: "-")
+        var looks = 0
+        let status = try query.run(.init(project: project, run: String(runID.prefix(20)), environment: fixture.environment)) { _ in looks += 1 }
+        guard case .vast(let running) = status else { Issue.record("\(status)"); return }
+        #expect(looks == 1 && status.answered)
+        #expect(running.instance?.id == instanceID && running.state.hasPrefix("loading"), "\(running.state)")
+        #expect(running.results == "file://\(fixture.folder.url("results"))/\(runID)" && running.runStatus == nil)
+
+        let cancel = Cancellation().run(.init(project: project, run: runID, environment: fixture.environment))
+        #expect(cancel == .init(stopped: .vast(runID: runID, instanceID: instanceID, alreadyGone: false), error: nil))
+        #expect(try LaunchRecord.read(path: Paths.join(runDirectory, "launch.json")).cancelled != nil)
+        guard case .vast(let gone) = try query.run(.init(project: project, run: runID, environment: fixture.environment), onReport: { _ in }) else { return }
+        #expect(gone.state.hasPrefix("gone"), "\(gone.state)")
+        #expect(gone.billedPerHour == 0)
+        let again = Cancellation().run(.init(project: project, run: runID, environment: fixture.environment))
+        #expect(again == .init(stopped: .vast(runID: runID, instanceID: instanceID, alreadyGone: true), error: nil))
+    }
+
+    @Test func aWrongKeyIsReportedAndTheRecordKept() throws {
+        let fixture = try Fixture()
+        var options = VastLaunch.Options()
+        options.autoShutdown = true
+        guard case .launched(let runID, _, _, let runDirectory) = try fixture.launch(options).ending else { Issue.record("no launch"); return }
+        var environment = fixture.environment
+        environment["VAST_API_KEY"] = "not-the-key"
+        let project = LaunchFixtures.project(fixture.root)
+        let status = try StatusQuery(openIndex: { throw FileError(path: "-", operation: "open", reason: "unused") }, leaderboardPath: "-")
+            .run(.init(project: project, run: runID, environment: environment), onReport: { _ in })
+        guard case .vast(let unknown) = status else { Issue.record("\(status)"); return }
+        #expect(!status.answered && unknown.state == "unknown" && unknown.apiError != nil)
+        let cancel = Cancellation().run(.init(project: project, run: runID, environment: environment))
+        #expect(cancel.stopped == nil && cancel.error != nil)
+        #expect(try LaunchRecord.read(path: Paths.join(runDirectory, "launch.json")).cancelled == nil)
+    }
+}

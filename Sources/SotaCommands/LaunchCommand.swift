@@ -128,7 +128,6 @@ struct LaunchCommand: ContextualCommand {
         let load: LaunchPipelineLoader = { assignments, diagnostics in
             try PipelineConfigs.load(trainPath: trainPath, overrides: OverrideParsing.parse(assignments), smallEvalPath: nil, fullEvalPath: nil,
                                      project: project, context: context, diagnostics: &diagnostics)
-                .map { LaunchPipeline(training: $0.training, smallEval: $0.smallEval, fullEval: $0.fullEval) }
         }
         if backend == "slurm" {
             let launch = SlurmLaunch(loadPipeline: load, executable: { try SweepCommandSupport.executable(context) })

@@ -84,11 +84,11 @@ package struct SlurmLaunch {
     struct PreparedRun {
         var runID: String
         var overrides: [String]
-        var configs: LaunchPipeline
+        var configs: PipelineConfigs
     }
 
     /// Loads the launched configs (once per sweep task, with its assignments).
-    package var loadPipeline: LaunchPipelineLoader
+    package var loadPipeline: PipelineConfigsLoader
     /// The sota executable the nodes run when launch.slurm.sota does not name one.
     package var executable: () throws -> String
 
@@ -246,7 +246,7 @@ package struct SlurmLaunch {
     }
 
     /// The stage jobs a pipeline needs: train when it has training stages, each configured evaluation, then gate.
-    package static func stages(_ configs: LaunchPipeline) -> [SlurmStage] {
+    package static func stages(_ configs: PipelineConfigs) -> [SlurmStage] {
         var stages: [SlurmStage] = []
         if !(configs.training.training?.stages ?? []).isEmpty { stages.append(.train) }
         if configs.smallEval?.evaluation != nil { stages.append(.smallEval) }

@@ -4,26 +4,9 @@ import SotaConfig
 import SotaLaunch
 import SotaPlan
 
-/// A training config with its evaluation configs, loaded and kind-checked together, as a launch needs them.
-package struct LaunchPipeline: Sendable {
-    /// The training config.
-    package var training: RunConfig
-    /// The proxy-gate evaluation config.
-    package var smallEval: RunConfig?
-    /// The full evaluation config.
-    package var fullEval: RunConfig?
-
-    /// Creates a pipeline.
-    package init(training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?) {
-        self.training = training
-        self.smallEval = smallEval
-        self.fullEval = fullEval
-    }
-}
-
 /// Loads the launched training config with `--set` assignments, and its evaluation configs, appending every problem
 /// to `diagnostics`; nil when there are errors. Throws only for a malformed assignment (a usage error).
-package typealias LaunchPipelineLoader = (_ assignments: [String], _ diagnostics: inout [Diagnostic]) throws -> LaunchPipeline?
+package typealias LaunchPipelineLoader = (_ assignments: [String], _ diagnostics: inout [Diagnostic]) throws -> PipelineConfigs?
 
 /// A stage's past runs on a GPU, for calibrating the cost estimate (the leaderboard's, or none).
 package typealias StageHistory = (_ stage: String, _ gpu: String) -> [CostEstimator.PastStage]

@@ -36,7 +36,7 @@ enum LaunchFixtures {
                 diagnostics += loaded.diagnostics
                 return loaded.config
             }
-            let pipeline = LaunchPipeline(training: config, smallEval: evaluation(config.smallEvalConfig), fullEval: evaluation(config.fullEvalConfig))
+            let pipeline = PipelineConfigs(training: config, smallEval: evaluation(config.smallEvalConfig), fullEval: evaluation(config.fullEvalConfig))
             return diagnostics.hasErrors ? nil : pipeline
         }
     }

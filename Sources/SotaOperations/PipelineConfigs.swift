@@ -11,6 +11,13 @@ package struct PipelineConfigs: Sendable {
     /// The full evaluation config.
     package var fullEval: RunConfig?
 
+    /// Creates a pipeline from configs already loaded and kind-checked.
+    package init(training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?) {
+        self.training = training
+        self.smallEval = smallEval
+        self.fullEval = fullEval
+    }
+
     /// Loads `trainPath` with `overrides`, then the evaluation configs: the given paths, else the training
     /// config's `pipeline:` entries. Every problem is appended to `diagnostics`; nil when there are errors.
     ///

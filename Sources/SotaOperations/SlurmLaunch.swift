@@ -88,7 +88,7 @@ package struct SlurmLaunch {
     }
 
     /// Loads the launched configs (once per sweep task, with its assignments).
-    package var loadPipeline: PipelineConfigsLoader
+    package var loadPipeline: LaunchPipelineLoader
     /// The sota executable the nodes run when launch.slurm.sota does not name one.
     package var executable: () throws -> String
 

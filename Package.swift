@@ -50,6 +50,8 @@ let package = Package(
         .systemLibrary(name: "CLibGit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // SQLite's C API under one name for our code (GRDB reaches the same library under its own), with the two
+        // variadic calls Swift cannot make.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Signal handlers and posix_spawn attributes, which Swift cannot express safely.
         .target(name: "CSotaProcess"),
@@ -72,13 +74,15 @@ let package = Package(
         .target(name: "SotaGit", dependencies: ["SotaSupport", "CLibGit2", "CSotaGitStatic"], swiftSettings: strict,
                 linkerSettings: ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "pcre2-8", "z", "crypto"].flatMap(staticArchive)
                     + [.unsafeFlags(["-use-ld=lld"] + deferredTLS.flatMap { ["-Xlinker", "--wrap=\($0)"] }, .when(platforms: [.linux]))]),
-        .target(name: "SotaPlan", dependencies: ["SotaSupport", "SotaConfig", "SotaGit"], swiftSettings: strict),
+        // The run record: run ids, the run directory's layout, the manifest with all its codecs side by side, sweep
+        // manifests, the run lock, and the one scanner of run folders.
+        .target(name: "SotaRunRecord", dependencies: ["SotaSupport"], swiftSettings: strict),
+        .target(name: "SotaPlan", dependencies: ["SotaSupport", "SotaConfig", "SotaGit", "SotaRunRecord"], swiftSettings: strict),
         // The SQLite index of runs, metrics and promotions: schema, migrations, ingest, queries and output formats.
         .target(
             name: "SotaIndex",
             dependencies: [
-                "SotaSupport", "SotaPlan", "CSQLite",
-                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "SotaSupport", "SotaPlan", "SotaRunRecord", "CSQLite", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),
@@ -88,16 +92,16 @@ let package = Package(
         .target(name: "SotaLaunch", dependencies: ["SotaSupport", "CZlib"], swiftSettings: strict, linkerSettings: staticArchive("z")),
         .target(
             name: "SotaRun",
-            dependencies: ["SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "CSotaProcess"],
+            dependencies: ["SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaRunRecord", "CSotaProcess"],
             swiftSettings: strict
         ),
         // Experiment folders, their lifecycle, the archive, promotion to production and the config catalog. A promotion
         // is recorded in the leaderboard too, and the leaderboard's promotions are rebuilt from these folders' files.
-        .target(name: "SotaWorkspace", dependencies: ["SotaSupport", "SotaConfig", "SotaGit", "SotaPlan", "SotaIndex"], swiftSettings: strict),
+        .target(name: "SotaWorkspace", dependencies: ["SotaSupport", "SotaConfig", "SotaGit", "SotaPlan", "SotaRunRecord", "SotaIndex"], swiftSettings: strict),
         .target(
             name: "SotaCommands",
             dependencies: [
-                "SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaIndex",
+                "SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaRunRecord", "SotaIndex",
                 "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -109,24 +113,25 @@ let package = Package(
         .executableTarget(name: "sota", dependencies: ["SotaCommands"], swiftSettings: strict,
                           linkerSettings: fastStart + [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]),
 
-        .target(name: "SotaTestSupport", dependencies: ["SotaSupport"], path: "Tests/SotaTestSupport", swiftSettings: strict),
+        .target(name: "SotaTestSupport", dependencies: ["SotaSupport", "SotaRunRecord"], path: "Tests/SotaTestSupport", swiftSettings: strict),
         .testTarget(name: "SotaSupportTests", dependencies: ["SotaSupport", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaConfigTests", dependencies: ["SotaConfig", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaDataTests", dependencies: ["SotaData", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaGitTests", dependencies: ["SotaGit", "SotaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaRunRecordTests", dependencies: ["SotaRunRecord", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaRunRecord", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaLaunchTests", dependencies: ["SotaLaunch", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
-        .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaIndex", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
-        .testTarget(name: "SotaIndexTests", dependencies: ["SotaIndex", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaRunRecord", "SotaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaRunRecord", "SotaIndex", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
+        .testTarget(name: "SotaIndexTests", dependencies: ["SotaIndex", "SotaRunRecord", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(
             name: "SotaCommandsTests",
-            dependencies: ["SotaCommands", "SotaPlan", "SotaLaunch", "SotaTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["SotaCommands", "SotaPlan", "SotaRunRecord", "SotaLaunch", "SotaTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["SotaTestSupport", "SotaIndex"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["SotaTestSupport", "SotaRunRecord", "SotaIndex"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,6 +3,7 @@ import Foundation
 import SotaSupport
 import SotaLaunch
 import SotaPlan
+import SotaRunRecord
 
 /// `sota cancel RUN`: destroys a launched run's Vast instance, or cancels its Slurm jobs, and records it.
 struct CancelCommand: ContextualCommand {

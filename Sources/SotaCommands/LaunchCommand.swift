@@ -5,6 +5,7 @@ import SotaConfig
 import SotaGit
 import SotaLaunch
 import SotaPlan
+import SotaRunRecord
 
 /// `sota launch --config F --backend vast|slurm`: the run on a rented Vast.ai GPU, reproducible from a pushed
 /// commit, with an onstart script that uploads the results and ends the instance's billing whatever happens; or
@@ -195,12 +196,12 @@ struct LaunchCommand: ContextualCommand {
         let record = LaunchRecord(
             runID: setup.spec.runID, created: Timestamp.string(Date()), config: setup.spec.configPath, overrides: setup.spec.overrides,
             repository: setup.spec.repository, commit: setup.spec.commit, results: setup.spec.results.text, apiURL: setup.apiURL,
-            instanceID: instanceID, offer: offer, shutdown: setup.spec.shutdown.rawValue, script: "onstart.sh",
+            instanceID: instanceID, offer: offer, shutdown: setup.spec.shutdown.rawValue, script: RunLayout.onstartScript,
             scriptEncoding: payload == setup.script.text ? "plain" : "gzip+base64", environment: setup.environment.map(\.0)
         )
         do {
             try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-            try AtomicFile.write(setup.script.text, to: Paths.join(runDirectory, "onstart.sh"), mode: 0o755)
+            try AtomicFile.write(setup.script.text, to: Paths.join(runDirectory, RunLayout.onstartScript), mode: 0o755)
             try record.write(to: Paths.join(runDirectory, LaunchRecord.fileName))
             try FileManager.default.createDirectory(atPath: project.resolve(".vast"), withIntermediateDirectories: true)
             try AtomicFile.write(setup.script.text, to: project.resolve(".vast/onstart.sh"), mode: 0o755)
@@ -214,7 +215,7 @@ struct LaunchCommand: ContextualCommand {
         let shown = context.display(runDirectory)
         console.out("launched run \(setup.spec.runID) on Vast instance \(instanceID)")
         console.out(summary)
-        console.out("script    \(Paths.join(shown, "onstart.sh")) (and .vast/onstart.sh)")
+        console.out("script    \(Paths.join(shown, RunLayout.onstartScript)) (and .vast/onstart.sh)")
         console.out("record    \(Paths.join(shown, LaunchRecord.fileName))")
         console.out("follow    sota status \(setup.spec.runID)")
         console.out("cancel    sota cancel \(setup.spec.runID)")

@@ -3,6 +3,7 @@ import SotaSupport
 import SotaConfig
 import SotaLaunch
 import SotaPlan
+import SotaRunRecord
 
 /// A run started by `sota launch`: its folder under the runs directory and its launch record, Vast or Slurm.
 struct LaunchedRun {

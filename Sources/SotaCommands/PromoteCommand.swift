@@ -6,6 +6,7 @@ import SotaGit
 import SotaIndex
 import SotaPlan
 import SotaWorkspace
+import SotaRunRecord
 
 /// `sota promote`: copy a gated config into production, record who and why, and undo it with `--rollback`.
 struct PromoteCommand: ContextualCommand {

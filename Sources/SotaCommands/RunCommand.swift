@@ -7,6 +7,7 @@ import SotaIndex
 import SotaPlan
 import SotaRun
 import SotaWorkspace
+import SotaRunRecord
 
 /// `sota run`: the whole pipeline, from validation to gating, in a run directory that survives any interruption.
 struct RunCommand: ContextualCommand {
@@ -161,13 +162,13 @@ struct RunOptions: Equatable {
         if resume == nil, trainConfig.count > 1 || !sweep.isEmpty || dryRun {
             return try SweepCommandSupport(options: self, project: project, context: context).run()
         }
-        if let resume, resume.hasPrefix("sweep-") {
+        if let resume, RunLayout.isSweepFolderName(resume) {
             return try SweepCommandSupport(options: self, project: project, context: context).resume(resume)
         }
         let pendingGit = PendingProvenance(path: project.root)
 
         var existing: RunManifest?
-        var runID = runId ?? RunID.make()
+        var runID = runId ?? RunID.make().text
         var trainPath = trainConfig.first.map(context.absolute)
         var overrideTexts = assignments
         var smallPath = smallEvalConfig.map(context.absolute)
@@ -189,7 +190,7 @@ struct RunOptions: Equatable {
                 // sota may have been killed after the manifest was final but before the leaderboard saw it.
                 do {
                     try LeaderboardIndex.open(project: project, environment: context.environment)
-                        .record(manifest, manifestPath: Paths.join(project.resolve(project.runsDirectory), "\(id)/manifest.json"))
+                        .record(manifest, manifestPath: Paths.join(project.resolve(project.runsDirectory), RunLayout.manifest(ofRun: id)))
                 } catch {
                     console.err("warning: the leaderboard was not updated: \(error)")
                 }
@@ -278,7 +279,7 @@ struct RunOptions: Equatable {
 enum RunLookup {
     static func find(_ text: String, project: Project, console: Console) -> (String, RunManifest)? {
         guard let name = folder(text, project: project, console: console) else { return nil }
-        let path = Paths.join(project.resolve(project.runsDirectory), name + "/manifest.json")
+        let path = Paths.join(project.resolve(project.runsDirectory), RunLayout.manifest(ofRun: name))
         do {
             return (name, try RunManifest.read(path: path))
         } catch {
@@ -296,8 +297,7 @@ enum RunLookup {
         }
         let kind = sweeps ? "sweep" : "run"
         let runs = project.resolve(project.runsDirectory)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? [])
-            .filter { $0.hasPrefix(text) && (!sweeps || $0.hasPrefix("sweep-")) }.sorted()
+        let names = RunDirectoryScanner.folders(in: runs, startingWith: text, sweeps: sweeps)
         guard names.count == 1 else {
             console.err(names.isEmpty ? "error: no \(kind) `\(text)` in \(project.runsDirectory)/"
                                       : "error: `\(text)` matches \(names.count) \(kind)s: \(names.prefix(5).joined(separator: ", "))")

@@ -6,6 +6,7 @@ import SotaGit
 import SotaLaunch
 import SotaPlan
 import SotaRun
+import SotaRunRecord
 
 /// `sota launch --backend slurm`: prepares the run directories on this machine, writes one sbatch script per stage
 /// (train → small eval → full eval → gate), and submits them as a chain; a sweep becomes one array job per stage.
@@ -37,9 +38,9 @@ struct SlurmLaunch {
             }
         }
         let settings = project.launch
-        let base = RunID.make()
+        let base = RunID.make().text
         let sweeping = !axes.isEmpty
-        let launchID = sweeping ? "sweep-" + base : base
+        let launchID = sweeping ? RunLayout.sweepFolderPrefix + base : base
         let trainPath = context.absolute(command.config)
         // Every run is loaded and checked before anything is written; seeds follow SweepPlan's policy (task i gets the
         // config's seed + i unless the sweep sets `seed`).
@@ -181,7 +182,7 @@ struct SlurmLaunch {
         )
         let recordPath = Paths.join(launchDirectory, LaunchRecord.fileName)
         do {
-            try FileManager.default.createDirectory(atPath: Paths.join(launchDirectory, "slurm"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: Paths.join(launchDirectory, RunLayout.slurmScripts), withIntermediateDirectories: true)
             for script in scripts {
                 try AtomicFile.write(script.text, to: Paths.join(launchDirectory, "slurm/\(script.plan.stage.rawValue).sbatch"), mode: 0o755)
             }
@@ -199,7 +200,7 @@ struct SlurmLaunch {
         console.out("submitted \(launchID) to Slurm: \(record.submissions.last!.jobs.map { "\($0.stage.rawValue) \($0.jobID)" }.joined(separator: " → "))")
         summary.forEach { console.out($0) }
         let shown = context.display(launchDirectory)
-        console.out("scripts   \(Paths.join(shown, "slurm"))/*.sbatch")
+        console.out("scripts   \(Paths.join(shown, RunLayout.slurmScripts))/*.sbatch")
         console.out("record    \(Paths.join(shown, LaunchRecord.fileName))")
         console.out("follow    sota status \(launchID) --watch")
         console.out("cancel    sota cancel \(launchID)")

@@ -4,6 +4,7 @@ import SotaConfig
 import SotaLaunch
 import SotaIndex
 import SotaPlan
+import SotaRunRecord
 
 /// One refresh of a Slurm launch: every stage of every run, from ONE batched `squeue` call, then `sacct` (when
 /// accounting exists) and the run directories for jobs the controller has forgotten.
@@ -33,7 +34,7 @@ struct SlurmStatusReport {
         var manifests: [String: String?] = [:]
         func manifestStatus(_ runID: String) -> String? {
             if let known = manifests[runID] { return known }
-            let status = (try? RunManifest.read(path: Paths.join(runsDirectory, "\(runID)/manifest.json")))?.status.rawValue
+            let status = (try? RunManifest.read(path: Paths.join(runsDirectory, RunLayout.manifest(ofRun: runID))))?.status.rawValue
             manifests[runID] = status
             return status
         }
@@ -87,7 +88,7 @@ struct SlurmStatusReport {
             var counts: [String: Int] = [:]
             for status in runStatuses.values { counts[status, default: 0] += 1 }
             lines.append(sweep ? "runs      " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                               : "manifest  \(runStatuses.values.first!) (\(display(Paths.join(runsDirectory, "\(record.runs[0])/manifest.json"))))")
+                               : "manifest  \(runStatuses.values.first!) (\(display(Paths.join(runsDirectory, RunLayout.manifest(ofRun: record.runs[0])))))")
         }
         if record.cancelled != nil { lines.append("cancelled \(record.cancelled!) by sota cancel") }
         if isFinal, stages.contains(where: { $0.state != .completed }) {

@@ -4,6 +4,7 @@ import SotaSupport
 import SotaConfig
 import SotaLaunch
 import SotaPlan
+import SotaRunRecord
 
 /// `sota status RUN`: a launched run's instance state, cost so far and, once uploaded, its results; or, for a
 /// Slurm launch, every stage's job state and exit code, adding finished runs to the leaderboard.
@@ -78,8 +79,8 @@ struct StatusCommand: ContextualCommand {
         }
         let uploaded = StorageURL.parse(record.results).map { $0.appending(record.runID) }
         let resultsFolder = (try? uploaded.get())?.filePath
-        let manifestStatus = resultsFolder.flatMap { try? RunManifest.read(path: Paths.join($0, "manifest.json")) }?.status.rawValue
-        let logTail = resultsFolder.flatMap { try? String(contentsOfFile: Paths.join($0, "onstart.log"), encoding: .utf8) }
+        let manifestStatus = resultsFolder.flatMap { try? RunManifest.read(path: Paths.join($0, RunLayout.manifest)) }?.status.rawValue
+        let logTail = resultsFolder.flatMap { try? String(contentsOfFile: Paths.join($0, RunLayout.onstartLog), encoding: .utf8) }
             .map { $0.split(separator: "\n").suffix(max(0, lines)).joined(separator: "\n") }
 
         if json {
@@ -152,7 +153,7 @@ struct StatusCommand: ContextualCommand {
         let runsDirectory = project.resolve(project.runsDirectory)
         var changed: [(runID: String, manifest: RunManifest, path: String, hash: String)] = []
         for runID in record.runs {
-            let path = Paths.join(runsDirectory, "\(runID)/manifest.json")
+            let path = Paths.join(runsDirectory, RunLayout.manifest(ofRun: runID))
             guard let bytes = FileManager.default.contents(atPath: path) else { continue }
             let hash = SHA256.hex(of: bytes)
             guard record.ingestedManifests?[runID] != hash, let manifest = try? RunManifest.decode(bytes, path: path),

@@ -4,6 +4,7 @@ import SotaSupport
 import SotaConfig
 import SotaPlan
 import SotaRun
+import SotaRunRecord
 
 /// `sota run` over several configs or a `--sweep`: every run validated first, then distributed over devices.
 struct SweepCommandSupport {
@@ -24,7 +25,7 @@ struct SweepCommandSupport {
         guard let devices = SweepPlan.devices(parsing: options.gpus) else {
             throw ValidationError("--gpus takes device ids such as 0 or 0,1; found `\(options.gpus)`")
         }
-        let base = RunID.make()
+        let base = RunID.make().text
         let loader = ConfigLoader(project: project, searchPath: context.environment["PATH"])
         // Each config's own seed, read once per file with the fixed overrides (the sweep's seed policy is SweepPlan's).
         var seeds: [String: Int?] = [:]
@@ -66,7 +67,7 @@ struct SweepCommandSupport {
             [String($0.index), $0.runID, $0.device, $0.config, $0.overrides.joined(separator: " ")]
         }))
         if options.dryRun { return ExitStatus.success }
-        return try execute(plan: plan, sweepID: "sweep-" + base, resuming: nil)
+        return try execute(plan: plan, sweepID: RunLayout.sweepFolderPrefix + base, resuming: nil)
     }
 
     /// `sota run --resume sweep-ID`: runs again every member that did not finish (failed, interrupted or never
@@ -76,7 +77,7 @@ struct SweepCommandSupport {
         guard let name = RunLookup.folder(text, sweeps: true, project: project, console: console) else {
             return ExitStatus.checkFailed
         }
-        let path = Paths.join(project.resolve(project.runsDirectory), name + "/sweep.json")
+        let path = Paths.join(project.resolve(project.runsDirectory), Paths.join(name, RunLayout.sweepManifest))
         let existing: SweepManifest
         do {
             existing = try SweepManifest.read(path: path)
@@ -107,7 +108,7 @@ struct SweepCommandSupport {
             }
         }
         let (manifest, interrupted) = try runner.run(sweepID: sweepID, resuming: resuming)
-        console.out("sweep \(sweepID): \(manifest.completed) of \(manifest.expected) completed, \(manifest.failed) failed; \(context.display(Paths.join(sweepDirectory, "sweep.json")))")
+        console.out("sweep \(sweepID): \(manifest.completed) of \(manifest.expected) completed, \(manifest.failed) failed; \(context.display(Paths.join(sweepDirectory, RunLayout.sweepManifest)))")
         if interrupted {
             console.err("interrupted; resume the whole sweep with: sota run --resume \(sweepID)")
             return ExitStatus.interrupted

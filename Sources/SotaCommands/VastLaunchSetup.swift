@@ -4,6 +4,7 @@ import SotaConfig
 import SotaGit
 import SotaLaunch
 import SotaPlan
+import SotaRunRecord
 
 /// Everything `sota launch --backend vast` decides before it talks to Vast: provenance, URLs, the offer query,
 /// the instance environment and the onstart script.
@@ -170,7 +171,7 @@ struct VastLaunchSetup {
         if !errors.isEmpty { return .failure(Problems(diagnostics: errors + warnings)) }
 
         let spec = OnstartSpec(
-            runID: RunID.make(), repository: repository ?? "", commit: commit, projectDirectory: projectDirectory,
+            runID: RunID.make().text, repository: repository ?? "", commit: commit, projectDirectory: projectDirectory,
             runsDirectory: project.runsDirectory, configPath: configPath, overrides: command.overrides.assignments,
             datasets: datasets, results: results!, shutdown: shutdown,
             install: settings.install.map { .command($0.value) } ?? .buildFromRepository

@@ -4,6 +4,7 @@ import SotaConfig
 import SotaGit
 import SotaIndex
 import SotaPlan
+import SotaRunRecord
 
 /// Promotes a gated config to production and records it everywhere a promotion is known: the production folder's
 /// history (`.previous/promotions.json`), the leaderboard, and the experiment's `metadata.json`.

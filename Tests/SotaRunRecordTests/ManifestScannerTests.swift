@@ -1,7 +1,7 @@
 import Foundation
-@testable import SotaIndex
-import SotaPlan
+import SotaTestSupport
 import Testing
+@testable import SotaRunRecord
 
 /// The fast path itself: manifests as `RunManifest` writes them are scanned, not decoded, and scan to the same rows.
 @Suite struct ManifestScannerTests {

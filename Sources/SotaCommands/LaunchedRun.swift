@@ -27,13 +27,15 @@ struct LaunchedRun {
 
     /// Finds the launched run `text` (a unique id prefix is enough); prints why not and returns nil otherwise.
     static func find(_ text: String, project: Project, console: Console) -> LaunchedRun? {
-        if let problem = RunID.problem(with: text) {
-            console.err("error: `\(text)` is not a run id: \(problem)")
+        do {
+            _ = try RunID(parsing: text)
+        } catch {
+            console.err("error: \(error)")
             return nil
         }
         let runs = project.resolve(project.runsDirectory)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? [])
-            .filter { $0.hasPrefix(text) && Paths.kind(of: Paths.join(runs, "\($0)/\(LaunchRecord.fileName)")) == .file }.sorted()
+        let names = RunDirectoryScanner.folders(in: runs, startingWith: text)
+            .filter { Paths.kind(of: Paths.join(runs, "\($0)/\(LaunchRecord.fileName)")) == .file }
         guard names.count == 1 else {
             console.err(names.isEmpty ? "error: no launched run `\(text)` in \(project.runsDirectory)/ (no \(LaunchRecord.fileName))"
                                       : "error: `\(text)` matches \(names.count) launched runs: \(names.prefix(5).joined(separator: ", "))")

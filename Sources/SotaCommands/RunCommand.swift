@@ -129,8 +129,12 @@ struct RunOptions: Equatable {
     func validate() throws {
         if trainConfig.isEmpty, resume == nil { throw ValidationError("give --train-config FILE, or --resume RUN_ID") }
         if !trainConfig.isEmpty, resume != nil { throw ValidationError("--resume continues a recorded run; it takes no --train-config") }
-        if let runId, let problem = RunID.problem(with: runId) {
-            throw ValidationError("--run-id: \(problem)")
+        if let runId {
+            do {
+                _ = try RunID(parsing: runId)
+            } catch {
+                throw ValidationError("--run-id: \(error.reason)")
+            }
         }
         if resume != nil, !assignments.isEmpty { throw ValidationError("--resume reuses the run's recorded overrides; drop --set") }
         if let step {
@@ -291,8 +295,10 @@ enum RunLookup {
     /// The one folder of the runs folder whose name starts with `text` (a run, or a sweep with `sweeps: true`), or
     /// nil after saying why there is none.
     static func folder(_ text: String, sweeps: Bool = false, project: Project, console: Console) -> String? {
-        if let problem = RunID.problem(with: text) {
-            console.err("error: `\(text)` is not a run id: \(problem)")
+        do {
+            _ = try RunID(parsing: text)
+        } catch {
+            console.err("error: \(error)")
             return nil
         }
         let kind = sweeps ? "sweep" : "run"

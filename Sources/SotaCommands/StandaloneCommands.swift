@@ -115,7 +115,7 @@ struct EvaluateCommand: ContextualCommand {
         guard Paths.kind(of: checkpointPath) == .file else { throw ValidationError("--checkpoint: no file at \(checkpoint)") }
         let scratch = Standalone.scratch(project: project, kind: "evaluate")
         try Standalone.prepare(scratch.directory, checkpoints: nil)
-        let configPath = Paths.join(scratch.directory, "config.json")
+        let configPath = Paths.join(scratch.directory, RunLayout.resolvedConfig)
         try AtomicFile.write(evaluation.resolvedJSON, to: configPath)
         let metrics = output.map(context.absolute) ?? Paths.join(scratch.directory, evaluation.evaluation!.metrics)
         let values = ["config": configPath, "train_config": "", "stage": "evaluate", "epochs": "", "run_dir": scratch.directory,

@@ -24,7 +24,7 @@ public struct RunFolderProblem: Error, Sendable, Equatable, CustomStringConverti
 ///
 /// The index (`ingest`, `--rebuild`), the workspace's commands and the front ends that look a run up by a prefix of
 /// its id all list run folders here, so they agree on what a run folder is.
-public enum RunDirectoryScanner {
+package enum RunDirectoryScanner {
     /// The manifests of `arguments`, in order, and the arguments that hold none.
     ///
     /// A directory holding `manifest.json` is a run directory, and a `manifest.json` given directly is taken as is.
@@ -32,7 +32,7 @@ public enum RunDirectoryScanner {
     /// manifest, or it holds only folders): each visible subfolder must then hold a manifest, and loose files are
     /// ignored. Hidden entries (`.sota/`) and sota's own sweep folders (`sweep-<id>/` without a manifest, which hold
     /// `sweep.json` or a launch record and whose runs sit beside them) are skipped.
-    public static func manifests(in arguments: [String]) -> (paths: [String], problems: [RunFolderProblem]) {
+    package static func manifests(in arguments: [String]) -> (paths: [String], problems: [RunFolderProblem]) {
         var paths: [String] = [], problems: [RunFolderProblem] = []
         for argument in arguments {
             let manifest = Paths.join(argument, RunLayout.manifest)
@@ -92,13 +92,13 @@ public enum RunDirectoryScanner {
 
     /// The names of the visible folders of `runsFolder` that start with `prefix` (sweep folders only with
     /// `sweeps: true`), sorted: how a run is found from a unique prefix of its id.
-    public static func folders(in runsFolder: String, startingWith prefix: String, sweeps: Bool = false) -> [String] {
+    package static func folders(in runsFolder: String, startingWith prefix: String, sweeps: Bool = false) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: runsFolder)) ?? [])
             .filter { $0.hasPrefix(prefix) && !$0.hasPrefix(".") && (!sweeps || RunLayout.isSweepFolderName($0)) }.sorted()
     }
 
     /// True when `folder` holds a visible subfolder; stops at the first, so a runs folder of any size costs little.
-    public static func holdsFolders(_ folder: String) -> Bool {
+    package static func holdsFolders(_ folder: String) -> Bool {
         guard let stream = opendir(folder) else { return false }
         defer { closedir(stream) }
         while let entry = readdir(stream) {

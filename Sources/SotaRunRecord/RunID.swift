@@ -6,40 +6,40 @@ import Foundation
 /// ASCII letters, digits, `-` and `_`, not starting with `-` (read as a flag), at most ``maximumLength`` characters:
 /// safe as a folder name, in a shell and in SQL `GLOB` patterns. No `/`, `.` or `..`, so a run id never leads out of
 /// the runs folder.
-public struct RunID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+package struct RunID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// The id as written in folder names and manifests.
-    public let text: String
+    package let text: String
 
     /// Why a text is not a run id.
-    public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
+    package struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
         /// The text that was read.
-        public var text: String
+        package var text: String
         /// What is wrong with it, in one phrase (`a run id is not empty`).
-        public var reason: String
+        package var reason: String
 
         /// "`text` is not a run id: reason".
-        public var description: String { "`\(text)` is not a run id: \(reason)" }
+        package var description: String { "`\(text)` is not a run id: \(reason)" }
     }
 
     /// The longest run id accepted (sota's own are 24 characters, a sweep's 30).
-    public static let maximumLength = 128
+    package static let maximumLength = 128
 
     /// Checks `text` and wraps it.
     ///
     /// - Throws: ``Problem`` saying why `text` is not a run id.
-    public init(parsing text: String) throws(Problem) {
+    package init(parsing text: String) throws(Problem) {
         if let reason = Self.problem(with: text) { throw Problem(text: text, reason: reason) }
         self.text = text
     }
 
     /// The run id `text`, or nil when it is not one.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard Self.problem(with: text) == nil else { return nil }
         self.text = text
     }
 
     /// A new id for a run starting at `date`.
-    public static func make(at date: Date = Date(), random: UInt32 = UInt32.random(in: 0...UInt32.max)) -> RunID {
+    package static func make(at date: Date = Date(), random: UInt32 = UInt32.random(in: 0...UInt32.max)) -> RunID {
         // gmtime_r, not Calendar: building a Gregorian calendar costs about half a millisecond, on every run.
         var whole = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
@@ -56,14 +56,14 @@ public struct RunID: Sendable, Hashable, Comparable, Codable, CustomStringConver
     }
 
     /// The id of run `index` (from 0) of a sweep or Slurm array whose runs share this id as their base: `<id>-<index>`.
-    public func member(_ index: Int) -> String { "\(text)-\(index)" }
+    package func member(_ index: Int) -> String { "\(text)-\(index)" }
 
     /// The id of the sweep started with this id as its base: `sweep-<id>`.
-    public var sweep: String { RunLayout.sweepFolderPrefix + text }
+    package var sweep: String { RunLayout.sweepFolderPrefix + text }
 
     /// Why `text` cannot be a run id, or nil when it can: the one check behind ``init(parsing:)`` and every other
     /// place a run id is read.
-    public static func problem(with text: String) -> String? {
+    package static func problem(with text: String) -> String? {
         guard let first = text.utf8.first else { return "a run id is not empty" }
         if text.utf8.count > maximumLength { return "a run id has at most \(maximumLength) characters, found \(text.utf8.count)" }
         guard text.utf8.allSatisfy(isAllowed) else {
@@ -74,7 +74,7 @@ public struct RunID: Sendable, Hashable, Comparable, Codable, CustomStringConver
     }
 
     /// True when `text` is a valid run id.
-    public static func isValid(_ text: String) -> Bool { problem(with: text) == nil }
+    package static func isValid(_ text: String) -> Bool { problem(with: text) == nil }
 
     private static func isAllowed(_ byte: UInt8) -> Bool {
         switch byte {
@@ -87,13 +87,13 @@ public struct RunID: Sendable, Hashable, Comparable, Codable, CustomStringConver
     }
 
     /// The text: a run id prints as itself.
-    public var description: String { text }
+    package var description: String { text }
 
     /// Ordered as the texts are, which for sota's own ids is the order of their start times.
-    public static func < (lhs: RunID, rhs: RunID) -> Bool { lhs.text < rhs.text }
+    package static func < (lhs: RunID, rhs: RunID) -> Bool { lhs.text < rhs.text }
 
     /// Decodes a JSON string, refusing one that is not a run id.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         do {
@@ -104,7 +104,7 @@ public struct RunID: Sendable, Hashable, Comparable, Codable, CustomStringConver
     }
 
     /// Encodes the text as a JSON string.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(text)
     }

@@ -2,48 +2,48 @@
 /// place they are spelled, for the writer (`sota run`), the readers (index, workspace, status) and the launchers.
 ///
 /// Names are relative to the run directory unless said otherwise; join them with `Paths.join`.
-public enum RunLayout {
+package enum RunLayout {
     /// The run's record, the source of truth the index is built from.
-    public static let manifest = "manifest.json"
+    package static let manifest = "manifest.json"
     /// The lock file, held where a file system cannot lock the directory itself (see ``RunDirectoryLock``).
-    public static let lock = ".lock"
+    package static let lock = ".lock"
     /// The config as run, in YAML, for people to read.
-    public static let configAsRun = "config.yaml"
+    package static let configAsRun = "config.yaml"
     /// The resolved config handed to children: the training config at the top, each evaluation's in its phase folder.
-    public static let resolvedConfig = "config.json"
+    package static let resolvedConfig = "config.json"
     /// The training stages' outputs.
-    public static let checkpoints = "checkpoints"
+    package static let checkpoints = "checkpoints"
     /// One log per step.
-    public static let logs = "logs"
+    package static let logs = "logs"
     /// The markers finished steps leave, so a resume skips them.
-    public static let markers = "markers"
+    package static let markers = "markers"
     /// The Slurm scripts of a launch.
-    public static let slurmScripts = "slurm"
+    package static let slurmScripts = "slurm"
     /// The script a remote instance runs on start, and its log in the uploaded results.
-    public static let onstartScript = "onstart.sh"
+    package static let onstartScript = "onstart.sh"
     /// The onstart script's log, beside the uploaded run.
-    public static let onstartLog = "onstart.log"
+    package static let onstartLog = "onstart.log"
 
     /// What a sweep folder's name starts with (`runs/sweep-<id>/`): sota's own, beside the run folders.
-    public static let sweepFolderPrefix = "sweep-"
+    package static let sweepFolderPrefix = "sweep-"
     /// A sweep folder's record of what it expected, completed and failed.
-    public static let sweepManifest = "sweep.json"
+    package static let sweepManifest = "sweep.json"
 
     /// The manifest of run `runID`, relative to the runs folder: `<id>/manifest.json`.
-    public static func manifest(ofRun runID: String) -> String { runID + "/" + manifest }
+    package static func manifest(ofRun runID: String) -> String { runID + "/" + manifest }
 
     /// The log of training stage `stage`.
-    public static func trainingLog(stage: String) -> String { logs + "/train-" + stage + ".log" }
+    package static func trainingLog(stage: String) -> String { logs + "/train-" + stage + ".log" }
 
     /// The log of the evaluation of `phase` (`small_eval`, `full_eval`).
-    public static func evaluationLog(phase: String) -> String { logs + "/" + phase + ".log" }
+    package static func evaluationLog(phase: String) -> String { logs + "/" + phase + ".log" }
 
     /// The DONE marker of step `stage`.
-    public static func doneMarker(stage: String) -> String { markers + "/" + stage + ".done.json" }
+    package static func doneMarker(stage: String) -> String { markers + "/" + stage + ".done.json" }
 
     /// The log a sweep keeps of run `runID`'s `sota run`, relative to the sweep folder.
-    public static func sweepLog(run runID: String) -> String { logs + "/" + runID + ".log" }
+    package static func sweepLog(run runID: String) -> String { logs + "/" + runID + ".log" }
 
     /// True when `name` names a sweep folder rather than a run folder (a run given a `sweep-` id still has a manifest).
-    public static func isSweepFolderName(_ name: String) -> Bool { name.hasPrefix(sweepFolderPrefix) }
+    package static func isSweepFolderName(_ name: String) -> Bool { name.hasPrefix(sweepFolderPrefix) }
 }

@@ -53,6 +53,8 @@ let package = Package(
         .systemLibrary(name: "CLibGit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // SQLite's C API under one name for our code (GRDB reaches the same library under its own), with the two
+        // variadic calls Swift cannot make.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Signal handlers and posix_spawn attributes, which Swift cannot express safely.
         .target(name: "CSotaProcess"),
@@ -75,13 +77,15 @@ let package = Package(
         .target(name: "SotaGit", dependencies: ["SotaSupport", "CLibGit2", "CSotaGitStatic"], swiftSettings: ourSettings,
                 linkerSettings: ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "pcre2-8", "z", "crypto"].flatMap(staticArchive)
                     + [.unsafeFlags(["-use-ld=lld"] + deferredTLS.flatMap { ["-Xlinker", "--wrap=\($0)"] }, .when(platforms: [.linux]))]),
-        .target(name: "SotaPlan", dependencies: ["SotaSupport", "SotaConfig", "SotaGit"], swiftSettings: ourSettings),
+        // The run record: run ids, the run directory's layout, the manifest with all its codecs side by side, sweep
+        // manifests, the run lock, and the one scanner of run folders.
+        .target(name: "SotaRunRecord", dependencies: ["SotaSupport"], swiftSettings: ourSettings),
+        .target(name: "SotaPlan", dependencies: ["SotaSupport", "SotaConfig", "SotaGit", "SotaRunRecord"], swiftSettings: ourSettings),
         // The SQLite index of runs, metrics and promotions: schema, migrations, ingest, queries and output formats.
         .target(
             name: "SotaIndex",
             dependencies: [
-                "SotaSupport", "SotaPlan", "CSQLite",
-                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "SotaSupport", "SotaPlan", "SotaRunRecord", "CSQLite", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: ourSettings
         ),
@@ -91,22 +95,24 @@ let package = Package(
         .target(name: "SotaLaunch", dependencies: ["SotaSupport", "CZlib"], swiftSettings: ourSettings, linkerSettings: staticArchive("z")),
         .target(
             name: "SotaRun",
-            dependencies: ["SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "CSotaProcess"],
+            dependencies: ["SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaRunRecord", "CSotaProcess"],
             swiftSettings: ourSettings
         ),
         // Experiment folders, their lifecycle, the archive, promotion to production and the config catalog. A promotion
         // is recorded in the leaderboard too, and the leaderboard's promotions are rebuilt from these folders' files.
-        .target(name: "SotaWorkspace", dependencies: ["SotaSupport", "SotaConfig", "SotaGit", "SotaPlan", "SotaIndex"], swiftSettings: ourSettings),
-        // The use cases (run, sweep, promote, roll back, launch, ...): each one type with one entry call, composing the domains.
+        .target(name: "SotaWorkspace", dependencies: ["SotaSupport", "SotaConfig", "SotaGit", "SotaPlan", "SotaRunRecord", "SotaIndex"], swiftSettings: ourSettings),
+        // The use cases (run, sweep, resume, promote, roll back, archive, report, launch, status, cancel): each one type
+        // with one entry call that takes values and returns a result value, composing the modules above.
         .target(
             name: "SotaOperations",
-            dependencies: ["SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaIndex", "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace"],
+            dependencies: ["SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaRunRecord", "SotaPlan", "SotaIndex", "SotaReport", "SotaRun",
+                           "SotaLaunch", "SotaWorkspace"],
             swiftSettings: ourSettings
         ),
         .target(
             name: "SotaCommands",
             dependencies: [
-                "SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaIndex",
+                "SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaRunRecord", "SotaIndex",
                 "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace", "SotaOperations", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: ourSettings
@@ -118,25 +124,27 @@ let package = Package(
         .executableTarget(name: "sota", dependencies: ["SotaCommands"], swiftSettings: ourSettings,
                           linkerSettings: fastStart + [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]),
 
-        .target(name: "SotaTestSupport", dependencies: ["SotaSupport"], path: "Tests/SotaTestSupport", swiftSettings: ourSettings),
+        .target(name: "SotaTestSupport", dependencies: ["SotaSupport", "SotaRunRecord"], path: "Tests/SotaTestSupport", swiftSettings: ourSettings),
         .testTarget(name: "SotaSupportTests", dependencies: ["SotaSupport", "SotaTestSupport"], swiftSettings: ourSettings),
         .testTarget(name: "SotaConfigTests", dependencies: ["SotaConfig", "SotaTestSupport"], swiftSettings: ourSettings),
         .testTarget(name: "SotaDataTests", dependencies: ["SotaData", "SotaTestSupport"], swiftSettings: ourSettings),
         .testTarget(name: "SotaGitTests", dependencies: ["SotaGit", "SotaTestSupport"], swiftSettings: ourSettings),
-        .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaTestSupport"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaRunRecordTests", dependencies: ["SotaRunRecord", "SotaTestSupport"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaPlanTests", dependencies: ["SotaPlan", "SotaRunRecord", "SotaTestSupport"], swiftSettings: ourSettings),
         .testTarget(name: "SotaLaunchTests", dependencies: ["SotaLaunch", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: ourSettings),
-        .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaTestSupport"], swiftSettings: ourSettings),
-        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaIndex", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: ourSettings),
-        .testTarget(name: "SotaIndexTests", dependencies: ["SotaIndex", "SotaTestSupport"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaRunTests", dependencies: ["SotaRun", "SotaRunRecord", "SotaTestSupport"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaRunRecord", "SotaIndex", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaIndexTests", dependencies: ["SotaIndex", "SotaRunRecord", "SotaTestSupport"], swiftSettings: ourSettings),
         .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: ourSettings),
-        .testTarget(name: "SotaOperationsTests", dependencies: ["SotaOperations", "SotaConfig", "SotaIndex", "SotaRun", "SotaLaunch", "SotaWorkspace", "SotaTestSupport"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaOperationsTests", dependencies: ["SotaOperations", "SotaConfig", "SotaRunRecord", "SotaIndex", "SotaRun", "SotaLaunch",
+                                                                "SotaWorkspace", "SotaTestSupport"], swiftSettings: ourSettings),
         .testTarget(
             name: "SotaCommandsTests",
-            dependencies: ["SotaCommands", "SotaPlan", "SotaLaunch", "SotaIndex", "SotaTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["SotaCommands", "SotaPlan", "SotaRunRecord", "SotaLaunch", "SotaIndex", "SotaTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"],
             swiftSettings: ourSettings
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["SotaTestSupport", "SotaIndex"], exclude: ["Golden"], swiftSettings: ourSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["SotaTestSupport", "SotaRunRecord", "SotaIndex"], exclude: ["Golden"], swiftSettings: ourSettings),
     ],
     swiftLanguageModes: [.v6]
 )

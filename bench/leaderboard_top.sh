@@ -3,21 +3,19 @@
 # CLI running the very SQL text sota runs, on the same file.
 #
 # The index is generated with python3's sqlite3 module from the schema migrations in
-# Sources/SotaLeaderboard/LeaderboardSchema.swift (read between its BEGIN/END markers) and stamped
+# Sources/SotaIndex/LeaderboardSchema.swift (read between its BEGIN/END markers) and stamped
 # the way sota stamps its own (application_id, grdb_migrations, WAL), so sota opens it as its own.
-# The query is read from the BEGIN/END comments in Sources/SotaLeaderboardQuery/LeaderboardTopQuery.swift,
+# The query is read from the BEGIN/END comments in Sources/SotaIndex/LeaderboardTopQuery.swift,
 # its bound values spelled out as literals.
 #
 # Targets (hyperfine without a shell, -N): sota's median <= 2x the sqlite3 CLI's, both for
 # `sqlite3 FILE SQL` and `sqlite3 -readonly FILE SQL` (on a WAL file the read-write CLI also creates and
 # removes the -wal and -shm files on every run, which the read-only one, like sota, does not), and <= 50 ms.
 # Correctness checks, each a FAIL: SQLite answers the query from the metrics (phase, name, value) index
-# without sorting every matching row; the fast path in `sota` prints exactly what sota-core (the full
-# command line, forced with SOTA_NO_FAST_PATH=1) prints, for text, --json, --csv, --experiment and
-# --direction higher; a lone copy of `sota` with no sota-core beside it answers (so the fast path really
-# ran); and sqlite3 and sota rank the same runs. sota-core is timed too, for context.
+# without sorting every matching row; `sota leaderboard` answers (exit 0, nothing on stderr) for text, --json,
+# --csv, --experiment and --direction higher; and sqlite3 and sota rank the same runs.
 #
-# Environment: SOTA (binary; sota-core must sit beside it), BENCH_INDEXED_RUNS (default 100000),
+# Environment: SOTA (the one `sota` binary), BENCH_INDEXED_RUNS (default 100000),
 # BENCH_RUNS (timed runs per command, default 200), BENCH_WARMUP (default 20).
 set -euo pipefail
 
@@ -35,8 +33,8 @@ bench_positive BENCH_RUNS "$runs"
 command -v python3 >/dev/null || bench_die "python3 is required"
 command -v sqlite3 >/dev/null || bench_die "the sqlite3 CLI is required (apt-get install -y sqlite3)"
 command -v hyperfine >/dev/null || bench_die "hyperfine is required (apt-get install -y hyperfine)"
-schema_source=$BENCH_ROOT/Sources/SotaLeaderboard/LeaderboardSchema.swift
-query_source=$BENCH_ROOT/Sources/SotaLeaderboardQuery/LeaderboardTopQuery.swift
+schema_source=$BENCH_ROOT/Sources/SotaIndex/LeaderboardSchema.swift
+query_source=$BENCH_ROOT/Sources/SotaIndex/LeaderboardTopQuery.swift
 [[ -f $schema_source ]] || bench_die "$schema_source not found"
 [[ -f $query_source ]] || bench_die "$query_source not found"
 
@@ -159,38 +157,24 @@ bench_line "query plan" "$(grep -v '^QUERY PLAN' <<<"$plan" | sed 's/^[|`-]*//' 
 bench_line "best run" "$best"
 
 bench_find_sota
-core=$(dirname "$SOTA")/sota-core
-[[ -x $core ]] || bench_die "$core is missing: build all products (swift build -c release --static-swift-stdlib)"
-# SOTA_LEADERBOARD names the file for sota and sota-core alike, hyperfine's runs included.
+# SOTA_LEADERBOARD names the file for sota, hyperfine's runs included.
 export SOTA_LEADERBOARD=$db
 
-# The fast path and sota-core print the same bytes and exit 0.
-compare_paths() { # label, then leaderboard arguments
-  local label=$1 fast_status=0 full_status=0
+# sota answers every form of the command: exit 0, nothing on stderr.
+check_answers() { # label, then leaderboard arguments
+  local label=$1 status=0
   shift
-  "$SOTA" leaderboard "$@" >fast.out 2>fast.err || fast_status=$?
-  SOTA_NO_FAST_PATH=1 "$SOTA" leaderboard "$@" >full.out 2>full.err || full_status=$?
-  if ((fast_status != 0 || full_status != 0)); then
-    failures+=("$label: exit $fast_status (fast path) and $full_status (sota-core) ($(head -c 200 fast.err full.err | tr '\n' ' '))")
-  elif ! cmp -s fast.out full.out || ! cmp -s fast.err full.err; then
-    failures+=("$label: the fast path and sota-core print different output")
+  "$SOTA" leaderboard "$@" >answer.out 2>answer.err || status=$?
+  if ((status != 0)) || [[ -s answer.err ]] || [[ ! -s answer.out ]]; then
+    failures+=("$label: exit $status ($(head -c 200 answer.err | tr '\n' ' '))")
   fi
 }
-compare_paths "--top 10" --top 10
-compare_paths "--json" --top 10 --json
-compare_paths "--csv" --top 10 --csv
-compare_paths "--experiment" --top 10 --experiment exp-3
-compare_paths "--direction higher" --top 10 --direction higher --metric mse
-
-# The fast path really answered: a lone copy of `sota` has no sota-core to fall back on.
-mkdir lone
-cp "$SOTA" lone/sota
-lone_status=0
-lone/sota leaderboard --top 10 >lone.out 2>lone.err || lone_status=$?
+check_answers "--top 10" --top 10
+check_answers "--json" --top 10 --json
+check_answers "--csv" --top 10 --csv
+check_answers "--experiment" --top 10 --experiment exp-3
+check_answers "--direction higher" --top 10 --direction higher --metric mse
 "$SOTA" leaderboard --top 10 >top.sota 2>/dev/null || true
-if ((lone_status != 0)) || ! cmp -s lone.out top.sota; then
-  failures+=("sota without sota-core beside it: exit $lone_status ($(head -c 200 lone.err)); the fast path did not answer")
-fi
 
 # sqlite3 and sota rank the same runs.
 "$SOTA" leaderboard --top 10 --csv | tail -n +2 | cut -d, -f2 >ids.sota || true
@@ -202,8 +186,7 @@ quoted_query="'${query//\'/\'\\\'\'}'"
 hyperfine -N --style basic --warmup "$warmup" --runs "$runs" --export-json timings.json \
   "$(printf '%q leaderboard --top 10' "$SOTA")" \
   "sqlite3 $(printf '%q' "$db") $quoted_query" \
-  "sqlite3 -readonly $(printf '%q' "$db") $quoted_query" \
-  "$(printf '%q leaderboard --top 10' "$core")" >hyperfine.log 2>&1 || {
+  "sqlite3 -readonly $(printf '%q' "$db") $quoted_query" >hyperfine.log 2>&1 || {
   cat hyperfine.log >&2
   bench_die "hyperfine failed"
 }
@@ -221,7 +204,6 @@ PYTHON
   read -r sota_ms sota_mean sota_sd sota_min sota_max
   read -r sqlite_ms _ _ _ _
   read -r readonly_ms _ _ _ _
-  read -r core_ms _ _ _ _
 } < <(read_stats)
 ratio=$(bench_calc 's / b' s="$sota_ms" b="$sqlite_ms")
 readonly_ratio=$(bench_calc 's / b' s="$sota_ms" b="$readonly_ms")
@@ -230,7 +212,6 @@ bench_line "sota leaderboard --top 10" "$(printf '%.2f ms median (mean %.2f ± %
   "$sota_ms" "$sota_mean" "$sota_sd" "$sota_min" "$sota_max" "$runs")"
 bench_line "sqlite3 CLI, same SQL" "$(printf '%.2f ms median' "$sqlite_ms")"
 bench_line "sqlite3 -readonly, same SQL" "$(printf '%.2f ms median' "$readonly_ms")"
-bench_line "sota-core (context)" "$(printf '%.2f ms median (the full command line)' "$core_ms")"
 bench_line "ratio sota/sqlite3" "$(printf '%.2f (%.2f against -readonly)' "$ratio" "$readonly_ratio")"
 bench_line "target" "median <= ${target_ratio}x sqlite3's, either way of opening, and <= $target_ms ms"
 

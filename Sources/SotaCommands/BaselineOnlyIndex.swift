@@ -2,6 +2,7 @@ import SotaSupport
 import SotaConfig
 import SotaPlan
 import SotaRun
+import SotaRunRecord
 
 /// The leaderboard as a Slurm stage job sees it: baselines for improvement gates are read when the project has a
 /// leaderboard, and nothing is recorded, because compute nodes write only files and the submitting machine
@@ -12,8 +13,7 @@ struct BaselineOnlyIndex: RunIndex {
 
     /// Opens the project's leaderboard for reading baselines, when it exists; never creates it.
     static func open(project: Project, environment: [String: String]) -> BaselineOnlyIndex {
-        let path = LeaderboardIndex.path(project: project, environment: environment)
-        guard Paths.kind(of: path) == .file else { return BaselineOnlyIndex(board: nil) }
+        guard Paths.kind(of: LeaderboardIndex.path(project: project, environment: environment)) == .file else { return BaselineOnlyIndex(board: nil) }
         return BaselineOnlyIndex(board: try? LeaderboardIndex.open(project: project, environment: environment))
     }
 

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import SotaSupport
 import SotaOperations
+import SotaLaunch
+import SotaPlan
+import SotaRunRecord
 
 /// `sota cancel RUN`: destroys a launched run's Vast instance, or cancels its Slurm jobs, and records it.
 struct CancelCommand: ContextualCommand {

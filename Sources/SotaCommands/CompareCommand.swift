@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SotaSupport
+import SotaRunRecord
 import SotaConfig
 import SotaPlan
 import SotaOperations

@@ -5,6 +5,7 @@ import SotaGit
 import SotaIndex
 import SotaPlan
 import SotaOperations
+import SotaRunRecord
 
 /// `sota dry-run CONFIG`: the whole plan and its cost, with nothing run.
 struct DryRun: ContextualCommand {
@@ -68,7 +69,7 @@ struct DryRun: ContextualCommand {
         ) else { return fail() }
         let (trainConfig, small, full) = (configs.training, configs.smallEval, configs.fullEval)
 
-        let plan = RunPlanner.plan(training: trainConfig, smallEval: small, fullEval: full, project: project, runID: RunID.make())
+        let plan = RunPlanner.plan(training: trainConfig, smallEval: small, fullEval: full, project: project, runID: RunID.make().text)
         let pricesPath = project.resolve(project.pricesPath)
         var prices: PriceTable?
         // No price table is not an error: the estimate then says the price is unknown and how to give one.

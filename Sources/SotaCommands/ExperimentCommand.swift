@@ -4,6 +4,7 @@ import SotaSupport
 import SotaConfig
 import SotaPlan
 import SotaWorkspace
+import SotaRunRecord
 
 /// `sota experiment`: create, list, show and restore experiments.
 struct ExperimentCommand: ParsableCommand {

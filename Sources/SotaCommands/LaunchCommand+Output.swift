@@ -62,7 +62,7 @@ extension LaunchCommand {
             let shown = context.display(runDirectory)
             console.out("launched run \(runID) on Vast instance \(instanceID)")
             console.out(summary)
-            console.out("script    \(Paths.join(shown, "onstart.sh")) (and .vast/onstart.sh)")
+            console.out("script    \(Paths.join(shown, RunLayout.onstartScript)) (and .vast/onstart.sh)")
             console.out("record    \(Paths.join(shown, LaunchRecord.fileName))")
             console.out("follow    sota status \(runID)")
             console.out("cancel    sota cancel \(runID)")
@@ -98,7 +98,7 @@ extension LaunchCommand {
             console.out("submitted \(launchID) to Slurm: \(jobs.map { "\($0.stage) \($0.jobID)" }.joined(separator: " → "))")
             summary.forEach { console.out($0) }
             let shown = context.display(launchDirectory)
-            console.out("scripts   \(Paths.join(shown, "slurm"))/*.sbatch")
+            console.out("scripts   \(Paths.join(shown, RunLayout.slurmScripts))/*.sbatch")
             console.out("record    \(Paths.join(shown, LaunchRecord.fileName))")
             console.out("follow    sota status \(launchID) --watch")
             console.out("cancel    sota cancel \(launchID)")

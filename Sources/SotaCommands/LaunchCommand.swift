@@ -5,6 +5,7 @@ import SotaConfig
 import SotaLaunch
 import SotaPlan
 import SotaOperations
+import SotaRunRecord
 
 /// `sota launch --config F --backend vast|slurm`: the run on a rented Vast.ai GPU, reproducible from a pushed
 /// commit, with an onstart script that uploads the results and ends the instance's billing whatever happens; or

@@ -5,6 +5,7 @@ import SotaConfig
 import SotaIndex
 import SotaPlan
 import SotaWorkspace
+import SotaRunRecord
 
 /// `sota leaderboard`: ranked runs from the SQLite index; `--rebuild` recreates it from the run directories.
 struct LeaderboardCommand: ContextualCommand {
@@ -61,15 +62,15 @@ struct LeaderboardCommand: ContextualCommand {
         do {
             board = try LeaderboardIndex.board(project: project, environment: context.environment)
         } catch {
-            context.console.err("error: \(error)")
+            context.console.error("\(error)")
             return ExitStatus.checkFailed
         }
         if rebuild {
             // Promotions are rebuilt from the files too: production folders' histories and experiments' metadata.
             let (promotions, unreadable) = Workspace(project: project).recordedPromotions()
             let report = try board.rebuild(runDirectories: [project.resolve(project.runsDirectory)], promotions: promotions)
-            for problem in report.problems { context.console.err("warning: \(problem)") }
-            for problem in unreadable { context.console.err("warning: \(problem)") }
+            for problem in report.problems { context.console.warning("\(problem)") }
+            for problem in unreadable { context.console.warning("\(problem)") }
             context.console.err("rebuilt the leaderboard from \(report.ingested) run\(report.ingested == 1 ? "" : "s") in \(project.runsDirectory)/"
                                 + (report.promotionsAdded == 0 ? "" : " and \(report.promotionsAdded) promotion\(report.promotionsAdded == 1 ? "" : "s") from the production history"))
         }
@@ -78,26 +79,13 @@ struct LeaderboardCommand: ContextualCommand {
         let format: LeaderboardOutput.Format = json ? .json : csv ? .csv : .text
         // An index deleted (or pointed elsewhere) while runs/ is full would otherwise say there are no runs yet.
         var unindexed: String?
-        if rows.isEmpty, format == .text, try board.runCount() == 0, Self.holdsFolders(project.resolve(project.runsDirectory)) {
+        if rows.isEmpty, format == .text, try board.runCount() == 0, RunDirectoryScanner.holdsFolders(project.resolve(project.runsDirectory)) {
             unindexed = project.runsDirectory
         }
         context.console.out(LeaderboardOutput.render(rows, format: format, metric: metric, phase: phase, experiment: experiment,
                                                      unindexedRuns: unindexed),
                             terminator: "")
         return ExitStatus.success
-    }
-}
-
-extension LeaderboardCommand {
-    /// True when `folder` holds a visible subfolder; stops at the first, so a runs folder of any size costs little.
-    static func holdsFolders(_ folder: String) -> Bool {
-        guard let stream = opendir(folder) else { return false }
-        defer { closedir(stream) }
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if !name.hasPrefix("."), Paths.kind(of: Paths.join(folder, name)) == .directory { return true }
-        }
-        return false
     }
 }
 
@@ -126,12 +114,12 @@ struct IngestCommand: ContextualCommand {
         do {
             let board = try LeaderboardIndex.board(project: project, environment: context.environment)
             let report = try board.ingest(runDirectories: directories.map(context.absolute))
-            for problem in report.problems { context.console.err("error: \(problem)") }
+            for problem in report.problems { context.console.error("\(problem)") }
             context.console.out("ingested \(report.ingested) run\(report.ingested == 1 ? "" : "s")"
                                 + (report.problems.isEmpty ? "" : "; \(report.problems.count) could not be read"))
             return report.problems.isEmpty ? ExitStatus.success : ExitStatus.checkFailed
         } catch {
-            context.console.err("error: \(error)")
+            context.console.error("\(error)")
             return ExitStatus.checkFailed
         }
     }

@@ -7,6 +7,7 @@ import SotaIndex
 import SotaPlan
 import SotaWorkspace
 import SotaOperations
+import SotaRunRecord
 
 /// `sota promote`: copy a gated config into production, record who and why, and undo it with `--rollback`.
 struct PromoteCommand: ContextualCommand {

@@ -6,6 +6,8 @@ import SotaPlan
 import SotaIndex
 import SotaRun
 import SotaOperations
+import SotaWorkspace
+import SotaRunRecord
 
 /// `sota run`: the whole pipeline, from validation to gating, in a run directory that survives any interruption.
 struct RunCommand: ContextualCommand {
@@ -128,8 +130,12 @@ struct RunOptions: Equatable {
     func validate() throws {
         if trainConfig.isEmpty, resume == nil { throw ValidationError("give --train-config FILE, or --resume RUN_ID") }
         if !trainConfig.isEmpty, resume != nil { throw ValidationError("--resume continues a recorded run; it takes no --train-config") }
-        if let runId, let problem = RunID.problem(with: runId) {
-            throw ValidationError("--run-id: \(problem)")
+        if let runId {
+            do {
+                _ = try RunID(parsing: runId)
+            } catch {
+                throw ValidationError("--run-id: \(error.reason)")
+            }
         }
         if resume != nil, !assignments.isEmpty { throw ValidationError("--resume reuses the run's recorded overrides; drop --set") }
         if let step {
@@ -153,7 +159,7 @@ struct RunOptions: Equatable {
         let (project, projectProblems) = context.project(explicit: projectPath, near: trainConfig.first)
         if projectProblems.hasErrors { return RunConsole.notStarted(projectProblems, console: context.console) }
         let sweepMode: SweepOperation.Request.Mode?
-        if let resume, resume.hasPrefix(SweepManifest.folderPrefix) {
+        if let resume, resume.hasPrefix(RunLayout.sweepFolderPrefix) {
             sweepMode = .resume(resume)
         } else {
             sweepMode = resume == nil && (trainConfig.count > 1 || !sweep.isEmpty || dryRun) ? .start(configs: trainConfig, axes: sweep, dryRun: dryRun) : nil

@@ -1,4 +1,5 @@
 import SotaSupport
+import SotaRunRecord
 import SotaLaunch
 import SotaOperations
 
@@ -33,9 +34,8 @@ extension SlurmStatusReport {
         if let first = runStatuses.values.first {
             var counts: [String: Int] = [:]
             for status in runStatuses.values { counts[status, default: 0] += 1 }
-            // TODO(RunLayout): take the manifest's file name from RunLayout.
             lines.append(sweep ? "runs      " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                               : "manifest  \(first) (\(display(Paths.join(runsDirectory, "\(record.runs.first ?? "")/manifest.json"))))")
+                               : "manifest  \(first) (\(display(Paths.join(runsDirectory, RunLayout.manifest(ofRun: record.runs.first ?? "")))))")
         }
         if let cancelled = record.cancelled { lines.append("cancelled \(cancelled) by sota cancel") }
         if isFinal, stages.contains(where: { $0.state != .completed }) {

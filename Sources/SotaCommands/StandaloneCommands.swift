@@ -4,6 +4,7 @@ import SotaSupport
 import SotaConfig
 import SotaPlan
 import SotaRun
+import SotaRunRecord
 
 /// `sota train`: one training stage (or all of them) without the orchestrator, output on the terminal.
 struct TrainCommand: ContextualCommand {
@@ -64,7 +65,7 @@ struct TrainCommand: ContextualCommand {
             checkpoints: outputDir.map(context.absolute), runDirectory: scratch.directory
         )
         try Standalone.prepare(scratch.directory, checkpoints: outputDir.map(context.absolute))
-        try AtomicFile.write(training.resolvedJSON, to: Paths.join(scratch.directory, RunPlanner.Layout.trainingConfig))
+        try AtomicFile.write(training.resolvedJSON, to: Paths.join(scratch.directory, RunLayout.resolvedConfig))
         let steps = plan.steps.filter { stage == nil || $0.name == stage }
         for step in steps {
             context.console.err("sota train: \(step.name)  (\(step.arguments.joined(separator: " ")))")
@@ -74,7 +75,7 @@ struct TrainCommand: ContextualCommand {
                 return ExitStatus.stageFailed
             }
         }
-        context.console.err("sota train: done; outputs in \(context.display(outputDir.map(context.absolute) ?? Paths.join(scratch.directory, RunPlanner.Layout.checkpoints)))")
+        context.console.err("sota train: done; outputs in \(context.display(outputDir.map(context.absolute) ?? Paths.join(scratch.directory, RunLayout.checkpoints)))")
         return ExitStatus.success
     }
 }
@@ -114,7 +115,7 @@ struct EvaluateCommand: ContextualCommand {
         guard Paths.kind(of: checkpointPath) == .file else { throw ValidationError("--checkpoint: no file at \(checkpoint)") }
         let scratch = Standalone.scratch(project: project, kind: "evaluate")
         try Standalone.prepare(scratch.directory, checkpoints: nil)
-        let configPath = Paths.join(scratch.directory, "config.json")
+        let configPath = Paths.join(scratch.directory, RunLayout.resolvedConfig)
         try AtomicFile.write(evaluation.resolvedJSON, to: configPath)
         let metrics = output.map(context.absolute) ?? Paths.join(scratch.directory, evaluation.evaluation!.metrics)
         let values = ["config": configPath, "train_config": "", "stage": "evaluate", "epochs": "", "run_dir": scratch.directory,
@@ -168,19 +169,19 @@ enum Standalone {
     static func scratch(project: Project, kind: String) -> (project: Project, runID: String, directory: String) {
         var scratchProject = project
         scratchProject.runsDirectory = ".sota/scratch"
-        let id = "\(kind)-" + RunID.make()
+        let id = "\(kind)-" + RunID.make().text
         return (scratchProject, id, scratchProject.resolve(Paths.join(scratchProject.runsDirectory, id)))
     }
 
     static func prepare(_ directory: String, checkpoints: String?) throws {
-        try FileManager.default.createDirectory(atPath: Paths.join(directory, RunPlanner.Layout.checkpoints), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: Paths.join(directory, RunLayout.checkpoints), withIntermediateDirectories: true)
         if let checkpoints { try FileManager.default.createDirectory(atPath: checkpoints, withIntermediateDirectories: true) }
     }
 
     /// The plan with `checkpoints` as its checkpoint folder instead of the scratch run's, in arguments and environment.
     static func redirect(_ plan: RunPlan, checkpoints: String?, runDirectory: String) -> RunPlan {
         guard let checkpoints else { return plan }
-        let scratch = Paths.join(runDirectory, RunPlanner.Layout.checkpoints)
+        let scratch = Paths.join(runDirectory, RunLayout.checkpoints)
         func move(_ text: String) -> String { text.replacingOccurrences(of: scratch, with: checkpoints) }
         var copy = plan
         copy.sharedEnvironment = plan.sharedEnvironment.map { EnvironmentVariable($0.name, move($0.value)) }

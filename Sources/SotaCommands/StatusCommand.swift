@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import SotaSupport
 import SotaOperations
+import SotaConfig
+import SotaLaunch
+import SotaPlan
+import SotaRunRecord
 
 /// `sota status RUN`: a launched run's instance state, cost so far and, once uploaded, its results; or, for a
 /// Slurm launch, every stage's job state and exit code, adding finished runs to the leaderboard.

@@ -2,6 +2,8 @@ import ArgumentParser
 import SotaSupport
 import SotaPlan
 import SotaOperations
+import SotaRun
+import SotaRunRecord
 
 /// How `sota run` shows a sweep (several configs or a `--sweep`): the plan as a table, a line per member started
 /// and finished, and the sweep's totals.

@@ -3,6 +3,7 @@ import SotaConfig
 import SotaIndex
 import SotaPlan
 import SotaReport
+import SotaRunRecord
 
 extension WeeklyReport {
     /// Weeks of cost the chart shows, ending with the report's week.

@@ -4,6 +4,7 @@ import SotaSupport
 import SotaConfig
 import SotaPlan
 import SotaWorkspace
+import SotaRunRecord
 
 /// What the experiment, archive and catalog commands share: the workspace, journal recovery and error output.
 enum WorkspaceCommandSupport {

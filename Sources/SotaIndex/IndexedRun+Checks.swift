@@ -1,5 +1,5 @@
 import SotaSupport
-import SotaPlan
+import SotaRunRecord
 
 extension IndexedRun {
     /// The longest stage (or run) sota takes as real: ten years, in seconds. Anything longer is a damaged or
@@ -19,12 +19,12 @@ extension IndexedRun {
     /// - Parameter manifestPath: where the manifest is; when it is a `manifest.json`, its folder must be named after
     ///   the run id.
     /// - Throws: an ``IngestReport/Problem`` naming the manifest and the field.
-    func check(manifestPath: String) throws(IngestReport.Problem) {
-        func refuse(_ field: String, _ problem: String) -> IngestReport.Problem {
-            IngestReport.Problem(path: manifestPath, reason: "`\(field)`: \(problem); sota never writes such a manifest")
+    func check(manifestPath: String) throws(RunFolderProblem) {
+        func refuse(_ field: String, _ problem: String) -> RunFolderProblem {
+            RunFolderProblem(path: manifestPath, reason: "`\(field)`: \(problem); sota never writes such a manifest")
         }
         if let problem = RunID.problem(with: runID) { throw refuse("run_id", "`\(Self.shown(runID))` is not a run id (\(problem))") }
-        if Paths.lastComponent(of: manifestPath) == RunDirectories.manifestName {
+        if Paths.lastComponent(of: manifestPath) == RunLayout.manifest {
             let folder = Paths.lastComponent(of: Paths.parent(of: manifestPath))
             guard folder == runID else { throw refuse("run_id", "`\(runID)` differs from its folder `\(Self.shown(folder))`") }
         }
@@ -56,7 +56,7 @@ extension IndexedRun {
             throw refuse("metrics.\(metric.phase).\(metric.name)", "\(metric.value) is not a finite number")
         }
         for (index, gate) in gates.enumerated() {
-            func finite(_ value: Double?, _ name: String) throws(IngestReport.Problem) {
+            func finite(_ value: Double?, _ name: String) throws(RunFolderProblem) {
                 if let value, !value.isFinite { throw refuse("gates[\(index)].\(name)", "\(value) is not a finite number") }
             }
             try finite(gate.threshold, "threshold")

@@ -1,21 +1,9 @@
+import SotaRunRecord
+
 /// What an ingest or rebuild did: how many runs went into the index, and which directories or manifests did not.
 public struct IngestReport: Sendable, Equatable {
     /// A run directory or manifest that was left out, and why.
-    public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
-        /// The directory or `manifest.json` involved.
-        public var path: String
-        /// Why it was left out, in one sentence.
-        public var reason: String
-
-        /// Creates a problem.
-        public init(path: String, reason: String) {
-            self.path = path
-            self.reason = reason
-        }
-
-        /// `path: reason`.
-        public var description: String { "\(path): \(reason)" }
-    }
+    public typealias Problem = RunFolderProblem
 
     /// Runs written to the index.
     public var ingested: Int

@@ -1,5 +1,6 @@
 import GRDB
 import SotaPlan
+import SotaRunRecord
 
 extension Leaderboard {
     /// Indexes one run, replacing any earlier rows for its id (re-ingesting is harmless), in one transaction.
@@ -32,7 +33,7 @@ extension Leaderboard {
     /// Missing or unreadable manifests do not stop the batch: they are listed in ``IngestReport/problems`` while
     /// the rest is indexed. Manifests are parsed on background threads while earlier ones are written.
     public func ingest(runDirectories: [String]) throws(LeaderboardError) -> IngestReport {
-        let (paths, problems) = RunDirectories.manifests(in: runDirectories)
+        let (paths, problems) = RunDirectoryScanner.manifests(in: runDirectories)
         var report = try bulkWrite { db in
             // A batch larger than the index it joins is cheaper to index by one sort afterwards, as in a rebuild.
             guard paths.count >= Self.sortedIndexThreshold,
@@ -77,7 +78,7 @@ extension Leaderboard {
     /// go in and recreated afterwards, which sorts once instead of inserting into it at random places row by row.
     /// Promotions are merged as ``merge(promotions:into:)`` does, so an index deleted and rebuilt has them back.
     public func rebuild(runDirectories: [String], promotions: [PromotionRecord] = []) throws(LeaderboardError) -> IngestReport {
-        let (paths, problems) = RunDirectories.manifests(in: runDirectories)
+        let (paths, problems) = RunDirectoryScanner.manifests(in: runDirectories)
         var report = try bulkWrite { db in
             try db.execute(sql: """
                 DELETE FROM metrics;
@@ -98,6 +99,20 @@ extension Leaderboard {
         try read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
                                 arguments: [table])
+        }
+    }
+
+    /// The columns of `table` as the schema made them, in order, for checks of the writer's column lists.
+    package func columnNames(of table: String) throws(LeaderboardError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table]) }
+    }
+
+    /// The SQL literals (`quote(column)`) of `columns` in the rows of `table` that belong to run `runID` (in no set order),
+    /// for checks that each value landed in its own column.
+    package func quotedRows(of table: String, columns: [String], runID: String) throws(LeaderboardError) -> [[String]] {
+        try read { db in
+            let sql = "SELECT " + columns.map { "quote(\($0))" }.joined(with: ", ") + " FROM \(table) WHERE run_id = ?"
+            return try Row.fetchAll(db, sql: sql, arguments: [runID]).map { row in columns.indices.map { row[$0] as String? ?? "" } }
         }
     }
 

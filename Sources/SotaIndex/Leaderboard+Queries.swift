@@ -1,6 +1,7 @@
 import GRDB
 import SotaSupport
 import SotaPlan
+import SotaRunRecord
 
 extension Leaderboard {
     /// The best runs by one metric of one phase, best first; ties go to the earlier run, then the smaller id.

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import GRDBSQLite
+internal import CSQLite
 import SotaSupport
 
 /// The leaderboard: an SQLite index of run manifests, for ranking runs, finding baselines and calibrating costs.

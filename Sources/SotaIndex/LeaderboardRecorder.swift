@@ -1,17 +1,19 @@
 import GRDB
-import GRDBSQLite
+internal import CSQLite
 import SotaSupport
 import SotaPlan
 import Synchronization
+import SotaRunRecord
 
-/// Records runs into an existing, up-to-date leaderboard through SQLite's C interface alone.
+/// Records runs into an existing, up-to-date leaderboard through SQLite's C interface alone: with ``RunWriter``, the
+/// one way into SQLite besides GRDB.
 ///
 /// `sota run` records one run per process, and opening the index through GRDB (its queue, functions, collations
 /// and observers) costs about a millisecond, more than the insert. The recorder takes over only when the file is
-/// already a leaderboard in WAL mode with exactly this build's migrations applied (the check the fast
-/// `sota leaderboard` makes, ``ReadOnlyLeaderboard/isCurrent(_:)``). Anything else (a new file, a
-/// pending migration, a newer schema, a foreign or corrupt file) makes ``openIfCurrent(path:)`` return nil, and
-/// the caller opens ``Leaderboard`` as usual, which sets up, migrates or reports the problem as it always has.
+/// already a leaderboard in WAL mode with exactly this build's migrations applied (``isCurrent(_:)``, which takes the
+/// application id and the migration ids from ``LeaderboardSchema``). Anything else (a new file, a pending migration,
+/// a newer schema, a foreign or corrupt file) makes ``openIfCurrent(path:)`` return nil, and the caller opens
+/// ``Leaderboard`` as usual, which sets up, migrates or reports the problem as it always has.
 public final class LeaderboardRecorder: Sendable {
     /// The database file.
     public let path: String
@@ -40,7 +42,7 @@ public final class LeaderboardRecorder: Sendable {
         sqlite3_busy_timeout(handle, Int32(Leaderboard.busyTimeout * 1000))
         var persist: Int32 = 1
         sqlite3_file_control(handle, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
-        guard ReadOnlyLeaderboard.isCurrent(handle), ReadOnlyLeaderboard.strings(handle, "PRAGMA journal_mode") == ["wal"],
+        guard isCurrent(handle), strings(handle, "PRAGMA journal_mode") == ["wal"],
               (try? execute(handle, Leaderboard.connectionPragmas + "; PRAGMA foreign_keys = ON")) != nil
         else {
             sqlite3_close_v2(handle)
@@ -81,6 +83,48 @@ public final class LeaderboardRecorder: Sendable {
         let code = sqlite3_exec(handle, sql, nil, nil, nil)
         guard code == SQLITE_OK else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        }
+    }
+
+    /// Whether `connection` holds a current sota leaderboard: its application id, and exactly the migrations this
+    /// build knows, both as ``LeaderboardSchema`` states them.
+    static func isCurrent(_ connection: OpaquePointer) -> Bool {
+        guard let identifier = integer(connection, "PRAGMA application_id"), identifier == Int64(LeaderboardSchema.applicationID),
+              let migrations = strings(connection, "SELECT identifier FROM grdb_migrations") else { return false }
+        return migrations.sorted() == LeaderboardSchema.migrationIDs.sorted()
+    }
+
+    /// The first column of the only row of `sql`, as an integer.
+    private static func integer(_ connection: OpaquePointer, _ sql: String) -> Int64? {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            sqlite3_finalize(statement)
+            return nil
+        }
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_step(statement) == SQLITE_ROW, sqlite3_column_type(statement, 0) == SQLITE_INTEGER else { return nil }
+        return sqlite3_column_int64(statement, 0)
+    }
+
+    /// The first column of every row of `sql`, as text; nil when the query fails or a value is not text.
+    private static func strings(_ connection: OpaquePointer, _ sql: String) -> [String]? {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            sqlite3_finalize(statement)
+            return nil
+        }
+        defer { sqlite3_finalize(statement) }
+        var values: [String] = []
+        while true {
+            switch sqlite3_step(statement) {
+            case SQLITE_ROW:
+                guard sqlite3_column_type(statement, 0) == SQLITE_TEXT, let text = sqlite3_column_text(statement, 0) else { return nil }
+                values.append(String(cString: text))
+            case SQLITE_DONE:
+                return values
+            default:
+                return nil
+            }
         }
     }
 }

@@ -11,6 +11,10 @@ enum LeaderboardSchema {
     /// The page size of new leaderboard files, in bytes; files made with another size keep theirs.
     static let pageSize = 16384
 
+    /// The identifiers of every migration, in order, as ``migrator`` registers them: what a current file has applied.
+    /// The raw recorder (``LeaderboardRecorder/isCurrent(_:)``) checks a file against this list.
+    static let migrationIDs: [String] = migrator.migrations
+
     /// Every migration, in order.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

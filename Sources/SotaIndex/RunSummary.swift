@@ -1,4 +1,5 @@
 import SotaPlan
+import SotaRunRecord
 
 /// Everything the index knows about one run: its row, metrics, gate outcomes and stage timings.
 public struct RunSummary: Sendable, Equatable {

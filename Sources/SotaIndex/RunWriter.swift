@@ -1,7 +1,8 @@
 import GRDB
-import GRDBSQLite
+internal import CSQLite
 import SotaSupport
 import SotaPlan
+import SotaRunRecord
 
 /// Writes runs into the index with statements prepared once per transaction and reused for every run.
 ///
@@ -13,6 +14,28 @@ import SotaPlan
 /// writes one run and should not pay for statements it does not use, so all but the run's own INSERT (the
 /// multi-row inserts, one per row count, and the statements that replace an indexed run) are prepared on first use.
 final class RunWriter {
+    /// The columns each table is written with, in binding order: stated once, here, for the INSERTs and the UPDATE.
+    /// `RunWriterColumnTests` checks them against the tables ``LeaderboardSchema`` creates, and each list against
+    /// the fields of ``IndexedRun`` that fill it.
+    enum Columns {
+        /// `runs`, `run_id` first (the UPDATE's key).
+        static let runs = ["run_id", "experiment", "status", "created", "updated", "config_path", "config_hash", "git_commit", "git_dirty",
+                           "host", "gpu_type", "gpu_count", "total_seconds", "passed", "manifest_path", "observed_hardware"]
+        /// `metrics`.
+        static let metrics = ["run_id", "phase", "name", "value"]
+        /// `stage_timings`.
+        static let stageTimings = ["run_id", "position", "stage", "phase", "seconds", "status", "attempts", "finished", "work"]
+        /// `gate_outcomes`.
+        static let gateOutcomes = ["run_id", "position", "name", "phase", "metric", "direction", "threshold", "value", "baseline",
+                                   "baseline_run", "required_improvement", "passed", "reason"]
+
+        /// `?1, ?2, ...` for the columns of `runs`.
+        static var runParameters: String { runs.indices.map { "?\($0 + 1)" }.joined(with: ", ") }
+
+        /// `experiment = ?2, ...`: every column of `runs` but its key, for the UPDATE.
+        static var runAssignments: String { runs.indices.dropFirst().map { "\(runs[$0]) = ?\($0 + 1)" }.joined(with: ", ") }
+    }
+
     private let connection: OpaquePointer
     private let insertRun: RawStatement
     private let metrics: MultiRowInsert<IndexedRun.Metric>
@@ -25,19 +48,15 @@ final class RunWriter {
     init(_ connection: OpaquePointer) throws {
         self.connection = connection
         // A new run is one INSERT; a known one (nothing inserted) has its children deleted and its row updated.
-        insertRun = try RawStatement(connection, """
-            INSERT INTO runs (run_id, experiment, status, created, updated, config_path, config_hash, git_commit, git_dirty,
-                              host, gpu_type, gpu_count, total_seconds, passed, manifest_path, observed_hardware)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-            ON CONFLICT (run_id) DO NOTHING
-            """)
-        metrics = MultiRowInsert(connection, table: "metrics", columns: ["run_id", "phase", "name", "value"]) { row, metric in
+        insertRun = try RawStatement(connection, "INSERT INTO runs (\(Columns.runs.joined(with: ", "))) VALUES (\(Columns.runParameters)) "
+                                                 + "ON CONFLICT (run_id) DO NOTHING")
+        metrics = MultiRowInsert(connection, table: "metrics", columns: Columns.metrics) { row, metric in
             row.bind(metric.phase)
             row.bind(metric.name)
             row.bind(metric.value)
         }
         stages = MultiRowInsert(connection, table: "stage_timings",
-                                columns: ["run_id", "position", "stage", "phase", "seconds", "status", "attempts", "finished", "work"]) { row, stage in
+                                columns: Columns.stageTimings) { row, stage in
             row.bind(row.position)
             row.bind(stage.name)
             row.bind(stage.phase)
@@ -48,8 +67,7 @@ final class RunWriter {
             row.bind(stage.work)
         }
         gates = MultiRowInsert(connection, table: "gate_outcomes",
-                               columns: ["run_id", "position", "name", "phase", "metric", "direction", "threshold", "value", "baseline",
-                                         "baseline_run", "required_improvement", "passed", "reason"]) { row, gate in
+                               columns: Columns.gateOutcomes) { row, gate in
             row.bind(row.position)
             row.bind(gate.name)
             row.bind(gate.phase)
@@ -228,12 +246,7 @@ private final class LazyStatements {
     func get() throws -> Statements {
         if let statements { return statements }
         let prepared = Statements(
-            updateRun: try RawStatement(connection, """
-                UPDATE runs SET experiment = ?2, status = ?3, created = ?4, updated = ?5, config_path = ?6, config_hash = ?7,
-                                git_commit = ?8, git_dirty = ?9, host = ?10, gpu_type = ?11, gpu_count = ?12,
-                                total_seconds = ?13, passed = ?14, manifest_path = ?15, observed_hardware = ?16
-                WHERE run_id = ?1
-                """),
+            updateRun: try RawStatement(connection, "UPDATE runs SET \(RunWriter.Columns.runAssignments) WHERE run_id = ?1"),
             deleteMetrics: try RawStatement(connection, "DELETE FROM metrics WHERE run_id = ?1"),
             deleteStages: try RawStatement(connection, "DELETE FROM stage_timings WHERE run_id = ?1"),
             deleteGates: try RawStatement(connection, "DELETE FROM gate_outcomes WHERE run_id = ?1")

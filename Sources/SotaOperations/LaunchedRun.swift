@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaRunRecord
 import SotaConfig
 import SotaLaunch
 import SotaPlan
@@ -49,8 +50,8 @@ package struct LaunchedRun: Sendable {
     package static func find(_ text: String, project: Project) throws(LookupError) -> LaunchedRun {
         if let problem = RunID.problem(with: text) { throw .notARunID(text, problem: problem) }
         let runs = project.resolve(project.runsDirectory)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? [])
-            .filter { $0.hasPrefix(text) && Paths.kind(of: Paths.join(runs, "\($0)/\(LaunchRecord.fileName)")) == .file }.sorted()
+        let names = RunDirectoryScanner.folders(in: runs, startingWith: text)
+            .filter { Paths.kind(of: Paths.join(runs, "\($0)/\(LaunchRecord.fileName)")) == .file }
         guard let name = names.first, names.count == 1 else {
             throw names.isEmpty ? .none(text, runsDirectory: project.runsDirectory) : .ambiguous(text, matches: names)
         }

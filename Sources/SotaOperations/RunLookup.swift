@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaRunRecord
 import SotaConfig
 import SotaPlan
 
@@ -14,7 +15,7 @@ package enum RunLookup {
     /// The run `text` names and its manifest.
     package static func find(_ text: String, project: Project) throws(Failure) -> (id: String, manifest: RunManifest) {
         let name = try folder(text, project: project)
-        let path = Paths.join(project.resolve(project.runsDirectory), name + "/manifest.json")
+        let path = Paths.join(project.resolve(project.runsDirectory), RunLayout.manifest(ofRun: name))
         do {
             return (name, try RunManifest.read(path: path))
         } catch {
@@ -24,13 +25,14 @@ package enum RunLookup {
 
     /// The one folder of the runs folder whose name starts with `text` (a run, or a sweep with `sweeps: true`).
     package static func folder(_ text: String, sweeps: Bool = false, project: Project) throws(Failure) -> String {
-        if let problem = RunID.problem(with: text) {
-            throw Failure(description: "`\(text)` is not a run id: \(problem)")
+        do {
+            _ = try RunID(parsing: text)
+        } catch {
+            throw Failure(description: error.description)
         }
         let kind = sweeps ? "sweep" : "run"
         let runs = project.resolve(project.runsDirectory)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? [])
-            .filter { $0.hasPrefix(text) && (!sweeps || $0.hasPrefix("sweep-")) }.sorted()
+        let names = RunDirectoryScanner.folders(in: runs, startingWith: text, sweeps: sweeps)
         guard names.count == 1 else {
             throw Failure(description: names.isEmpty ? "no \(kind) `\(text)` in \(project.runsDirectory)/"
                                                      : "`\(text)` matches \(names.count) \(kind)s: \(names.prefix(5).joined(separator: ", "))")

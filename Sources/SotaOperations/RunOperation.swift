@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaRunRecord
 import SotaConfig
 import SotaGit
 import SotaPlan
@@ -124,7 +125,7 @@ package struct RunOperation {
         let project = request.project
         let pendingGit = PendingProvenance(path: project.root)
         var existing: RunManifest?
-        var runID = request.runID ?? RunID.make()
+        var runID = request.runID ?? RunID.make().text
         var trainPath = request.trainConfig, overrideTexts = request.assignments
         var smallPath = request.smallEvalConfig, fullPath = request.fullEvalConfig
         if let resume = request.resume {
@@ -203,7 +204,7 @@ package struct RunOperation {
         var problem: String?
         if step == nil {
             do {
-                let path = Paths.join(project.resolve(project.runsDirectory), "\(runID)/manifest.json")
+                let path = Paths.join(project.resolve(project.runsDirectory), RunLayout.manifest(ofRun: runID))
                 try leaderboards.open(false).record(manifest, manifestPath: path)
             } catch {
                 problem = "\(error)"

@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaRunRecord
 import SotaLaunch
 import SotaPlan
 

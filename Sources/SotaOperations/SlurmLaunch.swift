@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaRunRecord
 import SotaConfig
 import SotaGit
 import SotaLaunch
@@ -113,9 +114,9 @@ package struct SlurmLaunch {
             }
         }
         let project = request.project
-        let base = RunID.make()
+        let base = RunID.make().text
         let sweeping = !axes.isEmpty
-        let launchID = sweeping ? "sweep-" + base : base
+        let launchID = sweeping ? RunLayout.sweepFolderPrefix + base : base
         let runs = try prepareRuns(request, axes: axes, base: base, diagnostics: &diagnostics)
         if diagnostics.hasErrors { return refused([]) }
         guard let first = runs.first?.configs else { return refused([]) }
@@ -165,7 +166,7 @@ package struct SlurmLaunch {
         var record = start
         let recordPath = Paths.join(launchDirectory, LaunchRecord.fileName)
         do {
-            try FileManager.default.createDirectory(atPath: Paths.join(launchDirectory, "slurm"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: Paths.join(launchDirectory, RunLayout.slurmScripts), withIntermediateDirectories: true)
             for script in scripts {
                 try AtomicFile.write(script.text, to: Paths.join(launchDirectory, "slurm/\(script.plan.stage.rawValue).sbatch"), mode: 0o755)
             }

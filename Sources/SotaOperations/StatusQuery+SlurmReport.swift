@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaRunRecord
 import SotaConfig
 import SotaLaunch
 import SotaPlan
@@ -34,8 +35,7 @@ package struct SlurmStatusReport: Sendable {
         var manifests: [String: String?] = [:]
         func manifestStatus(_ runID: String) -> String? {
             if let known = manifests[runID] { return known }
-            // TODO(RunLayout): take the manifest's file name from RunLayout.
-            let status = (try? RunManifest.read(path: Paths.join(runsDirectory, "\(runID)/manifest.json")))?.status.rawValue
+            let status = (try? RunManifest.read(path: Paths.join(runsDirectory, RunLayout.manifest(ofRun: runID))))?.status.rawValue
             manifests[runID] = status
             return status
         }

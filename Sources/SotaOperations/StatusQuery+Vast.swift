@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaRunRecord
 import SotaLaunch
 import SotaPlan
 
@@ -57,8 +58,7 @@ package struct VastRunStatus: Sendable {
         }
         let uploaded = try? StorageURL.parse(record.results).map { $0.appending(record.runID) }.get()
         let resultsFolder = uploaded?.filePath
-        // TODO(RunLayout): take the manifest's file name from RunLayout.
-        let runStatus = resultsFolder.flatMap { try? RunManifest.read(path: Paths.join($0, "manifest.json")) }?.status.rawValue
+        let runStatus = resultsFolder.flatMap { try? RunManifest.read(path: Paths.join($0, RunLayout.manifest)) }?.status.rawValue
         let logTail = resultsFolder.flatMap { try? String(contentsOfFile: Paths.join($0, "onstart.log"), encoding: .utf8) }
             .map { $0.split(separator: "\n").suffix(max(0, logLines)).joined(separator: "\n") }
         return VastRunStatus(record: record, now: now, instance: instance, apiError: apiError, state: state, results: uploaded?.text ?? record.results,

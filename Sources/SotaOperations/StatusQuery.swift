@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaRunRecord
 import SotaConfig
 import SotaLaunch
 import SotaPlan
@@ -102,8 +103,7 @@ package struct StatusQuery {
     private func ingest(_ record: inout SlurmLaunchRecord, runsDirectory: String, recordPath: String) -> SlurmIngest? {
         var changed: [(runID: String, manifest: RunManifest, path: String, hash: String)] = []
         for runID in record.runs {
-            // TODO(RunLayout): take the manifest's file name from RunLayout.
-            let path = Paths.join(runsDirectory, "\(runID)/manifest.json")
+            let path = Paths.join(runsDirectory, RunLayout.manifest(ofRun: runID))
             guard let bytes = FileManager.default.contents(atPath: path) else { continue }
             let hash = SHA256.hex(of: bytes)
             guard record.ingestedManifests?[runID] != hash, let manifest = try? RunManifest.decode(bytes, path: path),

@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaRunRecord
 import SotaConfig
 import SotaPlan
 import SotaRun
@@ -111,7 +112,7 @@ package struct SweepOperation {
         guard let devices = SweepPlan.devices(parsing: request.devices) else {
             throw RunUsageError("--gpus takes device ids such as 0 or 0,1; found `\(request.devices)`")
         }
-        let base = RunID.make()
+        let base = RunID.make().text
         let loader = ConfigLoader(project: request.project, searchPath: request.environment["PATH"])
         let absolute = { Paths.absolute($0, relativeTo: request.workingDirectory) }
         // Each config's own seed, read once per file with the fixed overrides (the sweep's seed policy is SweepPlan's).
@@ -144,7 +145,7 @@ package struct SweepOperation {
         for index in plan.jobs.indices { plan.jobs[index].device = slots[index % slots.count] }
         observe(.planned(plan, devices: devices, perRun: devicesPerRun))
         if dryRun { return .planned }
-        return try execute(plan: plan, sweepID: SweepManifest.folderPrefix + base, resuming: nil, request: request, observe: observe)
+        return try execute(plan: plan, sweepID: RunLayout.sweepFolderPrefix + base, resuming: nil, request: request, observe: observe)
     }
 
     /// Runs again every member that did not finish (failed, interrupted or never started), each resumed from its
@@ -154,7 +155,7 @@ package struct SweepOperation {
         let name: String, existing: SweepManifest
         do {
             name = try RunLookup.folder(text, sweeps: true, project: project)
-            existing = try SweepManifest.read(path: Paths.join(project.resolve(project.runsDirectory), "\(name)/\(SweepManifest.fileName)"))
+            existing = try SweepManifest.read(path: Paths.join(project.resolve(project.runsDirectory), "\(name)/\(RunLayout.sweepManifest)"))
         } catch {
             return .notFound("\(error)")
         }
@@ -175,7 +176,7 @@ package struct SweepOperation {
             runsDirectory: project.resolve(project.runsDirectory), sweepDirectory: sweepDirectory
         ) { observe(.member($0)) }
         let (manifest, interrupted) = try runner.run(sweepID: sweepID, resuming: resuming)
-        return .finished(manifest, sweepID: sweepID, manifestPath: Paths.join(sweepDirectory, SweepManifest.fileName), interrupted: interrupted)
+        return .finished(manifest, sweepID: sweepID, manifestPath: Paths.join(sweepDirectory, RunLayout.sweepManifest), interrupted: interrupted)
     }
 
     /// This sota binary, which runs each member (`SOTA_EXECUTABLE` overrides, for tests that run commands in-process).

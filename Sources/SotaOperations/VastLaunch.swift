@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaRunRecord
 import SotaConfig
 import SotaLaunch
 import SotaPlan
@@ -162,11 +163,11 @@ package struct VastLaunch {
         let record = LaunchRecord(
             runID: spec.runID, created: Timestamp.string(Date()), config: spec.configPath, overrides: spec.overrides,
             repository: spec.repository, commit: spec.commit, results: spec.results.text, apiURL: setup.apiURL,
-            instanceID: instanceID, offer: offer, shutdown: spec.shutdown.rawValue, script: "onstart.sh",
+            instanceID: instanceID, offer: offer, shutdown: spec.shutdown.rawValue, script: RunLayout.onstartScript,
             scriptEncoding: payload == setup.script.text ? "plain" : "gzip+base64", environment: setup.environment.map(\.0)
         )
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-        try AtomicFile.write(setup.script.text, to: Paths.join(runDirectory, "onstart.sh"), mode: 0o755)
+        try AtomicFile.write(setup.script.text, to: Paths.join(runDirectory, RunLayout.onstartScript), mode: 0o755)
         try record.write(to: Paths.join(runDirectory, LaunchRecord.fileName))
         try FileManager.default.createDirectory(atPath: project.resolve(".vast"), withIntermediateDirectories: true)
         try AtomicFile.write(setup.script.text, to: project.resolve(".vast/onstart.sh"), mode: 0o755)

@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaRunRecord
 import SotaConfig
 import SotaGit
 import SotaLaunch
@@ -77,7 +78,7 @@ package struct VastLaunchSetup: Sendable {
         guard findings.errors.isEmpty, let results else { return .failure(Problems(diagnostics: findings.errors + findings.warnings)) }
 
         let spec = OnstartSpec(
-            runID: RunID.make(), repository: source.remote?.url ?? "", commit: source.commit, projectDirectory: projectDirectory,
+            runID: RunID.make().text, repository: source.remote?.url ?? "", commit: source.commit, projectDirectory: projectDirectory,
             runsDirectory: project.runsDirectory, configPath: configPath, overrides: command.overrides,
             datasets: datasets, results: results, shutdown: shutdown,
             install: settings.install.map { .command($0.value) } ?? .buildFromRepository

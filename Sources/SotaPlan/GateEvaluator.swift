@@ -65,3 +65,4 @@ public enum GateEvaluator {
 }
 
 import Foundation
+import SotaRunRecord

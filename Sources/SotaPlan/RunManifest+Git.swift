@@ -1,4 +1,5 @@
 import SotaGit
+import SotaRunRecord
 
 extension RunManifest.GitRecord {
     /// The record of `provenance`: commit, branch, dirty files, and `repository`, `no-commits` or `no-repository`.

@@ -1,5 +1,6 @@
 import SotaSupport
 import SotaConfig
+import SotaRunRecord
 
 /// Everything a run will do, computed before anything runs: steps, exact commands and environments, gates and outputs.
 public struct RunPlan: Sendable {
@@ -92,24 +93,14 @@ public struct PlannedStep: Sendable {
 
 /// Builds run plans from configs. Pure: no files are read or written.
 public enum RunPlanner {
-    /// Layout of a run directory, shared by the planner and the orchestrator.
-    public enum Layout {
-        /// The resolved training config handed to training children.
-        public static let trainingConfig = "config.json"
-        /// Training outputs.
-        public static let checkpoints = "checkpoints"
-        /// Per-step logs.
-        public static let logs = "logs"
-    }
-
     /// The plan for `training` (with its evaluation configs) as run `runID` in `project`.
     public static func plan(
         training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?, project: Project, runID: String, devices: String = "0"
     ) -> RunPlan {
         let runDirectory = Paths.join(project.runsDirectory, runID)
         let runPath = project.resolve(runDirectory)
-        let checkpointDir = Paths.join(runPath, Layout.checkpoints)
-        let trainConfig = Paths.join(runPath, Layout.trainingConfig)
+        let checkpointDir = Paths.join(runPath, RunLayout.checkpoints)
+        let trainConfig = Paths.join(runPath, RunLayout.resolvedConfig)
         let checkpoint = Paths.join(checkpointDir, training.training?.checkpoint ?? "checkpoint")
         var shared = [
             EnvironmentVariable("SOTA_RUN_ID", runID),
@@ -133,16 +124,16 @@ public enum RunPlanner {
                 arguments: training.training!.command.value.map { CommandTemplate.fill($0, with: values) },
                 environment: [EnvironmentVariable("SOTA_STAGE", stage.name), EnvironmentVariable("SOTA_CONFIG", trainConfig),
                               EnvironmentVariable("SOTA_EPOCHS", String(stage.epochs.value))],
-                outputs: stage.outputs.map { Paths.join(Layout.checkpoints, $0) },
+                outputs: stage.outputs.map { Paths.join(RunLayout.checkpoints, $0) },
                 gates: [], timeout: stage.timeout,
-                logFile: Paths.join(Layout.logs, "train-\(stage.name).log"),
+                logFile: RunLayout.trainingLog(stage: stage.name),
                 work: Double(stage.epochs.value) * Double(training.data?.samples?.value ?? 1)
             ))
         }
         for (phase, config) in [(PlannedStep.Phase.smallEval, smallEval), (.fullEval, fullEval)] {
             guard let config, let evaluation = config.evaluation else { continue }
             let folder = Paths.join(runPath, phase.rawValue)
-            let configPath = Paths.join(folder, "config.json")
+            let configPath = Paths.join(folder, RunLayout.resolvedConfig)
             let metrics = Paths.join(folder, evaluation.metrics)
             let values = [
                 "config": configPath, "train_config": trainConfig, "stage": phase.rawValue, "epochs": "",
@@ -156,7 +147,7 @@ public enum RunPlanner {
                               EnvironmentVariable("SOTA_METRICS", metrics)],
                 outputs: [Paths.join(phase.rawValue, evaluation.metrics)],
                 gates: config.gates, timeout: evaluation.timeout,
-                logFile: Paths.join(Layout.logs, "\(phase.rawValue).log")
+                logFile: RunLayout.evaluationLog(phase: phase.rawValue)
             ))
         }
         return RunPlan(runID: runID, runDirectory: runDirectory, training: training, smallEval: smallEval, fullEval: fullEval,

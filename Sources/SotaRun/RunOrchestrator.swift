@@ -4,6 +4,7 @@ import SotaConfig
 import SotaData
 import SotaGit
 import SotaPlan
+import SotaRunRecord
 
 /// What the orchestrator needs from the leaderboard: a baseline to beat and a place to record the run.
 public protocol RunIndex: Sendable {
@@ -106,7 +107,7 @@ public struct RunOrchestrator: Sendable {
     }
 
     private var runDirectory: String { request.project.resolve(plan.runDirectory) }
-    private var manifestPath: String { Paths.join(runDirectory, "manifest.json") }
+    private var manifestPath: String { Paths.join(runDirectory, RunLayout.manifest) }
 
     /// Stage 1: data checksums and array checks, program and folder checks. No file is written.
     public func validate() -> (diagnostics: [Diagnostic], data: [RunManifest.FileRecord]) {
@@ -147,7 +148,7 @@ public struct RunOrchestrator: Sendable {
         let lock = try RunDirectoryLock(runDirectory: runDirectory)
         // The run directory is new, so its folders are created one level each with mkdir (FileManager would stat
         // every component of every path first).
-        for folder in ["logs", "markers", RunPlanner.Layout.checkpoints] + plan.steps.filter({ $0.phase != .train }).map(\.phase.rawValue) {
+        for folder in [RunLayout.logs, RunLayout.markers, RunLayout.checkpoints] + plan.steps.filter({ $0.phase != .train }).map(\.phase.rawValue) {
             let path = Paths.join(runDirectory, folder)
             guard mkdir(path, 0o777) == 0 || errno == EEXIST else { throw FileError(path: path, operation: "create folder", errno: errno) }
         }
@@ -217,8 +218,8 @@ public struct RunOrchestrator: Sendable {
     }
 
     private func writeResolvedConfigs() throws {
-        try AtomicFile.write(request.training.resolvedJSON, to: Paths.join(runDirectory, RunPlanner.Layout.trainingConfig))
-        try AtomicFile.write(YAMLEmitter.emit(request.training.tree), to: Paths.join(runDirectory, "config.yaml"))
+        try AtomicFile.write(request.training.resolvedJSON, to: Paths.join(runDirectory, RunLayout.resolvedConfig))
+        try AtomicFile.write(YAMLEmitter.emit(request.training.tree), to: Paths.join(runDirectory, RunLayout.configAsRun))
         for (phase, config) in [("small_eval", request.smallEval), ("full_eval", request.fullEval)] {
             guard let config else { continue }
             try AtomicFile.write(config.resolvedJSON, to: Paths.join(runDirectory, "\(phase)/config.json"))
@@ -312,7 +313,7 @@ public struct RunOrchestrator: Sendable {
 
     private func stepInputs(_ step: PlannedStep, upstream: String, configDigests: inout [String: String]) -> StageMarker.Inputs {
         let commandText = (step.arguments + step.environment.map { "\($0.name)=\($0.value)" }).joined(with: "\u{0}")
-        let configFile = step.phase == .train ? RunPlanner.Layout.trainingConfig : "\(step.phase.rawValue)/config.json"
+        let configFile = step.phase == .train ? RunLayout.resolvedConfig : Paths.join(step.phase.rawValue, RunLayout.resolvedConfig)
         let config = configDigests[configFile] ?? (try? FileStream.sha256(of: Paths.join(runDirectory, configFile)).hex) ?? ""
         configDigests[configFile] = config
         return StageMarker.Inputs(command: SHA256.hex(of: Array(commandText.utf8)), config: config, upstream: upstream)

@@ -1,6 +1,7 @@
 import Foundation
 import SotaSupport
 import SotaPlan
+import SotaRunRecord
 
 /// The DONE marker a finished step leaves in `markers/`: what it produced and what it was computed from.
 ///
@@ -43,7 +44,7 @@ public struct StageMarker: Codable, Sendable, Equatable {
 
     /// The marker file of `stage` in `runDirectory`.
     public static func path(for stage: String, in runDirectory: String) -> String {
-        Paths.join(runDirectory, "markers/\(stage).done.json")
+        Paths.join(runDirectory, RunLayout.doneMarker(stage: stage))
     }
 
     /// Reads a marker; nil when absent or unreadable (an unreadable marker means "not done").

@@ -1,6 +1,7 @@
 import Foundation
 import SotaSupport
 import SotaPlan
+import SotaRunRecord
 
 /// Runs the jobs of a sweep as `sota run` child processes, at most one per device at a time, each device
 /// taking its jobs in order; keeps `sweep.json` current as runs finish.
@@ -48,8 +49,8 @@ public struct SweepRunner: Sendable {
     /// With `resuming`, the sweep's earlier manifest, runs that passed or were rejected by a gate stay as they are;
     /// the others run again, resumed from their run directories where they have one.
     public func run(sweepID: String, resuming: SweepManifest? = nil) throws -> (SweepManifest, interrupted: Bool) {
-        try FileManager.default.createDirectory(atPath: Paths.join(sweepDirectory, "logs"), withIntermediateDirectories: true)
-        let manifestPath = Paths.join(sweepDirectory, "sweep.json")
+        try FileManager.default.createDirectory(atPath: Paths.join(sweepDirectory, RunLayout.logs), withIntermediateDirectories: true)
+        let manifestPath = Paths.join(sweepDirectory, RunLayout.sweepManifest)
         var manifest = SweepManifest(sweepID: sweepID, created: Timestamp.string(Date()), plan: plan)
         var pending = plan.jobs
         if let resuming, resuming.runs.count == plan.jobs.count {
@@ -76,14 +77,14 @@ public struct SweepRunner: Sendable {
                     let job = queue.removeFirst()
                     queues[device] = queue
                     // A member with a run directory from an earlier attempt continues it; the others start afresh.
-                    let started = Paths.kind(of: Paths.join(runsDirectory, "\(job.runID)/manifest.json")) == .file
+                    let started = Paths.kind(of: Paths.join(runsDirectory, RunLayout.manifest(ofRun: job.runID))) == .file
                     let own = started ? ["run", "--resume", job.runID, "--gpus", job.device]
                         : ["run", "--train-config", job.config, "--gpus", job.device, "--run-id", job.runID] + job.overrides.flatMap { ["--set", $0] }
                     let child = ChildProcess(
                         executable: executable,
                         arguments: [executable] + own + sharedArguments,
                         environment: environment, workingDirectory: projectRoot,
-                        logFile: Paths.join(sweepDirectory, "logs/\(job.runID).log"), timeout: nil,
+                        logFile: Paths.join(sweepDirectory, RunLayout.sweepLog(run: job.runID)), timeout: nil,
                         gracePeriod: DurationValue(seconds: 30)
                     )
                     do {
@@ -129,7 +130,7 @@ public struct SweepRunner: Sendable {
         case .timedOut: code = ExitStatus.interrupted
         }
         entry.exitStatus = code
-        let runManifest = try? RunManifest.read(path: Paths.join(runsDirectory, "\(entry.runID)/manifest.json"))
+        let runManifest = try? RunManifest.read(path: Paths.join(runsDirectory, RunLayout.manifest(ofRun: entry.runID)))
         switch code {
         case ExitStatus.success: entry.status = "succeeded"
         case ExitStatus.gateRejected:
@@ -137,7 +138,7 @@ public struct SweepRunner: Sendable {
             entry.reason = runManifest?.gates.first { !$0.passed }.map { "gate \($0.name) [\($0.phase)]: \($0.reason)" }
         case ExitStatus.checkFailed:
             entry.status = "failed"
-            entry.reason = "stage 1 validation failed; see \(Paths.relative(Paths.join(sweepDirectory, "logs/\(entry.runID).log"), to: projectRoot))"
+            entry.reason = "stage 1 validation failed; see \(Paths.relative(Paths.join(sweepDirectory, RunLayout.sweepLog(run: entry.runID)), to: projectRoot))"
         case ExitStatus.interrupted, 128 + SIGTERM, 128 + SIGINT:
             entry.status = "interrupted"
             entry.reason = "interrupted; resume with sota run --resume \(entry.runID)"

@@ -3,6 +3,7 @@ import SotaSupport
 import SotaConfig
 import SotaGit
 import SotaPlan
+import SotaRunRecord
 
 /// `sota catalog`: one row per run config across production (`configs/`), active and archived experiments.
 public struct ConfigCatalog: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import SotaSupport
 import SotaConfig
 import SotaPlan
+import SotaRunRecord
 
 /// Copies a gated config into the production folder, keeping the config it replaces so the change can be undone.
 public enum ConfigPromotion {

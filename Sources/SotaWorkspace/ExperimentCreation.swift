@@ -3,6 +3,7 @@ import SotaSupport
 import SotaConfig
 import SotaGit
 import SotaPlan
+import SotaRunRecord
 
 /// `sota experiment new`: a folder `experiments/YYYY-MM-DD-name/` with the config, notes and metadata, built
 /// in a hidden folder beside it and renamed into place, so a failure leaves nothing behind.

@@ -1,6 +1,7 @@
 import Foundation
 import SotaSupport
 import SotaPlan
+import SotaRunRecord
 
 /// `metadata.json` in an experiment folder: what sota knew about the experiment when it last wrote the file.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import SotaSupport
 import SotaPlan
+import SotaRunRecord
 
 /// Moves experiments between `experiments/` and `experiments-archive/`, crash-safely.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import SotaSupport
 import SotaPlan
+import SotaRunRecord
 
 /// One run directory, reduced to what experiments, the lifecycle and the catalog need.
 public struct ExperimentRun: Sendable, Equatable {
@@ -61,6 +62,32 @@ public struct ExperimentRun: Sendable, Equatable {
         phase = manifest.metrics["full_eval"] != nil ? "full_eval" : manifest.metrics.keys.sorted().last
         metrics = phase.flatMap { manifest.metrics[$0] } ?? [:]
         gates = manifest.gates
+    }
+
+    /// Reduces a manifest's indexed part, as the run-directory scanner reads it from `directory`; `inProgress` says
+    /// whether its lock is held. Agrees with ``init(manifest:directory:inProgress:)`` on every field.
+    package init(summary: IndexedRun, directory: String, inProgress: Bool) {
+        id = summary.runID
+        self.directory = directory
+        experiment = summary.experiment
+        configPath = summary.configPath
+        let running = summary.status == RunManifest.Status.running.rawValue
+        status = running && !inProgress ? RunManifest.Status.interrupted.rawValue : summary.status
+        created = Timestamp.date(summary.created) ?? Date(timeIntervalSince1970: 0)
+        updated = Timestamp.date(summary.updated) ?? created
+        switch RunManifest.Status(rawValue: summary.status) {
+        case .running? where inProgress: outcome = .inProgress
+        case .succeeded?: outcome = summary.passed == false ? .gateRejected : .passed
+        case .rejected?: outcome = .gateRejected
+        case .failed?: outcome = .stageFailed
+        default: outcome = .unfinished
+        }
+        let phases = Set(summary.metrics.map(\.phase))
+        phase = phases.contains("full_eval") ? "full_eval" : phases.max()
+        var metrics: [String: Double] = [:]
+        for metric in summary.metrics where metric.phase == phase { metrics[metric.name] = metric.value }
+        self.metrics = metrics
+        gates = summary.gates
     }
 
     /// Creates a run record directly (tests, fixtures).

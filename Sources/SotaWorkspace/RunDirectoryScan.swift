@@ -1,6 +1,6 @@
 import Foundation
 import SotaSupport
-import SotaPlan
+import SotaRunRecord
 
 /// Every run directory of a project, read from `<runs>/*/manifest.json` (the files are the truth, not the index).
 public struct RunDirectoryScan: Sendable {
@@ -21,32 +21,23 @@ public struct RunDirectoryScan: Sendable {
     /// Every run, oldest first.
     public var allRuns: [ExperimentRun] { byExperiment.values.joined().sorted { ($0.created, $0.id) < ($1.created, $1.id) } }
 
-    /// Reads every manifest under `folder` (a missing folder holds no runs), decoding in parallel.
+    /// Reads every manifest under `folder` (a missing folder holds no runs), through the one run-directory scanner
+    /// (scanned by hand where it can, decoded in full where only the decoder can judge; on all cores).
     public static func scan(runsFolder folder: String, display: String) -> RunDirectoryScan {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.filter { !$0.hasPrefix(".") }.sorted() ?? []
-        let results = ParallelMap.map(names) { name -> Result<ExperimentRun, FileError>? in
-            let directory = Paths.join(folder, name)
-            let path = Paths.join(directory, "manifest.json")
-            guard let data = FileManager.default.contents(atPath: path) else { return nil }
-            do {
-                let manifest = try RunManifest.decode(data, path: Paths.join(display, "\(name)/manifest.json"))
-                let live = manifest.status == .running && RunDirectoryLock.isHeld(runDirectory: directory)
-                return .success(ExperimentRun(manifest: manifest, directory: directory, inProgress: live))
-            } catch let error as FileError {
-                return .failure(error)
-            } catch {
-                return .failure(FileError(path: path, operation: "read manifest", reason: "\(error)"))
-            }
-        }
         var scan = RunDirectoryScan()
-        for result in results {
-            switch result {
-            case .success(let run)?: scan.byExperiment[run.experiment, default: []].append(run)
-            case .failure(let error)?: scan.problems.append(error.description)
-            case nil: break
+        for (name, outcome) in RunDirectoryScanner.runs(inRunsFolder: folder) {
+            let directory = Paths.join(folder, name)
+            switch outcome {
+            case .success(let summary):
+                let live = summary.status == RunManifest.Status.running.rawValue && RunDirectoryLock.isHeld(runDirectory: directory)
+                let run = ExperimentRun(summary: summary, directory: directory, inProgress: live)
+                scan.byExperiment[run.experiment, default: []].append(run)
+            case .failure(let problem):
+                let shown = Paths.join(display, RunLayout.manifest(ofRun: name))
+                scan.problems.append(FileError(path: shown, operation: "read manifest", reason: problem.reason).description)
             }
         }
-        for key in scan.byExperiment.keys { scan.byExperiment[key]!.sort { ($0.created, $0.id) < ($1.created, $1.id) } }
+        for key in scan.byExperiment.keys { scan.byExperiment[key]?.sort { ($0.created, $0.id) < ($1.created, $1.id) } }
         return scan
     }
 }

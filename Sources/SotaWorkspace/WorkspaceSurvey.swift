@@ -3,6 +3,7 @@ import SotaSupport
 import SotaConfig
 import SotaGit
 import SotaPlan
+import SotaRunRecord
 
 /// One experiment as the disk shows it now: folder, metadata, runs, activity and derived lifecycle state.
 public struct ExperimentSummary: Sendable {

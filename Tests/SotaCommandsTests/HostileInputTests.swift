@@ -3,6 +3,7 @@ import SotaSupport
 import SotaPlan
 import SotaTestSupport
 import Testing
+import SotaRunRecord
 
 /// A copy of the fixture project with a leaderboard of two measured runs, for issue 13's reproducers.
 struct HostileProject {

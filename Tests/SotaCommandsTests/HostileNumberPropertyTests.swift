@@ -5,6 +5,7 @@ import SotaConfig
 import SotaPlan
 import SotaTestSupport
 import Testing
+import SotaRunRecord
 
 /// Hostile spellings of numbers, and a generator that mixes them with random integers and doubles of every size.
 enum HostileNumbers {

@@ -3,6 +3,7 @@ import SotaSupport
 import SotaPlan
 import SotaTestSupport
 import Testing
+import SotaRunRecord
 
 @Suite struct ReportCommandTests {
     /// A project with four runs in 2026-W02 (5–11 January 2026) and two from earlier weeks, in run directories.

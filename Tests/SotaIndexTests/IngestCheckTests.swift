@@ -1,8 +1,10 @@
 import Foundation
+import SotaRunRecord
 @testable import SotaIndex
 import SotaPlan
 import SotaTestSupport
 import Testing
+@testable import SotaRunRecord
 
 /// Ingest refuses manifests sota never writes, on both readers (the fast scanner and the full decoder), and names
 /// the file and the field.

@@ -3,6 +3,7 @@ import SotaIndex
 import SotaPlan
 import SotaTestSupport
 import Testing
+import SotaRunRecord
 
 @Suite struct IngestTests {
     @Test func ingestingTheSameRunTwiceKeepsOneRowAndTheNewestValues() throws {

@@ -4,6 +4,7 @@ import SotaIndex
 import SotaPlan
 import SotaTestSupport
 import Testing
+import SotaRunRecord
 
 /// Manifests read from files (the fast scanner, or the full decoder when it gives up) index exactly as the same
 /// manifests handed over in memory.

@@ -2,6 +2,7 @@ import SotaIndex
 import SotaPlan
 import SotaTestSupport
 import Testing
+import SotaRunRecord
 
 @Suite struct QueryTests {
     /// Five burgers runs and one heat run; B and D tie on nrmse, D being older.

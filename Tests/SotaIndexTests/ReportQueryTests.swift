@@ -2,6 +2,7 @@ import SotaIndex
 import SotaPlan
 import SotaTestSupport
 import Testing
+import SotaRunRecord
 
 @Suite struct ReportQueryTests {
     private static let day = 1440

@@ -1,8 +1,10 @@
 import Foundation
+import SotaRunRecord
 @testable import SotaIndex
 import SotaPlan
 import SotaTestSupport
 import Testing
+@testable import SotaRunRecord
 
 /// A value of the wrong kind written into the index by hand (`sqlite3 … "update metrics set value='xyz'"`) is a
 /// damaged leaderboard, reported like any other damage, in every query that reads the column (issue 13).

@@ -4,6 +4,7 @@ import SotaPlan
 @testable import SotaRun
 import SotaTestSupport
 import Testing
+import SotaRunRecord
 
 /// The guardian every child runs under: statuses relayed as the child's own, start failures reported, stragglers and
 /// orphans stopped, the run lock held for as long as any process of the attempt lives.

@@ -7,6 +7,7 @@ import SotaPlan
 import SotaTestSupport
 import Synchronization
 import Testing
+import SotaRunRecord
 
 /// A throwaway project whose train and evaluate programs are small shell scripts with chosen behaviour.
 final class ScriptedProject: @unchecked Sendable {

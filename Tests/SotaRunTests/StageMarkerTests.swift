@@ -3,6 +3,7 @@ import SotaSupport
 import SotaPlan
 @testable import SotaRun
 import Testing
+import SotaRunRecord
 
 @Suite struct StageMarkerTests {
     private func marker(outputs: Int, stage: String = "train \"s1\"\\/\n") -> StageMarker {

@@ -4,6 +4,7 @@ import SotaTestSupport
 import SotaPlan
 import SotaWorkspace
 import Testing
+import SotaRunRecord
 
 @Suite struct RunDirectoryLockTests {
     @Test func missingOrFreeLockMeansNotInProgress() {

@@ -5,6 +5,7 @@ import SotaPlan
 import SotaTestSupport
 import SotaWorkspace
 import Testing
+import SotaRunRecord
 
 /// A copy of the demo project in a temporary folder, with helpers to add experiments and runs.
 final class WorkspaceFixture {

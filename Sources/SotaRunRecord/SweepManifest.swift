@@ -3,10 +3,6 @@ import SotaSupport
 
 /// `sweep.json`: what a sweep expected, what completed, what failed and why. Written atomically as runs finish.
 public struct SweepManifest: Codable, Sendable, Equatable {
-    /// The file's name inside a sweep folder.
-    public static let fileName = "sweep.json"
-    /// What every sweep folder's name starts with (`runs/sweep-<id>/`): sota's own, beside the run folders.
-    public static let folderPrefix = "sweep-"
 
     /// One run's line.
     public struct Entry: Codable, Sendable, Equatable {
@@ -24,6 +20,17 @@ public struct SweepManifest: Codable, Sendable, Equatable {
         public var exitStatus: Int32?
         /// Why it did not pass, when it did not.
         public var reason: String?
+
+        /// Creates an entry.
+        public init(runID: String, config: String, overrides: [String], device: String, status: String, exitStatus: Int32?, reason: String?) {
+            self.runID = runID
+            self.config = config
+            self.overrides = overrides
+            self.device = device
+            self.status = status
+            self.exitStatus = exitStatus
+            self.reason = reason
+        }
 
         enum CodingKeys: String, CodingKey {
             case config, overrides, device, status, reason
@@ -53,16 +60,14 @@ public struct SweepManifest: Codable, Sendable, Equatable {
         case sweepID = "sweep_id"
     }
 
-    /// Creates the manifest of a planned sweep.
-    public init(sweepID: String, created: String, plan: SweepPlan) {
+    /// Creates the manifest of a sweep whose runs are `runs`, all pending.
+    public init(sweepID: String, created: String, runs: [Entry]) {
         self.sweepID = sweepID
         self.created = created
-        self.expected = plan.jobs.count
+        self.expected = runs.count
         self.completed = 0
         self.failed = 0
-        self.runs = plan.jobs.map {
-            Entry(runID: $0.runID, config: $0.config, overrides: $0.overrides, device: $0.device, status: "pending", exitStatus: nil, reason: nil)
-        }
+        self.runs = runs
     }
 
     /// Reads `sweep.json`.
@@ -78,15 +83,6 @@ public struct SweepManifest: Codable, Sendable, Equatable {
         } catch {
             throw FileError(path: path, operation: "read", reason: "not a sweep manifest (\(error))")
         }
-    }
-
-    /// The sweep's plan as recorded: each run's config, overrides and device, in order.
-    public var plan: SweepPlan {
-        var devices: [String] = []
-        for entry in runs where !devices.contains(entry.device) { devices.append(entry.device) }
-        return SweepPlan(jobs: runs.enumerated().map { index, entry in
-            SweepPlan.Job(index: index, config: entry.config, overrides: entry.overrides, device: entry.device, runID: entry.runID)
-        }, devices: devices)
     }
 
     /// Writes the manifest atomically.

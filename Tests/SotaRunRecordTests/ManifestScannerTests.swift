@@ -1,7 +1,8 @@
 import Foundation
-@testable import SotaIndex
-import SotaPlan
+import SotaRunRecord
+import SotaTestSupport
 import Testing
+@testable import SotaRunRecord
 
 /// The fast path itself: manifests as `RunManifest` writes them are scanned, not decoded, and scan to the same rows.
 @Suite struct ManifestScannerTests {

@@ -1,5 +1,4 @@
 import Foundation
-import SotaPlan
 
 /// A fast, forgiving-nothing reader of `manifest.json` that extracts only what the index stores.
 ///
@@ -9,7 +8,7 @@ import SotaPlan
 /// newer schema. The caller then decodes with `RunManifest.decode`, whose result and error messages are the
 /// reference. The scanner checks the JSON syntax of the whole file and the presence and type of every field
 /// `RunManifest` decodes, stored or not, so it never accepts a manifest the decoder would reject.
-struct ManifestScanner {
+package struct ManifestScanner {
     /// Thrown internally to abandon the fast path.
     private struct GiveUp: Error {}
 
@@ -21,7 +20,7 @@ struct ManifestScanner {
     }
 
     /// The indexed part of the manifest in `bytes`, or nil when only the full decoder can judge it.
-    static func indexedRun(_ bytes: UnsafeBufferPointer<UInt8>) -> IndexedRun? {
+    package static func indexedRun(_ bytes: UnsafeBufferPointer<UInt8>) -> IndexedRun? {
         var scanner = ManifestScanner(bytes)
         do {
             let run = try scanner.manifest()

@@ -1,80 +1,78 @@
-import SotaPlan
-
 /// What one run contributes to the index: its `runs` row and its child rows, and nothing else from the manifest.
 ///
 /// Built from a decoded ``RunManifest`` or, much faster, straight from `manifest.json` bytes by ``ManifestScanner``.
-struct IndexedRun: Sendable, Equatable {
+package struct IndexedRun: Sendable, Equatable {
     /// One metric value.
-    struct Metric: Sendable, Equatable {
+    package struct Metric: Sendable, Equatable {
         /// `small_eval`, `full_eval`, ...
-        var phase: String
+        package var phase: String
         /// The metric key.
-        var name: String
+        package var name: String
         /// A finite value.
-        var value: Double
+        package var value: Double
     }
 
     /// One stage's timing.
-    struct Stage: Sendable, Equatable {
+    package struct Stage: Sendable, Equatable {
         /// The step name.
-        var name: String
+        package var name: String
         /// The step's phase.
-        var phase: String
+        package var phase: String
         /// A `RunManifest.Status` raw value.
-        var status: String
+        package var status: String
         /// Wall seconds of the successful (or last) attempt.
-        var seconds: Double?
+        package var seconds: Double?
         /// Attempts made.
-        var attempts: Int
+        package var attempts: Int
         /// ISO 8601 end of the last attempt.
-        var finished: String?
+        package var finished: String?
         /// The step's size (epochs × samples), for cost calibration.
-        var work: Double?
+        package var work: Double?
     }
 
     /// The run id.
-    var runID = ""
+    package var runID = ""
     /// The experiment name.
-    var experiment = ""
+    package var experiment = ""
     /// A `RunManifest.Status` raw value.
-    var status = ""
+    package var status = ""
     /// ISO 8601 creation time.
-    var created = ""
+    package var created = ""
     /// ISO 8601 time of the last change.
-    var updated = ""
+    package var updated = ""
     /// The training config's path.
-    var configPath = ""
+    package var configPath = ""
     /// The training config's canonical hash.
-    var configHash = ""
+    package var configHash = ""
     /// HEAD commit, if known.
-    var gitCommit: String?
+    package var gitCommit: String?
     /// True when the work tree differed from HEAD.
-    var gitDirty = false
+    package var gitDirty = false
     /// The host name.
-    var host = ""
+    package var host = ""
     /// GPU type, if any.
-    var gpuType: String?
+    package var gpuType: String?
     /// GPUs used.
-    var gpuCount = 0
+    package var gpuCount = 0
     /// The hardware the run reported having (a GPU product name or `cpu`); nil when unknown.
-    var observedHardware: String?
+    package var observedHardware: String?
     /// True when every gate passed; nil until gating ran.
-    var passed: Bool?
+    package var passed: Bool?
     /// Finite values only, in the manifest's order.
-    var metrics: [Metric] = []
+    package var metrics: [Metric] = []
     /// Stage timings, in manifest order.
-    var stages: [Stage] = []
+    package var stages: [Stage] = []
     /// Gate outcomes, in manifest order.
-    var gates: [RunManifest.GateRecord] = []
+    package var gates: [RunManifest.GateRecord] = []
 
     /// Total wall seconds of the stages that ran, as ``RunManifest/totalSeconds`` counts them.
-    var totalSeconds: Double { stages.reduce(0) { $0 + ($1.seconds ?? 0) } }
+    package var totalSeconds: Double { stages.reduce(0) { $0 + ($1.seconds ?? 0) } }
 
     /// An empty value, filled in by the scanner.
-    init() {}
+    package init() {}
 
     /// The indexed part of `manifest`.
-    init(_ manifest: RunManifest) {
+    package init(_ manifest: RunManifest) {
         runID = manifest.runID
         experiment = manifest.experiment
         status = manifest.status.rawValue

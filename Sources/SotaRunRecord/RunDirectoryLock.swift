@@ -8,11 +8,8 @@ import SotaSupport
 /// run is refused instead of racing the first. Locking the directory rather than a file in it spares every run a
 /// file: on some disks creating a file costs more than the rest of a short run's bookkeeping. Where the file
 /// system cannot lock a directory (NFS emulates `flock` with POSIX locks, which need a file open for writing), the
-/// lock file `.lock` in the run directory serves instead, as it did for every run in earlier versions.
+/// lock file ``RunLayout/lock`` in the run directory serves instead, as it did for every run in earlier versions.
 public final class RunDirectoryLock: Sendable {
-    /// The lock file: held where a directory cannot be locked, and by every run of earlier versions.
-    public static let fileName = ".lock"
-
     /// The locked descriptor: a child's guardian keeps it open, so the lock outlives sota while a child does.
     package let descriptor: Int32
 
@@ -42,7 +39,7 @@ public final class RunDirectoryLock: Sendable {
                 close(directory)
             }
         }
-        let path = Paths.join(runDirectory, Self.fileName)
+        let path = Paths.join(runDirectory, RunLayout.lock)
         let file = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard file >= 0 else { throw FileError(path: path, operation: "lock the run", errno: errno) }
         switch Self.lockExclusively(file) {
@@ -90,7 +87,7 @@ public final class RunDirectoryLock: Sendable {
     /// True when a live process holds the lock of `runDirectory`: on the directory, or on its lock file.
     public static func isHeld(runDirectory: String) -> Bool {
         isLocked(runDirectory, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            || isLocked(Paths.join(runDirectory, fileName), flags: O_RDONLY | O_CLOEXEC)
+            || isLocked(Paths.join(runDirectory, RunLayout.lock), flags: O_RDONLY | O_CLOEXEC)
     }
 
     /// Whether another process holds an exclusive `flock` on `path` (false when it cannot be opened).

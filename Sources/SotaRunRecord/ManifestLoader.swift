@@ -1,17 +1,16 @@
 import Foundation
 import SotaSupport
-import SotaPlan
 
 /// Reads manifests in chunks on background threads, so parsing the next chunk overlaps writing the current one.
-enum ManifestLoader {
+package enum ManifestLoader {
     /// One manifest's indexed part, or why it could not be read.
-    typealias Outcome = Result<IndexedRun, IngestReport.Problem>
+    package typealias Outcome = Result<IndexedRun, RunFolderProblem>
 
     /// Manifests per chunk: large enough to keep the workers busy, small enough to start writing early.
-    static let chunkSize = 512
+    package static let chunkSize = 512
 
     /// Calls `body` with the outcomes of consecutive chunks of `paths`, in order, while the next chunk loads.
-    static func forEachChunk(_ paths: [String], _ body: ([Outcome]) throws -> Void) rethrows {
+    package static func forEachChunk(_ paths: [String], _ body: ([Outcome]) throws -> Void) rethrows {
         guard !paths.isEmpty else { return }
         let chunks = stride(from: 0, to: paths.count, by: chunkSize).map { Array(paths[$0..<min($0 + chunkSize, paths.count)]) }
         var pending = Prefetch(chunks[0])
@@ -26,7 +25,7 @@ enum ManifestLoader {
     }
 
     /// The outcome for each path, in the order given, loaded on all cores.
-    static func load(_ paths: [String]) -> [Outcome] {
+    package static func load(_ paths: [String]) -> [Outcome] {
         guard !paths.isEmpty else { return [] }
         let outcomes = OutcomeBuffer(count: paths.count)
         // One core is left to the thread writing the database, the critical path: parsing keeps ahead of it anyway.
@@ -45,7 +44,7 @@ enum ManifestLoader {
     /// Reads one manifest: scanned when it can be, decoded in full (for the reference result or error) otherwise.
     ///
     /// - Parameter buffer: scratch space for the file's bytes, reused from one manifest to the next.
-    static func load(_ path: String, buffer: inout [UInt8]) -> Outcome {
+    package static func load(_ path: String, buffer: inout [UInt8]) -> Outcome {
         let count: Int
         switch readFile(path, into: &buffer) {
         case .success(let filled): count = filled
@@ -64,11 +63,11 @@ enum ManifestLoader {
     }
 
     /// Reads the file into `buffer`, growing it as needed; returns the byte count.
-    private static func readFile(_ path: String, into buffer: inout [UInt8]) -> Result<Int, IngestReport.Problem> {
-        func failure(_ code: Int32) -> Result<Int, IngestReport.Problem> {
+    private static func readFile(_ path: String, into buffer: inout [UInt8]) -> Result<Int, RunFolderProblem> {
+        func failure(_ code: Int32) -> Result<Int, RunFolderProblem> {
             // A run folder listed without checking for its manifest: name the folder, as the listing would have.
-            if code == ENOENT, Paths.lastComponent(of: path) == RunDirectories.manifestName {
-                return .failure(.init(path: Paths.parent(of: path), reason: "no \(RunDirectories.manifestName)"))
+            if code == ENOENT, Paths.lastComponent(of: path) == RunLayout.manifest {
+                return .failure(.init(path: Paths.parent(of: path), reason: "no \(RunLayout.manifest)"))
             }
             return .failure(.init(path: path, reason: code == ENOENT ? "no such file" : String(cString: strerror(code))))
         }

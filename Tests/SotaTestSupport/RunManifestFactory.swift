@@ -1,11 +1,12 @@
 import Foundation
-import SotaPlan
+import SotaSupport
+import SotaRunRecord
 
 /// Manifests for tests, built with `RunManifest`'s own initializer.
-enum RunManifestFactory {
+package enum RunManifestFactory {
     /// A finished run with the given metrics and stages; `minute` offsets the creation time. The hardware it had is
     /// `observed`, by default the declared GPU as nvidia-smi names it (`cpu` without one).
-    static func make(
+    package static func make(
         _ id: String, experiment: String = "burgers", minute: Int = 0, metrics: [String: [String: Double]] = [:],
         passed: Bool? = nil, gpuType: String? = "A100-80GB", observed: String?? = .none,
         stages: [(name: String, phase: String, status: RunManifest.Status, seconds: Double?)] = [("operator", "train", .succeeded, 60)],
@@ -35,7 +36,7 @@ enum RunManifestFactory {
     /// `2026-01-01T00:00:00.000Z` plus `minute` minutes (within 2026), spelled as `Timestamp.string` spells it.
     ///
     /// Plain arithmetic rather than a date formatter, so building 100,000 manifests stays cheap.
-    static func timestamp(_ minute: Int) -> String {
+    package static func timestamp(_ minute: Int) -> String {
         var day = minute / 1440, month = 0
         let lengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         while month < 11, day >= lengths[month] {
@@ -47,8 +48,8 @@ enum RunManifestFactory {
     }
 
     /// Writes `manifest` to `folder/manifest.json`, creating the folder.
-    static func write(_ manifest: RunManifest, into folder: String) throws {
+    package static func write(_ manifest: RunManifest, into folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try manifest.write(to: folder + "/manifest.json")
+        try manifest.write(to: Paths.join(folder, RunLayout.manifest))
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
-@testable import SotaPlan
+import SotaRunRecord
 import Testing
+@testable import SotaRunRecord
 
 @Suite struct RunIDAndTimestampTests {
     @Test func oneRuleForRunIDs() {
-        for valid in [RunID.make(), "sweep-20261123-141503-9f3a2b1c", "R1", "a_b-c"] { #expect(RunID.problem(with: valid) == nil, "\(valid)") }
+        for valid in [RunID.make().text, "sweep-20261123-141503-9f3a2b1c", "R1", "a_b-c"] { #expect(RunID.problem(with: valid) == nil, "\(valid)") }
         for invalid in ["", "../x", "a/b", "a.b", "-flag", "ünï", "a b", "tab\t", String(repeating: "a", count: 129)] {
             #expect(RunID.problem(with: invalid) != nil, "\(invalid)")
         }

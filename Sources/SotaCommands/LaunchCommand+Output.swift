@@ -1,4 +1,5 @@
 import SotaSupport
+import SotaRunRecord
 import SotaLaunch
 import SotaOperations
 

@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaRunRecord
 
 /// An exclusive `flock` on the run directory itself, held while a process works on the run.
 ///

@@ -1,6 +1,5 @@
 import Foundation
 import SotaSupport
-import SotaRunRecord
 
 /// Reads manifests in chunks on background threads, so parsing the next chunk overlaps writing the current one.
 package enum ManifestLoader {

@@ -1,6 +1,5 @@
 import Foundation
 import SotaSupport
-import SotaRunRecord
 
 /// An exclusive `flock` on the run directory itself, held while a process works on the run.
 ///

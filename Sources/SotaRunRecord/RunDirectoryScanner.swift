@@ -1,6 +1,5 @@
 import Foundation
 import SotaSupport
-import SotaRunRecord
 
 /// A run directory or manifest that a scan left out, and why.
 public struct RunFolderProblem: Error, Sendable, Equatable, CustomStringConvertible {

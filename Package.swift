@@ -94,11 +94,17 @@ let package = Package(
         // Experiment folders, their lifecycle, the archive, promotion to production and the config catalog. A promotion
         // is recorded in the leaderboard too, and the leaderboard's promotions are rebuilt from these folders' files.
         .target(name: "SotaWorkspace", dependencies: ["SotaSupport", "SotaConfig", "SotaGit", "SotaPlan", "SotaIndex"], swiftSettings: strict),
+        // The use cases (run, sweep, promote, roll back, launch, ...): each one type with one entry call, composing the domains.
+        .target(
+            name: "SotaOperations",
+            dependencies: ["SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaIndex", "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace"],
+            swiftSettings: strict
+        ),
         .target(
             name: "SotaCommands",
             dependencies: [
                 "SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaIndex",
-                "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace", "SotaOperations", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -120,6 +126,7 @@ let package = Package(
         .testTarget(name: "SotaWorkspaceTests", dependencies: ["SotaWorkspace", "SotaPlan", "SotaIndex", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "SotaIndexTests", dependencies: ["SotaIndex", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: strict),
+        .testTarget(name: "SotaOperationsTests", dependencies: ["SotaOperations", "SotaTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SotaCommandsTests",
             dependencies: ["SotaCommands", "SotaPlan", "SotaLaunch", "SotaTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],

@@ -14,7 +14,7 @@ package struct ReadOnlyLeaderboard: ~Copyable {
     /// The GRDB migrations a current leaderboard has applied; a file with others is migrated (or refused) by the
     /// full command. It must list `LeaderboardSchema.migrator`'s migrations; `QuickLeaderboardTests` checks that a
     /// file the full command creates is served here.
-    static let knownMigrations = ["v1", "v2", "v3"]
+    static let knownMigrations = ["v1", "v2", "v3", WorkspaceTables.migrationID]
 
     private let connection: OpaquePointer
 

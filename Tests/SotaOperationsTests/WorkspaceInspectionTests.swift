@@ -1,0 +1,7 @@
+import Foundation
+import SotaSupport
+import SotaConfig
+import SotaOperations
+import SotaTestSupport
+import SotaWorkspace
+import Testing

@@ -66,7 +66,7 @@ import Testing
         let report = try BinaryRun(["report", "--weekly", "--apply"], in: folder.path)
         #expect(report.status == 0, "\(report.err)")
         #expect(report.out.contains("archived experiments/\(name) -> experiments-archive/\(name)"), "\(report.out)")
-        let week = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.url("reports")).first)
+        let week = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.url("reports")).first { !$0.hasPrefix(".") })
         let html = try String(contentsOfFile: folder.url("reports/\(week)/report.html"), encoding: .utf8)
         #expect(html.contains("wider-latent") && html.contains("<svg"))
         #expect(!html.contains("http://") && !html.contains("https://"))

@@ -95,7 +95,7 @@ public struct ConfigCatalog: Sendable {
         let production = productionConfigs(project)
         let schema = project.schema
         let cache = ConfigFactsCache(project: project, now: now)
-        let (survey, lookups) = try WorkspaceSurvey.take(workspace, now: now, git: git, extraGitPaths: production, runs: source) { folder in
+        let (survey, lookups) = try WorkspaceSurvey.take(workspace, now: now, git: git, extraGitPaths: production, runs: source, configs: true) { folder in
             let display = Paths.join(folder.display, "config.yaml")
             return (display, cache.facts(path: folder.configPath, display: display, schema: schema))
         }

@@ -52,11 +52,13 @@ struct ExperimentRuns: Sendable {
     func of(_ experiment: String) -> Group { byExperiment[experiment] ?? .empty }
 
     /// Reads the runs from `source`; an index that fails (damaged, locked, read-only) gives way to the folders.
-    static func gather(_ source: WorkspaceSurvey.RunSource, project: Project) -> ExperimentRuns {
+    ///
+    /// - Parameter configs: false leaves ``byConfig`` empty (only the catalog shows runs by config).
+    static func gather(_ source: WorkspaceSurvey.RunSource, project: Project, configs: Bool) -> ExperimentRuns {
         switch source {
         case .folders:
             let scan = RunDirectoryScan.scan(runsFolder: project.resolve(project.runsDirectory), display: project.runsDirectory)
-            let byConfig = Dictionary(grouping: scan.allRuns, by: \.configPath).mapValues { runs in
+            let byConfig = !configs ? [:] : Dictionary(grouping: scan.allRuns, by: \.configPath).mapValues { runs in
                 ConfigRuns(count: runs.count, best: RunRanking.bestRun(runs).map { ($0.run.id, $0.metric, $0.value) },
                            newestUpdate: runs.map(\.updated).max())
             }
@@ -68,13 +70,13 @@ struct ExperimentRuns: Sendable {
                 for name in detailing where byExperiment[name] != nil {
                     byExperiment[name] = Group(all: try index.runs(of: name))
                 }
-                let byConfig = try index.groups(.config).mapValues { summary in
+                let byConfig = try (configs ? index.groups(.config) : [:]).mapValues { summary in
                     let group = Group(summary: summary, runsFolder: index.runsFolder)
                     return ConfigRuns(count: group.count, best: group.best.map { ($0.run.id, $0.metric, $0.value) }, newestUpdate: group.newestUpdate)
                 }
                 return ExperimentRuns(byExperiment: byExperiment, byConfig: byConfig)
             } catch {
-                var runs = gather(.folders, project: project)
+                var runs = gather(.folders, project: project, configs: configs)
                 runs.indexProblem = "\(error); read the run folders instead (`sota leaderboard --rebuild` recreates the index)"
                 return runs
             }

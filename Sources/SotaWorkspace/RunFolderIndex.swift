@@ -52,7 +52,9 @@ package struct RunFolderIndex: Sendable {
     /// Brings the tables up to date with the runs folder; see the type's documentation.
     @discardableResult
     package func refresh() throws(LeaderboardError) -> Refresh {
-        let names = DirectoryListing.entries(of: runsFolder)?.filter { !$0.name.hasPrefix(".") }.map(\.name) ?? []
+        // In the folder's own order: unchanged, a folder lists its entries in the same order, and a changed one no
+        // longer matches the digest whatever the order (sorting a hundred thousand names would cost more than the rest).
+        let names = Self.visibleNames(in: runsFolder)
         let folder = runsFolder, now = now, display = display
         let stamps = ParallelMap.map(names) { name in FileStamp(path: Paths.join(Paths.join(folder, name), "manifest.json")) }
         var current: [(name: String, stamp: FileStamp)] = []
@@ -81,10 +83,18 @@ package struct RunFolderIndex: Sendable {
         return Refresh(read: rows.count, removed: removals.count)
     }
 
-    /// The summaries of every group of `kind`, by experiment name or config path; a damaged summary is left out.
+    /// The summaries of every group of `kind`, by experiment name or config path, decoded in parallel.
     func groups(_ kind: RunGroupKind) throws(LeaderboardError) -> [String: RunGroupSummary] {
-        let decoder = StoredRun.decoder()
-        return try board.runGroups(kind).compactMapValues { try? RunGroupSummary.decode($0, decoder: decoder) }
+        let stored = Array(try board.runGroups(kind))
+        let decoded = ParallelMap.map(stored) { key, text in (key, RunGroupSummary.decode(text, decoder: StoredRun.decoder())) }
+        var groups: [String: RunGroupSummary] = [:]
+        groups.reserveCapacity(decoded.count)
+        for (key, summary) in decoded {
+            // sota never writes a summary it cannot read back: this one was edited by hand, so the index is not trusted.
+            guard let summary else { throw .corrupt(path: board.path, reason: "the run summary of \(kind.rawValue) `\(key)` is damaged") }
+            groups[key] = summary
+        }
+        return groups
     }
 
     /// Every run of `experiment`, oldest first, as the scan would list them.
@@ -116,16 +126,37 @@ package struct RunFolderIndex: Sendable {
         "\(stamp.size):\(stamp.modified):\(stamp.changed):\(stamp.inode)"
     }
 
-    /// The digest of every manifest's name and stamp.
+    /// The digest of every manifest's name and stamp: 64-bit FNV-1a, enough to tell that something changed (it
+    /// guards against accidents, not adversaries: whoever can write the index can write the runs).
     private static func digest(_ entries: [(name: String, stamp: FileStamp)]) -> String {
-        var text = ""
-        text.reserveCapacity(entries.count * 64)
-        for entry in entries {
-            text += entry.name
-            text += "\t"
-            text += Self.text(entry.stamp)
-            text += "\n"
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ byte: UInt8) {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
         }
-        return SHA256.hex(of: text.utf8)
+        func mix(_ value: some FixedWidthInteger) {
+            withUnsafeBytes(of: value.littleEndian) { for byte in $0 { mix(byte) } }
+        }
+        for entry in entries {
+            for byte in entry.name.utf8 { mix(byte) }
+            mix(UInt8(0))
+            mix(entry.stamp.size)
+            mix(entry.stamp.modified)
+            mix(entry.stamp.changed)
+            mix(entry.stamp.inode)
+        }
+        return "\(entries.count):" + String(hash, radix: 16)
+    }
+
+    /// The names of the folder's entries that do not start with `.`, in the order the folder lists them; empty
+    /// when it cannot be read (a missing runs folder holds no runs).
+    private static func visibleNames(in folder: String) -> [String] {
+        guard let stream = opendir(folder) else { return [] }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        return names
     }
 }

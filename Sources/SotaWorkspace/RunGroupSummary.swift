@@ -9,18 +9,19 @@ import SotaPlan
 /// the count, the newest update, the best run, and the few runs the rules can pick (in their original order, so ties
 /// resolve as over the full list): every run whose manifest says running (whether it is in progress depends on its
 /// lock, asked when read), the best run, the last passed run, the latest finished run and the most recently updated run.
-struct RunGroupSummary: Codable, Sendable, Equatable {
+struct RunGroupSummary: Sendable, Equatable {
     /// How many runs.
     var count: Int
     /// The newest ``ExperimentRun/updated``, seconds since the reference date.
     var newestUpdate: Double?
-    /// The runs the lifecycle can pick, oldest first.
+    /// The runs the lifecycle can pick, oldest first. Only the best run keeps its phase, metrics and gates: the
+    /// others are asked for their id, status and times alone.
     var keyRuns: [StoredRun]
     /// The best finished run's id, its ranking metric and value.
     var best: Best?
 
     /// The best run by the primary metric.
-    struct Best: Codable, Sendable, Equatable {
+    struct Best: Sendable, Equatable {
         /// Its place in ``RunGroupSummary/keyRuns``.
         var position: Int
         /// The metric that ranked it.
@@ -45,7 +46,7 @@ struct RunGroupSummary: Codable, Sendable, Equatable {
         if let index = finished.max(by: { plain[$0].updated < plain[$1].updated }) { picked.insert(index) }
         if let index = plain.indices.max(by: { plain[$0].updated < plain[$1].updated }) { picked.insert(index) }
         let order = picked.sorted()
-        keyRuns = order.map { sorted[$0] }
+        keyRuns = order.map { index in index == bestIndex ? sorted[index] : sorted[index].identityOnly }
         best = ranked.flatMap { ranked in
             bestIndex.flatMap { index in order.firstIndex(of: index) }.map { Best(position: $0, metric: ranked.metric, value: ranked.value) }
         }
@@ -57,13 +58,77 @@ struct RunGroupSummary: Codable, Sendable, Equatable {
         return ExperimentSummary.BestRun(run: runs[best.position], metric: best.metric, value: best.value)
     }
 
-    /// The summary stored as text.
+    /// The summary stored as text: a header line, one line per key run (tab-separated, `\\`, tab and line feed
+    /// escaped), then the best run as JSON. Hand-written because a listing reads a thousand of these, and decoding
+    /// each key run through `JSONDecoder` cost more than the rest of the command.
     func encoded() throws -> String {
-        String(decoding: try StoredRun.encoder().encode(self), as: UTF8.self)
+        var text = Self.header + "\n"
+        text += [String(count), newestUpdate.map { "\($0)" } ?? "-", best.map { String($0.position) } ?? "-",
+                 Self.escape(best?.metric ?? ""), best.map { "\($0.value)" } ?? "-"].joined(separator: "\t") + "\n"
+        for run in keyRuns {
+            text += [Self.escape(run.folder), Self.escape(run.id), run.status.rawValue, run.passed.map { $0 ? "1" : "0" } ?? "-",
+                     "\(run.created)", "\(run.updated)"].joined(separator: "\t") + "\n"
+        }
+        if let best, keyRuns.indices.contains(best.position) {
+            text += String(decoding: try StoredRun.encoder().encode(keyRuns[best.position]), as: UTF8.self)
+        }
+        return text
     }
 
-    /// A summary read back from text.
-    static func decode(_ text: String, decoder: JSONDecoder) throws -> RunGroupSummary {
-        try decoder.decode(RunGroupSummary.self, from: Data(text.utf8))
+    /// The first line of every stored summary; a summary written otherwise is not read (the next refresh rewrites it).
+    private static let header = "sota run group 1"
+
+    /// A summary read back from ``encoded()``'s text; nil when the text is not one.
+    static func decode(_ text: String, decoder: JSONDecoder) -> RunGroupSummary? {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
+        guard lines.popFirst() == Substring(header), let head = lines.popFirst()?.split(separator: "\t", omittingEmptySubsequences: false),
+              head.count == 5, let count = Int(head[0]) else { return nil }
+        var summary = RunGroupSummary(count: count, newestUpdate: Double(head[1]), keyRuns: [], best: nil)
+        if let position = Int(head[2]), let value = Double(head[4]) {
+            summary.best = Best(position: position, metric: unescape(head[3]), value: value)
+        }
+        while let line = lines.first, !line.isEmpty, !line.hasPrefix("{") {
+            lines.removeFirst()
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 6, let status = RunManifest.Status(rawValue: String(fields[2])),
+                  let created = Double(fields[4]), let updated = Double(fields[5]) else { return nil }
+            summary.keyRuns.append(StoredRun(folder: unescape(fields[0]), id: unescape(fields[1]), status: status,
+                                             passed: fields[3] == "1" ? true : fields[3] == "0" ? false : nil, created: created, updated: updated))
+        }
+        if let best = summary.best {
+            guard summary.keyRuns.indices.contains(best.position), let json = lines.first,
+                  let run = try? decoder.decode(StoredRun.self, from: Data(json.utf8)) else { return nil }
+            summary.keyRuns[best.position] = run
+        }
+        return summary
+    }
+
+    /// Creates a summary from its parts (decoding).
+    private init(count: Int, newestUpdate: Double?, keyRuns: [StoredRun], best: Best?) {
+        self.count = count
+        self.newestUpdate = newestUpdate
+        self.keyRuns = keyRuns
+        self.best = best
+    }
+
+    private static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 9 || $0 == 10 || $0 == 92 }) else { return text }
+        return text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    private static func unescape(_ field: Substring) -> String {
+        guard field.contains("\\") else { return String(field) }
+        var out = "", escaped = false
+        for character in field {
+            if escaped {
+                out.append(character == "t" ? "\t" : character == "n" ? "\n" : character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                out.append(character)
+            }
+        }
+        return out
     }
 }

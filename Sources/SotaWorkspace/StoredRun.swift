@@ -46,6 +46,26 @@ struct StoredRun: Codable, Sendable, Equatable {
         gates = run.gates
     }
 
+    /// A key run of a group summary: id, status and times (``RunGroupSummary``).
+    init(folder: String, id: String, status: RunManifest.Status, passed: Bool?, created: Double, updated: Double) {
+        self.folder = folder
+        self.id = id
+        experiment = ""
+        configPath = ""
+        self.status = status
+        self.passed = passed
+        self.created = created
+        self.updated = updated
+        phase = nil
+        metrics = [:]
+        gates = []
+    }
+
+    /// The run without what a group summary does not keep of it.
+    var identityOnly: StoredRun {
+        StoredRun(folder: folder, id: id, status: status, passed: passed, created: created, updated: updated)
+    }
+
     /// The run as commands see it, its directory under `runsFolder`; `running` runs are in progress while their lock is held.
     func run(in runsFolder: String) -> ExperimentRun {
         let directory = Paths.join(runsFolder, folder)

@@ -65,7 +65,7 @@ public struct WorkspaceSurvey: Sendable {
     public var experiments: [ExperimentSummary]
     /// Entries of the experiment folders that are not experiments.
     public var strays: [String]
-    /// The runs of each config path their manifests record.
+    /// The runs of each config path their manifests record (filled for the catalog only).
     public var runsByConfig: [String: ConfigRuns]
     /// The newest commit that changed each experiment folder and each extra path, keyed by path from the root.
     public var commits: [String: LastCommit]
@@ -94,18 +94,19 @@ public struct WorkspaceSurvey: Sendable {
     /// Surveys `workspace` as of `now`, reading the runs from `runs`; both sources give the same survey.
     package static func take(_ workspace: Workspace, now: Date, git: Bool = true, extraGitPaths: [String] = [],
                              runs: RunSource) throws(WorkspaceError) -> WorkspaceSurvey {
-        try take(workspace, now: now, git: git, extraGitPaths: extraGitPaths, runs: runs) { _ in () }.survey
+        try take(workspace, now: now, git: git, extraGitPaths: extraGitPaths, runs: runs, configs: false) { _ in () }.survey
     }
 
     /// Surveys `workspace`, computing `alongside` for each experiment folder in the same parallel pass (the
-    /// catalog reads each config there, so ten thousand folders are visited once, not twice).
+    /// catalog reads each config there, so ten thousand folders are visited once, not twice); `configs` fills
+    /// ``runsByConfig``.
     static func take<Extra: Sendable>(
-        _ workspace: Workspace, now: Date, git: Bool, extraGitPaths: [String], runs source: RunSource,
+        _ workspace: Workspace, now: Date, git: Bool, extraGitPaths: [String], runs source: RunSource, configs: Bool,
         alongside: @escaping @Sendable (ExperimentFolder) -> Extra
     ) throws(WorkspaceError) -> (survey: WorkspaceSurvey, extras: [Extra]) {
         let (folders, strays) = try workspace.folders()
         let project = workspace.project
-        let runs = ExperimentRuns.gather(source, project: project)
+        let runs = ExperimentRuns.gather(source, project: project, configs: configs)
         let reader = GitReader()
         let commits = git ? GitActivityCache(project: project).lastCommits(under: folders.map(\.display) + extraGitPaths, reader: reader) : [:]
         let stampFolders = Set([Workspace.Location.active.folder, Workspace.Location.archived.folder] + extraGitPaths.map { Paths.parent(of: $0) })

@@ -4,6 +4,7 @@ import SotaConfig
 import SotaPlan
 import SotaTestSupport
 import SotaWorkspace
+import SotaOperations
 import Testing
 
 /// A copy of the demo project with experiments and hand-written runs, and the index location the commands use.

@@ -1,6 +1,7 @@
 import Foundation
 import SotaSupport
 import SotaConfig
+import SotaPlan
 import SotaOperations
 import SotaTestSupport
 import SotaWorkspace

@@ -14,9 +14,12 @@ package struct RunFolderRow: Sendable, Equatable {
     package var record: String?
     /// Why the manifest could not be read.
     package var problem: String?
+    /// True for a finished run read from a trusted stamp: later refreshes do not stat its manifest.
+    package var settled: Bool
 
     /// Creates a row.
-    package init(folder: String, stamp: String?, experiment: String?, configPath: String?, record: String?, problem: String?) {
+    package init(folder: String, stamp: String?, experiment: String?, configPath: String?, record: String?, problem: String?, settled: Bool) {
+        self.settled = settled
         self.folder = folder
         self.stamp = stamp
         self.experiment = experiment
@@ -40,11 +43,21 @@ extension Leaderboard {
         try read { db in try String.fetchOne(db, sql: "SELECT value FROM workspace_state WHERE name = ?", arguments: [name]) }
     }
 
-    /// Every run folder's stored stamp, by folder name (a nil stamp: read again).
-    package func runFolderStamps() throws(LeaderboardError) -> [String: String?] {
+    /// Every run folder's name (those of settled runs too).
+    package func runFolderNames() throws(LeaderboardError) -> Set<String> {
+        try read { db in
+            var names = Set<String>()
+            let rows = try Row.fetchCursor(db, sql: "SELECT folder FROM run_folders")
+            while let row = try rows.next() { names.insert(try row.stored("folder")) }
+            return names
+        }
+    }
+
+    /// The stored stamp of every run folder not settled, by folder name (a nil stamp: read again).
+    package func unsettledRunFolderStamps() throws(LeaderboardError) -> [String: String?] {
         try read { db in
             var stamps: [String: String?] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT folder, stamp FROM run_folders")
+            let rows = try Row.fetchCursor(db, sql: "SELECT folder, stamp FROM run_folders WHERE settled = 0")
             while let row = try rows.next() {
                 stamps[try row.stored("folder") as String] = try row.stored("stamp") as String?
             }
@@ -91,10 +104,10 @@ extension Leaderboard {
                 for folder in removals { try db.execute(sql: "DELETE FROM run_folders WHERE folder = ?", arguments: [folder]) }
             }
             let insert = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO run_folders (folder, stamp, experiment, config_path, record, problem) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO run_folders (folder, stamp, experiment, config_path, record, problem, settled) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             for row in upserts {
-                try insert.execute(arguments: [row.folder, row.stamp, row.experiment, row.configPath, row.record, row.problem])
+                try insert.execute(arguments: [row.folder, row.stamp, row.experiment, row.configPath, row.record, row.problem, row.settled])
                 if let experiment = row.experiment { touched[.experiment]?.insert(experiment) }
                 if let config = row.configPath { touched[.config]?.insert(config) }
             }

@@ -22,10 +22,12 @@ enum WorkspaceTables {
     ///
     /// `run_folders`: one row per entry of the runs folder holding a manifest. `stamp` is the manifest's file stamp
     /// when it was read (NULL when it changed too recently to trust, so it is read again); `record` is the run as
-    /// workspace commands use it (JSON), NULL with `problem` set when the manifest could not be read.
+    /// workspace commands use it (JSON), NULL with `problem` set when the manifest could not be read; `settled` is 1
+    /// for a finished run (succeeded or rejected), whose manifest sota never writes again, so only the others are
+    /// stat'ed by every refresh (the partial index lists them without reading the rest).
     /// `run_groups`: per experiment (`kind` 'experiment') and per config path ('config'), the runs reduced to what
     /// the lifecycle and the listings need (JSON). `workspace_state`: which runs folder the rows mirror and the
-    /// digest of every manifest's stamp at the last refresh.
+    /// stamp of the runs folder itself at the last refresh (a run folder added or removed changes it).
     static let v1 = """
         -- BEGIN workspace schema v1
         CREATE TABLE run_folders (
@@ -34,10 +36,12 @@ enum WorkspaceTables {
             experiment TEXT,
             config_path TEXT,
             record TEXT,
-            problem TEXT
+            problem TEXT,
+            settled INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
         CREATE INDEX run_folders_experiment ON run_folders(experiment);
         CREATE INDEX run_folders_config ON run_folders(config_path);
+        CREATE INDEX run_folders_unsettled ON run_folders(folder) WHERE settled = 0;
 
         CREATE TABLE run_groups (
             kind TEXT NOT NULL,

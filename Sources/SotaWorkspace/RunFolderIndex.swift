@@ -5,13 +5,15 @@ import SotaIndex
 
 /// The project's runs folder as the index mirrors it (`run_folders`, `run_groups`), brought up to date cheaply.
 ///
-/// ``refresh()`` lists the runs folder and stats every manifest; when the digest of those stamps matches the one
-/// stored at the last refresh, nothing changed and nothing is read or written. Otherwise only manifests whose
-/// stamp differs (or that are new) are read, rows of vanished folders are dropped, and the summaries of the
-/// experiments and configs they touch are recomputed, in one transaction. So a run made by `sota run`, a folder
-/// copied in by hand or from a cluster, a manifest edited in place or a run folder deleted all show on the next
-/// command, as they do when every manifest is read. A stamp changed within two seconds of the refresh is stored as
-/// unknown, so the manifest is read again next time (another write in the same timestamp tick could follow unseen).
+/// ``refresh()`` stats the runs folder itself, whose stamp changes when a run folder is added, removed or renamed,
+/// and lists it only then; it stats the manifests of the runs that are not finished (pending, running, interrupted,
+/// failed and unreadable ones: the only manifests sota writes again, and few); it reads only new or changed
+/// manifests, drops rows of vanished folders and recomputes the summaries of the experiments and configs they touch,
+/// in one transaction. A finished run's manifest (succeeded or rejected) is not stat'ed again: edited by hand in
+/// place, it shows after `sota leaderboard --rebuild`, as in the leaderboard. A stamp changed within two seconds of
+/// the refresh is not trusted, so what it covers is looked at again next time (another write in the same timestamp
+/// tick could follow unseen). So a run made by `sota run`, a folder copied in from a cluster, a run resumed or
+/// killed, a folder deleted all show on the next command, as they do when every manifest is read.
 package struct RunFolderIndex: Sendable {
     /// The index.
     package let board: Leaderboard
@@ -24,7 +26,7 @@ package struct RunFolderIndex: Sendable {
 
     /// The workspace-state names this type stores.
     private enum StateName {
-        static let root = "runs_folder", digest = "stamps_digest"
+        static let root = "runs_folder", stamp = "runs_folder_stamp"
     }
 
     /// Creates the view of `runsFolder` in `board`.
@@ -52,31 +54,39 @@ package struct RunFolderIndex: Sendable {
     /// Brings the tables up to date with the runs folder; see the type's documentation.
     @discardableResult
     package func refresh() throws(LeaderboardError) -> Refresh {
-        // In the folder's own order: unchanged, a folder lists its entries in the same order, and a changed one no
-        // longer matches the digest whatever the order (sorting a hundred thousand names would cost more than the rest).
-        let names = Self.visibleNames(in: runsFolder)
         let folder = runsFolder, now = now, display = display
-        let stamps = ParallelMap.map(names) { name in FileStamp(path: Paths.join(Paths.join(folder, name), "manifest.json")) }
-        var current: [(name: String, stamp: FileStamp)] = []
-        current.reserveCapacity(names.count)
-        for (name, stamp) in zip(names, stamps) { if let stamp { current.append((name, stamp)) } }
-        let racy = current.contains { $0.stamp.isRacy(now: now) }
-        let digest = racy ? nil : Self.digest(current)
         let root = runsFolder + "\n" + display
         let sameRoot = try board.workspaceState(StateName.root) == root
-        if sameRoot, let digest, try board.workspaceState(StateName.digest) == digest { return Refresh(read: 0, removed: 0) }
+        let folderStamp = FileStamp(path: runsFolder)
+        let trustedStamp = folderStamp.flatMap { $0.isRacy(now: now) ? nil : Self.text($0) }
+        let storedStamp = sameRoot ? try board.workspaceState(StateName.stamp) : nil
+        let listed = trustedStamp != nil && trustedStamp == storedStamp ? nil : Set(Self.visibleNames(in: runsFolder))
 
-        let stored = sameRoot ? try board.runFolderStamps() : [:]
-        let changed = current.filter { entry in
-            guard let known = stored[entry.name], let known else { return true }
-            return known != Self.text(entry.stamp)
+        var candidates: [String] = [], removals: [String] = []
+        if let listed {
+            let known = sameRoot ? try board.runFolderNames() : []
+            candidates = listed.subtracting(known).sorted()
+            removals = known.subtracting(listed).sorted()
         }
-        let present = Set(current.map(\.name))
-        let removals = stored.keys.filter { !present.contains($0) }.sorted()
+        let unsettled = sameRoot ? try board.unsettledRunFolderStamps() : [:]
+        let checked = Array(unsettled.keys.filter { listed?.contains($0) ?? true })
+        let stamps = ParallelMap.map(candidates + checked) { name in FileStamp(path: Paths.join(Paths.join(folder, name), "manifest.json")) }
+        var changed: [(name: String, stamp: FileStamp)] = []
+        for (index, name) in (candidates + checked).enumerated() {
+            guard let stamp = stamps[index] else {
+                // A folder without a manifest holds no run (a sweep's folder, a run being created); a known one lost it.
+                if index >= candidates.count { removals.append(name) }
+                continue
+            }
+            if index < candidates.count { changed.append((name, stamp)); continue }
+            if let known = unsettled[name], let known, known == Self.text(stamp) { continue }
+            changed.append((name, stamp))
+        }
+        let state: [String: String?] = [StateName.root: root, StateName.stamp: trustedStamp]
+        if changed.isEmpty, removals.isEmpty, sameRoot, listed == nil { return Refresh(read: 0, removed: 0) }
         let rows = ParallelMap.map(changed) { entry in Self.row(folder: folder, display: display, name: entry.name, stamp: entry.stamp, now: now) }
         let decoder = StoredRun.decoder()
-        try board.updateRunFolders(rows, removing: removals, state: [StateName.root: root, StateName.digest: digest],
-                                   clearingFirst: !sameRoot) { records in
+        try board.updateRunFolders(rows, removing: removals, state: state, clearingFirst: !sameRoot) { records in
             let runs = try records.map { try decoder.decode(StoredRun.self, from: Data($0.utf8)) }
             return runs.isEmpty ? nil : try RunGroupSummary(runs).encoded()
         }
@@ -109,15 +119,18 @@ package struct RunFolderIndex: Sendable {
         let path = Paths.join(Paths.join(folder, name), "manifest.json")
         let trusted = stamp.isRacy(now: now) ? nil : text(stamp)
         guard let data = FileManager.default.contents(atPath: path) else {
-            return RunFolderRow(folder: name, stamp: trusted, experiment: nil, configPath: nil, record: nil, problem: "cannot read \(path)")
+            return RunFolderRow(folder: name, stamp: trusted, experiment: nil, configPath: nil, record: nil, problem: "cannot read \(path)",
+                                settled: false)
         }
         do {
             let manifest = try RunManifest.decode(data, path: Paths.join(display, "\(name)/manifest.json"))
             let record = StoredRun(manifest: manifest, folder: name)
             let text = String(decoding: try StoredRun.encoder().encode(record), as: UTF8.self)
-            return RunFolderRow(folder: name, stamp: trusted, experiment: record.experiment, configPath: record.configPath, record: text, problem: nil)
+            let finished = manifest.status == .succeeded || manifest.status == .rejected
+            return RunFolderRow(folder: name, stamp: trusted, experiment: record.experiment, configPath: record.configPath, record: text,
+                                problem: nil, settled: finished && trusted != nil)
         } catch {
-            return RunFolderRow(folder: name, stamp: trusted, experiment: nil, configPath: nil, record: nil, problem: "\(error)")
+            return RunFolderRow(folder: name, stamp: trusted, experiment: nil, configPath: nil, record: nil, problem: "\(error)", settled: false)
         }
     }
 
@@ -126,29 +139,8 @@ package struct RunFolderIndex: Sendable {
         "\(stamp.size):\(stamp.modified):\(stamp.changed):\(stamp.inode)"
     }
 
-    /// The digest of every manifest's name and stamp: 64-bit FNV-1a, enough to tell that something changed (it
-    /// guards against accidents, not adversaries: whoever can write the index can write the runs).
-    private static func digest(_ entries: [(name: String, stamp: FileStamp)]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ byte: UInt8) {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        func mix(_ value: some FixedWidthInteger) {
-            withUnsafeBytes(of: value.littleEndian) { for byte in $0 { mix(byte) } }
-        }
-        for entry in entries {
-            for byte in entry.name.utf8 { mix(byte) }
-            mix(UInt8(0))
-            mix(entry.stamp.size)
-            mix(entry.stamp.modified)
-            mix(entry.stamp.changed)
-            mix(entry.stamp.inode)
-        }
-        return "\(entries.count):" + String(hash, radix: 16)
-    }
-
-    /// The names of the folder's entries that do not start with `.`, in the order the folder lists them; empty
-    /// when it cannot be read (a missing runs folder holds no runs).
+    /// The names of the folder's entries that do not start with `.`; empty when it cannot be read (a missing runs
+    /// folder holds no runs).
     private static func visibleNames(in folder: String) -> [String] {
         guard let stream = opendir(folder) else { return [] }
         defer { closedir(stream) }

@@ -89,13 +89,13 @@ import Testing
         let fixture = try project()
         let index = try index(fixture)
         try index.refresh()
-        // A run copied in from a cluster, a manifest edited in place, one deleted, one damaged, one repaired.
+        // A run copied in from a cluster, an unfinished run's manifest edited in place (as a resumed run's is), one
+        // deleted, a damaged one repaired.
         try fixture.run("20260101-000000-00000020", experiment: "fresh", nrmse: 0.01, passed: true, daysAgo: 0.2)
-        let edited = fixture.folder.url("runs/20260101-000000-00000004/manifest.json")
+        let edited = fixture.folder.url("runs/20260101-000000-00000005/manifest.json")
         let text = try String(contentsOfFile: edited, encoding: .utf8)
-        try Data(text.replacingOccurrences(of: "\"status\" : \"rejected\"", with: "\"status\" : \"running\"").utf8).write(to: URL(fileURLWithPath: edited))
+        try Data(text.replacingOccurrences(of: "\"status\" : \"failed\"", with: "\"status\" : \"running\"").utf8).write(to: URL(fileURLWithPath: edited))
         try FileManager.default.removeItem(atPath: fixture.folder.url("runs/20260101-000000-00000008"))
-        fixture.folder.write("runs/20260101-000000-00000002/manifest.json", "[]")
         try fixture.run("20260101-000000-00000011", experiment: "old", nrmse: 0.3, passed: false, daysAgo: 2)
         try expectParity(fixture, index)
         let survey = try WorkspaceSurvey.take(fixture.workspace, now: fixture.now, git: false, runs: .index(index, detailing: []))
@@ -121,8 +121,10 @@ import Testing
         let fixture = try project()
         let index = try index(fixture)
         try index.refresh()
+        // A finished run's manifest, which sota never rewrites, edited by hand: `sota leaderboard --rebuild` shows it.
+        fixture.folder.write("runs/20260101-000000-00000002/manifest.json", "[]")
         _ = try index.board.rebuild(runDirectories: [fixture.folder.url("runs")])
-        #expect(try index.board.runFolderStamps().isEmpty)
+        #expect(try index.board.runFolderNames().isEmpty)
         #expect(try index.refresh().read == 11)
         try expectParity(fixture, index)
     }
@@ -134,7 +136,7 @@ import Testing
         let other = TemporaryDirectory()
         let elsewhere = RunFolderIndex(board: index.board, runsFolder: other.path, display: "runs", now: index.now)
         #expect(try elsewhere.refresh() == RunFolderIndex.Refresh(read: 0, removed: 0))
-        #expect(try index.board.runFolderStamps().isEmpty)
+        #expect(try index.board.runFolderNames().isEmpty)
         #expect(try index.refresh().read == 11)
     }
 }

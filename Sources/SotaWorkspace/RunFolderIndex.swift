@@ -70,7 +70,11 @@ package struct RunFolderIndex: Sendable {
         }
         let unsettled = sameRoot ? try board.unsettledRunFolderStamps() : [:]
         let checked = Array(unsettled.keys.filter { listed?.contains($0) ?? true })
-        let stamps = ParallelMap.map(candidates + checked) { name in FileStamp(path: Paths.join(Paths.join(folder, name), "manifest.json")) }
+        let descriptor = open(runsFolder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if descriptor >= 0 { close(descriptor) } }
+        let stamps = ParallelMap.map(candidates + checked) { name in
+            descriptor >= 0 ? FileStamp(in: descriptor, relative: name + "/manifest.json") : nil
+        }
         var changed: [(name: String, stamp: FileStamp)] = []
         for (index, name) in (candidates + checked).enumerated() {
             guard let stamp = stamps[index] else {
@@ -96,7 +100,7 @@ package struct RunFolderIndex: Sendable {
     /// The summaries of every group of `kind`, by experiment name or config path, decoded in parallel.
     func groups(_ kind: RunGroupKind) throws(LeaderboardError) -> [String: RunGroupSummary] {
         let stored = Array(try board.runGroups(kind))
-        let decoded = ParallelMap.map(stored) { key, text in (key, RunGroupSummary.decode(text, decoder: StoredRun.decoder())) }
+        let decoded = ParallelMap.map(stored) { key, text in (key, RunGroupSummary.decode(text)) }
         var groups: [String: RunGroupSummary] = [:]
         groups.reserveCapacity(decoded.count)
         for (key, summary) in decoded {

@@ -46,7 +46,12 @@ struct RunGroupSummary: Sendable, Equatable {
         if let index = finished.max(by: { plain[$0].updated < plain[$1].updated }) { picked.insert(index) }
         if let index = plain.indices.max(by: { plain[$0].updated < plain[$1].updated }) { picked.insert(index) }
         let order = picked.sorted()
-        keyRuns = order.map { index in index == bestIndex ? sorted[index] : sorted[index].identityOnly }
+        keyRuns = order.map { index in
+            guard index == bestIndex else { return sorted[index].identityOnly }
+            var best = sorted[index].identityOnly
+            (best.phase, best.metrics, best.gates) = (sorted[index].phase, sorted[index].metrics, sorted[index].gates)
+            return best
+        }
         best = ranked.flatMap { ranked in
             bestIndex.flatMap { index in order.firstIndex(of: index) }.map { Best(position: $0, metric: ranked.metric, value: ranked.value) }
         }
@@ -59,8 +64,9 @@ struct RunGroupSummary: Sendable, Equatable {
     }
 
     /// The summary stored as text: a header line, one line per key run (tab-separated, `\\`, tab and line feed
-    /// escaped), then the best run as JSON. Hand-written because a listing reads a thousand of these, and decoding
-    /// each key run through `JSONDecoder` cost more than the rest of the command.
+    /// escaped), then the best run's phase (`p`), metrics (`m`) and gates (`g`). Hand-written because a listing reads
+    /// a thousand of these, and `JSONDecoder` took longer over them than the rest of the command (numbers are written
+    /// as Swift prints a `Double`, which reads back to the same bits).
     func encoded() throws -> String {
         var text = Self.header + "\n"
         text += [String(count), newestUpdate.map { "\($0)" } ?? "-", best.map { String($0.position) } ?? "-",
@@ -70,16 +76,39 @@ struct RunGroupSummary: Sendable, Equatable {
                      "\(run.created)", "\(run.updated)"].joined(separator: "\t") + "\n"
         }
         if let best, keyRuns.indices.contains(best.position) {
-            text += String(decoding: try StoredRun.encoder().encode(keyRuns[best.position]), as: UTF8.self)
+            let run = keyRuns[best.position]
+            text += "p\t" + Self.optional(run.phase) + "\n"
+            for (name, value) in run.metrics.sorted(by: { $0.key < $1.key }) { text += "m\t\(Self.escape(name))\t\(value)\n" }
+            for gate in run.gates {
+                text += ["g", Self.escape(gate.name), Self.escape(gate.phase), Self.escape(gate.metric), Self.escape(gate.direction), "\(gate.threshold)",
+                         gate.value.map { "\($0)" } ?? "-", gate.baseline.map { "\($0)" } ?? "-", Self.optional(gate.baselineRun),
+                         gate.requiredImprovement.map { "\($0)" } ?? "-", gate.passed ? "1" : "0", Self.escape(gate.reason)].joined(separator: "\t") + "\n"
+            }
         }
         return text
+    }
+
+    /// `-` for nil, `=text` otherwise, so an empty text and no text differ.
+    private static func optional(_ text: String?) -> String { text.map { "=" + escape($0) } ?? "-" }
+
+    /// The text ``optional(_:)`` wrote; `.some(nil)` for `-`, nil when malformed.
+    private static func optional(_ field: Substring) -> String?? {
+        if field == "-" { return .some(nil) }
+        guard field.hasPrefix("=") else { return nil }
+        return .some(unescape(field.dropFirst()))
+    }
+
+    /// A number ``encoded()`` wrote with `-` for nil; `.some(nil)` for `-`, nil when malformed.
+    private static func number(_ field: Substring) -> Double?? {
+        if field == "-" { return .some(nil) }
+        return Double(field).map { .some($0) }
     }
 
     /// The first line of every stored summary; a summary written otherwise is not read (the next refresh rewrites it).
     private static let header = "sota run group 1"
 
     /// A summary read back from ``encoded()``'s text; nil when the text is not one.
-    static func decode(_ text: String, decoder: JSONDecoder) -> RunGroupSummary? {
+    static func decode(_ text: String) -> RunGroupSummary? {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
         guard lines.popFirst() == Substring(header), let head = lines.popFirst()?.split(separator: "\t", omittingEmptySubsequences: false),
               head.count == 5, let count = Int(head[0]) else { return nil }
@@ -87,18 +116,35 @@ struct RunGroupSummary: Sendable, Equatable {
         if let position = Int(head[2]), let value = Double(head[4]) {
             summary.best = Best(position: position, metric: unescape(head[3]), value: value)
         }
-        while let line = lines.first, !line.isEmpty, !line.hasPrefix("{") {
-            lines.removeFirst()
+        var best: StoredRun?
+        for line in lines where !line.isEmpty {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 6, let status = RunManifest.Status(rawValue: String(fields[2])),
-                  let created = Double(fields[4]), let updated = Double(fields[5]) else { return nil }
-            summary.keyRuns.append(StoredRun(folder: unescape(fields[0]), id: unescape(fields[1]), status: status,
-                                             passed: fields[3] == "1" ? true : fields[3] == "0" ? false : nil, created: created, updated: updated))
+            switch fields.first {
+            case "p" where fields.count == 2 && best == nil:
+                guard let position = summary.best?.position, summary.keyRuns.indices.contains(position), let phase = optional(fields[1]) else { return nil }
+                best = summary.keyRuns[position]
+                best?.phase = phase
+            case "m" where fields.count == 3 && best != nil:
+                guard let value = Double(fields[2]) else { return nil }
+                best?.metrics[unescape(fields[1])] = value
+            case "g" where fields.count == 12 && best != nil:
+                guard let threshold = Double(fields[5]), let value = number(fields[6]), let baseline = number(fields[7]),
+                      let baselineRun = optional(fields[8]), let improvement = number(fields[9]) else { return nil }
+                best?.gates.append(.init(name: unescape(fields[1]), phase: unescape(fields[2]), metric: unescape(fields[3]), direction: unescape(fields[4]),
+                                         threshold: threshold, value: value, baseline: baseline, baselineRun: baselineRun,
+                                         requiredImprovement: improvement, passed: fields[10] == "1", reason: unescape(fields[11])))
+            case _ where fields.count == 6 && best == nil:
+                guard let status = RunManifest.Status(rawValue: String(fields[2])), let created = Double(fields[4]), let updated = Double(fields[5])
+                else { return nil }
+                summary.keyRuns.append(StoredRun(folder: unescape(fields[0]), id: unescape(fields[1]), status: status,
+                                                 passed: fields[3] == "1" ? true : fields[3] == "0" ? false : nil, created: created, updated: updated))
+            default:
+                return nil
+            }
         }
-        if let best = summary.best {
-            guard summary.keyRuns.indices.contains(best.position), let json = lines.first,
-                  let run = try? decoder.decode(StoredRun.self, from: Data(json.utf8)) else { return nil }
-            summary.keyRuns[best.position] = run
+        if let position = summary.best?.position {
+            guard let best, summary.keyRuns.indices.contains(position) else { return nil }
+            summary.keyRuns[position] = best
         }
         return summary
     }

@@ -24,7 +24,7 @@ enum WorkspaceTables {
     /// when it was read (NULL when it changed too recently to trust, so it is read again); `record` is the run as
     /// workspace commands use it (JSON), NULL with `problem` set when the manifest could not be read; `settled` is 1
     /// for a finished run (succeeded or rejected), whose manifest sota never writes again, so only the others are
-    /// stat'ed by every refresh (the partial index lists them without reading the rest).
+    /// stat'ed by every refresh (the partial index holds their stamps, so listing them reads nothing else).
     /// `run_groups`: per experiment (`kind` 'experiment') and per config path ('config'), the runs reduced to what
     /// the lifecycle and the listings need (JSON). `workspace_state`: which runs folder the rows mirror and the
     /// stamp of the runs folder itself at the last refresh (a run folder added or removed changes it).
@@ -41,7 +41,7 @@ enum WorkspaceTables {
         ) WITHOUT ROWID;
         CREATE INDEX run_folders_experiment ON run_folders(experiment);
         CREATE INDEX run_folders_config ON run_folders(config_path);
-        CREATE INDEX run_folders_unsettled ON run_folders(folder) WHERE settled = 0;
+        CREATE INDEX run_folders_unsettled ON run_folders(folder, stamp) WHERE settled = 0;
 
         CREATE TABLE run_groups (
             kind TEXT NOT NULL,

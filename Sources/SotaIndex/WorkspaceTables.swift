@@ -24,10 +24,17 @@ enum WorkspaceTables {
     /// when it was read (NULL when it changed too recently to trust, so it is read again); `record` is the run as
     /// workspace commands use it (JSON), NULL with `problem` set when the manifest could not be read; `settled` is 1
     /// for a finished run (succeeded or rejected), whose manifest sota never writes again, so only the others are
-    /// stat'ed by every refresh (the partial index holds their stamps, so listing them reads nothing else).
+    /// stat'ed by every refresh (`run_folders_settled` holds their stamps, so listing them reads nothing else).
     /// `run_groups`: per experiment (`kind` 'experiment') and per config path ('config'), the runs reduced to what
     /// the lifecycle and the listings need (JSON). `workspace_state`: which runs folder the rows mirror and the
     /// stamp of the runs folder itself at the last refresh (a run folder added or removed changes it).
+    ///
+    /// Query plans at 100,000 runs (`bench/workspace_scale.sh` prints and checks them): the state by
+    /// `SEARCH workspace_state USING PRIMARY KEY`; summaries by `SEARCH run_groups USING PRIMARY KEY (kind=?)`;
+    /// an experiment's or a config's runs by `SEARCH run_folders USING INDEX run_folders_experiment/_config`, in
+    /// folder order without a temporary B-tree (the primary key ends each index entry); a folder's row by its
+    /// primary key; the unfinished runs' stamps by `SEARCH ... USING COVERING INDEX run_folders_settled (settled=?)`;
+    /// every folder name (only when `runs/` itself changed) by `SCAN ... USING COVERING INDEX run_folders_settled`.
     static let v1 = """
         -- BEGIN workspace schema v1
         CREATE TABLE run_folders (
@@ -41,7 +48,7 @@ enum WorkspaceTables {
         ) WITHOUT ROWID;
         CREATE INDEX run_folders_experiment ON run_folders(experiment);
         CREATE INDEX run_folders_config ON run_folders(config_path);
-        CREATE INDEX run_folders_unsettled ON run_folders(folder, stamp) WHERE settled = 0;
+        CREATE INDEX run_folders_settled ON run_folders(settled, folder, stamp);
 
         CREATE TABLE run_groups (
             kind TEXT NOT NULL,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SotaSupport
 import SotaWorkspace
+import SotaOperations
 
 /// `sota archive`: moves finished and stale experiments to experiments-archive/.
 struct ArchiveCommand: ContextualCommand {
@@ -52,57 +53,54 @@ struct ArchiveCommand: ContextualCommand {
 
     func run(in context: CommandContext) throws -> Int32 {
         let now = Date()
-        guard let (workspace, survey, broken) = WorkspaceCommandSupport.survey(global, context, now: now) else { return ExitStatus.checkFailed }
-        let active = survey.experiments.filter { $0.folder.location == .active }
-        let selected = active.filter { $0.isHealthy && status.states.contains($0.decision.state) }
-        let chosen = Set(selected.map(\.folder.display))
+        guard let inspection = WorkspaceCommandSupport.request(global, context, now: now) else { return ExitStatus.checkFailed }
+        let result: ArchiveOperation.Result
+        do {
+            result = try ArchiveOperation()(.init(inspection: inspection, states: status.states, mode: listOnly ? .listOnly : dryRun ? .dryRun : .apply))
+        } catch {
+            return WorkspaceCommandSupport.report(error, context)
+        }
+        WorkspaceCommandSupport.printNotes(recovered: result.inspection.recovered, warnings: result.inspection.warnings, context)
+        let broken = WorkspaceCommandSupport.warnAboutProblems(result.inspection.survey, context)
         if listOnly {
-            if json {
-                context.console.out(JSONValue.array(active.map { summary in
-                    guard case .object(var fields) = WorkspaceCommandSupport.json(summary) else { return .null }
-                    fields.append(("would_archive", .bool(chosen.contains(summary.folder.display))))
-                    return .object(fields)
-                }).rendered(pretty: true))
-            } else if active.isEmpty {
-                context.console.out("no active experiments")
-            } else {
-                context.console.out(TextTable.render(header: ["name", "status", "archive", "last activity", "why"], rows: active.map { summary in
-                    [summary.name, summary.isHealthy ? summary.decision.state.rawValue : "invalid",
-                     chosen.contains(summary.folder.display) ? "yes" : "no",
-                     WorkspaceCommandSupport.age(summary.lastActivity, now: now),
-                     summary.isHealthy ? summary.decision.reason : summary.problems.first!.description]
-                }))
-                context.console.out("\(selected.count) of \(active.count) would be archived (--status \(status.rawValue))")
-            }
+            list(result, now: now, context)
             return broken ? ExitStatus.checkFailed : ExitStatus.success
         }
-        if broken {
-            context.console.err("error: nothing archived: fix or remove the experiments above first")
+        if result.refused {
+            context.console.error("nothing archived: fix or remove the experiments above first")
             return ExitStatus.checkFailed
         }
-        let moves: [ArchiveJournal.Move]
-        if dryRun {
-            moves = selected.map { ArchiveJournal.Move(name: $0.name, from: $0.folder.display, to: "experiments-archive/\($0.folder.name)") }
-        } else {
-            do {
-                moves = try ExperimentMover(workspace: workspace, environment: context.environment).archive(selected, now: now)
-            } catch {
-                return WorkspaceCommandSupport.report(error, context)
-            }
-        }
-        let states = Dictionary(selected.map { ($0.folder.display, $0.decision.state.rawValue) }) { a, _ in a }
         if json {
             context.console.out(JSONValue.object([
                 ("dry_run", .bool(dryRun)),
-                ("moves", .array(moves.map { .object([("name", .string($0.name)), ("status", .string(states[$0.from] ?? "")),
-                                                      ("from", .string($0.from)), ("to", .string($0.to))]) })),
+                ("moves", .array(result.moves.map { .object([("name", .string($0.name)), ("status", .string(result.states[$0.from] ?? "")),
+                                                             ("from", .string($0.from)), ("to", .string($0.to))]) })),
             ]).rendered(pretty: true))
             return ExitStatus.success
         }
-        let verb = dryRun ? "would archive" : "archived"
-        for move in moves { context.console.out("\(verb) \(move.from) -> \(move.to)  (\(states[move.from] ?? ""))") }
-        context.console.out(moves.isEmpty ? "nothing to archive (--status \(status.rawValue))"
-                            : "\(moves.count) experiment\(moves.count == 1 ? "" : "s") \(dryRun ? "would be archived" : "archived")")
+        let verb = dryRun ? "would archive" : "archived", count = result.moves.count
+        for move in result.moves { context.console.out("\(verb) \(move.from) -> \(move.to)  (\(result.states[move.from] ?? ""))") }
+        context.console.out(count == 0 ? "nothing to archive (--status \(status.rawValue))"
+                            : "\(count) experiment\(count == 1 ? "" : "s") \(dryRun ? "would be archived" : "archived")")
         return ExitStatus.success
+    }
+
+    /// `--list-only`: every active experiment, whether it would be archived and why.
+    private func list(_ result: ArchiveOperation.Result, now: Date, _ context: CommandContext) {
+        if json {
+            context.console.out(JSONValue.array(result.active.map { summary in
+                guard case .object(var fields) = WorkspaceCommandSupport.json(summary) else { return .null }
+                fields.append(("would_archive", .bool(result.chosen.contains(summary.folder.display))))
+                return .object(fields)
+            }).rendered(pretty: true))
+        } else if result.active.isEmpty {
+            context.console.out("no active experiments")
+        } else {
+            context.console.out(TextTable.render(header: ["name", "status", "archive", "last activity", "why"], rows: result.active.map { summary in
+                [summary.name, WorkspaceCommandSupport.state(summary), result.chosen.contains(summary.folder.display) ? "yes" : "no",
+                 WorkspaceCommandSupport.age(summary.lastActivity, now: now), WorkspaceCommandSupport.why(summary)]
+            }))
+            context.console.out("\(result.chosen.count) of \(result.active.count) would be archived (--status \(status.rawValue))")
+        }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SotaSupport
 import SotaWorkspace
+import SotaOperations
 
 /// `sota catalog`: every run config (production, active, archived) with status, key parameters and best metric.
 struct CatalogCommand: ContextualCommand {
@@ -9,7 +10,7 @@ struct CatalogCommand: ContextualCommand {
         commandName: "catalog",
         abstract: "Catalog every training config: production, active and archived experiments.",
         discussion: """
-        One row per config, sorted by location (production, active, archived) then path: status, creation, last activity, runs, best metric and run, promotions, key hyperparameters, config hash and git commit. The hyperparameter columns come from `catalog: {columns: [...]}` in sota.yaml (default: latent.dim, training.epochs, training.batch_size, training.learning_rate, resources.gpu). CSV is RFC 4180 with LF line ends.
+        One row per config, sorted by location (production, active, archived) then path: status, creation, last activity, runs, best metric and run, promotions, key hyperparameters, config hash and git commit. The hyperparameter columns come from `catalog: {columns: [...]}` in sota.yaml (default: latent.dim, training.epochs, training.batch_size, training.learning_rate, resources.gpu). CSV is RFC 4180 (CRLF line ends).
 
         Examples:
           sota catalog > docs/config_catalog.csv
@@ -34,36 +35,30 @@ struct CatalogCommand: ContextualCommand {
     @OptionGroup var global: GlobalOptions
 
     func run(in context: CommandContext) throws -> Int32 {
-        guard let workspace = WorkspaceCommandSupport.workspace(global, context) else { return ExitStatus.checkFailed }
-        let catalog: ConfigCatalog
-        do {
-            catalog = try ConfigCatalog.build(workspace, now: Date())
-        } catch {
-            return WorkspaceCommandSupport.report(error, context)
-        }
-        let renderer = DiagnosticRenderer(style: context.console.errStyle)
-        for problem in catalog.problems { context.console.err(renderer.render(.warning(at: nil, problem))) }
+        guard let request = WorkspaceCommandSupport.request(global, context, now: Date(), catalog: true),
+              let catalog = WorkspaceCommandSupport.inspect(request, context)?.catalog else { return ExitStatus.checkFailed }
+        for problem in catalog.problems { context.console.warning(problem) }
         let text = format == .csv ? catalog.csv() : catalog.json()
-        if let output {
-            let path = context.absolute(output)
-            let location = SourceLocation(file: "--output \(output)")
-            do {
-                // As `report --output` does: a missing folder is made, so `--output docs/catalog.csv` just works.
-                try FileManager.default.createDirectory(atPath: Paths.parent(of: path), withIntermediateDirectories: true)
-            } catch {
-                context.console.err(renderer.render(.error(at: location, "cannot create the folder \(context.display(Paths.parent(of: path))): \(error.localizedDescription)")))
-                return ExitStatus.checkFailed
-            }
-            do {
-                try AtomicFile.write(text, to: path)
-            } catch {
-                context.console.err(renderer.render(.error(at: location, error.description)))
-                return ExitStatus.checkFailed
-            }
-            context.console.err("wrote \(catalog.rows.count) row\(catalog.rows.count == 1 ? "" : "s") to \(output)")
-        } else {
+        guard let output else {
             context.console.out(text, terminator: "")
+            return catalog.problems.isEmpty ? ExitStatus.success : ExitStatus.checkFailed
         }
+        let path = context.absolute(output)
+        let location = SourceLocation(file: "--output \(output)")
+        do {
+            // As `report --output` does: a missing folder is made, so `--output docs/catalog.csv` just works.
+            try FileManager.default.createDirectory(atPath: Paths.parent(of: path), withIntermediateDirectories: true)
+        } catch {
+            context.console.error("cannot create the folder \(context.display(Paths.parent(of: path))): \(error.localizedDescription)", at: location)
+            return ExitStatus.checkFailed
+        }
+        do {
+            try AtomicFile.write(text, to: path)
+        } catch {
+            context.console.error(error.description, at: location)
+            return ExitStatus.checkFailed
+        }
+        context.console.err("wrote \(catalog.rows.count) row\(catalog.rows.count == 1 ? "" : "s") to \(output)")
         return catalog.problems.isEmpty ? ExitStatus.success : ExitStatus.checkFailed
     }
 }

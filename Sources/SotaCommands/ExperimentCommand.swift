@@ -5,6 +5,7 @@ import SotaConfig
 import SotaPlan
 import SotaWorkspace
 import SotaRunRecord
+import SotaOperations
 
 /// `sota experiment`: create, list, show and restore experiments.
 struct ExperimentCommand: ParsableCommand {
@@ -71,8 +72,7 @@ struct ExperimentNew: ContextualCommand {
         } catch {
             return WorkspaceCommandSupport.report(error, context)
         }
-        let renderer = DiagnosticRenderer(style: context.console.errStyle)
-        for warning in outcome.warnings { context.console.err(renderer.render(warning)) }
+        context.console.report(outcome.warnings)
         let folder = outcome.folder.display
         if json {
             context.console.out(JSONValue.object([
@@ -124,7 +124,9 @@ struct ExperimentList: ContextualCommand {
 
     func run(in context: CommandContext) throws -> Int32 {
         let now = Date()
-        guard let (_, survey, broken) = WorkspaceCommandSupport.survey(global, context, now: now) else { return ExitStatus.checkFailed }
+        guard let request = WorkspaceCommandSupport.request(global, context, now: now),
+              let survey = WorkspaceCommandSupport.inspect(request, context)?.survey else { return ExitStatus.checkFailed }
+        let broken = WorkspaceCommandSupport.warnAboutProblems(survey, context)
         let shown = survey.experiments.filter { status == nil || $0.decision.state == status }
         if json {
             context.console.out(JSONValue.array(shown.map { WorkspaceCommandSupport.json($0) }).rendered(pretty: true))
@@ -132,9 +134,8 @@ struct ExperimentList: ContextualCommand {
             context.console.out(survey.experiments.isEmpty ? "no experiments yet: sota experiment new NAME" : "no \(status?.rawValue ?? "") experiments")
         } else {
             context.console.out(TextTable.render(header: ["name", "status", "runs", "best", "last activity", "why"], rows: shown.map { summary in
-                [summary.name, summary.isHealthy ? summary.decision.state.rawValue : "invalid", String(summary.runs.count),
-                 WorkspaceCommandSupport.best(summary), WorkspaceCommandSupport.age(summary.lastActivity, now: now),
-                 summary.isHealthy ? summary.decision.reason : summary.problems.first!.description]
+                [summary.name, WorkspaceCommandSupport.state(summary), String(summary.runCount),
+                 WorkspaceCommandSupport.best(summary), WorkspaceCommandSupport.age(summary.lastActivity, now: now), WorkspaceCommandSupport.why(summary)]
             }))
         }
         return broken ? ExitStatus.checkFailed : ExitStatus.success
@@ -169,24 +170,23 @@ struct ExperimentShow: ContextualCommand {
 
     func run(in context: CommandContext) throws -> Int32 {
         let experiment = try WorkspaceCommandSupport.name(name)
-        guard let workspace = WorkspaceCommandSupport.workspace(global, context) else { return ExitStatus.checkFailed }
         let now = Date()
+        guard let request = WorkspaceCommandSupport.request(global, context, now: now, detailing: [experiment.text]),
+              let survey = WorkspaceCommandSupport.inspect(request, context)?.survey else { return ExitStatus.checkFailed }
         let summary: ExperimentSummary
-        do throws(WorkspaceError) {
-            summary = try WorkspaceCommandSupport.find(experiment, in: try WorkspaceSurvey.take(workspace, now: now)).get()
-        } catch {
-            return WorkspaceCommandSupport.report(error, context)
+        switch WorkspaceInspection.find(experiment, in: survey) {
+        case .success(let found): summary = found
+        case .failure(let error): return WorkspaceCommandSupport.report(error, context)
         }
-        if let problem = summary.problems.first {
+        guard let metadata = summary.metadata, summary.isHealthy else {
             for other in summary.problems.dropFirst() { WorkspaceCommandSupport.report(other, context) }
-            return WorkspaceCommandSupport.report(problem, context)
+            return summary.problems.first.map { WorkspaceCommandSupport.report($0, context) } ?? ExitStatus.checkFailed
         }
         if json {
             context.console.out(WorkspaceCommandSupport.json(summary, details: true).rendered(pretty: true))
             return ExitStatus.success
         }
         let style = context.console.outStyle
-        let metadata = summary.metadata!
         var lines = ["\(style.bold(summary.name))  \(summary.folder.display)/"]
         lines.append("status         \(summary.decision.state.rawValue): \(summary.decision.reason)")
         lines.append("created        \(metadata.created) from \(metadata.baseConfig.path)")
@@ -239,11 +239,12 @@ struct ExperimentRestore: ContextualCommand {
 
     func run(in context: CommandContext) throws -> Int32 {
         let experiment = try WorkspaceCommandSupport.name(name)
-        guard let workspace = WorkspaceCommandSupport.workspace(global, context) else { return ExitStatus.checkFailed }
         let now = Date()
+        guard let request = WorkspaceCommandSupport.request(global, context, now: now, git: false, detailing: [experiment.text]),
+              let inspection = WorkspaceCommandSupport.inspect(request, context) else { return ExitStatus.checkFailed }
+        let workspace = inspection.workspace
         do throws(WorkspaceError) {
-            let survey = try WorkspaceSurvey.take(workspace, now: now, git: false)
-            let summary = try WorkspaceCommandSupport.find(experiment, in: survey).get()
+            let summary = try WorkspaceInspection.find(experiment, in: inspection.survey).get()
             guard summary.folder.location == .archived else {
                 throw WorkspaceError.experimentExists(name: summary.name, folder: summary.folder.display)
             }

@@ -5,6 +5,7 @@ import SotaConfig
 import SotaIndex
 import SotaReport
 import SotaWorkspace
+import SotaOperations
 
 /// `sota report --weekly`: the weekly maintenance in one command, written as one self-contained HTML page.
 struct ReportCommand: ContextualCommand {
@@ -68,99 +69,33 @@ struct ReportCommand: ContextualCommand {
         let now = Date()
         let period = week.flatMap(ISOWeek.init(naming:)).map(WeeklyReport.Period.init(week:))
             ?? WeeklyReport.Period(start: now.addingTimeInterval(-7 * 86_400), end: now)
-
-        let pricing = loadPricing(project: project, context: context)
-        let boardPath = LeaderboardIndex.path(project: project, environment: context.environment)
-        let indexExists = Paths.kind(of: boardPath) == .file
-        var report: WeeklyReport
+        guard let direction = MetricDirection(rawValue: direction) else { throw ValidationError("--direction must be lower or higher") }
+        let request = WeeklyReportOperation.Request(
+            project: project, environment: context.environment, index: WorkspaceCommandSupport.index(project, context), period: period,
+            metric: .init(name: metric, phase: phase, direction: direction), top: top, pricing: loadPricing(project: project, context: context),
+            apply: apply, output: output.map(context.absolute), now: now
+        )
+        let result: WeeklyReportOperation.Result
         do {
-            // A report never creates the index: without one, it is a report of no runs.
-            let board = indexExists ? try Leaderboard(path: boardPath) : try Leaderboard.inMemory()
-            report = try WeeklyReport.read(
-                from: board, projectName: project.name,
-                metric: .init(name: metric, phase: phase, direction: .init(rawValue: direction)!),
-                period: period, top: top, pricing: pricing, generatedAt: now
-            )
+            result = try WeeklyReportOperation()(request)
         } catch {
-            context.console.err("error: \(error)")
+            context.console.error(error.description)
             return ExitStatus.checkFailed
         }
-        if !indexExists {
-            report.notes.append("There is no leaderboard yet (\(context.display(boardPath))): runs appear after `sota run` or `sota ingest`.")
-        }
-        let folder = output.map(context.absolute) ?? project.resolve(Paths.join("reports", period.week.label))
-        let catalog: ConfigCatalog
-        do {
-            catalog = try maintain(&report, workspace: Workspace(project: project), now: now, context: context)
-        } catch {
-            context.console.err("error: \(error)")
-            return ExitStatus.checkFailed
-        }
-        let file = Paths.join(folder, "report.html")
-        do {
-            // The default reports/ folder is sota's output, which git ignores (see OwnedFolder); --output is the user's.
-            if output == nil { try OwnedFolder.prepare(project.resolve("reports"), display: "reports") }
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            context.console.err("error: cannot create the report folder \(context.display(folder)): \(error.localizedDescription)")
-            return ExitStatus.checkFailed
-        }
-        do {
-            try AtomicFile.write(WeeklyReportHTML.render(report), to: file)
-            try AtomicFile.write(Array(catalog.csv().utf8), to: Paths.join(folder, "catalog.csv"))
-        } catch {
-            context.console.err("error: \(error)")
-            return ExitStatus.checkFailed
+        WorkspaceCommandSupport.printNotes(recovered: result.recovered, warnings: result.warnings, context)
+        for move in result.moved {
+            // On standard error with --json, which keeps standard output for the JSON alone.
+            let line = "archived \(move.from) -> \(move.to)"
+            if json { context.console.err(line) } else { context.console.out(line) }
         }
         if json {
-            context.console.out(try report.json())
-            context.console.err("wrote \(context.display(file))")
+            context.console.out(try result.report.json())
+            context.console.err("wrote \(context.display(result.file))")
         } else {
-            context.console.out(summary(report))
-            context.console.out("wrote \(context.display(file))")
+            context.console.out(summary(result.report))
+            context.console.out("wrote \(context.display(result.file))")
         }
         return ExitStatus.success
-    }
-
-    /// Why `--apply` archived nothing.
-    private struct MaintenanceRefusal: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    /// The weekly maintenance: the experiments `sota archive --status all` would move (moved with `--apply`), then
-    /// the catalog of every config as it stands afterwards.
-    private func maintain(_ report: inout WeeklyReport, workspace: Workspace, now: Date, context: CommandContext) throws -> ConfigCatalog {
-        // An archive or restore killed half-way is finished first, as every workspace command does.
-        for line in try ExperimentMover(workspace: workspace, environment: context.environment).recover() {
-            context.console.err("note: \(line)")
-        }
-        let survey = try WorkspaceSurvey.take(workspace, now: now)
-        let broken = survey.experiments.filter { $0.folder.location == .active && !$0.isHealthy }
-        for summary in broken {
-            report.notes.append("\(summary.folder.display) cannot be read (\(summary.problems.first!)); fix it, then archive.")
-        }
-        let candidates = survey.experiments.filter {
-            $0.folder.location == .active && $0.isHealthy && ArchiveCommand.Selection.all.states.contains($0.decision.state)
-        }
-        if apply, !candidates.isEmpty {
-            guard broken.isEmpty else {
-                throw MaintenanceRefusal(description: "nothing archived: fix or remove the unreadable experiments first (sota archive --list-only shows them)")
-            }
-            for move in try ExperimentMover(workspace: workspace, environment: context.environment).archive(candidates, now: now) {
-                // On standard error with --json, which keeps standard output for the JSON alone.
-                let line = "archived \(move.from) -> \(move.to)"
-                if json { context.console.err(line) } else { context.console.out(line) }
-            }
-        }
-        report.archiveCandidates = candidates.map {
-            ArchiveCandidateRow(experiment: $0.name, status: $0.decision.state.rawValue, reason: $0.decision.reason,
-                                lastActivity: $0.lastActivity, applied: apply)
-        }
-        let catalog = try ConfigCatalog.build(workspace, now: now)
-        report.catalogSummary = catalog.rows.map {
-            CatalogSummaryRow(location: $0.location, name: $0.name, status: $0.status, bestMetric: $0.bestValue, runs: $0.runs)
-        }
-        return catalog
     }
 
     /// The project's price table; problems with it are warnings, since the report is useful without costs.
@@ -169,8 +104,7 @@ struct ReportCommand: ContextualCommand {
         var pricing = GPUPricing(table: nil, tablePath: context.display(path))
         guard Paths.kind(of: path) != .missing else { return pricing }
         let (table, diagnostics) = PriceTable.load(path: path, displayPath: context.display(path))
-        let renderer = DiagnosticRenderer(style: context.console.errStyle)
-        for diagnostic in diagnostics { context.console.err(renderer.render(diagnostic)) }
+        context.console.report(diagnostics)
         pricing.table = table
         return pricing
     }

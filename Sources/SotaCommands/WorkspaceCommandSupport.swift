@@ -5,10 +5,24 @@ import SotaConfig
 import SotaPlan
 import SotaWorkspace
 import SotaRunRecord
+import SotaOperations
 
-/// What the experiment, archive and catalog commands share: the workspace, journal recovery and error output.
+/// What the experiment, archive and catalog commands share: the inspection request, its output, and error output.
 enum WorkspaceCommandSupport {
-    /// The workspace of the project, with any interrupted archive or restore finished first.
+    /// The inspection of the project `global` names, read through its index; nil after printing the problem when the
+    /// project file is invalid.
+    static func request(_ global: GlobalOptions, _ context: CommandContext, now: Date, git: Bool = true,
+                        detailing: Set<String> = [], catalog: Bool = false) -> WorkspaceInspection.Request? {
+        let (project, problems) = context.project(explicit: global.project)
+        if problems.hasErrors {
+            _ = Standalone.report(problems, context)
+            return nil
+        }
+        return WorkspaceInspection.Request(project: project, environment: context.environment, index: index(project, context), now: now,
+                                           git: git, detailing: detailing, catalog: catalog)
+    }
+
+    /// The workspace of the project, with any interrupted archive or restore finished first (`experiment new`).
     ///
     /// - Returns: nil after printing the problem when the project file is invalid or recovery fails.
     static func workspace(_ global: GlobalOptions, _ context: CommandContext) -> Workspace? {
@@ -19,9 +33,8 @@ enum WorkspaceCommandSupport {
         }
         let workspace = Workspace(project: project)
         do {
-            for line in try ExperimentMover(workspace: workspace, environment: context.environment).recover() {
-                context.console.err("note: \(line)")
-            }
+            let recovered = try ExperimentMover(workspace: workspace, environment: context.environment).recover()
+            printNotes(recovered: recovered, warnings: [], context)
         } catch {
             report(error, context)
             return nil
@@ -29,18 +42,29 @@ enum WorkspaceCommandSupport {
         return workspace
     }
 
-    /// The workspace (recovered as in ``workspace(_:_:)``) and its survey at `now`, with broken experiments warned about.
-    ///
-    /// - Returns: nil after printing the problem; `broken` is true when some experiment could not be read.
-    static func survey(_ global: GlobalOptions, _ context: CommandContext, now: Date) -> (workspace: Workspace, survey: WorkspaceSurvey, broken: Bool)? {
-        guard let workspace = workspace(global, context) else { return nil }
+    /// Where the project's index lives (`SOTA_LEADERBOARD` or `.sota/leaderboard.sqlite`).
+    static func index(_ project: Project, _ context: CommandContext) -> WorkspaceIndexAccess.Location {
+        let path = LeaderboardIndex.path(project: project, environment: context.environment)
+        let named = context.environment["SOTA_LEADERBOARD"].map { !$0.isEmpty } ?? false
+        return WorkspaceIndexAccess.Location(path: path, display: context.display(path), createsFolder: !named)
+    }
+
+    /// Inspects the workspace, printing recovery notes and index warnings; nil after printing the error.
+    static func inspect(_ request: WorkspaceInspection.Request, _ context: CommandContext) -> WorkspaceInspection.Result? {
         do {
-            let survey = try WorkspaceSurvey.take(workspace, now: now)
-            return (workspace, survey, warnAboutProblems(survey, context))
+            let result = try WorkspaceInspection()(request)
+            printNotes(recovered: result.recovered, warnings: result.warnings, context)
+            return result
         } catch {
             report(error, context)
             return nil
         }
+    }
+
+    /// Prints finished journal moves as notes and index warnings.
+    static func printNotes(recovered: [String], warnings: [String], _ context: CommandContext) {
+        context.console.report(recovered.map { Diagnostic(.note, at: nil, $0) })
+        for warning in warnings { context.console.warning(warning) }
     }
 
     /// Prints a workspace error compiler-style and returns exit status 1.
@@ -59,19 +83,21 @@ enum WorkspaceCommandSupport {
         }
     }
 
-    /// The experiment called `name` in a survey, or an error with a suggestion.
-    static func find(_ name: ExperimentName, in survey: WorkspaceSurvey) -> Result<ExperimentSummary, WorkspaceError> {
-        let matches = survey.experiments.filter { $0.name == name.text }
-        if let active = matches.first(where: { $0.folder.location == .active }) ?? matches.first { return .success(active) }
-        let suggestion = Suggestions.closest(to: name.text, in: survey.experiments.map(\.name))
-        return .failure(.experimentNotFound(name: name.text, suggestion: suggestion))
-    }
-
     /// `3 days ago`, `today`, or `—`.
     static func age(_ date: Date?, now: Date) -> String {
         guard let date else { return "—" }
         let days = Int(now.timeIntervalSince(date) / 86_400)
         return days <= 0 ? "today" : days == 1 ? "1 day ago" : "\(days) days ago"
+    }
+
+    /// The state column: the derived state, or `invalid` when the folder cannot be read.
+    static func state(_ summary: ExperimentSummary) -> String {
+        summary.isHealthy ? summary.decision.state.rawValue : "invalid"
+    }
+
+    /// The why column: the reason for the state, or the first problem with the folder.
+    static func why(_ summary: ExperimentSummary) -> String {
+        summary.problems.first?.description ?? summary.decision.reason
     }
 
     /// `nrmse 0.0712` for a summary's best run, or `—`.
@@ -87,7 +113,7 @@ enum WorkspaceCommandSupport {
             ("location", .string(summary.folder.location.rawValue)),
             ("status", .string(summary.decision.state.rawValue)),
             ("reason", .string(summary.decision.reason)),
-            ("runs", .int(summary.runs.count)),
+            ("runs", .int(summary.runCount)),
             ("last_activity", summary.lastActivity.map { .string(Timestamp.string($0)) } ?? .null),
             ("best", summary.bestRun.map { best in
                 .object([("metric", .string(best.metric)), ("value", .double(best.value)), ("run_id", .string(best.run.id)),
@@ -125,13 +151,12 @@ enum WorkspaceCommandSupport {
 
     /// Prints the survey's stray folders and unreadable experiments as warnings; true when there were any.
     static func warnAboutProblems(_ survey: WorkspaceSurvey, _ context: CommandContext) -> Bool {
-        let renderer = DiagnosticRenderer(style: context.console.errStyle)
-        for stray in survey.strays { context.console.err(renderer.render(.warning(at: nil, stray))) }
+        for stray in survey.strays { context.console.warning(stray) }
         var any = false
         for summary in survey.experiments {
             for problem in summary.problems {
                 any = true
-                context.console.err(renderer.render(problem.diagnostic))
+                context.console.report([problem.diagnostic])
             }
         }
         return any

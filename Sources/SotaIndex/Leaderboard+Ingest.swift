@@ -86,6 +86,7 @@ extension Leaderboard {
                 DELETE FROM gate_outcomes;
                 DELETE FROM runs;
                 """)
+            try WorkspaceTables.clear(db)
             var report = try Self.withMetricIndexesRebuiltAfter(db) { try Self.write(paths, into: db) }
             report.promotionsAdded = try Self.merge(promotions: promotions, into: db)
             return report

@@ -27,6 +27,7 @@ enum LeaderboardSchema {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: v3)
         }
+        WorkspaceTables.register(in: &migrator)
         return migrator
     }
 

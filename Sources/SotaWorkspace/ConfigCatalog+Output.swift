@@ -1,14 +1,10 @@
 import SotaSupport
 
 extension ConfigCatalog {
-    /// RFC 4180 CSV with LF line ends: a header, then one line per row; fields holding a comma, a quote or a
-    /// line break are quoted, quotes doubled.
+    /// RFC 4180 CSV (``CSV``, the one writer): a header, then one line per row, each ending in CRLF; fields holding a
+    /// comma, a quote or a line break are quoted, quotes doubled.
     public func csv() -> String {
-        var out = columns.map(Self.csvField).joined(separator: ",") + "\n"
-        for row in rows {
-            out += cells(row).map { Self.csvField($0.text) }.joined(separator: ",") + "\n"
-        }
-        return out
+        CSV.render(header: columns, rows: rows.map { cells($0).map(\.text) })
     }
 
     /// A JSON array of objects, keys in column order, numbers and config values typed.
@@ -36,12 +32,5 @@ extension ConfigCatalog {
                 Cell(text: row.bestValue.map(JSONValue.shortNumber) ?? "", json: row.bestValue.map(JSONValue.double) ?? .null),
                 string(row.bestRun), string(row.promotedTo)]
             + parameters + [string(row.configHash), string(row.gitCommit)]
-    }
-
-    /// One CSV field, quoted when it must be.
-    static func csvField(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
-        else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -81,18 +81,27 @@ public struct ConfigCatalog: Sendable {
 
     /// Builds the catalog of `workspace` as of `now`: production configs, then every experiment.
     public static func build(_ workspace: Workspace, now: Date, git: Bool = true) throws(WorkspaceError) -> ConfigCatalog {
+        try buildAndSurvey(workspace, now: now, git: git, runs: .folders).catalog
+    }
+
+    /// Builds the catalog with the runs read from `runs` (see ``WorkspaceSurvey/RunSource``); both give the same catalog.
+    package static func build(_ workspace: Workspace, now: Date, git: Bool = true, runs source: WorkspaceSurvey.RunSource) throws(WorkspaceError) -> ConfigCatalog {
+        try buildAndSurvey(workspace, now: now, git: git, runs: source).catalog
+    }
+
+    /// Builds the catalog and returns the survey it was built from (the weekly report uses both).
+    package static func buildAndSurvey(_ workspace: Workspace, now: Date, git: Bool = true, runs source: WorkspaceSurvey.RunSource) throws(WorkspaceError)
+        -> (catalog: ConfigCatalog, survey: WorkspaceSurvey) {
         let project = workspace.project
         let production = productionConfigs(project)
         let schema = project.schema
         let cache = ConfigFactsCache(project: project, now: now)
-        let (survey, lookups) = try WorkspaceSurvey.take(workspace, now: now, git: git, extraGitPaths: production) { folder in
+        let (survey, lookups) = try WorkspaceSurvey.take(workspace, now: now, git: git, extraGitPaths: production, runs: source, configs: true) { folder in
             let display = Paths.join(folder.display, "config.yaml")
             return (display, cache.facts(path: folder.configPath, display: display, schema: schema))
         }
         let configs = lookups.map(\.1.facts)
         let prices = project.resolve(project.pricesPath)
-        let allRuns = survey.runs.allRuns
-        let runsByConfig = Dictionary(grouping: allRuns, by: \.configPath)
 
         let productionLookups = production.compactMap { display -> (String, ConfigFactsCache.Lookup)? in
             let path = project.resolve(display)
@@ -103,15 +112,15 @@ public struct ConfigCatalog: Sendable {
             let path = project.resolve(display)
             let config = lookup.facts
             guard config.kind != .evaluation else { return nil }
-            let runs = runsByConfig[display] ?? []
-            let best = RunRanking.bestRun(runs)
+            let runs = survey.runsByConfig[display]
+            let best = runs?.best
             let commit = survey.commits[display]
             let edited = EditTimes.newest(file: path, display: display, stamps: survey.indexStamps)
-            let activity = ([commit?.time, edited] + runs.map(\.updated)).compactMap { $0 }.max()
+            let activity = [commit?.time, edited, runs?.newestUpdate].compactMap { $0 }.max()
             return Row(path: display, location: "production", name: config.experiment ?? Self.stem(display),
                        status: config.problem == nil ? "production" : "invalid", created: "",
-                       lastActivity: activity.map(Timestamp.string) ?? "", runs: runs.count, bestMetric: best?.metric ?? "",
-                       bestValue: best?.value, bestRun: best?.run.id ?? "", promotedTo: "", parameters: config.parameters,
+                       lastActivity: activity.map(Timestamp.string) ?? "", runs: runs?.count ?? 0, bestMetric: best?.metric ?? "",
+                       bestValue: best?.value, bestRun: best?.runID ?? "", promotedTo: "", parameters: config.parameters,
                        configHash: config.hash, gitCommit: commit?.id ?? "")
         }
         var problems = survey.strays
@@ -122,7 +131,7 @@ public struct ConfigCatalog: Sendable {
             let metadata = summary.metadata
             return (Row(path: display, location: summary.folder.location.rawValue, name: summary.name,
                         status: notes.isEmpty ? summary.decision.state.rawValue : "invalid", created: metadata?.created ?? "",
-                        lastActivity: summary.lastActivity.map(Timestamp.string) ?? "", runs: summary.runs.count,
+                        lastActivity: summary.lastActivity.map(Timestamp.string) ?? "", runs: summary.runCount,
                         bestMetric: summary.bestRun?.metric ?? "", bestValue: summary.bestRun?.value, bestRun: summary.bestRun?.run.id ?? "",
                         promotedTo: (metadata?.promotions ?? []).filter { $0.rolledBackAt == nil }.map(\.destination).joined(separator: ";"), parameters: config.parameters,
                         configHash: config.hash, gitCommit: metadata?.git.commit ?? ""), notes)
@@ -130,11 +139,12 @@ public struct ConfigCatalog: Sendable {
         for (_, notes) in experimentRows { problems += notes }
         let rows = productionRows.compactMap { $0 } + experimentRows.map(\.0)
         let order = ["production": 0, "active": 1, "archived": 2]
-        return ConfigCatalog(
+        let catalog = ConfigCatalog(
             parameterColumns: project.catalogColumns,
             rows: rows.sorted { (order[$0.location] ?? 3, $0.path) < (order[$1.location] ?? 3, $1.path) },
             problems: problems
         )
+        return (catalog, survey)
     }
 
     /// `configs/*.yaml` relative to the project root, hidden files left out.

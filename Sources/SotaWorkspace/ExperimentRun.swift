@@ -49,16 +49,9 @@ public struct ExperimentRun: Sendable, Equatable {
         self.directory = directory
         experiment = manifest.experiment
         configPath = manifest.config.path
-        status = manifest.status == .running && !inProgress ? RunManifest.Status.interrupted.rawValue : manifest.status.rawValue
+        (status, outcome) = Self.standing(manifest.status, passed: manifest.passed, inProgress: inProgress)
         created = Timestamp.date(manifest.created) ?? Date(timeIntervalSince1970: 0)
         updated = Timestamp.date(manifest.updated) ?? created
-        switch manifest.status {
-        case .running where inProgress: outcome = .inProgress
-        case .succeeded: outcome = manifest.passed == false ? .gateRejected : .passed
-        case .rejected: outcome = .gateRejected
-        case .failed: outcome = .stageFailed
-        default: outcome = .unfinished
-        }
         phase = manifest.metrics["full_eval"] != nil ? "full_eval" : manifest.metrics.keys.sorted().last
         metrics = phase.flatMap { manifest.metrics[$0] } ?? [:]
         gates = manifest.gates
@@ -71,23 +64,32 @@ public struct ExperimentRun: Sendable, Equatable {
         self.directory = directory
         experiment = summary.experiment
         configPath = summary.configPath
-        let running = summary.status == RunManifest.Status.running.rawValue
-        status = running && !inProgress ? RunManifest.Status.interrupted.rawValue : summary.status
+        if let known = RunManifest.Status(rawValue: summary.status) {
+            (status, outcome) = Self.standing(known, passed: summary.passed, inProgress: inProgress)
+        } else {
+            (status, outcome) = (summary.status, .unfinished)
+        }
         created = Timestamp.date(summary.created) ?? Date(timeIntervalSince1970: 0)
         updated = Timestamp.date(summary.updated) ?? created
-        switch RunManifest.Status(rawValue: summary.status) {
-        case .running? where inProgress: outcome = .inProgress
-        case .succeeded?: outcome = summary.passed == false ? .gateRejected : .passed
-        case .rejected?: outcome = .gateRejected
-        case .failed?: outcome = .stageFailed
-        default: outcome = .unfinished
-        }
         let phases = Set(summary.metrics.map(\.phase))
         phase = phases.contains("full_eval") ? "full_eval" : phases.max()
         var metrics: [String: Double] = [:]
         for metric in summary.metrics where metric.phase == phase { metrics[metric.name] = metric.value }
         self.metrics = metrics
         gates = summary.gates
+    }
+
+    /// The status word and outcome of a run whose manifest says `status` and `passed`; `inProgress` says whether its
+    /// lock is held. The one place both are decided, for runs read from a manifest and from the index alike.
+    static func standing(_ status: RunManifest.Status, passed: Bool?, inProgress: Bool) -> (status: String, outcome: ExperimentFacts.RunOutcome) {
+        let word = status == .running && !inProgress ? RunManifest.Status.interrupted.rawValue : status.rawValue
+        switch status {
+        case .running where inProgress: return (word, .inProgress)
+        case .succeeded: return (word, passed == false ? .gateRejected : .passed)
+        case .rejected: return (word, .gateRejected)
+        case .failed: return (word, .stageFailed)
+        default: return (word, .unfinished)
+        }
     }
 
     /// Creates a run record directly (tests, fixtures).

@@ -27,6 +27,18 @@ package struct FileStamp: Sendable, Equatable {
     package init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    /// The stamp of the file at `relative` inside the open folder `folder` (symbolic links followed), nil when it
+    /// cannot be stat'ed: the kernel walks the short relative path only, which halves the cost of thousands of stamps.
+    package init?(in folder: Int32, relative: String) {
+        var info = stat()
+        guard fstatat(folder, relative, &info, 0) == 0 else { return nil }
+        self.init(info)
+    }
+
+    private init(_ info: stat) {
         size = Int64(info.st_size)
         modified = Self.nanoseconds(info.st_mtim)
         changed = Self.nanoseconds(info.st_ctim)

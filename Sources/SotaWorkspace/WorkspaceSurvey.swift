@@ -13,15 +13,20 @@ public struct ExperimentSummary: Sendable {
     public var metadata: ExperimentMetadata?
     /// What is wrong with the folder (missing or unreadable metadata, missing config, ...); empty when healthy.
     public var problems: [WorkspaceError]
-    /// Its runs, oldest first.
+    /// Its runs, oldest first: every one when ``hasAllRuns``, else only those its state and best run depend on.
     public var runs: [ExperimentRun]
+    /// How many runs it has.
+    public var runCount: Int
+    /// True when ``runs`` and ``bestMetrics`` cover every run (a survey of the folders, or the experiments an index
+    /// survey was asked to detail).
+    public var hasAllRuns: Bool
     /// The derived state and why.
     public var decision: LifecycleDecision
     /// The newest activity seen.
     public var lastActivity: Date?
     /// The newest commit that changed the folder.
     public var lastCommit: LastCommit?
-    /// Best value per metric over finished runs.
+    /// Best value per metric over finished runs (complete when ``hasAllRuns``).
     public var bestMetrics: [String: ExperimentMetadata.BestMetric]
     /// The best finished run by the primary metric.
     public var bestRun: BestRun?
@@ -40,23 +45,43 @@ public struct ExperimentSummary: Sendable {
     public var name: String { folder.name.name.text }
     /// True when nothing is wrong with the folder.
     public var isHealthy: Bool { problems.isEmpty }
-    /// The run in progress, if any.
+    /// The run in progress, if any (every run in progress is among ``runs``).
     public var runInProgress: ExperimentRun? { runs.first { $0.outcome == .inProgress } }
 }
 
-/// Everything about a project's experiments, gathered in one pass: folders, metadata, run directories, file
-/// times and one walk over git history for all of them.
+/// The runs made with one config (any experiment's), reduced to what the catalog shows.
+public struct ConfigRuns: Sendable {
+    /// How many.
+    public var count: Int
+    /// The best finished run's id, its ranking metric and value.
+    public var best: (runID: String, metric: String, value: Double)?
+    /// The newest update of any of them.
+    public var newestUpdate: Date?
+}
+
+/// Everything about a project's experiments, gathered in one pass: folders, metadata, runs, file times and one walk
+/// over git history for all of them.
 public struct WorkspaceSurvey: Sendable {
     /// Every experiment, active first, then archived, each sorted by folder name.
     public var experiments: [ExperimentSummary]
     /// Entries of the experiment folders that are not experiments.
     public var strays: [String]
-    /// Every run directory.
-    public var runs: RunDirectoryScan
+    /// The runs of each config path their manifests record (filled for the catalog only).
+    public var runsByConfig: [String: ConfigRuns]
     /// The newest commit that changed each experiment folder and each extra path, keyed by path from the root.
     public var commits: [String: LastCommit]
     /// Git's index stamps of tracked files in the experiment folders and around the extra paths.
     public var indexStamps: [String: IndexedFileStamp]
+    /// Why the run index could not be used, when a survey asked for it and read the run folders instead.
+    public var indexProblem: String?
+
+    /// Where a survey reads the runs from.
+    package enum RunSource: Sendable {
+        /// Every `runs/*/manifest.json`, read now.
+        case folders
+        /// The index's mirror of the runs folder (refreshed first); the named experiments get every run.
+        case index(RunFolderIndex, detailing: Set<String>)
+    }
 
     /// Surveys `workspace` as of `now`.
     ///
@@ -64,32 +89,41 @@ public struct WorkspaceSurvey: Sendable {
     ///   - git: false skips git history (activity then comes from runs and file times alone).
     ///   - extraGitPaths: more paths (relative to the root) whose last commits the same history walk finds.
     public static func take(_ workspace: Workspace, now: Date, git: Bool = true, extraGitPaths: [String] = []) throws(WorkspaceError) -> WorkspaceSurvey {
-        try take(workspace, now: now, git: git, extraGitPaths: extraGitPaths) { _ in () }.survey
+        try take(workspace, now: now, git: git, extraGitPaths: extraGitPaths, runs: .folders)
+    }
+
+    /// Surveys `workspace` as of `now`, reading the runs from `runs`; both sources give the same survey.
+    package static func take(_ workspace: Workspace, now: Date, git: Bool = true, extraGitPaths: [String] = [],
+                             runs: RunSource) throws(WorkspaceError) -> WorkspaceSurvey {
+        try take(workspace, now: now, git: git, extraGitPaths: extraGitPaths, runs: runs, configs: false) { _ in () }.survey
     }
 
     /// Surveys `workspace`, computing `alongside` for each experiment folder in the same parallel pass (the
-    /// catalog reads each config there, so ten thousand folders are visited once, not twice).
+    /// catalog reads each config there, so ten thousand folders are visited once, not twice); `configs` fills
+    /// ``runsByConfig``.
     static func take<Extra: Sendable>(
-        _ workspace: Workspace, now: Date, git: Bool, extraGitPaths: [String], alongside: @escaping @Sendable (ExperimentFolder) -> Extra
+        _ workspace: Workspace, now: Date, git: Bool, extraGitPaths: [String], runs source: RunSource, configs: Bool,
+        alongside: @escaping @Sendable (ExperimentFolder) -> Extra
     ) throws(WorkspaceError) -> (survey: WorkspaceSurvey, extras: [Extra]) {
         let (folders, strays) = try workspace.folders()
         let project = workspace.project
-        let runs = RunDirectoryScan.scan(runsFolder: project.resolve(project.runsDirectory), display: project.runsDirectory)
+        let runs = ExperimentRuns.gather(source, project: project, configs: configs)
         let reader = GitReader()
         let commits = git ? GitActivityCache(project: project).lastCommits(under: folders.map(\.display) + extraGitPaths, reader: reader) : [:]
         let stampFolders = Set([Workspace.Location.active.folder, Workspace.Location.archived.folder] + extraGitPaths.map { Paths.parent(of: $0) })
         let stamps = git ? reader.indexedFileStamps(under: stampFolders.sorted(), in: project.root) : [:]
         let root = project.root, thresholds = project.lifecycle
         let results = ParallelMap.map(folders) { folder in
-            (summarize(folder, root: root, runs: runs.runs(of: folder.name.name.text), lastCommit: commits[folder.display],
+            (summarize(folder, root: root, runs: runs.of(folder.name.name.text), lastCommit: commits[folder.display],
                        stamps: stamps, thresholds: thresholds, now: now), alongside(folder))
         }
-        let survey = WorkspaceSurvey(experiments: results.map(\.0), strays: strays, runs: runs, commits: commits, indexStamps: stamps)
+        let survey = WorkspaceSurvey(experiments: results.map(\.0), strays: strays, runsByConfig: runs.byConfig, commits: commits, indexStamps: stamps,
+                                     indexProblem: runs.indexProblem)
         return (survey, results.map(\.1))
     }
 
     /// The summary of one folder.
-    static func summarize(_ folder: ExperimentFolder, root: String, runs: [ExperimentRun], lastCommit: LastCommit?,
+    static func summarize(_ folder: ExperimentFolder, root: String, runs: ExperimentRuns.Group, lastCommit: LastCommit?,
                           stamps: [String: IndexedFileStamp], thresholds: LifecycleThresholds, now: Date) -> ExperimentSummary {
         var problems: [WorkspaceError] = []
         var metadata: ExperimentMetadata?
@@ -102,22 +136,21 @@ public struct WorkspaceSurvey: Sendable {
         let edited = EditTimes.newest(in: folder.path, display: folder.display, stamps: stamps)
         let created = metadata.flatMap { Timestamp.date($0.created) }
         let restored = metadata?.restoredAt.flatMap(Timestamp.date)
-        let activity = ([edited, lastCommit?.time, created, restored] + runs.map(\.updated)).compactMap { $0 }.max()
-        let best = RunRanking.bestRun(runs)
+        let activity = ([edited, lastCommit?.time, created, restored, runs.newestUpdate]).compactMap { $0 }.max()
         let facts = ExperimentFacts(
             isArchived: folder.location == .archived,
             archivedAt: metadata?.archivedAt.flatMap(Timestamp.date),
-            runs: runs.map(\.fact),
+            runs: runs.runs.map(\.fact),
             promotions: (metadata?.promotions ?? []).filter { $0.rolledBackAt == nil }.map { .init(runID: $0.runID, destination: $0.destination, forced: $0.forced) },
             startedOrRestored: restored.map { ("restored", $0) } ?? created.map { ("created", $0) },
             lastActivity: activity,
-            decisiveRun: best?.run.id
+            decisiveRun: runs.best?.run.id
         )
         return ExperimentSummary(
-            folder: folder, metadata: metadata, problems: problems, runs: runs,
+            folder: folder, metadata: metadata, problems: problems, runs: runs.runs, runCount: runs.count, hasAllRuns: runs.isComplete,
             decision: LifecycleState.derive(facts, thresholds: thresholds, now: now),
-            lastActivity: activity, lastCommit: lastCommit, bestMetrics: RunRanking.bestMetrics(runs),
-            bestRun: best.map { ExperimentSummary.BestRun(run: $0.run, metric: $0.metric, value: $0.value) }
+            lastActivity: activity, lastCommit: lastCommit, bestMetrics: runs.isComplete ? RunRanking.bestMetrics(runs.runs) : [:],
+            bestRun: runs.best
         )
     }
 }

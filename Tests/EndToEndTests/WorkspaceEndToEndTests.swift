@@ -45,8 +45,9 @@ import Testing
 
         let catalog = try BinaryRun(["catalog"], in: folder.path)
         #expect(catalog.status == 0, "\(catalog.err)")
-        let lines = catalog.out.split(separator: "\n")
-        #expect(lines.count == 3, "header, the golden config and the experiment: \(catalog.out)")
+        // CRLF line ends (RFC 4180, the one CSV writer): "\r\n" is one Character, a newline.
+        let lines = catalog.out.split(whereSeparator: \.isNewline)
+        #expect(catalog.out.hasSuffix("\r\n") && lines.count == 3, "header, the golden config and the experiment: \(catalog.out)")
         #expect(lines.last?.hasPrefix("experiments/\(name)/config.yaml,active,wider-latent,success,") == true)
         #expect(lines.last?.contains(",32,20,64,0.05,A100-80GB,") == true)
 

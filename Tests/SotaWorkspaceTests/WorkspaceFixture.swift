@@ -31,11 +31,12 @@ final class WorkspaceFixture {
         return try ExperimentCreation(workspace: workspace).create(request).folder
     }
 
-    /// Writes a finished run of `experiment` whose `nrmse` gate passed or not.
-    func run(_ id: String, experiment: String, nrmse: Double, passed: Bool, status: RunManifest.Status? = nil, daysAgo: Double = 0) throws {
+    /// Writes a finished run of `experiment` whose `nrmse` gate passed or not, made with the config at `config`.
+    func run(_ id: String, experiment: String, nrmse: Double, passed: Bool, status: RunManifest.Status? = nil, daysAgo: Double = 0,
+             config: String = "experiments/x/config.yaml") throws {
         let stamp = Timestamp.string(now.addingTimeInterval(-daysAgo * 86_400))
         var manifest = RunManifest(
-            runID: id, experiment: experiment, created: stamp, config: .init(path: "experiments/x/config.yaml", hash: "h"), evalConfigs: [:],
+            runID: id, experiment: experiment, created: stamp, config: .init(path: config, hash: "h"), evalConfigs: [:],
             git: .init(commit: nil, branch: nil, dirty: false, dirtyFiles: [], state: "no-repository"), data: [], host: "h",
             hardware: .init(gpuType: nil, gpuCount: 1, devices: "0", platform: "cpu"), stages: []
         )

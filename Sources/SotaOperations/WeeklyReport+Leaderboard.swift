@@ -4,17 +4,18 @@ import SotaIndex
 import SotaPlan
 import SotaReport
 import SotaRunRecord
+import SotaSupport
 
 extension WeeklyReport {
     /// Weeks of cost the chart shows, ending with the report's week.
-    static let costWeeks = 12
+    package static let costWeeks = 12
 
     /// The report's leaderboard, runs and series, read from `board`, with GPU time priced by `pricing`.
     ///
     /// The archive and catalog sections are left empty for the caller to fill. The best-over-time series stops at
     /// the period's end, so a report for a past week shows the progress up to that week; the leaderboard and the
     /// per-experiment bests are as the index stands now.
-    static func read(from board: Leaderboard, projectName: String, metric: Metric, period: Period, top: Int,
+    package static func read(from board: Leaderboard, projectName: String, metric: Metric, period: Period, top: Int,
                      pricing: GPUPricing, generatedAt: Date) throws(LeaderboardError) -> WeeklyReport {
         let direction = metric.direction
         let ranked = try board.top(metric: metric.name, phase: metric.phase, direction: direction, limit: top)
@@ -67,7 +68,7 @@ extension WeeklyReport {
     }
 
     /// GPU time priced and summed per ISO week, from the first week with any run through `last`, empty weeks included.
-    static func costByWeek(_ usage: [Leaderboard.GPUTime], through last: ISOWeek, pricing: GPUPricing) -> [WeeklyCost] {
+    package static func costByWeek(_ usage: [Leaderboard.GPUTime], through last: ISOWeek, pricing: GPUPricing) -> [WeeklyCost] {
         var weeks: [ISOWeek: WeeklyCost] = [:]
         for day in usage {
             let week = ISOWeek(containing: date(day.day + "T00:00:00Z"))

@@ -1,0 +1,159 @@
+import Foundation
+import SotaSupport
+import SotaRunRecord
+import SotaPlan
+import SotaIndex
+
+/// The project's runs folder as the index mirrors it (`run_folders`, `run_groups`), brought up to date cheaply.
+///
+/// ``refresh()`` stats the runs folder itself, whose stamp changes when a run folder is added, removed or renamed,
+/// and lists it only then; it stats the manifests of the runs that are not finished (pending, running, interrupted,
+/// failed and unreadable ones: the only manifests sota writes again, and few); it reads only new or changed
+/// manifests, drops rows of vanished folders and recomputes the summaries of the experiments and configs they touch,
+/// in one transaction. A finished run's manifest (succeeded or rejected) is not stat'ed again: edited by hand in
+/// place, it shows after `sota leaderboard --rebuild`, as in the leaderboard. A stamp changed within two seconds of
+/// the refresh is not trusted, so what it covers is looked at again next time (another write in the same timestamp
+/// tick could follow unseen). So a run made by `sota run`, a folder copied in from a cluster, a run resumed or
+/// killed, a folder deleted all show on the next command, as they do when every manifest is read.
+package struct RunFolderIndex: Sendable {
+    /// The index.
+    package let board: Leaderboard
+    /// The runs folder (absolute).
+    package let runsFolder: String
+    /// The runs folder as messages show it (`runs`).
+    package let display: String
+    /// When the command started.
+    package let now: Date
+
+    /// The workspace-state names this type stores.
+    private enum StateName {
+        static let root = "runs_folder", stamp = "runs_folder_stamp"
+    }
+
+    /// Creates the view of `runsFolder` in `board`.
+    package init(board: Leaderboard, runsFolder: String, display: String, now: Date) {
+        self.board = board
+        self.runsFolder = runsFolder
+        self.display = display
+        self.now = now
+    }
+
+    /// What a refresh did.
+    package struct Refresh: Sendable, Equatable {
+        /// Manifests read because they were new or changed.
+        package var read: Int
+        /// Rows dropped because their folder or manifest is gone.
+        package var removed: Int
+
+        /// Creates a record of a refresh.
+        package init(read: Int, removed: Int) {
+            self.read = read
+            self.removed = removed
+        }
+    }
+
+    /// Brings the tables up to date with the runs folder; see the type's documentation.
+    @discardableResult
+    package func refresh() throws(LeaderboardError) -> Refresh {
+        let folder = runsFolder, now = now, display = display
+        let root = runsFolder + "\n" + display
+        let sameRoot = try board.workspaceState(StateName.root) == root
+        let folderStamp = FileStamp(path: runsFolder)
+        let trustedStamp = folderStamp.flatMap { $0.isRacy(now: now) ? nil : Self.text($0) }
+        let storedStamp = sameRoot ? try board.workspaceState(StateName.stamp) : nil
+        let listed = trustedStamp != nil && trustedStamp == storedStamp ? nil : Set(Self.visibleNames(in: runsFolder))
+
+        var candidates: [String] = [], removals: [String] = []
+        if let listed {
+            let known = sameRoot ? try board.runFolderNames() : []
+            candidates = listed.subtracting(known).sorted()
+            removals = known.subtracting(listed).sorted()
+        }
+        let unsettled = sameRoot ? try board.unsettledRunFolderStamps() : [:]
+        let checked = Array(unsettled.keys.filter { listed?.contains($0) ?? true })
+        let descriptor = open(runsFolder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if descriptor >= 0 { close(descriptor) } }
+        let stamps = ParallelMap.map(candidates + checked) { name in
+            descriptor >= 0 ? FileStamp(in: descriptor, relative: name + "/manifest.json") : nil
+        }
+        var changed: [(name: String, stamp: FileStamp)] = []
+        for (index, name) in (candidates + checked).enumerated() {
+            guard let stamp = stamps[index] else {
+                // A folder without a manifest holds no run (a sweep's folder, a run being created); a known one lost it.
+                if index >= candidates.count { removals.append(name) }
+                continue
+            }
+            if index < candidates.count { changed.append((name, stamp)); continue }
+            if let known = unsettled[name], let known, known == Self.text(stamp) { continue }
+            changed.append((name, stamp))
+        }
+        let state: [String: String?] = [StateName.root: root, StateName.stamp: trustedStamp]
+        if changed.isEmpty, removals.isEmpty, sameRoot, listed == nil { return Refresh(read: 0, removed: 0) }
+        let rows = ParallelMap.map(changed) { entry in Self.row(folder: folder, display: display, name: entry.name, stamp: entry.stamp, now: now) }
+        let decoder = StoredRun.decoder()
+        try board.updateRunFolders(rows, removing: removals, state: state, clearingFirst: !sameRoot) { records in
+            let runs = try records.map { try decoder.decode(StoredRun.self, from: Data($0.utf8)) }
+            return runs.isEmpty ? nil : try RunGroupSummary(runs).encoded()
+        }
+        return Refresh(read: rows.count, removed: removals.count)
+    }
+
+    /// The summaries of every group of `kind`, by experiment name or config path, decoded in parallel.
+    func groups(_ kind: RunGroupKind) throws(LeaderboardError) -> [String: RunGroupSummary] {
+        let stored = Array(try board.runGroups(kind))
+        let decoded = ParallelMap.map(stored) { key, text in (key, RunGroupSummary.decode(text)) }
+        var groups: [String: RunGroupSummary] = [:]
+        groups.reserveCapacity(decoded.count)
+        for (key, summary) in decoded {
+            // sota never writes a summary it cannot read back: this one was edited by hand, so the index is not trusted.
+            guard let summary else { throw .corrupt(path: board.path, reason: "the run summary of \(kind.rawValue) `\(key)` is damaged") }
+            groups[key] = summary
+        }
+        return groups
+    }
+
+    /// Every run of `experiment`, oldest first, as the scan would list them.
+    func runs(of experiment: String) throws(LeaderboardError) -> [ExperimentRun] {
+        let decoder = StoredRun.decoder()
+        let stored = try board.runRecords(.experiment, experiment).compactMap { try? decoder.decode(StoredRun.self, from: Data($0.utf8)) }
+        return stored.sorted { ($0.created, $0.id) < ($1.created, $1.id) }.map { $0.run(in: runsFolder) }
+    }
+
+    /// The row for the manifest of `name`, read now.
+    private static func row(folder: String, display: String, name: String, stamp: FileStamp, now: Date) -> RunFolderRow {
+        let path = Paths.join(Paths.join(folder, name), "manifest.json")
+        let trusted = stamp.isRacy(now: now) ? nil : text(stamp)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return RunFolderRow(folder: name, stamp: trusted, experiment: nil, configPath: nil, record: nil, problem: "cannot read \(path)",
+                                settled: false)
+        }
+        do {
+            let manifest = try RunManifest.decode(data, path: Paths.join(display, "\(name)/manifest.json"))
+            let record = StoredRun(manifest: manifest, folder: name)
+            let text = String(decoding: try StoredRun.encoder().encode(record), as: UTF8.self)
+            let finished = manifest.status == .succeeded || manifest.status == .rejected
+            return RunFolderRow(folder: name, stamp: trusted, experiment: record.experiment, configPath: record.configPath, record: text,
+                                problem: nil, settled: finished && trusted != nil)
+        } catch {
+            return RunFolderRow(folder: name, stamp: trusted, experiment: nil, configPath: nil, record: nil, problem: "\(error)", settled: false)
+        }
+    }
+
+    /// A stamp as stored.
+    private static func text(_ stamp: FileStamp) -> String {
+        "\(stamp.size):\(stamp.modified):\(stamp.changed):\(stamp.inode)"
+    }
+
+    /// The names of the folder's entries that do not start with `.`; empty when it cannot be read (a missing runs
+    /// folder holds no runs).
+    private static func visibleNames(in folder: String) -> [String] {
+        guard let stream = opendir(folder) else { return [] }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        return names
+    }
+}

@@ -5,40 +5,40 @@ import SotaConfig
 /// Everything one invocation needs from the outside world: output, environment and working directory.
 ///
 /// Commands take it as a parameter, so tests run them in-process with a capturing console and a temporary folder.
-public struct CommandContext: Sendable {
+package struct CommandContext: Sendable {
     /// Where output goes.
-    public var console: Console
+    package var console: Console
     /// The environment variables.
-    public var environment: [String: String]
+    package var environment: [String: String]
     /// The folder relative paths on the command line are relative to.
-    public var workingDirectory: String
+    package var workingDirectory: String
 
     /// Creates a context.
-    public init(console: Console, environment: [String: String], workingDirectory: String) {
+    package init(console: Console, environment: [String: String], workingDirectory: String) {
         self.console = console
         self.environment = environment
         self.workingDirectory = workingDirectory
     }
 
     /// The real process: standard streams, real environment, current directory.
-    public static func live() -> CommandContext {
+    package static func live() -> CommandContext {
         let environment = ProcessEnvironment.current()
         return CommandContext(console: .standard(environment: environment), environment: environment,
                               workingDirectory: Paths.currentDirectory)
     }
 
     /// An absolute path for a path typed on the command line.
-    public func absolute(_ path: String) -> String {
+    package func absolute(_ path: String) -> String {
         Paths.absolute(path, relativeTo: workingDirectory)
     }
 
     /// A path as the user would type it from here: relative when inside the working directory.
-    public func display(_ path: String) -> String {
+    package func display(_ path: String) -> String {
         Paths.relative(path, to: workingDirectory)
     }
 
     /// The project: `--project`, else the nearest `sota.yaml` above the working directory or `near`, else the working directory.
-    public func project(explicit: String?, near path: String? = nil) -> (Project, [Diagnostic]) {
+    package func project(explicit: String?, near path: String? = nil) -> (Project, [Diagnostic]) {
         let root: String
         if let explicit {
             root = absolute(explicit)

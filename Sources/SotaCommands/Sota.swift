@@ -3,8 +3,8 @@ import SotaSupport
 import SotaIndex
 
 /// The `sota` command: experiment lifecycle and gating for ML research teams.
-public struct Sota: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct Sota: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "sota",
         abstract: "Validate, price, run, gate and file ML experiments.",
         discussion: """
@@ -30,12 +30,12 @@ public struct Sota: ParsableCommand {
                       ResumeCommand.self, CancelCommand.self]
     )
 
-    public init() {}
+    package init() {}
 
     /// Runs `sota` with `arguments` in `context` and returns the exit status, printing errors and help itself.
     ///
     /// Tests call this in-process; the executable calls it with the real process's context.
-    public static func main(arguments: [String], context: CommandContext) -> Int32 {
+    package static func main(arguments: [String], context: CommandContext) -> Int32 {
         SQLiteSetup.configure()
         do {
             try OverrideOptions.checkStrayAssignments(arguments) { Paths.kind(of: context.absolute($0)) != .missing }
@@ -78,31 +78,31 @@ extension Sota {
 }
 
 /// A command that runs against an explicit ``CommandContext`` and returns its exit status.
-public protocol ContextualCommand: ParsableCommand {
+package protocol ContextualCommand: ParsableCommand {
     /// Does the command's work and returns the exit status.
     func run(in context: CommandContext) throws -> Int32
 }
 
 extension ContextualCommand {
     /// Runs in the live context; ArgumentParser calls this when the command is used outside ``Sota/main(arguments:context:)``.
-    public func run() throws {
+    package func run() throws {
         let status = try run(in: .live())
         if status != 0 { throw ExitCode(status) }
     }
 }
 
 /// Options every command shares.
-public struct GlobalOptions: ParsableArguments {
+package struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The project root (default: the nearest folder with sota.yaml).", valueName: "dir"))
-    public var project: String?
+    package var project: String?
 
-    public init() {}
+    package init() {}
 }
 
 /// Options for commands that load configs.
-public struct OverrideOptions: ParsableArguments {
+package struct OverrideOptions: ParsableArguments {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a config value, e.g. --set latent.dim=32 (repeatable).", valueName: "key=value"))
-    public var assignments: [String] = []
+    package var assignments: [String] = []
 
-    public init() {}
+    package init() {}
 }

@@ -2,9 +2,9 @@ import SotaSupport
 
 /// The canonical spelling of a config, so that key order, comments, quoting and number formatting never
 /// change its identity.
-public enum CanonicalForm {
+package enum CanonicalForm {
     /// The tree normalized by the schema: integers written where numbers are expected become doubles.
-    public static func normalize(_ node: ConfigNode, schema: SchemaType?) -> ConfigNode {
+    package static func normalize(_ node: ConfigNode, schema: SchemaType?) -> ConfigNode {
         var node = node
         switch (node.value, schema) {
         case (.int(let value), .number?):
@@ -22,17 +22,17 @@ public enum CanonicalForm {
     }
 
     /// Compact JSON with keys sorted at every level.
-    public static func json(_ node: ConfigNode) -> String {
+    package static func json(_ node: ConfigNode) -> String {
         jsonValue(node, sorted: true).rendered(pretty: false)
     }
 
     /// The SHA-256 of the canonical JSON, as hexadecimal.
-    public static func hash(_ node: ConfigNode) -> String {
+    package static func hash(_ node: ConfigNode) -> String {
         SHA256.hex(of: json(node).utf8)
     }
 
     /// The tree as a JSON value, keys in file order unless `sorted`.
-    public static func jsonValue(_ node: ConfigNode, sorted: Bool) -> JSONValue {
+    package static func jsonValue(_ node: ConfigNode, sorted: Bool) -> JSONValue {
         switch node.value {
         case .null: .null
         case .bool(let value): .bool(value)

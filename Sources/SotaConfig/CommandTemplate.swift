@@ -1,7 +1,7 @@
 /// A command line with `{placeholder}` fields, filled per child by the orchestrator.
-public enum CommandTemplate {
+package enum CommandTemplate {
     /// The placeholder names used in `text`, in order (`{{` and `}}` are literal braces).
-    public static func placeholderNames(in text: String) -> [String] {
+    package static func placeholderNames(in text: String) -> [String] {
         var names: [String] = []
         var index = text.startIndex
         while index < text.endIndex {
@@ -28,7 +28,7 @@ public enum CommandTemplate {
     }
 
     /// `text` with each `{name}` replaced by `values[name]`; unknown names are left as written.
-    public static func fill(_ text: String, with values: [String: String]) -> String {
+    package static func fill(_ text: String, with values: [String: String]) -> String {
         var out = ""
         var index = text.startIndex
         while index < text.endIndex {

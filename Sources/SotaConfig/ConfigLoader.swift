@@ -2,32 +2,32 @@ import SotaSupport
 
 /// Loads configs: YAML, overrides, schema, built-in cross-field rules, project rules and file checks,
 /// collecting every problem before giving up.
-public struct ConfigLoader: Sendable {
+package struct ConfigLoader: Sendable {
     /// The project whose schema, rules and root apply.
-    public var project: Project
+    package var project: Project
     /// Whether to check that referenced files and programs exist (off for pure parsing).
-    public var checksReferencedFiles: Bool
+    package var checksReferencedFiles: Bool
     /// The `PATH` used to find programs.
-    public var searchPath: String?
+    package var searchPath: String?
     private let programs = ProgramLookup()
 
     /// Creates a loader for `project`.
-    public init(project: Project, checksReferencedFiles: Bool = true, searchPath: String? = nil) {
+    package init(project: Project, checksReferencedFiles: Bool = true, searchPath: String? = nil) {
         self.project = project
         self.checksReferencedFiles = checksReferencedFiles
         self.searchPath = searchPath
     }
 
     /// The outcome of loading one config.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// The typed config, present when there are no errors.
-        public var config: RunConfig?
+        package var config: RunConfig?
         /// Every problem found.
-        public var diagnostics: [Diagnostic]
+        package var diagnostics: [Diagnostic]
     }
 
     /// Loads the config at `path` (shown as `displayPath`) with `overrides` applied.
-    public func load(path: String, displayPath: String, overrides: [ConfigOverride] = []) -> Outcome {
+    package func load(path: String, displayPath: String, overrides: [ConfigOverride] = []) -> Outcome {
         let loaded = YAMLLoader().load(path: path, displayPath: displayPath)
         var diagnostics = loaded.diagnostics
         guard var root = loaded.root, !diagnostics.hasErrors else { return Outcome(config: nil, diagnostics: diagnostics) }

@@ -1,9 +1,9 @@
 import SotaSupport
 
 /// A YAML value with its type resolved and its origin kept, so every diagnostic can point at it.
-public struct ConfigNode: Sendable {
+package struct ConfigNode: Sendable {
     /// The resolved value.
-    public enum Value: Sendable {
+    package enum Value: Sendable {
         case null
         case bool(Bool)
         case int(Int)
@@ -14,16 +14,16 @@ public struct ConfigNode: Sendable {
     }
 
     /// The resolved value.
-    public var value: Value
+    package var value: Value
     /// Where the value was written: a file position or a `--set` flag.
-    public var location: SourceLocation
+    package var location: SourceLocation
     /// For scalars, the text as written (before type resolution).
-    public var sourceText: String?
+    package var sourceText: String?
     /// For scalars, true when the text was quoted (and so is a string whatever it looks like).
-    public var isQuoted: Bool
+    package var isQuoted: Bool
 
     /// Creates a node.
-    public init(_ value: Value, at location: SourceLocation, sourceText: String? = nil, isQuoted: Bool = false) {
+    package init(_ value: Value, at location: SourceLocation, sourceText: String? = nil, isQuoted: Bool = false) {
         self.value = value
         self.location = location
         self.sourceText = sourceText
@@ -31,35 +31,35 @@ public struct ConfigNode: Sendable {
     }
 
     /// The mapping's entries, or nil for other kinds.
-    public var entries: [ConfigEntry]? {
+    package var entries: [ConfigEntry]? {
         if case .mapping(let entries) = value { return entries }
         return nil
     }
 
     /// The sequence's items, or nil for other kinds.
-    public var items: [ConfigNode]? {
+    package var items: [ConfigNode]? {
         if case .sequence(let items) = value { return items }
         return nil
     }
 
     /// The value for `key` in a mapping.
-    public subscript(key: String) -> ConfigNode? {
+    package subscript(key: String) -> ConfigNode? {
         entries?.first { $0.key == key }?.value
     }
 
     /// The entry for `key` in a mapping, with the key's own location.
-    public func entry(_ key: String) -> ConfigEntry? {
+    package func entry(_ key: String) -> ConfigEntry? {
         entries?.first { $0.key == key }
     }
 
     /// An integer value (not a double, not a string of digits).
-    public var intValue: Int? {
+    package var intValue: Int? {
         if case .int(let value) = value { return value }
         return nil
     }
 
     /// A number: an integer or a double, as a double.
-    public var numberValue: Double? {
+    package var numberValue: Double? {
         switch value {
         case .int(let value): Double(value)
         case .double(let value): value
@@ -68,25 +68,25 @@ public struct ConfigNode: Sendable {
     }
 
     /// A string value.
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let value) = value { return value }
         return nil
     }
 
     /// A boolean value.
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let value) = value { return value }
         return nil
     }
 
     /// True for an explicit null (`~`, `null` or nothing).
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = value { return true }
         return false
     }
 
     /// A short name for the kind of value, for messages: `an integer`, `a string "abc"`, `a mapping`.
-    public var kindDescription: String {
+    package var kindDescription: String {
         switch value {
         case .null: "null"
         case .bool(let value): "the boolean \(value)"
@@ -101,16 +101,16 @@ public struct ConfigNode: Sendable {
 }
 
 /// One `key: value` pair of a mapping.
-public struct ConfigEntry: Sendable {
+package struct ConfigEntry: Sendable {
     /// The key text.
-    public var key: String
+    package var key: String
     /// Where the key was written.
-    public var keyLocation: SourceLocation
+    package var keyLocation: SourceLocation
     /// The value.
-    public var value: ConfigNode
+    package var value: ConfigNode
 
     /// Creates an entry.
-    public init(key: String, keyLocation: SourceLocation, value: ConfigNode) {
+    package init(key: String, keyLocation: SourceLocation, value: ConfigNode) {
         self.key = key
         self.keyLocation = keyLocation
         self.value = value

@@ -1,19 +1,19 @@
 import SotaSupport
 
 /// One `--set key.path=value` from the command line.
-public struct ConfigOverride: Sendable, Hashable {
+package struct ConfigOverride: Sendable, Hashable {
     /// The key path to set.
-    public var keyPath: KeyPath
+    package var keyPath: KeyPath
     /// The value as typed; parsed as a YAML scalar or flow collection.
-    public var valueText: String
+    package var valueText: String
     /// The flag as the user wrote it, used as the location of every diagnostic about it.
-    public var flag: String
+    package var flag: String
 
     /// Where diagnostics about this override point.
-    public var location: SourceLocation { SourceLocation(file: flag) }
+    package var location: SourceLocation { SourceLocation(file: flag) }
 
     /// Parses `key.path=value`; a diagnostic naming the flag when it is malformed.
-    public static func parse(_ text: String) -> Result<ConfigOverride, DiagnosticError> {
+    package static func parse(_ text: String) -> Result<ConfigOverride, DiagnosticError> {
         let flag = "--set \(text)"
         guard let equals = text.firstIndex(of: "=") else {
             return .failure(DiagnosticError(.error(
@@ -33,12 +33,12 @@ public struct ConfigOverride: Sendable, Hashable {
 }
 
 /// A diagnostic carried as an error, for APIs that fail with one located problem.
-public struct DiagnosticError: Error, Sendable {
+package struct DiagnosticError: Error, Sendable {
     /// The problem.
-    public var diagnostic: Diagnostic
+    package var diagnostic: Diagnostic
 
     /// Wraps a diagnostic.
-    public init(_ diagnostic: Diagnostic) {
+    package init(_ diagnostic: Diagnostic) {
         self.diagnostic = diagnostic
     }
 }

@@ -7,15 +7,15 @@ import SotaSupport
 /// Letters, digits, `-`, `_` and `.`; not starting with `.` (hidden files, `..`) or `-` (read as a flag);
 /// at most ``maximumLength`` characters. Everything else (slashes, spaces, control characters, shell
 /// metacharacters) is refused with the reason.
-public enum ExperimentNameRule {
+package enum ExperimentNameRule {
     /// The longest name accepted.
-    public static let maximumLength = 64
+    package static let maximumLength = 64
 
     /// What a valid name looks like, for hints.
-    public static let summary = "names hold letters, digits, `-`, `_` and `.` (not first), at most \(maximumLength) characters"
+    package static let summary = "names hold letters, digits, `-`, `_` and `.` (not first), at most \(maximumLength) characters"
 
     /// Why `text` is not a valid name, or nil when it is.
-    public static func problem(with text: String) -> String? {
+    package static func problem(with text: String) -> String? {
         guard let first = text.unicodeScalars.first else { return "the name is empty" }
         let count = text.unicodeScalars.count
         if count > maximumLength { return "\(count) characters, more than \(maximumLength)" }

@@ -1,30 +1,30 @@
 /// A path to a value in a config: `training.stages[1].epochs`.
-public struct KeyPath: Hashable, Sendable, CustomStringConvertible {
+package struct KeyPath: Hashable, Sendable, CustomStringConvertible {
     /// One step of a path.
-    public enum Component: Hashable, Sendable {
+    package enum Component: Hashable, Sendable {
         case key(String)
         case index(Int)
     }
 
     /// The steps from the root.
-    public var components: [Component]
+    package var components: [Component]
 
     /// Creates a path from components (the root when empty).
-    public init(_ components: [Component] = []) {
+    package init(_ components: [Component] = []) {
         self.components = components
     }
 
     /// True for the root.
-    public var isEmpty: Bool { components.isEmpty }
+    package var isEmpty: Bool { components.isEmpty }
 
     /// This path extended by a key.
-    public func appending(_ key: String) -> KeyPath { KeyPath(components + [.key(key)]) }
+    package func appending(_ key: String) -> KeyPath { KeyPath(components + [.key(key)]) }
 
     /// This path extended by a list index.
-    public func appending(_ index: Int) -> KeyPath { KeyPath(components + [.index(index)]) }
+    package func appending(_ index: Int) -> KeyPath { KeyPath(components + [.index(index)]) }
 
     /// Parses `a.b[2].c` or `a.b.2.c`; nil for empty segments or malformed brackets.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         guard !text.hasPrefix("[") else { return nil }
         var components: [Component] = []
         for segment in text.split(separator: ".", omittingEmptySubsequences: false) {
@@ -52,7 +52,7 @@ public struct KeyPath: Hashable, Sendable, CustomStringConvertible {
         self.components = components
     }
 
-    public var description: String {
+    package var description: String {
         var out = ""
         for component in components {
             switch component {
@@ -66,7 +66,7 @@ public struct KeyPath: Hashable, Sendable, CustomStringConvertible {
 
 extension ConfigNode {
     /// The node at `path`, or nil when any step is missing.
-    public func node(at path: KeyPath) -> ConfigNode? {
+    package func node(at path: KeyPath) -> ConfigNode? {
         var current = self
         for component in path.components {
             switch component {
@@ -82,7 +82,7 @@ extension ConfigNode {
     }
 
     /// The node at a dotted path such as `latent.dim`.
-    public func node(at dotted: String) -> ConfigNode? {
+    package func node(at dotted: String) -> ConfigNode? {
         KeyPath(parsing: dotted).flatMap { node(at: $0) }
     }
 }

@@ -3,54 +3,54 @@ import SotaSupport
 /// The `launch:` section of `sota.yaml`: where remote runs get their code, data and results, and what they rent.
 ///
 /// URLs are kept with their location, so `sota launch` can point at the line when one cannot be used.
-public struct LaunchSettings: Sendable {
+package struct LaunchSettings: Sendable {
     /// The repository instances clone (default: the `origin` remote's URL).
-    public var repository: Located<String>?
+    package var repository: Located<String>?
     /// Where instances upload run directories: `file://`, `s3://` or `b2://`.
-    public var results: Located<String>?
+    package var results: Located<String>?
     /// The folder a config's dataset file is fetched from (`<data_url>/<file name of data.path>`); none means the
     /// dataset is in the repository.
-    public var dataURL: Located<String>?
+    package var dataURL: Located<String>?
     /// A shell command that puts `sota` on the instance's PATH (default: build it from the repository).
-    public var install: Located<String>?
+    package var install: Located<String>?
     /// Names of further environment variables to pass to instances (tracking keys and the like).
-    public var environment: [Located<String>] = []
+    package var environment: [Located<String>] = []
     /// The Vast API server.
-    public var vastAPIURL: Located<String>?
+    package var vastAPIURL: Located<String>?
     /// The instance image.
-    public var vastImage: String?
+    package var vastImage: String?
     /// Disk per instance, in GB.
-    public var vastDiskGB: Double?
+    package var vastDiskGB: Double?
     /// Vast's GPU name (default: the config's `resources.gpu`).
-    public var vastGPU: String?
+    package var vastGPU: String?
     /// Highest total price per hour, USD.
-    public var vastMaxPrice: Double?
+    package var vastMaxPrice: Double?
     /// Lowest host reliability, 0...1.
-    public var vastMinReliability: Double?
+    package var vastMinReliability: Double?
 
     /// Slurm partition (`launch.slurm.partition`), with its location.
-    public var slurmPartition: Located<String>?
+    package var slurmPartition: Located<String>?
     /// Slurm account (`launch.slurm.account`), with its location.
-    public var slurmAccount: Located<String>?
+    package var slurmAccount: Located<String>?
     /// Slurm quality of service (`launch.slurm.qos`), with its location.
-    public var slurmQOS: Located<String>?
+    package var slurmQOS: Located<String>?
     /// Memory per stage job as sbatch spells it (`launch.slurm.mem`: `16G`), with its location.
-    public var slurmMemory: Located<String>?
+    package var slurmMemory: Located<String>?
     /// CPUs per stage job (`launch.slurm.cpus_per_task`).
-    public var slurmCPUsPerTask: Int?
+    package var slurmCPUsPerTask: Int?
     /// Further `#SBATCH` lines (`launch.slurm.extra`: `--constraint=a100`), each with its location.
-    public var slurmExtra: [Located<String>] = []
+    package var slurmExtra: [Located<String>] = []
     /// Slurm time limit per stage job, as sbatch spells it (`launch.slurm.time`), with its location.
-    public var slurmTime: Located<String>?
+    package var slurmTime: Located<String>?
     /// GPUs per stage job (`launch.slurm.gpus`; default: the config's resources.gpus).
-    public var slurmGPUs: Int?
+    package var slurmGPUs: Int?
     /// Most sweep tasks running at once (`launch.slurm.max_parallel`).
-    public var slurmMaxParallel: Int?
+    package var slurmMaxParallel: Int?
     /// The sota binary compute nodes run (`launch.slurm.sota`; default: the submitting machine's own).
-    public var slurmSota: Located<String>?
+    package var slurmSota: Located<String>?
 
     /// No launch settings.
-    public init() {}
+    package init() {}
 
     static let schema: SchemaType = .mapping(MappingSchema([
         FieldSchema("repository", .string(nonEmpty: true), "repository URL instances clone (default: the origin remote)"),

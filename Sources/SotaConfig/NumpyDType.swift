@@ -1,11 +1,11 @@
 /// A NumPy element type, as named in configs (`float32`) or in NPY headers (`<f4`).
-public struct NumpyDType: Hashable, Sendable, CustomStringConvertible {
+package struct NumpyDType: Hashable, Sendable, CustomStringConvertible {
     /// The kind letter: `f` float, `i` signed, `u` unsigned, `b` bool, `c` complex.
-    public var kind: Character
+    package var kind: Character
     /// Bytes per element.
-    public var itemSize: Int
+    package var itemSize: Int
     /// False for big-endian data.
-    public var isLittleEndian: Bool
+    package var isLittleEndian: Bool
 
     /// Config spellings and their (kind, size).
     static let named: [(String, Character, Int)] = [
@@ -16,10 +16,10 @@ public struct NumpyDType: Hashable, Sendable, CustomStringConvertible {
     ]
 
     /// The names a config may use, for suggestions.
-    public static var names: [String] { named.map(\.0) }
+    package static var names: [String] { named.map(\.0) }
 
     /// Parses `float32`-style names and `<f4`, `|u1`, `>i8`-style descriptors.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         if let entry = Self.named.first(where: { $0.0 == text }) {
             self.init(kind: entry.1, itemSize: entry.2, isLittleEndian: true)
             return
@@ -38,17 +38,17 @@ public struct NumpyDType: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Creates a dtype from its parts.
-    public init(kind: Character, itemSize: Int, isLittleEndian: Bool) {
+    package init(kind: Character, itemSize: Int, isLittleEndian: Bool) {
         self.kind = kind
         self.itemSize = itemSize
         self.isLittleEndian = isLittleEndian
     }
 
     /// True when two dtypes hold the same kind and size (byte order aside).
-    public func sameType(as other: NumpyDType) -> Bool { kind == other.kind && itemSize == other.itemSize }
+    package func sameType(as other: NumpyDType) -> Bool { kind == other.kind && itemSize == other.itemSize }
 
     /// The config spelling (`float32`), with `(big-endian)` when relevant.
-    public var description: String {
+    package var description: String {
         let name = Self.named.first { $0.1 == kind && $0.2 == itemSize }?.0 ?? "\(kind)\(itemSize)"
         return isLittleEndian ? name : "\(name) (big-endian)"
     }

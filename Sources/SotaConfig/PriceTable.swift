@@ -1,37 +1,37 @@
 import SotaSupport
 
 /// GPU prices per GPU-hour, from the project's editable price table (`configs/prices.yaml`).
-public struct PriceTable: Sendable {
+package struct PriceTable: Sendable {
     /// One GPU type's price and where it is written.
-    public struct Entry: Sendable {
+    package struct Entry: Sendable {
         /// Price per GPU-hour.
-        public var price: Double
+        package var price: Double
         /// Its position in the price table.
-        public var location: SourceLocation
+        package var location: SourceLocation
 
         /// Creates an entry.
-        public init(price: Double, location: SourceLocation) {
+        package init(price: Double, location: SourceLocation) {
             self.price = price
             self.location = location
         }
     }
 
     /// Currency code shown with amounts.
-    public var currency: String
+    package var currency: String
     /// Prices by GPU type.
-    public var entries: [String: Entry]
+    package var entries: [String: Entry]
     /// The price table file as displayed.
-    public var displayPath: String
+    package var displayPath: String
 
     /// Creates a price table.
-    public init(currency: String, entries: [String: Entry], displayPath: String) {
+    package init(currency: String, entries: [String: Entry], displayPath: String) {
         self.currency = currency
         self.entries = entries
         self.displayPath = displayPath
     }
 
     /// Loads the price table; diagnostics for a missing or malformed file.
-    public static func load(path: String, displayPath: String) -> (PriceTable?, [Diagnostic]) {
+    package static func load(path: String, displayPath: String) -> (PriceTable?, [Diagnostic]) {
         let loaded = YAMLLoader().load(path: path, displayPath: displayPath)
         guard let root = loaded.root else { return (nil, loaded.diagnostics) }
         var diagnostics = loaded.diagnostics

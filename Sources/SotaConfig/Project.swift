@@ -1,37 +1,37 @@
 import SotaSupport
 
 /// A sota project: its root folder and what its project file (`sota.yaml`) declares.
-public struct Project: Sendable {
+package struct Project: Sendable {
     /// The project file's name, looked up from the current folder upwards.
-    public static let fileName = "sota.yaml"
+    package static let fileName = "sota.yaml"
 
     /// Absolute path of the project root; relative paths in configs are relative to it.
-    public var root: String
+    package var root: String
     /// The project file, when there is one.
-    public var file: String?
+    package var file: String?
     /// The project's name.
-    public var name: String
+    package var name: String
     /// Where run directories go, relative to the root.
-    public var runsDirectory: String
+    package var runsDirectory: String
     /// Where `runs:` is written in the project file, when it is.
-    public var runsLocation: SourceLocation?
+    package var runsLocation: SourceLocation?
     /// The GPU price table, relative to the root.
-    public var pricesPath: String
+    package var pricesPath: String
     /// The leaderboard database, relative to the root.
-    public var leaderboardPath: String
+    package var leaderboardPath: String
     /// Extra top-level config sections the team's configs may carry.
-    public var extraSections: [String]
+    package var extraSections: [String]
     /// Team rules checked on top of the built-in schema.
-    public var constraints: [ProjectConstraint]
+    package var constraints: [ProjectConstraint]
     /// Where remote launches get code and data and put results (`launch:`).
-    public var launch: LaunchSettings
+    package var launch: LaunchSettings
     /// When an experiment counts as active or stale (`lifecycle:` in `sota.yaml`).
-    public var lifecycle: LifecycleThresholds
+    package var lifecycle: LifecycleThresholds
     /// Config key paths the catalog shows as columns (`catalog: {columns: [...]}` in `sota.yaml`).
-    public var catalogColumns: [String]
+    package var catalogColumns: [String]
 
     /// A project with defaults and no project file, rooted at `root`.
-    public init(root: String) {
+    package init(root: String) {
         self.root = root
         self.file = nil
         self.name = Paths.lastComponent(of: root)
@@ -46,16 +46,16 @@ public struct Project: Sendable {
     }
 
     /// The catalog's hyperparameter columns when `sota.yaml` names none.
-    public static let defaultCatalogColumns = ["latent.dim", "training.epochs", "training.batch_size", "training.learning_rate", "resources.gpu"]
+    package static let defaultCatalogColumns = ["latent.dim", "training.epochs", "training.batch_size", "training.learning_rate", "resources.gpu"]
 
     /// The schema for this project's configs.
-    public var schema: SchemaType { ConfigSchema.root(extraSections: extraSections) }
+    package var schema: SchemaType { ConfigSchema.root(extraSections: extraSections) }
 
     /// An absolute path for a path written relative to the project root.
-    public func resolve(_ path: String) -> String { Paths.absolute(path, relativeTo: root) }
+    package func resolve(_ path: String) -> String { Paths.absolute(path, relativeTo: root) }
 
     /// The folder holding `sota.yaml` at or above `directory`, if any.
-    public static func locateRoot(from directory: String) -> String? {
+    package static func locateRoot(from directory: String) -> String? {
         var current = Paths.normalize(directory)
         while true {
             if Paths.kind(of: Paths.join(current, fileName)) == .file { return current }
@@ -68,7 +68,7 @@ public struct Project: Sendable {
     /// Loads the project at `root`: its `sota.yaml` if present, defaults otherwise.
     ///
     /// - Returns: the project and any problems in the project file (errors make the project unusable).
-    public static func load(root: String, displayRoot: String? = nil) -> (Project, [Diagnostic]) {
+    package static func load(root: String, displayRoot: String? = nil) -> (Project, [Diagnostic]) {
         var project = Project(root: root)
         let path = Paths.join(root, fileName)
         guard Paths.kind(of: path) != .missing else { return (project, []) }

@@ -1,9 +1,9 @@
 import SotaSupport
 
 /// A team rule from the project file, checked against every config without recompiling sota.
-public struct ProjectConstraint: Sendable {
+package struct ProjectConstraint: Sendable {
     /// What the rule demands.
-    public enum Rule: Sendable {
+    package enum Rule: Sendable {
         /// All present keys hold equal values.
         case equal([KeyPath])
         /// The key's integer value divides evenly by a number or by another key's value.
@@ -27,21 +27,21 @@ public struct ProjectConstraint: Sendable {
     }
 
     /// The right-hand side of a divisibility rule.
-    public enum Divisor: Sendable {
+    package enum Divisor: Sendable {
         case number(Int)
         case key(KeyPath)
     }
 
     /// The rule.
-    public var rule: Rule
+    package var rule: Rule
     /// Error (default) or warning.
-    public var severity: Diagnostic.Severity
+    package var severity: Diagnostic.Severity
     /// The team's explanation, shown as a hint.
-    public var message: String?
+    package var message: String?
     /// Where the rule is written in the project file.
-    public var location: SourceLocation
+    package var location: SourceLocation
     /// The kind of config the rule applies to; nil for every config.
-    public var appliesTo: RunConfig.Kind?
+    package var appliesTo: RunConfig.Kind?
 
     /// Builds a constraint from its project-file entry (already schema-checked).
     static func parse(_ node: ConfigNode) -> Result<ProjectConstraint, DiagnosticError> {
@@ -103,7 +103,7 @@ public struct ProjectConstraint: Sendable {
     ///
     /// - Parameter failed: key paths that already failed their own checks (schema, built-in rules); a rule that
     ///   reads one of them, or a key inside one, says nothing, since its value is not what the config means.
-    public func check(_ root: ConfigNode, file: String, failed: Set<String> = []) -> [Diagnostic] {
+    package func check(_ root: ConfigNode, file: String, failed: Set<String> = []) -> [Diagnostic] {
         if let appliesTo, root[appliesTo.rawValue] == nil { return [] }
         if rule.keyPaths.contains(where: { Self.isWithin($0.description, failed) }) { return [] }
         let hint = [message, "rule at \(location)"].compactMap { $0 }.joined(separator: "; ")

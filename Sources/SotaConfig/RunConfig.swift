@@ -1,74 +1,74 @@
 import SotaSupport
 
 /// A validated training or evaluation config, typed, with every value's origin kept for reports.
-public struct RunConfig: Sendable {
+package struct RunConfig: Sendable {
     /// Whether the config trains a model or evaluates one.
-    public enum Kind: String, Sendable {
+    package enum Kind: String, Sendable {
         case training, evaluation
     }
 
     /// Training or evaluation.
-    public var kind: Kind
+    package var kind: Kind
     /// The config file as the user named it.
-    public var displayPath: String
+    package var displayPath: String
     /// The config file's absolute path.
-    public var path: String
+    package var path: String
     /// The experiment name (the `experiment` key, else the file name without extension).
-    public var experiment: String
+    package var experiment: String
     /// The seed passed to children.
-    public var seed: Int?
+    package var seed: Int?
     /// The dataset, when declared.
-    public var data: DataSpec?
+    package var data: DataSpec?
     /// Training details (training configs).
-    public var training: TrainingSpec?
+    package var training: TrainingSpec?
     /// Evaluation details (evaluation configs).
-    public var evaluation: EvaluationSpec?
+    package var evaluation: EvaluationSpec?
     /// Metric gates.
-    public var gates: [GateSpec]
+    package var gates: [GateSpec]
     /// Hardware.
-    public var resources: ResourceSpec
+    package var resources: ResourceSpec
     /// Evaluation configs referenced by a training config.
-    public var smallEvalConfig: Located<String>?
+    package var smallEvalConfig: Located<String>?
     /// The full evaluation config referenced by a training config.
-    public var fullEvalConfig: Located<String>?
+    package var fullEvalConfig: Located<String>?
     /// The resolved tree (overrides applied, numbers normalized).
-    public var tree: ConfigNode
+    package var tree: ConfigNode
     /// The overrides applied.
-    public var overrides: [ConfigOverride]
+    package var overrides: [ConfigOverride]
     /// SHA-256 of the canonical form; unchanged by key order, comments or formatting.
-    public var hash: String
+    package var hash: String
 
     /// The resolved config as pretty JSON, as children receive it.
-    public var resolvedJSON: String { CanonicalForm.jsonValue(tree, sorted: false).rendered(pretty: true) + "\n" }
+    package var resolvedJSON: String { CanonicalForm.jsonValue(tree, sorted: false).rendered(pretty: true) + "\n" }
 }
 
 /// A value with the position it was read from.
-public struct Located<Value: Sendable>: Sendable {
+package struct Located<Value: Sendable>: Sendable {
     /// The value.
-    public var value: Value
+    package var value: Value
     /// Where it was written.
-    public var location: SourceLocation
+    package var location: SourceLocation
 
     /// Pairs a value with its location.
-    public init(_ value: Value, _ location: SourceLocation) {
+    package init(_ value: Value, _ location: SourceLocation) {
         self.value = value
         self.location = location
     }
 }
 
 /// The dataset a config names.
-public struct DataSpec: Sendable {
+package struct DataSpec: Sendable {
     /// Dataset file, relative to the project root.
-    public var path: Located<String>
+    package var path: Located<String>
     /// Checksum manifest, relative to the project root.
-    public var manifest: Located<String>?
+    package var manifest: Located<String>?
     /// Training samples per epoch.
-    public var samples: Located<Int>?
+    package var samples: Located<Int>?
     /// Arrays the dataset must hold.
-    public var arrays: [ArraySpec]
+    package var arrays: [ArraySpec]
 
     /// Creates a dataset description.
-    public init(path: Located<String>, manifest: Located<String>?, samples: Located<Int>?, arrays: [ArraySpec]) {
+    package init(path: Located<String>, manifest: Located<String>?, samples: Located<Int>?, arrays: [ArraySpec]) {
         self.path = path
         self.manifest = manifest
         self.samples = samples
@@ -77,18 +77,18 @@ public struct DataSpec: Sendable {
 }
 
 /// One array a dataset must hold.
-public struct ArraySpec: Sendable {
+package struct ArraySpec: Sendable {
     /// The array's name (the NPZ member without `.npy`).
-    public var name: String
+    package var name: String
     /// Its element type.
-    public var dtype: NumpyDType
+    package var dtype: NumpyDType
     /// Its shape; nil entries match any size.
-    public var shape: [Int?]
+    package var shape: [Int?]
     /// Where the expectation is written.
-    public var location: SourceLocation
+    package var location: SourceLocation
 
     /// Creates an array expectation.
-    public init(name: String, dtype: NumpyDType, shape: [Int?], location: SourceLocation) {
+    package init(name: String, dtype: NumpyDType, shape: [Int?], location: SourceLocation) {
         self.name = name
         self.dtype = dtype
         self.shape = shape
@@ -96,78 +96,78 @@ public struct ArraySpec: Sendable {
     }
 
     /// The shape as `[24, 41, *]`.
-    public var shapeDescription: String {
+    package var shapeDescription: String {
         "[" + shape.map { $0.map(String.init) ?? "*" }.joined(separator: ", ") + "]"
     }
 }
 
 /// The training section.
-public struct TrainingSpec: Sendable {
+package struct TrainingSpec: Sendable {
     /// The train program's command template.
-    public var command: Located<[String]>
+    package var command: Located<[String]>
     /// Stages in order.
-    public var stages: [StageSpec]
+    package var stages: [StageSpec]
     /// The final checkpoint file name.
-    public var checkpoint: String
+    package var checkpoint: String
     /// Default epochs per stage.
-    public var epochs: Int
+    package var epochs: Int
     /// Learning rate.
-    public var learningRate: Double
+    package var learningRate: Double
     /// Batch size.
-    public var batchSize: Int?
+    package var batchSize: Int?
     /// Default per-stage timeout.
-    public var timeout: DurationValue?
+    package var timeout: DurationValue?
     /// Retries of a failed stage.
-    public var maxRetries: Int
+    package var maxRetries: Int
 }
 
 /// One training stage.
-public struct StageSpec: Sendable {
+package struct StageSpec: Sendable {
     /// The stage name.
-    public var name: String
+    package var name: String
     /// Files it must leave, non-empty.
-    public var outputs: [String]
+    package var outputs: [String]
     /// Epochs for this stage, and where that number came from.
-    public var epochs: Located<Int>
+    package var epochs: Located<Int>
     /// Declared runtime.
-    public var estimate: Located<DurationValue>?
+    package var estimate: Located<DurationValue>?
     /// Timeout.
-    public var timeout: DurationValue?
+    package var timeout: DurationValue?
     /// Where the stage is written.
-    public var location: SourceLocation
+    package var location: SourceLocation
 }
 
 /// The evaluation section.
-public struct EvaluationSpec: Sendable {
+package struct EvaluationSpec: Sendable {
     /// The evaluate program's command template.
-    public var command: Located<[String]>
+    package var command: Located<[String]>
     /// Metrics JSON file name.
-    public var metrics: String
+    package var metrics: String
     /// Declared runtime.
-    public var estimate: Located<DurationValue>?
+    package var estimate: Located<DurationValue>?
     /// Timeout.
-    public var timeout: DurationValue?
+    package var timeout: DurationValue?
 }
 
 /// A threshold a metric must meet.
-public struct GateSpec: Sendable {
+package struct GateSpec: Sendable {
     /// The gate's name (defaults to the metric).
-    public var name: String
+    package var name: String
     /// The metric key in the metrics JSON.
-    public var metric: String
+    package var metric: String
     /// Which way is better.
-    public var direction: MetricDirection
+    package var direction: MetricDirection
     /// The absolute threshold.
-    public var threshold: Double
+    package var threshold: Double
     /// Required absolute gain over production.
-    public var minImprovementAbsolute: Double?
+    package var minImprovementAbsolute: Double?
     /// Required relative gain over production.
-    public var minImprovementRelative: Double?
+    package var minImprovementRelative: Double?
     /// Where the gate is written.
-    public var location: SourceLocation
+    package var location: SourceLocation
 
     /// Creates a gate.
-    public init(name: String, metric: String, direction: MetricDirection, threshold: Double, minImprovementAbsolute: Double?,
+    package init(name: String, metric: String, direction: MetricDirection, threshold: Double, minImprovementAbsolute: Double?,
                 minImprovementRelative: Double?, location: SourceLocation) {
         self.name = name
         self.metric = metric
@@ -179,19 +179,19 @@ public struct GateSpec: Sendable {
     }
 
     /// `nrmse < 0.25` style summary.
-    public var summary: String {
+    package var summary: String {
         "\(metric) \(direction == .lower ? "<" : ">") \(JSONValue.shortNumber(threshold))"
     }
 }
 
 /// Hardware a run asks for.
-public struct ResourceSpec: Sendable {
+package struct ResourceSpec: Sendable {
     /// Which accelerator stack a host runs.
-    public enum Platform: String, Sendable {
+    package enum Platform: String, Sendable {
         case cuda, rocm, cpu
 
         /// The variable that selects devices for children.
-        public var visibleDevicesVariable: String? {
+        package var visibleDevicesVariable: String? {
             switch self {
             case .cuda: "CUDA_VISIBLE_DEVICES"
             case .rocm: "HIP_VISIBLE_DEVICES"
@@ -201,11 +201,11 @@ public struct ResourceSpec: Sendable {
     }
 
     /// GPU type, a key of the price table.
-    public var gpu: Located<String>?
+    package var gpu: Located<String>?
     /// GPUs per run.
-    public var gpus: Located<Int>?
+    package var gpus: Located<Int>?
     /// cuda, rocm or cpu.
-    public var platform: Platform
+    package var platform: Platform
     /// Samples per second per GPU, by type.
-    public var throughput: [String: Located<Double>]
+    package var throughput: [String: Located<Double>]
 }

@@ -4,9 +4,9 @@ import SotaSupport
 ///
 /// Unlike YAML 1.1 loaders, `yes`, `no`, `on` and `off` stay strings and `012` is the integer 12,
 /// which is what a person typing a config means.
-public enum ScalarResolver {
+package enum ScalarResolver {
     /// The typed value of a plain (unquoted) scalar.
-    public static func resolve(plain text: String) -> ConfigNode.Value {
+    package static func resolve(plain text: String) -> ConfigNode.Value {
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE": return .bool(true)

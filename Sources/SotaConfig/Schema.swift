@@ -1,5 +1,5 @@
 /// The shape a config value must have: its type, its range and, for mappings, its known keys.
-public indirect enum SchemaType: Sendable {
+package indirect enum SchemaType: Sendable {
     /// A whole number within optional bounds.
     case integer(min: Int?, max: Int?)
     /// A finite number; `exclusiveMin` makes the lower bound strict (learning rate > 0).
@@ -32,12 +32,12 @@ public indirect enum SchemaType: Sendable {
     case anyValue
 
     /// What a path must be.
-    public enum PathKind: Sendable {
+    package enum PathKind: Sendable {
         case file, directory
     }
 
     /// The words used in messages: "an integer", "a mapping", ...
-    public var expectation: String {
+    package var expectation: String {
         switch self {
         case .integer: "an integer"
         case .number: "a number"
@@ -55,7 +55,7 @@ public indirect enum SchemaType: Sendable {
     }
 
     /// The schema of the value under `key` when this is a mapping or dictionary.
-    public func child(_ key: String) -> SchemaType? {
+    package func child(_ key: String) -> SchemaType? {
         switch self {
         case .mapping(let schema): schema.field(key)?.type
         case .dictionary(let value): value
@@ -65,7 +65,7 @@ public indirect enum SchemaType: Sendable {
     }
 
     /// The schema of list items when this is a list.
-    public var element: SchemaType? {
+    package var element: SchemaType? {
         switch self {
         case .list(let item, _): item
         case .anyValue: .anyValue
@@ -75,34 +75,34 @@ public indirect enum SchemaType: Sendable {
 }
 
 /// The known keys of a mapping.
-public struct MappingSchema: Sendable {
+package struct MappingSchema: Sendable {
     /// The keys in documentation order.
-    public var fields: [FieldSchema]
+    package var fields: [FieldSchema]
 
     /// Creates a mapping schema.
-    public init(_ fields: [FieldSchema]) {
+    package init(_ fields: [FieldSchema]) {
         self.fields = fields
     }
 
     /// The field named `name`.
-    public func field(_ name: String) -> FieldSchema? {
+    package func field(_ name: String) -> FieldSchema? {
         fields.first { $0.name == name }
     }
 }
 
 /// One known key of a mapping.
-public struct FieldSchema: Sendable {
+package struct FieldSchema: Sendable {
     /// The key.
-    public var name: String
+    package var name: String
     /// The value's schema.
-    public var type: SchemaType
+    package var type: SchemaType
     /// Whether the key must be present.
-    public var isRequired: Bool
+    package var isRequired: Bool
     /// One line for `--help`-style listings and messages.
-    public var summary: String
+    package var summary: String
 
     /// Creates a field.
-    public init(_ name: String, _ type: SchemaType, required: Bool = false, _ summary: String) {
+    package init(_ name: String, _ type: SchemaType, required: Bool = false, _ summary: String) {
         self.name = name
         self.type = type
         self.isRequired = required
@@ -111,9 +111,9 @@ public struct FieldSchema: Sendable {
 }
 
 /// sota's built-in schema for training and evaluation configs.
-public enum ConfigSchema {
+package enum ConfigSchema {
     /// Placeholders a command may contain, replaced per child when sota runs it.
-    public static let placeholders: [String: String] = [
+    package static let placeholders: [String: String] = [
         "config": "the resolved config of this step, as JSON",
         "train_config": "the resolved training config, as JSON",
         "stage": "the stage name",
@@ -146,7 +146,7 @@ public enum ConfigSchema {
     ])
 
     /// The top-level sections sota knows.
-    public static let root = MappingSchema([
+    package static let root = MappingSchema([
         FieldSchema("experiment", .string(nonEmpty: true), "experiment name (default: the file name)"),
         FieldSchema("description", .string(nonEmpty: false, freeText: true), "free text"),
         // At most 2^53, the largest integer every JSON reader (Python's and JavaScript's included) keeps exact; a
@@ -209,7 +209,7 @@ public enum ConfigSchema {
     ])
 
     /// The root schema with a project's extra top-level sections accepted as free-form.
-    public static func root(extraSections: [String]) -> SchemaType {
+    package static func root(extraSections: [String]) -> SchemaType {
         var schema = root
         for name in extraSections where schema.field(name) == nil {
             schema.fields.append(FieldSchema(name, .anyValue, "project section"))

@@ -1,12 +1,12 @@
 import SotaSupport
 
 /// Checks a node tree against a schema and reports every mismatch: types, ranges, unknown and missing keys.
-public struct SchemaValidator: Sendable {
+package struct SchemaValidator: Sendable {
     /// Creates a validator.
-    public init() {}
+    package init() {}
 
     /// Every problem in `node` under `schema`; `path` is the key path of `node` (empty at the root).
-    public func validate(_ node: ConfigNode, against schema: SchemaType, path: KeyPath = KeyPath()) -> [Diagnostic] {
+    package func validate(_ node: ConfigNode, against schema: SchemaType, path: KeyPath = KeyPath()) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         check(node, schema, path, owner: nil, &diagnostics)
         return diagnostics

@@ -1,9 +1,9 @@
 import SotaSupport
 
 /// Writes a config tree as block-style YAML that reads back to the same values.
-public enum YAMLEmitter {
+package enum YAMLEmitter {
     /// The YAML text for `node`, ending with a newline.
-    public static func emit(_ node: ConfigNode) -> String {
+    package static func emit(_ node: ConfigNode) -> String {
         var out = ""
         switch node.value {
         case .mapping(let entries) where !entries.isEmpty:

@@ -6,38 +6,38 @@ import SotaSupport
 /// The loader drives libyaml's event parser directly so that it can report all duplicate keys (not only the
 /// first), keep the position of every key and value, bound alias expansion ("billion laughs") and nesting,
 /// and resolve scalars by the YAML 1.2 core schema (`yes`, `on` and `0755` stay strings; `1e-3` is a number).
-public struct YAMLLoader: Sendable {
+package struct YAMLLoader: Sendable {
     /// Limits that keep hostile input from exhausting memory or the stack.
-    public struct Limits: Sendable {
+    package struct Limits: Sendable {
         /// Largest accepted file, in bytes.
-        public var maxBytes: Int = 8 << 20
+        package var maxBytes: Int = 8 << 20
         /// Most nodes the document may hold once aliases are expanded.
-        public var maxNodes: Int = 200_000
+        package var maxNodes: Int = 200_000
         /// Deepest accepted nesting of lists and mappings.
-        public var maxDepth: Int = 256
+        package var maxDepth: Int = 256
 
         /// The default limits: 8 MiB, 200,000 expanded nodes, 256 levels.
-        public init() {}
+        package init() {}
     }
 
     /// The limits applied while loading.
-    public var limits: Limits
+    package var limits: Limits
 
     /// Creates a loader with the given limits.
-    public init(limits: Limits = Limits()) {
+    package init(limits: Limits = Limits()) {
         self.limits = limits
     }
 
     /// The result of loading one document.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// The root node, or nil when the text could not be parsed at all.
-        public var root: ConfigNode?
+        package var root: ConfigNode?
         /// Every problem found, in source order.
-        public var diagnostics: [Diagnostic]
+        package var diagnostics: [Diagnostic]
     }
 
     /// Loads the file at `path`, naming it `displayPath` in diagnostics.
-    public func load(path: String, displayPath: String) -> Result {
+    package func load(path: String, displayPath: String) -> Result {
         let location = SourceLocation(file: displayPath)
         switch Paths.kind(of: path) {
         case .missing:
@@ -69,7 +69,7 @@ public struct YAMLLoader: Sendable {
     }
 
     /// Loads YAML from bytes, naming the source `displayPath` in diagnostics.
-    public func load(bytes: [UInt8], displayPath: String) -> Result {
+    package func load(bytes: [UInt8], displayPath: String) -> Result {
         // A UTF-8 byte-order mark is legal YAML but trips libyaml's document detection; drop it.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return load(bytes: Array(bytes.dropFirst(3)), displayPath: displayPath) }
         if bytes.count > limits.maxBytes {

@@ -2,31 +2,31 @@ import SotaSupport
 import SotaConfig
 
 /// The arrays inside an `.npy` or `.npz` file, read from headers only.
-public struct ArrayFile: Sendable {
+package struct ArrayFile: Sendable {
     /// One array: its header and how many data bytes the file really holds for it.
-    public struct Member: Sendable {
+    package struct Member: Sendable {
         /// The array name (`u_train` for `u_train.npy` inside an NPZ).
-        public var name: String
+        package var name: String
         /// The parsed header, when readable.
-        public var header: NPYHeader?
+        package var header: NPYHeader?
         /// Data bytes present in the file for this array.
-        public var storedDataBytes: Int
+        package var storedDataBytes: Int
         /// What is wrong with this member, if anything.
-        public var problem: String?
+        package var problem: String?
     }
 
     /// The arrays, in file order.
-    public var members: [Member]
+    package var members: [Member]
     /// A problem with the file as a whole (not a zip, directory missing, ...).
-    public var problem: String?
+    package var problem: String?
 
     /// True when `path` names an array file sota can inspect.
-    public static func isArrayFile(_ path: String) -> Bool {
+    package static func isArrayFile(_ path: String) -> Bool {
         path.hasSuffix(".npz") || path.hasSuffix(".npy")
     }
 
     /// Reads the array headers of the file at `path`.
-    public static func inspect(path: String) throws -> ArrayFile {
+    package static func inspect(path: String) throws -> ArrayFile {
         let file = try RandomAccessFile(path: path)
         if path.hasSuffix(".npy") { return inspectNPY(file) }
         return try inspectNPZ(file)

@@ -3,32 +3,32 @@ import SotaSupport
 /// A `sha256sum`-format checksum manifest: `<hex>  <path>` per line, paths relative to the manifest's folder.
 ///
 /// The same file works with `sha256sum -c`, so teams keep one source of truth.
-public struct ChecksumManifest: Sendable {
+package struct ChecksumManifest: Sendable {
     /// One line of the manifest.
-    public struct Entry: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
         /// The file path, relative to the manifest's folder.
-        public var path: String
+        package var path: String
         /// Lowercase hexadecimal SHA-256.
-        public var sha256: String
+        package var sha256: String
         /// The line it was read from (nil for new entries).
-        public var line: Int?
+        package var line: Int?
     }
 
     /// Entries in file order.
-    public var entries: [Entry]
+    package var entries: [Entry]
 
     /// Creates a manifest from entries.
-    public init(entries: [Entry]) {
+    package init(entries: [Entry]) {
         self.entries = entries
     }
 
     /// The entry for `path`.
-    public func entry(for path: String) -> Entry? {
+    package func entry(for path: String) -> Entry? {
         entries.first { Paths.normalize($0.path) == Paths.normalize(path) }
     }
 
     /// Parses manifest text; malformed lines become errors at their line.
-    public static func parse(_ text: String, file: String) -> (ChecksumManifest, [Diagnostic]) {
+    package static func parse(_ text: String, file: String) -> (ChecksumManifest, [Diagnostic]) {
         var entries: [Entry] = []
         var diagnostics: [Diagnostic] = []
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -55,14 +55,14 @@ public struct ChecksumManifest: Sendable {
     }
 
     /// The manifest with `path`'s checksum set (added or replaced), entries sorted by path.
-    public func setting(_ path: String, sha256: String) -> ChecksumManifest {
+    package func setting(_ path: String, sha256: String) -> ChecksumManifest {
         var copy = entries.filter { Paths.normalize($0.path) != Paths.normalize(path) }
         copy.append(Entry(path: path, sha256: sha256, line: nil))
         return ChecksumManifest(entries: copy.sorted { $0.path < $1.path })
     }
 
     /// The manifest as `sha256sum` writes it.
-    public var text: String {
+    package var text: String {
         entries.map { "\($0.sha256)  \($0.path)\n" }.joined()
     }
 }

@@ -4,36 +4,36 @@ import SotaConfig
 
 /// Checks the dataset a config names: presence, size, checksum against the manifest, and array headers
 /// against the declared dtypes and shapes. Streams the file once for the checksum; reads only headers otherwise.
-public struct DatasetValidator: Sendable {
+package struct DatasetValidator: Sendable {
     /// The project the config's paths are relative to.
-    public var project: Project
+    package var project: Project
     /// How to show project paths (relative to where the user stands).
-    public var display: @Sendable (String) -> String
+    package var display: @Sendable (String) -> String
 
     /// Creates a validator.
-    public init(project: Project, display: @escaping @Sendable (String) -> String) {
+    package init(project: Project, display: @escaping @Sendable (String) -> String) {
         self.project = project
         self.display = display
     }
 
     /// What validation found.
-    public struct Report: Sendable {
+    package struct Report: Sendable {
         /// The data file as displayed.
-        public var file: String
+        package var file: String
         /// Its size in bytes, when readable.
-        public var size: Int?
+        package var size: Int?
         /// Its SHA-256, when readable.
-        public var sha256: String?
+        package var sha256: String?
         /// The manifest's expected checksum, when listed.
-        public var expectedSHA256: String?
+        package var expectedSHA256: String?
         /// The arrays found.
-        public var arrays: [ArrayFile.Member]
+        package var arrays: [ArrayFile.Member]
         /// Every problem.
-        public var diagnostics: [Diagnostic]
+        package var diagnostics: [Diagnostic]
     }
 
     /// Validates `spec`; with `writeManifest`, records the checksum instead of comparing it.
-    public func validate(_ spec: DataSpec, writeManifest: Bool = false) -> Report {
+    package func validate(_ spec: DataSpec, writeManifest: Bool = false) -> Report {
         let path = project.resolve(spec.path.value)
         let shown = display(path)
         var report = Report(file: shown, size: nil, sha256: nil, expectedSHA256: nil, arrays: [], diagnostics: [])

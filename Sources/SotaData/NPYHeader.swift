@@ -1,19 +1,19 @@
 import SotaConfig
 
 /// The header of a NumPy `.npy` array: element type, shape and where the data starts.
-public struct NPYHeader: Sendable, Equatable {
+package struct NPYHeader: Sendable, Equatable {
     /// Element type.
-    public var dtype: NumpyDType
+    package var dtype: NumpyDType
     /// Array shape.
-    public var shape: [Int]
+    package var shape: [Int]
     /// True for column-major data.
-    public var fortranOrder: Bool
+    package var fortranOrder: Bool
     /// Bytes from the start of the NPY file to the first data byte.
-    public var dataOffset: Int
+    package var dataOffset: Int
 
     /// Bytes of data the header promises: the product of the shape times the item size, `Int.max` when
     /// that product does not fit in 64 bits (a corrupt or hostile header).
-    public var dataByteCount: Int {
+    package var dataByteCount: Int {
         var total = dtype.itemSize
         for dimension in shape {
             let (product, overflow) = total.multipliedReportingOverflow(by: dimension)
@@ -24,16 +24,16 @@ public struct NPYHeader: Sendable, Equatable {
     }
 
     /// The shape as `[24, 41, 64]`.
-    public var shapeDescription: String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+    package var shapeDescription: String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
 
     /// Why a header could not be read.
-    public enum ParseError: Error, Equatable, CustomStringConvertible {
+    package enum ParseError: Error, Equatable, CustomStringConvertible {
         case notNPY
         case truncated(needed: Int)
         case unsupportedVersion(UInt8)
         case malformed(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .notNPY: "not an NPY array (missing the \\x93NUMPY magic)"
             case .truncated(let needed): "header is cut short: needs \(needed) bytes"
@@ -44,7 +44,7 @@ public struct NPYHeader: Sendable, Equatable {
     }
 
     /// Parses a header from the first bytes of an NPY file (at least the whole header must be present).
-    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> NPYHeader {
+    package static func parse(_ bytes: [UInt8]) throws(ParseError) -> NPYHeader {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
         guard bytes.count >= 6 else { throw bytes.elementsEqual(magic.prefix(bytes.count)) ? .truncated(needed: 10) : .notNPY }
         guard Array(bytes[0..<6]) == magic else { throw .notNPY }

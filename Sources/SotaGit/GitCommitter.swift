@@ -6,27 +6,27 @@ import SotaSupport
 ///
 /// The commit is HEAD's tree with just those files replaced, built in a private index, so changes the user has
 /// staged for other files are neither committed nor lost.
-public struct GitCommitter: Sendable {
+package struct GitCommitter: Sendable {
     /// Why a commit could not be made.
-    public struct Failure: Error, Sendable, CustomStringConvertible {
+    package struct Failure: Error, Sendable, CustomStringConvertible {
         /// The explanation, with libgit2's own message when it gave one.
-        public var description: String
+        package var description: String
     }
 
     /// A commit that was made.
-    public struct Commit: Sendable, Equatable {
+    package struct Commit: Sendable, Equatable {
         /// The new commit's id.
-        public var id: String
+        package var id: String
         /// `Name <email>` of the author.
-        public var author: String
+        package var author: String
     }
 
     /// Creates a committer.
-    public init() {}
+    package init() {}
 
     /// Commits `files` (absolute paths inside the work tree, with their current content) on the current branch of
     /// the repository around `folder`, with `message`; author and committer come from git's configuration.
-    public func commit(files: [String], message: String, in folder: String) throws(Failure) -> Commit {
+    package func commit(files: [String], message: String, in folder: String) throws(Failure) -> Commit {
         try withCommitTarget(in: folder) { repository, workTree, signature, author throws(Failure) in
             try commit(files: files, message: message, repository: repository, workTree: workTree, signature: signature, author: author)
         }
@@ -109,7 +109,7 @@ public struct GitCommitter: Sendable {
 
     /// Checks that a commit can be made in the repository around `folder` (a work tree, an author) before
     /// anything is changed; returns the author.
-    public func preflight(in folder: String) throws(Failure) -> String {
+    package func preflight(in folder: String) throws(Failure) -> String {
         try withCommitTarget(in: folder) { _, _, _, author in author }
     }
 
@@ -139,7 +139,7 @@ public struct GitCommitter: Sendable {
     }
 
     /// `Name <email>` from git's configuration for the repository around `folder` (or the global one), if set.
-    public static func author(in folder: String) -> String? {
+    package static func author(in folder: String) -> String? {
         // Started here too: outside a repository the global configuration is read without opening one.
         GitReader.startLibgit2()
         var signature: UnsafeMutablePointer<git_signature>?

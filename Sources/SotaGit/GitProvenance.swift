@@ -4,9 +4,9 @@ import Synchronization
 import SotaSupport
 
 /// What git says about the code a run uses: commit, branch and uncommitted changes.
-public struct GitProvenance: Sendable, Equatable {
+package struct GitProvenance: Sendable, Equatable {
     /// Whether the folder is in a repository, and what state it is in.
-    public enum State: Sendable, Equatable {
+    package enum State: Sendable, Equatable {
         /// Not inside any git repository.
         case noRepository
         /// A repository whose branch has no commits yet.
@@ -16,23 +16,23 @@ public struct GitProvenance: Sendable, Equatable {
     }
 
     /// The repository state.
-    public var state: State
+    package var state: State
     /// The branch name, nil when HEAD is detached or there is no repository.
-    public var branch: String?
+    package var branch: String?
     /// Paths with uncommitted changes (untracked files included), relative to the repository root.
-    public var dirtyFiles: [String]
+    package var dirtyFiles: [String]
 
     /// True when any file differs from HEAD.
-    public var isDirty: Bool { !dirtyFiles.isEmpty }
+    package var isDirty: Bool { !dirtyFiles.isEmpty }
 
     /// The commit id, when there is one.
-    public var commit: String? {
+    package var commit: String? {
         if case .commit(let id) = state { return id }
         return nil
     }
 
     /// `a1b2c3d4e5f6 (main, dirty: 2 files)` style summary.
-    public var summary: String {
+    package var summary: String {
         switch state {
         case .noRepository: return "not a git repository"
         case .noCommits(let branch): return "no commits yet" + (branch.map { " on \($0)" } ?? "")
@@ -45,9 +45,9 @@ public struct GitProvenance: Sendable, Equatable {
 }
 
 /// Reads git state through libgit2, never by running `git`.
-public struct GitReader: Sendable {
+package struct GitReader: Sendable {
     /// Creates a reader; libgit2 starts on first use.
-    public init() {}
+    package init() {}
 
     // libgit2 starts only once a repository may actually be there. (Its start-up no longer parses the system's
     // TLS certificates, which sota never needs: see CSotaGitStatic/tls_deferred.c.)
@@ -68,7 +68,7 @@ public struct GitReader: Sendable {
     }
 
     /// The provenance of the folder at `path` (any folder inside a work tree).
-    public func provenance(at path: String) -> GitProvenance {
+    package func provenance(at path: String) -> GitProvenance {
         guard RepositoryDiscovery.mayBeInsideRepository(path) else {
             return GitProvenance(state: .noRepository, branch: nil, dirtyFiles: [])
         }
@@ -123,7 +123,7 @@ public struct GitReader: Sendable {
 
 /// Git provenance read on a background thread, so opening the repository and scanning the work tree for changes
 /// overlap with config loading instead of adding to it.
-public final class PendingProvenance: Sendable {
+package final class PendingProvenance: Sendable {
     private final class Slot: Sendable {
         let value = Mutex<GitProvenance?>(nil)
         let done = DispatchSemaphore(value: 0)
@@ -132,7 +132,7 @@ public final class PendingProvenance: Sendable {
     private let slot = Slot()
 
     /// Starts reading the provenance of `path`.
-    public init(path: String) {
+    package init(path: String) {
         let slot = self.slot
         // Outside any repository the answer is known at once: no thread, whose mere existence makes every later
         // unmapping in this process interrupt the other CPUs.
@@ -149,7 +149,7 @@ public final class PendingProvenance: Sendable {
     }
 
     /// Waits for the provenance.
-    public func wait() -> GitProvenance {
+    package func wait() -> GitProvenance {
         slot.done.wait()
         slot.done.signal()
         return slot.value.withLock { $0! }

@@ -3,28 +3,28 @@ import Foundation
 import SotaSupport
 
 /// The newest commit that changed a path.
-public struct LastCommit: Sendable, Equatable {
+package struct LastCommit: Sendable, Equatable {
     /// The commit id.
-    public var id: String
+    package var id: String
     /// The commit time.
-    public var time: Date
+    package var time: Date
 
     /// Creates a record.
-    public init(id: String, time: Date) {
+    package init(id: String, time: Date) {
         self.id = id
         self.time = time
     }
 }
 
 /// Last commits found for a set of paths at one HEAD, kept so that the next walk only covers newer commits.
-public struct KnownCommits: Sendable, Equatable {
+package struct KnownCommits: Sendable, Equatable {
     /// The HEAD commit the results hold for.
-    public var head: String
+    package var head: String
     /// The newest commit that changed each path, as of `head`.
-    public var commits: [String: LastCommit]
+    package var commits: [String: LastCommit]
 
     /// Creates a record.
-    public init(head: String, commits: [String: LastCommit]) {
+    package init(head: String, commits: [String: LastCommit]) {
         self.head = head
         self.commits = commits
     }
@@ -32,7 +32,7 @@ public struct KnownCommits: Sendable, Equatable {
 
 extension GitReader {
     /// The time of the newest commit that changed each folder; see ``lastCommits(under:in:known:)``.
-    public func lastCommitTimes(under prefixes: [String], in repository: String) -> [String: Date] {
+    package func lastCommitTimes(under prefixes: [String], in repository: String) -> [String: Date] {
         (lastCommits(under: prefixes, in: repository, known: nil)?.commits ?? [:]).mapValues(\.time)
     }
 
@@ -51,7 +51,7 @@ extension GitReader {
     ///   - known: an earlier result, reused when its head is HEAD or an ancestor of it.
     /// - Returns: HEAD and the commits by prefix for the prefixes present in HEAD; nil outside a repository,
     ///   before the first commit or when HEAD cannot be read.
-    public func lastCommits(under prefixes: [String], in repository: String, known: KnownCommits?) -> KnownCommits? {
+    package func lastCommits(under prefixes: [String], in repository: String, known: KnownCommits?) -> KnownCommits? {
         guard let handle = Self.openRepository(at: repository) else { return nil }
         defer { git_repository_free(handle) }
         var head = git_oid()

@@ -3,14 +3,14 @@ import Foundation
 import SotaSupport
 
 /// What git's index remembers of a tracked file when it was last checked out or staged.
-public struct IndexedFileStamp: Sendable, Equatable {
+package struct IndexedFileStamp: Sendable, Equatable {
     /// Modification time in whole seconds since 1970.
-    public var modifiedSeconds: Int
+    package var modifiedSeconds: Int
     /// Size in bytes (truncated to 32 bits, as the index stores it).
-    public var size: UInt32
+    package var size: UInt32
 
     /// Creates a stamp.
-    public init(modifiedSeconds: Int, size: UInt32) {
+    package init(modifiedSeconds: Int, size: UInt32) {
         self.modifiedSeconds = modifiedSeconds
         self.size = size
     }
@@ -23,7 +23,7 @@ extension GitReader {
     /// its modification time says when it was checked out, not when someone worked on it.
     ///
     /// - Returns: an empty map outside a repository or when the index cannot be read.
-    public func indexedFileStamps(under folders: [String], in repository: String) -> [String: IndexedFileStamp] {
+    package func indexedFileStamps(under folders: [String], in repository: String) -> [String: IndexedFileStamp] {
         guard let handle = Self.openRepository(at: repository) else { return [:] }
         defer { git_repository_free(handle) }
         guard let base = Self.workTreeLocation(of: repository, in: handle) else { return [:] }

@@ -2,18 +2,18 @@ import CLibGit2
 import SotaSupport
 
 /// Where a commit can be fetched from: what a remote machine needs before it can check out the same code.
-public struct GitPublication: Sendable, Equatable {
+package struct GitPublication: Sendable, Equatable {
     /// The work tree's root folder (no trailing slash).
-    public var root: String
+    package var root: String
     /// The URL of the `origin` remote, when there is one, never with a credential in it (see ``RemoteURL``).
-    public var originURL: String? { origin?.url }
+    package var originURL: String? { origin?.url }
     /// The `origin` remote's URL split from any credential it carries.
-    public var origin: RemoteURL?
+    package var origin: RemoteURL?
     /// Remote-tracking refs (`origin/main`, ...) whose history contains the commit; empty when it was never pushed.
-    public var remoteRefs: [String]
+    package var remoteRefs: [String]
 
     /// True when some remote-tracking ref contains the commit.
-    public var isPushed: Bool { !remoteRefs.isEmpty }
+    package var isPushed: Bool { !remoteRefs.isEmpty }
 }
 
 extension GitReader {
@@ -21,7 +21,7 @@ extension GitReader {
     /// holding `path`; nil outside a repository or for a commit id libgit2 cannot parse.
     ///
     /// Reads the refs as last fetched: a push from another clone shows only after `git fetch`.
-    public func publication(of commit: String, at path: String) -> GitPublication? {
+    package func publication(of commit: String, at path: String) -> GitPublication? {
         guard let repository = Self.openRepository(at: path) else { return nil }
         defer { git_repository_free(repository) }
         var wanted = git_oid()

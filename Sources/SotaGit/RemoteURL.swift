@@ -4,19 +4,19 @@
 /// `https://oauth2:TOKEN@host/repo.git` becomes `https://host/repo.git` with username `oauth2` and password `TOKEN`.
 /// For other `scheme://` URLs (ssh, git) the user name is how the server knows the account, not a secret: it stays,
 /// and only a password is taken out. scp-like `git@host:repo` has no room for a password and stays as it is.
-public struct RemoteURL: Sendable, Equatable {
+package struct RemoteURL: Sendable, Equatable {
     /// The URL with no credential in it.
-    public var url: String
+    package var url: String
     /// The user name taken out of an http(s) URL.
-    public var username: String?
+    package var username: String?
     /// The password or token taken out of the URL.
-    public var password: String?
+    package var password: String?
 
     /// True when a credential was taken out.
-    public var hadCredential: Bool { username != nil || password != nil }
+    package var hadCredential: Bool { username != nil || password != nil }
 
     /// Splits `text`.
-    public init(_ text: String) {
+    package init(_ text: String) {
         url = text
         guard let schemeEnd = text.range(of: "://") else { return }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()

@@ -1,20 +1,20 @@
 import SotaRunRecord
 
 /// What an ingest or rebuild did: how many runs went into the index, and which directories or manifests did not.
-public struct IngestReport: Sendable, Equatable {
+package struct IngestReport: Sendable, Equatable {
     /// A run directory or manifest that was left out, and why.
-    public typealias Problem = RunFolderProblem
+    package typealias Problem = RunFolderProblem
 
     /// Runs written to the index.
-    public var ingested: Int
+    package var ingested: Int
     /// Everything left out: directories without a manifest first, then manifests that could not be read or repeated an id.
-    public var problems: [Problem]
+    package var problems: [Problem]
 
     /// Promotions a rebuild added from the project's files (ones the index had lost).
-    public var promotionsAdded = 0
+    package var promotionsAdded = 0
 
     /// Creates a report.
-    public init(ingested: Int, problems: [Problem], promotionsAdded: Int = 0) {
+    package init(ingested: Int, problems: [Problem], promotionsAdded: Int = 0) {
         self.ingested = ingested
         self.problems = problems
         self.promotionsAdded = promotionsAdded

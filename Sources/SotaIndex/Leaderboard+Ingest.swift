@@ -6,7 +6,7 @@ extension Leaderboard {
     /// Indexes one run, replacing any earlier rows for its id (re-ingesting is harmless), in one transaction.
     ///
     /// - Parameter manifestPath: where the manifest lives, stored so the run can be found again.
-    public func ingest(_ manifest: RunManifest, manifestPath: String) throws(LeaderboardError) {
+    package func ingest(_ manifest: RunManifest, manifestPath: String) throws(LeaderboardError) {
         try write { db in
             try RunWriter(db.sqliteConnection!).writeOne(IndexedRun(manifest), manifestPath: manifestPath)
         }
@@ -16,7 +16,7 @@ extension Leaderboard {
     ///
     /// Runs already indexed are replaced. When a run id appears twice in `manifests`, the first wins and the
     /// second is reported as a problem.
-    public func ingest(_ manifests: [(manifest: RunManifest, manifestPath: String)]) throws(LeaderboardError) -> IngestReport {
+    package func ingest(_ manifests: [(manifest: RunManifest, manifestPath: String)]) throws(LeaderboardError) -> IngestReport {
         try bulkWrite { db in
             var batch = Batch(try RunWriter(db.sqliteConnection!))
             for (manifest, path) in manifests {
@@ -32,7 +32,7 @@ extension Leaderboard {
     /// Each directory holds `manifest.json`; a folder of run directories (such as `runs/`) is expanded one level.
     /// Missing or unreadable manifests do not stop the batch: they are listed in ``IngestReport/problems`` while
     /// the rest is indexed. Manifests are parsed on background threads while earlier ones are written.
-    public func ingest(runDirectories: [String]) throws(LeaderboardError) -> IngestReport {
+    package func ingest(runDirectories: [String]) throws(LeaderboardError) -> IngestReport {
         let (paths, problems) = RunDirectoryScanner.manifests(in: runDirectories)
         var report = try bulkWrite { db in
             // A batch larger than the index it joins is cheaper to index by one sort afterwards, as in a rebuild.
@@ -77,7 +77,7 @@ extension Leaderboard {
     /// Directories are found as in ``ingest(runDirectories:)``. The index on metric values is dropped while the rows
     /// go in and recreated afterwards, which sorts once instead of inserting into it at random places row by row.
     /// Promotions are merged as ``merge(promotions:into:)`` does, so an index deleted and rebuilt has them back.
-    public func rebuild(runDirectories: [String], promotions: [PromotionRecord] = []) throws(LeaderboardError) -> IngestReport {
+    package func rebuild(runDirectories: [String], promotions: [PromotionRecord] = []) throws(LeaderboardError) -> IngestReport {
         let (paths, problems) = RunDirectoryScanner.manifests(in: runDirectories)
         var report = try bulkWrite { db in
             try db.execute(sql: """
@@ -118,7 +118,7 @@ extension Leaderboard {
     }
 
     /// The number of runs in the index.
-    public func runCount() throws(LeaderboardError) -> Int {
+    package func runCount() throws(LeaderboardError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0 }
     }
 

@@ -1,34 +1,34 @@
 import GRDB
 
 /// One promotion of a config to production, as the leaderboard records it.
-public struct PromotionRecord: Sendable, Equatable {
+package struct PromotionRecord: Sendable, Equatable {
     /// The row id.
-    public var id: Int64
+    package var id: Int64
     /// The run whose gates justified it (empty when forced without a run).
-    public var runID: String
+    package var runID: String
     /// The experiment.
-    public var experiment: String
+    package var experiment: String
     /// The promoted config, relative to the project root.
-    public var configPath: String
+    package var configPath: String
     /// The production config written, relative to the project root.
-    public var productionPath: String
+    package var productionPath: String
     /// ISO 8601 time.
-    public var promotedAt: String
+    package var promotedAt: String
     /// Who promoted (`Name <email>` from git, else the user name).
-    public var promotedBy: String?
+    package var promotedBy: String?
     /// True when gates were overridden with `--force`.
-    public var forced: Bool
+    package var forced: Bool
     /// Where the replaced production config was kept, if there was one.
-    public var previousPath: String?
+    package var previousPath: String?
     /// The commit `--commit` made.
-    public var gitCommit: String?
+    package var gitCommit: String?
     /// When it was rolled back, if it was.
-    public var rolledBackAt: String?
+    package var rolledBackAt: String?
     /// Who rolled it back.
-    public var rolledBackBy: String?
+    package var rolledBackBy: String?
 
     /// Creates a record.
-    public init(id: Int64 = 0, runID: String, experiment: String, configPath: String, productionPath: String, promotedAt: String,
+    package init(id: Int64 = 0, runID: String, experiment: String, configPath: String, productionPath: String, promotedAt: String,
                 promotedBy: String? = nil, forced: Bool = false, previousPath: String? = nil, gitCommit: String? = nil,
                 rolledBackAt: String? = nil, rolledBackBy: String? = nil) {
         self.id = id
@@ -46,7 +46,7 @@ public struct PromotionRecord: Sendable, Equatable {
     }
 
     /// True while the promotion stands.
-    public var isCurrent: Bool { rolledBackAt == nil }
+    package var isCurrent: Bool { rolledBackAt == nil }
 
     fileprivate init(row: Row) throws {
         // Promotions rolled back before v2 have the flag but no time.
@@ -68,7 +68,7 @@ extension Leaderboard {
     ///   - forced: true when gates were overridden.
     ///   - previousPath: where the config it replaced was moved, if there was one.
     @discardableResult
-    public func recordPromotion(runID: String, experiment: String, configPath: String, productionPath: String,
+    package func recordPromotion(runID: String, experiment: String, configPath: String, productionPath: String,
                                 promotedAt: String, forced: Bool, previousPath: String?) throws(LeaderboardError) -> Int64 {
         try recordPromotion(PromotionRecord(runID: runID, experiment: experiment, configPath: configPath, productionPath: productionPath,
                                             promotedAt: promotedAt, forced: forced, previousPath: previousPath))
@@ -76,7 +76,7 @@ extension Leaderboard {
 
     /// Records `promotion` (its id is ignored); returns the new row's id.
     @discardableResult
-    public func recordPromotion(_ promotion: PromotionRecord) throws(LeaderboardError) -> Int64 {
+    package func recordPromotion(_ promotion: PromotionRecord) throws(LeaderboardError) -> Int64 {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO promotions (run_id, experiment, config_path, production_path, promoted_at, promoted_by, forced,
@@ -121,7 +121,7 @@ extension Leaderboard {
     }
 
     /// Marks promotion `id` as rolled back, so ``baseline(metric:phase:direction:experiment:)`` looks past it.
-    public func markPromotionRolledBack(id: Int64, at time: String? = nil, by person: String? = nil) throws(LeaderboardError) {
+    package func markPromotionRolledBack(id: Int64, at time: String? = nil, by person: String? = nil) throws(LeaderboardError) {
         try write { db in
             try db.execute(sql: "UPDATE promotions SET rolled_back = 1, rolled_back_at = ?, rolled_back_by = ? WHERE id = ?",
                            arguments: [time, person, id])
@@ -129,7 +129,7 @@ extension Leaderboard {
     }
 
     /// Promotions, newest first: of `experiment`, or to `productionPath`, or all when both are nil.
-    public func promotions(experiment: String? = nil, productionPath: String? = nil) throws(LeaderboardError) -> [PromotionRecord] {
+    package func promotions(experiment: String? = nil, productionPath: String? = nil) throws(LeaderboardError) -> [PromotionRecord] {
         try read { db in
             var conditions: [String] = [], arguments: StatementArguments = []
             if let experiment { conditions.append("experiment = ?"); arguments += [experiment] }
@@ -141,7 +141,7 @@ extension Leaderboard {
     }
 
     /// Indexed runs that passed every gate with the config whose canonical hash is `configHash`, newest first.
-    public func passingRuns(configHash: String) throws(LeaderboardError) -> [String] {
+    package func passingRuns(configHash: String) throws(LeaderboardError) -> [String] {
         try read { db in
             try String.fetchAll(db, sql: """
                 SELECT run_id FROM runs WHERE config_hash = ? AND passed = 1 ORDER BY created DESC, run_id DESC

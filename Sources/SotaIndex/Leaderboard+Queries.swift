@@ -14,7 +14,7 @@ extension Leaderboard {
     ///   - experiment: only this experiment's runs; nil for all.
     ///   - limit: rows to return, `1...100_000`.
     /// - Throws: `.invalidLimit` for a limit out of range, `.sqlite` naming the file otherwise.
-    public func top(metric: String, phase: String, direction: MetricDirection, limit: Int,
+    package func top(metric: String, phase: String, direction: MetricDirection, limit: Int,
                     experiment: String? = nil) throws(LeaderboardError) -> [LeaderboardRow] {
         let (sql, arguments) = try Self.topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment)
         return try read { db in
@@ -46,7 +46,7 @@ extension Leaderboard {
     }
 
     /// Everything indexed about run `id`, or nil when the index does not hold it.
-    public func runSummary(id: String) throws(LeaderboardError) -> RunSummary? {
+    package func runSummary(id: String) throws(LeaderboardError) -> RunSummary? {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE run_id = ?", arguments: [id]) else { return nil }
             var metrics: [String: [String: Double]] = [:]
@@ -77,7 +77,7 @@ extension Leaderboard {
     }
 
     /// The indexed run ids that start with `prefix`, sorted, so users can type a unique prefix of an id.
-    public func runIDs(matchingPrefix prefix: String) throws(LeaderboardError) -> [String] {
+    package func runIDs(matchingPrefix prefix: String) throws(LeaderboardError) -> [String] {
         // GLOB is case-sensitive and, given a literal prefix, walks the primary key; wildcards are bracketed.
         let pattern = prefix.map { "*?[".contains($0) ? "[\($0)]" : String($0) }.joined() + "*"
         return try read { db in
@@ -90,7 +90,7 @@ extension Leaderboard {
     /// That is the run of the most recent promotion not rolled back, for `experiment` (for any experiment when
     /// nil), when that run is indexed with the metric; otherwise the best passed run (every gate passed) of
     /// `experiment`, or of all runs when nil. Nil when neither exists.
-    public func baseline(metric: String, phase: String, direction: MetricDirection,
+    package func baseline(metric: String, phase: String, direction: MetricDirection,
                          experiment: String?) throws(LeaderboardError) -> GateEvaluator.Baseline? {
         try read { db in
             let experimentArguments: StatementArguments = experiment.map { [$0] } ?? []
@@ -124,7 +124,7 @@ extension Leaderboard {
     /// its config declared: a CPU run of an A100 config says nothing about an A100. Runs of unknown hardware (older
     /// manifests) never count. Names match as ``GPUName/isSeen(in:)`` says (`A100-80GB` is `NVIDIA A100-SXM4-80GB`),
     /// so the rows are filtered here, newest first, until 50 matched.
-    public func stageDurations(stage: String, onHardware gpu: String) throws(LeaderboardError) -> [CostEstimator.PastStage] {
+    package func stageDurations(stage: String, onHardware gpu: String) throws(LeaderboardError) -> [CostEstimator.PastStage] {
         let name = GPUName(gpu)
         return try read { db in
             let rows = try Row.fetchCursor(db, sql: """

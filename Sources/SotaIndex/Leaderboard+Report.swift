@@ -5,30 +5,30 @@ import GRDB
 /// per day for pricing. Days are UTC days, cut from the ISO 8601 timestamps the manifests store.
 extension Leaderboard {
     /// One run as the report shows it, with one metric's value.
-    public struct ReportRun: Sendable, Equatable {
+    package struct ReportRun: Sendable, Equatable {
         /// The run id.
-        public var runID: String
+        package var runID: String
         /// The experiment name.
-        public var experiment: String
+        package var experiment: String
         /// Overall status (`succeeded`, `rejected`, `failed`, ...).
-        public var status: String
+        package var status: String
         /// ISO 8601 creation time.
-        public var created: String
+        package var created: String
         /// ISO 8601 time of the last change: a finished run's end.
-        public var updated: String
+        package var updated: String
         /// GPU type, if any.
-        public var gpuType: String?
+        package var gpuType: String?
         /// GPUs used.
-        public var gpuCount: Int
+        package var gpuCount: Int
         /// Wall seconds of the stages that ran.
-        public var totalSeconds: Double
+        package var totalSeconds: Double
         /// True when every gate passed; nil until gating ran.
-        public var passed: Bool?
+        package var passed: Bool?
         /// The requested metric's value, when the run measured it.
-        public var value: Double?
+        package var value: Double?
 
         /// Creates a run.
-        public init(runID: String, experiment: String, status: String, created: String, updated: String, gpuType: String?,
+        package init(runID: String, experiment: String, status: String, created: String, updated: String, gpuType: String?,
                     gpuCount: Int, totalSeconds: Double, passed: Bool?, value: Double?) {
             self.runID = runID
             self.experiment = experiment
@@ -44,16 +44,16 @@ extension Leaderboard {
     }
 
     /// The best value of one UTC day.
-    public struct DailyBest: Sendable, Equatable {
+    package struct DailyBest: Sendable, Equatable {
         /// `2026-01-05`.
-        public var day: String
+        package var day: String
         /// The run that reached the day's best value.
-        public var runID: String
+        package var runID: String
         /// The value.
-        public var value: Double
+        package var value: Double
 
         /// Creates a day's best.
-        public init(day: String, runID: String, value: Double) {
+        package init(day: String, runID: String, value: Double) {
             self.day = day
             self.runID = runID
             self.value = value
@@ -61,18 +61,18 @@ extension Leaderboard {
     }
 
     /// The best value of one experiment.
-    public struct ExperimentBest: Sendable, Equatable {
+    package struct ExperimentBest: Sendable, Equatable {
         /// The experiment.
-        public var experiment: String
+        package var experiment: String
         /// The run that reached its best value.
-        public var runID: String
+        package var runID: String
         /// The value.
-        public var value: Double
+        package var value: Double
         /// How many of its runs measured the metric.
-        public var runs: Int
+        package var runs: Int
 
         /// Creates an experiment's best.
-        public init(experiment: String, runID: String, value: Double, runs: Int) {
+        package init(experiment: String, runID: String, value: Double, runs: Int) {
             self.experiment = experiment
             self.runID = runID
             self.value = value
@@ -81,18 +81,18 @@ extension Leaderboard {
     }
 
     /// GPU time of the runs that finished on one UTC day on one GPU type.
-    public struct GPUTime: Sendable, Equatable {
+    package struct GPUTime: Sendable, Equatable {
         /// `2026-01-05`.
-        public var day: String
+        package var day: String
         /// The GPU type; nil for runs that named none.
-        public var gpuType: String?
+        package var gpuType: String?
         /// Stage seconds × GPUs, summed over the runs.
-        public var gpuSeconds: Double
+        package var gpuSeconds: Double
         /// How many runs.
-        public var runs: Int
+        package var runs: Int
 
         /// Creates a day's GPU time.
-        public init(day: String, gpuType: String?, gpuSeconds: Double, runs: Int) {
+        package init(day: String, gpuType: String?, gpuSeconds: Double, runs: Int) {
             self.day = day
             self.gpuType = gpuType
             self.gpuSeconds = gpuSeconds
@@ -105,7 +105,7 @@ extension Leaderboard {
 
     /// Runs that finished at or after `start` and before `end` (ISO 8601 UTC timestamps), oldest first, each with
     /// its value of `metric` in `phase` when it has one.
-    public func finishedRuns(from start: String, to end: String, metric: String, phase: String) throws(LeaderboardError) -> [ReportRun] {
+    package func finishedRuns(from start: String, to end: String, metric: String, phase: String) throws(LeaderboardError) -> [ReportRun] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT r.run_id, r.experiment, r.status, r.created, r.updated, r.gpu_type, r.gpu_count, r.total_seconds,
@@ -118,7 +118,7 @@ extension Leaderboard {
     }
 
     /// The runs `ids`, in that order, each with its value of `metric` in `phase`; ids the index lacks are left out.
-    public func reportRuns(ids: [String], metric: String, phase: String) throws(LeaderboardError) -> [ReportRun] {
+    package func reportRuns(ids: [String], metric: String, phase: String) throws(LeaderboardError) -> [ReportRun] {
         guard !ids.isEmpty else { return [] }
         let found = try read { db in
             try Row.fetchAll(db, sql: """
@@ -134,7 +134,7 @@ extension Leaderboard {
 
     /// The best value of `metric` in `phase` for every UTC day on which a run with it finished, oldest day first;
     /// a tie goes to the run that finished first.
-    public func dailyBest(metric: String, phase: String, direction: MetricDirection) throws(LeaderboardError) -> [DailyBest] {
+    package func dailyBest(metric: String, phase: String, direction: MetricDirection) throws(LeaderboardError) -> [DailyBest] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT day, run_id, value FROM (
@@ -152,7 +152,7 @@ extension Leaderboard {
 
     /// Every experiment's best value of `metric` in `phase`, best experiment first (ties by name); within an
     /// experiment a tie goes to the earlier run, as in the leaderboard.
-    public func experimentBests(metric: String, phase: String, direction: MetricDirection) throws(LeaderboardError) -> [ExperimentBest] {
+    package func experimentBests(metric: String, phase: String, direction: MetricDirection) throws(LeaderboardError) -> [ExperimentBest] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT experiment, run_id, value, runs FROM (
@@ -172,7 +172,7 @@ extension Leaderboard {
 
     /// GPU seconds (stage seconds × GPUs) of the runs that finished at or after `start` and before `end`, per UTC
     /// day and GPU type, oldest first; the caller prices them.
-    public func gpuTimeByDay(from start: String, to end: String) throws(LeaderboardError) -> [GPUTime] {
+    package func gpuTimeByDay(from start: String, to end: String) throws(LeaderboardError) -> [GPUTime] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT substr(updated, 1, 10) AS day, gpu_type, sum(total_seconds * gpu_count) AS gpu_seconds, count(*) AS runs

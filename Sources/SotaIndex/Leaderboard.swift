@@ -8,14 +8,14 @@ import SotaSupport
 /// The manifests in the run directories stay the source of truth; the index can always be rebuilt from them.
 /// Many processes may write to one index at once (WAL mode, a generous busy timeout, IMMEDIATE transactions),
 /// and opening is guarded by an advisory lock on `path + ".lock"`, so brand-new files are set up exactly once.
-public final class Leaderboard: Sendable {
+package final class Leaderboard: Sendable {
     /// The largest `limit` ``top(metric:phase:direction:limit:experiment:)`` accepts.
-    public static let maximumLimit = LeaderboardTopQuery.maximumLimit
+    package static let maximumLimit = LeaderboardTopQuery.maximumLimit
     /// How long a writer waits for another writer before giving up, in seconds.
     static let busyTimeout: TimeInterval = 60
 
     /// The database file, or `:memory:`.
-    public let path: String
+    package let path: String
     /// The one connection; `DatabaseQueue` serialises this process's use of it.
     let database: DatabaseQueue
 
@@ -32,7 +32,7 @@ public final class Leaderboard: Sendable {
     ///
     /// - Parameter createsFolder: false when the folder was named by the user (`SOTA_LEADERBOARD`) and must exist.
     /// - Throws: `.notADatabase`, `.foreignDatabase`, `.corrupt`, `.newerSchema` or `.cannotOpen`, each naming `path`.
-    public convenience init(path: String, createsFolder: Bool = true) throws(LeaderboardError) {
+    package convenience init(path: String, createsFolder: Bool = true) throws(LeaderboardError) {
         _ = try DatabaseFileInspection.inspect(path: path)
         let folder = Paths.parent(of: path)
         if Paths.kind(of: folder) != .directory {
@@ -63,7 +63,7 @@ public final class Leaderboard: Sendable {
     }
 
     /// A fresh, empty leaderboard in memory, for tests.
-    public static func inMemory() throws(LeaderboardError) -> Leaderboard {
+    package static func inMemory() throws(LeaderboardError) -> Leaderboard {
         let path = ":memory:"
         do {
             let database = try DatabaseQueue(configuration: configuration())

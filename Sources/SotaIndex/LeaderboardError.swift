@@ -2,7 +2,7 @@
 ///
 /// Every message names the database file and reads well on its own, e.g.
 /// `runs/.sota/leaderboard.sqlite: not a sota leaderboard (it holds tables: users, orders); refusing to touch it`.
-public enum LeaderboardError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum LeaderboardError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file exists and is not empty, but is not an SQLite database at all.
     case notADatabase(path: String)
     /// The file is an SQLite database that belongs to something else; it was left untouched.
@@ -21,7 +21,7 @@ public enum LeaderboardError: Error, Sendable, Equatable, CustomStringConvertibl
     case badManifest(IngestReport.Problem)
 
     /// The database file the error is about, if any.
-    public var path: String? {
+    package var path: String? {
         switch self {
         case .notADatabase(let path), .foreignDatabase(let path, _), .corrupt(let path, _), .cannotOpen(let path, _),
              .newerSchema(let path, _), .sqlite(let path, _):
@@ -32,7 +32,7 @@ public enum LeaderboardError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     /// The message, naming the file; reads well on its own.
-    public var description: String {
+    package var description: String {
         switch self {
         case .notADatabase(let path):
             "\(path): not an SQLite database; refusing to touch it (move it away, or point the leaderboard elsewhere)"

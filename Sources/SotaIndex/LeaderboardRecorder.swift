@@ -14,9 +14,9 @@ import SotaRunRecord
 /// application id and the migration ids from ``LeaderboardSchema``). Anything else (a new file, a pending migration,
 /// a newer schema, a foreign or corrupt file) makes ``openIfCurrent(path:)`` return nil, and the caller opens
 /// ``Leaderboard`` as usual, which sets up, migrates or reports the problem as it always has.
-public final class LeaderboardRecorder: Sendable {
+package final class LeaderboardRecorder: Sendable {
     /// The database file.
-    public let path: String
+    package let path: String
     /// The connection. The mutex serialises this process's use of it, as GRDB's queue would.
     private let connection: Mutex<OpaquePointer>
 
@@ -31,7 +31,7 @@ public final class LeaderboardRecorder: Sendable {
     }
 
     /// A recorder for the leaderboard at `path`, or nil when the file is not (yet) a current leaderboard.
-    public static func openIfCurrent(path: String) -> LeaderboardRecorder? {
+    package static func openIfCurrent(path: String) -> LeaderboardRecorder? {
         guard (try? DatabaseFileInspection.inspect(path: path)) == .leaderboard else { return nil }
         var opened: OpaquePointer?
         guard sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, nil) == SQLITE_OK, let handle = opened else {
@@ -53,7 +53,7 @@ public final class LeaderboardRecorder: Sendable {
 
     /// Indexes one run (replacing whatever the index held for its id) in one IMMEDIATE transaction, so concurrent
     /// writers queue on the busy timeout.
-    public func ingest(_ manifest: RunManifest, manifestPath: String) throws(LeaderboardError) {
+    package func ingest(_ manifest: RunManifest, manifestPath: String) throws(LeaderboardError) {
         let path = self.path
         let failure: LeaderboardError? = connection.withLock { handle in
             do {

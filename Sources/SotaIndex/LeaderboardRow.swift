@@ -1,32 +1,32 @@
 /// One ranked run in a leaderboard listing.
 ///
 /// Shared by the GRDB leaderboard and the fast path of `sota leaderboard`, so both render the same values.
-public struct LeaderboardRow: Sendable, Equatable {
+package struct LeaderboardRow: Sendable, Equatable {
     /// 1 for the best run.
-    public var rank: Int
+    package var rank: Int
     /// The run id.
-    public var runID: String
+    package var runID: String
     /// The run's experiment.
-    public var experiment: String
+    package var experiment: String
     /// The ranked metric's value.
-    public var value: Double
+    package var value: Double
     /// The run's overall status (`succeeded`, `rejected`, ...).
-    public var status: String
+    package var status: String
     /// Whether every gate passed; nil when gating never ran.
-    public var passed: Bool?
+    package var passed: Bool?
     /// ISO 8601 creation time.
-    public var created: String
+    package var created: String
     /// The training config's canonical hash.
-    public var configHash: String
+    package var configHash: String
     /// The commit the run's code came from, if known.
-    public var gitCommit: String?
+    package var gitCommit: String?
     /// The GPU type, if any.
-    public var gpuType: String?
+    package var gpuType: String?
     /// Wall seconds of the stages that ran.
-    public var totalSeconds: Double
+    package var totalSeconds: Double
 
     /// Creates a row.
-    public init(rank: Int, runID: String, experiment: String, value: Double, status: String, passed: Bool?, created: String,
+    package init(rank: Int, runID: String, experiment: String, value: Double, status: String, passed: Bool?, created: String,
                 configHash: String, gitCommit: String?, gpuType: String?, totalSeconds: Double) {
         self.rank = rank
         self.runID = runID

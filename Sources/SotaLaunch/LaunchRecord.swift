@@ -4,57 +4,57 @@ import SotaSupport
 /// `runs/<id>/launch.json`: what `sota launch` rented for a run, so `sota status` and `sota cancel` can find it.
 ///
 /// Holds names of the environment variables sent to the instance, never their values.
-public struct LaunchRecord: Sendable, Equatable, Codable, LaunchRecordFile {
+package struct LaunchRecord: Sendable, Equatable, Codable, LaunchRecordFile {
     /// The file name inside the run directory.
-    public static let fileName = "launch.json"
+    package static let fileName = "launch.json"
     /// The schema this build writes and reads.
-    public static let currentSchema = 1
+    package static let currentSchema = 1
     /// What the record is, for messages.
-    public static let recordKind = "launch record"
+    package static let recordKind = "launch record"
 
     /// The schema version.
-    public var schemaVersion: Int
+    package var schemaVersion: Int
     /// Where the run went: `vast`.
-    public var backend: String
+    package var backend: String
     /// The run id the instance uses.
-    public var runID: String
+    package var runID: String
     /// When the instance was created (ISO 8601).
-    public var created: String
+    package var created: String
     /// The training config, relative to the project root.
-    public var config: String
+    package var config: String
     /// The `--set` overrides.
-    public var overrides: [String]
+    package var overrides: [String]
     /// The repository the instance clones.
-    public var repository: String
+    package var repository: String
     /// The commit it checks out.
-    public var commit: String
+    package var commit: String
     /// Where it uploads the run directory (as `<results>/<run id>/`).
-    public var results: String
+    package var results: String
     /// The Vast API server.
-    public var apiURL: String
+    package var apiURL: String
     /// The rented instance.
-    public var instanceID: Int
+    package var instanceID: Int
     /// The offer it was rented from.
-    public var offerID: Int
+    package var offerID: Int
     /// The GPU model.
-    public var gpuName: String
+    package var gpuName: String
     /// GPUs in the instance.
-    public var gpuCount: Int
+    package var gpuCount: Int
     /// The offer's total price per hour in USD.
-    public var pricePerHour: Double
+    package var pricePerHour: Double
     /// What the instance does at the end: none, stop or destroy.
-    public var shutdown: String
+    package var shutdown: String
     /// The script kept beside this file.
-    public var script: String
+    package var script: String
     /// Whether the instance got the script itself or its compressed stub.
-    public var scriptEncoding: String
+    package var scriptEncoding: String
     /// Names of the environment variables given to the instance.
-    public var environment: [String]
+    package var environment: [String]
     /// When `sota cancel` destroyed the instance, if it did.
-    public var cancelled: String?
+    package var cancelled: String?
 
     /// Creates a record.
-    public init(runID: String, created: String, config: String, overrides: [String], repository: String, commit: String,
+    package init(runID: String, created: String, config: String, overrides: [String], repository: String, commit: String,
                 results: String, apiURL: String, instanceID: Int, offer: VastOffer, shutdown: String, script: String,
                 scriptEncoding: String, environment: [String]) {
         schemaVersion = Self.currentSchema
@@ -88,7 +88,7 @@ public struct LaunchRecord: Sendable, Equatable, Codable, LaunchRecordFile {
 }
 
 /// A `launch.json` kind: schema-versioned JSON, written atomically, never holding secrets.
-public protocol LaunchRecordFile: Codable {
+package protocol LaunchRecordFile: Codable {
     /// The schema version the record was written with.
     var schemaVersion: Int { get }
     /// What the record is, for messages: "launch record", "Slurm launch record".
@@ -99,12 +99,12 @@ extension LaunchRecordFile {
     /// The record as pretty JSON with sorted keys.
     ///
     /// - Throws: `EncodingError` for a number JSON cannot hold (an infinite price, say, from a hostile API answer).
-    public func encoded() throws -> String {
+    package func encoded() throws -> String {
         String(decoding: try JSONEncoder.forFiles().encode(self), as: UTF8.self) + "\n"
     }
 
     /// Writes the record atomically to `path`.
-    public func write(to path: String) throws(FileError) {
+    package func write(to path: String) throws(FileError) {
         let text: String
         do {
             text = try encoded()
@@ -115,7 +115,7 @@ extension LaunchRecordFile {
     }
 
     /// Reads a record, refusing schemas newer than this build's.
-    public static func read(path: String) throws -> Self {
+    package static func read(path: String) throws -> Self {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FileError(path: path, operation: "read", reason: "no such file")
         }

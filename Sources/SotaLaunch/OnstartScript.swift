@@ -9,17 +9,17 @@ import SotaSupport
 /// with its own log, then stops or destroys the instance through the Vast API with whichever HTTP client the image
 /// has, or stops the container itself when it has none. Every value from the spec is a ``ShellWord`` in
 /// ``ScriptText``; secrets appear only as `$NAME` references to the environment.
-public struct OnstartScript: Sendable {
+package struct OnstartScript: Sendable {
     /// The most characters Vast accepts in an instance's onstart field.
-    public static let vastLimit = 4048
+    package static let vastLimit = 4048
 
     /// The full script.
-    public var text: String
+    package var text: String
 
     /// Generates the script for `spec`.
     ///
     /// - Throws: ``ScriptValueError`` for a value no shell word can carry (a NUL).
-    public init(_ spec: OnstartSpec) throws(ScriptValueError) {
+    package init(_ spec: OnstartSpec) throws(ScriptValueError) {
         text = try Self.render(spec)
     }
 
@@ -27,7 +27,7 @@ public struct OnstartScript: Sendable {
     /// self-extracting stub holding it gzip-compressed and base64-encoded.
     ///
     /// - Throws: ``OnstartTooLong`` when even the compressed stub is over the limit.
-    public func payload(limit: Int = OnstartScript.vastLimit) throws(OnstartTooLong) -> String {
+    package func payload(limit: Int = OnstartScript.vastLimit) throws(OnstartTooLong) -> String {
         if text.count <= limit { return text }
         let stub = Self.compressedStub(for: text)
         guard stub.count <= limit else { throw OnstartTooLong(plain: text.count, compressed: stub.count, limit: limit) }
@@ -40,7 +40,7 @@ public struct OnstartScript: Sendable {
     /// command that reads its input (a child asking a question, `ssh`) would otherwise swallow the rest of it. The
     /// file is opened on descriptor 9 and removed before bash starts reading it, so no copy of the script stays on
     /// the instance's disk, whatever happens to the run.
-    public static func compressedStub(for script: String) -> String {
+    package static func compressedStub(for script: String) -> String {
         let encoded = Gzip.compress(Array(script.utf8)).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
         let lines: [ScriptText] = [
             "#!/bin/bash",
@@ -59,15 +59,15 @@ public struct OnstartScript: Sendable {
 }
 
 /// An onstart script too long for Vast even when compressed.
-public struct OnstartTooLong: Error, Sendable, CustomStringConvertible {
+package struct OnstartTooLong: Error, Sendable, CustomStringConvertible {
     /// Characters in the plain script.
-    public var plain: Int
+    package var plain: Int
     /// Characters in the compressed stub.
-    public var compressed: Int
+    package var compressed: Int
     /// The limit.
-    public var limit: Int
+    package var limit: Int
 
-    public var description: String {
+    package var description: String {
         "the onstart script has \(plain) characters (\(compressed) compressed); Vast accepts at most \(limit). Shorten the overrides or the install command"
     }
 }

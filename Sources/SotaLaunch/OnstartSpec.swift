@@ -4,9 +4,9 @@ import SotaSupport
 /// data comes from, where the results go and what happens to the instance afterwards.
 ///
 /// Holds no secret: credentials reach the instance as environment variables that the script only names.
-public struct OnstartSpec: Sendable {
+package struct OnstartSpec: Sendable {
     /// What the instance does with itself once the script ends, whether it succeeded or failed.
-    public enum Shutdown: String, Sendable, CaseIterable {
+    package enum Shutdown: String, Sendable, CaseIterable {
         /// Leave the instance running (and billing).
         case none
         /// Stop it: GPU billing ends, the disk is kept (and billed) until someone destroys it.
@@ -17,7 +17,7 @@ public struct OnstartSpec: Sendable {
     }
 
     /// How the instance gets the `sota` binary.
-    public enum Install: Sendable, Equatable {
+    package enum Install: Sendable, Equatable {
         /// Build sota from the checked-out repository with SwiftPM (the repository is sota itself, or vendors it).
         case buildFromRepository
         /// Run the project's own shell command (from `launch.install`), which must put `sota` on PATH.
@@ -25,44 +25,44 @@ public struct OnstartSpec: Sendable {
     }
 
     /// A dataset file fetched before the run.
-    public struct DatasetFetch: Sendable, Equatable {
+    package struct DatasetFetch: Sendable, Equatable {
         /// Where it comes from.
-        public var source: StorageURL
+        package var source: StorageURL
         /// Where it goes, relative to the project root (the config's `data.path`).
-        public var destination: String
+        package var destination: String
 
         /// Creates a fetch.
-        public init(source: StorageURL, destination: String) {
+        package init(source: StorageURL, destination: String) {
             self.source = source
             self.destination = destination
         }
     }
 
     /// The run id the instance uses, so the uploaded run directory carries the launch's id.
-    public var runID: String
+    package var runID: String
     /// The repository to clone (any URL git understands).
-    public var repository: String
+    package var repository: String
     /// The exact commit to check out.
-    public var commit: String
+    package var commit: String
     /// The project root (the folder holding sota.yaml) relative to the repository root; `.` for the root.
-    public var projectDirectory: String
+    package var projectDirectory: String
     /// Where run directories go, relative to the project root (the project's `runs`).
-    public var runsDirectory: String
+    package var runsDirectory: String
     /// The training config, relative to the project root.
-    public var configPath: String
+    package var configPath: String
     /// `key=value` overrides, passed on as `--set`.
-    public var overrides: [String]
+    package var overrides: [String]
     /// Dataset files to fetch; empty when the data is in the repository.
-    public var datasets: [DatasetFetch]
+    package var datasets: [DatasetFetch]
     /// The folder the run directory is uploaded into, as `<results>/<run id>/`.
-    public var results: StorageURL
+    package var results: StorageURL
     /// The instance's fate at the end.
-    public var shutdown: Shutdown
+    package var shutdown: Shutdown
     /// How sota gets onto the instance (skipped when `sota` is already on PATH or `SOTA_BIN` names a folder).
-    public var install: Install
+    package var install: Install
 
     /// Creates a spec.
-    public init(runID: String, repository: String, commit: String, projectDirectory: String = ".", runsDirectory: String = "runs",
+    package init(runID: String, repository: String, commit: String, projectDirectory: String = ".", runsDirectory: String = "runs",
                 configPath: String, overrides: [String] = [], datasets: [DatasetFetch] = [], results: StorageURL,
                 shutdown: Shutdown, install: Install = .buildFromRepository) {
         self.runID = runID

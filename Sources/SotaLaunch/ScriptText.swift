@@ -5,17 +5,17 @@ import SotaSupport
 /// A string literal becomes script code as written; `\(…)` accepts a ``ShellWord``, an ``SbatchValue``, an `Int`
 /// or other ``ScriptText``, and nothing else, so a configured `String` cannot reach a script unquoted: the compiler
 /// refuses it.
-public struct ScriptText: Sendable, Equatable, ExpressibleByStringInterpolation {
+package struct ScriptText: Sendable, Equatable, ExpressibleByStringInterpolation {
     /// The text.
-    public let text: String
+    package let text: String
 
     /// Code as written in sota's source.
-    public init(stringLiteral value: String) {
+    package init(stringLiteral value: String) {
         text = value
     }
 
     /// Code with checked values interpolated.
-    public init(stringInterpolation: Interpolation) {
+    package init(stringInterpolation: Interpolation) {
         text = stringInterpolation.text
     }
 
@@ -30,30 +30,30 @@ public struct ScriptText: Sendable, Equatable, ExpressibleByStringInterpolation 
     }
 
     /// Collects literals and checked values.
-    public struct Interpolation: StringInterpolationProtocol {
+    package struct Interpolation: StringInterpolationProtocol {
         var text = ""
 
         /// Reserves room.
-        public init(literalCapacity: Int, interpolationCount: Int) {
+        package init(literalCapacity: Int, interpolationCount: Int) {
             text.reserveCapacity(literalCapacity + 16 * interpolationCount)
         }
 
         /// Code as written.
-        public mutating func appendLiteral(_ literal: String) { text += literal }
+        package mutating func appendLiteral(_ literal: String) { text += literal }
         /// A value as one quoted word.
-        public mutating func appendInterpolation(_ word: ShellWord) { text += word.rendered }
+        package mutating func appendInterpolation(_ word: ShellWord) { text += word.rendered }
         /// A checked `#SBATCH` value.
-        public mutating func appendInterpolation(_ value: SbatchValue) { text += value.text }
+        package mutating func appendInterpolation(_ value: SbatchValue) { text += value.text }
         /// A checked `#SBATCH` option with its value.
-        public mutating func appendInterpolation(_ directive: SbatchDirective) { text += directive.description }
+        package mutating func appendInterpolation(_ directive: SbatchDirective) { text += directive.description }
         /// A number.
-        public mutating func appendInterpolation(_ number: Int) { text += String(number) }
+        package mutating func appendInterpolation(_ number: Int) { text += String(number) }
         /// Other script text.
-        public mutating func appendInterpolation(_ code: ScriptText) { text += code.text }
+        package mutating func appendInterpolation(_ code: ScriptText) { text += code.text }
     }
 
     /// `lines` joined by line feeds, with a final one.
-    public static func lines(_ lines: [ScriptText]) -> String {
+    package static func lines(_ lines: [ScriptText]) -> String {
         lines.map(\.text).joined(separator: "\n") + "\n"
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import SotaSupport
 
 /// Where an instance fetches data from or uploads results to: a local folder, S3, Backblaze B2 or HTTP(S).
-public struct StorageURL: Sendable, Equatable, CustomStringConvertible {
+package struct StorageURL: Sendable, Equatable, CustomStringConvertible {
     /// The kinds of storage the onstart script knows how to reach, each with its own tool.
-    public enum Scheme: String, Sendable, CaseIterable {
+    package enum Scheme: String, Sendable, CaseIterable {
         /// A folder on the instance's file system (`file:///path`): `cp`.
         case file
         /// Amazon S3 or any S3-compatible store (`s3://bucket/key`): `aws s3 cp`.
@@ -18,12 +18,12 @@ public struct StorageURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The scheme.
-    public var scheme: Scheme
+    package var scheme: Scheme
     /// The URL as written, without a trailing slash.
-    public var text: String
+    package var text: String
 
     /// Parses `text`, or explains what is wrong with it.
-    public static func parse(_ text: String) -> Result<StorageURL, StorageURLError> {
+    package static func parse(_ text: String) -> Result<StorageURL, StorageURLError> {
         // A refusal echoes the URL with any credential masked, so it does not print the secret it refuses.
         let shown = URLUserinfo.masked(text)
         guard let colon = text.range(of: "://") else {
@@ -55,29 +55,29 @@ public struct StorageURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The local path of a `file://` URL (percent escapes decoded).
-    public var filePath: String? {
+    package var filePath: String? {
         guard scheme == .file else { return nil }
         let raw = String(text.dropFirst("file://".count))
         return raw.removingPercentEncoding ?? raw
     }
 
     /// True for schemes that can receive uploads.
-    public var isWritable: Bool { scheme == .file || scheme == .s3 || scheme == .b2 }
+    package var isWritable: Bool { scheme == .file || scheme == .s3 || scheme == .b2 }
 
     /// The URL of `name` under this one.
-    public func appending(_ name: String) -> StorageURL {
+    package func appending(_ name: String) -> StorageURL {
         StorageURL(scheme: scheme, text: text + "/" + name)
     }
 
-    public var description: String { text }
+    package var description: String { text }
 }
 
 /// A storage URL that cannot be used, and why.
-public struct StorageURLError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct StorageURLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The URL as given, any credential in it masked (``URLUserinfo/masked(_:)``).
-    public var text: String
+    package var text: String
     /// What is wrong with it.
-    public var reason: String
+    package var reason: String
 
-    public var description: String { "`\(text)` is not a storage URL: \(reason)" }
+    package var description: String { "`\(text)` is not a storage URL: \(reason)" }
 }

@@ -1,7 +1,7 @@
 import SotaSupport
 
 /// A Vast API call that did not do what was asked, said so that the user knows where to look.
-public enum VastAPIError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum VastAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No connection: DNS, refused, timeout, TLS.
     case unreachable(url: String, reason: String)
     /// The API answered with an error status; `message` is its `msg`/`error` text when it gave one.
@@ -11,7 +11,7 @@ public enum VastAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No API key anywhere sota looks.
     case missingAPIKey
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreachable(let url, let reason):
             return "cannot reach the Vast API at \(url): \(reason)"

@@ -7,19 +7,19 @@ import SotaSupport
 /// TLS, LDAP and SSH libraries) would add their loading to the start of every sota command, and only `launch`,
 /// `status` and `cancel` talk to the network. The API key travels in curl's config on standard input, never on
 /// a command line other processes can read.
-public struct VastClient: Sendable {
+package struct VastClient: Sendable {
     /// The default API server, as the vastai CLI uses it.
-    public static let defaultBaseURL = "https://console.vast.ai"
+    package static let defaultBaseURL = "https://console.vast.ai"
 
     /// The server, without a trailing slash.
-    public var baseURL: String
+    package var baseURL: String
     /// The API key sent as `Authorization: Bearer KEY`; nil sends none (offer search needs none).
-    public var apiKey: String?
+    package var apiKey: String?
     /// Seconds to wait for one answer.
-    public var timeout: Double
+    package var timeout: Double
 
     /// Creates a client.
-    public init(baseURL: String = VastClient.defaultBaseURL, apiKey: String?, timeout: Double = 60) {
+    package init(baseURL: String = VastClient.defaultBaseURL, apiKey: String?, timeout: Double = 60) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
@@ -32,7 +32,7 @@ public struct VastClient: Sendable {
     /// The files are found through `XDG_CONFIG_HOME` and `HOME` only, never the password database: in the fully
     /// static sota, a user lookup loads the system's NSS modules (systemd, sss, ldap), each with a libc of its
     /// own, and crashes.
-    public static func apiKey(environment: [String: String]) -> String? {
+    package static func apiKey(environment: [String: String]) -> String? {
         if let key = environment["VAST_API_KEY"], !key.isEmpty { return key }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
         var paths: [String] = []
@@ -52,13 +52,13 @@ public struct VastClient: Sendable {
     }
 
     /// Offers matching `query`, in the server's order.
-    public func searchOffers(_ query: VastOfferQuery) throws(VastAPIError) -> [VastOffer] {
+    package func searchOffers(_ query: VastOfferQuery) throws(VastAPIError) -> [VastOffer] {
         let (data, url) = try send("POST", "/api/v0/bundles/", body: query.body)
         return try decode(OfferList.self, data, url).offers
     }
 
     /// Rents `offerID` with `request`; returns the new instance id.
-    public func createInstance(offerID: Int, _ request: VastInstanceRequest) throws(VastAPIError) -> Int {
+    package func createInstance(offerID: Int, _ request: VastInstanceRequest) throws(VastAPIError) -> Int {
         let (data, url) = try send("PUT", "/api/v0/asks/\(offerID)/", body: request.body)
         let answer = try decode(CreateAnswer.self, data, url)
         guard answer.success != false, let id = answer.new_contract else {
@@ -68,7 +68,7 @@ public struct VastClient: Sendable {
     }
 
     /// The instance `id`, or nil when Vast no longer knows it (destroyed).
-    public func instance(_ id: Int) throws(VastAPIError) -> VastInstance? {
+    package func instance(_ id: Int) throws(VastAPIError) -> VastInstance? {
         do {
             let (data, url) = try send("GET", "/api/v0/instances/\(id)/?owner=me", body: nil)
             return try decode(InstanceAnswer.self, data, url).instances
@@ -78,12 +78,12 @@ public struct VastClient: Sendable {
     }
 
     /// Asks Vast to stop (`running: false`) or start the instance.
-    public func setRunning(_ id: Int, _ running: Bool) throws(VastAPIError) {
+    package func setRunning(_ id: Int, _ running: Bool) throws(VastAPIError) {
         _ = try send("PUT", "/api/v0/instances/\(id)/", body: .object([("state", .string(running ? "running" : "stopped"))]))
     }
 
     /// Destroys the instance and its disk.
-    public func destroyInstance(_ id: Int) throws(VastAPIError) {
+    package func destroyInstance(_ id: Int) throws(VastAPIError) {
         _ = try send("DELETE", "/api/v0/instances/\(id)/", body: .object([]))
     }
 

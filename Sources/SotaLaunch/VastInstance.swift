@@ -2,30 +2,30 @@ import Foundation
 import SotaSupport
 
 /// One rented instance, as `GET /api/v0/instances/{id}/` describes it.
-public struct VastInstance: Sendable, Equatable, Decodable {
+package struct VastInstance: Sendable, Equatable, Decodable {
     /// The instance (contract) id.
-    public var id: Int
+    package var id: Int
     /// What the machine reports: `loading`, `running`, `exited`, ... (nil while scheduling).
-    public var actualStatus: String?
+    package var actualStatus: String?
     /// What was asked for: `running` or `stopped`.
-    public var currentState: String?
+    package var currentState: String?
     /// Total price per hour in USD.
-    public var pricePerHour: Double?
+    package var pricePerHour: Double?
     /// When the instance started, in seconds since 1970.
-    public var startDate: Double?
+    package var startDate: Double?
     /// The GPU model.
-    public var gpuName: String?
+    package var gpuName: String?
     /// GPUs in the instance.
-    public var gpuCount: Int?
+    package var gpuCount: Int?
     /// Vast's status message, e.g. an image pull error.
-    public var statusMessage: String?
+    package var statusMessage: String?
     /// What Vast means the instance to be (`running`, `stopped`), beside `cur_state`.
-    public var intendedStatus: String?
+    package var intendedStatus: String?
     /// The storage part of the price per hour in USD: all a stopped instance is billed.
-    public var storagePricePerHour: Double?
+    package var storagePricePerHour: Double?
 
     /// Creates an instance description.
-    public init(id: Int, actualStatus: String?, currentState: String?, pricePerHour: Double?, startDate: Double?,
+    package init(id: Int, actualStatus: String?, currentState: String?, pricePerHour: Double?, startDate: Double?,
                 gpuName: String? = nil, gpuCount: Int? = nil, statusMessage: String? = nil, intendedStatus: String? = nil,
                 storagePricePerHour: Double? = nil) {
         self.id = id
@@ -48,7 +48,7 @@ public struct VastInstance: Sendable, Equatable, Decodable {
 
     /// Where an instance stands for billing: Vast bills a running (or starting) instance its whole price, a stopped
     /// one its storage only, and a destroyed one nothing.
-    public enum Phase: String, Sendable, Equatable {
+    package enum Phase: String, Sendable, Equatable {
         /// Being scheduled, created or loading its image (billed as running).
         case starting
         /// Running.
@@ -60,7 +60,7 @@ public struct VastInstance: Sendable, Equatable, Decodable {
     }
 
     /// The phase, from every state field Vast gives: any of them saying destroyed wins, then stopped or exited.
-    public var phase: Phase {
+    package var phase: Phase {
         let states = [actualStatus, currentState, intendedStatus].compactMap { $0?.lowercased() }
         if states.contains(where: { ["destroyed", "destroying", "deleted", "deleting"].contains($0) }) { return .gone }
         let actual = actualStatus?.lowercased()
@@ -71,7 +71,7 @@ public struct VastInstance: Sendable, Equatable, Decodable {
 
     /// What the instance is billed per hour now, or nil when Vast did not say: its price while starting or running,
     /// its storage price when stopped, nothing once gone.
-    public var billedPerHour: Double? {
+    package var billedPerHour: Double? {
         switch phase {
         case .starting, .running: pricePerHour
         case .stopped: storagePricePerHour
@@ -80,7 +80,7 @@ public struct VastInstance: Sendable, Equatable, Decodable {
     }
 
     /// Hours since the instance started, at `now`.
-    public func hours(at now: Date) -> Double? {
+    package func hours(at now: Date) -> Double? {
         guard let startDate, startDate.isFinite else { return nil }
         return max(0, now.timeIntervalSince1970 - startDate) / 3600
     }
@@ -89,7 +89,7 @@ public struct VastInstance: Sendable, Equatable, Decodable {
     ///
     /// Nil once it is stopped or gone: Vast no longer bills it the running price, and when it stopped is not in the
     /// answer, so any figure would be a guess (``billedPerHour`` gives what it costs now).
-    public func cost(at now: Date) -> Double? {
+    package func cost(at now: Date) -> Double? {
         guard phase == .starting || phase == .running, let pricePerHour, pricePerHour.isFinite, let hours = hours(at: now) else { return nil }
         return pricePerHour * hours
     }

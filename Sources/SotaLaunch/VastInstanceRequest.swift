@@ -1,20 +1,20 @@
 import SotaSupport
 
 /// What `PUT /api/v0/asks/{offer}/` rents: image, disk, environment and onstart script.
-public struct VastInstanceRequest: Sendable {
+package struct VastInstanceRequest: Sendable {
     /// The Docker image.
-    public var image: String
+    package var image: String
     /// Disk in GB.
-    public var diskGB: Double
+    package var diskGB: Double
     /// Environment variables of the instance (where secrets travel; never logged by sota).
-    public var environment: [(String, String)]
+    package var environment: [(String, String)]
     /// The onstart script (at most ``OnstartScript/vastLimit`` characters).
-    public var onstart: String
+    package var onstart: String
     /// The instance's label in the Vast console.
-    public var label: String
+    package var label: String
 
     /// Creates a request.
-    public init(image: String, diskGB: Double, environment: [(String, String)], onstart: String, label: String) {
+    package init(image: String, diskGB: Double, environment: [(String, String)], onstart: String, label: String) {
         self.image = image
         self.diskGB = diskGB
         self.environment = environment
@@ -24,7 +24,7 @@ public struct VastInstanceRequest: Sendable {
 
     /// The body as the vastai CLI builds it for `create instance --ssh --direct --onstart-cmd`: onstart scripts
     /// run in the ssh launch mode.
-    public var body: JSONValue {
+    package var body: JSONValue {
         .object([
             ("client_id", .string("me")),
             ("image", .string(image)),

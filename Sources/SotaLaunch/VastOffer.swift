@@ -1,26 +1,26 @@
 import SotaSupport
 
 /// One rentable machine offer from `POST /api/v0/bundles/`.
-public struct VastOffer: Sendable, Equatable, Decodable {
+package struct VastOffer: Sendable, Equatable, Decodable {
     /// The offer (ask) id, used to create an instance.
-    public var id: Int
+    package var id: Int
     /// The GPU model, e.g. `RTX 4090`.
-    public var gpuName: String
+    package var gpuName: String
     /// GPUs in the offer.
-    public var gpuCount: Int
+    package var gpuCount: Int
     /// Total price per hour in USD for the offer with the requested storage.
-    public var pricePerHour: Double
+    package var pricePerHour: Double
     /// Host reliability 0...1 (`reliability2`, else `reliability`).
-    public var reliability: Double?
+    package var reliability: Double?
     /// Free disk in GB.
-    public var diskSpaceGB: Double?
+    package var diskSpaceGB: Double?
     /// Where the machine is, when Vast says.
-    public var geolocation: String?
+    package var geolocation: String?
     /// The host machine.
-    public var machineID: Int?
+    package var machineID: Int?
 
     /// Creates an offer.
-    public init(id: Int, gpuName: String, gpuCount: Int, pricePerHour: Double, reliability: Double?, diskSpaceGB: Double?,
+    package init(id: Int, gpuName: String, gpuCount: Int, pricePerHour: Double, reliability: Double?, diskSpaceGB: Double?,
                 geolocation: String? = nil, machineID: Int? = nil) {
         self.id = id
         self.gpuName = gpuName
@@ -38,7 +38,7 @@ public struct VastOffer: Sendable, Equatable, Decodable {
     }
 
     /// Decodes the fields sota uses from Vast's offer object; the many others are ignored.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int.self, forKey: .id)
         gpuName = try c.decode(String.self, forKey: .gpuName)

@@ -1,22 +1,22 @@
 import SotaSupport
 
 /// What a run needs from a Vast offer, and the JSON body `POST /api/v0/bundles/` takes for it.
-public struct VastOfferQuery: Sendable, Equatable {
+package struct VastOfferQuery: Sendable, Equatable {
     /// Vast's GPU model name, e.g. `RTX 4090` or `H100 SXM`.
-    public var gpuName: String
+    package var gpuName: String
     /// GPUs per instance.
-    public var gpuCount: Int
+    package var gpuCount: Int
     /// Highest total price per hour (GPUs, storage and all), in USD; nil for any.
-    public var maxPricePerHour: Double?
+    package var maxPricePerHour: Double?
     /// Lowest host reliability, 0...1.
-    public var minReliability: Double
+    package var minReliability: Double
     /// Disk the instance gets, in GB: offers with less free space are skipped, and storage is priced for it.
-    public var diskGB: Double
+    package var diskGB: Double
     /// How many offers to ask for.
-    public var limit: Int
+    package var limit: Int
 
     /// Creates a query.
-    public init(gpuName: String, gpuCount: Int = 1, maxPricePerHour: Double? = nil, minReliability: Double = 0.95,
+    package init(gpuName: String, gpuCount: Int = 1, maxPricePerHour: Double? = nil, minReliability: Double = 0.95,
                 diskGB: Double = 32, limit: Int = 64) {
         self.gpuName = gpuName
         self.gpuCount = gpuCount
@@ -28,13 +28,13 @@ public struct VastOfferQuery: Sendable, Equatable {
 
     /// Vast's spelling of a GPU name written as in sota's price table: `RTX-4090` and `RTX_4090` become `RTX 4090`,
     /// as the vastai CLI turns `_` into spaces.
-    public static func vastGPUName(_ name: String) -> String {
+    package static func vastGPUName(_ name: String) -> String {
         String(name.map { $0 == "_" || $0 == "-" ? " " : $0 })
     }
 
     /// The request body, with the vastai CLI's default filters (verified, rentable, not rented, not external) and
     /// the cheapest offers first.
-    public var body: JSONValue {
+    package var body: JSONValue {
         var filters: [(String, JSONValue)] = [
             ("verified", .object([("eq", .bool(true))])),
             ("external", .object([("eq", .bool(false))])),
@@ -56,7 +56,7 @@ public struct VastOfferQuery: Sendable, Equatable {
     }
 
     /// Whether `offer` meets the query (the API filters too; this guards against a server that ignores a filter).
-    public func admits(_ offer: VastOffer) -> Bool {
+    package func admits(_ offer: VastOffer) -> Bool {
         offer.gpuName == gpuName && offer.gpuCount == gpuCount && (offer.reliability ?? 0) >= minReliability
             && (offer.diskSpaceGB ?? .infinity) >= diskGB && (maxPricePerHour.map { offer.pricePerHour <= $0 } ?? true)
             && offer.pricePerHour.isFinite && offer.pricePerHour >= 0
@@ -64,7 +64,7 @@ public struct VastOfferQuery: Sendable, Equatable {
 
     /// The offer to rent: the cheapest one the query admits, the more reliable host on equal price, then the
     /// lower id so the choice is deterministic; nil when none fits.
-    public func choose(from offers: [VastOffer]) -> VastOffer? {
+    package func choose(from offers: [VastOffer]) -> VastOffer? {
         offers.filter(admits).min { a, b in
             if a.pricePerHour != b.pricePerHour { return a.pricePerHour < b.pricePerHour }
             if (a.reliability ?? 0) != (b.reliability ?? 0) { return (a.reliability ?? 0) > (b.reliability ?? 0) }

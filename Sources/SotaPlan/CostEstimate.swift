@@ -2,21 +2,21 @@ import SotaSupport
 import SotaConfig
 
 /// What a run will cost, stage by stage, with the source of every number shown.
-public struct CostEstimate: Sendable {
+package struct CostEstimate: Sendable {
     /// Where the GPU type came from.
-    public enum GPUSource: Sendable {
+    package enum GPUSource: Sendable {
         case config(SourceLocation)
         case flag
     }
 
     /// Where the price came from.
-    public enum PriceSource: Sendable {
+    package enum PriceSource: Sendable {
         case table(SourceLocation)
         case flag
     }
 
     /// How one stage's runtime was obtained.
-    public enum RuntimeSource: Sendable {
+    package enum RuntimeSource: Sendable {
         /// Declared in the config (`estimate: 25m`).
         case declared(SourceLocation)
         /// epochs × samples ÷ (samples per second per GPU × GPUs).
@@ -29,7 +29,7 @@ public struct CostEstimate: Sendable {
     }
 
     /// Which past runs a calibrated estimate rests on.
-    public enum CalibrationBasis: Sendable, Equatable {
+    package enum CalibrationBasis: Sendable, Equatable {
         /// Runs within a factor of two of this run's size (epochs × samples), scaled to it.
         case similarSize
         /// Runs of other sizes, scaled to this one (fewer than three were of similar size).
@@ -39,78 +39,78 @@ public struct CostEstimate: Sendable {
     }
 
     /// One stage's line.
-    public struct Line: Sendable {
+    package struct Line: Sendable {
         /// The stage name.
-        public var stage: String
+        package var stage: String
         /// Estimated runtime, when known.
-        public var duration: DurationValue?
+        package var duration: DurationValue?
         /// Estimated cost, when both runtime and price are known.
-        public var cost: Double?
+        package var cost: Double?
         /// How the runtime was obtained.
-        public var source: RuntimeSource
+        package var source: RuntimeSource
     }
 
     /// The GPU type, when known.
-    public var gpu: String?
+    package var gpu: String?
     /// Where the GPU type came from.
-    public var gpuSource: GPUSource?
+    package var gpuSource: GPUSource?
     /// GPUs per run.
-    public var gpus: Int
+    package var gpus: Int
     /// Whether `gpus` was written in the config (else 1 is assumed and said so).
-    public var gpusDeclared: Bool
+    package var gpusDeclared: Bool
     /// Price per GPU-hour, when known.
-    public var pricePerGPUHour: Double?
+    package var pricePerGPUHour: Double?
     /// Where the price came from.
-    public var priceSource: PriceSource?
+    package var priceSource: PriceSource?
     /// Why there is no price, when there is none.
-    public var priceProblem: String?
+    package var priceProblem: String?
     /// Currency code.
-    public var currency: String
+    package var currency: String
     /// Stage lines in run order.
-    public var lines: [Line]
+    package var lines: [Line]
 
     /// Total runtime of the stages that could be estimated.
-    public var totalDuration: DurationValue {
+    package var totalDuration: DurationValue {
         DurationValue(seconds: lines.compactMap(\.duration?.seconds).reduce(0, +))
     }
 
     /// Total cost of the stages that could be priced.
-    public var totalCost: Double? {
+    package var totalCost: Double? {
         pricePerGPUHour == nil ? nil : lines.compactMap(\.cost).reduce(0, +)
     }
 
     /// True when every stage has a runtime and a price.
-    public var isComplete: Bool { pricePerGPUHour != nil && lines.allSatisfy { $0.duration != nil } }
+    package var isComplete: Bool { pricePerGPUHour != nil && lines.allSatisfy { $0.duration != nil } }
 }
 
 /// Computes cost estimates. Pure: prices and configs come in as values.
-public enum CostEstimator {
+package enum CostEstimator {
     /// Overrides from the command line.
-    public struct Overrides: Sendable {
+    package struct Overrides: Sendable {
         /// `--gpu NAME`.
-        public var gpu: String?
+        package var gpu: String?
         /// `--price X` per GPU-hour.
-        public var price: Double?
+        package var price: Double?
 
         /// Creates overrides.
-        public init(gpu: String? = nil, price: Double? = nil) {
+        package init(gpu: String? = nil, price: Double? = nil) {
             self.gpu = gpu
             self.price = price
         }
     }
 
     /// Past runs needed before measured durations replace the declared or modelled ones.
-    public static let calibrationMinimum = 3
+    package static let calibrationMinimum = 3
 
     /// One past run of a stage: how long it took, and its size when recorded.
-    public struct PastStage: Sendable, Equatable {
+    package struct PastStage: Sendable, Equatable {
         /// Wall seconds.
-        public var seconds: Double
+        package var seconds: Double
         /// epochs × samples, when the manifest recorded it.
-        public var work: Double?
+        package var work: Double?
 
         /// Creates a record.
-        public init(seconds: Double, work: Double?) {
+        package init(seconds: Double, work: Double?) {
             self.seconds = seconds
             self.work = work
         }
@@ -119,7 +119,7 @@ public enum CostEstimator {
     /// The calibrated duration of a step of size `work` from `past` runs: the median of runs within a factor of
     /// two in size, scaled linearly to `work`; else of all sized runs, scaled; else of unsized runs as measured. Nil
     /// with fewer than ``calibrationMinimum`` runs in the chosen group.
-    public static func calibrated(_ past: [PastStage], work: Double?) -> (seconds: Double, runs: Int, basis: CostEstimate.CalibrationBasis)? {
+    package static func calibrated(_ past: [PastStage], work: Double?) -> (seconds: Double, runs: Int, basis: CostEstimate.CalibrationBasis)? {
         if let work, work > 0 {
             let sized = past.filter { ($0.work ?? 0) > 0 }
             let similar = sized.filter { $0.work! <= 2 * work && $0.work! >= work / 2 }
@@ -137,7 +137,7 @@ public enum CostEstimator {
     ///
     /// GPU names match in prices, throughputs and history however they are spelled (``GPUName``): a Vast offer's
     /// `RTX 4090` finds the config's `RTX-4090`.
-    public static func estimate(plan: RunPlan, prices: PriceTable?, overrides: Overrides = Overrides(),
+    package static func estimate(plan: RunPlan, prices: PriceTable?, overrides: Overrides = Overrides(),
                                 history: (_ stage: String, _ gpu: String) -> [PastStage] = { _, _ in [] }) -> CostEstimate {
         let training = plan.training
         let resources = training.resources

@@ -2,23 +2,23 @@ import SotaSupport
 import SotaConfig
 
 /// Decides gates from metric values. Pure: the baseline comes in as a value.
-public enum GateEvaluator {
+package enum GateEvaluator {
     /// The value to beat for gates that demand an improvement over production.
-    public struct Baseline: Sendable, Equatable {
+    package struct Baseline: Sendable, Equatable {
         /// The run the value came from.
-        public var runID: String
+        package var runID: String
         /// The metric value.
-        public var value: Double
+        package var value: Double
 
         /// Creates a baseline.
-        public init(runID: String, value: Double) {
+        package init(runID: String, value: Double) {
             self.runID = runID
             self.value = value
         }
     }
 
     /// One outcome per gate. A missing metric fails its gate; the caller decides whether that is a stage failure.
-    public static func evaluate(
+    package static func evaluate(
         _ gates: [GateSpec], phase: String, metrics: [String: Double], baseline: (GateSpec) -> Baseline?
     ) -> [RunManifest.GateRecord] {
         gates.map { gate in

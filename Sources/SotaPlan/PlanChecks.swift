@@ -4,30 +4,30 @@ import SotaConfig
 
 /// Checks a plan against the machine without changing anything: programs resolve, output folders are writable,
 /// and the disk has room.
-public struct PlanChecks: Sendable {
+package struct PlanChecks: Sendable {
     /// One check's outcome.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// What was checked.
-        public var subject: String
+        package var subject: String
         /// What was found.
-        public var detail: String
+        package var detail: String
         /// Passed, or the problem.
-        public var diagnostic: Diagnostic?
+        package var diagnostic: Diagnostic?
 
         /// True when the check passed (warnings pass).
-        public var passed: Bool { diagnostic?.severity != .error }
+        package var passed: Bool { diagnostic?.severity != .error }
     }
 
     /// The `PATH` used to resolve programs.
-    public var searchPath: String?
+    package var searchPath: String?
 
     /// Creates checks with a search path.
-    public init(searchPath: String?) {
+    package init(searchPath: String?) {
         self.searchPath = searchPath
     }
 
     /// Runs every check for `plan` in `project`.
-    public func run(_ plan: RunPlan, project: Project) -> [Result] {
+    package func run(_ plan: RunPlan, project: Project) -> [Result] {
         var results: [Result] = []
         var seenPrograms = Set<String>()
         for step in plan.steps {

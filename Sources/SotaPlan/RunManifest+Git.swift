@@ -3,7 +3,7 @@ import SotaRunRecord
 
 extension RunManifest.GitRecord {
     /// The record of `provenance`: commit, branch, dirty files, and `repository`, `no-commits` or `no-repository`.
-    public init(_ provenance: GitProvenance) {
+    package init(_ provenance: GitProvenance) {
         let state: String = switch provenance.state {
         case .noRepository: "no-repository"
         case .noCommits: "no-commits"

@@ -3,24 +3,24 @@ import SotaConfig
 import SotaRunRecord
 
 /// Everything a run will do, computed before anything runs: steps, exact commands and environments, gates and outputs.
-public struct RunPlan: Sendable {
+package struct RunPlan: Sendable {
     /// The run id the plan was made for.
-    public var runID: String
+    package var runID: String
     /// The run directory, relative to the project root.
-    public var runDirectory: String
+    package var runDirectory: String
     /// The training config.
-    public var training: RunConfig
+    package var training: RunConfig
     /// The proxy-gate evaluation config.
-    public var smallEval: RunConfig?
+    package var smallEval: RunConfig?
     /// The full evaluation config.
-    public var fullEval: RunConfig?
+    package var fullEval: RunConfig?
     /// Child processes in order.
-    public var steps: [PlannedStep]
+    package var steps: [PlannedStep]
     /// Variables every child gets on top of the inherited environment.
-    public var sharedEnvironment: [EnvironmentVariable]
+    package var sharedEnvironment: [EnvironmentVariable]
 
     /// Creates a plan; ``RunPlanner`` makes the ones `sota run` uses.
-    public init(runID: String, runDirectory: String, training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?,
+    package init(runID: String, runDirectory: String, training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?,
                 steps: [PlannedStep], sharedEnvironment: [EnvironmentVariable]) {
         self.runID = runID
         self.runDirectory = runDirectory
@@ -33,51 +33,51 @@ public struct RunPlan: Sendable {
 }
 
 /// A `NAME=value` pair given to a child.
-public struct EnvironmentVariable: Sendable, Equatable {
+package struct EnvironmentVariable: Sendable, Equatable {
     /// The variable name.
-    public var name: String
+    package var name: String
     /// Its value.
-    public var value: String
+    package var value: String
 
     /// Creates a variable.
-    public init(_ name: String, _ value: String) {
+    package init(_ name: String, _ value: String) {
         self.name = name
         self.value = value
     }
 }
 
 /// One child process of a run.
-public struct PlannedStep: Sendable {
+package struct PlannedStep: Sendable {
     /// Which pipeline stage the child belongs to.
-    public enum Phase: String, Sendable, CaseIterable {
+    package enum Phase: String, Sendable, CaseIterable {
         case train, smallEval = "small_eval", fullEval = "full_eval"
 
         /// Position in the pipeline: training, then the proxy-gate evaluation, then the full evaluation.
-        public var order: Int { Self.allCases.firstIndex(of: self)! }
+        package var order: Int { Self.allCases.firstIndex(of: self)! }
     }
 
     /// The pipeline stage.
-    public var phase: Phase
+    package var phase: Phase
     /// The step's name: the training stage name, or `small_eval` / `full_eval`.
-    public var name: String
+    package var name: String
     /// The exact argument vector, placeholders filled.
-    public var arguments: [String]
+    package var arguments: [String]
     /// Variables specific to this child.
-    public var environment: [EnvironmentVariable]
+    package var environment: [EnvironmentVariable]
     /// Files the step must leave, relative to the run directory.
-    public var outputs: [String]
+    package var outputs: [String]
     /// Gates checked on this step's metrics.
-    public var gates: [GateSpec]
+    package var gates: [GateSpec]
     /// Kill the child after this long.
-    public var timeout: DurationValue?
+    package var timeout: DurationValue?
     /// The log file, relative to the run directory.
-    public var logFile: String
+    package var logFile: String
     /// The step's size for cost calibration: epochs × samples per epoch for a training stage (epochs alone when the
     /// config declares no `data.samples`); nil for evaluations, which are compared by stage and GPU only.
-    public var work: Double?
+    package var work: Double?
 
     /// Creates a step.
-    public init(phase: Phase, name: String, arguments: [String], environment: [EnvironmentVariable], outputs: [String],
+    package init(phase: Phase, name: String, arguments: [String], environment: [EnvironmentVariable], outputs: [String],
                 gates: [GateSpec], timeout: DurationValue?, logFile: String, work: Double? = nil) {
         self.phase = phase
         self.name = name
@@ -92,9 +92,9 @@ public struct PlannedStep: Sendable {
 }
 
 /// Builds run plans from configs. Pure: no files are read or written.
-public enum RunPlanner {
+package enum RunPlanner {
     /// The plan for `training` (with its evaluation configs) as run `runID` in `project`.
-    public static func plan(
+    package static func plan(
         training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?, project: Project, runID: String, devices: String = "0"
     ) -> RunPlan {
         let runDirectory = Paths.join(project.runsDirectory, runID)

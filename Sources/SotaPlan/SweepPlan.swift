@@ -2,14 +2,14 @@ import SotaSupport
 import SotaConfig
 
 /// One `--sweep keys=values` axis: every key is set to the same value, once per value.
-public struct SweepAxis: Sendable, Equatable {
+package struct SweepAxis: Sendable, Equatable {
     /// Key paths set together (`latent.dim,operator.pdet.input_dim=8,16`).
-    public var keys: [String]
+    package var keys: [String]
     /// The values, as typed (each a YAML scalar).
-    public var values: [String]
+    package var values: [String]
 
     /// Parses `key[,key...]=value[,value...]`.
-    public static func parse(_ text: String) -> Result<SweepAxis, DiagnosticError> {
+    package static func parse(_ text: String) -> Result<SweepAxis, DiagnosticError> {
         let flag = SourceLocation(file: "--sweep \(text)")
         guard let equals = text.firstIndex(of: "=") else {
             return .failure(DiagnosticError(.error(at: flag, "`--sweep` expects KEY=V1,V2,...", hint: "for example: --sweep training.learning_rate=0.01,0.05")))
@@ -27,22 +27,22 @@ public struct SweepAxis: Sendable, Equatable {
 }
 
 /// The runs of a sweep and the device each one gets. Pure.
-public struct SweepPlan: Sendable, Equatable {
+package struct SweepPlan: Sendable, Equatable {
     /// One run of the sweep.
-    public struct Job: Sendable, Equatable {
+    package struct Job: Sendable, Equatable {
         /// Position in the sweep, from 0.
-        public var index: Int
+        package var index: Int
         /// The training config path as given.
-        public var config: String
+        package var config: String
         /// `key=value` overrides: the fixed `--set` ones, then this job's sweep values.
-        public var overrides: [String]
+        package var overrides: [String]
         /// The device this job runs on.
-        public var device: String
+        package var device: String
         /// The run id it will get.
-        public var runID: String
+        package var runID: String
 
         /// Creates a job.
-        public init(index: Int, config: String, overrides: [String], device: String, runID: String) {
+        package init(index: Int, config: String, overrides: [String], device: String, runID: String) {
             self.index = index
             self.config = config
             self.overrides = overrides
@@ -52,13 +52,13 @@ public struct SweepPlan: Sendable, Equatable {
     }
 
     /// The jobs in order.
-    public var jobs: [Job]
+    package var jobs: [Job]
     /// The device slots (one device, or several joined by commas), each running at most one job at a time.
-    public var devices: [String]
+    package var devices: [String]
 
     /// The device ids of a `--gpus` list such as `0` or `0,1`: ASCII digits separated by single commas; nil for an
     /// empty list, an empty item (`,`, `0,,1`, `1,`) or anything else, so no sweep is ever planned over no device.
-    public static func devices(parsing text: String) -> [String]? {
+    package static func devices(parsing text: String) -> [String]? {
         let items = text.split(separator: ",", omittingEmptySubsequences: false)
         guard items.allSatisfy({ item in
             !item.isEmpty && item.utf8.count <= 9 && item.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
@@ -67,7 +67,7 @@ public struct SweepPlan: Sendable, Equatable {
     }
 
     /// Creates a plan from its jobs and device slots.
-    public init(jobs: [Job], devices: [String]) {
+    package init(jobs: [Job], devices: [String]) {
         self.jobs = jobs
         self.devices = devices
     }
@@ -77,7 +77,7 @@ public struct SweepPlan: Sendable, Equatable {
     /// The seed policy, the same for local and Slurm sweeps: run `i` (from 0) gets its config's seed + `i`, so no two
     /// runs of a sweep share a seed, unless the sweep itself sets `seed` (an axis or a fixed `--set seed=...`), which
     /// then wins. `seedOf` gives a job's config's own seed (nil: the config has none, counted as 0); nil skips seeding.
-    public static func make(configs: [String], fixed: [String], axes: [SweepAxis], devices: [String],
+    package static func make(configs: [String], fixed: [String], axes: [SweepAxis], devices: [String],
                             seedOf: ((_ config: String, _ overrides: [String]) -> Int?)? = nil, runID: (Int) -> String) -> SweepPlan {
         var combinations: [[String]] = [[]]
         for axis in axes {
@@ -102,7 +102,7 @@ public struct SweepPlan: Sendable, Equatable {
 
     /// Device slots for runs that each take `perRun` devices: `["0", "1", "2", "3"]` by 2 gives `["0,1", "2,3"]`.
     /// Devices left over after the last whole slot stay unused; nil when there are fewer devices than one run needs.
-    public static func slots(devices: [String], perRun: Int) -> [String]? {
+    package static func slots(devices: [String], perRun: Int) -> [String]? {
         let size = max(1, perRun)
         guard devices.count >= size else { return nil }
         return stride(from: 0, to: devices.count - size + 1, by: size).map { devices[$0..<($0 + size)].joined(separator: ",") }

@@ -3,20 +3,20 @@ import Foundation
 /// One experiment the weekly maintenance would archive (or did, with `--apply`), as the report lists it.
 ///
 /// The workspace's archive planner fills these; the report only renders them.
-public struct ArchiveCandidateRow: Sendable, Equatable, Codable {
+package struct ArchiveCandidateRow: Sendable, Equatable, Codable {
     /// The experiment folder's name, e.g. `2026-01-05-wider-latent`.
-    public var experiment: String
+    package var experiment: String
     /// Its lifecycle status (`success`, `failed`, `stale`, ...).
-    public var status: String
+    package var status: String
     /// Why it is due for the archive, in a few words.
-    public var reason: String
+    package var reason: String
     /// When anything last happened in it, if known.
-    public var lastActivity: Date?
+    package var lastActivity: Date?
     /// True when this run of the command moved it to the archive; false when it only would.
-    public var applied: Bool
+    package var applied: Bool
 
     /// Creates a row.
-    public init(experiment: String, status: String, reason: String, lastActivity: Date?, applied: Bool) {
+    package init(experiment: String, status: String, reason: String, lastActivity: Date?, applied: Bool) {
         self.experiment = experiment
         self.status = status
         self.reason = reason

@@ -4,9 +4,9 @@ import Foundation
 ///
 /// The span always ends on ticks, so the axis never stops at a ragged value; an empty or flat series still gets a
 /// span of non-zero width, so no position is ever a division by zero.
-public struct ChartScale: Sendable, Equatable {
+package struct ChartScale: Sendable, Equatable {
     /// How values map to positions.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// Equal distances for equal differences.
         case linear
         /// Equal distances for equal ratios; every value must be positive.
@@ -14,23 +14,23 @@ public struct ChartScale: Sendable, Equatable {
     }
 
     /// How values map to positions.
-    public var kind: Kind
+    package var kind: Kind
     /// The smallest value on the axis.
-    public var lower: Double
+    package var lower: Double
     /// The largest value on the axis, always greater than ``lower``.
-    public var upper: Double
+    package var upper: Double
     /// Tick values, ascending, all within `lower...upper`.
-    public var ticks: [Double]
+    package var ticks: [Double]
     /// The tick step as a power of ten, for labels: a step of 0.05 has `stepExponent` -2.
     var stepExponent: Int
 
     /// Values spanning more than this ratio (two decades) read better on a logarithmic axis.
-    public static let logarithmicRatio = 100.0
+    package static let logarithmicRatio = 100.0
 
     /// A linear axis covering the finite `values`, with about `tickCount` ticks.
     ///
     /// - Parameter includeZero: extend the span to 0, as bars need.
-    public static func linear(covering values: [Double], tickCount: Int = 5, includeZero: Bool = false) -> ChartScale {
+    package static func linear(covering values: [Double], tickCount: Int = 5, includeZero: Bool = false) -> ChartScale {
         let finite = values.filter(\.isFinite)
         var lower = finite.min() ?? 0, upper = finite.max() ?? 1
         if includeZero {
@@ -80,7 +80,7 @@ public struct ChartScale: Sendable, Equatable {
 
     /// A logarithmic axis from the decade at or below the smallest value to the decade at or above the largest,
     /// ticked at powers of ten; nil when a value is zero or negative, or none is finite.
-    public static func logarithmic(covering values: [Double]) -> ChartScale? {
+    package static func logarithmic(covering values: [Double]) -> ChartScale? {
         let finite = values.filter(\.isFinite)
         guard let smallest = finite.min(), let largest = finite.max(), smallest > 0 else { return nil }
         // Decades of normal Doubles only (1e-300 ... 1e300), so every tick is finite and non-zero.
@@ -96,7 +96,7 @@ public struct ChartScale: Sendable, Equatable {
     }
 
     /// Logarithmic when the positive `values` span more than ``logarithmicRatio``, linear otherwise.
-    public static func automatic(covering values: [Double], tickCount: Int = 5, includeZero: Bool = false) -> ChartScale {
+    package static func automatic(covering values: [Double], tickCount: Int = 5, includeZero: Bool = false) -> ChartScale {
         let finite = values.filter(\.isFinite)
         if let smallest = finite.min(), let largest = finite.max(), smallest > 0, largest / smallest > logarithmicRatio,
            let scale = logarithmic(covering: finite) {
@@ -107,7 +107,7 @@ public struct ChartScale: Sendable, Equatable {
 
     /// The position of `value` between `start` (at ``lower``) and `end` (at ``upper``); `end` may be the smaller
     /// number, as on a y axis whose pixels grow downwards. Values outside the span extrapolate.
-    public func position(of value: Double, from start: Double, to end: Double) -> Double {
+    package func position(of value: Double, from start: Double, to end: Double) -> Double {
         let fraction: Double
         switch kind {
         case .linear:
@@ -121,7 +121,7 @@ public struct ChartScale: Sendable, Equatable {
 
     /// A tick's label: as many decimals as the step needs (`0.05`, `0.1`, `200`), or `1e-5` style for very small
     /// and very large numbers.
-    public func label(for tick: Double) -> String {
+    package func label(for tick: Double) -> String {
         if tick == 0 { return "0" }
         let magnitude = max(abs(lower), abs(upper))
         switch kind {

@@ -4,26 +4,26 @@ import Foundation
 ///
 /// Reports are weekly and run timestamps are UTC, so a week here is always a UTC week: the same runs fall in the
 /// same week on every machine.
-public struct ISOWeek: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+package struct ISOWeek: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// The ISO week-numbering year (which differs from the calendar year around New Year).
-    public var year: Int
+    package var year: Int
     /// 1...53.
-    public var week: Int
+    package var week: Int
 
     /// Creates a week from its numbers; no range check (use ``init(containing:)`` for dates).
-    public init(year: Int, week: Int) {
+    package init(year: Int, week: Int) {
         self.year = year
         self.week = week
     }
 
     /// The week holding `date`.
-    public init(containing date: Date) {
+    package init(containing date: Date) {
         let parts = Self.calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
         self.init(year: parts.yearForWeekOfYear ?? 1970, week: parts.weekOfYear ?? 1)
     }
 
     /// Parses `2026-W03`; nil for anything else.
-    public init?(label: String) {
+    package init?(label: String) {
         let parts = label.split(separator: "-W", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let week = Int(parts[1]),
               (1...53).contains(week) else { return nil }
@@ -32,7 +32,7 @@ public struct ISOWeek: Sendable, Hashable, Comparable, Codable, CustomStringConv
 
     /// Parses a week as a user names it: `2026-W02`, or any day in it as `2026-01-07`; nil for anything else,
     /// including days that do not exist (`2026-02-30`).
-    public init?(naming text: String) {
+    package init?(naming text: String) {
         if let week = ISOWeek(label: text) {
             self = week
             return
@@ -55,32 +55,32 @@ public struct ISOWeek: Sendable, Hashable, Comparable, Codable, CustomStringConv
     }()
 
     /// Monday 00:00 UTC, the first instant of the week.
-    public var start: Date {
+    package var start: Date {
         Self.calendar.date(from: DateComponents(weekday: 2, weekOfYear: week, yearForWeekOfYear: year))!
     }
 
     /// The next Monday 00:00 UTC, the first instant after the week.
-    public var end: Date { start.addingTimeInterval(7 * 86_400) }
+    package var end: Date { start.addingTimeInterval(7 * 86_400) }
 
     /// The week after this one.
-    public var next: ISOWeek { ISOWeek(containing: end) }
+    package var next: ISOWeek { ISOWeek(containing: end) }
 
     /// `2026-W03`, the ISO 8601 spelling; also the default report folder's name.
-    public var label: String { "\(year)-W\(week < 10 ? "0" : "")\(week)" }
+    package var label: String { "\(year)-W\(week < 10 ? "0" : "")\(week)" }
 
     /// Same as ``label``.
-    public var description: String { label }
+    package var description: String { label }
 
-    public static func < (lhs: ISOWeek, rhs: ISOWeek) -> Bool { (lhs.year, lhs.week) < (rhs.year, rhs.week) }
+    package static func < (lhs: ISOWeek, rhs: ISOWeek) -> Bool { (lhs.year, lhs.week) < (rhs.year, rhs.week) }
 
     /// Encodes as the ``label``.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(label)
     }
 
     /// Decodes a ``label``.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let week = ISOWeek(label: text) else {

@@ -1,16 +1,16 @@
 import Foundation
 
 /// How the report spells numbers, money, durations and dates: fixed, locale-free, and the same on every machine.
-public enum ReportFormat {
+package enum ReportFormat {
     /// A metric value with four significant digits, as `sota leaderboard` prints it (`0.1234`, `1.5e-05`).
-    public static func metric(_ value: Double) -> String {
+    package static func metric(_ value: Double) -> String {
         guard value.isFinite else { return value.isNaN ? "NaN" : value < 0 ? "-inf" : "inf" }
         return String(format: "%.4g", value)
     }
 
     /// An amount of money: `$1.23` for USD, `EUR 1.23` otherwise; small amounts keep four decimals so a run of
     /// a few seconds does not read as free.
-    public static func money(_ amount: Double, currency: String) -> String {
+    package static func money(_ amount: Double, currency: String) -> String {
         let symbol = currency == "USD" ? "$" : currency + " "
         guard amount.isFinite else { return "?" }
         if amount == 0 { return symbol + "0.00" }
@@ -23,7 +23,7 @@ public enum ReportFormat {
     ///
     /// Total over every `Double` (durations come from the leaderboard, which a person can edit): past a billion
     /// days the count of days is printed in `%g` form rather than converted to an `Int`.
-    public static func duration(_ seconds: Double) -> String {
+    package static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "?" }
         if seconds < 60 { return seconds < 10 ? String(format: "%.1fs", seconds) : "\(Int(seconds.rounded()))s" }
         guard seconds < 86_400e9 else { return String(format: "%.3gd", seconds / 86_400) }
@@ -35,25 +35,25 @@ public enum ReportFormat {
     }
 
     /// `2026-01-05 14:03` in UTC.
-    public static func dateTime(_ date: Date) -> String {
+    package static func dateTime(_ date: Date) -> String {
         let parts = ISOWeek.calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         return "\(day(date)) \(two(parts.hour ?? 0)):\(two(parts.minute ?? 0))"
     }
 
     /// `2026-01-05` in UTC.
-    public static func day(_ date: Date) -> String {
+    package static func day(_ date: Date) -> String {
         let parts = ISOWeek.calendar.dateComponents([.year, .month, .day], from: date)
         return "\(parts.year ?? 1970)-\(two(parts.month ?? 1))-\(two(parts.day ?? 1))"
     }
 
     /// `Jan 5` in UTC, for chart ticks.
-    public static func shortDay(_ date: Date) -> String {
+    package static func shortDay(_ date: Date) -> String {
         let parts = ISOWeek.calendar.dateComponents([.month, .day], from: date)
         return "\(monthNames[(parts.month ?? 1) - 1]) \(parts.day ?? 1)"
     }
 
     /// `Mon 5 Jan 2026` in UTC, for the report's period.
-    public static func longDay(_ date: Date) -> String {
+    package static func longDay(_ date: Date) -> String {
         let parts = ISOWeek.calendar.dateComponents([.year, .month, .day, .weekday], from: date)
         return "\(weekdayNames[(parts.weekday ?? 1) - 1]) \(parts.day ?? 1) \(monthNames[(parts.month ?? 1) - 1]) \(parts.year ?? 1970)"
     }

@@ -1,6 +1,6 @@
 extension SVGChart {
     /// The most bars a horizontal bar chart draws; the rest are counted in a footnote.
-    public static let maximumBars = 20
+    package static let maximumBars = 20
 
     /// Horizontal bars, one per category, in the order given (best first, say), labelled with their values; the
     /// first bar is highlighted.
@@ -11,7 +11,7 @@ extension SVGChart {
     ///   - axis: the value axis's scaling; on a logarithmic axis bars start at its lowest decade.
     ///   - format: how a bar's value is spelled at its end.
     ///   - width: the image's width in pixels; the height follows from the number of bars.
-    public static func horizontalBars(_ bars: [Bar], title: String, valueLabel: String, axis: AxisMode = .automatic,
+    package static func horizontalBars(_ bars: [Bar], title: String, valueLabel: String, axis: AxisMode = .automatic,
                                       format: (Double) -> String = ReportFormat.metric, width: Double = defaultWidth) -> String {
         let finite = bars.filter(\.value.isFinite)
         guard !finite.isEmpty else { return placeholder(title: title, width: width) }
@@ -58,7 +58,7 @@ extension SVGChart {
     ///   - valueLabel: the value axis title.
     ///   - format: how a value is spelled above its column.
     ///   - width: the image's width in pixels.
-    public static func columns(_ bars: [Bar], title: String, valueLabel: String,
+    package static func columns(_ bars: [Bar], title: String, valueLabel: String,
                                format: (Double) -> String = ReportFormat.metric, width: Double = defaultWidth,
                                height: Double = 280) -> String {
         let bars = bars.filter(\.value.isFinite)

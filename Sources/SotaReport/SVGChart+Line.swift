@@ -11,7 +11,7 @@ extension SVGChart {
     ///   - axis: the value axis's scaling; logarithmic needs positive values.
     ///   - pointLegend: what one point is, for the legend.
     ///   - width: the image's width in pixels; the height is fixed by `height`.
-    public static func bestOverTime(_ points: [TimePoint], title: String, valueLabel: String, lowerIsBetter: Bool,
+    package static func bestOverTime(_ points: [TimePoint], title: String, valueLabel: String, lowerIsBetter: Bool,
                                     axis: AxisMode = .automatic, pointLegend: String = "daily best", width: Double = defaultWidth,
                                     height: Double = 300) -> String {
         let points = points.filter(\.value.isFinite).sorted { ($0.date, $0.label) < ($1.date, $1.label) }

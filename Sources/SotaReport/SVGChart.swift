@@ -5,18 +5,18 @@ import Foundation
 /// Each chart survives whatever the data holds: no values (a "no runs yet" placeholder), one value, identical
 /// values, non-finite values (skipped), values spanning many decades (a logarithmic axis when asked or when
 /// ``AxisMode/automatic`` finds more than two decades).
-public enum SVGChart {
+package enum SVGChart {
     /// One value at one time.
-    public struct TimePoint: Sendable, Equatable {
+    package struct TimePoint: Sendable, Equatable {
         /// When.
-        public var date: Date
+        package var date: Date
         /// The value.
-        public var value: Double
+        package var value: Double
         /// What the point's tooltip names (a run id).
-        public var label: String
+        package var label: String
 
         /// Creates a point.
-        public init(date: Date, value: Double, label: String) {
+        package init(date: Date, value: Double, label: String) {
             self.date = date
             self.value = value
             self.label = label
@@ -24,18 +24,18 @@ public enum SVGChart {
     }
 
     /// One bar.
-    public struct Bar: Sendable, Equatable {
+    package struct Bar: Sendable, Equatable {
         /// The category, shown beside or below the bar.
-        public var label: String
+        package var label: String
         /// A second, smaller line under a column's label (a year under a week number), if any.
-        public var sublabel: String?
+        package var sublabel: String?
         /// The value.
-        public var value: Double
+        package var value: Double
         /// The bar's tooltip.
-        public var detail: String?
+        package var detail: String?
 
         /// Creates a bar.
-        public init(label: String, sublabel: String? = nil, value: Double, detail: String? = nil) {
+        package init(label: String, sublabel: String? = nil, value: Double, detail: String? = nil) {
             self.label = label
             self.sublabel = sublabel
             self.value = value
@@ -44,7 +44,7 @@ public enum SVGChart {
     }
 
     /// How the value axis is scaled.
-    public enum AxisMode: Sendable, Equatable {
+    package enum AxisMode: Sendable, Equatable {
         /// Logarithmic when the positive values span more than two decades, linear otherwise.
         case automatic
         /// Always linear.
@@ -67,13 +67,13 @@ public enum SVGChart {
     }
 
     /// The system font stack, the same as the report page's.
-    public static let fontFamily = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+    package static let fontFamily = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
     /// The width charts are drawn at unless told otherwise; a page scales them down on narrow screens.
-    public static let defaultWidth = 720.0
+    package static let defaultWidth = 720.0
 
     /// A chart frame saying there is nothing to plot yet, with `message` in the middle.
-    public static func placeholder(title: String, message: String = "No runs yet", width: Double = defaultWidth,
+    package static func placeholder(title: String, message: String = "No runs yet", width: Double = defaultWidth,
                                    height: Double = 150) -> String {
         var canvas = SVGCanvas(width: width, height: height)
         canvas.text(title, x: 16, y: 24, size: 15, weight: 600)
@@ -83,7 +83,7 @@ public enum SVGChart {
     }
 
     /// `svg` as a file of its own: adds the SVG namespace, which inline SVG in HTML does without.
-    public static func standalone(_ svg: String) -> String {
+    package static func standalone(_ svg: String) -> String {
         guard svg.hasPrefix("<svg ") else { return svg }
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" " + svg.dropFirst(5)
     }

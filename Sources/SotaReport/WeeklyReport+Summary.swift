@@ -3,13 +3,13 @@ import SotaSupport
 
 extension WeeklyReport {
     /// Runs of the period whose gates all passed.
-    public var passedThisWeek: Int { weekRuns.count { $0.passed == true } }
+    package var passedThisWeek: Int { weekRuns.count { $0.passed == true } }
 
     /// Runs of the period that a gate rejected, or that failed before gating.
-    public var failedThisWeek: Int { weekRuns.count { $0.passed == false || ($0.passed == nil && $0.status == "failed") } }
+    package var failedThisWeek: Int { weekRuns.count { $0.passed == false || ($0.passed == nil && $0.status == "failed") } }
 
     /// The period's best run by the metric; a tie goes to the run that finished first.
-    public var bestThisWeek: WeekRun? {
+    package var bestThisWeek: WeekRun? {
         weekRuns.reduce(nil) { best, run in
             guard let value = run.value, value.isFinite else { return best }
             guard let best, let incumbent = best.value else { return run }
@@ -18,15 +18,15 @@ extension WeeklyReport {
     }
 
     /// What the period's priced runs cost.
-    public var costThisWeek: Double { weekRuns.compactMap(\.cost).reduce(0, +) }
+    package var costThisWeek: Double { weekRuns.compactMap(\.cost).reduce(0, +) }
 
     /// Runs of the period without a price for their GPU type.
-    public var unpricedThisWeek: Int { weekRuns.count { $0.cost == nil } }
+    package var unpricedThisWeek: Int { weekRuns.count { $0.cost == nil } }
 
     /// The report as pretty JSON with sorted snake_case keys and ISO 8601 dates, for `--json`.
     ///
     /// Non-finite numbers (which the leaderboard never stores) are spelled `"NaN"`, `"inf"`, `"-inf"`.
-    public func json() throws -> String {
+    package func json() throws -> String {
         let encoder = JSONEncoder.forFiles()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601

@@ -3,83 +3,83 @@ import SotaSupport
 
 /// Everything the weekly report shows, as plain values: the command fills it from the leaderboard, the price table
 /// and the workspace; ``WeeklyReportHTML`` renders it; `--json` prints it.
-public struct WeeklyReport: Sendable, Equatable, Codable {
+package struct WeeklyReport: Sendable, Equatable, Codable {
     /// The metric the report ranks and plots.
-    public struct Metric: Sendable, Equatable, Codable {
+    package struct Metric: Sendable, Equatable, Codable {
         /// The metric key, e.g. `nrmse`.
-        public var name: String
+        package var name: String
         /// The evaluation phase it comes from, e.g. `full_eval`.
-        public var phase: String
+        package var phase: String
         /// Which way it improves.
-        public var direction: MetricDirection
+        package var direction: MetricDirection
 
         /// Creates a metric.
-        public init(name: String, phase: String, direction: MetricDirection) {
+        package init(name: String, phase: String, direction: MetricDirection) {
             self.name = name
             self.phase = phase
             self.direction = direction
         }
 
         /// True when `candidate` beats `incumbent`; equal values do not, so the earlier run keeps a tie.
-        public func isBetter(_ candidate: Double, than incumbent: Double) -> Bool {
+        package func isBetter(_ candidate: Double, than incumbent: Double) -> Bool {
             direction == .lower ? candidate < incumbent : candidate > incumbent
         }
 
         /// `full_eval nrmse (lower is better)`.
-        public var caption: String { "\(phase) \(name) (\(direction.rawValue) is better)" }
+        package var caption: String { "\(phase) \(name) (\(direction.rawValue) is better)" }
     }
 
     /// The span of time the report covers: `start` inclusive, `end` exclusive, in UTC.
-    public struct Period: Sendable, Equatable, Codable {
+    package struct Period: Sendable, Equatable, Codable {
         /// The first instant covered.
-        public var start: Date
+        package var start: Date
         /// The first instant after the period.
-        public var end: Date
+        package var end: Date
         /// The ISO week, when the period is exactly one (`--week`); nil for "the last 7 days".
-        public var isoWeek: ISOWeek?
+        package var isoWeek: ISOWeek?
 
         /// Creates a period.
-        public init(start: Date, end: Date, isoWeek: ISOWeek? = nil) {
+        package init(start: Date, end: Date, isoWeek: ISOWeek? = nil) {
             self.start = start
             self.end = end
             self.isoWeek = isoWeek
         }
 
         /// The ISO week `week`.
-        public init(week: ISOWeek) {
+        package init(week: ISOWeek) {
             self.init(start: week.start, end: week.end, isoWeek: week)
         }
 
         /// The week the period ends in (its last instant's week), which names the default report folder.
-        public var week: ISOWeek { isoWeek ?? ISOWeek(containing: end.addingTimeInterval(-1)) }
+        package var week: ISOWeek { isoWeek ?? ISOWeek(containing: end.addingTimeInterval(-1)) }
 
         /// True when `date` falls within the period.
-        public func contains(_ date: Date) -> Bool { date >= start && date < end }
+        package func contains(_ date: Date) -> Bool { date >= start && date < end }
     }
 
     /// One run of the all-time ranking.
-    public struct LeaderboardEntry: Sendable, Equatable, Codable {
+    package struct LeaderboardEntry: Sendable, Equatable, Codable {
         /// 1 for the best run.
-        public var rank: Int
+        package var rank: Int
         /// The run id.
-        public var runID: String
+        package var runID: String
         /// The run's experiment.
-        public var experiment: String
+        package var experiment: String
         /// The metric's value.
-        public var value: Double
+        package var value: Double
         /// Whether every gate passed; nil when gating never ran.
-        public var passed: Bool?
+        package var passed: Bool?
         /// The GPU type, if any.
-        public var gpu: String?
+        package var gpu: String?
         /// GPUs used.
-        public var gpuCount: Int
+        package var gpuCount: Int
         /// What the run cost, when its GPU type has a price.
-        public var cost: Double?
+        package var cost: Double?
         /// When the run last changed (its end, for a finished run).
-        public var finished: Date
+        package var finished: Date
 
         /// Creates an entry.
-        public init(rank: Int, runID: String, experiment: String, value: Double, passed: Bool?, gpu: String?, gpuCount: Int,
+        package init(rank: Int, runID: String, experiment: String, value: Double, passed: Bool?, gpu: String?, gpuCount: Int,
                     cost: Double?, finished: Date) {
             self.rank = rank
             self.runID = runID
@@ -94,28 +94,28 @@ public struct WeeklyReport: Sendable, Equatable, Codable {
     }
 
     /// One run that finished within the period.
-    public struct WeekRun: Sendable, Equatable, Codable {
+    package struct WeekRun: Sendable, Equatable, Codable {
         /// The run id.
-        public var runID: String
+        package var runID: String
         /// The run's experiment.
-        public var experiment: String
+        package var experiment: String
         /// The run's overall status (`succeeded`, `rejected`, `failed`, ...).
-        public var status: String
+        package var status: String
         /// When the run was created.
-        public var started: Date
+        package var started: Date
         /// When the run last changed.
-        public var finished: Date
+        package var finished: Date
         /// Wall seconds of the stages that ran (what the GPUs were paid for).
-        public var duration: Double
+        package var duration: Double
         /// What the run cost, when its GPU type has a price.
-        public var cost: Double?
+        package var cost: Double?
         /// The metric's value, when the run measured it.
-        public var value: Double?
+        package var value: Double?
         /// Whether every gate passed; nil when gating never ran.
-        public var passed: Bool?
+        package var passed: Bool?
 
         /// Creates a run.
-        public init(runID: String, experiment: String, status: String, started: Date, finished: Date, duration: Double,
+        package init(runID: String, experiment: String, status: String, started: Date, finished: Date, duration: Double,
                     cost: Double?, value: Double?, passed: Bool?) {
             self.runID = runID
             self.experiment = experiment
@@ -130,16 +130,16 @@ public struct WeeklyReport: Sendable, Equatable, Codable {
     }
 
     /// The best value of one UTC day, over all time.
-    public struct DailyBest: Sendable, Equatable, Codable {
+    package struct DailyBest: Sendable, Equatable, Codable {
         /// Midnight UTC of the day.
-        public var day: Date
+        package var day: Date
         /// The day's best value.
-        public var value: Double
+        package var value: Double
         /// The run that reached it.
-        public var runID: String
+        package var runID: String
 
         /// Creates a point.
-        public init(day: Date, value: Double, runID: String) {
+        package init(day: Date, value: Double, runID: String) {
             self.day = day
             self.value = value
             self.runID = runID
@@ -147,18 +147,18 @@ public struct WeeklyReport: Sendable, Equatable, Codable {
     }
 
     /// The best value of one experiment, over all time.
-    public struct ExperimentBest: Sendable, Equatable, Codable {
+    package struct ExperimentBest: Sendable, Equatable, Codable {
         /// The experiment.
-        public var experiment: String
+        package var experiment: String
         /// Its best value.
-        public var value: Double
+        package var value: Double
         /// The run that reached it.
-        public var runID: String
+        package var runID: String
         /// How many of its runs measured the metric.
-        public var runs: Int
+        package var runs: Int
 
         /// Creates a bar.
-        public init(experiment: String, value: Double, runID: String, runs: Int) {
+        package init(experiment: String, value: Double, runID: String, runs: Int) {
             self.experiment = experiment
             self.value = value
             self.runID = runID
@@ -167,18 +167,18 @@ public struct WeeklyReport: Sendable, Equatable, Codable {
     }
 
     /// What the runs of one ISO week cost.
-    public struct WeeklyCost: Sendable, Equatable, Codable {
+    package struct WeeklyCost: Sendable, Equatable, Codable {
         /// The week.
-        public var week: ISOWeek
+        package var week: ISOWeek
         /// The cost of its priced runs.
-        public var cost: Double
+        package var cost: Double
         /// Runs that finished in the week.
-        public var runs: Int
+        package var runs: Int
         /// Runs whose GPU type has no price (not counted in ``cost``).
-        public var unpricedRuns: Int
+        package var unpricedRuns: Int
 
         /// Creates a bar.
-        public init(week: ISOWeek, cost: Double, runs: Int, unpricedRuns: Int) {
+        package init(week: ISOWeek, cost: Double, runs: Int, unpricedRuns: Int) {
             self.week = week
             self.cost = cost
             self.runs = runs
@@ -187,16 +187,16 @@ public struct WeeklyReport: Sendable, Equatable, Codable {
     }
 
     /// The plotted series.
-    public struct Series: Sendable, Equatable, Codable {
+    package struct Series: Sendable, Equatable, Codable {
         /// The best value per day, oldest first; the chart draws the running best through them.
-        public var bestByDay: [DailyBest]
+        package var bestByDay: [DailyBest]
         /// The best value per experiment, best first.
-        public var bestByExperiment: [ExperimentBest]
+        package var bestByExperiment: [ExperimentBest]
         /// Cost per ISO week, oldest first, ending with the report's week.
-        public var costByWeek: [WeeklyCost]
+        package var costByWeek: [WeeklyCost]
 
         /// Creates the series.
-        public init(bestByDay: [DailyBest] = [], bestByExperiment: [ExperimentBest] = [], costByWeek: [WeeklyCost] = []) {
+        package init(bestByDay: [DailyBest] = [], bestByExperiment: [ExperimentBest] = [], costByWeek: [WeeklyCost] = []) {
             self.bestByDay = bestByDay
             self.bestByExperiment = bestByExperiment
             self.costByWeek = costByWeek
@@ -204,30 +204,30 @@ public struct WeeklyReport: Sendable, Equatable, Codable {
     }
 
     /// The project's name (`project:` in sota.yaml).
-    public var projectName: String
+    package var projectName: String
     /// The metric ranked and plotted.
-    public var metric: Metric
+    package var metric: Metric
     /// The period covered.
-    public var period: Period
+    package var period: Period
     /// When the report was made.
-    public var generatedAt: Date
+    package var generatedAt: Date
     /// The price table's currency code.
-    public var currency: String
+    package var currency: String
     /// The best runs of all time, best first.
-    public var leaderboard: [LeaderboardEntry]
+    package var leaderboard: [LeaderboardEntry]
     /// Runs that finished within the period, oldest first.
-    public var weekRuns: [WeekRun]
+    package var weekRuns: [WeekRun]
     /// What the charts plot.
-    public var series: Series
+    package var series: Series
     /// Experiments the weekly maintenance would archive, or did.
-    public var archiveCandidates: [ArchiveCandidateRow]
+    package var archiveCandidates: [ArchiveCandidateRow]
     /// The config catalog.
-    public var catalogSummary: [CatalogSummaryRow]
+    package var catalogSummary: [CatalogSummaryRow]
     /// Caveats worth a reader's attention (a GPU type without a price, ...).
-    public var notes: [String]
+    package var notes: [String]
 
     /// Creates a report.
-    public init(projectName: String, metric: Metric, period: Period, generatedAt: Date, currency: String,
+    package init(projectName: String, metric: Metric, period: Period, generatedAt: Date, currency: String,
                 leaderboard: [LeaderboardEntry], weekRuns: [WeekRun], series: Series,
                 archiveCandidates: [ArchiveCandidateRow], catalogSummary: [CatalogSummaryRow], notes: [String] = []) {
         self.projectName = projectName

@@ -4,9 +4,9 @@ import Foundation
 /// reference to anything outside the file, so it can be mailed, archived or opened offline.
 ///
 /// Every piece of user text (experiment and run names, statuses, notes) is escaped.
-public enum WeeklyReportHTML {
+package enum WeeklyReportHTML {
     /// The page for `report`.
-    public static func render(_ report: WeeklyReport) -> String {
+    package static func render(_ report: WeeklyReport) -> String {
         let title = "\(report.projectName) — weekly report \(periodName(report.period))"
         var page = [
             "<!DOCTYPE html>",

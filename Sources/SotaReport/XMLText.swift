@@ -1,8 +1,8 @@
 /// Text made safe for XML and HTML: element content and attribute values alike.
-public enum XMLText {
+package enum XMLText {
     /// `text` with `<`, `>`, `&`, `"` and `'` replaced by entities, so user text (experiment names, run ids) can
     /// never open a tag, close an attribute or start a script in the report.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {

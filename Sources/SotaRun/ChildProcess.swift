@@ -3,7 +3,7 @@ import Foundation
 import SotaSupport
 
 /// How a child process ended.
-public enum ChildExit: Sendable, Equatable {
+package enum ChildExit: Sendable, Equatable {
     /// It exited with this code.
     case exited(Int32)
     /// A signal ended it.
@@ -14,10 +14,10 @@ public enum ChildExit: Sendable, Equatable {
     case interrupted(Int32)
 
     /// True for a zero exit code.
-    public var succeeded: Bool { self == .exited(0) }
+    package var succeeded: Bool { self == .exited(0) }
 
     /// `exit code 1`, `killed by signal 9`, `timed out after 10m`, ...
-    public var description: String {
+    package var description: String {
         switch self {
         case .exited(let code): "exit code \(code)"
         case .signaled(let signal): "killed by signal \(signal)"
@@ -28,13 +28,13 @@ public enum ChildExit: Sendable, Equatable {
 }
 
 /// A failure to start a child at all.
-public struct SpawnError: Error, Sendable, CustomStringConvertible {
+package struct SpawnError: Error, Sendable, CustomStringConvertible {
     /// The program.
-    public var program: String
+    package var program: String
     /// The system's reason.
-    public var reason: String
+    package var reason: String
 
-    public var description: String { "cannot start `\(program)`: \(reason)" }
+    package var description: String { "cannot start `\(program)`: \(reason)" }
 }
 
 /// Runs one child in its own process group with output appended to a log file, and stops the whole group
@@ -45,27 +45,27 @@ public struct SpawnError: Error, Sendable, CustomStringConvertible {
 /// gone, and which stops them itself if sota is killed, even by `kill -9` to sota's whole process group. Reap it with
 /// ``reap(_:)`` (not `waitpid`), which also frees the guardian's stack. The guardian costs about 0.1–0.2 ms a stage
 /// (a 5-stage run: 14.4 against 13.3–14.1 ms without one, median of 30, interleaved).
-public struct ChildProcess: Sendable {
+package struct ChildProcess: Sendable {
     /// The program, resolved to a path.
-    public var executable: String
+    package var executable: String
     /// The full argument vector (argv[0] first).
-    public var arguments: [String]
+    package var arguments: [String]
     /// The complete environment.
-    public var environment: [String: String]
+    package var environment: [String: String]
     /// The working directory.
-    public var workingDirectory: String
+    package var workingDirectory: String
     /// The log file that receives standard output and error.
-    public var logFile: String
+    package var logFile: String
     /// Kill the child after this long.
-    public var timeout: DurationValue?
+    package var timeout: DurationValue?
     /// Time between SIGTERM and SIGKILL.
-    public var gracePeriod: DurationValue
+    package var gracePeriod: DurationValue
     /// A descriptor the guardian keeps open until the child and everything it started are gone: the run lock, so
     /// that a held lock means a live process of the run and `--resume` never starts a stage beside an earlier one.
-    public var heldDescriptor: Int32?
+    package var heldDescriptor: Int32?
 
     /// Creates a child description.
-    public init(executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
+    package init(executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
                 logFile: String, timeout: DurationValue?, gracePeriod: DurationValue, heldDescriptor: Int32? = nil) {
         self.heldDescriptor = heldDescriptor
         self.executable = executable
@@ -78,12 +78,12 @@ public struct ChildProcess: Sendable {
     }
 
     /// Installs sota's signal handling; call once before starting children.
-    public static func prepareSignalHandling() throws {
+    package static func prepareSignalHandling() throws {
         guard sota_signals_install() == 0 else { throw SpawnError(program: "sota", reason: String(cString: strerror(errno))) }
     }
 
     /// The signal that asked sota to stop (SIGINT, SIGTERM or SIGHUP), if one arrived.
-    public static var stopSignal: Int32? {
+    package static var stopSignal: Int32? {
         let signal = sota_signals_stop_requested()
         return signal == 0 ? nil : signal
     }
@@ -96,7 +96,7 @@ public struct ChildProcess: Sendable {
     }
 
     /// Starts the child without waiting, and returns its guardian's pid (also the guardian's process group id).
-    public func spawn() throws -> pid_t {
+    package func spawn() throws -> pid_t {
         try Self.prepareSignalHandling()
         let fd = open(logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SpawnError(program: executable, reason: "cannot open log \(logFile): \(String(cString: strerror(errno)))") }
@@ -112,7 +112,7 @@ public struct ChildProcess: Sendable {
     }
 
     /// Starts the child and waits for it, calling `progress` with the elapsed time about five times a second.
-    public func run(progress: (Double) -> Void = { _ in }) throws -> ChildExit {
+    package func run(progress: (Double) -> Void = { _ in }) throws -> ChildExit {
         let pid = try spawn()
         let start = Date()
         if let signal = Self.stopSignal {
@@ -138,12 +138,12 @@ public struct ChildProcess: Sendable {
     }
 
     /// Sleeps until a signal (a child's exit included) arrives or `milliseconds` pass.
-    public static func waitForSignal(milliseconds: Int32) {
+    package static func waitForSignal(milliseconds: Int32) {
         _ = sota_signals_wait(milliseconds)
     }
 
     /// The child's exit status once it has ended; nil while it runs.
-    public static func reap(_ pid: pid_t) -> ChildExit? {
+    package static func reap(_ pid: pid_t) -> ChildExit? {
         var status: Int32 = 0
         let result = sota_child_reap(pid, &status, 0)
         guard result == pid else { return nil }
@@ -153,7 +153,7 @@ public struct ChildProcess: Sendable {
 
     /// Asks the guardian to stop the child: it sends SIGTERM to the child's group and SIGKILL after the grace period,
     /// then exits; reaps it. A guardian that has not exited a second after that is killed (the child dies with it).
-    public func stop(_ pid: pid_t) {
+    package func stop(_ pid: pid_t) {
         kill(pid, SIGTERM)
         let deadline = Date().addingTimeInterval(Double(graceMilliseconds) / 1000 + 2)
         while Date() < deadline {

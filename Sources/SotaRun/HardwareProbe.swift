@@ -6,10 +6,10 @@ import SotaSupport
 ///
 /// Cost calibration trusts only this, never the GPU a config declares. A tool is asked only when it is on PATH, so
 /// a run on a machine without one pays for a PATH lookup and spawns nothing (bench/run_overhead.sh measures that path).
-public enum HardwareProbe {
+package enum HardwareProbe {
     /// What a run on `devices` (`CUDA_VISIBLE_DEVICES` ids, the first one named) has, looking the tools up on
     /// `environment`'s PATH from `directory`.
-    public static func observe(devices: String, environment: [String: String], directory: String) -> String {
+    package static func observe(devices: String, environment: [String: String], directory: String) -> String {
         let path = environment["PATH"]
         let device = devices.split(separator: ",").first.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         if let tool = Paths.findExecutable("nvidia-smi", path: path, relativeTo: directory),

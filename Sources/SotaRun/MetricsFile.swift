@@ -2,21 +2,21 @@ import Foundation
 import SotaSupport
 
 /// The metrics JSON an evaluate program writes: an object whose numeric members are the metrics.
-public enum MetricsFile {
+package enum MetricsFile {
     /// The largest metrics file read: evaluate programs write a few numbers, not data.
-    public static let sizeLimit = 16 << 20
+    package static let sizeLimit = 16 << 20
 
     /// What a metrics file holds: its metrics, and what is wrong with each member that is not one.
-    public struct Contents: Sendable, Equatable {
+    package struct Contents: Sendable, Equatable {
         /// The top-level members holding finite numbers.
-        public var metrics: [String: Double]
+        package var metrics: [String: Double]
         /// Every other top-level member, with what it is instead (`the string "0.1", not a number`,
         /// `1e400, beyond the range of a double`), so a gate on it can say more than "missing".
-        public var nonMetrics: [String: String]
+        package var nonMetrics: [String: String]
 
         /// Why the gated metrics `names` cannot be read from `file` (each named with what it holds instead, or as
         /// missing); nil when all are numbers.
-        public func problem(gated names: [String], file: String) -> String? {
+        package func problem(gated names: [String], file: String) -> String? {
             let absent = names.filter { metrics[$0] == nil }
             guard !absent.isEmpty else { return nil }
             let missing = absent.filter { nonMetrics[$0] == nil }
@@ -29,7 +29,7 @@ public enum MetricsFile {
     }
 
     /// The numeric top-level members of the JSON object in `path`, or why it cannot be read.
-    public static func read(_ path: String) -> Result<Contents, MetricsProblem> {
+    package static func read(_ path: String) -> Result<Contents, MetricsProblem> {
         let bytes: [UInt8]
         do {
             guard let read = try FileStream.readAll(path, limit: sizeLimit) else { return .failure(MetricsProblem("is larger than 16 MiB")) }
@@ -65,9 +65,9 @@ public enum MetricsFile {
 }
 
 /// Why a metrics file is unusable.
-public struct MetricsProblem: Error, Sendable, CustomStringConvertible {
+package struct MetricsProblem: Error, Sendable, CustomStringConvertible {
     /// The explanation.
-    public var description: String
+    package var description: String
 
     init(_ description: String) { self.description = description }
 }

@@ -7,7 +7,7 @@ import SotaPlan
 import SotaRunRecord
 
 /// What the orchestrator needs from the leaderboard: a baseline to beat and a place to record the run.
-public protocol RunIndex: Sendable {
+package protocol RunIndex: Sendable {
     /// The production (or best passed) value of `metric` for `experiment`.
     func baseline(metric: String, phase: String, direction: MetricDirection, experiment: String) throws -> GateEvaluator.Baseline?
     /// Records (or re-records) the run.
@@ -15,7 +15,7 @@ public protocol RunIndex: Sendable {
 }
 
 /// What happens during a run, for the console.
-public enum RunEvent: Sendable {
+package enum RunEvent: Sendable {
     /// A step's child started.
     case stepStarted(name: String, phase: String, attempt: Int)
     /// A step is running; `log` is its log file (``RunOrchestrator/lastLine(of:)`` reads its last line, which only
@@ -34,31 +34,31 @@ public enum RunEvent: Sendable {
 }
 
 /// Everything one run needs.
-public struct RunRequest: Sendable {
+package struct RunRequest: Sendable {
     /// The training config.
-    public var training: RunConfig
+    package var training: RunConfig
     /// The proxy-gate evaluation config.
-    public var smallEval: RunConfig?
+    package var smallEval: RunConfig?
     /// The full evaluation config.
-    public var fullEval: RunConfig?
+    package var fullEval: RunConfig?
     /// The project.
-    public var project: Project
+    package var project: Project
     /// The run id.
-    public var runID: String
+    package var runID: String
     /// Device ids for children (`CUDA_VISIBLE_DEVICES`).
-    public var devices: String
+    package var devices: String
     /// Retries of a failed stage (nil: the config's `training.max_retries`).
-    public var maxRetries: Int?
+    package var maxRetries: Int?
     /// Time between SIGTERM and SIGKILL when stopping a child.
-    public var gracePeriod: DurationValue
+    package var gracePeriod: DurationValue
     /// The environment children inherit.
-    public var environment: [String: String]
+    package var environment: [String: String]
     /// The last phase to run before handing the run back as pending (a Slurm stage job runs one phase); nil runs
     /// to the end and decides the run.
-    public var lastPhase: PlannedStep.Phase?
+    package var lastPhase: PlannedStep.Phase?
 
     /// Creates a request.
-    public init(training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?, project: Project, runID: String,
+    package init(training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?, project: Project, runID: String,
                 devices: String, maxRetries: Int?, gracePeriod: DurationValue, environment: [String: String],
                 lastPhase: PlannedStep.Phase? = nil) {
         self.training = training
@@ -75,30 +75,30 @@ public struct RunRequest: Sendable {
 }
 
 /// How a run ended.
-public struct RunOutcome: Sendable {
+package struct RunOutcome: Sendable {
     /// The final manifest.
-    public var manifest: RunManifest
+    package var manifest: RunManifest
     /// The run directory.
-    public var runDirectory: String
+    package var runDirectory: String
     /// The process exit status.
-    public var exitStatus: Int32
+    package var exitStatus: Int32
 }
 
 /// Drives a run: stage 1 validation, training stages, the proxy-gate evaluation, the full evaluation and gating,
 /// writing the run directory as it goes so that a kill at any moment leaves a resumable run.
-public struct RunOrchestrator: Sendable {
+package struct RunOrchestrator: Sendable {
     /// The request.
-    public let request: RunRequest
+    package let request: RunRequest
     /// The leaderboard, when one is used.
-    public let index: (any RunIndex)?
+    package let index: (any RunIndex)?
     /// Receives progress events.
-    public let observe: @Sendable (RunEvent) -> Void
+    package let observe: @Sendable (RunEvent) -> Void
 
     /// The steps, computed once from the request.
     private let plan: RunPlan
 
     /// Creates an orchestrator.
-    public init(request: RunRequest, index: (any RunIndex)?, observe: @escaping @Sendable (RunEvent) -> Void) {
+    package init(request: RunRequest, index: (any RunIndex)?, observe: @escaping @Sendable (RunEvent) -> Void) {
         self.request = request
         self.index = index
         self.observe = observe
@@ -110,7 +110,7 @@ public struct RunOrchestrator: Sendable {
     private var manifestPath: String { Paths.join(runDirectory, RunLayout.manifest) }
 
     /// Stage 1: data checksums and array checks, program and folder checks. No file is written.
-    public func validate() -> (diagnostics: [Diagnostic], data: [RunManifest.FileRecord]) {
+    package func validate() -> (diagnostics: [Diagnostic], data: [RunManifest.FileRecord]) {
         var diagnostics: [Diagnostic] = []
         var data: [RunManifest.FileRecord] = []
         if let spec = request.training.data {
@@ -126,7 +126,7 @@ public struct RunOrchestrator: Sendable {
     }
 
     /// Creates the run directory and runs every step. Call ``validate()`` first.
-    public func start(data: [RunManifest.FileRecord], git: GitProvenance) throws -> RunOutcome {
+    package func start(data: [RunManifest.FileRecord], git: GitProvenance) throws -> RunOutcome {
         let (manifest, lock) = try create(data: data, git: git, status: .running)
         return try execute(manifest, lock: lock)
     }
@@ -134,7 +134,7 @@ public struct RunOrchestrator: Sendable {
     /// Creates the run directory with a pending manifest and runs nothing, for steps that run elsewhere later
     /// (Slurm stage jobs resume it one phase at a time). Call ``validate()`` first.
     @discardableResult
-    public func prepare(data: [RunManifest.FileRecord], git: GitProvenance) throws -> RunManifest {
+    package func prepare(data: [RunManifest.FileRecord], git: GitProvenance) throws -> RunManifest {
         try create(data: data, git: git, status: .pending).manifest
     }
 
@@ -173,7 +173,7 @@ public struct RunOrchestrator: Sendable {
     /// The run lock is held by every process of an attempt (each child's guardian keeps it), so a resume right after
     /// sota was killed waits, up to the grace period and two seconds more, while the earlier attempt's children are
     /// being stopped; a stage never runs twice at once.
-    public func resume(_ existing: RunManifest) throws -> RunOutcome {
+    package func resume(_ existing: RunManifest) throws -> RunOutcome {
         let lock = try RunDirectoryLock.acquire(runDirectory: runDirectory, waitingUpTo: request.gracePeriod.seconds + 2) {
             observe(.note("waiting for the processes of an earlier attempt to stop (the run is locked)"))
         }
@@ -525,7 +525,7 @@ public struct RunOrchestrator: Sendable {
     }
 
     /// The last non-empty line of a log (read from its tail only).
-    public static func lastLine(of path: String) -> String {
+    package static func lastLine(of path: String) -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
         defer { try? handle.close() }
         guard let size = try? handle.seekToEnd() else { return "" }

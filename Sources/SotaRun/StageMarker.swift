@@ -6,25 +6,25 @@ import SotaRunRecord
 /// The DONE marker a finished step leaves in `markers/`: what it produced and what it was computed from.
 ///
 /// Resume trusts a step only when its marker exists, its inputs are unchanged and its outputs still match.
-public struct StageMarker: Codable, Sendable, Equatable {
+package struct StageMarker: Codable, Sendable, Equatable {
     /// What a step's result depends on.
-    public struct Inputs: Codable, Sendable, Equatable {
+    package struct Inputs: Codable, Sendable, Equatable {
         /// SHA-256 of the argument vector and the step's own environment.
-        public var command: String
+        package var command: String
         /// SHA-256 of the resolved config the step reads.
-        public var config: String
+        package var config: String
         /// SHA-256 over the outputs of the steps before it.
-        public var upstream: String
+        package var upstream: String
 
         /// Creates inputs.
-        public init(command: String, config: String, upstream: String) {
+        package init(command: String, config: String, upstream: String) {
             self.command = command
             self.config = config
             self.upstream = upstream
         }
 
         /// Why a step with these recorded inputs must rerun under `current`, or nil when nothing changed.
-        public func changes(to current: Inputs) -> String? {
+        package func changes(to current: Inputs) -> String? {
             var reasons: [String] = []
             if command != current.command { reasons.append("its command or environment changed") }
             if config != current.config { reasons.append("its config changed") }
@@ -34,21 +34,21 @@ public struct StageMarker: Codable, Sendable, Equatable {
     }
 
     /// The step name.
-    public var stage: String
+    package var stage: String
     /// The inputs it was computed from.
-    public var inputs: Inputs
+    package var inputs: Inputs
     /// Its outputs with checksums, relative to the run directory.
-    public var outputs: [RunManifest.FileRecord]
+    package var outputs: [RunManifest.FileRecord]
     /// When it finished.
-    public var finished: String
+    package var finished: String
 
     /// The marker file of `stage` in `runDirectory`.
-    public static func path(for stage: String, in runDirectory: String) -> String {
+    package static func path(for stage: String, in runDirectory: String) -> String {
         Paths.join(runDirectory, RunLayout.doneMarker(stage: stage))
     }
 
     /// Reads a marker; nil when absent or unreadable (an unreadable marker means "not done").
-    public static func read(stage: String, in runDirectory: String) -> StageMarker? {
+    package static func read(stage: String, in runDirectory: String) -> StageMarker? {
         // FileStream rather than FileManager: a fresh run asks for every step's marker, and FileManager builds a
         // Foundation error for each missing one.
         guard let bytes = try? FileStream.readAll(path(for: stage, in: runDirectory), limit: 1 << 20) else { return nil }
@@ -56,12 +56,12 @@ public struct StageMarker: Codable, Sendable, Equatable {
     }
 
     /// Writes the marker atomically.
-    public func write(in runDirectory: String) throws {
+    package func write(in runDirectory: String) throws {
         try AtomicFile.write(encoded(), to: Self.path(for: stage, in: runDirectory))
     }
 
     /// Why the recorded outputs no longer hold (missing, empty or changed), or nil when they all match.
-    public func outputProblem(in runDirectory: String) -> String? {
+    package func outputProblem(in runDirectory: String) -> String? {
         for output in outputs {
             let path = Paths.join(runDirectory, output.path)
             guard let digest = try? FileStream.sha256(of: path) else { return "output \(output.path) is missing" }

@@ -5,9 +5,9 @@ import SotaRunRecord
 
 /// Runs the jobs of a sweep as `sota run` child processes, at most one per device at a time, each device
 /// taking its jobs in order; keeps `sweep.json` current as runs finish.
-public struct SweepRunner: Sendable {
+package struct SweepRunner: Sendable {
     /// What a sweep run reports.
-    public enum Event: Sendable {
+    package enum Event: Sendable {
         /// A run started on a device.
         case started(SweepPlan.Job)
         /// A run ended.
@@ -15,24 +15,24 @@ public struct SweepRunner: Sendable {
     }
 
     /// The sweep.
-    public var plan: SweepPlan
+    package var plan: SweepPlan
     /// The `sota` executable to start for each run.
-    public var executable: String
+    package var executable: String
     /// Arguments every child gets after its own (`--project`, `--grace`, ...).
-    public var sharedArguments: [String]
+    package var sharedArguments: [String]
     /// The children's environment.
-    public var environment: [String: String]
+    package var environment: [String: String]
     /// The project root (children's working directory).
-    public var projectRoot: String
+    package var projectRoot: String
     /// The runs folder.
-    public var runsDirectory: String
+    package var runsDirectory: String
     /// The sweep's folder (`runs/sweep-<id>/`), holding `sweep.json` and one log per run.
-    public var sweepDirectory: String
+    package var sweepDirectory: String
     /// Receives events.
-    public var observe: @Sendable (Event) -> Void
+    package var observe: @Sendable (Event) -> Void
 
     /// Creates a runner.
-    public init(plan: SweepPlan, executable: String, sharedArguments: [String], environment: [String: String], projectRoot: String,
+    package init(plan: SweepPlan, executable: String, sharedArguments: [String], environment: [String: String], projectRoot: String,
                 runsDirectory: String, sweepDirectory: String, observe: @escaping @Sendable (Event) -> Void) {
         self.plan = plan
         self.executable = executable
@@ -48,7 +48,7 @@ public struct SweepRunner: Sendable {
     ///
     /// With `resuming`, the sweep's earlier manifest, runs that passed or were rejected by a gate stay as they are;
     /// the others run again, resumed from their run directories where they have one.
-    public func run(sweepID: String, resuming: SweepManifest? = nil) throws -> (SweepManifest, interrupted: Bool) {
+    package func run(sweepID: String, resuming: SweepManifest? = nil) throws -> (SweepManifest, interrupted: Bool) {
         try FileManager.default.createDirectory(atPath: Paths.join(sweepDirectory, RunLayout.logs), withIntermediateDirectories: true)
         let manifestPath = Paths.join(sweepDirectory, RunLayout.sweepManifest)
         var manifest = SweepManifest(sweepID: sweepID, created: Timestamp.string(Date()), plan: plan)

@@ -9,7 +9,7 @@ import SotaSupport
 /// file: on some disks creating a file costs more than the rest of a short run's bookkeeping. Where the file
 /// system cannot lock a directory (NFS emulates `flock` with POSIX locks, which need a file open for writing), the
 /// lock file ``RunLayout/lock`` in the run directory serves instead, as it did for every run in earlier versions.
-public final class RunDirectoryLock: Sendable {
+package final class RunDirectoryLock: Sendable {
     /// The locked descriptor: a child's guardian keeps it open, so the lock outlives sota while a child does.
     package let descriptor: Int32
 
@@ -17,7 +17,7 @@ public final class RunDirectoryLock: Sendable {
     ///
     /// - Throws: `FileError` naming the run when another process holds it, or when neither the directory nor the
     ///   lock file can be locked.
-    public convenience init(runDirectory: String) throws {
+    package convenience init(runDirectory: String) throws {
         try self.init(runDirectory: runDirectory, lockingTheDirectory: true)
     }
 
@@ -56,7 +56,7 @@ public final class RunDirectoryLock: Sendable {
 
     /// Takes the lock of `runDirectory`, waiting up to `seconds` while another process holds it; `waiting` is called
     /// once, when the wait begins. Used by a resume, whose earlier attempt may still be stopping its children.
-    public static func acquire(runDirectory: String, waitingUpTo seconds: Double, waiting: () -> Void) throws -> RunDirectoryLock {
+    package static func acquire(runDirectory: String, waitingUpTo seconds: Double, waiting: () -> Void) throws -> RunDirectoryLock {
         let deadline = Date().addingTimeInterval(seconds.isFinite ? min(max(0, seconds), 86_400) : 0)
         var told = false
         while true {
@@ -85,7 +85,7 @@ public final class RunDirectoryLock: Sendable {
     }
 
     /// True when a live process holds the lock of `runDirectory`: on the directory, or on its lock file.
-    public static func isHeld(runDirectory: String) -> Bool {
+    package static func isHeld(runDirectory: String) -> Bool {
         isLocked(runDirectory, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             || isLocked(Paths.join(runDirectory, RunLayout.lock), flags: O_RDONLY | O_CLOEXEC)
     }

@@ -2,20 +2,20 @@ import Foundation
 import SotaSupport
 
 /// A run directory or manifest that a scan left out, and why.
-public struct RunFolderProblem: Error, Sendable, Equatable, CustomStringConvertible {
+package struct RunFolderProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// The directory or `manifest.json` involved.
-    public var path: String
+    package var path: String
     /// Why it was left out, in one sentence.
-    public var reason: String
+    package var reason: String
 
     /// Creates a problem.
-    public init(path: String, reason: String) {
+    package init(path: String, reason: String) {
         self.path = path
         self.reason = reason
     }
 
     /// `path: reason`.
-    public var description: String { "\(path): \(reason)" }
+    package var description: String { "\(path): \(reason)" }
 }
 
 /// The one scanner of run directories: lists the run folders of a runs folder (or behind directory arguments such as

@@ -4,12 +4,12 @@ import SotaSupport
 /// `manifest.json` in a run directory: the record of a run, and the source of truth the leaderboard indexes.
 ///
 /// Schema-versioned; written atomically after every state change, so it is valid JSON even after `kill -9`.
-public struct RunManifest: Codable, Sendable, Equatable {
+package struct RunManifest: Codable, Sendable, Equatable {
     /// The version written by this build.
-    public static let currentSchemaVersion = 1
+    package static let currentSchemaVersion = 1
 
     /// How a run, or a stage, stands.
-    public enum Status: String, Codable, Sendable {
+    package enum Status: String, Codable, Sendable {
         case pending, running, succeeded, failed
         /// Finished, but a gate rejected the result.
         case rejected
@@ -20,16 +20,16 @@ public struct RunManifest: Codable, Sendable, Equatable {
     }
 
     /// A config and its canonical hash.
-    public struct ConfigRecord: Codable, Sendable, Equatable {
+    package struct ConfigRecord: Codable, Sendable, Equatable {
         /// The config path as given, relative to the project root when inside it.
-        public var path: String
+        package var path: String
         /// Canonical SHA-256.
-        public var hash: String
+        package var hash: String
         /// `--set` overrides applied, as `key=value`.
-        public var overrides: [String]
+        package var overrides: [String]
 
         /// Creates a record.
-        public init(path: String, hash: String, overrides: [String] = []) {
+        package init(path: String, hash: String, overrides: [String] = []) {
             self.path = path
             self.hash = hash
             self.overrides = overrides
@@ -37,17 +37,17 @@ public struct RunManifest: Codable, Sendable, Equatable {
     }
 
     /// Git state of the code the run used.
-    public struct GitRecord: Codable, Sendable, Equatable {
+    package struct GitRecord: Codable, Sendable, Equatable {
         /// HEAD commit, nil outside a repository or before the first commit.
-        public var commit: String?
+        package var commit: String?
         /// Branch, nil when detached.
-        public var branch: String?
+        package var branch: String?
         /// True when the work tree differed from HEAD.
-        public var dirty: Bool
+        package var dirty: Bool
         /// Files that differed.
-        public var dirtyFiles: [String]
+        package var dirtyFiles: [String]
         /// `repository`, `no-commits` or `no-repository`.
-        public var state: String
+        package var state: String
 
         enum CodingKeys: String, CodingKey {
             case commit, branch, dirty, state
@@ -55,7 +55,7 @@ public struct RunManifest: Codable, Sendable, Equatable {
         }
 
         /// Creates a record.
-        public init(commit: String?, branch: String?, dirty: Bool, dirtyFiles: [String], state: String) {
+        package init(commit: String?, branch: String?, dirty: Bool, dirtyFiles: [String], state: String) {
             self.commit = commit
             self.branch = branch
             self.dirty = dirty
@@ -65,16 +65,16 @@ public struct RunManifest: Codable, Sendable, Equatable {
     }
 
     /// A file and its checksum.
-    public struct FileRecord: Codable, Sendable, Equatable {
+    package struct FileRecord: Codable, Sendable, Equatable {
         /// Path, relative to the run directory (outputs) or the project root (data).
-        public var path: String
+        package var path: String
         /// SHA-256, hexadecimal.
-        public var sha256: String
+        package var sha256: String
         /// Size in bytes.
-        public var size: Int
+        package var size: Int
 
         /// Creates a record.
-        public init(path: String, sha256: String, size: Int) {
+        package init(path: String, sha256: String, size: Int) {
             self.path = path
             self.sha256 = sha256
             self.size = size
@@ -82,19 +82,19 @@ public struct RunManifest: Codable, Sendable, Equatable {
     }
 
     /// The hardware the run used.
-    public struct HardwareRecord: Codable, Sendable, Equatable {
+    package struct HardwareRecord: Codable, Sendable, Equatable {
         /// GPU type from the config, if any.
-        public var gpuType: String?
+        package var gpuType: String?
         /// GPUs used.
-        public var gpuCount: Int
+        package var gpuCount: Int
         /// Device ids given to children (`CUDA_VISIBLE_DEVICES`).
-        public var devices: String
+        package var devices: String
         /// cuda, rocm or cpu.
-        public var platform: String
+        package var platform: String
         /// The hardware the run actually had: the GPU's product name as nvidia-smi or rocm-smi reports it, or `cpu`
         /// when neither is installed. Nil in manifests written before it was recorded (unknown hardware, which never
         /// calibrates an estimate).
-        public var observed: String?
+        package var observed: String?
 
         enum CodingKeys: String, CodingKey {
             case devices, platform, observed
@@ -103,7 +103,7 @@ public struct RunManifest: Codable, Sendable, Equatable {
         }
 
         /// Creates a record.
-        public init(gpuType: String?, gpuCount: Int, devices: String, platform: String, observed: String? = nil) {
+        package init(gpuType: String?, gpuCount: Int, devices: String, platform: String, observed: String? = nil) {
             self.gpuType = gpuType
             self.gpuCount = gpuCount
             self.devices = devices
@@ -113,33 +113,33 @@ public struct RunManifest: Codable, Sendable, Equatable {
     }
 
     /// One child step's record.
-    public struct StageRecord: Codable, Sendable, Equatable {
+    package struct StageRecord: Codable, Sendable, Equatable {
         /// The step name (training stage, `small_eval`, `full_eval`).
-        public var name: String
+        package var name: String
         /// `train`, `small_eval` or `full_eval`.
-        public var phase: String
+        package var phase: String
         /// Where it stands.
-        public var status: Status
+        package var status: Status
         /// ISO 8601 start of the last attempt.
-        public var started: String?
+        package var started: String?
         /// ISO 8601 end of the last attempt.
-        public var finished: String?
+        package var finished: String?
         /// Wall seconds of the successful (or last) attempt.
-        public var seconds: Double?
+        package var seconds: Double?
         /// The child's exit code; nil when killed by a signal or not run.
-        public var exitCode: Int32?
+        package var exitCode: Int32?
         /// The signal that ended the child, if one did.
-        public var signal: Int32?
+        package var signal: Int32?
         /// Attempts made.
-        public var attempts: Int
+        package var attempts: Int
         /// Declared outputs with checksums, once the stage succeeded.
-        public var outputs: [FileRecord]
+        package var outputs: [FileRecord]
         /// The log file, relative to the run directory.
-        public var log: String
+        package var log: String
         /// Fingerprint of the stage's inputs (command, config, upstream outputs); a change means it must rerun.
-        public var inputsFingerprint: String?
+        package var inputsFingerprint: String?
         /// The step's size (epochs × samples) for cost calibration, when it has one.
-        public var work: Double?
+        package var work: Double?
 
         enum CodingKeys: String, CodingKey {
             case name, phase, status, started, finished, seconds, signal, attempts, outputs, log, work
@@ -148,7 +148,7 @@ public struct RunManifest: Codable, Sendable, Equatable {
         }
 
         /// Creates a pending stage.
-        public init(name: String, phase: String, log: String, work: Double? = nil) {
+        package init(name: String, phase: String, log: String, work: Double? = nil) {
             self.name = name
             self.phase = phase
             self.work = work
@@ -160,29 +160,29 @@ public struct RunManifest: Codable, Sendable, Equatable {
     }
 
     /// One gate's inputs and outcome.
-    public struct GateRecord: Codable, Sendable, Equatable {
+    package struct GateRecord: Codable, Sendable, Equatable {
         /// The gate's name.
-        public var name: String
+        package var name: String
         /// The phase whose metrics it reads.
-        public var phase: String
+        package var phase: String
         /// The metric key.
-        public var metric: String
+        package var metric: String
         /// `lower` or `higher`.
-        public var direction: String
+        package var direction: String
         /// Absolute threshold.
-        public var threshold: Double
+        package var threshold: Double
         /// The run's value, nil when the metric was missing.
-        public var value: Double?
+        package var value: Double?
         /// The production (or best) run's value it was compared with, if any.
-        public var baseline: Double?
+        package var baseline: Double?
         /// The run the baseline came from.
-        public var baselineRun: String?
+        package var baselineRun: String?
         /// The required improvement, when the gate declares one.
-        public var requiredImprovement: Double?
+        package var requiredImprovement: Double?
         /// Whether the gate passed.
-        public var passed: Bool
+        package var passed: Bool
         /// Why, in one sentence.
-        public var reason: String
+        package var reason: String
 
         enum CodingKeys: String, CodingKey {
             case name, phase, metric, direction, threshold, value, baseline, passed, reason
@@ -191,7 +191,7 @@ public struct RunManifest: Codable, Sendable, Equatable {
         }
 
         /// Creates a record.
-        public init(name: String, phase: String, metric: String, direction: String, threshold: Double, value: Double?,
+        package init(name: String, phase: String, metric: String, direction: String, threshold: Double, value: Double?,
                     baseline: Double?, baselineRun: String?, requiredImprovement: Double?, passed: Bool, reason: String) {
             self.name = name
             self.phase = phase
@@ -208,16 +208,16 @@ public struct RunManifest: Codable, Sendable, Equatable {
     }
 
     /// Something that went wrong.
-    public struct FailureRecord: Codable, Sendable, Equatable {
+    package struct FailureRecord: Codable, Sendable, Equatable {
         /// The step, or `validate` / `gate`.
-        public var stage: String
+        package var stage: String
         /// What happened.
-        public var reason: String
+        package var reason: String
         /// The log to read, relative to the run directory.
-        public var log: String?
+        package var log: String?
 
         /// Creates a record.
-        public init(stage: String, reason: String, log: String?) {
+        package init(stage: String, reason: String, log: String?) {
             self.stage = stage
             self.reason = reason
             self.log = log
@@ -225,39 +225,39 @@ public struct RunManifest: Codable, Sendable, Equatable {
     }
 
     /// The manifest's schema version.
-    public var schemaVersion: Int
+    package var schemaVersion: Int
     /// The run id.
-    public var runID: String
+    package var runID: String
     /// The experiment name.
-    public var experiment: String
+    package var experiment: String
     /// Overall status.
-    public var status: Status
+    package var status: Status
     /// ISO 8601 creation time.
-    public var created: String
+    package var created: String
     /// ISO 8601 time of the last change.
-    public var updated: String
+    package var updated: String
     /// The training config.
-    public var config: ConfigRecord
+    package var config: ConfigRecord
     /// Evaluation configs by phase (`small_eval`, `full_eval`).
-    public var evalConfigs: [String: ConfigRecord]
+    package var evalConfigs: [String: ConfigRecord]
     /// Git provenance.
-    public var git: GitRecord
+    package var git: GitRecord
     /// Data files and checksums.
-    public var data: [FileRecord]
+    package var data: [FileRecord]
     /// The host name.
-    public var host: String
+    package var host: String
     /// Hardware.
-    public var hardware: HardwareRecord
+    package var hardware: HardwareRecord
     /// Child steps in order.
-    public var stages: [StageRecord]
+    package var stages: [StageRecord]
     /// Numeric metrics by phase, from the evaluate program's JSON.
-    public var metrics: [String: [String: Double]]
+    package var metrics: [String: [String: Double]]
     /// Gate outcomes.
-    public var gates: [GateRecord]
+    package var gates: [GateRecord]
     /// True when every gate passed (nil until gating ran).
-    public var passed: Bool?
+    package var passed: Bool?
     /// Everything that went wrong.
-    public var failures: [FailureRecord]
+    package var failures: [FailureRecord]
 
     enum CodingKeys: String, CodingKey {
         case experiment, status, created, updated, config, git, data, host, hardware, stages, metrics, gates, passed, failures
@@ -267,7 +267,7 @@ public struct RunManifest: Codable, Sendable, Equatable {
     }
 
     /// Creates a manifest for a new run.
-    public init(runID: String, experiment: String, created: String, config: ConfigRecord, evalConfigs: [String: ConfigRecord],
+    package init(runID: String, experiment: String, created: String, config: ConfigRecord, evalConfigs: [String: ConfigRecord],
                 git: GitRecord, data: [FileRecord], host: String, hardware: HardwareRecord, stages: [StageRecord]) {
         self.schemaVersion = Self.currentSchemaVersion
         self.runID = runID
@@ -289,16 +289,16 @@ public struct RunManifest: Codable, Sendable, Equatable {
     }
 
     /// Total wall seconds of the stages that ran.
-    public var totalSeconds: Double { stages.compactMap(\.seconds).reduce(0, +) }
+    package var totalSeconds: Double { stages.compactMap(\.seconds).reduce(0, +) }
 
     /// Pretty JSON with sorted keys.
-    public func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         let encoder = JSONEncoder.forFiles()
         return try encoder.encode(self)
     }
 
     /// Decodes a manifest, refusing versions newer than this build understands.
-    public static func decode(_ data: Data, path: String) throws -> RunManifest {
+    package static func decode(_ data: Data, path: String) throws -> RunManifest {
         struct Version: Decodable {
             let schemaVersion: Int?
             enum CodingKeys: String, CodingKey { case schemaVersion = "schema_version" }
@@ -325,7 +325,7 @@ public struct RunManifest: Codable, Sendable, Equatable {
     }
 
     /// Reads `manifest.json` at `path`.
-    public static func read(path: String) throws -> RunManifest {
+    package static func read(path: String) throws -> RunManifest {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FileError(path: path, operation: "read manifest", reason: "no such file")
         }
@@ -333,15 +333,15 @@ public struct RunManifest: Codable, Sendable, Equatable {
     }
 
     /// Writes the manifest atomically to `path`.
-    public func write(to path: String) throws {
+    package func write(to path: String) throws {
         try AtomicFile.write(handEncoded() ?? Array(try encoded()), to: path)
     }
 }
 
 /// ISO 8601 timestamps in UTC, as manifests store them.
-public enum Timestamp {
+package enum Timestamp {
     /// `2026-11-23T14:10:00.123Z` for `date`.
-    public static func string(_ date: Date) -> String {
+    package static func string(_ date: Date) -> String {
         // By hand: Foundation's ISO 8601 format style builds a calendar first, which costs more than the rest of a
         // manifest save, and a run stamps every step.
         let seconds = date.timeIntervalSince1970
@@ -359,7 +359,7 @@ public enum Timestamp {
     }
 
     /// Parses what ``string(_:)`` writes (and plain ISO 8601 without fractions).
-    public static func date(_ text: String) -> Date? {
+    package static func date(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) { return date }
         return try? Date(text, strategy: .iso8601)
     }

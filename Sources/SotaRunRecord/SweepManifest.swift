@@ -2,27 +2,27 @@ import Foundation
 import SotaSupport
 
 /// `sweep.json`: what a sweep expected, what completed, what failed and why. Written atomically as runs finish.
-public struct SweepManifest: Codable, Sendable, Equatable {
+package struct SweepManifest: Codable, Sendable, Equatable {
 
     /// One run's line.
-    public struct Entry: Codable, Sendable, Equatable {
+    package struct Entry: Codable, Sendable, Equatable {
         /// The run id.
-        public var runID: String
+        package var runID: String
         /// The training config.
-        public var config: String
+        package var config: String
         /// Overrides applied.
-        public var overrides: [String]
+        package var overrides: [String]
         /// The device it ran on.
-        public var device: String
+        package var device: String
         /// pending, running, succeeded, rejected, failed or interrupted.
-        public var status: String
+        package var status: String
         /// `sota run`'s exit status, once finished.
-        public var exitStatus: Int32?
+        package var exitStatus: Int32?
         /// Why it did not pass, when it did not.
-        public var reason: String?
+        package var reason: String?
 
         /// Creates an entry.
-        public init(runID: String, config: String, overrides: [String], device: String, status: String, exitStatus: Int32?, reason: String?) {
+        package init(runID: String, config: String, overrides: [String], device: String, status: String, exitStatus: Int32?, reason: String?) {
             self.runID = runID
             self.config = config
             self.overrides = overrides
@@ -40,19 +40,19 @@ public struct SweepManifest: Codable, Sendable, Equatable {
     }
 
     /// The manifest's schema version.
-    public var schemaVersion = 1
+    package var schemaVersion = 1
     /// The sweep id.
-    public var sweepID: String
+    package var sweepID: String
     /// ISO 8601 creation time.
-    public var created: String
+    package var created: String
     /// Runs expected.
-    public var expected: Int
+    package var expected: Int
     /// Runs that finished (passed or rejected by a gate).
-    public var completed: Int
+    package var completed: Int
     /// Runs that failed or were interrupted.
-    public var failed: Int
+    package var failed: Int
     /// Every run.
-    public var runs: [Entry]
+    package var runs: [Entry]
 
     enum CodingKeys: String, CodingKey {
         case created, expected, completed, failed, runs
@@ -61,7 +61,7 @@ public struct SweepManifest: Codable, Sendable, Equatable {
     }
 
     /// Creates the manifest of a sweep whose runs are `runs`, all pending.
-    public init(sweepID: String, created: String, runs: [Entry]) {
+    package init(sweepID: String, created: String, runs: [Entry]) {
         self.sweepID = sweepID
         self.created = created
         self.expected = runs.count
@@ -74,7 +74,7 @@ public struct SweepManifest: Codable, Sendable, Equatable {
     ///
     /// - Throws: `FileError` when it cannot be read, `JSONProblem`-style `DecodingError` text naming the file when it is
     ///   not a sweep manifest.
-    public static func read(path: String) throws -> SweepManifest {
+    package static func read(path: String) throws -> SweepManifest {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FileError(path: path, operation: "read", errno: errno)
         }
@@ -86,7 +86,7 @@ public struct SweepManifest: Codable, Sendable, Equatable {
     }
 
     /// Writes the manifest atomically.
-    public func write(to path: String) throws {
+    package func write(to path: String) throws {
         let encoder = JSONEncoder.forFiles()
         try AtomicFile.write(Array(try encoder.encode(self)), to: path)
     }

@@ -8,7 +8,7 @@ extension Timestamp {
     /// By hand over the bytes, in place: ingest checks every time in every manifest (eight in a demo run), and
     /// Foundation's parser costs microseconds per call where this costs nanoseconds. Years before 1970 or after 9999
     /// are refused too; no run happened then.
-    public static func isValid(_ text: String) -> Bool {
+    package static func isValid(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { isValid(bytes: $0) }
     }

@@ -1,14 +1,14 @@
 /// A size in bytes, printed the way people read sizes: `512 B`, `3.2 KiB`, `50.0 MiB`.
-public struct ByteCount: Hashable, Sendable, CustomStringConvertible {
+package struct ByteCount: Hashable, Sendable, CustomStringConvertible {
     /// The number of bytes.
-    public var bytes: Int
+    package var bytes: Int
 
     /// Creates a byte count.
-    public init(_ bytes: Int) {
+    package init(_ bytes: Int) {
         self.bytes = bytes
     }
 
-    public var description: String {
+    package var description: String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(bytes), unit = 0
         while value >= 1024, unit < units.count - 1 {

@@ -1,9 +1,9 @@
 import Glibc
 
 /// Writing text to a file descriptor in full, retrying short writes and interruptions.
-public enum DescriptorOutput {
+package enum DescriptorOutput {
     /// Writes all of `text` to `fd`; gives up silently on an error (a closed pipe has no one left to tell).
-    public static func writeAll(_ text: String, to fd: Int32) {
+    package static func writeAll(_ text: String, to fd: Int32) {
         var bytes = Array(text.utf8)
         bytes.withUnsafeMutableBytes { buffer in
             var offset = 0

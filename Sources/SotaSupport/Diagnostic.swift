@@ -1,9 +1,9 @@
 /// One problem found in user input, located and explained.
 ///
 /// Validation collects every diagnostic before reporting, so a user fixes all problems in one pass.
-public struct Diagnostic: Hashable, Sendable, Codable {
+package struct Diagnostic: Hashable, Sendable, Codable {
     /// How serious a diagnostic is.
-    public enum Severity: String, Sendable, Codable, Comparable {
+    package enum Severity: String, Sendable, Codable, Comparable {
         case note, warning, error
 
         private var rank: Int {
@@ -14,22 +14,22 @@ public struct Diagnostic: Hashable, Sendable, Codable {
             }
         }
 
-        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+        package static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
     }
 
     /// Error, warning or note.
-    public var severity: Severity
+    package var severity: Severity
     /// Where the problem is; nil for problems without a place (a missing flag, say).
-    public var location: SourceLocation?
+    package var location: SourceLocation?
     /// The config key path involved (`training.stages[1].epochs`), when there is one.
-    public var keyPath: String?
+    package var keyPath: String?
     /// What is wrong, in one sentence that reads well on its own.
-    public var message: String
+    package var message: String
     /// A suggested fix, such as "did you mean `latent.dim`?".
-    public var hint: String?
+    package var hint: String?
 
     /// Creates a diagnostic.
-    public init(
+    package init(
         _ severity: Severity,
         at location: SourceLocation?,
         keyPath: String? = nil,
@@ -44,21 +44,21 @@ public struct Diagnostic: Hashable, Sendable, Codable {
     }
 
     /// An error diagnostic.
-    public static func error(
+    package static func error(
         at location: SourceLocation?, keyPath: String? = nil, _ message: String, hint: String? = nil
     ) -> Diagnostic {
         Diagnostic(.error, at: location, keyPath: keyPath, message, hint: hint)
     }
 
     /// A warning diagnostic.
-    public static func warning(
+    package static func warning(
         at location: SourceLocation?, keyPath: String? = nil, _ message: String, hint: String? = nil
     ) -> Diagnostic {
         Diagnostic(.warning, at: location, keyPath: keyPath, message, hint: hint)
     }
 
     /// The same diagnostic with its severity raised to error (for `--strict`).
-    public func promotedToError() -> Diagnostic {
+    package func promotedToError() -> Diagnostic {
         var copy = self
         if copy.severity == .warning { copy.severity = .error }
         return copy
@@ -67,10 +67,10 @@ public struct Diagnostic: Hashable, Sendable, Codable {
 
 extension Array where Element == Diagnostic {
     /// True when any diagnostic is an error.
-    public var hasErrors: Bool { contains { $0.severity == .error } }
+    package var hasErrors: Bool { contains { $0.severity == .error } }
 
     /// Diagnostics ordered by file, line and column, keeping discovery order for ties.
-    public func sortedByLocation() -> [Diagnostic] {
+    package func sortedByLocation() -> [Diagnostic] {
         enumerated().sorted { lhs, rhs in
             let l = lhs.element.location, r = rhs.element.location
             let lk = (l?.file ?? "", l?.line ?? 0, l?.column ?? 0)
@@ -83,7 +83,7 @@ extension Array where Element == Diagnostic {
 
 extension Diagnostic {
     /// The JSON spelling shared by every `--json` output: severity, file, line, column, key, message, hint.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         var fields: [(String, JSONValue)] = [("severity", .string(severity.rawValue))]
         if let location {
             fields.append(("file", .string(location.file)))

@@ -1,17 +1,17 @@
 import Foundation
 
 /// Renders diagnostics as compiler-style text or as JSON.
-public struct DiagnosticRenderer: Sendable {
+package struct DiagnosticRenderer: Sendable {
     /// Colours and bold text, used only when writing to a terminal without NO_COLOR.
-    public var style: TextStyle
+    package var style: TextStyle
 
     /// Creates a renderer with the given text style.
-    public init(style: TextStyle = .plain) {
+    package init(style: TextStyle = .plain) {
         self.style = style
     }
 
     /// `path:line:col: error: message` followed by an indented hint line when there is one.
-    public func render(_ diagnostic: Diagnostic) -> String {
+    package func render(_ diagnostic: Diagnostic) -> String {
         var out = ""
         if let location = diagnostic.location {
             out += style.bold("\(location):") + " "
@@ -25,7 +25,7 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     /// Every diagnostic followed by a summary line such as `2 errors, 1 warning`.
-    public func render(_ diagnostics: [Diagnostic]) -> String {
+    package func render(_ diagnostics: [Diagnostic]) -> String {
         var lines = diagnostics.map(render)
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.filter { $0.severity == .warning }.count
@@ -36,7 +36,7 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     /// `3 errors, 1 warning` with correct plurals.
-    public static func summary(errors: Int, warnings: Int) -> String {
+    package static func summary(errors: Int, warnings: Int) -> String {
         func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         return [errors > 0 ? count(errors, "error") : nil, warnings > 0 ? count(warnings, "warning") : nil]
             .compactMap { $0 }.joined(separator: ", ")

@@ -1,15 +1,15 @@
 /// A length of time written the way people write it in configs: `90s`, `25m`, `1h30m`, `2.5h`.
-public struct DurationValue: Hashable, Sendable, Comparable, CustomStringConvertible {
+package struct DurationValue: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The length in seconds.
-    public var seconds: Double
+    package var seconds: Double
 
     /// Creates a duration of `seconds`.
-    public init(seconds: Double) {
+    package init(seconds: Double) {
         self.seconds = seconds
     }
 
     /// Parses `90`, `90s`, `25m`, `1h30m`, `2.5h`, `1d`; nil when the text is not a duration.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         // A switch rather than a dictionary literal: this runs on every `sota run` start, and a dictionary keyed
         // by Character costs a runtime conformance lookup the first time.
         func unit(_ character: Character) -> Double? {
@@ -44,15 +44,15 @@ public struct DurationValue: Hashable, Sendable, Comparable, CustomStringConvert
     }
 
     /// The longest duration a config may state: a year, far past any real stage.
-    public static let maximum = DurationValue(seconds: 365 * 86400)
+    package static let maximum = DurationValue(seconds: 365 * 86400)
 
-    public static func < (lhs: DurationValue, rhs: DurationValue) -> Bool { lhs.seconds < rhs.seconds }
+    package static func < (lhs: DurationValue, rhs: DurationValue) -> Bool { lhs.seconds < rhs.seconds }
 
     /// Compact human spelling: `45s`, `12m30s`, `2h05m`; negative durations get a `-`, infinities `∞`, NaN `?`.
     ///
     /// Total over every `Double`: durations come from manifests and the leaderboard, which a person can edit, so
     /// nothing here converts a value to `Int` before knowing it fits.
-    public var description: String {
+    package var description: String {
         if seconds.isNaN { return "?" }
         let rounded = seconds.rounded()
         if rounded < 0 { return "-" + DurationValue(seconds: -seconds).description }
@@ -73,7 +73,7 @@ public struct DurationValue: Hashable, Sendable, Comparable, CustomStringConvert
 
 extension String {
     /// The string without leading and trailing spaces, tabs and newlines.
-    public func trimmingSpaces() -> String {
+    package func trimmingSpaces() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
             return ""

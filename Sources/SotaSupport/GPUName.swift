@@ -1,17 +1,17 @@
 /// A GPU model's name, compared the way people and tools write it: configs say `RTX-4090`, Vast says `RTX 4090`,
 /// nvidia-smi says `NVIDIA GeForce RTX 4090`. The one place sota matches GPU names, for throughput, prices and cost
 /// calibration alike.
-public struct GPUName: Sendable, Hashable {
+package struct GPUName: Sendable, Hashable {
     /// The name as written.
-    public let text: String
+    package let text: String
     /// The name without case, spaces, dashes or other punctuation: `RTX 4090`, `RTX-4090` and `rtx_4090` are `rtx4090`.
-    public let key: String
+    package let key: String
     /// The name's words, split at punctuation and between letters and digits, lower case: `A100-80GB` is
     /// `a 100 80 gb`.
-    public let words: [String]
+    package let words: [String]
 
     /// Reads a name.
-    public init(_ text: String) {
+    package init(_ text: String) {
         self.text = text
         var words: [String] = []
         var current = ""
@@ -35,20 +35,20 @@ public struct GPUName: Sendable, Hashable {
     }
 
     /// Two names are the same GPU when their keys agree.
-    public static func == (lhs: GPUName, rhs: GPUName) -> Bool { lhs.key == rhs.key }
+    package static func == (lhs: GPUName, rhs: GPUName) -> Bool { lhs.key == rhs.key }
 
     /// Hashes the key.
-    public func hash(into hasher: inout Hasher) { hasher.combine(key) }
+    package func hash(into hasher: inout Hasher) { hasher.combine(key) }
 
     /// Whether `seen`, the hardware a run reported (nvidia-smi's or rocm-smi's product name, or `cpu`), is this GPU:
     /// every word of this name is among its words (`A100-80GB` is `NVIDIA A100-SXM4-80GB`; `A10` is not `A100`).
-    public func isSeen(in seen: String) -> Bool {
+    package func isSeen(in seen: String) -> Bool {
         let observed = Set(GPUName(seen).words)
         return !words.isEmpty && words.allSatisfy(observed.contains)
     }
 
     /// The entry of `table` whose key names this GPU (the exact spelling first), or nil.
-    public func entry<Value>(in table: [String: Value]) -> (key: String, value: Value)? {
+    package func entry<Value>(in table: [String: Value]) -> (key: String, value: Value)? {
         if let value = table[text] { return (text, value) }
         guard !key.isEmpty else { return nil }
         return table.filter { GPUName($0.key).key == key }.min { $0.key < $1.key }.map { ($0.key, $0.value) }

@@ -3,7 +3,7 @@ import Foundation
 extension JSONEncoder {
     /// An encoder in the layout of every JSON file sota writes: pretty, keys sorted, slashes unescaped, so files
     /// diff cleanly and paths read as typed.
-    public static func forFiles() -> JSONEncoder {
+    package static func forFiles() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return encoder

@@ -1,5 +1,5 @@
 /// A JSON value whose objects keep their key order, so output is stable and diffable.
-public indirect enum JSONValue: Sendable, Equatable {
+package indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -8,14 +8,14 @@ public indirect enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.rendered(pretty: false) == rhs.rendered(pretty: false)
     }
 
     /// The value as JSON text; `pretty` indents by two spaces, one member per line.
     ///
     /// Non-finite doubles have no JSON spelling and render as `null`.
-    public func rendered(pretty: Bool) -> String {
+    package func rendered(pretty: Bool) -> String {
         var out = ""
         write(into: &out, pretty: pretty, indent: 0)
         return out
@@ -54,7 +54,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// The shortest decimal that reads back as the same double; integral values keep a `.0`.
-    public static func number(_ value: Double) -> String {
+    package static func number(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
         if value == value.rounded(), abs(value) < 1e15 {
             return String(Int(value)) + ".0"
@@ -63,13 +63,13 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// A number for messages: `1` rather than `1.0`, else the shortest round-trip spelling.
-    public static func shortNumber(_ value: Double) -> String {
+    package static func shortNumber(_ value: Double) -> String {
         let text = number(value)
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 
     /// Appends `text` as a JSON string literal.
-    public static func quote(_ text: String, into out: inout String) {
+    package static func quote(_ text: String, into out: inout String) {
         out += "\""
         // Most keys and values need no escaping: append them whole.
         if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {

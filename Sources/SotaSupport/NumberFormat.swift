@@ -3,10 +3,10 @@
 /// `String(format:)` passes its arguments as `CVarArg` existentials, and the runtime's first conformance lookups
 /// for them scan every conformance record in the binary: about a quarter of a millisecond in a process that prints
 /// one line per step.
-public enum NumberFormat {
+package enum NumberFormat {
     /// `value` with `decimals` digits after the point, as `%.<decimals>f` prints it (a value whose scaled binary
     /// form lands exactly on a tie rounds to even, as glibc does; one just off a decimal tie may differ).
-    public static func fixed(_ value: Double, decimals: Int) -> String {
+    package static func fixed(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return nonFinite(value) }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
@@ -28,7 +28,7 @@ public enum NumberFormat {
     /// `value` with `significant` significant digits, as `%.<significant>g` prints it: trailing zeros dropped,
     /// and an exponent when it is below -4 or not below `significant`. Digits are rounded half up from the
     /// shortest decimal spelling of `value`, so a value printed as an exact tie may differ from C in its last digit.
-    public static func general(_ value: Double, significant: Int) -> String {
+    package static func general(_ value: Double, significant: Int) -> String {
         guard value.isFinite else { return nonFinite(value) }
         guard value != 0 else { return value.sign == .minus ? "-0" : "0" }
         let precision = min(max(1, significant), 17)

@@ -1,8 +1,8 @@
 /// The YAML 1.2 core schema's spelling of decimal numbers, shared by the config loader and the fast path's
 /// project-file reader so both agree on what is a number.
-public enum NumberSyntax {
+package enum NumberSyntax {
     /// `[-+]? ( . [0-9]+ | [0-9]+ ( . [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`: an integer or a decimal float.
-    public static func isDecimal(_ bytes: [UInt8]) -> Bool {
+    package static func isDecimal(_ bytes: [UInt8]) -> Bool {
         var index = 0
         func digits() -> Int {
             let start = index

@@ -5,9 +5,9 @@ import Foundation
 /// Each such folder gets a `.gitignore` holding `*` when sota creates it: what sota writes there is output, not
 /// source, and a work tree made dirty by it would make `sota launch` (which refuses uncommitted changes) refuse
 /// after a harmless `sota report --weekly`. The file ignores itself too, so nothing shows up in `git status`.
-public enum OwnedFolder {
+package enum OwnedFolder {
     /// The ignore file's name.
-    public static let ignoreFileName = ".gitignore"
+    package static let ignoreFileName = ".gitignore"
     /// What it holds: everything in the folder, itself included, is ignored.
     static let ignoreContent = "# Written by sota: everything here is sota's output.\n*\n"
 
@@ -16,7 +16,7 @@ public enum OwnedFolder {
     /// An existing folder without one gets it too: git must ignore what sota writes there from now on.
     ///
     /// - Throws: ``FileError`` naming `display` when the folder cannot be created or the file written.
-    public static func prepare(_ path: String, display: String) throws(FileError) {
+    package static func prepare(_ path: String, display: String) throws(FileError) {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {

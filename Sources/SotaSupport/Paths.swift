@@ -3,41 +3,41 @@ import Glibc
 /// Small helpers over string paths, so domain code never juggles separators by hand.
 ///
 /// Free of Foundation, so the fast `sota leaderboard` front door shares them with the full command line.
-public enum Paths {
+package enum Paths {
     /// `a/b` from `a` and `b`; an absolute `b` wins.
-    public static func join(_ base: String, _ component: String) -> String {
+    package static func join(_ base: String, _ component: String) -> String {
         if component.hasPrefix("/") || base.isEmpty { return component }
         if component.isEmpty { return base }
         return base.hasSuffix("/") ? base + component : base + "/" + component
     }
 
     /// The folder holding `path` (`.` for a bare file name).
-    public static func parent(of path: String) -> String {
+    package static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])
     }
 
     /// The last component of `path`.
-    public static func lastComponent(of path: String) -> String {
+    package static func lastComponent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
     }
 
     /// `path` made absolute against `directory`, with `.` and `..` components folded away.
-    public static func absolute(_ path: String, relativeTo directory: String) -> String {
+    package static func absolute(_ path: String, relativeTo directory: String) -> String {
         normalize(path.hasPrefix("/") ? path : join(directory, path))
     }
 
     /// The canonical absolute path of an existing `path`, symbolic links resolved; nil when it does not exist.
-    public static func resolved(_ path: String) -> String? {
+    package static func resolved(_ path: String) -> String? {
         guard let pointer = realpath(path, nil) else { return nil }
         defer { free(pointer) }
         return String(cString: pointer)
     }
 
     /// Folds `.`, `..` and repeated slashes; keeps the path absolute or relative as given.
-    public static func normalize(_ path: String) -> String {
+    package static func normalize(_ path: String) -> String {
         let isAbsolute = path.hasPrefix("/")
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -61,7 +61,7 @@ public enum Paths {
     }
 
     /// `path` relative to `base` when it lies inside it, else `path` unchanged.
-    public static func relative(_ path: String, to base: String) -> String {
+    package static func relative(_ path: String, to base: String) -> String {
         let base = normalize(base), path = normalize(path)
         if path == base { return "." }
         let prefix = base.hasSuffix("/") ? base : base + "/"
@@ -69,7 +69,7 @@ public enum Paths {
     }
 
     /// The path that leads from folder `base` to `path`, climbing with `..` where needed (both absolute).
-    public static func relativePath(from base: String, to path: String) -> String {
+    package static func relativePath(from base: String, to path: String) -> String {
         let from = normalize(base).split(separator: "/"), to = normalize(path).split(separator: "/")
         var common = 0
         while common < from.count, common < to.count, from[common] == to[common] { common += 1 }
@@ -78,20 +78,20 @@ public enum Paths {
     }
 
     /// The process's current directory.
-    public static var currentDirectory: String {
+    package static var currentDirectory: String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         return getcwd(&buffer, buffer.count).map { String(cString: $0) } ?? "."
     }
 
     /// What is at a path, following symbolic links.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case missing, file, directory, other
         /// A symbolic link whose target does not exist.
         case brokenLink
     }
 
     /// What is at `path`, distinguishing a broken symbolic link from a missing file.
-    public static func kind(of path: String) -> Kind {
+    package static func kind(of path: String) -> Kind {
         var info = stat()
         if stat(path, &info) == 0 {
             switch info.st_mode & S_IFMT {
@@ -105,15 +105,15 @@ public enum Paths {
     }
 
     /// True when the current user may write into `path`.
-    public static func isWritable(_ path: String) -> Bool { access(path, W_OK) == 0 }
+    package static func isWritable(_ path: String) -> Bool { access(path, W_OK) == 0 }
 
     /// True when the current user may execute `path` and it is a regular file.
-    public static func isExecutableFile(_ path: String) -> Bool {
+    package static func isExecutableFile(_ path: String) -> Bool {
         kind(of: path) == .file && access(path, X_OK) == 0
     }
 
     /// The nearest folder at or above `path` that exists (where a new file or folder would be created).
-    public static func nearestExistingAncestor(of path: String) -> String {
+    package static func nearestExistingAncestor(of path: String) -> String {
         var current = normalize(path)
         while kind(of: current) == .missing || kind(of: current) == .brokenLink {
             let up = parent(of: current)
@@ -124,7 +124,7 @@ public enum Paths {
     }
 
     /// Resolves an executable name the way a shell does: a path with a slash as is, else searched on `PATH`.
-    public static func findExecutable(_ name: String, path searchPath: String?, relativeTo directory: String) -> String? {
+    package static func findExecutable(_ name: String, path searchPath: String?, relativeTo directory: String) -> String? {
         if name.contains("/") {
             let candidate = absolute(name, relativeTo: directory)
             return isExecutableFile(candidate) ? candidate : nil

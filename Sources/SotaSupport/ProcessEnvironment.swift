@@ -4,9 +4,9 @@ import Glibc
 ///
 /// Foundation's `ProcessInfo.environment` builds the same dictionary through several bridging layers, a cost every
 /// start of the CLI would pay.
-public enum ProcessEnvironment {
+package enum ProcessEnvironment {
     /// Every `NAME=value` entry of the environment; for a repeated name the first entry wins, as `getenv` finds it.
-    public static func current() -> [String: String] {
+    package static func current() -> [String: String] {
         var result: [String: String] = [:]
         // `clearenv` leaves `environ` null although Swift imports it as non-optional.
         guard var entry = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>(bitPattern: UInt(bitPattern: environ)) else { return result }

@@ -2,42 +2,42 @@ import CCrypto
 import Foundation
 
 /// Incremental SHA-256 over OpenSSL's `SHA256_*` functions, which use the CPU's SHA extensions when present.
-public struct SHA256: ~Copyable {
+package struct SHA256: ~Copyable {
     private var context = SHA256_CTX()
 
     /// Starts a new digest.
-    public init() {
+    package init() {
         guard SHA256_Init(&context) == 1 else { fatalError("OpenSSL could not initialise SHA-256") }
     }
 
     /// Adds bytes to the digest.
-    public mutating func update(_ buffer: UnsafeRawBufferPointer) {
+    package mutating func update(_ buffer: UnsafeRawBufferPointer) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
         SHA256_Update(&context, base, buffer.count)
     }
 
     /// Adds the bytes of a collection to the digest.
-    public mutating func update(_ bytes: some Sequence<UInt8>) {
+    package mutating func update(_ bytes: some Sequence<UInt8>) {
         let array = Array(bytes)
         array.withUnsafeBytes { update($0) }
     }
 
     /// Finishes the digest and returns it as 64 lowercase hexadecimal characters.
-    public consuming func finalizeHex() -> String {
+    package consuming func finalizeHex() -> String {
         var digest = [UInt8](repeating: 0, count: 32)
         SHA256_Final(&digest, &context)
         return Self.hex(digest)
     }
 
     /// The SHA-256 of `bytes` as lowercase hexadecimal.
-    public static func hex(of bytes: some Sequence<UInt8>) -> String {
+    package static func hex(of bytes: some Sequence<UInt8>) -> String {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalizeHex()
     }
 
     /// Lowercase hexadecimal spelling of bytes.
-    public static func hex(_ bytes: [UInt8]) -> String {
+    package static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
@@ -50,16 +50,16 @@ public struct SHA256: ~Copyable {
 }
 
 /// Reads a file front to back in large chunks without ever holding all of it in memory.
-public enum FileStream {
+package enum FileStream {
     /// The chunk size: large enough that system calls cost nothing next to hashing.
-    public static let chunkSize = 1 << 20
+    package static let chunkSize = 1 << 20
 
     /// Calls `body` with each successive chunk of the file at `path`.
     ///
     /// - Returns: the number of bytes read.
     /// - Throws: `FileError` when the file cannot be opened or read.
     @discardableResult
-    public static func forEachChunk(
+    package static func forEachChunk(
         of path: String, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> Int {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -88,7 +88,7 @@ public enum FileStream {
 
     /// The whole file at `path`, or nil when it is larger than `limit` bytes; sized by one `fstat`, read without
     /// the large streaming buffer (small files such as configs are read by the thousand).
-    public static func readAll(_ path: String, limit: Int) throws -> [UInt8]? {
+    package static func readAll(_ path: String, limit: Int) throws -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
@@ -118,7 +118,7 @@ public enum FileStream {
     }
 
     /// The SHA-256 of the file at `path` and its size, read in one streaming pass.
-    public static func sha256(of path: String) throws -> (hex: String, size: Int) {
+    package static func sha256(of path: String) throws -> (hex: String, size: Int) {
         var hasher = SHA256()
         let size = try forEachChunk(of: path) { hasher.update($0) }
         return (hasher.finalizeHex(), size)

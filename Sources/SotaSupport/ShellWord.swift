@@ -3,12 +3,12 @@
 ///
 /// The one shell quoting in sota: generated scripts (onstart, sbatch) take configured values only as shell words, and
 /// printed command lines (`sota dry-run`) quote with ``printable(_:)``, which is this quoting too.
-public struct ShellWord: Sendable, Equatable {
+package struct ShellWord: Sendable, Equatable {
     /// The value as given.
-    public let value: String
+    package let value: String
     /// The value as it stands in the script: bare when it holds only plain characters, else single-quoted with each
     /// `'` spelled `'\''` (newlines, `$`, backquotes and non-ASCII text stay literal inside single quotes).
-    public let rendered: String
+    package let rendered: String
 
     /// Characters that need no quoting anywhere in a word.
     private static let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,")
@@ -17,7 +17,7 @@ public struct ShellWord: Sendable, Equatable {
     ///
     /// - Parameter role: what the value is (`the run id`, `launch.repository`), for the error message.
     /// - Throws: ``ScriptValueError`` for a NUL character, which no shell word can carry (bash drops it).
-    public init(_ value: String, role: String) throws(ScriptValueError) {
+    package init(_ value: String, role: String) throws(ScriptValueError) {
         if value.unicodeScalars.contains("\0") {
             throw ScriptValueError(value: value, role: role, reason: "it contains a NUL character")
         }
@@ -47,22 +47,22 @@ public struct ShellWord: Sendable, Equatable {
 }
 
 /// A configured value that cannot be placed in a generated script, and why.
-public struct ScriptValueError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ScriptValueError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The value as given.
-    public var value: String
+    package var value: String
     /// What the value is: a flag, a `sota.yaml` key, "the run id".
-    public var role: String
+    package var role: String
     /// What is wrong with it.
-    public var reason: String
+    package var reason: String
 
     /// Creates an error.
-    public init(value: String, role: String, reason: String) {
+    package init(value: String, role: String, reason: String) {
         self.value = value
         self.role = role
         self.reason = reason
     }
 
-    public var description: String {
+    package var description: String {
         let shown = value.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
         return "\(role): `\(shown)` cannot be used: \(reason)"
     }

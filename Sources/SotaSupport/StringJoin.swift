@@ -3,7 +3,7 @@ extension Array where Element == String {
     ///
     /// The standard library's `joined(separator:)` is generic over the sequence and looks an associated type up
     /// at run time on its first use in a process, which costs more than the join itself on `sota run`'s path.
-    public func joined(with separator: String) -> String {
+    package func joined(with separator: String) -> String {
         var text = ""
         for (index, part) in enumerated() {
             if index > 0 { text += separator }

@@ -1,10 +1,10 @@
 /// "Did you mean ...?" for misspelled keys, flags and names.
-public enum Suggestions {
+package enum Suggestions {
     /// The candidate closest to `word` by edit distance, when it is close enough to be a likely typo.
     ///
     /// A candidate qualifies within a third of the word's length (at least 1, at most 3 edits), or when
     /// one spelling contains the other ignoring case (`lr` for `learning_rate` does not; `latentdim` for `latent_dim` does).
-    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    package static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let lowered = word.lowercased()
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
@@ -22,7 +22,7 @@ public enum Suggestions {
     }
 
     /// Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps each cost 1.
-    public static func editDistance(_ a: String, _ b: String) -> Int {
+    package static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }

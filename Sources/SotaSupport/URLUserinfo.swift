@@ -1,12 +1,12 @@
 /// The user information of a URL (`user:password@` before the host), which holds a credential when it is there:
 /// found so a setting that would be copied into scripts and records can refuse it, and masked wherever a URL is
 /// echoed in a message, so a refusal does not print the secret it refuses.
-public enum URLUserinfo {
+package enum URLUserinfo {
     /// Whether `text` has `…@` in its authority (after `scheme://`, before the first `/`, `?` or `#`).
-    public static func isPresent(in text: String) -> Bool { range(in: text) != nil }
+    package static func isPresent(in text: String) -> Bool { range(in: text) != nil }
 
     /// `text` with its user information replaced by `***`: `https://***@host/path`.
-    public static func masked(_ text: String) -> String {
+    package static func masked(_ text: String) -> String {
         guard let range = range(in: text) else { return text }
         var shown = text
         shown.replaceSubrange(range, with: "***@")

@@ -6,14 +6,14 @@ import SotaSupport
 ///
 /// Each move is a single rename(2) within one file system, so an experiment is always in exactly one of its two
 /// places; the journal only records which moves remain to be made.
-public struct ArchiveJournal: Codable, Sendable, Equatable {
+package struct ArchiveJournal: Codable, Sendable, Equatable {
     /// The journal's file name inside `experiments-archive/`.
-    public static let fileName = ".archive-journal.json"
+    package static let fileName = ".archive-journal.json"
     /// The version this build writes.
-    public static let currentSchemaVersion = 1
+    package static let currentSchemaVersion = 1
 
     /// What a move does to the experiment besides moving it.
-    public enum Operation: String, Codable, Sendable {
+    package enum Operation: String, Codable, Sendable {
         /// Into `experiments-archive/`: metadata gets status `archived` and `archived_at`.
         case archive
         /// Back into `experiments/` under a new day: metadata gets `restored_from` and `restored_at`.
@@ -21,16 +21,16 @@ public struct ArchiveJournal: Codable, Sendable, Equatable {
     }
 
     /// One folder to move.
-    public struct Move: Codable, Sendable, Equatable {
+    package struct Move: Codable, Sendable, Equatable {
         /// The experiment's name.
-        public var name: String
+        package var name: String
         /// Where it is, relative to the project root.
-        public var from: String
+        package var from: String
         /// Where it goes, relative to the project root.
-        public var to: String
+        package var to: String
 
         /// Creates a move.
-        public init(name: String, from: String, to: String) {
+        package init(name: String, from: String, to: String) {
             self.name = name
             self.from = from
             self.to = to
@@ -38,13 +38,13 @@ public struct ArchiveJournal: Codable, Sendable, Equatable {
     }
 
     /// The schema version.
-    public var schemaVersion: Int
+    package var schemaVersion: Int
     /// Archive or restore.
-    public var operation: Operation
+    package var operation: Operation
     /// ISO 8601 time the operation started; the time recorded in every moved experiment's metadata.
-    public var started: String
+    package var started: String
     /// The moves, in order.
-    public var moves: [Move]
+    package var moves: [Move]
 
     enum CodingKeys: String, CodingKey {
         case operation, started, moves
@@ -52,7 +52,7 @@ public struct ArchiveJournal: Codable, Sendable, Equatable {
     }
 
     /// Creates a journal.
-    public init(operation: Operation, started: String, moves: [Move]) {
+    package init(operation: Operation, started: String, moves: [Move]) {
         self.schemaVersion = Self.currentSchemaVersion
         self.operation = operation
         self.started = started
@@ -60,7 +60,7 @@ public struct ArchiveJournal: Codable, Sendable, Equatable {
     }
 
     /// Pretty JSON with sorted keys.
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         let encoder = JSONEncoder.forFiles()
         return Array((try? encoder.encode(self)) ?? Data()) + [UInt8(ascii: "\n")]
     }
@@ -68,7 +68,7 @@ public struct ArchiveJournal: Codable, Sendable, Equatable {
     /// Reads the journal at `path`; nil when there is none.
     ///
     /// - Throws: ``WorkspaceError/badMetadata(file:line:column:problem:)`` when it cannot be decoded.
-    public static func read(path: String, display: String) throws(WorkspaceError) -> ArchiveJournal? {
+    package static func read(path: String, display: String) throws(WorkspaceError) -> ArchiveJournal? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         do {
             let journal = try JSONDecoder().decode(ArchiveJournal.self, from: data)

@@ -3,12 +3,12 @@ import SotaSupport
 extension ConfigCatalog {
     /// RFC 4180 CSV (``CSV``, the one writer): a header, then one line per row, each ending in CRLF; fields holding a
     /// comma, a quote or a line break are quoted, quotes doubled.
-    public func csv() -> String {
+    package func csv() -> String {
         CSV.render(header: columns, rows: rows.map { cells($0).map(\.text) })
     }
 
     /// A JSON array of objects, keys in column order, numbers and config values typed.
-    public func json() -> String {
+    package func json() -> String {
         JSONValue.array(rows.map { row in .object(zip(columns, cells(row)).map { ($0, $1.json) }) }).rendered(pretty: true) + "\n"
     }
 

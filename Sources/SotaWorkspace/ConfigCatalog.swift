@@ -6,40 +6,40 @@ import SotaPlan
 import SotaRunRecord
 
 /// `sota catalog`: one row per run config across production (`configs/`), active and archived experiments.
-public struct ConfigCatalog: Sendable {
+package struct ConfigCatalog: Sendable {
     /// One config.
-    public struct Row: Sendable, Equatable {
+    package struct Row: Sendable, Equatable {
         /// The config's path, relative to the project root.
-        public var path: String
+        package var path: String
         /// `production`, `active` or `archived`.
-        public var location: String
+        package var location: String
         /// The experiment's name (production: the config's `experiment` key, else its file name).
-        public var name: String
+        package var name: String
         /// The lifecycle state (`production` for production configs, `invalid` when unreadable).
-        public var status: String
+        package var status: String
         /// ISO 8601 creation time, when known.
-        public var created: String
+        package var created: String
         /// ISO 8601 time of the last activity, when known.
-        public var lastActivity: String
+        package var lastActivity: String
         /// Runs made with it.
-        public var runs: Int
+        package var runs: Int
         /// The metric that ranks its runs.
-        public var bestMetric: String
+        package var bestMetric: String
         /// The best run's value of it.
-        public var bestValue: Double?
+        package var bestValue: Double?
         /// The best run.
-        public var bestRun: String
+        package var bestRun: String
         /// Where its runs' configs were promoted, `;`-separated.
-        public var promotedTo: String
+        package var promotedTo: String
         /// The values of the catalog's hyperparameter columns, as config values (nil when absent).
-        public var parameters: [JSONValue?]
+        package var parameters: [JSONValue?]
         /// Canonical config hash.
-        public var configHash: String
+        package var configHash: String
         /// The commit it was created at (experiments) or last changed in (production).
-        public var gitCommit: String
+        package var gitCommit: String
 
         /// Creates a row.
-        public init(path: String, location: String, name: String, status: String, created: String, lastActivity: String, runs: Int,
+        package init(path: String, location: String, name: String, status: String, created: String, lastActivity: String, runs: Int,
                     bestMetric: String, bestValue: Double?, bestRun: String, promotedTo: String, parameters: [JSONValue?],
                     configHash: String, gitCommit: String) {
             self.path = path
@@ -60,27 +60,27 @@ public struct ConfigCatalog: Sendable {
     }
 
     /// The hyperparameter columns (config key paths).
-    public var parameterColumns: [String]
+    package var parameterColumns: [String]
     /// The rows, sorted by location (production, active, archived) then path.
-    public var rows: [Row]
+    package var rows: [Row]
     /// Configs or experiments that could not be read fully, one message each.
-    public var problems: [String]
+    package var problems: [String]
 
     /// Creates a catalog directly (tests, renderers).
-    public init(parameterColumns: [String], rows: [Row], problems: [String] = []) {
+    package init(parameterColumns: [String], rows: [Row], problems: [String] = []) {
         self.parameterColumns = parameterColumns
         self.rows = rows
         self.problems = problems
     }
 
     /// Every column name, in output order.
-    public var columns: [String] {
+    package var columns: [String] {
         ["path", "location", "name", "status", "created", "last_activity", "runs", "best_metric", "best_value", "best_run", "promoted_to"]
             + parameterColumns + ["config_hash", "git_commit"]
     }
 
     /// Builds the catalog of `workspace` as of `now`: production configs, then every experiment.
-    public static func build(_ workspace: Workspace, now: Date, git: Bool = true) throws(WorkspaceError) -> ConfigCatalog {
+    package static func build(_ workspace: Workspace, now: Date, git: Bool = true) throws(WorkspaceError) -> ConfigCatalog {
         try buildAndSurvey(workspace, now: now, git: git, runs: .folders).catalog
     }
 

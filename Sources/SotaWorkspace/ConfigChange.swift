@@ -2,26 +2,26 @@ import SotaSupport
 import SotaConfig
 
 /// One value that differs between an experiment's config and the config it started from.
-public struct ConfigChange: Sendable, Equatable, CustomStringConvertible {
+package struct ConfigChange: Sendable, Equatable, CustomStringConvertible {
     /// The key path, such as `latent.dim`.
-    public var keyPath: String
+    package var keyPath: String
     /// The base config's value as text, nil when the key is new.
-    public var old: String?
+    package var old: String?
     /// The experiment's value as text, nil when the key is gone.
-    public var new: String?
+    package var new: String?
 
     /// Creates a change.
-    public init(keyPath: String, old: String?, new: String?) {
+    package init(keyPath: String, old: String?, new: String?) {
         self.keyPath = keyPath
         self.old = old
         self.new = new
     }
 
     /// `latent.dim: 16 -> 32`.
-    public var description: String { "\(keyPath): \(old ?? "(absent)") -> \(new ?? "(absent)")" }
+    package var description: String { "\(keyPath): \(old ?? "(absent)") -> \(new ?? "(absent)")" }
 
     /// The leaves that differ between two config trees, in key-path order; keys in `ignoring` are left out.
-    public static func diff(from base: ConfigNode, to new: ConfigNode, ignoring: Set<String> = []) -> [ConfigChange] {
+    package static func diff(from base: ConfigNode, to new: ConfigNode, ignoring: Set<String> = []) -> [ConfigChange] {
         let before = flatten(base), after = flatten(new)
         return Set(before.keys).union(after.keys).subtracting(ignoring).sorted().compactMap { key in
             before[key] == after[key] ? nil : ConfigChange(keyPath: key, old: before[key], new: after[key])
@@ -29,7 +29,7 @@ public struct ConfigChange: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Every leaf of `node` as `key.path → text`; lists of plain values are one leaf, lists of mappings are walked.
-    public static func flatten(_ node: ConfigNode) -> [String: String] {
+    package static func flatten(_ node: ConfigNode) -> [String: String] {
         var leaves: [String: String] = [:]
         func walk(_ node: ConfigNode, _ path: KeyPath) {
             switch node.value {
@@ -46,7 +46,7 @@ public struct ConfigChange: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A value as a reader would write it: `32`, `0.05`, `A100-80GB`, `[24, 41, 64]`.
-    public static func text(_ node: ConfigNode) -> String {
+    package static func text(_ node: ConfigNode) -> String {
         switch node.value {
         case .string(let value): value
         case .double(let value): JSONValue.shortNumber(value)

@@ -5,26 +5,26 @@ import SotaPlan
 import SotaRunRecord
 
 /// Copies a gated config into the production folder, keeping the config it replaces so the change can be undone.
-public enum ConfigPromotion {
+package enum ConfigPromotion {
     /// What a promotion did.
-    public struct Outcome: Sendable, Equatable {
+    package struct Outcome: Sendable, Equatable {
         /// The production config written, relative to the project root.
-        public var destination: String
+        package var destination: String
         /// Where the replaced production config was kept, relative to the project root; nil when there was none.
-        public var previous: String?
+        package var previous: String?
         /// True when production already held exactly this config.
-        public var unchanged: Bool
+        package var unchanged: Bool
     }
 
     /// Why a promotion or a rollback was refused.
-    public struct Refusal: Error, Sendable, CustomStringConvertible {
+    package struct Refusal: Error, Sendable, CustomStringConvertible {
         /// The explanation.
-        public var description: String
+        package var description: String
         /// What to do about it, if anything.
-        public var hint: String?
+        package var hint: String?
 
         /// Creates a refusal.
-        public init(_ description: String, hint: String? = nil) {
+        package init(_ description: String, hint: String? = nil) {
             self.description = description
             self.hint = hint
         }
@@ -33,7 +33,7 @@ public enum ConfigPromotion {
     /// The production file name for `name` (the experiment, or `--rename`): `name.yaml`, `.yaml`/`.yml` kept.
     ///
     /// - Throws: ``Refusal`` for names that are not plain, safe file names.
-    public static func fileName(for name: String) throws(Refusal) -> String {
+    package static func fileName(for name: String) throws(Refusal) -> String {
         let stem = name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name.hasSuffix(".yml") ? String(name.dropLast(4)) : name
         guard !stem.isEmpty, stem.count <= 128, !stem.hasPrefix("."), !stem.hasPrefix("-"),
               stem.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) })
@@ -44,7 +44,7 @@ public enum ConfigPromotion {
     }
 
     /// The production folder `directory` resolved against the project, refused when it leads outside the project.
-    public static func productionFolder(_ directory: String, project: Project) throws(Refusal) -> String {
+    package static func productionFolder(_ directory: String, project: Project) throws(Refusal) -> String {
         // A line break or other control character in a path would end a line of every log and listing that shows it.
         if directory.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
             throw Refusal("--production-dir \(directory.debugDescription) contains a control character", hint: "a folder name is one line of printable text")
@@ -71,7 +71,7 @@ public enum ConfigPromotion {
     /// written with a header naming the run and the overrides. Both writes are atomic. A production file that holds
     /// another experiment's config is never replaced; one of the same experiment is replaced and kept in
     /// `<productionDirectory>/.previous/`, from where ``rollback(productionPath:previous:project:at:)`` restores it.
-    public static func promote(_ config: RunConfig, runID: String, project: Project, productionDirectory: String = "configs",
+    package static func promote(_ config: RunConfig, runID: String, project: Project, productionDirectory: String = "configs",
                                rename: String? = nil, at date: Date = Date()) throws -> Outcome {
         let name = try fileName(for: rename ?? config.experiment)
         let folder = try productionFolder(productionDirectory, project: project)
@@ -103,7 +103,7 @@ public enum ConfigPromotion {
 
     /// Puts the config kept at `previous` back at `productionPath` (both relative to the project root); the config
     /// being rolled back is kept in `.previous/` too, so nothing is lost. Returns where it was kept.
-    public static func rollback(productionPath: String, previous: String, project: Project, at date: Date = Date()) throws -> String? {
+    package static func rollback(productionPath: String, previous: String, project: Project, at date: Date = Date()) throws -> String? {
         let destination = project.resolve(productionPath)
         guard let restored = FileManager.default.contents(atPath: project.resolve(previous)) else {
             throw Refusal("the previous production config \(previous) is gone, so \(productionPath) cannot be rolled back",

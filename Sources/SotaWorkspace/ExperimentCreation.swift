@@ -7,22 +7,22 @@ import SotaRunRecord
 
 /// `sota experiment new`: a folder `experiments/YYYY-MM-DD-name/` with the config, notes and metadata, built
 /// in a hidden folder beside it and renamed into place, so a failure leaves nothing behind.
-public struct ExperimentCreation: Sendable {
+package struct ExperimentCreation: Sendable {
     /// What to create.
-    public struct Request: Sendable {
+    package struct Request: Sendable {
         /// The experiment's name.
-        public var name: ExperimentName
+        package var name: ExperimentName
         /// The config to start from (absolute); nil picks the project's only training config in `configs/`.
-        public var baseConfig: String?
+        package var baseConfig: String?
         /// `--set` overrides applied on top of the base config.
-        public var overrides: [ConfigOverride]
+        package var overrides: [ConfigOverride]
         /// The creation time (the folder's day is its local date).
-        public var now: Date
+        package var now: Date
         /// `PATH`, for checking the config's programs.
-        public var searchPath: String?
+        package var searchPath: String?
 
         /// Creates a request.
-        public init(name: ExperimentName, baseConfig: String?, overrides: [ConfigOverride], now: Date, searchPath: String?) {
+        package init(name: ExperimentName, baseConfig: String?, overrides: [ConfigOverride], now: Date, searchPath: String?) {
             self.name = name
             self.baseConfig = baseConfig
             self.overrides = overrides
@@ -32,22 +32,22 @@ public struct ExperimentCreation: Sendable {
     }
 
     /// What was created.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// The new folder.
-        public var folder: ExperimentFolder
+        package var folder: ExperimentFolder
         /// Its metadata.
-        public var metadata: ExperimentMetadata
+        package var metadata: ExperimentMetadata
         /// How its config differs from the base config.
-        public var changes: [ConfigChange]
+        package var changes: [ConfigChange]
         /// Warnings from validating the config.
-        public var warnings: [Diagnostic]
+        package var warnings: [Diagnostic]
     }
 
     /// The workspace to create in.
-    public var workspace: Workspace
+    package var workspace: Workspace
 
     /// Creates a creator for `workspace`.
-    public init(workspace: Workspace) {
+    package init(workspace: Workspace) {
         self.workspace = workspace
     }
 
@@ -55,7 +55,7 @@ public struct ExperimentCreation: Sendable {
     ///
     /// - Throws: ``WorkspaceError`` when the name is taken, no base config can be chosen, the config with the
     ///   overrides is invalid (with every diagnostic) or a file cannot be written; nothing is left behind.
-    public func create(_ request: Request) throws(WorkspaceError) -> Outcome {
+    package func create(_ request: Request) throws(WorkspaceError) -> Outcome {
         let name = request.name.text
         if let existing = try workspace.folders(named: request.name).first {
             throw .experimentExists(name: name, folder: existing.display)
@@ -133,7 +133,7 @@ public struct ExperimentCreation: Sendable {
     }
 
     /// `YYYY-MM-DD` of `date` in the local time zone.
-    public static func day(_ date: Date) -> String {
+    package static func day(_ date: Date) -> String {
         let parts = Calendar.current.dateComponents([.year, .month, .day], from: date)
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(parts.year ?? 0)-\(two(parts.month ?? 1))-\(two(parts.day ?? 1))"

@@ -8,32 +8,32 @@ import SotaRunRecord
 /// Status, runs and best metrics here are a snapshot: commands derive them afresh from the run directories (the
 /// truth) and rewrite the snapshot when they change the experiment (create, archive, restore, promote). Written
 /// atomically; schema-versioned, and a newer version is refused rather than misread.
-public struct ExperimentMetadata: Codable, Sendable, Equatable {
+package struct ExperimentMetadata: Codable, Sendable, Equatable {
     /// The version this build writes.
-    public static let currentSchemaVersion = 1
+    package static let currentSchemaVersion = 1
     /// The file's name inside an experiment folder.
-    public static let fileName = "metadata.json"
+    package static let fileName = "metadata.json"
 
     /// The config an experiment started from.
-    public struct BaseConfig: Codable, Sendable, Equatable {
+    package struct BaseConfig: Codable, Sendable, Equatable {
         /// Its path, relative to the project root.
-        public var path: String
+        package var path: String
         /// Its canonical hash when the experiment was created.
-        public var hash: String
+        package var hash: String
 
         /// Creates a record.
-        public init(path: String, hash: String) {
+        package init(path: String, hash: String) {
             self.path = path
             self.hash = hash
         }
     }
 
     /// The best value of one metric and the run that reached it.
-    public struct BestMetric: Codable, Sendable, Equatable {
+    package struct BestMetric: Codable, Sendable, Equatable {
         /// The value.
-        public var value: Double
+        package var value: Double
         /// The run.
-        public var runID: String
+        package var runID: String
 
         enum CodingKeys: String, CodingKey {
             case value
@@ -41,47 +41,47 @@ public struct ExperimentMetadata: Codable, Sendable, Equatable {
         }
 
         /// Creates a record.
-        public init(value: Double, runID: String) {
+        package init(value: Double, runID: String) {
             self.value = value
             self.runID = runID
         }
     }
 
     /// Git state when the experiment was created (or restored): the same record a run's manifest keeps.
-    public typealias GitRecord = RunManifest.GitRecord
+    package typealias GitRecord = RunManifest.GitRecord
 
     /// One promotion of one of the experiment's runs into production (appended by a promotion): the project's one
     /// promotion record, kept here without the fields the folder implies (see ``PromotionEntry/inExperimentMetadata``).
-    public typealias Promotion = PromotionEntry
+    package typealias Promotion = PromotionEntry
 
     /// The schema version.
-    public var schemaVersion: Int
+    package var schemaVersion: Int
     /// The experiment name.
-    public var name: String
+    package var name: String
     /// ISO 8601 creation time.
-    public var created: String
+    package var created: String
     /// The config the experiment started from.
-    public var baseConfig: BaseConfig
+    package var baseConfig: BaseConfig
     /// The canonical hash of the experiment's config when last written by sota.
-    public var configHash: String
+    package var configHash: String
     /// The lifecycle state derived when sota last wrote this file.
-    public var status: String
+    package var status: String
     /// Run ids, oldest first.
-    public var runs: [String]
+    package var runs: [String]
     /// Best value per metric.
-    public var bestMetrics: [String: BestMetric]
+    package var bestMetrics: [String: BestMetric]
     /// ISO 8601 time of the last activity sota saw.
-    public var lastActivity: String
+    package var lastActivity: String
     /// Git state at creation.
-    public var git: GitRecord
+    package var git: GitRecord
     /// Promotions, oldest first.
-    public var promotions: [Promotion]
+    package var promotions: [Promotion]
     /// The archived folder this experiment was restored from, relative to the project root.
-    public var restoredFrom: String?
+    package var restoredFrom: String?
     /// ISO 8601 time of the restore.
-    public var restoredAt: String?
+    package var restoredAt: String?
     /// ISO 8601 time the experiment was archived, while it is.
-    public var archivedAt: String?
+    package var archivedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case name, created, status, runs, git, promotions
@@ -96,7 +96,7 @@ public struct ExperimentMetadata: Codable, Sendable, Equatable {
     }
 
     /// Metadata for a new experiment.
-    public init(name: String, created: String, baseConfig: BaseConfig, configHash: String, status: String, git: GitRecord) {
+    package init(name: String, created: String, baseConfig: BaseConfig, configHash: String, status: String, git: GitRecord) {
         self.schemaVersion = Self.currentSchemaVersion
         self.name = name
         self.created = created
@@ -116,12 +116,12 @@ public struct ExperimentMetadata: Codable, Sendable, Equatable {
     /// Pretty JSON with sorted keys and a final newline.
     ///
     /// - Throws: `EncodingError` for a number JSON cannot hold (a metric that is infinite or NaN).
-    public func encoded() throws -> [UInt8] {
+    package func encoded() throws -> [UInt8] {
         Array(try JSONEncoder.forFiles().encode(self)) + [UInt8(ascii: "\n")]
     }
 
     /// Writes the file atomically; a value JSON cannot hold leaves the file as it was.
-    public func write(to path: String) throws(WorkspaceError) {
+    package func write(to path: String) throws(WorkspaceError) {
         let bytes: [UInt8]
         do {
             bytes = try encoded()
@@ -139,7 +139,7 @@ public struct ExperimentMetadata: Codable, Sendable, Equatable {
     ///
     /// - Throws: ``WorkspaceError/badMetadata(file:line:column:problem:)`` for malformed JSON (with its line and
     ///   column), a missing or mistyped member (with its key path) or a schema version newer than this build's.
-    public static func decode(_ bytes: [UInt8], file: String) throws(WorkspaceError) -> ExperimentMetadata {
+    package static func decode(_ bytes: [UInt8], file: String) throws(WorkspaceError) -> ExperimentMetadata {
         let data = Data(bytes)
         struct Version: Decodable {
             let schemaVersion: Int?
@@ -166,7 +166,7 @@ public struct ExperimentMetadata: Codable, Sendable, Equatable {
     }
 
     /// Reads and decodes the file at `path`, shown as `display`.
-    public static func read(path: String, display: String) throws(WorkspaceError) -> ExperimentMetadata {
+    package static func read(path: String, display: String) throws(WorkspaceError) -> ExperimentMetadata {
         guard let data = FileManager.default.contents(atPath: path) else {
             let problem = Paths.kind(of: path) == .missing ? "missing; every experiment folder holds one" : "cannot be read"
             throw .badMetadata(file: display, line: nil, column: nil, problem: problem)

@@ -9,14 +9,14 @@ import SotaRunRecord
 /// check is made first (targets free, no run in progress, folders writable), then the journal is written, then
 /// each experiment's metadata is updated inside its folder and the folder renamed in one step. Any later
 /// command finishes an interrupted journal.
-public struct ExperimentMover: Sendable {
+package struct ExperimentMover: Sendable {
     /// The workspace.
-    public var workspace: Workspace
+    package var workspace: Workspace
     /// The environment (for the `SOTA_FAULT_INJECT` crash-test hook).
-    public var environment: [String: String]
+    package var environment: [String: String]
 
     /// Creates a mover.
-    public init(workspace: Workspace, environment: [String: String]) {
+    package init(workspace: Workspace, environment: [String: String]) {
         self.workspace = workspace
         self.environment = environment
     }
@@ -30,7 +30,7 @@ public struct ExperimentMover: Sendable {
     ///
     /// - Returns: what was done, one line per move.
     @discardableResult
-    public func recover() throws(WorkspaceError) -> [String] {
+    package func recover() throws(WorkspaceError) -> [String] {
         guard Paths.kind(of: journalPath) == .file else { return [] }
         return try withLock(wait: false) { () throws(WorkspaceError) in try finishJournal() } ?? []
     }
@@ -39,7 +39,7 @@ public struct ExperimentMover: Sendable {
     ///
     /// - Throws: ``WorkspaceError`` before anything moves: a target exists, a run is in progress, a folder is
     ///   not writable.
-    public func archive(_ summaries: [ExperimentSummary], now: Date) throws(WorkspaceError) -> [ArchiveJournal.Move] {
+    package func archive(_ summaries: [ExperimentSummary], now: Date) throws(WorkspaceError) -> [ArchiveJournal.Move] {
         guard !summaries.isEmpty else { return [] }
         try FolderBuild.make(archiveFolder)
         return try withLock(wait: true) { () throws(WorkspaceError) in
@@ -67,7 +67,7 @@ public struct ExperimentMover: Sendable {
     }
 
     /// Moves the archived experiment back to `experiments/<day of now>-<name>/`, recording where it came from.
-    public func restore(_ summary: ExperimentSummary, now: Date) throws(WorkspaceError) -> ArchiveJournal.Move {
+    package func restore(_ summary: ExperimentSummary, now: Date) throws(WorkspaceError) -> ArchiveJournal.Move {
         try withLock(wait: true) { () throws(WorkspaceError) in
             try finishJournal()
             let day = ExperimentCreation.day(now)

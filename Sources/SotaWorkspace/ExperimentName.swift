@@ -1,44 +1,44 @@
 import SotaConfig
 
 /// An experiment's name, checked by ``ExperimentNameRule`` to be safe as a folder name, in a shell and in a URL.
-public struct ExperimentName: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct ExperimentName: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The longest name accepted.
-    public static let maximumLength = ExperimentNameRule.maximumLength
+    package static let maximumLength = ExperimentNameRule.maximumLength
 
     /// The name.
-    public let text: String
+    package let text: String
 
     /// Checks `text` and wraps it.
     ///
     /// - Throws: ``WorkspaceError/invalidName(_:reason:)`` saying what is wrong.
-    public init(validating text: String) throws(WorkspaceError) {
+    package init(validating text: String) throws(WorkspaceError) {
         if let reason = Self.problem(with: text) { throw .invalidName(text, reason: reason) }
         self.text = text
     }
 
     /// Why `text` is not a valid name, or nil when it is.
-    public static func problem(with text: String) -> String? { ExperimentNameRule.problem(with: text) }
+    package static func problem(with text: String) -> String? { ExperimentNameRule.problem(with: text) }
 
-    public var description: String { text }
+    package var description: String { text }
 
-    public static func < (lhs: ExperimentName, rhs: ExperimentName) -> Bool { lhs.text < rhs.text }
+    package static func < (lhs: ExperimentName, rhs: ExperimentName) -> Bool { lhs.text < rhs.text }
 }
 
 /// An experiment folder's name: `YYYY-MM-DD-name`, the creation (or restore) day and the experiment's name.
-public struct ExperimentFolderName: Sendable, Hashable, CustomStringConvertible {
+package struct ExperimentFolderName: Sendable, Hashable, CustomStringConvertible {
     /// `YYYY-MM-DD`.
-    public var day: String
+    package var day: String
     /// The experiment name.
-    public var name: ExperimentName
+    package var name: ExperimentName
 
     /// Pairs a day and a name.
-    public init(day: String, name: ExperimentName) {
+    package init(day: String, name: ExperimentName) {
         self.day = day
         self.name = name
     }
 
     /// Splits a folder name; nil when it does not start with a date and a dash, or the rest is not a valid name.
-    public init?(parsing folder: String) {
+    package init?(parsing folder: String) {
         let scalars = Array(folder.unicodeScalars)
         guard scalars.count > 11, scalars[10] == "-" else { return nil }
         let day = String(String.UnicodeScalarView(scalars[0..<10]))
@@ -58,5 +58,5 @@ public struct ExperimentFolderName: Sendable, Hashable, CustomStringConvertible 
         return (1...12).contains(month) && (1...31).contains(day)
     }
 
-    public var description: String { "\(day)-\(name.text)" }
+    package var description: String { "\(day)-\(name.text)" }
 }

@@ -4,47 +4,47 @@ import SotaPlan
 import SotaRunRecord
 
 /// One run directory, reduced to what experiments, the lifecycle and the catalog need.
-public struct ExperimentRun: Sendable, Equatable {
+package struct ExperimentRun: Sendable, Equatable {
     /// The run id.
-    public var id: String
+    package var id: String
     /// The experiment named in its manifest.
-    public var experiment: String
+    package var experiment: String
     /// The run directory (absolute), empty for runs made up in tests.
-    public var directory: String = ""
+    package var directory: String = ""
     /// The training config's path, as recorded.
-    public var configPath: String
+    package var configPath: String
     /// How it stands.
-    public var outcome: ExperimentFacts.RunOutcome
+    package var outcome: ExperimentFacts.RunOutcome
     /// The run's status word as it stands: the manifest's, except that a manifest still saying `running` whose run
     /// holds no lock (its sota was killed) reads `interrupted`, as `--resume` would find it. Decided here only, from
     /// the lock (``RunDirectoryLock/isHeld(runDirectory:)``), for every command that lists runs.
-    public var status: String
+    package var status: String
     /// When it was created.
-    public var created: Date
+    package var created: Date
     /// When its manifest last changed.
-    public var updated: Date
+    package var updated: Date
     /// The phase whose metrics count (`full_eval` when present, else the last phase with metrics).
-    public var phase: String?
+    package var phase: String?
     /// That phase's metrics.
-    public var metrics: [String: Double]
+    package var metrics: [String: Double]
     /// Gate outcomes: name, metric, direction and whether it passed.
-    public var gates: [RunManifest.GateRecord]
+    package var gates: [RunManifest.GateRecord]
 
     /// The metric that ranks this run: its first gate's in the ranking phase, else `nrmse`, else the first by name.
-    public var primaryMetric: String? {
+    package var primaryMetric: String? {
         gates.first(where: { $0.phase == phase })?.metric ?? (metrics["nrmse"] != nil ? "nrmse" : metrics.keys.min())
     }
 
     /// True when a lower value of `metric` is better (the default when no gate says).
-    public func lowerIsBetter(_ metric: String) -> Bool {
+    package func lowerIsBetter(_ metric: String) -> Bool {
         gates.first(where: { $0.metric == metric })?.direction != "higher"
     }
 
     /// The run as the lifecycle sees it.
-    public var fact: ExperimentFacts.Run { ExperimentFacts.Run(id: id, outcome: outcome, updated: updated) }
+    package var fact: ExperimentFacts.Run { ExperimentFacts.Run(id: id, outcome: outcome, updated: updated) }
 
     /// Reduces a manifest read from `directory`; `inProgress` says whether its lock is held.
-    public init(manifest: RunManifest, directory: String, inProgress: Bool) {
+    package init(manifest: RunManifest, directory: String, inProgress: Bool) {
         id = manifest.runID
         self.directory = directory
         experiment = manifest.experiment
@@ -93,7 +93,7 @@ public struct ExperimentRun: Sendable, Equatable {
     }
 
     /// Creates a run record directly (tests, fixtures).
-    public init(id: String, experiment: String, configPath: String = "", outcome: ExperimentFacts.RunOutcome, status: String,
+    package init(id: String, experiment: String, configPath: String = "", outcome: ExperimentFacts.RunOutcome, status: String,
                 created: Date, updated: Date, phase: String?, metrics: [String: Double], gates: [RunManifest.GateRecord]) {
         self.id = id
         self.experiment = experiment

@@ -16,14 +16,14 @@ import SotaConfig
 ///
 /// A concluded evaluation (success or failed) decides however recent or old it is: it is what the experiment
 /// found out, and what `sota archive` files it by.
-public enum LifecycleState: String, Sendable, CaseIterable, Codable {
+package enum LifecycleState: String, Sendable, CaseIterable, Codable {
     case running, active, success, failed, promoted, stale, archived
 
     /// States whose experiments `sota archive` moves by default: every concluded or abandoned one.
-    public static let finished: [LifecycleState] = [.success, .failed, .promoted, .stale]
+    package static let finished: [LifecycleState] = [.success, .failed, .promoted, .stale]
 
     /// The state for `facts` and why, as of `now`.
-    public static func derive(_ facts: ExperimentFacts, thresholds: LifecycleThresholds, now: Date) -> LifecycleDecision {
+    package static func derive(_ facts: ExperimentFacts, thresholds: LifecycleThresholds, now: Date) -> LifecycleDecision {
         func age(_ date: Date) -> Int { max(0, Int(now.timeIntervalSince(date) / 86_400)) }
         func days(_ count: Int) -> String { count == 0 ? "today" : count == 1 ? "1 day ago" : "\(count) days ago" }
         if facts.isArchived {
@@ -64,14 +64,14 @@ public enum LifecycleState: String, Sendable, CaseIterable, Codable {
 }
 
 /// A derived state and the reason for it, in words.
-public struct LifecycleDecision: Sendable, Equatable {
+package struct LifecycleDecision: Sendable, Equatable {
     /// The state.
-    public var state: LifecycleState
+    package var state: LifecycleState
     /// Why, in a phrase: "run 2026… is in progress".
-    public var reason: String
+    package var reason: String
 
     /// Pairs a state with its reason.
-    public init(_ state: LifecycleState, _ reason: String) {
+    package init(_ state: LifecycleState, _ reason: String) {
         self.state = state
         self.reason = reason
     }

@@ -1,12 +1,12 @@
 import SotaSupport
 
 /// `notes.md` for a new experiment, and the hypothesis read back from it.
-public enum NotesTemplate {
+package enum NotesTemplate {
     /// The placeholder under `## Hypothesis` until someone writes one.
-    public static let hypothesisPlaceholder = "[What should change, by how much, and why? `sota experiment show` prints this paragraph.]"
+    package static let hypothesisPlaceholder = "[What should change, by how much, and why? `sota experiment show` prints this paragraph.]"
 
     /// The notes of a new experiment: hypothesis, config changes against the base config, results and decision.
-    public static func render(name: String, day: String, baseConfig: String, baseHash: String, changes: [ConfigChange]) -> String {
+    package static func render(name: String, day: String, baseConfig: String, baseHash: String, changes: [ConfigChange]) -> String {
         var text = """
         # Experiment: \(name)
 
@@ -40,7 +40,7 @@ public enum NotesTemplate {
     }
 
     /// The first paragraph under `## Hypothesis`, joined into one line; nil when missing or still the placeholder.
-    public static func hypothesis(in notes: String) -> String? {
+    package static func hypothesis(in notes: String) -> String? {
         var inSection = false
         var paragraph: [String] = []
         for raw in notes.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -7,16 +7,16 @@ import SotaSupport
 /// The file is the truth the leaderboard's `promotions` table is rebuilt from, together with the experiments'
 /// `metadata.json` (which records only promotions of experiment configs). It is read, changed and written
 /// atomically under an exclusive `flock` on the `.previous/` folder, so two promotions at once both land.
-public struct ProductionHistory: Sendable {
+package struct ProductionHistory: Sendable {
     /// The file's name inside `.previous/`.
-    public static let fileName = "promotions.json"
+    package static let fileName = "promotions.json"
     /// The folder, inside a production folder, where replaced configs and this history are kept.
-    public static let folderName = ".previous"
+    package static let folderName = ".previous"
     /// The version this build writes.
-    public static let currentSchemaVersion = 1
+    package static let currentSchemaVersion = 1
 
     /// One promotion as the file keeps it: the project's one promotion record, with its experiment and config.
-    public typealias Entry = PromotionEntry
+    package typealias Entry = PromotionEntry
 
     private struct File: Codable {
         var schemaVersion: Int
@@ -29,24 +29,24 @@ public struct ProductionHistory: Sendable {
     }
 
     /// The production folder (absolute).
-    public var productionFolder: String
+    package var productionFolder: String
     /// The project root, for the paths messages show.
-    public var projectRoot: String
+    package var projectRoot: String
 
     /// The history of `productionFolder`.
-    public init(productionFolder: String, projectRoot: String) {
+    package init(productionFolder: String, projectRoot: String) {
         self.productionFolder = productionFolder
         self.projectRoot = projectRoot
     }
 
     /// The file's absolute path.
-    public var path: String { Paths.join(productionFolder, "\(Self.folderName)/\(Self.fileName)") }
+    package var path: String { Paths.join(productionFolder, "\(Self.folderName)/\(Self.fileName)") }
     private var display: String { Paths.relative(path, to: projectRoot) }
 
     /// The promotions recorded, oldest first; empty when there is no file.
     ///
     /// - Throws: ``WorkspaceError/badMetadata(file:line:column:problem:)`` when the file cannot be read as a history.
-    public func entries() throws(WorkspaceError) -> [Entry] {
+    package func entries() throws(WorkspaceError) -> [Entry] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         do {
             let file = try JSONDecoder().decode(File.self, from: data)
@@ -68,14 +68,14 @@ public struct ProductionHistory: Sendable {
     }
 
     /// Appends `entry`.
-    public func append(_ entry: Entry) throws(WorkspaceError) {
+    package func append(_ entry: Entry) throws(WorkspaceError) {
         try update { $0.append(entry) }
     }
 
     /// Marks the last standing promotion to `destination` made at `promotedAt` (else the last standing one to
     /// `destination`) as rolled back; false when the history holds no such promotion.
     @discardableResult
-    public func markRolledBack(destination: String, promotedAt: String, at time: String, by person: String?) throws(WorkspaceError) -> Bool {
+    package func markRolledBack(destination: String, promotedAt: String, at time: String, by person: String?) throws(WorkspaceError) -> Bool {
         var found = false
         try update { entries in
             guard let index = entries.lastIndex(where: { $0.destination == destination && $0.at == promotedAt && $0.rolledBackAt == nil })

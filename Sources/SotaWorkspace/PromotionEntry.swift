@@ -8,29 +8,29 @@ import SotaIndex
 /// promotion back; an experiment's metadata leaves the first two implied by its folder and never recorded the third,
 /// so ``inExperimentMetadata`` drops them before the record is written there. The leaderboard's
 /// ``PromotionRecord`` is this record as a table row (``init(_:)``, ``record(experiment:config:)``).
-public struct PromotionEntry: Codable, Sendable, Equatable {
+package struct PromotionEntry: Codable, Sendable, Equatable {
     /// The promoted run (empty when forced without one).
-    public var runID: String
+    package var runID: String
     /// The experiment the config declares (in the production history; implied by the folder in metadata).
-    public var experiment: String?
+    package var experiment: String?
     /// The promoted config, relative to the project root (in the production history; implied in metadata).
-    public var config: String?
+    package var config: String?
     /// The production config written, relative to the project root.
-    public var destination: String
+    package var destination: String
     /// ISO 8601 time of the promotion.
-    public var at: String
+    package var at: String
     /// True when gates were overridden.
-    public var forced: Bool
+    package var forced: Bool
     /// Who promoted (`Name <email>` from git, else the user name).
-    public var by: String?
+    package var by: String?
     /// Where the production config it replaced was kept, relative to the project root.
-    public var previous: String?
+    package var previous: String?
     /// The commit `--commit` made.
-    public var commit: String?
+    package var commit: String?
     /// When it was rolled back, if it was.
-    public var rolledBackAt: String?
+    package var rolledBackAt: String?
     /// Who rolled it back (in the production history only).
-    public var rolledBackBy: String?
+    package var rolledBackBy: String?
 
     enum CodingKeys: String, CodingKey {
         case experiment, config, destination, at, forced, by, previous, commit
@@ -40,7 +40,7 @@ public struct PromotionEntry: Codable, Sendable, Equatable {
     }
 
     /// Creates a record.
-    public init(runID: String, experiment: String? = nil, config: String? = nil, destination: String, at: String, forced: Bool,
+    package init(runID: String, experiment: String? = nil, config: String? = nil, destination: String, at: String, forced: Bool,
                 by: String? = nil, previous: String? = nil, commit: String? = nil, rolledBackAt: String? = nil, rolledBackBy: String? = nil) {
         self.runID = runID
         self.experiment = experiment
@@ -56,7 +56,7 @@ public struct PromotionEntry: Codable, Sendable, Equatable {
     }
 
     /// The record of a promotion the leaderboard holds.
-    public init(_ record: PromotionRecord) {
+    package init(_ record: PromotionRecord) {
         self.init(runID: record.runID, experiment: record.experiment, config: record.configPath, destination: record.productionPath,
                   at: record.promotedAt, forced: record.forced, by: record.promotedBy, previous: record.previousPath,
                   commit: record.gitCommit, rolledBackAt: record.rolledBackAt, rolledBackBy: record.rolledBackBy)
@@ -64,7 +64,7 @@ public struct PromotionEntry: Codable, Sendable, Equatable {
 
     /// The leaderboard's row for this promotion; `experiment` and `config` fill in what an experiment's metadata
     /// leaves implied.
-    public func record(experiment: String? = nil, config: String? = nil) -> PromotionRecord {
+    package func record(experiment: String? = nil, config: String? = nil) -> PromotionRecord {
         PromotionRecord(runID: runID, experiment: self.experiment ?? experiment ?? "", configPath: self.config ?? config ?? "",
                         productionPath: destination, promotedAt: at, promotedBy: by, forced: forced, previousPath: previous,
                         gitCommit: commit, rolledBackAt: rolledBackAt, rolledBackBy: rolledBackBy)
@@ -72,7 +72,7 @@ public struct PromotionEntry: Codable, Sendable, Equatable {
 
     /// The record as an experiment's `metadata.json` keeps it: without the experiment and config its folder implies,
     /// and without who rolled it back, which that file never recorded.
-    public var inExperimentMetadata: PromotionEntry {
+    package var inExperimentMetadata: PromotionEntry {
         var copy = self
         copy.experiment = nil
         copy.config = nil

@@ -3,27 +3,27 @@ import SotaSupport
 import SotaRunRecord
 
 /// Every run directory of a project, read from `<runs>/*/manifest.json` (the files are the truth, not the index).
-public struct RunDirectoryScan: Sendable {
+package struct RunDirectoryScan: Sendable {
     /// Runs by experiment name, each list oldest first.
-    public var byExperiment: [String: [ExperimentRun]]
+    package var byExperiment: [String: [ExperimentRun]]
     /// Manifests that could not be read, as messages naming the file.
-    public var problems: [String]
+    package var problems: [String]
 
     /// Creates a scan result directly (tests).
-    public init(byExperiment: [String: [ExperimentRun]] = [:], problems: [String] = []) {
+    package init(byExperiment: [String: [ExperimentRun]] = [:], problems: [String] = []) {
         self.byExperiment = byExperiment
         self.problems = problems
     }
 
     /// The runs of `experiment`, oldest first.
-    public func runs(of experiment: String) -> [ExperimentRun] { byExperiment[experiment] ?? [] }
+    package func runs(of experiment: String) -> [ExperimentRun] { byExperiment[experiment] ?? [] }
 
     /// Every run, oldest first.
-    public var allRuns: [ExperimentRun] { byExperiment.values.joined().sorted { ($0.created, $0.id) < ($1.created, $1.id) } }
+    package var allRuns: [ExperimentRun] { byExperiment.values.joined().sorted { ($0.created, $0.id) < ($1.created, $1.id) } }
 
     /// Reads every manifest under `folder` (a missing folder holds no runs), through the one run-directory scanner
     /// (scanned by hand where it can, decoded in full where only the decoder can judge; on all cores).
-    public static func scan(runsFolder folder: String, display: String) -> RunDirectoryScan {
+    package static func scan(runsFolder folder: String, display: String) -> RunDirectoryScan {
         var scan = RunDirectoryScan()
         for (name, outcome) in RunDirectoryScanner.runs(inRunsFolder: folder) {
             let directory = Paths.join(folder, name)

@@ -1,9 +1,9 @@
 import SotaPlan
 
 /// The best runs of an experiment or a config: per metric, and overall by the primary metric.
-public enum RunRanking {
+package enum RunRanking {
     /// The best value of every metric over finished runs, with the run that reached it (ties: the earlier run).
-    public static func bestMetrics(_ runs: [ExperimentRun]) -> [String: ExperimentMetadata.BestMetric] {
+    package static func bestMetrics(_ runs: [ExperimentRun]) -> [String: ExperimentMetadata.BestMetric] {
         var best: [String: ExperimentMetadata.BestMetric] = [:]
         for run in runs where run.outcome.isFinished {
             for (metric, value) in run.metrics where value.isFinite {
@@ -16,7 +16,7 @@ public enum RunRanking {
     }
 
     /// The finished run with the best value of the primary metric (the latest finished run's), if any has it.
-    public static func bestRun(_ runs: [ExperimentRun]) -> (run: ExperimentRun, metric: String, value: Double)? {
+    package static func bestRun(_ runs: [ExperimentRun]) -> (run: ExperimentRun, metric: String, value: Double)? {
         let finished = runs.filter(\.outcome.isFinished)
         guard let metric = finished.max(by: { $0.updated < $1.updated })?.primaryMetric else { return nil }
         var best: (run: ExperimentRun, metric: String, value: Double)?
@@ -30,7 +30,7 @@ public enum RunRanking {
     }
 
     /// `passed`, `rejected (gate: reason)` or `failed`, for a run's gates.
-    public static func gateOutcome(_ run: ExperimentRun) -> String {
+    package static func gateOutcome(_ run: ExperimentRun) -> String {
         switch run.outcome {
         case .passed: return run.gates.isEmpty ? "passed (no gates)" : "passed (\(run.gates.count) gate\(run.gates.count == 1 ? "" : "s"))"
         case .gateRejected:

@@ -4,7 +4,7 @@ import SotaIndex
 
 extension Workspace {
     /// The experiment folder holding the config at `configPath` (its `config.yaml`), if it is one.
-    public func experimentFolder(holding configPath: String) -> ExperimentFolder? {
+    package func experimentFolder(holding configPath: String) -> ExperimentFolder? {
         let folder = Paths.parent(of: Paths.normalize(configPath))
         for location in [Location.active, .archived] where Paths.parent(of: folder) == Paths.normalize(self.folder(location)) {
             guard let name = ExperimentFolderName(parsing: Paths.lastComponent(of: folder)) else { return nil }
@@ -16,14 +16,14 @@ extension Workspace {
     /// Reads the metadata of the experiment whose config is `configPath`; nil when the config is not an experiment's.
     ///
     /// Promotion reads it before changing anything, so a broken `metadata.json` stops the promotion up front.
-    public func promotionMetadata(forConfig configPath: String) throws(WorkspaceError) -> (ExperimentFolder, ExperimentMetadata)? {
+    package func promotionMetadata(forConfig configPath: String) throws(WorkspaceError) -> (ExperimentFolder, ExperimentMetadata)? {
         guard let folder = experimentFolder(holding: configPath) else { return nil }
         return (folder, try ExperimentMetadata.read(path: folder.metadataPath, display: display(folder.metadataPath)))
     }
 
     /// Appends `promotion` to the metadata of the experiment whose config is `configPath`; returns the file changed.
     @discardableResult
-    public func recordPromotion(_ promotion: ExperimentMetadata.Promotion, forConfig configPath: String) throws(WorkspaceError) -> String? {
+    package func recordPromotion(_ promotion: ExperimentMetadata.Promotion, forConfig configPath: String) throws(WorkspaceError) -> String? {
         guard let (folder, metadata) = try promotionMetadata(forConfig: configPath) else { return nil }
         var updated = metadata
         updated.promotions.append(promotion.inExperimentMetadata)
@@ -35,7 +35,7 @@ extension Workspace {
     /// Marks the promotion to `destination` made at `promotedAt` as rolled back, in the metadata of the experiment
     /// whose config was `configPath` (wherever that experiment lives now: it may have been archived since).
     @discardableResult
-    public func recordRollback(destination: String, promotedAt: String, configPath: String, at time: String) throws(WorkspaceError) -> String? {
+    package func recordRollback(destination: String, promotedAt: String, configPath: String, at time: String) throws(WorkspaceError) -> String? {
         var candidates = [configPath]
         if let folder = experimentFolder(holding: configPath) {
             // Archived or restored since the promotion: find it by name in either place.
@@ -67,7 +67,7 @@ extension Workspace {
     ///
     /// - Parameter productionFolders: production folders to read besides `configs/`, relative to the project root.
     /// - Returns: the promotions, oldest first, and one line per file that could not be read (it is skipped).
-    public func recordedPromotions(productionFolders: [String] = []) -> (promotions: [PromotionRecord], problems: [String]) {
+    package func recordedPromotions(productionFolders: [String] = []) -> (promotions: [PromotionRecord], problems: [String]) {
         var problems: [String] = []
         var fromMetadata: [PromotionRecord] = []
         var folders = ["configs"] + productionFolders

@@ -3,36 +3,36 @@ import SotaSupport
 import SotaConfig
 
 /// A project's experiment folders: `experiments/` (active) and `experiments-archive/` (archived).
-public struct Workspace: Sendable {
+package struct Workspace: Sendable {
     /// Where an experiment folder lives.
-    public enum Location: String, Sendable, Codable, Comparable {
+    package enum Location: String, Sendable, Codable, Comparable {
         case active, archived
 
         /// The folder name under the project root.
-        public var folder: String { self == .active ? "experiments" : "experiments-archive" }
+        package var folder: String { self == .active ? "experiments" : "experiments-archive" }
 
-        public static func < (lhs: Location, rhs: Location) -> Bool { lhs == .active && rhs == .archived }
+        package static func < (lhs: Location, rhs: Location) -> Bool { lhs == .active && rhs == .archived }
     }
 
     /// The project.
-    public var project: Project
+    package var project: Project
 
     /// Creates the workspace of `project`.
-    public init(project: Project) {
+    package init(project: Project) {
         self.project = project
     }
 
     /// The absolute path of a location's folder.
-    public func folder(_ location: Location) -> String { project.resolve(location.folder) }
+    package func folder(_ location: Location) -> String { project.resolve(location.folder) }
 
     /// `path` relative to the project root, as messages and metadata show it.
-    public func display(_ path: String) -> String { Paths.relative(path, to: project.root) }
+    package func display(_ path: String) -> String { Paths.relative(path, to: project.root) }
 
     /// The experiment folders in both locations, sorted by location then folder name.
     ///
     /// - Returns: the experiments and problems with stray entries (folders not named `YYYY-MM-DD-name`).
     /// - Throws: ``WorkspaceError/notAFolder(path:)`` when `experiments` or `experiments-archive` is a file.
-    public func folders() throws(WorkspaceError) -> (experiments: [ExperimentFolder], strays: [String]) {
+    package func folders() throws(WorkspaceError) -> (experiments: [ExperimentFolder], strays: [String]) {
         var experiments: [ExperimentFolder] = [], strays: [String] = []
         for location in [Location.active, .archived] {
             let root = folder(location)
@@ -58,24 +58,24 @@ public struct Workspace: Sendable {
     }
 
     /// The folders of the experiment called `name`, in either location.
-    public func folders(named name: ExperimentName) throws(WorkspaceError) -> [ExperimentFolder] {
+    package func folders(named name: ExperimentName) throws(WorkspaceError) -> [ExperimentFolder] {
         try folders().experiments.filter { $0.name.name == name }
     }
 }
 
 /// One experiment folder: its name, where it lives and its paths.
-public struct ExperimentFolder: Sendable, Equatable {
+package struct ExperimentFolder: Sendable, Equatable {
     /// Day and name, from the folder's name.
-    public var name: ExperimentFolderName
+    package var name: ExperimentFolderName
     /// Active or archived.
-    public var location: Workspace.Location
+    package var location: Workspace.Location
     /// The absolute path.
-    public var path: String
+    package var path: String
     /// The path relative to the project root (`experiments/2026-01-22-wide`).
-    public var display: String
+    package var display: String
 
     /// Creates a folder record.
-    public init(name: ExperimentFolderName, location: Workspace.Location, path: String, display: String) {
+    package init(name: ExperimentFolderName, location: Workspace.Location, path: String, display: String) {
         self.name = name
         self.location = location
         self.path = path
@@ -83,9 +83,9 @@ public struct ExperimentFolder: Sendable, Equatable {
     }
 
     /// The experiment's config.
-    public var configPath: String { Paths.join(path, "config.yaml") }
+    package var configPath: String { Paths.join(path, "config.yaml") }
     /// The experiment's metadata.
-    public var metadataPath: String { Paths.join(path, ExperimentMetadata.fileName) }
+    package var metadataPath: String { Paths.join(path, ExperimentMetadata.fileName) }
     /// The experiment's notes.
-    public var notesPath: String { Paths.join(path, "notes.md") }
+    package var notesPath: String { Paths.join(path, "notes.md") }
 }

@@ -5,7 +5,7 @@ import SotaConfig
 ///
 /// Each case names the file or flag involved and reads well on its own; ``diagnostic`` places it for the
 /// compiler-style renderer.
-public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
+package enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     /// An experiment name outside the safe alphabet.
     case invalidName(String, reason: String)
     /// An experiment of that name exists already (active or archived).
@@ -35,7 +35,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case file(FileError)
 
     /// The problem in one sentence.
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidName(let name, let reason):
             "invalid experiment name \(Self.shown(name)): \(reason)"
@@ -69,7 +69,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     }
 
     /// What to do about it, when there is something to say.
-    public var hint: String? {
+    package var hint: String? {
         switch self {
         case .invalidName:
             ExperimentNameRule.summary
@@ -99,7 +99,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The error as a located diagnostic.
-    public var diagnostic: Diagnostic {
+    package var diagnostic: Diagnostic {
         switch self {
         case .badMetadata(let file, let line, let column, let problem):
             .error(at: SourceLocation(file: file, line: line, column: column), problem, hint: hint)
@@ -109,7 +109,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Every diagnostic to print: the config's own for an invalid config, else this error's.
-    public var diagnostics: [Diagnostic] {
+    package var diagnostics: [Diagnostic] {
         if case .invalidConfig(let diagnostics) = self { return diagnostics + [.error(at: nil, description)] }
         return [diagnostic]
     }

@@ -6,74 +6,74 @@ import SotaPlan
 import SotaRunRecord
 
 /// One experiment as the disk shows it now: folder, metadata, runs, activity and derived lifecycle state.
-public struct ExperimentSummary: Sendable {
+package struct ExperimentSummary: Sendable {
     /// The folder.
-    public var folder: ExperimentFolder
+    package var folder: ExperimentFolder
     /// The metadata, when it could be read.
-    public var metadata: ExperimentMetadata?
+    package var metadata: ExperimentMetadata?
     /// What is wrong with the folder (missing or unreadable metadata, missing config, ...); empty when healthy.
-    public var problems: [WorkspaceError]
+    package var problems: [WorkspaceError]
     /// Its runs, oldest first: every one when ``hasAllRuns``, else only those its state and best run depend on.
-    public var runs: [ExperimentRun]
+    package var runs: [ExperimentRun]
     /// How many runs it has.
-    public var runCount: Int
+    package var runCount: Int
     /// True when ``runs`` and ``bestMetrics`` cover every run (a survey of the folders, or the experiments an index
     /// survey was asked to detail).
-    public var hasAllRuns: Bool
+    package var hasAllRuns: Bool
     /// The derived state and why.
-    public var decision: LifecycleDecision
+    package var decision: LifecycleDecision
     /// The newest activity seen.
-    public var lastActivity: Date?
+    package var lastActivity: Date?
     /// The newest commit that changed the folder.
-    public var lastCommit: LastCommit?
+    package var lastCommit: LastCommit?
     /// Best value per metric over finished runs (complete when ``hasAllRuns``).
-    public var bestMetrics: [String: ExperimentMetadata.BestMetric]
+    package var bestMetrics: [String: ExperimentMetadata.BestMetric]
     /// The best finished run by the primary metric.
-    public var bestRun: BestRun?
+    package var bestRun: BestRun?
 
     /// The best run, its ranking metric and value.
-    public struct BestRun: Sendable {
+    package struct BestRun: Sendable {
         /// The run.
-        public var run: ExperimentRun
+        package var run: ExperimentRun
         /// The metric that ranked it.
-        public var metric: String
+        package var metric: String
         /// Its value.
-        public var value: Double
+        package var value: Double
     }
 
     /// The experiment's name.
-    public var name: String { folder.name.name.text }
+    package var name: String { folder.name.name.text }
     /// True when nothing is wrong with the folder.
-    public var isHealthy: Bool { problems.isEmpty }
+    package var isHealthy: Bool { problems.isEmpty }
     /// The run in progress, if any (every run in progress is among ``runs``).
-    public var runInProgress: ExperimentRun? { runs.first { $0.outcome == .inProgress } }
+    package var runInProgress: ExperimentRun? { runs.first { $0.outcome == .inProgress } }
 }
 
 /// The runs made with one config (any experiment's), reduced to what the catalog shows.
-public struct ConfigRuns: Sendable {
+package struct ConfigRuns: Sendable {
     /// How many.
-    public var count: Int
+    package var count: Int
     /// The best finished run's id, its ranking metric and value.
-    public var best: (runID: String, metric: String, value: Double)?
+    package var best: (runID: String, metric: String, value: Double)?
     /// The newest update of any of them.
-    public var newestUpdate: Date?
+    package var newestUpdate: Date?
 }
 
 /// Everything about a project's experiments, gathered in one pass: folders, metadata, runs, file times and one walk
 /// over git history for all of them.
-public struct WorkspaceSurvey: Sendable {
+package struct WorkspaceSurvey: Sendable {
     /// Every experiment, active first, then archived, each sorted by folder name.
-    public var experiments: [ExperimentSummary]
+    package var experiments: [ExperimentSummary]
     /// Entries of the experiment folders that are not experiments.
-    public var strays: [String]
+    package var strays: [String]
     /// The runs of each config path their manifests record (filled for the catalog only).
-    public var runsByConfig: [String: ConfigRuns]
+    package var runsByConfig: [String: ConfigRuns]
     /// The newest commit that changed each experiment folder and each extra path, keyed by path from the root.
-    public var commits: [String: LastCommit]
+    package var commits: [String: LastCommit]
     /// Git's index stamps of tracked files in the experiment folders and around the extra paths.
-    public var indexStamps: [String: IndexedFileStamp]
+    package var indexStamps: [String: IndexedFileStamp]
     /// Why the run index could not be used, when a survey asked for it and read the run folders instead.
-    public var indexProblem: String?
+    package var indexProblem: String?
 
     /// Where a survey reads the runs from.
     package enum RunSource: Sendable {
@@ -88,7 +88,7 @@ public struct WorkspaceSurvey: Sendable {
     /// - Parameters:
     ///   - git: false skips git history (activity then comes from runs and file times alone).
     ///   - extraGitPaths: more paths (relative to the root) whose last commits the same history walk finds.
-    public static func take(_ workspace: Workspace, now: Date, git: Bool = true, extraGitPaths: [String] = []) throws(WorkspaceError) -> WorkspaceSurvey {
+    package static func take(_ workspace: Workspace, now: Date, git: Bool = true, extraGitPaths: [String] = []) throws(WorkspaceError) -> WorkspaceSurvey {
         try take(workspace, now: now, git: git, extraGitPaths: extraGitPaths, runs: .folders)
     }
 

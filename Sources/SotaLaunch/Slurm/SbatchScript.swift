@@ -6,23 +6,23 @@ import SotaSupport
 /// finished steps by their DONE markers and writes only the run directory; on success it leaves the stage's READY
 /// marker. The text is ``ScriptText``: every value in an `#SBATCH` line is an ``SbatchValue`` and every value in a
 /// command a ``ShellWord``, so no value reaches the script unchecked, and none appears in a comment.
-public struct SbatchScript: Sendable {
+package struct SbatchScript: Sendable {
     /// The plan.
-    public let plan: SlurmStagePlan
+    package let plan: SlurmStagePlan
     /// The script text.
-    public let text: String
+    package let text: String
 
     /// Generates the script for `plan`.
     ///
     /// - Throws: ``ScriptValueError`` when a value cannot stand where the script needs it (a path with a space in an
     ///   `#SBATCH --output` line, a NUL anywhere).
-    public init(_ plan: SlurmStagePlan) throws(ScriptValueError) {
+    package init(_ plan: SlurmStagePlan) throws(ScriptValueError) {
         self.plan = plan
         text = try Self.render(plan)
     }
 
     /// The `#SBATCH` directives in order, without the prefix. The gate job asks for no GPU: it only reads files.
-    public static func directives(_ plan: SlurmStagePlan) throws(ScriptValueError) -> [SbatchDirective] {
+    package static func directives(_ plan: SlurmStagePlan) throws(ScriptValueError) -> [SbatchDirective] {
         let resources = plan.resources
         var lines = [SbatchDirective("--job-name", try SbatchValue(plan.jobName, role: "the job name"))]
         if let partition = resources.partition { lines.append(SbatchDirective("--partition", partition)) }

@@ -6,9 +6,9 @@ import SotaSupport
 /// So a value holds none of those: no whitespace or control character, no quote, backslash, `#` or `%`, and no shell
 /// metacharacter (`$`, backquote, `;`, `&`, `|`, `<`, `>`, parentheses, braces, brackets, `*`, `?`, `!`) that would
 /// mean something if the value were ever copied into a command. Checked once, at construction.
-public struct SbatchValue: Sendable, Equatable, Codable, CustomStringConvertible {
+package struct SbatchValue: Sendable, Equatable, Codable, CustomStringConvertible {
     /// The checked text.
-    public let text: String
+    package let text: String
 
     private static let refused = Set("\"'`\\#%$;&|<>(){}[]*?!")
 
@@ -16,7 +16,7 @@ public struct SbatchValue: Sendable, Equatable, Codable, CustomStringConvertible
     ///
     /// - Parameter role: the flag or key the value comes from, for the message.
     /// - Throws: ``ScriptValueError`` naming the first character that cannot stand in a directive.
-    public init(_ text: String, role: String) throws(ScriptValueError) {
+    package init(_ text: String, role: String) throws(ScriptValueError) {
         if let problem = Self.problem(text) { throw ScriptValueError(value: text, role: role, reason: problem) }
         self.text = text
     }
@@ -27,7 +27,7 @@ public struct SbatchValue: Sendable, Equatable, Codable, CustomStringConvertible
     }
 
     /// Why `text` cannot stand in an `#SBATCH` line, or nil when it can.
-    public static func problem(_ text: String) -> String? {
+    package static func problem(_ text: String) -> String? {
         if text.isEmpty { return "it is empty" }
         for scalar in text.unicodeScalars {
             let category = scalar.properties.generalCategory
@@ -43,7 +43,7 @@ public struct SbatchValue: Sendable, Equatable, Codable, CustomStringConvertible
     /// `self/suffix`, where `suffix` is checked or spelled by sota.
     func appending(_ suffix: SbatchValue) -> SbatchValue { SbatchValue(composed: text + "/" + suffix.text) }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do {
             try self.init(text, role: "a recorded Slurm setting")
@@ -52,25 +52,25 @@ public struct SbatchValue: Sendable, Equatable, Codable, CustomStringConvertible
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(text)
     }
 
-    public var description: String { text }
+    package var description: String { text }
 }
 
 /// One `#SBATCH` option with its value: a name sota knows, or an extra line from `launch.slurm.extra` that names one
 /// option in sbatch's long form.
-public struct SbatchDirective: Sendable, Equatable, Codable, CustomStringConvertible {
+package struct SbatchDirective: Sendable, Equatable, Codable, CustomStringConvertible {
     /// The option, with its dashes (`--mem`).
-    public let option: String
+    package let option: String
     /// The value after `=`, if any.
-    public let value: SbatchValue?
+    package let value: SbatchValue?
 
     /// Options sota writes itself (logs, array, job identity, dependencies, resources it has settings for): an extra
     /// line may not change them.
-    public static let managed: Set<String> = [
+    package static let managed: Set<String> = [
         "--job-name", "--output", "--error", "--array", "--open-mode", "--kill-on-invalid-dep", "--dependency", "--parsable",
         "--gres", "--gpus", "--partition", "--account", "--qos", "--time", "--mem", "--cpus-per-task",
     ]
@@ -84,7 +84,7 @@ public struct SbatchDirective: Sendable, Equatable, Codable, CustomStringConvert
     /// Parses one extra line as written in `sota.yaml` (`--constraint=a100`, `--exclusive`; `#SBATCH` optional).
     ///
     /// - Throws: ``ScriptValueError`` when it is not one long option, or names one sota writes itself.
-    public init(parsing line: String, role: String) throws(ScriptValueError) {
+    package init(parsing line: String, role: String) throws(ScriptValueError) {
         var text = Substring(line)
         if text.hasPrefix("#SBATCH ") { text = text.dropFirst("#SBATCH ".count) }
         let name = text.prefix { $0 != "=" }
@@ -105,9 +105,9 @@ public struct SbatchDirective: Sendable, Equatable, Codable, CustomStringConvert
     }
 
     /// The line without `#SBATCH `.
-    public var description: String { value.map { "\(option)=\($0.text)" } ?? option }
+    package var description: String { value.map { "\(option)=\($0.text)" } ?? option }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do {
             try self.init(parsing: text, role: "a recorded #SBATCH line")
@@ -116,7 +116,7 @@ public struct SbatchDirective: Sendable, Equatable, Codable, CustomStringConvert
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }

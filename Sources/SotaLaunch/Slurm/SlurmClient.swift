@@ -3,12 +3,12 @@ import SotaSupport
 
 /// Slurm's client commands, run as real processes with the caller's environment (`SLURM_CONF` included):
 /// `sbatch --parsable`, one batched `squeue` per refresh, `sacct` when accounting exists, and `scancel`.
-public struct SlurmClient: Sendable {
+package struct SlurmClient: Sendable {
     /// The environment the commands get; its PATH finds them.
-    public var environment: [String: String]
+    package var environment: [String: String]
 
     /// Creates a client.
-    public init(environment: [String: String]) {
+    package init(environment: [String: String]) {
         self.environment = environment
     }
 
@@ -27,7 +27,7 @@ public struct SlurmClient: Sendable {
 
     /// Submits `script` (chained after `previous`; see ``SlurmSubmission/arguments(script:after:array:throttled:)``) and
     /// returns the job id.
-    public func submit(script: String, after previous: String?, array: Bool, throttled: Bool = false,
+    package func submit(script: String, after previous: String?, array: Bool, throttled: Bool = false,
                        workingDirectory: String) throws(SlurmError) -> String {
         let output = try run("sbatch", SlurmSubmission.arguments(script: script, after: previous, array: array, throttled: throttled),
                              in: workingDirectory)
@@ -41,7 +41,7 @@ public struct SlurmClient: Sendable {
     /// Every job and array task among `jobIDs` that the controller still knows, from ONE `squeue` call.
     ///
     /// squeue exits 1 with "Invalid job id specified" when it knows none of them: that is an empty answer, not an error.
-    public func queue(jobIDs: [String]) throws(SlurmError) -> [SlurmJobRecord] {
+    package func queue(jobIDs: [String]) throws(SlurmError) -> [SlurmJobRecord] {
         guard !jobIDs.isEmpty else { return [] }
         let output = try run("squeue", ["-h", "-r", "-t", "all", "-j", jobIDs.joined(separator: ","), "-O", SlurmJobRecord.squeueFormat])
         if output.status != 0 {
@@ -55,7 +55,7 @@ public struct SlurmClient: Sendable {
     ///
     /// `--duplicates` lists every job that ever had one of the ids (accounting otherwise shows only the newest), so
     /// the caller can pick its own by name after the controller reused an id.
-    public func accounting(jobIDs: [String]) -> [SlurmJobRecord]? {
+    package func accounting(jobIDs: [String]) -> [SlurmJobRecord]? {
         guard !jobIDs.isEmpty,
               let output = try? run("sacct", ["-n", "-P", "-X", "--duplicates", "-j", jobIDs.joined(separator: ","), "-o", SlurmJobRecord.sacctFormat]),
               output.status == 0 else { return nil }
@@ -64,7 +64,7 @@ public struct SlurmClient: Sendable {
 
     /// Cancels the jobs (array jobs with all their tasks) in one `scancel` call; with `name`, only those of them
     /// still named so (`scancel --name`, checked by the controller), so a job that was given a reused id is left alone.
-    public func cancel(jobIDs: [String], name: String? = nil) throws(SlurmError) {
+    package func cancel(jobIDs: [String], name: String? = nil) throws(SlurmError) {
         guard !jobIDs.isEmpty else { return }
         let output = try run("scancel", (name.map { ["--name=\($0)"] } ?? []) + jobIDs)
         // scancel reports jobs that already ended as errors while cancelling the rest: only a total failure counts.

@@ -1,22 +1,22 @@
 /// One job (or array task) as the scheduler reports it: parsed from one batched `squeue` call or from `sacct`.
-public struct SlurmJobRecord: Sendable, Equatable {
+package struct SlurmJobRecord: Sendable, Equatable {
     /// The job id given at submission (the array's id for an array task).
-    public var jobID: String
+    package var jobID: String
     /// The array task, when the job is one.
-    public var task: Int?
+    package var task: Int?
     /// The state.
-    public var state: SlurmJobState
+    package var state: SlurmJobState
     /// The batch script's exit code, once it exited.
-    public var exitCode: Int?
+    package var exitCode: Int?
     /// The signal that ended it, if one did.
-    public var signal: Int?
+    package var signal: Int?
     /// Why it is pending or ended (`Dependency`, `DependencyNeverSatisfied`, `NonZeroExitCode`), when Slurm says.
-    public var reason: String?
+    package var reason: String?
     /// The job name, when the command printed it: the second identity beside the id, which the controller reuses.
-    public var name: String?
+    package var name: String?
 
     /// Creates a record.
-    public init(jobID: String, task: Int?, state: SlurmJobState, exitCode: Int?, signal: Int?, reason: String?, name: String? = nil) {
+    package init(jobID: String, task: Int?, state: SlurmJobState, exitCode: Int?, signal: Int?, reason: String?, name: String? = nil) {
         self.jobID = jobID
         self.task = task
         self.state = state
@@ -27,14 +27,14 @@ public struct SlurmJobRecord: Sendable, Equatable {
     }
 
     /// The `squeue -O` fields ``parseSqueue(_:)`` reads, `|`-separated (the name last: `Name:` prints it whole).
-    public static let squeueFormat = "ArrayJobID:|,ArrayTaskID:|,State:|,exit_code:|,Reason:|,Name:"
+    package static let squeueFormat = "ArrayJobID:|,ArrayTaskID:|,State:|,exit_code:|,Reason:|,Name:"
 
     /// The `sacct -o` fields ``parseSacct(_:)`` reads.
-    public static let sacctFormat = "JobID,State,ExitCode,JobName"
+    package static let sacctFormat = "JobID,State,ExitCode,JobName"
 
     /// Parses `squeue -h -r -t all -O ArrayJobID:|,ArrayTaskID:|,State:|,exit_code:|,Reason:|,Name:` output. squeue
     /// prints the exit code as a wait status (768 is exit 3, 9 is signal 9); pending jobs have none yet.
-    public static func parseSqueue(_ output: String) -> [SlurmJobRecord] {
+    package static func parseSqueue(_ output: String) -> [SlurmJobRecord] {
         output.split(whereSeparator: \.isNewline).compactMap { line in
             let fields = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard fields.count >= 4, !fields[0].isEmpty, fields[0].allSatisfy(\.isNumber) else { return nil }
@@ -52,7 +52,7 @@ public struct SlurmJobRecord: Sendable, Equatable {
     }
 
     /// Parses `sacct -n -P -X -o JobID,State,ExitCode,JobName` output (`123|COMPLETED|0:0|sota-train-X`, `124_3|FAILED|2:0|…`).
-    public static func parseSacct(_ output: String) -> [SlurmJobRecord] {
+    package static func parseSacct(_ output: String) -> [SlurmJobRecord] {
         output.split(whereSeparator: \.isNewline).compactMap { line in
             let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             guard fields.count >= 3 else { return nil }

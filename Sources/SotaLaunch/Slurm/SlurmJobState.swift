@@ -1,5 +1,5 @@
 /// A Slurm job's state as squeue, scontrol and sacct spell it, plus `unknown` for a job nobody can account for.
-public enum SlurmJobState: Sendable, Equatable, Codable, CustomStringConvertible {
+package enum SlurmJobState: Sendable, Equatable, Codable, CustomStringConvertible {
     /// Waiting for resources, a dependency or its turn.
     case pending
     /// Running (or configuring, completing).
@@ -14,7 +14,7 @@ public enum SlurmJobState: Sendable, Equatable, Codable, CustomStringConvertible
     case unknown
 
     /// Parses a state name (`COMPLETED`, `CANCELLED by 0`, `PENDING`, ...).
-    public init(parsing text: String) {
+    package init(parsing text: String) {
         let name = text.split(separator: " ").first.map(String.init)?.uppercased() ?? ""
         switch name {
         case "PENDING", "REQUEUED", "REQUEUE_FED", "REQUEUE_HOLD", "RESV_DEL_HOLD", "SUSPENDED", "STOPPED", "SPECIAL_EXIT": self = .pending
@@ -27,7 +27,7 @@ public enum SlurmJobState: Sendable, Equatable, Codable, CustomStringConvertible
     }
 
     /// Whether the job will not change any more.
-    public var isFinal: Bool {
+    package var isFinal: Bool {
         switch self {
         case .pending, .running: false
         case .completed, .failed, .cancelled, .unknown: true
@@ -35,13 +35,13 @@ public enum SlurmJobState: Sendable, Equatable, Codable, CustomStringConvertible
     }
 
     /// Whether the job ran and failed (so its exit code or signal says why).
-    public var isFailure: Bool {
+    package var isFailure: Bool {
         if case .failed = self { return true }
         return false
     }
 
     /// Upper-case name, as Slurm prints it (`FAILED`, or the failure kind such as `TIMEOUT`).
-    public var description: String {
+    package var description: String {
         switch self {
         case .pending: "PENDING"
         case .running: "RUNNING"

@@ -1,28 +1,28 @@
 import SotaSupport
 
 /// What each stage job asks Slurm for.
-public struct SlurmResources: Sendable, Equatable, Codable {
+package struct SlurmResources: Sendable, Equatable, Codable {
     /// The partition (`--partition`); nil lets Slurm pick the default.
-    public var partition: SbatchValue?
+    package var partition: SbatchValue?
     /// The account charged (`--account`).
-    public var account: SbatchValue?
+    package var account: SbatchValue?
     /// The quality of service (`--qos`).
-    public var qos: SbatchValue?
+    package var qos: SbatchValue?
     /// Memory per node (`--mem`), as sbatch spells it: `16G`, `4000M`.
-    public var memory: SbatchValue?
+    package var memory: SbatchValue?
     /// CPUs per task (`--cpus-per-task`).
-    public var cpusPerTask: Int?
+    package var cpusPerTask: Int?
     /// Further `#SBATCH` lines from `launch.slurm.extra`, in order.
-    public var extra: [SbatchDirective]?
+    package var extra: [SbatchDirective]?
     /// The time limit in seconds; Slurm counts whole minutes, so the script asks for it rounded up.
-    public var timeSeconds: Int?
+    package var timeSeconds: Int?
     /// GPUs per job (`--gres=gpu:N`); 0 asks for none.
-    public var gpus: Int
+    package var gpus: Int
     /// Most tasks of a sweep's array running at once (`%K`); nil lets Slurm decide.
-    public var maxParallel: Int?
+    package var maxParallel: Int?
 
     /// Creates resources.
-    public init(partition: SbatchValue? = nil, account: SbatchValue? = nil, qos: SbatchValue? = nil, memory: SbatchValue? = nil,
+    package init(partition: SbatchValue? = nil, account: SbatchValue? = nil, qos: SbatchValue? = nil, memory: SbatchValue? = nil,
                 cpusPerTask: Int? = nil, extra: [SbatchDirective] = [], timeSeconds: Int? = nil, gpus: Int = 0, maxParallel: Int? = nil) {
         self.partition = partition
         self.account = account
@@ -36,7 +36,7 @@ public struct SlurmResources: Sendable, Equatable, Codable {
     }
 
     /// Checks a `--mem` value: a whole number with an optional K, M, G or T unit, as sbatch reads it.
-    public static func memory(_ text: String, role: String) throws(ScriptValueError) -> SbatchValue {
+    package static func memory(_ text: String, role: String) throws(ScriptValueError) -> SbatchValue {
         let digits = text.last.map { "KMGTkmgt".contains($0) } == true ? text.dropLast() : Substring(text)
         guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw ScriptValueError(value: text, role: role, reason: "memory is a whole number with an optional unit, such as 16G or 4000M")
@@ -47,22 +47,22 @@ public struct SlurmResources: Sendable, Equatable, Codable {
     /// The time limit in whole minutes, rounded up (a 90 s limit asks for 2 minutes, never 1).
     ///
     /// Total for any stored value (launch.json is read back from disk): division never overflows where `+ 59` could.
-    public var timeMinutes: Int? { timeSeconds.map { max(1, $0 / 60 + ($0 % 60 > 0 ? 1 : 0)) } }
+    package var timeMinutes: Int? { timeSeconds.map { max(1, $0 / 60 + ($0 % 60 > 0 ? 1 : 0)) } }
 
     /// The longest time limit sota asks for: a year, past any real stage job, and far inside every integer type
     /// Slurm and sota count minutes in.
-    public static let maximumTimeSeconds = 365 * 86_400
+    package static let maximumTimeSeconds = 365 * 86_400
 
     /// Parses a time limit: `HH:MM:SS`, `MM:SS`, `D-HH:MM:SS` or plain minutes, as sbatch spells it; nil when invalid
     /// (``timeProblem(_:)`` says why).
-    public static func parseTime(_ text: String) -> Int? {
+    package static func parseTime(_ text: String) -> Int? {
         if case .seconds(let seconds) = TimeLimit(text) { return seconds }
         return nil
     }
 
     /// Why `text` is not a time limit sota accepts, as a phrase to follow the flag or key (`takes HH:MM:SS ...`);
     /// nil when ``parseTime(_:)`` accepts it.
-    public static func timeProblem(_ text: String) -> String? {
+    package static func timeProblem(_ text: String) -> String? {
         switch TimeLimit(text) {
         case .seconds: nil
         case .malformed: "takes HH:MM:SS (or MM:SS, minutes, D-HH:MM:SS), found `\(text)`"

@@ -1,5 +1,5 @@
 /// One Slurm job of a launched run: a pipeline phase, or the final gate decision.
-public enum SlurmStage: String, Sendable, CaseIterable, Codable {
+package enum SlurmStage: String, Sendable, CaseIterable, Codable {
     /// Every training stage of the config, in order.
     case train
     /// The proxy-gate evaluation.
@@ -10,10 +10,10 @@ public enum SlurmStage: String, Sendable, CaseIterable, Codable {
     case gate
 
     /// The READY marker a finished task of this stage leaves, relative to its run directory.
-    public var readyMarker: String { "markers/\(rawValue).READY" }
+    package var readyMarker: String { "markers/\(rawValue).READY" }
 }
 
 extension SlurmStage {
     /// Whether the stage's job runs a program that may use a GPU: the gate only reads files and decides.
-    public var usesGPU: Bool { self != .gate }
+    package var usesGPU: Bool { self != .gate }
 }

@@ -1,9 +1,9 @@
 import SotaSupport
 
 /// Everything one stage's sbatch script says: which run (or which sweep task's run), which step, what to ask for.
-public struct SlurmStagePlan: Sendable, Equatable {
+package struct SlurmStagePlan: Sendable, Equatable {
     /// The runs a script serves.
-    public enum Runs: Sendable, Equatable {
+    package enum Runs: Sendable, Equatable {
         /// One run.
         case single(runID: String)
         /// A sweep as an array job: task `i` works on run `<base>-<i as 3 digits>`, prepared with its own seed.
@@ -11,22 +11,22 @@ public struct SlurmStagePlan: Sendable, Equatable {
     }
 
     /// The stage the job runs.
-    public var stage: SlurmStage
+    package var stage: SlurmStage
     /// The launch id, used in job names (the run id, or the sweep id).
-    public var launchID: String
+    package var launchID: String
     /// The runs.
-    public var runs: Runs
+    package var runs: Runs
     /// The project root (absolute); compute nodes see the same path (shared filesystem).
-    public var projectRoot: String
+    package var projectRoot: String
     /// The runs folder (absolute).
-    public var runsDirectory: String
+    package var runsDirectory: String
     /// The `sota` binary the node runs (absolute).
-    public var sota: String
+    package var sota: String
     /// What the job asks for.
-    public var resources: SlurmResources
+    package var resources: SlurmResources
 
     /// Creates a plan.
-    public init(stage: SlurmStage, launchID: String, runs: Runs, projectRoot: String, runsDirectory: String, sota: String,
+    package init(stage: SlurmStage, launchID: String, runs: Runs, projectRoot: String, runsDirectory: String, sota: String,
                 resources: SlurmResources) {
         self.stage = stage
         self.launchID = launchID
@@ -38,26 +38,26 @@ public struct SlurmStagePlan: Sendable, Equatable {
     }
 
     /// The run id of sweep task `index` (`<base>-007`), the same spelling `sota run --sweep` uses.
-    public static func taskRunID(base: String, index: Int) -> String {
+    package static func taskRunID(base: String, index: Int) -> String {
         let digits = String(index)
         return base + "-" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
     }
 
     /// The job name: `sota-<stage>-<launch id>`.
-    public var jobName: String { Self.jobName(stage: stage, launchID: launchID) }
+    package var jobName: String { Self.jobName(stage: stage, launchID: launchID) }
 
     /// The name of `stage`'s job in launch `launchID`: unique per launch, so with the job id it identifies the job
     /// even after the controller reused the id.
-    public static func jobName(stage: SlurmStage, launchID: String) -> String { "sota-\(stage.rawValue)-\(launchID)" }
+    package static func jobName(stage: SlurmStage, launchID: String) -> String { "sota-\(stage.rawValue)-\(launchID)" }
 
     /// `--array` for a sweep: tasks as ranges (`0-499`, or `1,4-6` on a resubmission), `%K` when limited.
-    public var arraySpec: String? {
+    package var arraySpec: String? {
         guard case .array(_, let tasks) = runs else { return nil }
         return Self.ranges(tasks) + (resources.maxParallel.map { "%\($0)" } ?? "")
     }
 
     /// Sorted task numbers folded into Slurm's range list: [0,1,2,5] → `0-2,5`.
-    public static func ranges(_ tasks: [Int]) -> String {
+    package static func ranges(_ tasks: [Int]) -> String {
         var parts: [String] = []
         var index = 0
         let sorted = Array(Set(tasks)).sorted()
@@ -72,7 +72,7 @@ public struct SlurmStagePlan: Sendable, Equatable {
 
     /// Where Slurm writes the job's stdout and stderr: the run directory's `slurm/` folder, per stage (per task
     /// for an array, through `%3a`, which pads the task id as the run ids do).
-    public var outputPattern: (stdout: String, stderr: String) {
+    package var outputPattern: (stdout: String, stderr: String) {
         let folder: String
         switch runs {
         case .single(let runID): folder = "\(runsDirectory)/\(runID)/slurm"
@@ -83,7 +83,7 @@ public struct SlurmStagePlan: Sendable, Equatable {
 
     /// ``outputPattern`` as checked `#SBATCH` values: the runs folder and the run id must each stand in a directive
     /// (no space, `%` or control character); sota adds only `/`, the stage name and the `%3a` task pattern.
-    public func logPaths() throws(ScriptValueError) -> (stdout: SbatchValue, stderr: SbatchValue) {
+    package func logPaths() throws(ScriptValueError) -> (stdout: SbatchValue, stderr: SbatchValue) {
         let runs = try SbatchValue(runsDirectory, role: "the runs folder (`runs:` in sota.yaml) in #SBATCH --output")
         let folder: SbatchValue
         switch self.runs {

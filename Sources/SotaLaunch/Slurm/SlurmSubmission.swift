@@ -1,5 +1,5 @@
 /// The `sbatch` command line of one stage job, chained behind the job before it. Pure.
-public enum SlurmSubmission {
+package enum SlurmSubmission {
     /// `sbatch --parsable [--dependency=...] [--kill-on-invalid-dep=yes] SCRIPT`.
     ///
     /// A single run's stage waits for the previous job with `afterok`; a sweep's array stage waits task by task
@@ -11,7 +11,7 @@ public enum SlurmSubmission {
     /// end (`afterany`): `%K` limits one array, and stage arrays that overlapped would run K tasks each. So at most K
     /// tasks of the sweep run at once, a stage's tasks start once every task of the stage before has ended, and a
     /// failed task still cancels only its own chain (through `aftercorr`).
-    public static func arguments(script: String, after previous: String?, array: Bool, throttled: Bool = false) -> [String] {
+    package static func arguments(script: String, after previous: String?, array: Bool, throttled: Bool = false) -> [String] {
         var arguments = ["--parsable"]
         if let previous {
             let dependency = !array ? "afterok:\(previous)" : throttled ? "aftercorr:\(previous),afterany:\(previous)" : "aftercorr:\(previous)"
@@ -21,7 +21,7 @@ public enum SlurmSubmission {
     }
 
     /// The job id in `sbatch --parsable` output (`123` or `123;cluster`), or nil when there is none.
-    public static func parseJobID(_ output: String) -> String? {
+    package static func parseJobID(_ output: String) -> String? {
         let line = output.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
         let id = line.split(separator: ";").first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
         return !id.isEmpty && id.allSatisfy(\.isNumber) ? id : nil

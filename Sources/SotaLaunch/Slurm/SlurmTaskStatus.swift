@@ -1,5 +1,5 @@
 /// Where a stage's state came from, most authoritative first.
-public enum SlurmStatusSource: String, Sendable, Codable {
+package enum SlurmStatusSource: String, Sendable, Codable {
     /// The controller (`squeue`), which still knows the job.
     case squeue
     /// Accounting (`sacct`), after the controller forgot the job.
@@ -13,28 +13,28 @@ public enum SlurmStatusSource: String, Sendable, Codable {
 }
 
 /// One stage of one run as `sota status` shows it. Pure value.
-public struct SlurmTaskStatus: Sendable, Equatable {
+package struct SlurmTaskStatus: Sendable, Equatable {
     /// The run.
-    public var runID: String
+    package var runID: String
     /// The array task, for a sweep.
-    public var task: Int?
+    package var task: Int?
     /// The stage.
-    public var stage: SlurmStage
+    package var stage: SlurmStage
     /// The job that ran it, when one was submitted.
-    public var jobID: String?
+    package var jobID: String?
     /// The state.
-    public var state: SlurmJobState
+    package var state: SlurmJobState
     /// The exit code, once known.
-    public var exitCode: Int?
+    package var exitCode: Int?
     /// The signal that ended it, if any.
-    public var signal: Int?
+    package var signal: Int?
     /// Slurm's reason, when it gives one.
-    public var reason: String?
+    package var reason: String?
     /// Where the state came from.
-    public var source: SlurmStatusSource
+    package var source: SlurmStatusSource
 
     /// Creates a status.
-    public init(runID: String, task: Int?, stage: SlurmStage, jobID: String?, state: SlurmJobState, exitCode: Int?, signal: Int?,
+    package init(runID: String, task: Int?, stage: SlurmStage, jobID: String?, state: SlurmJobState, exitCode: Int?, signal: Int?,
                 reason: String?, source: SlurmStatusSource) {
         self.runID = runID
         self.task = task
@@ -60,7 +60,7 @@ public struct SlurmTaskStatus: Sendable, Equatable {
     ///   - accounting: records from `sacct`, when it answered.
     ///   - ready: whether run `runID` has the READY marker of `stage`.
     ///   - runEnded: the run's manifest status when it is final (`failed`, `succeeded`, `rejected`), else nil.
-    public static func resolve(
+    package static func resolve(
         _ record: SlurmLaunchRecord, scheduler: [SlurmJobRecord], accounting: [SlurmJobRecord],
         ready: (String, SlurmStage) -> Bool, runEnded: (String) -> String?
     ) -> [SlurmTaskStatus] {

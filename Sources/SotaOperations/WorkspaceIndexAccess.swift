@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+import SotaRunRecord
 import SotaConfig
 import SotaIndex
 import SotaWorkspace
@@ -71,7 +72,7 @@ package struct WorkspaceIndexAccess: Sendable {
         defer { closedir(stream) }
         while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if !name.hasPrefix("."), Paths.kind(of: Paths.join(Paths.join(folder, name), "manifest.json")) == .file { return true }
+            if !name.hasPrefix("."), Paths.kind(of: Paths.join(Paths.join(folder, name), RunLayout.manifest)) == .file { return true }
         }
         return false
     }

@@ -74,7 +74,7 @@ package struct RunFolderIndex: Sendable {
         let descriptor = open(runsFolder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { if descriptor >= 0 { close(descriptor) } }
         let stamps = ParallelMap.map(candidates + checked) { name in
-            descriptor >= 0 ? FileStamp(in: descriptor, relative: name + "/manifest.json") : nil
+            descriptor >= 0 ? FileStamp(in: descriptor, relative: RunLayout.manifest(ofRun: name)) : nil
         }
         var changed: [(name: String, stamp: FileStamp)] = []
         for (index, name) in (candidates + checked).enumerated() {
@@ -121,14 +121,14 @@ package struct RunFolderIndex: Sendable {
 
     /// The row for the manifest of `name`, read now.
     private static func row(folder: String, display: String, name: String, stamp: FileStamp, now: Date) -> RunFolderRow {
-        let path = Paths.join(Paths.join(folder, name), "manifest.json")
+        let path = Paths.join(Paths.join(folder, name), RunLayout.manifest)
         let trusted = stamp.isRacy(now: now) ? nil : text(stamp)
         guard let data = FileManager.default.contents(atPath: path) else {
             return RunFolderRow(folder: name, stamp: trusted, experiment: nil, configPath: nil, record: nil, problem: "cannot read \(path)",
                                 settled: false)
         }
         do {
-            let manifest = try RunManifest.decode(data, path: Paths.join(display, "\(name)/manifest.json"))
+            let manifest = try RunManifest.decode(data, path: Paths.join(display, RunLayout.manifest(ofRun: name)))
             let record = StoredRun(manifest: manifest, folder: name)
             let text = String(decoding: try StoredRun.encoder().encode(record), as: UTF8.self)
             let finished = manifest.status == .succeeded || manifest.status == .rejected

@@ -135,38 +135,20 @@ extension Leaderboard {
     /// The best value of `metric` in `phase` for every UTC day on which a run with it finished, oldest day first;
     /// a tie goes to the run that finished first.
     package func dailyBest(metric: String, phase: String, direction: MetricDirection) throws(LeaderboardError) -> [DailyBest] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT day, run_id, value FROM (
-                    SELECT substr(r.updated, 1, 10) AS day, r.run_id, m.value,
-                           row_number() OVER (PARTITION BY substr(r.updated, 1, 10)
-                                              ORDER BY m.value \(direction.sqlOrder), r.updated, r.run_id) AS place
-                    FROM metrics AS m CROSS JOIN runs AS r ON r.run_id = m.run_id
-                    WHERE m.phase = ? AND m.name = ?
-                )
-                WHERE place = 1
-                ORDER BY day
-                """, arguments: [phase, metric]).map { try DailyBest(day: $0.stored("day"), runID: $0.stored("run_id"), value: $0.stored("value")) }
-        }
+        try metricBests(metric: metric, phase: phase, direction: direction).days
     }
 
     /// Every experiment's best value of `metric` in `phase`, best experiment first (ties by name); within an
     /// experiment a tie goes to the earlier run, as in the leaderboard.
     package func experimentBests(metric: String, phase: String, direction: MetricDirection) throws(LeaderboardError) -> [ExperimentBest] {
+        try metricBests(metric: metric, phase: phase, direction: direction).experiments
+    }
+
+    /// ``dailyBest(metric:phase:direction:)`` and ``experimentBests(metric:phase:direction:)`` from one read of the
+    /// index, as the weekly report needs both.
+    package func metricBests(metric: String, phase: String, direction: MetricDirection) throws(LeaderboardError) -> MetricBests {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT experiment, run_id, value, runs FROM (
-                    SELECT r.experiment, r.run_id, m.value, count(*) OVER (PARTITION BY r.experiment) AS runs,
-                           row_number() OVER (PARTITION BY r.experiment
-                                              ORDER BY m.value \(direction.sqlOrder), r.created, r.run_id) AS place
-                    FROM metrics AS m CROSS JOIN runs AS r ON r.run_id = m.run_id
-                    WHERE m.phase = ? AND m.name = ?
-                )
-                WHERE place = 1
-                ORDER BY value \(direction.sqlOrder), experiment
-                """, arguments: [phase, metric]).map {
-                try ExperimentBest(experiment: $0.stored("experiment"), runID: $0.stored("run_id"), value: $0.stored("value"), runs: $0.stored("runs"))
-            }
+            try MetricBestsReduction.read(db, metric: metric, phase: phase, direction: direction)
         }
     }
 

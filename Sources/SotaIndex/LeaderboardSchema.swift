@@ -28,6 +28,9 @@ enum LeaderboardSchema {
             try db.execute(sql: v3)
         }
         WorkspaceTables.register(in: &migrator)
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
 
@@ -130,5 +133,14 @@ enum LeaderboardSchema {
         -- BEGIN leaderboard schema v3
         ALTER TABLE runs ADD COLUMN observed_hardware TEXT;
         -- END leaderboard schema v3
+        """
+
+    /// Version 4: the runs in order of when they last changed, with the columns the weekly report reads, so a period's
+    /// runs and its GPU time are a range of this index rather than a scan of every run (`run_id` is listed so the
+    /// report's order, `updated, run_id`, is the index's).
+    static let v4 = """
+        -- BEGIN leaderboard schema v4
+        CREATE INDEX runs_updated ON runs(updated, run_id, status, experiment, created, gpu_type, gpu_count, total_seconds, passed);
+        -- END leaderboard schema v4
         """
 }

@@ -24,7 +24,16 @@ extension Row {
     /// on a mismatch. The conversion starts from the stored value itself, so it is as strict for a cursor's rows
     /// as for fetched ones: SQLite's own conversion, which a statement-backed read uses, turns `'xyz'` into 0.
     func stored<Value: DatabaseValueConvertible>(_ column: String, as type: Value.Type = Value.self) throws -> Value {
-        let stored: DatabaseValue = self[column]
+        try stored(self[column], column: column)
+    }
+
+    /// The value at `index`, the column `column` of the query, read as ``stored(_:as:)`` reads it; for queries read
+    /// row by row over the whole history, where looking each column up by name shows in the profile.
+    func stored<Value: DatabaseValueConvertible>(at index: Int, _ column: String, as type: Value.Type = Value.self) throws -> Value {
+        try stored(self[index], column: column)
+    }
+
+    private func stored<Value: DatabaseValueConvertible>(_ stored: DatabaseValue, column: String) throws -> Value {
         guard let value = Value.fromDatabaseValue(stored) else {
             var found = stored.description
             if found.count > 40 { found = String(found.prefix(40)) + "…" }

@@ -40,10 +40,12 @@ extension WeeklyReport {
                     value: run.value, passed: run.passed)
         }
 
-        let days = try board.dailyBest(metric: metric.name, phase: metric.phase, direction: direction)
+        // One read of the whole history for both series, rather than one each.
+        let bests = try board.metricBests(metric: metric.name, phase: metric.phase, direction: direction)
+        let days = bests.days
             .map { DailyBest(day: date($0.day + "T00:00:00Z"), value: $0.value, runID: $0.runID) }
             .filter { $0.day < period.end }
-        let experiments = try board.experimentBests(metric: metric.name, phase: metric.phase, direction: direction)
+        let experiments = bests.experiments
             .map { ExperimentBest(experiment: $0.experiment, value: $0.value, runID: $0.runID, runs: $0.runs) }
         let firstWeek = ISOWeek(containing: period.week.start.addingTimeInterval(-Double(costWeeks - 1) * 7 * 86_400))
         let usage = try board.gpuTimeByDay(from: Timestamp.string(firstWeek.start), to: Timestamp.string(period.week.end))

@@ -3,6 +3,8 @@ package enum XMLText {
     /// `text` with `<`, `>`, `&`, `"` and `'` replaced by entities, so user text (experiment names, run ids) can
     /// never open a tag, close an attribute or start a script in the report.
     package static func escape(_ text: String) -> String {
+        // Most text (run ids, numbers, dates) needs nothing replaced; the report escapes every cell of every run.
+        if !text.utf8.contains(where: needsEscape) { return text }
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {
@@ -19,5 +21,14 @@ package enum XMLText {
             }
         }
         return escaped
+    }
+
+    /// Whether a UTF-8 byte starts something ``escape(_:)`` replaces: markup, a control character (tab and newline
+    /// too, to keep this check simple) or DEL. Bytes of non-ASCII characters are never replaced.
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), UInt8(ascii: "\""), UInt8(ascii: "'"), 0x7F: true
+        default: byte < 0x20
+        }
     }
 }

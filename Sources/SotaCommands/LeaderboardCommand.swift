@@ -58,6 +58,17 @@ struct LeaderboardCommand: ContextualCommand {
     func run(in context: CommandContext) throws -> Int32 {
         let (project, problems) = context.project(explicit: global.project)
         if problems.hasErrors { return Standalone.report(problems, context) }
+        let format: LeaderboardOutput.Format = json ? .json : csv ? .csv : .text
+        let order = MetricDirection(rawValue: direction) ?? .lower
+        // A current index answers through the raw reader; an empty answer goes the full way, which also tells an
+        // index that lost its runs from a project that has none.
+        if !rebuild, let query = LeaderboardTopQuery(metric: metric, phase: phase, direction: order, limit: top, experiment: experiment),
+           let rows = LeaderboardReader.top(path: LeaderboardIndex.path(project: project, environment: context.environment), query),
+           !rows.isEmpty {
+            context.console.out(LeaderboardOutput.render(rows, format: format, metric: metric, phase: phase, experiment: experiment,
+                                                         unindexedRuns: nil), terminator: "")
+            return ExitStatus.success
+        }
         let board: Leaderboard
         do {
             board = try LeaderboardIndex.board(project: project, environment: context.environment)
@@ -74,9 +85,7 @@ struct LeaderboardCommand: ContextualCommand {
             context.console.err("rebuilt the leaderboard from \(report.ingested) run\(report.ingested == 1 ? "" : "s") in \(project.runsDirectory)/"
                                 + (report.promotionsAdded == 0 ? "" : " and \(report.promotionsAdded) promotion\(report.promotionsAdded == 1 ? "" : "s") from the production history"))
         }
-        let rows = try board.top(metric: metric, phase: phase, direction: MetricDirection(rawValue: direction)!, limit: top, experiment: experiment)
-        // The same renderer as the fast path in the `sota` executable, so both print the same bytes.
-        let format: LeaderboardOutput.Format = json ? .json : csv ? .csv : .text
+        let rows = try board.top(metric: metric, phase: phase, direction: order, limit: top, experiment: experiment)
         // An index deleted (or pointed elsewhere) while runs/ is full would otherwise say there are no runs yet.
         var unindexed: String?
         if rows.isEmpty, format == .text, try board.runCount() == 0, RunDirectoryScanner.holdsFolders(project.resolve(project.runsDirectory)) {

@@ -95,7 +95,7 @@ package final class LeaderboardRecorder: Sendable {
     }
 
     /// The first column of the only row of `sql`, as an integer.
-    private static func integer(_ connection: OpaquePointer, _ sql: String) -> Int64? {
+    static func integer(_ connection: OpaquePointer, _ sql: String) -> Int64? {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             sqlite3_finalize(statement)
@@ -107,7 +107,7 @@ package final class LeaderboardRecorder: Sendable {
     }
 
     /// The first column of every row of `sql`, as text; nil when the query fails or a value is not text.
-    private static func strings(_ connection: OpaquePointer, _ sql: String) -> [String]? {
+    static func strings(_ connection: OpaquePointer, _ sql: String) -> [String]? {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             sqlite3_finalize(statement)

@@ -105,7 +105,7 @@ db.execute("COMMIT")
 db.close()
 PYTHON
 
-# The SQL Leaderboard.top and the fast path run for a direction and an optional experiment, read from the
+# The SQL Leaderboard.top and LeaderboardReader run for a direction and an optional experiment, read from the
 # Swift source with the bound values (full_eval, nrmse, the experiment) spelled out.
 query_for() { # direction experiment-or-empty
   python3 - "$query_source" "$1" "$2" <<'PYTHON'

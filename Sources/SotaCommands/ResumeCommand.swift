@@ -37,7 +37,13 @@ struct ResumeCommand: ContextualCommand {
         let (project, problems) = context.project(explicit: global.project)
         if problems.hasErrors { return Standalone.report(problems, context) }
         let console = context.console
-        guard let launched = LaunchedRun.find(run, project: project, console: console) else { return ExitStatus.checkFailed }
+        let launched: LaunchedRun
+        do {
+            launched = try LaunchedRun.find(run, project: project)
+        } catch {
+            console.error(error.description)
+            return ExitStatus.checkFailed
+        }
         guard case .slurm(let record) = launched.launch else {
             console.error("\(launched.id) runs on a Vast instance; `sota resume` resubmits Slurm chains (launch the config again, or `sota run --resume` where its run directory is)")
             return ExitStatus.checkFailed

@@ -37,7 +37,7 @@ extension Leaderboard {
         }
     }
 
-    /// The ranking query, shared with the fast path of `sota leaderboard` (see ``LeaderboardTopQuery``).
+    /// The ranking query, shared with ``LeaderboardReader`` (see ``LeaderboardTopQuery``).
     private static func topQuery(metric: String, phase: String, direction: MetricDirection, limit: Int,
                                  experiment: String?) throws(LeaderboardError) -> (String, StatementArguments) {
         guard let query = LeaderboardTopQuery(metric: metric, phase: phase, direction: direction, limit: limit,

@@ -1,7 +1,7 @@
 import SotaSupport
 /// What `sota leaderboard` prints on standard output, in each of its three formats.
 ///
-/// Both the full command and the fast path print through this one type, so their output is byte-identical.
+/// `sota leaderboard` prints through this one type whichever way it read the rows, so its output is byte-identical.
 package enum LeaderboardOutput {
     /// How the listing is printed.
     package enum Format: Sendable, Equatable {

@@ -1,6 +1,6 @@
 /// One ranked run in a leaderboard listing.
 ///
-/// Shared by the GRDB leaderboard and the fast path of `sota leaderboard`, so both render the same values.
+/// Built alike by the GRDB leaderboard and ``LeaderboardReader``, so both render the same values.
 package struct LeaderboardRow: Sendable, Equatable {
     /// 1 for the best run.
     package var rank: Int

@@ -1,5 +1,4 @@
-/// The YAML 1.2 core schema's spelling of decimal numbers, shared by the config loader and the fast path's
-/// project-file reader so both agree on what is a number.
+/// The YAML 1.2 core schema's spelling of decimal numbers, as the config loader's scalar resolver reads them.
 package enum NumberSyntax {
     /// `[-+]? ( . [0-9]+ | [0-9]+ ( . [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`: an integer or a decimal float.
     package static func isDecimal(_ bytes: [UInt8]) -> Bool {

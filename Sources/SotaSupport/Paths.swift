@@ -1,8 +1,6 @@
 import Glibc
 
 /// Small helpers over string paths, so domain code never juggles separators by hand.
-///
-/// Free of Foundation, so the fast `sota leaderboard` front door shares them with the full command line.
 package enum Paths {
     /// `a/b` from `a` and `b`; an absolute `b` wins.
     package static func join(_ base: String, _ component: String) -> String {

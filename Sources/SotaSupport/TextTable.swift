@@ -10,8 +10,8 @@ package enum TextTable {
         for row in all {
             for column in 0..<min(row.count, widths.count) { widths[column] = max(widths[column], row[column].count) }
         }
-        // Plain loops rather than `joined`/`enumerated`: in the fast path of `sota leaderboard` a fresh process
-        // would otherwise resolve their generic types at run time, which costs more than the rendering itself.
+        // Plain loops rather than `joined`/`enumerated`: in a short command such as `sota leaderboard` a fresh
+        // process would otherwise resolve their generic types at run time, which costs more than the rendering itself.
         var out = ""
         for line in 0..<all.count {
             if line > 0 { out += "\n" }

@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(name: "SotaIndexTests", dependencies: ["SotaIndex", "SotaRunRecord", "SotaTestSupport"], swiftSettings: ourSettings),
         .testTarget(name: "SotaReportTests", dependencies: ["SotaReport", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: ourSettings),
         .testTarget(name: "SotaOperationsTests", dependencies: ["SotaOperations", "SotaConfig", "SotaRunRecord", "SotaIndex", "SotaRun", "SotaLaunch",
-                                                                "SotaWorkspace", "SotaTestSupport"], swiftSettings: ourSettings),
+                                                                "SotaWorkspace", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: ourSettings),
         .testTarget(
             name: "SotaCommandsTests",
             dependencies: ["SotaCommands", "SotaPlan", "SotaRunRecord", "SotaLaunch", "SotaIndex", "SotaTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],

@@ -87,6 +87,7 @@ extension Leaderboard {
                 DELETE FROM runs;
                 """)
             try WorkspaceTables.clear(db)
+            try ReportSeriesTables.clear(db)
             var report = try Self.withMetricIndexesRebuiltAfter(db) { try Self.write(paths, into: db) }
             report.promotionsAdded = try Self.merge(promotions: promotions, into: db)
             return report

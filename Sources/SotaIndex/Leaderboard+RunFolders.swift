@@ -59,7 +59,7 @@ extension Leaderboard {
             var stamps: [String: String?] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT folder, stamp FROM run_folders WHERE settled = 0")
             while let row = try rows.next() {
-                stamps[try row.stored("folder") as String] = try row.stored("stamp") as String?
+                stamps[try row.stored(at: 0, "folder") as String] = try row.stored(at: 1, "stamp") as String?
             }
             return stamps
         }

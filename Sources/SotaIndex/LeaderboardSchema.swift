@@ -31,6 +31,7 @@ enum LeaderboardSchema {
         migrator.registerMigration("v4") { db in
             try db.execute(sql: v4)
         }
+        ReportSeriesTables.register(in: &migrator)
         return migrator
     }
 

@@ -17,12 +17,13 @@ extension Leaderboard {
     }
 }
 
-/// Computes ``Leaderboard/MetricBests`` in one pass over the metric's values in run id order, with no sort of the
-/// whole history: two window functions used to sort all of it, each after looking every run up in value order.
+/// Computes ``Leaderboard/MetricBests`` in one pass over the metric's values, with no sort of the whole history: two
+/// window functions used to sort all of it, each after looking every run up in value order. The same reduction
+/// recomputes single days and experiments for the stored series (``ReportSeriesTables``).
 ///
 /// Orders match SQLite's: strings compare by their UTF-8 bytes (the BINARY collation), a day is the first ten
 /// characters of `updated` (`substr(updated, 1, 10)`).
-enum MetricBestsReduction {
+struct MetricBestsReduction {
     /// A string compared and hashed by its UTF-8 bytes, as SQLite groups and joins text (Swift's `==` would merge
     /// canonically equivalent spellings that SQLite keeps apart).
     private struct BinaryKey: Hashable {
@@ -44,47 +45,79 @@ enum MetricBestsReduction {
         var runs: Int
     }
 
-    /// The bests of `metric` in `phase`, read from `db`.
+    /// Which way the metric improves.
+    let direction: MetricDirection
+    private var days: [BinaryKey: Candidate] = [:]
+    private var experiments: [BinaryKey: Candidate] = [:]
+
+    /// An empty reduction.
+    init(direction: MetricDirection) {
+        self.direction = direction
+    }
+
+    /// The bests of `metric` in `phase` over every run, read from `db`.
     static func read(_ db: Database, metric: String, phase: String, direction: MetricDirection) throws -> Leaderboard.MetricBests {
-        var days: [BinaryKey: Candidate] = [:]
-        var experiments: [BinaryKey: Candidate] = [:]
+        var reduction = MetricBestsReduction(direction: direction)
         // Walked in run id order (the unary `+` keeps SQLite off the value index, whose order would make every run
         // lookup a jump), so each run is found next to the previous one.
-        let rows = try Row.fetchCursor(db, sql: """
+        try reduction.add(db, sql: """
             SELECT r.run_id, r.experiment, r.created, r.updated, m.value
             FROM metrics AS m CROSS JOIN runs AS r ON r.run_id = m.run_id
             WHERE +m.phase = ? AND +m.name = ?
             ORDER BY m.run_id
-            """, arguments: [phase, metric])
+            """, arguments: [phase, metric], days: true, experiments: true)
+        return reduction.result()
+    }
+
+    /// Adds the runs matching `condition` (on `runs AS r`; `arguments` start with the phase and the metric), to the
+    /// days' bests, the experiments' bests or both. A day or an experiment is exact once all its runs are added.
+    mutating func add(_ db: Database, where condition: String, arguments: StatementArguments, days: Bool = false, experiments: Bool = false) throws {
+        try add(db, sql: """
+            SELECT r.run_id, r.experiment, r.created, r.updated, m.value
+            FROM runs AS r CROSS JOIN metrics AS m ON m.run_id = r.run_id AND m.phase = ? AND m.name = ?
+            WHERE \(condition)
+            """, arguments: arguments, days: days, experiments: experiments)
+    }
+
+    private mutating func add(_ db: Database, sql: String, arguments: StatementArguments, days byDay: Bool, experiments byExperiment: Bool) throws {
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
             let runID: String = try row.stored(at: 0, "run_id")
-            let experiment = try BinaryKey(text: row.stored(at: 1, "experiment"))
             let created: String = try row.stored(at: 2, "created"), updated: String = try row.stored(at: 3, "updated")
             let value: Double = try row.stored(at: 4, "value")
-            let day = BinaryKey(text: String(updated.unicodeScalars.prefix(10)))
-            let byDay = Candidate(runID: runID, value: value, stamp: updated, runs: 1)
-            if let current = days[day] {
-                if isBetter(byDay, than: current, direction) { days[day] = byDay }
-            } else {
-                days[day] = byDay
-            }
-            var byExperiment = Candidate(runID: runID, value: value, stamp: created, runs: 1)
-            if let current = experiments[experiment] {
-                byExperiment.runs = current.runs + 1
-                if !isBetter(byExperiment, than: current, direction) {
-                    var kept = current
-                    kept.runs = byExperiment.runs
-                    byExperiment = kept
+            if byDay {
+                let day = BinaryKey(text: String(updated.unicodeScalars.prefix(10)))
+                let candidate = Candidate(runID: runID, value: value, stamp: updated, runs: 1)
+                if let current = days[day] {
+                    if Self.isBetter(candidate, than: current, direction) { days[day] = candidate }
+                } else {
+                    days[day] = candidate
                 }
             }
-            experiments[experiment] = byExperiment
+            if byExperiment {
+                let experiment = try BinaryKey(text: row.stored(at: 1, "experiment"))
+                var candidate = Candidate(runID: runID, value: value, stamp: created, runs: 1)
+                if let current = experiments[experiment] {
+                    candidate.runs = current.runs + 1
+                    if !Self.isBetter(candidate, than: current, direction) {
+                        var kept = current
+                        kept.runs = candidate.runs
+                        candidate = kept
+                    }
+                }
+                experiments[experiment] = candidate
+            }
         }
-        let dayList = days.sorted { precedes($0.key.text, $1.key.text) }.map {
+    }
+
+    /// The bests added so far: days oldest first, experiments best first (ties by name).
+    func result() -> Leaderboard.MetricBests {
+        let dayList = days.sorted { Self.precedes($0.key.text, $1.key.text) }.map {
             Leaderboard.DailyBest(day: $0.key.text, runID: $0.value.runID, value: $0.value.value)
         }
         let experimentList = experiments.sorted { first, second in
             if first.value.value != second.value.value { return direction.isBetter(first.value.value, than: second.value.value) }
-            return precedes(first.key.text, second.key.text)
+            return Self.precedes(first.key.text, second.key.text)
         }.map { Leaderboard.ExperimentBest(experiment: $0.key.text, runID: $0.value.runID, value: $0.value.value, runs: $0.value.runs) }
         return Leaderboard.MetricBests(days: dayList, experiments: experimentList)
     }

@@ -40,15 +40,16 @@ extension WeeklyReport {
                     value: run.value, passed: run.passed)
         }
 
-        // One read of the whole history for both series, rather than one each.
-        let bests = try board.metricBests(metric: metric.name, phase: metric.phase, direction: direction)
-        let days = bests.days
+        // The history series, kept current in the index: only days and experiments whose runs changed are read.
+        let firstWeek = ISOWeek(containing: period.week.start.addingTimeInterval(-Double(costWeeks - 1) * 7 * 86_400))
+        let series = try board.reportSeries(metric: metric.name, phase: metric.phase, direction: direction,
+                                            gpuFrom: day(firstWeek.start), gpuTo: day(period.week.end))
+        let days = series.days
             .map { DailyBest(day: date($0.day + "T00:00:00Z"), value: $0.value, runID: $0.runID) }
             .filter { $0.day < period.end }
-        let experiments = bests.experiments
+        let experiments = series.experiments
             .map { ExperimentBest(experiment: $0.experiment, value: $0.value, runID: $0.runID, runs: $0.runs) }
-        let firstWeek = ISOWeek(containing: period.week.start.addingTimeInterval(-Double(costWeeks - 1) * 7 * 86_400))
-        let usage = try board.gpuTimeByDay(from: Timestamp.string(firstWeek.start), to: Timestamp.string(period.week.end))
+        let usage = series.gpuDays
         let costs = costByWeek(usage, through: period.week, pricing: pricing)
 
         var notes: [String] = []
@@ -90,6 +91,11 @@ extension WeeklyReport {
             week = week.next
         }
         return result
+    }
+
+    /// The UTC day of `date` as the index keys days: `2026-01-05`.
+    private static func day(_ date: Date) -> String {
+        String(Timestamp.string(date).prefix(10))
     }
 
     /// A manifest timestamp as a date; the index only holds timestamps sota wrote, so the fallback is never seen.

@@ -43,7 +43,7 @@ package struct WorkspaceIndexAccess: Sendable {
     ///   - mayCreate: false for commands that never create the index (the weekly report): without one they read the folders.
     ///   - detailing: experiments whose every run the survey lists (`experiment show`, the archive's moves).
     package static func open(_ location: Location?, workspace: Workspace, now: Date, mayCreate: Bool = true,
-                             detailing: Set<String> = []) -> Access {
+                             detailing: Set<String> = [], mayWrite: @escaping @Sendable () -> Bool = { true }) -> Access {
         guard let location else { return Access(source: .folders, warnings: []) }
         let project = workspace.project
         let runsFolder = project.resolve(project.runsDirectory)
@@ -58,7 +58,8 @@ package struct WorkspaceIndexAccess: Sendable {
                 let report = try board.rebuild(runDirectories: [runsFolder], promotions: workspace.recordedPromotions().promotions)
                 warnings.append("the index \(location.display) was missing: rebuilt it from \(report.ingested) run\(report.ingested == 1 ? "" : "s") in \(project.runsDirectory)/")
             }
-            let index = RunFolderIndex(board: board, runsFolder: runsFolder, display: project.runsDirectory, now: now)
+            var index = RunFolderIndex(board: board, runsFolder: runsFolder, display: project.runsDirectory, now: now)
+            index.mayWrite = mayWrite
             return Access(source: .index(index, detailing: detailing), warnings: warnings)
         } catch {
             warnings.append("\(error); read the run folders instead (`sota leaderboard --rebuild` recreates the index)")

@@ -36,14 +36,29 @@ package enum ReportFormat {
 
     /// `2026-01-05 14:03` in UTC.
     package static func dateTime(_ date: Date) -> String {
+        if let parts = civil(date) { return "\(parts.tm_year + 1900)-\(two(Int(parts.tm_mon) + 1))-\(two(Int(parts.tm_mday))) \(two(Int(parts.tm_hour))):\(two(Int(parts.tm_min)))" }
         let parts = ISOWeek.calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         return "\(day(date)) \(two(parts.hour ?? 0)):\(two(parts.minute ?? 0))"
     }
 
     /// `2026-01-05` in UTC.
     package static func day(_ date: Date) -> String {
+        if let parts = civil(date) { return "\(parts.tm_year + 1900)-\(two(Int(parts.tm_mon) + 1))-\(two(Int(parts.tm_mday)))" }
         let parts = ISOWeek.calendar.dateComponents([.year, .month, .day], from: date)
         return "\(parts.year ?? 1970)-\(two(parts.month ?? 1))-\(two(parts.day ?? 1))"
+    }
+
+    /// The UTC calendar fields of `date` from the C library, for years 1600 to 9999; nil outside them, where
+    /// `Calendar` answers (its Gregorian calendar turns Julian before October 1582, which C's does not). A report
+    /// formats thousands of dates, and each `Calendar` lookup cost as much as the rest of its table row.
+    private static func civil(_ date: Date) -> tm? {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        // Years 1600 to 9999 lie well within ±3e11 seconds of 1970.
+        guard seconds.isFinite, abs(seconds) < 3e11 else { return nil }
+        var whole = time_t(seconds)
+        var parts = tm()
+        guard gmtime_r(&whole, &parts) != nil, (1600...9999).contains(Int(parts.tm_year) + 1900) else { return nil }
+        return parts
     }
 
     /// `Jan 5` in UTC, for chart ticks.

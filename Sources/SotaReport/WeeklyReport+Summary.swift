@@ -23,6 +23,23 @@ extension WeeklyReport {
     /// Runs of the period without a price for their GPU type.
     package var unpricedThisWeek: Int { weekRuns.count { $0.cost == nil } }
 
+    /// The file beside `report.html` that lists every run of the period, which the page shows only the best of
+    /// when there are more than ``WeeklyReportHTML/weekRunsShown``.
+    package static let runsFileName = "runs.csv"
+
+    /// The period's runs the page lists: all of them, oldest first, up to `limit`; beyond it the `limit` best by
+    /// the metric, best first (a tie goes to the run that finished first), so thousands of runs stay one screen.
+    package func shownWeekRuns(limit: Int) -> [WeekRun] {
+        guard weekRuns.count > limit else { return weekRuns }
+        let measured = weekRuns.enumerated().filter { $0.element.value?.isFinite == true }
+        let ranked = measured.sorted { first, second in
+            let (a, b) = (first.element.value ?? 0, second.element.value ?? 0)
+            if a != b { return metric.isBetter(a, than: b) }
+            return first.offset < second.offset
+        }
+        return ranked.prefix(limit).map(\.element)
+    }
+
     /// The report as pretty JSON with sorted snake_case keys and ISO 8601 dates, for `--json`.
     ///
     /// Non-finite numbers (which the leaderboard never stores) are spelled `"NaN"`, `"inf"`, `"-inf"`.

@@ -40,6 +40,9 @@ package enum WeeklyReportHTML {
         return page.joined(separator: "\n") + "\n"
     }
 
+    /// The most runs of the period the page lists; more make the page slow to open and no easier to read.
+    package static let weekRunsShown = 100
+
     /// The charts' drawing width: the page's content column, so they fill it and scale down with it.
     static let chartWidth = 960.0
 
@@ -152,8 +155,13 @@ package enum WeeklyReportHTML {
         let count = report.weekRuns.count
         var lines = ["<h2>This week's runs <span class=\"count\">\(count) run\(count == 1 ? "" : "s")</span></h2>"]
         guard count > 0 else { return lines + ["<p class=\"empty\">No run finished in this period.</p>"] }
+        let shown = report.shownWeekRuns(limit: weekRunsShown)
+        if shown.count < count {
+            lines.append("<p class=\"lead\">The \(shown.count) best by \(escape(report.metric.name)), best first; every run of the period is in "
+                         + "<a href=\"\(WeeklyReport.runsFileName)\">\(WeeklyReport.runsFileName)</a> beside this page.</p>")
+        }
         let best = report.bestThisWeek?.runID
-        let rows = report.weekRuns.map { run in
+        let rows = shown.map { run in
             (false, [
                 Cell("<span class=\"id\">\(escape(run.runID))</span>" + (run.runID == best ? "<span class=\"tag\">best</span>" : ""), style: "nowrap"),
                 Cell(escape(run.experiment), style: "text"),

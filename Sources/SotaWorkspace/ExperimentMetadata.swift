@@ -141,6 +141,11 @@ package struct ExperimentMetadata: Codable, Sendable, Equatable {
     ///   column), a missing or mistyped member (with its key path) or a schema version newer than this build's.
     package static func decode(_ bytes: [UInt8], file: String) throws(WorkspaceError) -> ExperimentMetadata {
         let data = Data(bytes)
+        // One decode for a good file (a listing reads a thousand); only a refused one is read again, version first,
+        // so a newer file is reported as newer rather than by whichever member it renamed.
+        if let metadata = try? JSONDecoder().decode(ExperimentMetadata.self, from: data), metadata.schemaVersion <= currentSchemaVersion {
+            return metadata
+        }
         struct Version: Decodable {
             let schemaVersion: Int?
             enum CodingKeys: String, CodingKey { case schemaVersion = "schema_version" }

@@ -26,7 +26,7 @@ struct GitActivityCache {
         let known = FileManager.default.contents(atPath: file).flatMap { Self.parse(String(decoding: $0, as: UTF8.self)) }
         guard let result = reader.lastCommits(under: paths, in: project.root, known: known) else { return [:] }
         // Keep what was known of paths not asked about this time (an experiment archived and restored comes back).
-        var merged = known?.head == result.head ? known!.commits : [:]
+        var merged = known.flatMap { $0.head == result.head ? $0.commits : nil } ?? [:]
         merged.merge(result.commits) { $1 }
         if merged != known?.commits || result.head != known?.head {
             var text = Self.header + "\n" + result.head + "\n"
@@ -43,15 +43,17 @@ struct GitActivityCache {
 
     /// The cached result, or nil when the text is not a cache this build wrote.
     private static func parse(_ text: String) -> KnownCommits? {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
+        var lines = text.pieces(separatedBy: UInt8(ascii: "\n"))[...]
         guard lines.popFirst() == Substring(header), let head = lines.popFirst(), head.count == 40 else { return nil }
         var commits: [String: LastCommit] = [:]
         commits.reserveCapacity(lines.count)
         for line in lines where !line.isEmpty {
-            let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+            // Time, commit, then the path, which may itself hold tabs: split at the first two only.
+            let fields = line.pieces(separatedBy: 9)
             // A time outside ``plausible`` is a damaged cache, not a commit: the cache is rebuilt.
-            guard fields.count == 3, let seconds = Int(fields[0]), Self.plausible.contains(seconds) else { return nil }
-            commits[String(fields[2])] = LastCommit(id: String(fields[1]), time: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            guard fields.count >= 3, let seconds = Int(fields[0]), Self.plausible.contains(seconds) else { return nil }
+            let path = fields.count == 3 ? fields[2] : line[fields[2].startIndex...]
+            commits[String(path)] = LastCommit(id: String(fields[1]), time: Date(timeIntervalSince1970: TimeInterval(seconds)))
         }
         return KnownCommits(head: String(head), commits: commits)
     }

@@ -31,6 +31,10 @@ package struct RunFolderIndex: Sendable {
     }
 
     /// Creates the view of `runsFolder` in `board`.
+    /// Asked once a refresh knows what changed, right before it writes: false leaves the index as it is (the weekly
+    /// report's own read, made meanwhile, found the index damaged, and a damaged index is never written).
+    package var mayWrite: @Sendable () -> Bool = { true }
+
     package init(board: Leaderboard, runsFolder: String, display: String, now: Date) {
         self.board = board
         self.runsFolder = runsFolder
@@ -84,12 +88,13 @@ package struct RunFolderIndex: Sendable {
                 continue
             }
             if index < candidates.count { changed.append((name, stamp)); continue }
-            if let known = unsettled[name], let known, known == Self.text(stamp) { continue }
+            if let known = unsettled[name], let known, Self.text(known, names: stamp) { continue }
             changed.append((name, stamp))
         }
         let state: [String: String?] = [StateName.root: root, StateName.stamp: trustedStamp]
         if changed.isEmpty, removals.isEmpty, sameRoot, listed == nil { return Refresh(read: 0, removed: 0) }
         let rows = ParallelMap.map(changed) { entry in Self.row(folder: folder, display: display, name: entry.name, stamp: entry.stamp, now: now) }
+        guard mayWrite() else { return Refresh(read: 0, removed: 0) }
         let decoder = StoredRun.decoder()
         try board.updateRunFolders(rows, removing: removals, state: state, clearingFirst: !sameRoot) { records in
             let runs = try records.map { try decoder.decode(StoredRun.self, from: Data($0.utf8)) }
@@ -140,8 +145,50 @@ package struct RunFolderIndex: Sendable {
     }
 
     /// A stamp as stored.
-    private static func text(_ stamp: FileStamp) -> String {
+    static func text(_ stamp: FileStamp) -> String {
         "\(stamp.size):\(stamp.modified):\(stamp.changed):\(stamp.inode)"
+    }
+
+    /// Whether `text`, as ``text(_:)`` writes it, names `stamp`. Read number by number: formatting the ten thousand
+    /// stamps of unfinished runs to compare them as text took as long as stat'ing them.
+    static func text(_ text: String, names stamp: FileStamp) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var numbers: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0), count = 0
+            var value: Int64 = 0, negative = false, digits = 0
+            func finish() -> Bool {
+                guard digits > 0, count < 4 else { return false }
+                let number = value
+                switch count {
+                case 0: numbers.0 = number
+                case 1: numbers.1 = number
+                case 2: numbers.2 = number
+                default: numbers.3 = number
+                }
+                (count, value, negative, digits) = (count + 1, 0, false, 0)
+                return true
+            }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    // A negative number is built downwards, so Int64.min itself reads back.
+                    let digit = Int64(byte - UInt8(ascii: "0"))
+                    let (scaled, overflow) = value.multipliedReportingOverflow(by: 10)
+                    let (sum, carry) = negative ? scaled.subtractingReportingOverflow(digit) : scaled.addingReportingOverflow(digit)
+                    guard !overflow, !carry else { return false }
+                    (value, digits) = (sum, digits + 1)
+                case UInt8(ascii: "-") where digits == 0 && !negative:
+                    negative = true
+                case UInt8(ascii: ":"):
+                    guard finish() else { return false }
+                default:
+                    return false
+                }
+            }
+            // An inode past Int64.max overflows above and reads as changed: re-read each time, never wrongly trusted.
+            return finish() && count == 4 && numbers.0 == stamp.size && numbers.1 == stamp.modified && numbers.2 == stamp.changed
+                && numbers.3 >= 0 && UInt64(numbers.3) == stamp.inode
+        }
     }
 
     /// The names of the folder's entries that do not start with `.`; empty when it cannot be read (a missing runs

@@ -110,8 +110,8 @@ struct RunGroupSummary: Sendable, Equatable {
 
     /// A summary read back from ``encoded()``'s text; nil when the text is not one.
     static func decode(_ text: String) -> RunGroupSummary? {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
-        guard lines.popFirst() == Substring(header), let head = lines.popFirst()?.split(separator: "\t", omittingEmptySubsequences: false),
+        var lines = text.pieces(separatedBy: UInt8(ascii: "\n"))[...]
+        guard lines.popFirst() == Substring(header), let head = lines.popFirst()?.pieces(separatedBy: UInt8(ascii: "\t")),
               head.count == 5, let count = Int(head[0]) else { return nil }
         var summary = RunGroupSummary(count: count, newestUpdate: Double(head[1]), keyRuns: [], best: nil)
         if let position = Int(head[2]), let value = Double(head[4]) {
@@ -119,7 +119,7 @@ struct RunGroupSummary: Sendable, Equatable {
         }
         var best: StoredRun?
         for line in lines where !line.isEmpty {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            let fields = line.pieces(separatedBy: UInt8(ascii: "\t"))
             switch fields.first {
             case "p" where fields.count == 2 && best == nil:
                 guard let position = summary.best?.position, summary.keyRuns.indices.contains(position), let phase = optional(fields[1]) else { return nil }
@@ -164,7 +164,8 @@ struct RunGroupSummary: Sendable, Equatable {
     }
 
     private static func unescape(_ field: Substring) -> String {
-        guard field.contains("\\") else { return String(field) }
+        // `utf8.contains`, not `contains("\\")`, which Foundation answers with a locale-aware search.
+        guard field.utf8.contains(92) else { return String(field) }
         var out = "", escaped = false
         for character in field {
             if escaped {

@@ -107,11 +107,17 @@ package struct WorkspaceSurvey: Sendable {
     ) throws(WorkspaceError) -> (survey: WorkspaceSurvey, extras: [Extra]) {
         let (folders, strays) = try workspace.folders()
         let project = workspace.project
-        let runs = ExperimentRuns.gather(source, project: project, configs: configs)
-        let reader = GitReader()
-        let commits = git ? GitActivityCache(project: project).lastCommits(under: folders.map(\.display) + extraGitPaths, reader: reader) : [:]
-        let stampFolders = Set([Workspace.Location.active.folder, Workspace.Location.archived.folder] + extraGitPaths.map { Paths.parent(of: $0) })
-        let stamps = git ? reader.indexedFileStamps(under: stampFolders.sorted(), in: project.root) : [:]
+        let gitPaths = folders.map(\.display) + extraGitPaths
+        // The runs (the index, or every manifest) and git (history and its index file) share nothing: read side by side.
+        let ((commits, stamps), runs) = Concurrently.both({ () -> ([String: LastCommit], [String: IndexedFileStamp]) in
+            guard git else { return ([:], [:]) }
+            let reader = GitReader()
+            let commits = GitActivityCache(project: project).lastCommits(under: gitPaths, reader: reader)
+            let stampFolders = Set([Workspace.Location.active.folder, Workspace.Location.archived.folder] + extraGitPaths.map { Paths.parent(of: $0) })
+            return (commits, reader.indexedFileStamps(under: stampFolders.sorted(), in: project.root))
+        }) {
+            ExperimentRuns.gather(source, project: project, configs: configs)
+        }
         let root = project.root, thresholds = project.lifecycle
         let results = ParallelMap.map(folders) { folder in
             (summarize(folder, root: root, runs: runs.of(folder.name.name.text), lastCommit: commits[folder.display],

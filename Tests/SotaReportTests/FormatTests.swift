@@ -10,6 +10,24 @@ import Testing
         #expect(XMLText.escape("bell\u{07}") == "bell\u{FFFD}", "control characters are not XML")
     }
 
+    /// The C library's fields, used for speed, spell every date as the Gregorian calendar does, across leap years,
+    /// centuries, negative times and the edges of years 1 and 9999 (past which the calendar answers itself).
+    @Test func datesReadTheSameThroughTheCLibraryAsThroughTheCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        var generator = SystemRandomNumberGenerator()
+        var instants = (0..<3000).map { _ in Double(Int64.random(in: -62_135_596_800...253_402_300_799, using: &generator)) + 0.5 }
+        instants += [0, -1, 951_782_400, 4_107_542_400, -62_135_596_800, 253_402_300_799, 253_402_300_800, -62_135_596_801, 1e15, -1e15]
+        for seconds in instants {
+            let date = Date(timeIntervalSince1970: seconds)
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+            func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+            let day = "\(parts.year ?? 0)-\(two(parts.month))-\(two(parts.day))"
+            #expect(ReportFormat.day(date) == day, "\(seconds)")
+            #expect(ReportFormat.dateTime(date) == "\(day) \(two(parts.hour)):\(two(parts.minute))", "\(seconds)")
+        }
+    }
+
     @Test func isoWeeksFollowTheThursdayRule() {
         // 1 January 2026 is a Thursday, so that week is 2026-W01 and starts on 29 December 2025.
         let newYear = ReportSamples.date(day: 0)

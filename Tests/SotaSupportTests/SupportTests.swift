@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SotaSupport
 import SotaTestSupport
 import Testing
@@ -192,5 +193,37 @@ import Testing
                 #expect(NumberFormat.fixed(value, decimals: decimals) == String(format: "%.\(decimals)f", value), "\(value) \(decimals)")
             }
         }
+    }
+}
+
+@Suite struct BytePiecesTests {
+    /// The byte split gives what `split(separator:omittingEmptySubsequences: false)` gives for ASCII separators,
+    /// over text with multi-byte characters, empty pieces and separators at both ends.
+    @Test func matchesTheStandardSplit() {
+        let samples = ["", "\t", "a", "a\tb", "\tlead", "trail\t", "a\t\tb", "ünï\tcödé\t✓", "e\u{301}\tx", "line\r\tnext", "🙂\t🙃\t"]
+        for sample in samples {
+            for separator: Character in ["\t", "\n"] {
+                let expected = sample.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
+                let byte = separator.asciiValue ?? 0
+                #expect(sample.pieces(separatedBy: byte).map(String.init) == expected, "\(sample.debugDescription)")
+                let inner = "x\(separator)\(sample)"[...].dropFirst(2)
+                #expect(inner.pieces(separatedBy: byte).map(String.init) == inner.split(separator: separator, omittingEmptySubsequences: false).map(String.init))
+            }
+        }
+        // Bytes, not characters: a line feed after a carriage return still splits (one Character to `split`).
+        #expect("line\r\nnext".pieces(separatedBy: 10) == ["line\r", "next"])
+    }
+}
+
+@Suite struct ConcurrentlyTests {
+    @Test func bothResultsAndTheFirstHasFinished() {
+        let finished = Mutex(false)
+        let (first, second) = Concurrently.both({ () -> Int in
+            Thread.sleep(forTimeInterval: 0.05)
+            finished.withLock { $0 = true }
+            return 41
+        }) { "second" }
+        #expect(first == 41 && second == "second")
+        #expect(finished.withLock { $0 })
     }
 }

@@ -142,26 +142,42 @@ import Testing
         return .executed
     }
 
+    /// The payloads tried for the field at `index`: all of them with `SOTA_FULL_CORPUS=1` (as CI runs), otherwise
+    /// three, chosen so that the fields together still try every payload (a third of the bash runs keeps
+    /// `swift test` quick).
+    static func payloads(forFieldAt index: Int) -> [(kind: String, text: String)] {
+        if ProcessInfo.processInfo.environment["SOTA_FULL_CORPUS"] == "1" { return payloads }
+        return payloads.indices.filter { ($0 + index) % 3 == 0 }.map { payloads[$0] }
+    }
+
     @Test func everyHostileValueIsRefusedOrRunsAsData() throws {
         var outcomes: [String: Outcome] = [:]
-        for field in Self.onstartFields {
-            for payload in Self.payloads { outcomes["onstart \(field) \(payload.kind)"] = try Self.onstartCase(field, payload.text) }
+        var tried: [String: [String]] = [:]
+        for (index, field) in Self.onstartFields.enumerated() {
+            let chosen = Self.payloads(forFieldAt: index)
+            tried["onstart \(field)"] = chosen.map(\.kind)
+            for payload in chosen { outcomes["onstart \(field) \(payload.kind)"] = try Self.onstartCase(field, payload.text) }
         }
-        for field in Self.sbatchFields {
-            for payload in Self.payloads { outcomes["sbatch \(field) \(payload.kind)"] = try Self.sbatchCase(field, payload.text) }
+        for (index, field) in Self.sbatchFields.enumerated() {
+            let chosen = Self.payloads(forFieldAt: index + Self.onstartFields.count)
+            tried["sbatch \(field)"] = chosen.map(\.kind)
+            for payload in chosen { outcomes["sbatch \(field) \(payload.kind)"] = try Self.sbatchCase(field, payload.text) }
         }
         let executed = outcomes.values.filter { $0 == .executed }.count
         print("injection corpus: \(outcomes.count) cases, \(executed) scripts executed with bash, \(outcomes.count - executed) values refused")
-        #expect(outcomes.count == (Self.onstartFields.count + Self.sbatchFields.count) * Self.payloads.count)
+        #expect(outcomes.count == tried.values.map(\.count).reduce(0, +))
+        #expect(Set(tried.values.joined()) == Set(Self.payloads.map(\.kind)), "every payload is tried")
         // Values that name paths, URLs and overrides in commands reach bash as data; only directive values, run ids and
         // commits are refused outright.
         for field in ["repository", "override", "config", "project folder", "dataset destination"] {
-            #expect(Self.payloads.allSatisfy { outcomes["onstart \(field) \($0.kind)"] == .executed }, "\(field)")
+            #expect(tried["onstart \(field)", default: []].allSatisfy { outcomes["onstart \(field) \($0)"] == .executed }, "\(field)")
         }
-        #expect(Self.payloads.allSatisfy { outcomes["sbatch project folder \($0.kind)"] == .executed })
-        #expect(outcomes["sbatch runs folder newline"] == .refused && outcomes["sbatch runs folder space"] == .refused)
+        #expect(tried["sbatch project folder", default: []].allSatisfy { outcomes["sbatch project folder \($0)"] == .executed })
+        for kind in ["newline", "space"] where tried["sbatch runs folder", default: []].contains(kind) {
+            #expect(outcomes["sbatch runs folder \(kind)"] == .refused)
+        }
         for field in ["run id", "commit"] {
-            #expect(Self.payloads.allSatisfy { outcomes["onstart \(field) \($0.kind)"] == .refused }, "\(field)")
+            #expect(tried["onstart \(field)", default: []].allSatisfy { outcomes["onstart \(field) \($0)"] == .refused }, "\(field)")
         }
     }
 }

@@ -59,13 +59,23 @@ import Testing
                     results: OnstartVariants.url("file://" + folder.url("results")), shutdown: shutdown)
     }
 
-    /// A process standing in for the container's first process.
+    /// A process standing in for the container's first process. Its output goes nowhere: holding the test runner's
+    /// output open, a stand-in left running kept `swift test` waiting for it to end.
     static func standIn() throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["sleep", "120"]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         return process
+    }
+
+    /// Ends the stand-in, however the test went.
+    static func end(_ process: Process) {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     @Test(arguments: Path.allCases, Client.allCases)
@@ -74,7 +84,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: instance.folder.url("tmp"), withIntermediateDirectories: true)
         #expect(Paths.findExecutable("curl", path: instance.stubs.bin, relativeTo: "/") == nil)
         let init1 = try Self.standIn()
-        defer { if init1.isRunning { init1.terminate() } }
+        defer { Self.end(init1) }
         let extra: [String: String] = switch path {
         case .success: [:]
         case .failure: ["STUB_SOTA_STATUS": "3"]

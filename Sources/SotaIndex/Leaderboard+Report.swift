@@ -101,13 +101,24 @@ extension Leaderboard {
     }
 
     /// Statuses of runs that have not finished; the report leaves them out until they do.
-    private static let unfinished = "('pending', 'running')"
+    static let unfinished = "('pending', 'running')"
+
+    /// GPU seconds (stage seconds × GPUs) and runs per UTC day and GPU type, of the finished runs matching
+    /// `condition`: the one definition the report's GPU time is read (``gpuTimeByDay(from:to:)``) and stored
+    /// (``ReportSeriesTables``) by.
+    static func gpuTimeQuery(where condition: String) -> String {
+        """
+        SELECT substr(updated, 1, 10) AS day, gpu_type, sum(total_seconds * gpu_count) AS gpu_seconds, count(*) AS runs
+        FROM runs WHERE \(condition) AND status NOT IN \(unfinished)
+        GROUP BY day, gpu_type
+        """
+    }
 
     /// Runs that finished at or after `start` and before `end` (ISO 8601 UTC timestamps), oldest first, each with
     /// its value of `metric` in `phase` when it has one.
     package func finishedRuns(from start: String, to end: String, metric: String, phase: String) throws(LeaderboardError) -> [ReportRun] {
         try read { db in
-            // A cursor, not `fetchAll`: a week can hold thousands of runs, and copying each row first doubled the cost.
+            // A cursor, not `fetchAll`: a week can hold thousands of runs, read once without copying each row first.
             try Array(Row.fetchCursor(db, sql: """
                 SELECT r.run_id, r.experiment, r.status, r.created, r.updated, r.gpu_type, r.gpu_count, r.total_seconds,
                        r.passed, m.value
@@ -157,13 +168,8 @@ extension Leaderboard {
     /// day and GPU type, oldest first; the caller prices them.
     package func gpuTimeByDay(from start: String, to end: String) throws(LeaderboardError) -> [GPUTime] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT substr(updated, 1, 10) AS day, gpu_type, sum(total_seconds * gpu_count) AS gpu_seconds, count(*) AS runs
-                FROM runs
-                WHERE updated >= ? AND updated < ? AND status NOT IN \(Self.unfinished)
-                GROUP BY day, gpu_type
-                ORDER BY day, gpu_type
-                """, arguments: [start, end]).map {
+            try Row.fetchAll(db, sql: Self.gpuTimeQuery(where: "updated >= ? AND updated < ?") + "\nORDER BY day, gpu_type",
+                             arguments: [start, end]).map {
                 try GPUTime(day: $0.stored("day"), gpuType: $0.stored("gpu_type"), gpuSeconds: $0.stored("gpu_seconds"), runs: $0.stored("runs"))
             }
         }

@@ -98,9 +98,6 @@ enum ReportSeriesTables {
             """)
     }
 
-    /// Statuses of runs that have not finished; the report leaves them out until they do.
-    static let unfinished = "('pending', 'running')"
-
     /// Brings the stored series up to date for `metric` in `phase`.
     static func refresh(_ db: Database, metric: String, phase: String, direction: MetricDirection) throws {
         var days: [String] = [], experiments: [String] = [], everything = false
@@ -167,12 +164,7 @@ enum ReportSeriesTables {
 
     /// The SQL that fills `series_gpu_days` from the finished runs matching `condition`.
     private static func gpuDaysInsert(where condition: String) -> String {
-        """
-        INSERT INTO series_gpu_days (day, gpu_type, gpu_seconds, runs)
-        SELECT substr(updated, 1, 10), gpu_type, sum(total_seconds * gpu_count), count(*)
-        FROM runs WHERE \(condition) AND status NOT IN \(unfinished)
-        GROUP BY 1, 2
-        """
+        "INSERT INTO series_gpu_days (day, gpu_type, gpu_seconds, runs)\n" + Leaderboard.gpuTimeQuery(where: condition)
     }
 
     /// Writes `bests` over the rows of their keys.

@@ -41,6 +41,12 @@ struct BinaryRun {
         out = String(decoding: outData, as: UTF8.self)
         err = String(decoding: errData, as: UTF8.self)
     }
+
+    /// Runs sota as the initializer does, on a thread of its own (see ``onOwnThread(_:)``), and awaits its end.
+    static func run(_ arguments: [String], in directory: String = Repository.root, executable: String = BinaryRun.binary,
+                    environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> BinaryRun {
+        try await onOwnThread { try BinaryRun(arguments, in: directory, executable: executable, environment: environment) }
+    }
 }
 
 @Suite struct BinaryTests {

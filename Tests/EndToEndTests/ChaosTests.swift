@@ -9,7 +9,7 @@ import Testing
 /// `SOTA_CHAOS_KILLS` sets the number of kills (5 by default, so `swift test` stays quick; CI runs 12),
 /// `SOTA_CHAOS_DEMO=1` runs the built-in demo's real
 /// programs instead of quick shell stages, and `SOTA_CHAOS_SEED` picks the random sequence.
-@Suite(.serialized) struct ChaosTests {
+@Suite struct ChaosTests {
     /// What one chaos session saw.
     struct Tally: CustomStringConvertible {
         var kills = 0
@@ -92,7 +92,7 @@ import Testing
     }
 
     /// Starts sota; Foundation starts it in a process group of its own, so a kill of that group spares the test runner.
-    private func start(_ arguments: [String], in folder: String) throws -> Process {
+    private static func start(_ arguments: [String], in folder: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BinaryRun.binary)
         process.arguments = arguments
@@ -101,13 +101,40 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let group = getpgid(process.processIdentifier)
-        #expect(group == process.processIdentifier && group != getpgrp(), "sota must lead a process group of its own")
         return process
     }
 
+    /// What one attempt saw.
+    struct Attempt: Sendable {
+        /// Whether sota led a process group of its own.
+        var ownGroup: Bool
+        /// Whether sota was still running after the delay, and so was killed.
+        var killed: Bool
+        /// sota's exit status.
+        var status: Int32
+        /// The processes left in the project folder a second after the kill.
+        var left: [String]
+    }
+
+    /// Starts sota, kills it after `delay` (its pid, or its whole group) unless it ended first, and a second after the
+    /// kill lists what is left. Called on a thread of its own, so the moments hold however busy the test runner is.
+    private static func attempt(_ arguments: [String], in folder: String, delay: Double, wholeGroup: Bool) throws -> Attempt {
+        let process = try start(arguments, in: folder)
+        let group = getpgid(process.processIdentifier)
+        let ownGroup = group == process.processIdentifier && group != getpgrp()
+        usleep(UInt32(delay * 1_000_000))
+        guard process.isRunning else {
+            process.waitUntilExit()
+            return Attempt(ownGroup: ownGroup, killed: false, status: process.terminationStatus, left: [])
+        }
+        kill(wholeGroup ? -process.processIdentifier : process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        usleep(1_000_000)
+        return Attempt(ownGroup: ownGroup, killed: true, status: process.terminationStatus, left: processes(inside: folder))
+    }
+
     /// Runs the chaos session and returns what it saw; `finished` is whether the run passed in the end.
-    func chaos(in folder: TemporaryDirectory, config: String, kills: Int, longest: Double, seed: UInt64) throws -> (Tally, finished: Bool) {
+    func chaos(in folder: TemporaryDirectory, config: String, kills: Int, longest: Double, seed: UInt64) async throws -> (Tally, finished: Bool) {
         var random = SplitMix(state: seed)
         var tally = Tally()
         var runID: String?
@@ -116,27 +143,24 @@ import Testing
             tally.attempts += 1
             let arguments = runID.map { ["run", "--resume", $0, "--grace", "0.5s"] }
                 ?? ["run", "--train-config", config, "--grace", "0.5s"]
-            let process = try start(arguments, in: folder.path)
-            usleep(UInt32(Double.random(in: 0...longest, using: &random) * 1_000_000))
-            if process.isRunning {
-                let wholeGroup = Bool.random(using: &random)
-                kill(wholeGroup ? -process.processIdentifier : process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+            let delay = Double.random(in: 0...longest, using: &random)
+            let wholeGroup = Bool.random(using: &random)
+            let attempt = try await onOwnThread { [path = folder.path] in
+                try Self.attempt(arguments, in: path, delay: delay, wholeGroup: wholeGroup)
+            }
+            #expect(attempt.ownGroup, "sota must lead a process group of its own")
+            if attempt.killed {
                 tally.kills += 1
-                usleep(1_000_000)
-                tally.orphans += Self.processes(inside: folder.path)
-            } else {
-                process.waitUntilExit()
-                if process.terminationStatus == 0 {
-                    finished = true
-                    break
-                }
+                tally.orphans += attempt.left
+            } else if attempt.status == 0 {
+                finished = true
+                break
             }
             runID = (try? FileManager.default.contentsOfDirectory(atPath: folder.url("runs")))?.first { !$0.hasPrefix(".") }
         }
         if !finished {
             let arguments = runID.map { ["run", "--resume", $0] } ?? ["run", "--train-config", config]
-            let last = try BinaryRun(arguments, in: folder.path)
+            let last = try await onOwnThread { [path = folder.path] in try BinaryRun(arguments, in: path) }
             finished = last.status == 0
         }
         let doubles = (try? String(contentsOfFile: folder.url("doubles.txt"), encoding: .utf8)) ?? ""
@@ -144,7 +168,7 @@ import Testing
         return (tally, finished)
     }
 
-    @Test func randomKillsLeaveNoOrphanAndTheRunFinishes() throws {
+    @Test func randomKillsLeaveNoOrphanAndTheRunFinishes() async throws {
         let environment = ProcessInfo.processInfo.environment
         let kills = environment["SOTA_CHAOS_KILLS"].flatMap(Int.init) ?? 5
         let seed = environment["SOTA_CHAOS_SEED"].flatMap(UInt64.init) ?? 20_261_206
@@ -154,7 +178,7 @@ import Testing
         // A chaos session ends when its run passes; new sessions start until the kills are spent.
         while total.kills < kills {
             let folder = demo ? demoProject() : scriptedProject()
-            let (tally, finished) = try chaos(in: folder, config: demo ? "configs/train_burgers_golden.yaml" : "train.yaml",
+            let (tally, finished) = try await chaos(in: folder, config: demo ? "configs/train_burgers_golden.yaml" : "train.yaml",
                                               kills: kills - total.kills, longest: demo ? 6 : 1.2, seed: seed &+ UInt64(runs))
             runs += 1
             #expect(finished, "run \(runs) did not finish after \(tally)")
@@ -169,27 +193,31 @@ import Testing
         #expect(total.doubles.isEmpty, "\(total.doubles)")
     }
 
-    @Test func killedSweepLeavesNoMemberRunning() throws {
+    @Test func killedSweepLeavesNoMemberRunning() async throws {
         let folder = scriptedProject()
         folder.write("train.sh", """
         set -e
         sleep 30
         echo "$1" > "$2/$1.out"
         """)
-        let sweep = try start(["run", "--train-config", "train.yaml", "--sweep", "seed=1,2", "--gpus", "0,1", "--grace", "0.5s"], in: folder.path)
+        let sweep = try Self.start(["run", "--train-config", "train.yaml", "--sweep", "seed=1,2", "--gpus", "0,1", "--grace", "0.5s"], in: folder.path)
         var members: [String] = []
         for _ in 0..<200 {
             members = Self.processes(inside: folder.path).filter { $0.contains("sleep 30") }
             if members.count == 2 { break }
-            usleep(25_000)
+            try await Task.sleep(for: .milliseconds(25))
         }
         #expect(members.count == 2, "\(Self.processes(inside: folder.path))")
         kill(-sweep.processIdentifier, SIGKILL)
         sweep.waitUntilExit()
-        var left = Self.processes(inside: folder.path)
-        for _ in 0..<80 where !left.isEmpty {
-            usleep(50_000)
-            left = Self.processes(inside: folder.path)
+        // Polled on a thread of its own: the 4 s allowed are 4 s of the clock, however busy the test runner is.
+        let left = try await onOwnThread { [path = folder.path] in
+            var left = Self.processes(inside: path)
+            for _ in 0..<80 where !left.isEmpty {
+                usleep(50_000)
+                left = Self.processes(inside: path)
+            }
+            return left
         }
         #expect(left.isEmpty, "\(left)")
     }

@@ -47,7 +47,7 @@ private func leaderboardRows(_ folder: TemporaryDirectory) throws -> [[String: A
     return try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [[String: Any]], "\(run.out)\(run.err)")
 }
 
-@Suite(.serialized) struct RunReliabilityTests {
+@Suite struct RunReliabilityTests {
     @Test(arguments: ["spawn:b", "marker:b", "gate:small_eval", "gate:full_eval", "index"])
     func killedAtAnyPointResumes(point: String) throws {
         let folder = scriptedProject()

@@ -6,7 +6,7 @@ import Testing
 /// `sota launch --backend vast` through the built binary against the loopback Vast API, with the generated onstart
 /// script then executed by real bash in a temporary "instance" folder: clone from a bare repository, fetch the
 /// dataset from a file URL, run the demo with the built sota, upload to a local folder, shut down through the API.
-@Suite(.serialized) struct VastLaunchTests {
+@Suite struct VastLaunchTests {
     static let apiKey = "e2e-vast-key-3141"
     static let trackingSecret = "tracking-secret-2718"
 
@@ -58,13 +58,13 @@ import Testing
             return environment
         }
 
-        func sota(_ arguments: [String]) throws -> BinaryRun {
-            try BinaryRun(arguments, in: project, environment: environment)
+        func sota(_ arguments: [String]) async throws -> BinaryRun {
+            try await BinaryRun.run(arguments, in: project, environment: environment)
         }
 
         /// Runs what Vast received as the instance's onstart, with the environment Vast received plus what Vast sets
         /// itself (CONTAINER_ID) and the built sota instead of a build from source.
-        func runInstance(_ create: LoopbackVastServer.Request, id: Int, extra: [String: String] = [:]) throws -> ProgramRun {
+        func runInstance(_ create: LoopbackVastServer.Request, id: Int, extra: [String: String] = [:]) async throws -> ProgramRun {
             let body = try #require(create.body)
             let onstart = try #require(body["onstart"] as? String)
             var environment = (body["env"] as? [String: String]) ?? [:]
@@ -75,7 +75,7 @@ import Testing
             environment["HOME"] = folder.path
             environment.merge(extra) { $1 }
             let script = folder.write("onstart-\(id).sh", onstart)
-            return try ProgramRun(["bash", script], environment: environment)
+            return try await ProgramRun.run(["bash", script], environment: environment)
         }
 
         /// Every file under `path`, concatenated (to look for secrets).
@@ -103,7 +103,7 @@ import Testing
     /// With neither VAST_API_KEY nor HOME, the launch is refused with the usual message before anything is rented. The
     /// key files are looked for only under HOME: a user lookup in the static sota would load the system's NSS
     /// modules (each with a libc of its own) and crash.
-    @Test func withoutAKeyOrHomeTheLaunchIsRefused() throws {
+    @Test func withoutAKeyOrHomeTheLaunchIsRefused() async throws {
         let fixture = try Fixture()
         var environment = fixture.environment
         for name in ["VAST_API_KEY", "HOME", "XDG_CONFIG_HOME"] { environment[name] = nil }
@@ -114,9 +114,9 @@ import Testing
         #expect(Paths.kind(of: Paths.join(fixture.project, ".vast")) == .missing)
     }
 
-    @Test func dryRunPrintsOfferPriceCostAndScriptAndRentsNothing() throws {
+    @Test func dryRunPrintsOfferPriceCostAndScriptAndRentsNothing() async throws {
         let fixture = try Fixture()
-        let run = try fixture.sota(Self.launch + ["--dry-run", "--auto-shutdown"])
+        let run = try await fixture.sota(Self.launch + ["--dry-run", "--auto-shutdown"])
         #expect(run.status == 0, "\(run.err)")
         #expect(run.out.hasPrefix("sota launch --dry-run: nothing rented, nothing written\n"))
         #expect(run.out.contains("offer     1002: 1× RTX 4090, reliability 99.9%, disk 80 GB, Canada, CA"))
@@ -133,9 +133,9 @@ import Testing
         fixture.assertNoSecrets(run.out, run.err)
     }
 
-    @Test func launchRunsOnTheInstanceUploadsResultsAndDestroysIt() throws {
+    @Test func launchRunsOnTheInstanceUploadsResultsAndDestroysIt() async throws {
         let fixture = try Fixture()
-        let launch = try fixture.sota(Self.launch + ["--auto-shutdown"])
+        let launch = try await fixture.sota(Self.launch + ["--auto-shutdown"])
         #expect(launch.status == 0, "\(launch.err)")
         let id = try Self.runID(in: launch.out)
         let runFolder = Paths.join(fixture.project, "runs/" + id)
@@ -153,7 +153,7 @@ import Testing
         #expect(record.contains("\"instance_id\" : 7000001") && record.contains("\"offer_id\" : 1002") && record.contains("\"dph_total\" : 0.35"))
         fixture.assertNoSecrets(launch.out, launch.err, fixture.allText(under: runFolder), fixture.allText(under: Paths.join(fixture.project, ".vast")))
 
-        let instance = try fixture.runInstance(create, id: 7000001)
+        let instance = try await fixture.runInstance(create, id: 7000001)
         #expect(instance.status == 0, "\(instance.out)\(instance.err)")
         #expect(instance.out.contains("sota onstart: destroyed instance 7000001"))
         let uploaded = Paths.join(fixture.results, id)
@@ -164,28 +164,28 @@ import Testing
         #expect(shutdown.method == "DELETE" && shutdown.path == "/api/v0/instances/7000001/" && shutdown.authorization == "Bearer \(Self.apiKey)")
         fixture.assertNoSecrets(fixture.allText(under: uploaded))
 
-        let status = try fixture.sota(["status", id])
+        let status = try await fixture.sota(["status", id])
         #expect(status.status == 0, "\(status.err)")
         #expect(status.out.contains("instance  7000001 on Vast: gone (destroyed)"))
         #expect(status.out.contains("uploaded, run succeeded"))
         #expect(status.out.contains("sota onstart: exit status 0"))
-        let ingest = try fixture.sota(["ingest", uploaded])
+        let ingest = try await fixture.sota(["ingest", uploaded])
         #expect(ingest.status == 0 && ingest.out.contains("ingested 1 run"), "\(ingest.err)")
-        let board = try fixture.sota(["leaderboard"])
+        let board = try await fixture.sota(["leaderboard"])
         #expect(board.out.contains(id))
     }
 
     /// Issue 13, item 11: a token in the origin URL was copied into the dry run, onstart.sh, launch.json and the
     /// create request. It now travels only as the instance's SOTA_GIT_PASSWORD, like the other secrets.
-    @Test func aTokenInTheRemoteURLReachesNoOutputFileOrScript() throws {
+    @Test func aTokenInTheRemoteURLReachesNoOutputFileOrScript() async throws {
         let fixture = try Fixture()
         let token = "glpat-TOKEN-5772"
         try fixture.git("-C", fixture.project, "remote", "set-url", "origin", "https://oauth2:\(token)@git.example.invalid/team/repo.git")
-        let dryRun = try fixture.sota(Self.launch + ["--dry-run", "--auto-shutdown"])
+        let dryRun = try await fixture.sota(Self.launch + ["--dry-run", "--auto-shutdown"])
         #expect(dryRun.status == 0, "\(dryRun.err)")
         #expect(dryRun.out.contains("from https://git.example.invalid/team/repo.git"))
         #expect(dryRun.out.contains("SOTA_GIT_USERNAME, SOTA_GIT_PASSWORD"))
-        let launch = try fixture.sota(Self.launch + ["--auto-shutdown"])
+        let launch = try await fixture.sota(Self.launch + ["--auto-shutdown"])
         #expect(launch.status == 0, "\(launch.err)")
         let id = try Self.runID(in: launch.out)
         let create = try #require(try fixture.server.requests().first { $0.method == "PUT" && $0.path.hasPrefix("/api/v0/asks/") })
@@ -200,11 +200,11 @@ import Testing
         #expect(files.contains("repository=https://git.example.invalid/team/repo.git"))
     }
 
-    @Test func aFailingRunStillUploadsWhatExistsAndDestroysTheInstance() throws {
+    @Test func aFailingRunStillUploadsWhatExistsAndDestroysTheInstance() async throws {
         let fixture = try Fixture()
         // A long note makes the script longer than Vast's limit, so this launch ships the compressed stub.
         let note = String(repeating: "a note that only makes the script long; ", count: 18)
-        let launch = try fixture.sota(Self.launch + ["--auto-shutdown", "--set", "notes.text=\(note)"])
+        let launch = try await fixture.sota(Self.launch + ["--auto-shutdown", "--set", "notes.text=\(note)"])
         #expect(launch.status == 0, "\(launch.err)")
         let id = try Self.runID(in: launch.out)
         #expect(launch.out.contains(", sent gzip+base64 as "))
@@ -212,7 +212,7 @@ import Testing
         #expect((create.body?["onstart"] as? String)?.contains("base64 -d <<'SOTA_ONSTART' | gunzip") == true)
 
         // sota kills itself when the second training stage starts: a crash in the middle of the run.
-        let instance = try fixture.runInstance(create, id: 7000001, extra: ["SOTA_FAULT_INJECT": "spawn:diff_residual"])
+        let instance = try await fixture.runInstance(create, id: 7000001, extra: ["SOTA_FAULT_INJECT": "spawn:diff_residual"])
         #expect(instance.status != 0)
         #expect(instance.out.contains("sota onstart: destroyed instance 7000001"), "\(instance.out)\(instance.err)")
         let uploaded = Paths.join(fixture.results, id)
@@ -223,60 +223,62 @@ import Testing
         #expect(try fixture.server.requests().last?.method == "DELETE")
     }
 
-    @Test func statusWhileRunningThenCancel() throws {
+    @Test func statusWhileRunningThenCancel() async throws {
         let fixture = try Fixture()
-        let launch = try fixture.sota(Self.launch)
+        let launch = try await fixture.sota(Self.launch)
         #expect(launch.status == 0, "\(launch.err)")
         #expect(launch.out.contains("shutdown  none: the instance keeps running"))
         let id = try Self.runID(in: launch.out)
-        let status = try fixture.sota(["status", String(id.prefix(17))])
+        // Started just now, whatever the wait since the launch on a busy machine: the cost so far rounds to $0.00.
+        try fixture.server.setInstance(7000001, fieldsJSON: #"{"start_date": \#(Date().timeIntervalSince1970)}"#)
+        let status = try await fixture.sota(["status", String(id.prefix(17))])
         #expect(status.status == 0, "\(status.err)")
         #expect(status.out.contains("instance  7000001 on Vast: loading (asked: running)"))
         #expect(status.out.contains("cost      $0.00 so far (0.00 h at $0.3500/h)"))
-        let json = try fixture.sota(["status", id, "--json"])
+        let json = try await fixture.sota(["status", id, "--json"])
         #expect(json.out.contains("\"state\": \"loading (asked: running)\""))
 
         // Issue 13 item 17: stopped for an hour and a half, it is billed its storage, not 1.5 h at $0.35/h.
         try fixture.server.setInstance(7000001, fieldsJSON: #"{"actual_status": "exited", "cur_state": "stopped", "start_date": \#(Date().timeIntervalSince1970 - 5400)}"#)
-        let stopped = try fixture.sota(["status", id])
+        let stopped = try await fixture.sota(["status", id])
         #expect(stopped.out.contains("instance  7000001 on Vast: stopped (exited)"), "\(stopped.out)")
         #expect(stopped.out.contains("cost      stopped: the GPU is no longer billed; storage $0.0083/h until it is destroyed"), "\(stopped.out)")
         #expect(!stopped.out.contains("so far"))
-        let stoppedJSON = try fixture.sota(["status", id, "--json"])
+        let stoppedJSON = try await fixture.sota(["status", id, "--json"])
         #expect(stoppedJSON.out.contains("\"phase\": \"stopped\"") && stoppedJSON.out.contains("\"billed_per_hour\": 0.008333"), "\(stoppedJSON.out)")
         #expect(!stoppedJSON.out.contains("\"cost\""))
         // Being destroyed: Vast answers `[]` (or states saying so); never "running".
         try fixture.server.setInstance(7000001, answerJSON: "[]")
-        let destroying = try fixture.sota(["status", id])
+        let destroying = try await fixture.sota(["status", id])
         #expect(destroying.status == 0 && destroying.out.contains("instance  7000001 on Vast: gone (destroyed)"), "\(destroying.out)\(destroying.err)")
         try fixture.server.setInstance(7000001, answerJSON: #"{"id": 7000001, "actual_status": "running", "cur_state": "destroyed", "dph_total": 0.35}"#)
-        #expect(try fixture.sota(["status", id]).out.contains("on Vast: gone (destroyed)"))
+        #expect(try await fixture.sota(["status", id]).out.contains("on Vast: gone (destroyed)"))
         try fixture.server.setInstance(7000001, answerJSON: "null")
 
-        let cancel = try fixture.sota(["cancel", id])
+        let cancel = try await fixture.sota(["cancel", id])
         #expect(cancel.status == 0, "\(cancel.err)")
         #expect(cancel.out == "destroyed Vast instance 7000001 of run \(id)\n")
         #expect(try fixture.server.requests().last.map { "\($0.method) \($0.path)" } == "DELETE /api/v0/instances/7000001/")
         let record = try String(contentsOfFile: Paths.join(fixture.project, "runs/\(id)/launch.json"), encoding: .utf8)
         #expect(record.contains("\"cancelled\" : \""))
-        let again = try fixture.sota(["cancel", id])
+        let again = try await fixture.sota(["cancel", id])
         #expect(again.status == 0 && again.out.contains("is already gone"))
-        #expect(try fixture.sota(["status", id]).out.contains("gone (cancelled)"))
+        #expect(try await fixture.sota(["status", id]).out.contains("gone (cancelled)"))
     }
 
-    @Test func refusesDirtyTreesAndUnpushedCommitsUnlessAllowed() throws {
+    @Test func refusesDirtyTreesAndUnpushedCommitsUnlessAllowed() async throws {
         let fixture = try Fixture()
         fixture.folder.write("project/scratch.txt", "not committed")
-        let dirty = try fixture.sota(Self.launch + ["--dry-run"])
+        let dirty = try await fixture.sota(Self.launch + ["--dry-run"])
         #expect(dirty.status == 1)
         #expect(dirty.err.contains("error: the work tree has uncommitted changes (scratch.txt)"))
         #expect(dirty.err.contains("launch stopped: nothing was rented"))
         try fixture.git("-C", fixture.project, "add", "scratch.txt")
         try fixture.git("-C", fixture.project, "commit", "-q", "-m", "scratch")
-        let unpushed = try fixture.sota(Self.launch + ["--dry-run"])
+        let unpushed = try await fixture.sota(Self.launch + ["--dry-run"])
         #expect(unpushed.status == 1)
         #expect(unpushed.err.contains("is on no remote-tracking branch, so the instance cannot fetch it"))
-        let allowed = try fixture.sota(Self.launch + ["--dry-run", "--allow-dirty"])
+        let allowed = try await fixture.sota(Self.launch + ["--dry-run", "--allow-dirty"])
         #expect(allowed.status == 0, "\(allowed.err)")
         #expect(allowed.err.contains("warning: commit"))
         #expect(try fixture.server.requests().count == 1, "only the allowed dry run searched offers")

@@ -4,7 +4,7 @@ import SotaTestSupport
 import Testing
 
 /// The experiment lifecycle through the built binary, on a copy of the demo project.
-@Suite(.serialized) struct WorkspaceEndToEndTests {
+@Suite struct WorkspaceEndToEndTests {
     private func demo() -> TemporaryDirectory {
         let folder = TemporaryDirectory()
         for item in ["sota.yaml", "configs", "scripts", "data", "experiments", "experiments-archive"] {

@@ -23,7 +23,7 @@ import Testing
     static let onstartFields = ["run id", "repository", "commit", "results", "project folder", "runs folder", "config", "override",
                                 "dataset destination", "dataset source"]
 
-    static func onstartCase(_ field: String, _ payload: String) throws -> Outcome {
+    static func onstartCase(_ field: String, _ payload: String) async throws -> Outcome {
         let folder = TemporaryDirectory()
         let stubs = StubCommands(in: folder)
         stubs.stub("git", """
@@ -63,7 +63,7 @@ import Testing
         let work = folder.url("instance")
         let project = Paths.join(work + "/repo", spec.projectDirectory)
         let script = folder.write("onstart.sh", text)
-        let run = try ProgramRun(try stubs.bashCommand(script), in: folder.path, environment: [
+        let run = try await ProgramRun.run(try stubs.bashCommand(script), in: folder.path, environment: [
             "PATH": stubs.bin, "HOME": folder.path, "SOTA_WORK_DIR": work, "STUB_PROJECT": spec.projectDirectory,
             "STUB_RUN_DIR": project + "/" + spec.runsDirectory + "/r1",
         ])
@@ -88,7 +88,7 @@ import Testing
     static let sbatchFields = ["project folder", "runs folder", "sota binary", "partition", "account", "qos", "mem", "extra line", "run id",
                                "sweep run id", "launch id"]
 
-    static func sbatchCase(_ field: String, _ payload: String) throws -> Outcome {
+    static func sbatchCase(_ field: String, _ payload: String) async throws -> Outcome {
         let folder = TemporaryDirectory()
         let stubs = StubCommands(in: folder)
         var plan = SlurmStagePlan(stage: .train, launchID: "20260301-120000-0badcafe", runs: .single(runID: "20260301-120000-0badcafe"),
@@ -129,7 +129,7 @@ import Testing
         _ = FileManager.default.createFile(atPath: plan.sota, contents: Data("#!/bin/bash\n\(sotaStub)\n".utf8))
         chmod(plan.sota, 0o755)
         let script = folder.write("stage.sbatch", text)
-        let run = try ProgramRun(try stubs.bashCommand(script), in: folder.path, environment: ["PATH": stubs.bin, "SLURM_ARRAY_TASK_ID": "1"])
+        let run = try await ProgramRun.run(try stubs.bashCommand(script), in: folder.path, environment: ["PATH": stubs.bin, "SLURM_ARRAY_TASK_ID": "1"])
         let context = "\(field) = \(payload.debugDescription): \(run.err)"
         #expect(run.status == 0, "\(context)")
         #expect(StubCommands.files(named: "PWNED", under: folder.path).isEmpty, "\(context)")
@@ -150,18 +150,18 @@ import Testing
         return payloads.indices.filter { ($0 + index) % 3 == 0 }.map { payloads[$0] }
     }
 
-    @Test func everyHostileValueIsRefusedOrRunsAsData() throws {
+    @Test func everyHostileValueIsRefusedOrRunsAsData() async throws {
         var outcomes: [String: Outcome] = [:]
         var tried: [String: [String]] = [:]
         for (index, field) in Self.onstartFields.enumerated() {
             let chosen = Self.payloads(forFieldAt: index)
             tried["onstart \(field)"] = chosen.map(\.kind)
-            for payload in chosen { outcomes["onstart \(field) \(payload.kind)"] = try Self.onstartCase(field, payload.text) }
+            for payload in chosen { outcomes["onstart \(field) \(payload.kind)"] = try await Self.onstartCase(field, payload.text) }
         }
         for (index, field) in Self.sbatchFields.enumerated() {
             let chosen = Self.payloads(forFieldAt: index + Self.onstartFields.count)
             tried["sbatch \(field)"] = chosen.map(\.kind)
-            for payload in chosen { outcomes["sbatch \(field) \(payload.kind)"] = try Self.sbatchCase(field, payload.text) }
+            for payload in chosen { outcomes["sbatch \(field) \(payload.kind)"] = try await Self.sbatchCase(field, payload.text) }
         }
         let executed = outcomes.values.filter { $0 == .executed }.count
         print("injection corpus: \(outcomes.count) cases, \(executed) scripts executed with bash, \(outcomes.count - executed) values refused")

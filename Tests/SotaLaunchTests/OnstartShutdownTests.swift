@@ -45,9 +45,9 @@ import Testing
         }
 
         /// Runs `text` as Vast would; `initPID` stands for the container's PID 1.
-        func run(_ text: String, initPID: Int32, extra: [String: String] = [:]) throws -> ProgramRun {
+        func run(_ text: String, initPID: Int32, extra: [String: String] = [:]) async throws -> ProgramRun {
             let script = folder.write("onstart.sh", text)
-            return try ProgramRun(try stubs.bashCommand(script), environment: [
+            return try await ProgramRun.run(try stubs.bashCommand(script), environment: [
                 "PATH": stubs.bin, "HOME": folder.path, "SOTA_WORK_DIR": folder.url("instance"), "TMPDIR": folder.url("tmp"),
                 "CONTAINER_ID": String(id), "VAST_API_KEY": "test-vast-key", "VAST_API_URL": server.baseURL, "SOTA_INIT_PID": String(initPID),
             ].merging(extra) { $1 })
@@ -59,39 +59,68 @@ import Testing
                     results: OnstartVariants.url("file://" + folder.url("results")), shutdown: shutdown)
     }
 
-    /// A process standing in for the container's first process. Its output goes nowhere: holding the test runner's
-    /// output open, a stand-in left running kept `swift test` waiting for it to end.
-    static func standIn() throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sleep", "120"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
+    /// A process standing in for the container's first process: a `sleep` with every signal unblocked (the test
+    /// runner's threads block SIGTERM, and a child inherits that mask, so the script's SIGTERM went unseen until
+    /// its SIGKILL 10 s later), under a Python parent that reaps it the moment it ends (the script polls `kill -0`,
+    /// which an unreaped zombie answers) and exits with its status. Nothing of it holds the test runner's output:
+    /// a stand-in left running kept `swift test` waiting for it to end.
+    final class StandIn {
+        let parent = Process()
+        /// The stand-in's process ID, what the script is told is PID 1.
+        let pid: Int32
 
-    /// Ends the stand-in, however the test went.
-    static func end(_ process: Process) {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        init() throws {
+            parent.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            parent.arguments = [Python.executable, "-c", """
+            import os, signal, subprocess, sys
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())
+            child = subprocess.Popen(["sleep", "120"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            print(child.pid, flush=True)
+            os.close(1)
+            status = child.wait()
+            sys.exit(128 - status if status < 0 else status)
+            """]
+            let output = Pipe()
+            parent.standardInput = FileHandle.nullDevice
+            parent.standardOutput = output
+            parent.standardError = FileHandle.nullDevice
+            try parent.run()
+            let line = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            guard let pid = Int32(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "the stand-in printed no PID: \(line)"])
+            }
+            self.pid = pid
+        }
+
+        var isRunning: Bool { kill(pid, 0) == 0 }
+
+        /// Whether the stand-in was ended by SIGTERM, as the script ends the container's first process.
+        func endedByTerm() -> Bool {
+            parent.waitUntilExit()
+            return parent.terminationStatus == 128 + SIGTERM
+        }
+
+        /// Ends the stand-in, however the test went.
+        func end() {
+            kill(pid, SIGKILL)
+            parent.waitUntilExit()
+        }
     }
 
     @Test(arguments: Path.allCases, Client.allCases)
-    func billingEndsWithoutCurl(_ path: Path, _ client: Client) throws {
+    func billingEndsWithoutCurl(_ path: Path, _ client: Client) async throws {
         let instance = try Instance(client: client)
         try FileManager.default.createDirectory(atPath: instance.folder.url("tmp"), withIntermediateDirectories: true)
         #expect(Paths.findExecutable("curl", path: instance.stubs.bin, relativeTo: "/") == nil)
-        let init1 = try Self.standIn()
-        defer { Self.end(init1) }
+        let init1 = try StandIn()
+        defer { init1.end() }
         let extra: [String: String] = switch path {
         case .success: [:]
         case .failure: ["STUB_SOTA_STATUS": "3"]
         case .earlyFailure: ["STUB_CLONE_STATUS": "128"]
         case .signal: ["STUB_SOTA_SIGNAL": "TERM"]
         }
-        let run = try instance.run(try OnstartScript(Self.spec(instance.folder)).text, initPID: init1.processIdentifier, extra: extra)
+        let run = try await instance.run(try OnstartScript(Self.spec(instance.folder)).text, initPID: init1.pid, extra: extra)
         let expected: Int32 = switch path { case .success: 0; case .failure: 3; case .earlyFailure: 128; case .signal: 143 }
         #expect(run.status == expected, "\(run.err)\(run.out)")
         let log = try String(contentsOfFile: instance.folder.url("results/r1/onstart.log"), encoding: .utf8)
@@ -100,9 +129,8 @@ import Testing
         if client == .none {
             #expect(calls.isEmpty)
             #expect(run.err.contains("no curl, wget or python3 to reach the Vast API"))
-            #expect(run.err.contains("stopping the container (PID \(init1.processIdentifier))"))
-            init1.waitUntilExit()
-            #expect(init1.terminationReason == .uncaughtSignal, "the container's first process was stopped")
+            #expect(run.err.contains("stopping the container (PID \(init1.pid))"))
+            #expect(init1.endedByTerm(), "the container's first process was stopped")
         } else {
             #expect(calls.map(\.method) == ["DELETE"], "\(run.out)\(run.err)")
             #expect(calls.first?.authorization == "Bearer test-vast-key")
@@ -116,12 +144,12 @@ import Testing
     }
 
     /// A container restart runs onstart again: the checkout is reused and the run resumed, never cloned over.
-    @Test func aRestartResumesTheRunInsteadOfCloningOverIt() throws {
+    @Test func aRestartResumesTheRunInsteadOfCloningOverIt() async throws {
         let instance = try Instance(client: .python3)
         let text = try OnstartScript(Self.spec(instance.folder, shutdown: .none)).text
-        let first = try instance.run(text, initPID: 0, extra: ["STUB_SOTA_STATUS": "1"])
+        let first = try await instance.run(text, initPID: 0, extra: ["STUB_SOTA_STATUS": "1"])
         #expect(first.status == 1)
-        let second = try instance.run(text, initPID: 0)
+        let second = try await instance.run(text, initPID: 0)
         #expect(second.status == 0, "\(second.err)")
         #expect(instance.stubs.calls(of: "git").filter { $0.contains("clone") }.count == 1)
         let runs = instance.stubs.calls(of: "sota").filter { $0.first == "run" }
@@ -130,14 +158,14 @@ import Testing
     }
 
     /// The gzip stub decodes the script into a temporary file and leaves no copy of it behind.
-    @Test func theCompressedStubRemovesItsDecodedScript() throws {
+    @Test func theCompressedStubRemovesItsDecodedScript() async throws {
         let instance = try Instance(client: .python3)
         try FileManager.default.createDirectory(atPath: instance.folder.url("tmp"), withIntermediateDirectories: true)
         var spec = Self.spec(instance.folder, shutdown: .none)
         spec.overrides = OnstartVariants.long.overrides
         let payload = try OnstartScript(spec).payload()
         #expect(payload.contains("base64 -d"))
-        let run = try instance.run(payload, initPID: 0, extra: ["STUB_CLONE_STATUS": "128"])
+        let run = try await instance.run(payload, initPID: 0, extra: ["STUB_CLONE_STATUS": "128"])
         #expect(run.status == 128)
         #expect(run.out.contains("sota onstart: run r1"), "the decoded script ran")
         #expect(try FileManager.default.contentsOfDirectory(atPath: instance.folder.url("tmp")).isEmpty)

@@ -8,7 +8,7 @@ import Testing
 
 /// Launching on Vast, looking at the instance and cancelling it, against the loopback Vast API with the demo project
 /// in a real git repository pushed to a bare "remote".
-@Suite(.serialized) struct VastLaunchOperationTests {
+@Suite struct VastLaunchOperationTests {
     static let apiKey = "operations-vast-key-1618"
 
     final class Fixture {

@@ -103,7 +103,7 @@ private func run(_ project: ScriptedProject, _ request: RunRequest, index: (any 
     return try orchestrator.start(data: data, git: GitReader().provenance(at: project.root))
 }
 
-@Suite(.serialized) struct RunOrchestratorTests {
+@Suite struct RunOrchestratorTests {
     @Test func happyPathWritesTheRunDirectory() throws {
         let project = ScriptedProject()
         let index = FixedIndex(baseline: nil)

@@ -30,7 +30,7 @@ public final class LoopbackVastServer: @unchecked Sendable {
     public init(apiKey: String? = "test-vast-key", lifetime: Int = 300) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script, "--lifetime", String(lifetime)] + (apiKey.map { ["--api-key", $0] } ?? [])
+        process.arguments = [Python.executable, Self.script, "--lifetime", String(lifetime)] + (apiKey.map { ["--api-key", $0] } ?? [])
         input = Pipe()
         let output = Pipe()
         process.standardInput = input

@@ -41,6 +41,12 @@ public struct ProgramRun: Sendable {
         err = String(decoding: errData.withLock { $0 }, as: UTF8.self)
     }
 
+    /// Runs the program as the initializer does, on a thread of its own (see ``onOwnThread(_:)``), and awaits its end.
+    public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
+                           input: String = "") async throws -> ProgramRun {
+        try await onOwnThread { try ProgramRun(arguments, in: directory, environment: environment, input: input) }
+    }
+
     /// Whether `program` is on PATH.
     public static func exists(_ program: String) -> Bool {
         Paths.findExecutable(program, path: ProcessInfo.processInfo.environment["PATH"], relativeTo: "/") != nil

@@ -31,17 +31,14 @@ public final class StubCommands: @unchecked Sendable {
     /// test runner's threads block some signals, and a child started from them inherits that mask, which would hide
     /// a SIGTERM from the script.
     public func bashCommand(_ script: String) throws -> [String] {
-        let python = try ProgramRun(["python3", "-c", "import sys; print(sys.executable)"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
         let bash = Self.realPath(Paths.findExecutable("bash", path: ProcessInfo.processInfo.environment["PATH"], relativeTo: "/") ?? "/bin/bash")
-        return [python, "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); os.execv(sys.argv[1], sys.argv[1:])",
+        return [Python.executable, "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); os.execv(sys.argv[1], sys.argv[1:])",
                 bash, script]
     }
 
     /// Adds the real `python3` (the interpreter itself, not a version manager's shim).
     public func addRealPython() throws {
-        let run = try ProgramRun(["python3", "-c", "import sys; print(sys.executable)"])
-        let executable = run.out.trimmingCharacters(in: .whitespacesAndNewlines)
-        try FileManager.default.createSymbolicLink(atPath: Paths.join(bin, "python3"), withDestinationPath: executable)
+        try FileManager.default.createSymbolicLink(atPath: Paths.join(bin, "python3"), withDestinationPath: Python.executable)
     }
 
     /// Adds a stub `name` that records its arguments, then runs `body` (bash) with them.

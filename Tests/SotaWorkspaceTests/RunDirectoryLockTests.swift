@@ -54,7 +54,7 @@ import SotaRunRecord
         let script = "import fcntl, os, sys\nf = os.open(sys.argv[1], os.O_RDONLY)\nfcntl.flock(f, fcntl.LOCK_EX)\nopen(sys.argv[2], 'w').close()\nsys.stdin.read()\n"
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        child.arguments = ["python3", "-c", script, lock, ready]
+        child.arguments = [Python.executable, "-c", script, lock, ready]
         let input = Pipe()
         child.standardInput = input
         try child.run()

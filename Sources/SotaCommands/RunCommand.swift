@@ -76,12 +76,16 @@ struct RunCommand: ContextualCommand {
     @Option(help: ArgumentHelp("Time a stopped child gets between SIGTERM and SIGKILL.", valueName: "duration"))
     var grace: String = RunCommand.defaultGrace
 
+    @Flag(name: [.short, .long], help: "Stream each stage's output as the child writes it (without it, a failed stage shows its last lines).")
+    var verbose = false
+
     /// The command line as plain values, which ``RunOptions/fastParse(_:)`` also produces.
     var options: RunOptions {
         RunOptions(
             trainConfig: trainConfig, sweep: sweep, dryRun: dryRun, runId: runId, promote: promote,
             smallEvalConfig: smallEvalConfig, fullEvalConfig: fullEvalConfig, resume: resume, step: step,
-            assignments: overrides.assignments, projectPath: global.project, maxRetries: maxRetries, gpus: gpus, grace: grace
+            assignments: overrides.assignments, projectPath: global.project, maxRetries: maxRetries, gpus: gpus, grace: grace,
+            verbose: verbose
         )
     }
 
@@ -125,6 +129,8 @@ struct RunOptions: Equatable {
     var gpus: String = RunCommand.defaultDevices
     /// `--grace`.
     var grace: String = RunCommand.defaultGrace
+    /// `--verbose`.
+    var verbose = false
 
     /// Checks the options together, as usage errors; both parsers call it.
     func validate() throws {
@@ -148,6 +154,9 @@ struct RunOptions: Equatable {
         if let maxRetries, !(0...10).contains(maxRetries) { throw ValidationError("--max-retries must be between 0 and 10") }
         guard let period = DurationValue(parsing: grace), period <= .maximum else {
             throw ValidationError("--grace must be a duration such as 10s, at most \(DurationValue.maximum); found \(grace)")
+        }
+        if verbose, trainConfig.count > 1 || !sweep.isEmpty || resume?.hasPrefix(RunLayout.sweepFolderPrefix) == true {
+            throw ValidationError("--verbose streams one run's output; a sweep's members write theirs to their logs")
         }
         guard SweepPlan.devices(parsing: gpus) != nil else {
             throw ValidationError("--gpus takes device ids such as 0 or 0,1; found `\(gpus)`")
@@ -176,7 +185,7 @@ struct RunOptions: Equatable {
                 fullEvalConfig: fullEvalConfig.map(context.absolute), assignments: assignments, runID: runId, resume: resume, step: step,
                 promote: promote, maxRetries: maxRetries, devices: gpus, gracePeriod: gracePeriod, project: project,
                 environment: context.environment, workingDirectory: context.workingDirectory)
-            let console = RunConsole(console: context.console, interactive: isatty(1) == 1 && context.environment["TERM"] != "dumb")
+            let console = RunConsole(console: context.console, interactive: isatty(1) == 1 && context.environment["TERM"] != "dumb", verbose: verbose)
             let result = try RunOperation(leaderboards: LeaderboardIndex.openers(project: project, environment: context.environment))(
                 request, observe: { console.handle($0) })
             return console.report(result, context: context)

@@ -5,16 +5,63 @@ import SotaRun
 import SotaOperations
 import Synchronization
 
-/// Shows a run's progress: one live line per stage on a terminal, plain lines elsewhere.
+/// Shows a run's progress: one live line per stage on a terminal, plain lines elsewhere, with a heartbeat line while a
+/// stage runs long so CI logs and `nohup` files show it is alive. With `verbose`, each stage's output is streamed
+/// under it as the child writes it.
 final class RunConsole: Sendable {
-    private let console: Console
-    private let interactive: Bool
-    private let lastDraw = Mutex<Double>(0)
+    /// Seconds between two heartbeat lines of a running stage, off a terminal.
+    static let heartbeatInterval: Double = 60
+    /// The most of a log read at one progress tick while streaming; the rest waits for the next tick.
+    static let streamChunk = 1 << 20
 
-    /// A console for one run; `interactive` redraws a live line per stage.
-    init(console: Console, interactive: Bool) {
+    private let console: Console
+    /// Whether a live line is redrawn (a terminal, and not streaming).
+    private let live: Bool
+    private let verbose: Bool
+    private let heartbeat: Double
+    private let lastDraw = Mutex<Double>(0)
+    /// The elapsed time at which the running stage's next heartbeat is due.
+    private let nextBeat = Mutex<Double>(0)
+    /// The log being streamed: its path, how far it was read, and a line not yet ended.
+    private let stream = Mutex<(log: String, offset: UInt64, partial: String)?>(nil)
+
+    /// A console for one run. `interactive` redraws a live line per stage (unless `verbose` streams each stage's
+    /// output instead); off a terminal, a stage still running prints a line every `heartbeat` seconds.
+    init(console: Console, interactive: Bool, verbose: Bool = false, heartbeat: Double = RunConsole.heartbeatInterval) {
         self.console = console
-        self.interactive = interactive
+        self.live = interactive && !verbose
+        self.verbose = verbose
+        self.heartbeat = heartbeat > 0 ? heartbeat : Self.heartbeatInterval
+    }
+
+    /// Prints what the streamed log gained since the last call; `final` reads it to its end, prints a last unended
+    /// line too, and ends the stream.
+    private func pump(final: Bool) {
+        var more = true
+        while more {
+            let lines: [String] = stream.withLock { state in
+                guard var current = state else {
+                    more = false
+                    return []
+                }
+                var data = Data()
+                if let handle = FileHandle(forReadingAtPath: current.log) {
+                    if (try? handle.seek(toOffset: current.offset)) != nil { data = (try? handle.read(upToCount: Self.streamChunk)) ?? Data() }
+                    try? handle.close()
+                }
+                current.offset += UInt64(data.count)
+                more = final && data.count == Self.streamChunk
+                var pieces = (current.partial + String(decoding: data, as: UTF8.self)).split(separator: "\n", omittingEmptySubsequences: false)
+                let ending = final && !more
+                current.partial = ending ? "" : String(pieces.removeLast())
+                if ending, pieces.last?.isEmpty == true { pieces.removeLast() }
+                state = ending ? nil : current
+                // sota's own footer (`=== sota: STEP failed: …`) is not the child's output.
+                return pieces.filter { !$0.hasPrefix("=== sota: ") }.map { StepLogTail.printable(String($0)) }
+            }
+            let bar = console.outStyle.dim("│")
+            for line in lines { console.out("    \(bar) \(line)") }
+        }
     }
 
     /// Prints what happens before and during the run.
@@ -75,11 +122,28 @@ final class RunConsole: Sendable {
     func handle(_ event: RunEvent) {
         let style = console.outStyle
         switch event {
-        case .stepStarted(let name, let phase, let attempt):
+        case .stepStarted(let name, let phase, let attempt, let log):
             let label = "\(phase == "train" ? "train" : "eval ") \(name)" + (attempt > 1 ? " (attempt \(attempt))" : "")
-            if interactive { console.out("  ▸ \(label)", terminator: "") } else { console.out("  ▸ \(label)") }
+            if live { console.out("  ▸ \(label)", terminator: "") } else { console.out("  ▸ \(label)") }
+            nextBeat.withLock { $0 = heartbeat }
+            if verbose {
+                // The attempt's header is already in the log: stream from what the child writes next.
+                let size = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? NSNumber)?.uint64Value ?? 0
+                stream.withLock { $0 = (log, size, "") }
+            }
         case .stepProgress(let name, let elapsed, let log):
-            guard interactive else { return }
+            if verbose { pump(final: false) }
+            guard live else {
+                let due = nextBeat.withLock { next in
+                    guard elapsed >= next else { return false }
+                    next = ((elapsed / heartbeat).rounded(.down) + 1) * heartbeat
+                    return true
+                }
+                guard due else { return }
+                let last = RunOrchestrator.lastLine(of: log)
+                console.out("  · \(name)  running \(DurationValue(seconds: elapsed))" + (last.isEmpty ? "" : "  \(last.prefix(100))"))
+                return
+            }
             let redraw = lastDraw.withLock { last in
                 defer { if elapsed - last >= 0.2 { last = elapsed } }
                 return elapsed - last >= 0.2
@@ -88,10 +152,15 @@ final class RunConsole: Sendable {
             let text = "  ▸ \(name)  \(NumberFormat.fixed(elapsed, decimals: 1) + "s")  \(RunOrchestrator.lastLine(of: log))"
             console.out("\r\u{1B}[2K" + String(text.prefix(100)), terminator: "")
         case .stepFinished(let name, let status, let seconds, let detail):
+            if verbose { pump(final: true) }
             let mark = status == .succeeded ? style.green("✓") : style.red("✗")
             let line = "  \(mark) \(name)  \(NumberFormat.fixed(seconds, decimals: 1) + "s")" + (detail.isEmpty ? "" : "  \(detail)")
-            console.out((interactive ? "\r\u{1B}[2K" : "") + line)
+            console.out((live ? "\r\u{1B}[2K" : "") + line)
             lastDraw.withLock { $0 = 0 }
+        case .stepOutput(_, let lines):
+            // Streamed already with `verbose`.
+            guard !verbose else { return }
+            for line in lines { console.out("    " + style.dim("│") + " " + line) }
         case .stepSkipped(let name, let reason):
             console.out("  - \(name): \(reason)")
         case .gate(let record):

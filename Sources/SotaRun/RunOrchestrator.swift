@@ -16,13 +16,15 @@ package protocol RunIndex: Sendable {
 
 /// What happens during a run, for the console.
 package enum RunEvent: Sendable {
-    /// A step's child started.
-    case stepStarted(name: String, phase: String, attempt: Int)
+    /// A step's child started; `log` is its log file, which already holds the attempt's header.
+    case stepStarted(name: String, phase: String, attempt: Int, log: String)
     /// A step is running; `log` is its log file (``RunOrchestrator/lastLine(of:)`` reads its last line, which only
     /// a console that redraws needs).
     case stepProgress(name: String, elapsed: Double, log: String)
     /// A step ended.
     case stepFinished(name: String, status: RunManifest.Status, seconds: Double, detail: String)
+    /// The last lines the child of a failed step wrote (its traceback, usually), to show under the failure.
+    case stepOutput(name: String, lines: [String])
     /// A step was not run, and why.
     case stepSkipped(name: String, reason: String)
     /// A gate was decided.
@@ -351,7 +353,7 @@ package struct RunOrchestrator: Sendable {
             // --resume trusts the markers, not this record.
             var startRecorded = false
             appendLog(logPath, "=== sota: \(step.name) attempt \(attempt) of \(retries + 1), \(Timestamp.string(Date())) ===\n$ \(step.arguments.joined(with: " "))\n")
-            observe(.stepStarted(name: step.name, phase: step.phase.rawValue, attempt: attempt))
+            observe(.stepStarted(name: step.name, phase: step.phase.rawValue, attempt: attempt, log: logPath))
             faultPoint("spawn:\(step.name)")
             let child = ChildProcess(executable: executable, arguments: step.arguments, environment: environment,
                                      workingDirectory: request.project.root, logFile: logPath, timeout: step.timeout,
@@ -429,6 +431,8 @@ package struct RunOrchestrator: Sendable {
         try save(&manifest)
         observe(.stepFinished(name: step.name, status: .failed, seconds: manifest.stages[index].seconds ?? 0,
                               detail: "\(reason); see \(Paths.join(plan.runDirectory, step.logFile))"))
+        let tail = StepLogTail.lines(of: Paths.join(runDirectory, step.logFile))
+        if !tail.isEmpty { observe(.stepOutput(name: step.name, lines: tail)) }
         return .failed
     }
 
@@ -524,7 +528,8 @@ package struct RunOrchestrator: Sendable {
         _ = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
     }
 
-    /// The last non-empty line of a log (read from its tail only).
+    /// The last non-empty line of a log (read from its tail only), as a terminal should show it
+    /// (``StepLogTail/printable(_:)``).
     package static func lastLine(of path: String) -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
         defer { try? handle.close() }
@@ -532,6 +537,6 @@ package struct RunOrchestrator: Sendable {
         try? handle.seek(toOffset: size > 512 ? size - 512 : 0)
         let data = (try? handle.readToEnd()) ?? Data()
         let text = String(decoding: data, as: UTF8.self)
-        return text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).last.map(String.init)?.trimmingSpaces() ?? ""
+        return text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).last.map { StepLogTail.printable(String($0)) }?.trimmingSpaces() ?? ""
     }
 }

@@ -78,6 +78,43 @@ struct BinaryRun {
         #expect(Paths.kind(of: folder.url("runs")) == .missing)
     }
 
+    /// Issue 15, item 9: the traceback of a failed stage is printed under its ✗ line, colour and control characters
+    /// removed, and the run says how to resume.
+    @Test func aFailedStagePrintsItsChildsLastLines() throws {
+        let folder = TemporaryDirectory()
+        folder.write("sota.yaml", "project: crash\n")
+        folder.write("train.yaml", """
+        experiment: crash
+        seed: 1
+        training:
+          command: [sh, -c, 'echo "epoch 1"; printf "\\033[31mTraceback (most recent call last):\\033[0m\\n" >&2; echo "ValueError: boom" >&2; exit 1']
+          epochs: 1
+          learning_rate: 0.1
+          checkpoint: model.out
+          stages: [{name: fit, outputs: [model.out]}]
+        resources: {platform: cpu}
+
+        """)
+        let run = try BinaryRun(["run", "--train-config", "train.yaml"], in: folder.path)
+        #expect(run.status == 2, "\(run.err)")
+        let lines = run.out.split(separator: "\n").map(String.init)
+        let failure = try #require(lines.firstIndex { $0.hasPrefix("  ✗ fit ") }, "\(run.out)")
+        #expect(Array(lines[(failure + 1)...].prefix(3)) == ["    │ epoch 1", "    │ Traceback (most recent call last):", "    │ ValueError: boom"])
+        #expect(run.err.contains("resume with: sota run --resume "))
+
+        // -v streams the same lines as the child writes them, once; with a sweep it is a usage error.
+        let verbose = try BinaryRun(["run", "-v", "--train-config", "train.yaml"], in: folder.path)
+        #expect(verbose.status == 2, "\(verbose.err)")
+        let streamed = verbose.out.split(separator: "\n").map(String.init)
+        let started = try #require(streamed.firstIndex { $0 == "  ▸ train fit" }, "\(verbose.out)")
+        let expected = ["    │ epoch 1", "    │ Traceback (most recent call last):", "    │ ValueError: boom"]
+        #expect(Array(streamed[(started + 1)...].prefix(3)) == expected, "\(verbose.out)")
+        #expect(streamed.dropFirst(started + 4).first?.hasPrefix("  ✗ fit ") == true, "\(verbose.out)")
+        #expect(streamed.filter { $0.hasPrefix("    │ ") }.count == 3, "streamed once, not repeated under the failure")
+        let sweep = try BinaryRun(["run", "-v", "--train-config", "train.yaml", "--sweep", "seed=1,2"], in: folder.path)
+        #expect(sweep.status == 64 && sweep.err.contains("--verbose streams one run's output"), "\(sweep.err)")
+    }
+
     @Test func usageErrorsExit64() throws {
         let run = try BinaryRun(["validate", "config"])
         #expect(run.status == 64)

@@ -191,6 +191,7 @@ import Testing
             ["--train-config", "a.yaml", "--sweep", "latent.dim=8,16", "--project", "p", "--small-eval-config", "s.yaml", "--full-eval-config", "f.yaml"],
             ["--resume", "20261123-141503-9f3a2b1c", "--step", "train", "--run-id", "x_1"],
             ["--train-config", "a b.yaml", "--set", "note=x=y"],
+            ["--train-config", "a.yaml", "--verbose"],
         ]
         for arguments in accepted {
             let fast = try #require(RunOptions.fastParse(arguments), "\(arguments)")
@@ -207,6 +208,7 @@ import Testing
             ["--train-config", "a.yaml", "--max-retries", "many"], ["--train-config", "a.yaml", "--max-retries", "11"],
             ["--train-config", "a.yaml", "--no-such-flag"], ["--train-config", "a.yaml", "--"], ["--train-config", "a.yaml", "-x"],
             ["--train-config", "a.yaml", "--set", "-1"], ["--train-config", "a.yaml", "--grace", "soon"],
+            ["--train-config", "a.yaml", "-v"], ["--train-config", "a.yaml", "--sweep", "seed=1,2", "--verbose"],
         ]
         for arguments in declined {
             #expect(RunOptions.fastParse(arguments) == nil, "\(arguments)")

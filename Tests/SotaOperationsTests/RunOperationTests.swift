@@ -31,6 +31,21 @@ import Testing
         #expect(try project.board().runSummary(id: "20260101-000000-0000000a") != nil)
     }
 
+    /// Issue 15, item 9: a failed stage shows the last lines its child wrote (the traceback) under the failure.
+    @Test func aFailedStageStreamsItsChildsLastLines() throws {
+        let project = OperationProject()
+        project.folder.write("crash.yaml", project.read("good.yaml")?.replacingOccurrences(
+            of: #"command: [sh, -c, 'echo done > "$SOTA_CHECKPOINT_DIR/model.out"']"#,
+            with: #"command: [sh, -c, 'echo "epoch 1"; echo "Traceback (most recent call last):" >&2; echo "ValueError: boom" >&2; exit 1']"#) ?? "")
+        let (result, events) = try project.run(project.runRequest("crash.yaml"))
+        #expect(result.exitStatus == ExitStatus.stageFailed)
+        let shown = events.compactMap { event -> [String]? in
+            if case .run(.stepOutput(let name, let lines)) = event, name == "fit" { return lines }
+            return nil
+        }
+        #expect(shown == [["epoch 1", "Traceback (most recent call last):", "ValueError: boom"]], "\(events)")
+    }
+
     @Test func aRejectedRunEndsWithTheGateStatusAndIsNotPromoted() throws {
         let project = OperationProject()
         let (result, _) = try project.run(project.runRequest("bad.yaml", promote: true))

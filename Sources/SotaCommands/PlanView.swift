@@ -61,6 +61,7 @@ struct PlanView {
         lines.append(style.bold("Environment") + " (on top of the inherited one)")
         for variable in plan.sharedEnvironment { lines.append("  \(variable.name)=\(ShellWord.printable(local(variable.value)))") }
         lines.append("  plus per child: SOTA_STAGE, SOTA_CONFIG, and SOTA_EPOCHS (training) or SOTA_METRICS (evaluation)")
+        lines.append("  and, unless already set: WANDB_RUN_GROUP (the run id), WANDB_JOB_TYPE (the stage), MLFLOW_EXPERIMENT_NAME")
         if !checks.isEmpty {
             lines.append("")
             lines.append(style.bold("Checks"))

@@ -326,6 +326,10 @@ package struct RunOrchestrator: Sendable {
         let retries = request.maxRetries ?? request.training.training?.maxRetries ?? 0
         let logPath = Paths.join(runDirectory, step.logFile)
         var environment = request.environment
+        for variable in TrackerEnvironment.variables(runID: plan.runID, experiment: request.training.experiment, stage: step.name,
+                                                     environment: request.environment) {
+            environment[variable.name] = variable.value
+        }
         for variable in plan.sharedEnvironment + step.environment { environment[variable.name] = variable.value }
         guard let program = step.arguments.first else {
             return try fail(step, index: index, reason: "the step has no command", manifest: &manifest)

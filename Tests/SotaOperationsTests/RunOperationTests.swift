@@ -46,6 +46,23 @@ import Testing
         #expect(shown == [["epoch 1", "Traceback (most recent call last):", "ValueError: boom"]], "\(events)")
     }
 
+    /// Issue 15, item 8: the stages of one run land together in W&B and MLflow through the trackers' own variables,
+    /// and a value the user set wins.
+    @Test func childrenGetTheTrackersOwnVariables() throws {
+        let project = OperationProject()
+        project.folder.write("tracked.yaml", project.read("good.yaml")?.replacingOccurrences(
+            of: #"command: [sh, -c, 'echo done > "$SOTA_CHECKPOINT_DIR/model.out"']"#,
+            with: #"command: [sh, -c, 'echo "$WANDB_RUN_GROUP $WANDB_JOB_TYPE $MLFLOW_EXPERIMENT_NAME" > "$SOTA_CHECKPOINT_DIR/model.out"']"#) ?? "")
+        _ = try project.run(project.runRequest("tracked.yaml", runID: "20260101-000000-0000000c"))
+        #expect(project.read("runs/20260101-000000-0000000c/checkpoints/model.out") == "20260101-000000-0000000c fit good-exp\n")
+
+        var request = project.runRequest("tracked.yaml", runID: "20260101-000000-0000000d")
+        request.environment["WANDB_RUN_GROUP"] = "my-group"
+        request.environment["MLFLOW_EXPERIMENT_ID"] = "7"
+        _ = try project.run(request)
+        #expect(project.read("runs/20260101-000000-0000000d/checkpoints/model.out") == "my-group fit \n")
+    }
+
     @Test func aRejectedRunEndsWithTheGateStatusAndIsNotPromoted() throws {
         let project = OperationProject()
         let (result, _) = try project.run(project.runRequest("bad.yaml", promote: true))

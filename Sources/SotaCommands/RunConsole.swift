@@ -59,9 +59,13 @@ final class RunConsole: Sendable {
                 // sota's own footer (`=== sota: STEP failed: …`) is not the child's output.
                 return pieces.filter { !$0.hasPrefix("=== sota: ") }.map { StepLogTail.printable(String($0)) }
             }
-            let bar = console.outStyle.dim("│")
-            for line in lines { console.out("    \(bar) \(line)") }
+            for line in lines { childLine(line) }
         }
+    }
+
+    /// Prints one line a child wrote, under its stage.
+    private func childLine(_ line: String) {
+        console.out("    " + console.outStyle.dim("│") + " " + line)
     }
 
     /// Prints what happens before and during the run.
@@ -140,7 +144,7 @@ final class RunConsole: Sendable {
                     return true
                 }
                 guard due else { return }
-                let last = RunOrchestrator.lastLine(of: log)
+                let last = StepLogTail.lastLine(of: log)
                 console.out("  · \(name)  running \(DurationValue(seconds: elapsed))" + (last.isEmpty ? "" : "  \(last.prefix(100))"))
                 return
             }
@@ -149,7 +153,7 @@ final class RunConsole: Sendable {
                 return elapsed - last >= 0.2
             }
             guard redraw else { return }
-            let text = "  ▸ \(name)  \(NumberFormat.fixed(elapsed, decimals: 1) + "s")  \(RunOrchestrator.lastLine(of: log))"
+            let text = "  ▸ \(name)  \(NumberFormat.fixed(elapsed, decimals: 1) + "s")  \(StepLogTail.lastLine(of: log))"
             console.out("\r\u{1B}[2K" + String(text.prefix(100)), terminator: "")
         case .stepFinished(let name, let status, let seconds, let detail):
             if verbose { pump(final: true) }
@@ -160,7 +164,7 @@ final class RunConsole: Sendable {
         case .stepOutput(_, let lines):
             // Streamed already with `verbose`.
             guard !verbose else { return }
-            for line in lines { console.out("    " + style.dim("│") + " " + line) }
+            for line in lines { childLine(line) }
         case .stepSkipped(let name, let reason):
             console.out("  - \(name): \(reason)")
         case .gate(let record):

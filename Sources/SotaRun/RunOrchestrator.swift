@@ -18,8 +18,8 @@ package protocol RunIndex: Sendable {
 package enum RunEvent: Sendable {
     /// A step's child started; `log` is its log file, which already holds the attempt's header.
     case stepStarted(name: String, phase: String, attempt: Int, log: String)
-    /// A step is running; `log` is its log file (``RunOrchestrator/lastLine(of:)`` reads its last line, which only
-    /// a console that redraws needs).
+    /// A step is running; `log` is its log file (``StepLogTail/lastLine(of:)`` reads its last line for a console's
+    /// live line or heartbeat).
     case stepProgress(name: String, elapsed: Double, log: String)
     /// A step ended.
     case stepFinished(name: String, status: RunManifest.Status, seconds: Double, detail: String)
@@ -326,11 +326,9 @@ package struct RunOrchestrator: Sendable {
         let retries = request.maxRetries ?? request.training.training?.maxRetries ?? 0
         let logPath = Paths.join(runDirectory, step.logFile)
         var environment = request.environment
-        for variable in TrackerEnvironment.variables(runID: plan.runID, experiment: request.training.experiment, stage: step.name,
-                                                     environment: request.environment) {
-            environment[variable.name] = variable.value
-        }
-        for variable in plan.sharedEnvironment + step.environment { environment[variable.name] = variable.value }
+        let trackers = TrackerEnvironment.variables(runID: plan.runID, experiment: request.training.experiment, stage: step.name,
+                                                    environment: request.environment)
+        for variable in trackers + plan.sharedEnvironment + step.environment { environment[variable.name] = variable.value }
         guard let program = step.arguments.first else {
             return try fail(step, index: index, reason: "the step has no command", manifest: &manifest)
         }
@@ -530,17 +528,5 @@ package struct RunOrchestrator: Sendable {
         defer { close(fd) }
         var bytes = Array(text.utf8)
         _ = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
-    }
-
-    /// The last non-empty line of a log (read from its tail only), as a terminal should show it
-    /// (``StepLogTail/printable(_:)``).
-    package static func lastLine(of path: String) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-        defer { try? handle.close() }
-        guard let size = try? handle.seekToEnd() else { return "" }
-        try? handle.seek(toOffset: size > 512 ? size - 512 : 0)
-        let data = (try? handle.readToEnd()) ?? Data()
-        let text = String(decoding: data, as: UTF8.self)
-        return text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).last.map { StepLogTail.printable(String($0)) }?.trimmingSpaces() ?? ""
     }
 }

@@ -12,12 +12,25 @@ package enum StepLogTail {
     /// The last `limit` lines the child of the latest attempt wrote to the log at `path` (none when it wrote
     /// nothing or the log cannot be read).
     package static func lines(of path: String, limit: Int = 20) -> [String] {
-        guard limit > 0, let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        guard limit > 0, let (text, cut) = end(of: path, bytes: window) else { return [] }
+        return lines(ofText: text, cutAtStart: cut, limit: limit)
+    }
+
+    /// The last non-empty line of the log at `path`, whoever wrote it, as ``printable(_:)`` shows it: what the live
+    /// line and the heartbeat show of a running stage, read from the log's last 512 bytes five times a second.
+    package static func lastLine(of path: String) -> String {
+        guard let (text, _) = end(of: path, bytes: 512) else { return "" }
+        return text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).last.map { printable(String($0)) }?.trimmingSpaces() ?? ""
+    }
+
+    /// The last `bytes` of the file at `path` as text, and whether that begins mid-file (so perhaps mid-line).
+    private static func end(of path: String, bytes: UInt64) -> (text: String, cut: Bool)? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
-        guard let size = try? handle.seekToEnd() else { return [] }
-        let start = size > window ? size - window : 0
-        guard (try? handle.seek(toOffset: start)) != nil, let data = try? handle.readToEnd() else { return [] }
-        return lines(ofText: String(decoding: data, as: UTF8.self), cutAtStart: start > 0, limit: limit)
+        guard let size = try? handle.seekToEnd() else { return nil }
+        let start = size > bytes ? size - bytes : 0
+        guard (try? handle.seek(toOffset: start)) != nil, let data = try? handle.readToEnd() else { return nil }
+        return (String(decoding: data, as: UTF8.self), start > 0)
     }
 
     /// ``lines(of:limit:)`` on the text read; `cutAtStart` says the text begins mid-line.

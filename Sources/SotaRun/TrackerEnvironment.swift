@@ -1,3 +1,5 @@
+import SotaPlan
+
 /// The variables experiment trackers read by themselves, set for every child so that the stages of one sota run land
 /// together in the team's tracker without a code change. A value already in the environment wins: the user chose it.
 ///
@@ -5,11 +7,11 @@
 /// `mlflow/environment_variables.py` (`MLFLOW_EXPERIMENT_NAME`).
 package enum TrackerEnvironment {
     /// What a child of stage `stage` in run `runID` of `experiment` gets on top of `environment`.
-    package static func variables(runID: String, experiment: String, stage: String, environment: [String: String]) -> [(name: String, value: String)] {
-        var variables = [(name: "WANDB_RUN_GROUP", value: runID), (name: "WANDB_JOB_TYPE", value: stage)]
+    package static func variables(runID: String, experiment: String, stage: String, environment: [String: String]) -> [EnvironmentVariable] {
+        var variables = [EnvironmentVariable("WANDB_RUN_GROUP", runID), EnvironmentVariable("WANDB_JOB_TYPE", stage)]
         // MLflow refuses a name and an id that disagree; an id the user set picks the experiment alone.
         if environment["MLFLOW_EXPERIMENT_ID"] == nil, !experiment.isEmpty {
-            variables.append((name: "MLFLOW_EXPERIMENT_NAME", value: experiment))
+            variables.append(EnvironmentVariable("MLFLOW_EXPERIMENT_NAME", experiment))
         }
         return variables.filter { environment[$0.name] == nil }
     }

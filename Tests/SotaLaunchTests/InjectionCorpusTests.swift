@@ -63,7 +63,7 @@ import Testing
         let work = folder.url("instance")
         let project = Paths.join(work + "/repo", spec.projectDirectory)
         let script = folder.write("onstart.sh", text)
-        let run = try await ProgramRun.run(try stubs.bashCommand(script), in: folder.path, environment: [
+        let run = try await ProgramRun.run(stubs.bashCommand(script), in: folder.path, environment: [
             "PATH": stubs.bin, "HOME": folder.path, "SOTA_WORK_DIR": work, "STUB_PROJECT": spec.projectDirectory,
             "STUB_RUN_DIR": project + "/" + spec.runsDirectory + "/r1",
         ])
@@ -129,7 +129,7 @@ import Testing
         _ = FileManager.default.createFile(atPath: plan.sota, contents: Data("#!/bin/bash\n\(sotaStub)\n".utf8))
         chmod(plan.sota, 0o755)
         let script = folder.write("stage.sbatch", text)
-        let run = try await ProgramRun.run(try stubs.bashCommand(script), in: folder.path, environment: ["PATH": stubs.bin, "SLURM_ARRAY_TASK_ID": "1"])
+        let run = try await ProgramRun.run(stubs.bashCommand(script), in: folder.path, environment: ["PATH": stubs.bin, "SLURM_ARRAY_TASK_ID": "1"])
         let context = "\(field) = \(payload.debugDescription): \(run.err)"
         #expect(run.status == 0, "\(context)")
         #expect(StubCommands.files(named: "PWNED", under: folder.path).isEmpty, "\(context)")

@@ -47,7 +47,7 @@ import Testing
         /// Runs `text` as Vast would; `initPID` stands for the container's PID 1.
         func run(_ text: String, initPID: Int32, extra: [String: String] = [:]) async throws -> ProgramRun {
             let script = folder.write("onstart.sh", text)
-            return try await ProgramRun.run(try stubs.bashCommand(script), environment: [
+            return try await ProgramRun.run(stubs.bashCommand(script), environment: [
                 "PATH": stubs.bin, "HOME": folder.path, "SOTA_WORK_DIR": folder.url("instance"), "TMPDIR": folder.url("tmp"),
                 "CONTAINER_ID": String(id), "VAST_API_KEY": "test-vast-key", "VAST_API_URL": server.baseURL, "SOTA_INIT_PID": String(initPID),
             ].merging(extra) { $1 })

@@ -30,7 +30,7 @@ public final class StubCommands: @unchecked Sendable {
     /// The command line that runs `script` with the real bash and every signal unblocked, as on an instance: the
     /// test runner's threads block some signals, and a child started from them inherits that mask, which would hide
     /// a SIGTERM from the script.
-    public func bashCommand(_ script: String) throws -> [String] {
+    public func bashCommand(_ script: String) -> [String] {
         let bash = Self.realPath(Paths.findExecutable("bash", path: ProcessInfo.processInfo.environment["PATH"], relativeTo: "/") ?? "/bin/bash")
         return [Python.executable, "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); os.execv(sys.argv[1], sys.argv[1:])",
                 bash, script]

@@ -63,25 +63,30 @@ import Testing
     /// runner's threads block SIGTERM, and a child inherits that mask, so the script's SIGTERM went unseen until
     /// its SIGKILL 10 s later), under a Python parent that reaps it the moment it ends (the script polls `kill -0`,
     /// which an unreaped zombie answers) and exits with its status. Nothing of it holds the test runner's output:
-    /// a stand-in left running kept `swift test` waiting for it to end.
+    /// a stand-in left running kept `swift test` waiting for it to end. It lives until the test ends it, or until
+    /// the test runner does (its parent's standard input closes): a fixed lifetime ran out on a busy CI machine
+    /// before the test looked at it.
     final class StandIn {
         let parent = Process()
+        /// The parent's standard input, closed by ``end()`` (or by the test runner's death).
+        private let lifeline = Pipe()
         /// The stand-in's process ID, what the script is told is PID 1.
         let pid: Int32
 
         init() throws {
             parent.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             parent.arguments = [Python.executable, "-c", """
-            import os, signal, subprocess, sys
+            import os, signal, subprocess, sys, threading
             signal.pthread_sigmask(signal.SIG_SETMASK, set())
-            child = subprocess.Popen(["sleep", "120"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            child = subprocess.Popen(["sleep", "86400"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             print(child.pid, flush=True)
             os.close(1)
+            threading.Thread(target=lambda: (sys.stdin.read(), child.kill()), daemon=True).start()
             status = child.wait()
             sys.exit(128 - status if status < 0 else status)
             """]
             let output = Pipe()
-            parent.standardInput = FileHandle.nullDevice
+            parent.standardInput = lifeline
             parent.standardOutput = output
             parent.standardError = FileHandle.nullDevice
             try parent.run()
@@ -103,6 +108,7 @@ import Testing
         /// Ends the stand-in, however the test went.
         func end() {
             kill(pid, SIGKILL)
+            try? lifeline.fileHandleForWriting.close()
             parent.waitUntilExit()
         }
     }

@@ -26,8 +26,10 @@ public final class LoopbackVastServer: @unchecked Sendable {
     private let process: Process
     private let input: Pipe
 
-    /// Starts the server; `apiKey` makes it refuse every other key.
-    public init(apiKey: String? = "test-vast-key", lifetime: Int = 300) throws {
+    /// Starts the server; `apiKey` makes it refuse every other key. It ends when this object does, or when the test
+    /// runner does (its standard input closes); `lifetime` seconds is only a last resort, long enough for a test
+    /// that awaits its children on a busy machine.
+    public init(apiKey: String? = "test-vast-key", lifetime: Int = 1800) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [Python.executable, Self.script, "--lifetime", String(lifetime)] + (apiKey.map { ["--api-key", $0] } ?? [])

@@ -45,3 +45,11 @@ package enum CanonicalForm {
         }
     }
 }
+
+extension ConfigNode {
+    /// Whether two values mean the same: numbers by value (`8` and `8.0`), anything else by canonical JSON.
+    package static func sameValue(_ a: ConfigNode, _ b: ConfigNode) -> Bool {
+        if let x = a.numberValue, let y = b.numberValue { return x == y }
+        return CanonicalForm.json(a) == CanonicalForm.json(b)
+    }
+}

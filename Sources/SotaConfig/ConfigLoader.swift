@@ -36,12 +36,13 @@ package struct ConfigLoader: Sendable {
                                       hint: "start with a section such as `training:`"))
             return Outcome(config: nil, diagnostics: diagnostics)
         }
-        let schema = project.schema
+        let schema = project.schema(for: root.entry("training") == nil && root.entry("evaluation") != nil ? .evaluation : .training)
         let (overridden, overrideProblems) = OverrideApplier(schema: schema).apply(overrides, to: root)
         root = overridden
         diagnostics += overrideProblems
         diagnostics += SchemaValidator().validate(root, against: schema)
         let kind = kind(of: root, file: displayPath, into: &diagnostics)
+        root = Self.fillDefaults(project.defaults, in: root, kind: kind)
         // Rules read values through typed accessors that skip mistyped ones, so they run even when the
         // schema found errors: the user sees every problem in one pass.
         diagnostics += ConfigRules.check(root, file: displayPath)
@@ -59,6 +60,31 @@ package struct ConfigLoader: Sendable {
             displayPath: displayPath, overrides: overrides
         )
         return Outcome(config: config, diagnostics: diagnostics)
+    }
+
+    /// The tree with the project's declared defaults filled in where a key is missing and its section exists (a
+    /// top-level default goes into training configs only, which carry the model's settings).
+    static func fillDefaults(_ defaults: [(path: KeyPath, value: ConfigNode)], in root: ConfigNode, kind: RunConfig.Kind?) -> ConfigNode {
+        var root = root
+        for (path, value) in defaults where root.node(at: path) == nil {
+            let keys = path.components.compactMap { if case .key(let key) = $0 { key } else { nil } }
+            if keys.count == 1, kind != .training { continue }
+            root = insert(value, keys: keys[...], into: root)
+        }
+        return root
+    }
+
+    private static func insert(_ value: ConfigNode, keys: ArraySlice<String>, into node: ConfigNode) -> ConfigNode {
+        guard let key = keys.first, var entries = node.entries else { return node }
+        var node = node
+        if keys.count == 1 {
+            entries.append(ConfigEntry(key: key, keyLocation: value.location, value: value))
+        } else {
+            guard let index = entries.firstIndex(where: { $0.key == key }) else { return node }
+            entries[index].value = insert(value, keys: keys.dropFirst(), into: entries[index].value)
+        }
+        node.value = .mapping(entries)
+        return node
     }
 
     private func kind(of root: ConfigNode, file: String, into diagnostics: inout [Diagnostic]) -> RunConfig.Kind? {
@@ -108,8 +134,9 @@ enum ConfigModelBuilder {
             )
         }
         let training: TrainingSpec? = tree["training"].map { node in
-            let epochsNode = node["epochs"]!
-            let defaultEpochs = Located(epochsNode.intValue ?? 1, epochsNode.location)
+            // Without `training.epochs` a stage counts as one epoch of work; the cost model then wants an estimate.
+            let epochsNode = node["epochs"] ?? node
+            let defaultEpochs = Located(node["epochs"]?.intValue ?? 1, epochsNode.location)
             return TrainingSpec(
                 command: Located(strings(node["command"]), node["command"]!.location),
                 stages: (node["stages"]?.items ?? []).map { stage in
@@ -124,7 +151,6 @@ enum ConfigModelBuilder {
                 },
                 checkpoint: node["checkpoint"]?.stringValue ?? "",
                 epochs: defaultEpochs.value,
-                learningRate: node["learning_rate"]?.numberValue ?? 0,
                 batchSize: node["batch_size"]?.intValue,
                 timeout: duration(node["timeout"])?.value,
                 maxRetries: node["max_retries"]?.intValue ?? 0

@@ -7,22 +7,11 @@ enum ConfigRules {
 
     static func check(_ root: ConfigNode, file: String) -> [Diagnostic] {
         var out = ExperimentNameRule.check(root)
-        // The seed's dimension rule: the operator consumes the latent vector.
-        if let latent = root.node(at: "latent.dim"), let input = root.node(at: "operator.pdet.input_dim"),
-           let l = latent.intValue, let i = input.intValue, l != i {
-            out.append(.error(at: input.location, keyPath: "operator.pdet.input_dim",
-                              "`operator.pdet.input_dim` (\(i)) must equal `latent.dim` (\(l)) at \(latent.location)",
-                              hint: "set both, e.g. --set latent.dim=\(i) or --set operator.pdet.input_dim=\(l)"))
-        }
         if let training = root["training"] {
             out += checkStages(training)
         }
         if let evaluation = root["evaluation"], let metrics = evaluation["metrics"] {
             out += checkFileName(metrics, path: "evaluation.metrics")
-        }
-        if let rate = root.node(at: "training.learning_rate"), let value = rate.numberValue, value > 1 {
-            out.append(.warning(at: rate.location, keyPath: "training.learning_rate",
-                                "`training.learning_rate` is \(rate.sourceText ?? "\(value)"), unusually large; training may diverge"))
         }
         if root["seed"] == nil, root["training"] != nil {
             out.append(.warning(at: SourceLocation(file: file, line: 1, column: 1), keyPath: "seed",

@@ -29,6 +29,16 @@ package struct Project: Sendable {
     package var lifecycle: LifecycleThresholds
     /// Config key paths the catalog shows as columns (`catalog: {columns: [...]}` in `sota.yaml`).
     package var catalogColumns: [String]
+    /// The project's own config keys (`schema:`), when it declares them.
+    package var declaredSchema: ProjectSchema?
+    /// sota's keys and the project's, as training configs are checked.
+    package private(set) var schema: SchemaType
+    /// The same for evaluation configs: the project's top-level keys are never required there.
+    package private(set) var evaluationSchema: SchemaType
+    /// The metrics the project's programs report (`metrics:`), in declaration order.
+    package var metrics: [MetricDeclaration]
+    /// The metric that ranks runs by default (`primary_metric:`, else the first declared).
+    package var primaryMetricName: String?
 
     /// A project with defaults and no project file, rooted at `root`.
     package init(root: String) {
@@ -43,13 +53,52 @@ package struct Project: Sendable {
         self.launch = LaunchSettings()
         self.lifecycle = LifecycleThresholds()
         self.catalogColumns = Self.defaultCatalogColumns
+        self.declaredSchema = nil
+        self.schema = ConfigSchema.root(extraSections: [])
+        self.evaluationSchema = schema
+        self.metrics = []
+        self.primaryMetricName = nil
     }
 
-    /// The catalog's hyperparameter columns when `sota.yaml` names none.
-    package static let defaultCatalogColumns = ["latent.dim", "training.epochs", "training.batch_size", "training.learning_rate", "resources.gpu"]
+    /// The catalog's hyperparameter columns when `sota.yaml` names none: sota's own training knobs.
+    package static let defaultCatalogColumns = ["training.epochs", "training.batch_size", "resources.gpu"]
 
-    /// The schema for this project's configs.
-    package var schema: SchemaType { ConfigSchema.root(extraSections: extraSections) }
+    /// The schema for configs of `kind`.
+    package func schema(for kind: RunConfig.Kind) -> SchemaType {
+        kind == .training ? schema : evaluationSchema
+    }
+
+    /// The primary metric and its direction, when the project declares metrics.
+    package var primaryMetric: MetricDeclaration? {
+        primaryMetricName.flatMap { name in metrics.first { $0.name == name } }
+    }
+
+    /// The declared metric named `name`.
+    package func metric(_ name: String) -> MetricDeclaration? {
+        metrics.first { $0.name == name }
+    }
+
+    /// Defaults the project declares, by key path, in declaration order.
+    package var defaults: [(path: KeyPath, value: ConfigNode)] {
+        (declaredSchema?.fields ?? []).compactMap { declared in declared.field.defaultValue.map { (declared.path, $0) } }
+    }
+
+    /// Rebuilds the merged schemas from `extraSections` and `declaredSchema`.
+    private mutating func mergeSchema() -> [Diagnostic] {
+        guard let declaredSchema else {
+            schema = ConfigSchema.root(extraSections: extraSections)
+            evaluationSchema = schema
+            return []
+        }
+        let (root, problems) = declaredSchema.merged(into: ConfigSchema.root, extraSections: extraSections)
+        schema = .mapping(root)
+        var evaluation = root
+        for index in evaluation.fields.indices where evaluation.fields[index].isProjectField {
+            evaluation.fields[index].isRequired = false
+        }
+        evaluationSchema = .mapping(evaluation)
+        return problems
+    }
 
     /// An absolute path for a path written relative to the project root.
     package func resolve(_ path: String) -> String { Paths.absolute(path, relativeTo: root) }
@@ -119,7 +168,60 @@ package struct Project: Sendable {
             case .failure(let error): diagnostics.append(error.diagnostic)
             }
         }
+        if let schemaNode = node["schema"] {
+            diagnostics += project.readSchema(schemaNode, displayRoot: displayRoot)
+        }
+        diagnostics += project.mergeSchema()
+        if project.declaredSchema != nil {
+            // With a declared schema a rule naming an undeclared key is a typo in the rule, not a missing value.
+            for constraint in project.constraints {
+                for path in constraint.rule.keyPaths where !project.schema.allows(path) {
+                    diagnostics.append(.error(at: constraint.location, keyPath: path.description,
+                                              "rule names `\(path)`, which is neither sota's key nor declared in the project's schema",
+                                              hint: project.schema.suggestion(for: path).map { "did you mean `\($0)`?" } ?? "declare it under `schema.fields`"))
+                }
+            }
+        }
+        if let metricsNode = node["metrics"] {
+            for entry in metricsNode.entries ?? [] {
+                switch MetricDeclaration.parse(entry) {
+                case .success(let metric): project.metrics.append(metric)
+                case .failure(let error): diagnostics.append(error.diagnostic)
+                }
+            }
+        }
+        project.primaryMetricName = project.metrics.first?.name
+        if let primary = node["primary_metric"], let name = primary.stringValue {
+            if project.metric(name) == nil {
+                diagnostics.append(.error(at: primary.location, keyPath: "primary_metric", "`primary_metric` is `\(name)`, which `metrics:` does not declare",
+                                          hint: Suggestions.closest(to: name, in: project.metrics.map(\.name)).map { "did you mean `\($0)`?" }
+                                            ?? "declare it, e.g. metrics: {\(name): {direction: higher}}"))
+            }
+            project.primaryMetricName = name
+        }
         return (project, diagnostics)
+    }
+
+    /// Reads `schema:`, inline or from the file it names (relative to the root).
+    private mutating func readSchema(_ node: ConfigNode, displayRoot: String?) -> [Diagnostic] {
+        var schemaNode = node
+        var diagnostics: [Diagnostic] = []
+        if let name = node.stringValue {
+            let path = resolve(name)
+            guard Paths.kind(of: path) == .file else {
+                return [.error(at: node.location, keyPath: "schema", "`schema` names `\(name)`, which is not a file",
+                               hint: "write the schema inline under `schema:` or create the file")]
+            }
+            let display = displayRoot.map { $0 == "." ? name : Paths.join($0, name) } ?? path
+            let loaded = YAMLLoader().load(path: path, displayPath: display)
+            diagnostics += loaded.diagnostics
+            guard let root = loaded.root, !loaded.diagnostics.hasErrors else { return diagnostics }
+            schemaNode = root
+        }
+        let (declared, problems) = ProjectSchema.parse(schemaNode)
+        declaredSchema = declared
+        constraints += declared.rules
+        return diagnostics + problems
     }
 
     static let projectSchema: SchemaType = .mapping(MappingSchema([
@@ -135,26 +237,10 @@ package struct Project: Sendable {
         FieldSchema("catalog", .mapping(MappingSchema([
             FieldSchema("columns", .list(.string(nonEmpty: true), minCount: 1), "config key paths shown as catalog columns"),
         ])), "the config catalog"),
-        FieldSchema("constraints", .list(.mapping(MappingSchema([
-            FieldSchema("equal", .list(.string(nonEmpty: true), minCount: 2), "key paths that must hold equal values"),
-            FieldSchema("divisible", .mapping(MappingSchema([
-                FieldSchema("key", .string(nonEmpty: true), required: true, "the dividend"),
-                FieldSchema("by", .anyValue, required: true, "an integer or a key path"),
-            ])), "a key that must divide evenly"),
-            FieldSchema("range", .mapping(MappingSchema([
-                FieldSchema("key", .string(nonEmpty: true), required: true, "the key"),
-                FieldSchema("min", .number(min: nil, exclusiveMin: false, max: nil), "lowest allowed"),
-                FieldSchema("max", .number(min: nil, exclusiveMin: false, max: nil), "highest allowed"),
-            ])), "a numeric range"),
-            FieldSchema("required", .list(.string(nonEmpty: true), minCount: 1), "key paths that must be present"),
-            FieldSchema("one_of", .mapping(MappingSchema([
-                FieldSchema("key", .string(nonEmpty: true), required: true, "the key"),
-                FieldSchema("values", .list(.anyValue, minCount: 1), required: true, "allowed values"),
-            ])), "allowed values for a key"),
-            FieldSchema("severity", .choice(["error", "warning"]), "error (default) or warning"),
-            FieldSchema("applies_to", .choice(["training", "evaluation"]), "only configs of this kind (default: all)"),
-            FieldSchema("message", .string(nonEmpty: true), "why the rule exists"),
-        ])), minCount: 0), "team rules"),
+        FieldSchema("constraints", .list(ProjectConstraint.schema, minCount: 0), "team rules (also `schema.rules`)"),
         FieldSchema("launch", LaunchSettings.schema, "remote launches: repository, results, data, Vast and Slurm settings"),
+        FieldSchema("schema", .anyValue, "the project's own config keys and rules, or a file holding them"),
+        FieldSchema("metrics", .dictionary(.anyValue), "the metrics the evaluation reports, with their direction"),
+        FieldSchema("primary_metric", .string(nonEmpty: true), "the metric that ranks runs (default: the first declared)"),
     ]))
 }

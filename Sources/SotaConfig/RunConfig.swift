@@ -111,8 +111,6 @@ package struct TrainingSpec: Sendable {
     package var checkpoint: String
     /// Default epochs per stage.
     package var epochs: Int
-    /// Learning rate.
-    package var learningRate: Double
     /// Batch size.
     package var batchSize: Int?
     /// Default per-stage timeout.

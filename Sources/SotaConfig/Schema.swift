@@ -1,3 +1,5 @@
+import SotaSupport
+
 /// The shape a config value must have: its type, its range and, for mappings, its known keys.
 package indirect enum SchemaType: Sendable {
     /// A whole number within optional bounds.
@@ -54,10 +56,11 @@ package indirect enum SchemaType: Sendable {
         }
     }
 
-    /// The schema of the value under `key` when this is a mapping or dictionary.
+    /// The schema of the value under `key` when this is a mapping or dictionary; any value for an undeclared key
+    /// of an open mapping.
     package func child(_ key: String) -> SchemaType? {
         switch self {
-        case .mapping(let schema): schema.field(key)?.type
+        case .mapping(let schema): schema.field(key)?.type ?? (schema.isOpen ? .anyValue : nil)
         case .dictionary(let value): value
         case .anyValue: .anyValue
         default: nil
@@ -78,10 +81,14 @@ package indirect enum SchemaType: Sendable {
 package struct MappingSchema: Sendable {
     /// The keys in documentation order.
     package var fields: [FieldSchema]
+    /// Whether keys beyond `fields` are allowed, their values unchecked (a project's open section); in a closed
+    /// mapping an undeclared key is an error with a "did you mean".
+    package var isOpen: Bool
 
     /// Creates a mapping schema.
-    package init(_ fields: [FieldSchema]) {
+    package init(_ fields: [FieldSchema], open: Bool = false) {
         self.fields = fields
+        self.isOpen = open
     }
 
     /// The field named `name`.
@@ -100,6 +107,14 @@ package struct FieldSchema: Sendable {
     package var isRequired: Bool
     /// One line for `--help`-style listings and messages.
     package var summary: String
+    /// The values allowed, when the project lists them (`choices:`); empty for any value of the type.
+    package var choices: [ConfigNode] = []
+    /// A regular expression a string value must match as a whole (`pattern:`).
+    package var pattern: String?
+    /// The value a config gets when it leaves the key out (`default:`), filled in when the key's section exists.
+    package var defaultValue: ConfigNode?
+    /// Where the project declared the field; nil for sota's own keys.
+    package var declaredAt: SourceLocation?
 
     /// Creates a field.
     package init(_ name: String, _ type: SchemaType, required: Bool = false, _ summary: String) {
@@ -108,6 +123,9 @@ package struct FieldSchema: Sendable {
         self.isRequired = required
         self.summary = summary
     }
+
+    /// Whether the field is one of the project's rather than sota's own.
+    package var isProjectField: Bool { declaredAt != nil }
 }
 
 /// sota's built-in schema for training and evaluation configs.
@@ -145,7 +163,9 @@ package enum ConfigSchema {
         ])), "required improvement over the current production run"),
     ])
 
-    /// The top-level sections sota knows.
+    /// The keys sota itself reads: how to train, evaluate and gate, the data file and its checks, resources and cost
+    /// inputs. Everything else in a config is the project's: declared in `sota.yaml` (`schema:`), or unchecked.
+    /// `training` and `evaluation` are open until a project declares its schema.
     package static let root = MappingSchema([
         FieldSchema("experiment", .string(nonEmpty: true), "experiment name (default: the file name)"),
         FieldSchema("description", .string(nonEmpty: false, freeText: true), "free text"),
@@ -162,38 +182,21 @@ package enum ConfigSchema {
                 FieldSchema("shape", .shape, required: true, "array shape; null for any size"),
             ]))), "arrays the dataset must hold"),
         ])), "the dataset"),
-        FieldSchema("latent", .mapping(MappingSchema([
-            FieldSchema("dim", .integer(min: 1, max: nil), required: true, "latent dimension"),
-        ])), "latent space"),
-        FieldSchema("operator", .mapping(MappingSchema([
-            FieldSchema("type", .string(nonEmpty: true), "operator family"),
-            FieldSchema("pdet", .mapping(MappingSchema([
-                FieldSchema("input_dim", .integer(min: 1, max: nil), required: true, "must equal latent.dim"),
-                FieldSchema("hidden_dim", .integer(min: 1, max: nil), "hidden width"),
-                FieldSchema("num_layers", .integer(min: 1, max: nil), "depth"),
-                FieldSchema("ridge", .number(min: 0, exclusiveMin: false, max: nil), "least-squares regularisation"),
-                FieldSchema("dropout", .number(min: 0, exclusiveMin: false, max: 1), "dropout rate"),
-            ])), "the latent operator"),
-        ])), "operator"),
         FieldSchema("training", .mapping(MappingSchema([
             FieldSchema("command", .command, required: true, "the train program and its arguments"),
             FieldSchema("stages", .list(.mapping(stage), minCount: 1), required: true, "training stages, in order"),
             FieldSchema("checkpoint", .string(nonEmpty: true), required: true, "final checkpoint file, one of the stage outputs"),
-            FieldSchema("epochs", .integer(min: 1, max: nil), required: true, "epochs per stage"),
-            FieldSchema("learning_rate", .number(min: 0, exclusiveMin: true, max: nil), required: true, "learning rate"),
+            FieldSchema("epochs", .integer(min: 1, max: nil), "epochs per stage (cost model; default 1)"),
             FieldSchema("batch_size", .integer(min: 1, max: nil), "batch size"),
             FieldSchema("timeout", .duration, "default per-stage timeout"),
             FieldSchema("max_retries", .integer(min: 0, max: 10), "retries of a failed stage"),
-        ])), "training"),
+        ], open: true)), "training"),
         FieldSchema("evaluation", .mapping(MappingSchema([
             FieldSchema("command", .command, required: true, "the evaluate program and its arguments"),
             FieldSchema("metrics", .string(nonEmpty: true), required: true, "metrics JSON file the program writes"),
-            FieldSchema("split", .string(nonEmpty: true), "dataset split to evaluate"),
-            FieldSchema("trajectories", .integer(min: 1, max: nil), "trajectories to evaluate"),
-            FieldSchema("horizon", .integer(min: 1, max: nil), "rollout steps"),
             FieldSchema("estimate", .duration, "declared runtime, used by the cost estimate"),
             FieldSchema("timeout", .duration, "kill the evaluation after this long"),
-        ])), "evaluation"),
+        ], open: true)), "evaluation"),
         FieldSchema("gates", .list(.mapping(gate), minCount: 0), "metric thresholds a run must pass"),
         FieldSchema("resources", .mapping(MappingSchema([
             FieldSchema("gpu", .string(nonEmpty: true), "GPU type, a key of the price table"),
@@ -208,9 +211,11 @@ package enum ConfigSchema {
         ])), "evaluation configs used by `sota run`"),
     ])
 
-    /// The root schema with a project's extra top-level sections accepted as free-form.
+    /// The root schema with a project's extra top-level sections accepted as free-form: open at the top when the
+    /// project declares no schema of its own, since then every key beyond sota's is the project's business.
     package static func root(extraSections: [String]) -> SchemaType {
         var schema = root
+        schema.isOpen = true
         for name in extraSections where schema.field(name) == nil {
             schema.fields.append(FieldSchema(name, .anyValue, "project section"))
         }

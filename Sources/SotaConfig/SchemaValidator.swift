@@ -146,6 +146,14 @@ package struct SchemaValidator: Sendable {
                 let entryPath = path.appending(entry.key)
                 guard let field = mapping.field(entry.key) else {
                     let suggestion = Suggestions.closest(to: entry.key, in: known)
+                    if mapping.isOpen {
+                        // The project's own key, unless it is one letter off a declared one.
+                        if let suggestion {
+                            out.append(.warning(at: entry.keyLocation, keyPath: entryPath.description,
+                                                "undeclared key `\(entryPath)`", hint: "did you mean `\(path.appending(suggestion))`?"))
+                        }
+                        continue
+                    }
                     let what = path.isEmpty ? "unknown top-level section" : "unknown key"
                     var hint = suggestion.map { "did you mean `\(path.appending($0))`?" }
                     if hint == nil, path.isEmpty {
@@ -156,12 +164,31 @@ package struct SchemaValidator: Sendable {
                     out.append(.error(at: entry.keyLocation, keyPath: entryPath.description, "\(what) `\(entryPath)`", hint: hint))
                     continue
                 }
+                let before = out.count
                 check(entry.value, field.type, entryPath, owner: entry.keyLocation, &out)
+                if out.count == before { checkDeclared(entry.value, field, entryPath, &out) }
             }
             for field in mapping.fields where field.isRequired && !entries.contains(where: { $0.key == field.name }) {
                 out.append(.error(at: owner ?? node.location, keyPath: path.appending(field.name).description,
                                   "missing required key `\(path.appending(field.name))` (\(field.summary))"))
             }
+        }
+    }
+
+    /// A project field's `choices` and `pattern`, checked once the value has the declared type.
+    private func checkDeclared(_ node: ConfigNode, _ field: FieldSchema, _ path: KeyPath, _ out: inout [Diagnostic]) {
+        let origin = field.declaredAt.map { "declared at \($0)" }
+        if !field.choices.isEmpty, !field.choices.contains(where: { ConfigNode.sameValue($0, node) }) {
+            let words = field.choices.map { $0.sourceText ?? CanonicalForm.json($0) }
+            let suggestion = node.stringValue.flatMap { Suggestions.closest(to: $0, in: field.choices.compactMap(\.stringValue)) }
+            out.append(.error(at: node.location, keyPath: path.description,
+                              "`\(path)` must be one of \(words.map { "`\($0)`" }.joined(separator: ", ")), found \(node.sourceText ?? CanonicalForm.json(node))",
+                              hint: suggestion.map { "did you mean `\($0)`?" } ?? origin))
+        }
+        if let pattern = field.pattern, let text = node.stringValue, let regex = try? Regex(pattern),
+           (try? regex.wholeMatch(in: text)) == nil {
+            out.append(.error(at: node.location, keyPath: path.description,
+                              "`\(path)` must match the pattern `\(pattern)`, found `\(text)`", hint: origin))
         }
     }
 

@@ -143,3 +143,18 @@ extension Leaderboard {
         }
     }
 }
+
+extension Leaderboard {
+    /// The metric (and its direction) the indexed runs gate most often in `phase`, or the direction `name` is gated
+    /// with: what ranks runs when the project declares no metrics. A scan of the gate outcomes, so only for that case.
+    package func gatedMetric(named name: String?, phase: String) throws(LeaderboardError) -> (name: String, direction: MetricDirection)? {
+        try read { db in
+            let sql = "SELECT metric, direction FROM gate_outcomes WHERE phase = ?" + (name == nil ? "" : " AND metric = ?")
+                + " GROUP BY metric, direction ORDER BY count(*) DESC, metric LIMIT 1"
+            let arguments: StatementArguments = name.map { [phase, $0] } ?? [phase]
+            guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments),
+                  let direction = MetricDirection(rawValue: try row.stored("direction") as String) else { return nil }
+            return (try row.stored("metric"), direction)
+        }
+    }
+}

@@ -102,8 +102,9 @@ enum HostileNumbers {
         }
     }
 
-    /// The key paths of every number, integer and duration in sota's config schema (list items and dictionary
-    /// entries included), found by walking the schema so a field added later is covered too.
+    /// The key paths of every number, integer and duration in the fixture project's config schema, sota's keys and
+    /// the project's (list items and dictionary entries included), found by walking the schema so a field added
+    /// later is covered too.
     static func numericConfigPaths() -> [String] {
         var paths: [String] = []
         func walk(_ type: SchemaType, _ path: String) {
@@ -115,7 +116,7 @@ enum HostileNumbers {
             default: break
             }
         }
-        walk(.mapping(ConfigSchema.root), "")
+        walk(Project.load(root: Fixtures.project).0.schema, "")
         return paths
     }
 

@@ -10,6 +10,7 @@ import SotaRunRecord
     private func project() throws -> TemporaryDirectory {
         let folder = TemporaryDirectory()
         folder.copy(Paths.join(Fixtures.project, "sota.yaml"), to: "sota.yaml")
+        folder.copy(Paths.join(Fixtures.project, "schema.yaml"), to: "schema.yaml")
         folder.copy(Paths.join(Fixtures.project, "configs/prices.yaml"), to: "configs/prices.yaml")
         let runs: [(id: String, experiment: String, start: String, end: String, nrmse: Double?, passed: Bool?,
                     status: RunManifest.Status, gpu: String?, gpus: Int, seconds: Double)] = [

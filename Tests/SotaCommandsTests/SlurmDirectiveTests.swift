@@ -71,11 +71,13 @@ import Testing
 
         """)
         let run = CommandRun(Self.dryRun, in: folder.path)
+        // The settings start after the demo's own project file.
+        let base = ((try? String(contentsOfFile: Paths.join(Repository.root, "sota.yaml"), encoding: .utf8)) ?? "").filter { $0 == "\n" }.count
         #expect(run.status == 1)
-        #expect(run.err.contains("sota.yaml:20:16: error: launch.slurm.partition: `gpu debug` cannot be used: it contains a space"), "\(run.err)")
-        #expect(run.err.contains("sota.yaml:21:10: error: launch.slurm.mem: `lots` cannot be used: memory is a whole number"), "\(run.err)")
-        #expect(run.err.contains("sota.yaml:22:13: error: launch.slurm.extra: `--output=/tmp/elsewhere` cannot be used: sota writes `--output` itself"), "\(run.err)")
-        #expect(run.err.contains("sota.yaml:22:40: error: launch.slurm.extra: `--comment=$(touch PWNED)` cannot be used"), "\(run.err)")
+        #expect(run.err.contains("sota.yaml:\(base + 3):16: error: launch.slurm.partition: `gpu debug` cannot be used: it contains a space"), "\(run.err)")
+        #expect(run.err.contains("sota.yaml:\(base + 4):10: error: launch.slurm.mem: `lots` cannot be used: memory is a whole number"), "\(run.err)")
+        #expect(run.err.contains("sota.yaml:\(base + 5):13: error: launch.slurm.extra: `--output=/tmp/elsewhere` cannot be used: sota writes `--output` itself"), "\(run.err)")
+        #expect(run.err.contains("sota.yaml:\(base + 5):40: error: launch.slurm.extra: `--comment=$(touch PWNED)` cannot be used"), "\(run.err)")
         #expect(StubCommands.files(named: "PWNED", under: folder.path).isEmpty)
         let plain = Self.project(launch: "")
         let flag = CommandRun(Self.dryRun + ["--qos", "a;b"], in: plain.path)

@@ -5,6 +5,15 @@ import Testing
 
 private let golden = Paths.join(Repository.root, "configs/train_burgers_golden.yaml")
 
+/// A folder holding the demo's project file, so configs in it are checked against the demo's declared keys.
+private func demoFolder() -> (TemporaryDirectory, Project) {
+    let folder = TemporaryDirectory()
+    folder.copy(Paths.join(Repository.root, "sota.yaml"), to: "sota.yaml")
+    let (project, problems) = Project.load(root: folder.path)
+    #expect(problems.isEmpty)
+    return (folder, project)
+}
+
 private func demoLoader() -> ConfigLoader {
     let (project, problems) = Project.load(root: Repository.root)
     #expect(problems.isEmpty)
@@ -70,8 +79,8 @@ private func demoLoader() -> ConfigLoader {
     }
 
     @Test func hashIgnoresOrderCommentsAndFormatting() throws {
-        let folder = TemporaryDirectory()
-        let loader = ConfigLoader(project: Project(root: folder.path), checksReferencedFiles: false)
+        let (folder, project) = demoFolder()
+        let loader = ConfigLoader(project: project, checksReferencedFiles: false)
         let a = folder.write("a.yaml", """
         seed: 1
         training: {command: [python3, t.py], epochs: 2, learning_rate: 1, checkpoint: c.json, stages: [{name: s, outputs: [c.json]}]}
@@ -98,7 +107,7 @@ private func demoLoader() -> ConfigLoader {
     }
 
     @Test func reportsEveryProblemAtOnce() {
-        let folder = TemporaryDirectory()
+        let (folder, project) = demoFolder()
         let path = folder.write("bad.yaml", """
         seed: 1
         latent: {dim: 8}
@@ -111,7 +120,7 @@ private func demoLoader() -> ConfigLoader {
           stages: [{name: a, outputs: [x.json]}]
         gates: [{metric: nrmse, direction: lower, threshold: .nan}]
         """)
-        let outcome = ConfigLoader(project: Project(root: folder.path), checksReferencedFiles: false).load(path: path, displayPath: "bad.yaml")
+        let outcome = ConfigLoader(project: project, checksReferencedFiles: false).load(path: path, displayPath: "bad.yaml")
         let messages = outcome.diagnostics.map(\.message).joined(separator: "\n")
         #expect(messages.contains("`training.command` must be a command"))
         #expect(messages.contains("`training.epochs` must be at least 1, found -1"))
@@ -125,14 +134,14 @@ private func demoLoader() -> ConfigLoader {
     }
 
     @Test func crossFieldDimensionRule() {
-        let folder = TemporaryDirectory()
+        let (folder, project) = demoFolder()
         let path = folder.write("dims.yaml", """
         seed: 1
         latent: {dim: 8}
         operator: {pdet: {input_dim: 16}}
         training: {command: [python3, t.py], epochs: 2, learning_rate: 0.1, checkpoint: c.json, stages: [{name: s, outputs: [c.json]}]}
         """)
-        let outcome = ConfigLoader(project: Project(root: folder.path), checksReferencedFiles: false).load(path: path, displayPath: "dims.yaml")
+        let outcome = ConfigLoader(project: project, checksReferencedFiles: false).load(path: path, displayPath: "dims.yaml")
         let problem = outcome.diagnostics.first { $0.message.contains("must equal `latent.dim`") }
         #expect(problem?.location == SourceLocation(file: "dims.yaml", line: 3, column: 30))
     }
@@ -180,7 +189,7 @@ private func demoLoader() -> ConfigLoader {
         """)
         let diagnostics = check(project, "a: {x: 1, y: 2.0, n: 10, m: 4, r: 1.5, k: s}\n")
         let messages = diagnostics.map(\.message)
-        #expect(messages.contains("`a.y` (2.0) must equal `a.x` (1)"))
+        #expect(messages.contains("`a.y` (2.0) must equal `a.x` (1) at c.yaml:1:8"))
         #expect(messages.contains("`a.n` (10) must be divisible by `a.m` (4)"))
         #expect(messages.contains("`a.r` (1.5) must be at most 1"))
         #expect(messages.contains("missing `a.z`, which this project requires"))

@@ -48,10 +48,14 @@ import Testing
     }
 
     @Test func rulesSkipKeysThatFailedTheirOwnChecks() {
-        // latent.dim and training.batch_size are sota's own keys with `min: 1`: out of range, they are reported once by
-        // the schema, and the project rule never divides with them.
+        // latent.dim (the project's) and training.batch_size (sota's) have `min: 1`: out of range, they are reported
+        // once by the schema, and the project rule never divides with them.
         let (rules, folder) = project("""
         sections: [notes]
+        schema:
+          fields:
+            latent.dim: {type: integer, min: 1}
+            operator: {type: mapping, open: true}
         constraints:
           - divisible: {key: training.batch_size, by: latent.dim}
           - equal: [latent.dim, notes.dim]

@@ -7,6 +7,15 @@ import Testing
 
 /// `.sota/cache/config-facts`: reused while a config's stamp holds, never trusted once it changed or the file is damaged.
 @Suite struct ConfigFactsCacheTests {
+    /// The project file with its catalog columns replaced by `columns`.
+    static func replacingCatalog(in yaml: String, with columns: String) -> String {
+        let lines = yaml.components(separatedBy: "\n")
+        guard let start = lines.firstIndex(of: "catalog:") else { return yaml + "catalog:\n  columns: [\(columns)]\n" }
+        var kept = lines
+        kept[start + 1] = "  columns: [\(columns)]"
+        return kept.joined(separator: "\n")
+    }
+
     /// A time after which the fixture's files count as settled (the cache keeps nothing changed within two seconds).
     private let later = Date().addingTimeInterval(60)
 
@@ -104,7 +113,7 @@ import Testing
         #expect(!cache(fixture).known.isEmpty)
 
         let settings = fixture.folder.url("sota.yaml")
-        try AtomicFile.write(try String(contentsOfFile: settings, encoding: .utf8) + "catalog:\n  columns: [training.epochs, seed]\n", to: settings)
+        try AtomicFile.write(Self.replacingCatalog(in: try String(contentsOfFile: settings, encoding: .utf8), with: "training.epochs, seed"), to: settings)
         #expect(cache(fixture).known.isEmpty, "written for the default columns")
         let custom = try ConfigCatalog.build(fixture.workspace, now: later)
         #expect(custom.parameterColumns == ["training.epochs", "seed"])
@@ -124,8 +133,8 @@ import Testing
         let facts = ConfigFacts(kind: .training, experiment: "x\ny", hash: "h", parameters: values, problem: "p\t")
         let settings = fixture.folder.url("sota.yaml")
         let columns = (0..<values.count).map { "c\($0)" }
-        try AtomicFile.write(try String(contentsOfFile: settings, encoding: .utf8)
-                             + "catalog:\n  columns: [\(columns.joined(separator: ", "))]\n", to: settings)
+        try AtomicFile.write(Self.replacingCatalog(in: try String(contentsOfFile: settings, encoding: .utf8), with: columns.joined(separator: ", ")),
+                             to: settings)
         cache(fixture).store(["configs/x.yaml": .init(stamp: stamp, facts: facts)])
         let read = try #require(cache(fixture).known["configs/x.yaml"])
         #expect(read.stamp == stamp && read.facts == facts)

@@ -126,7 +126,7 @@ let package = Package(
 
         .target(name: "SotaTestSupport", dependencies: ["SotaSupport", "SotaRunRecord"], path: "Tests/SotaTestSupport", swiftSettings: ourSettings),
         .testTarget(name: "SotaSupportTests", dependencies: ["SotaSupport", "SotaTestSupport"], swiftSettings: ourSettings),
-        .testTarget(name: "SotaConfigTests", dependencies: ["SotaConfig", "SotaTestSupport"], swiftSettings: ourSettings),
+        .testTarget(name: "SotaConfigTests", dependencies: ["SotaConfig", "SotaTestSupport"], exclude: ["Golden"], swiftSettings: ourSettings),
         .testTarget(name: "SotaDataTests", dependencies: ["SotaData", "SotaTestSupport"], swiftSettings: ourSettings),
         .testTarget(name: "SotaGitTests", dependencies: ["SotaGit", "SotaTestSupport"], swiftSettings: ourSettings),
         .testTarget(name: "SotaRunRecordTests", dependencies: ["SotaRunRecord", "SotaTestSupport"], swiftSettings: ourSettings),

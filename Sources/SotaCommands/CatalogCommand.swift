@@ -10,7 +10,7 @@ struct CatalogCommand: ContextualCommand {
         commandName: "catalog",
         abstract: "Catalog every training config: production, active and archived experiments.",
         discussion: """
-        One row per config, sorted by location (production, active, archived) then path: status, creation, last activity, runs, best metric and run, promotions, key hyperparameters, config hash and git commit. The hyperparameter columns come from `catalog: {columns: [...]}` in sota.yaml (default: latent.dim, training.epochs, training.batch_size, training.learning_rate, resources.gpu). CSV is RFC 4180 (CRLF line ends).
+        One row per config, sorted by location (production, active, archived) then path: status, creation, last activity, runs, best metric and run, promotions, key hyperparameters, config hash and git commit. The hyperparameter columns come from `catalog: {columns: [...]}` in sota.yaml (default: training.epochs, training.batch_size, resources.gpu). CSV is RFC 4180 (CRLF line ends).
 
         Examples:
           sota catalog > docs/config_catalog.csv
@@ -43,21 +43,7 @@ struct CatalogCommand: ContextualCommand {
             context.console.out(text, terminator: "")
             return catalog.problems.isEmpty ? ExitStatus.success : ExitStatus.checkFailed
         }
-        let path = context.absolute(output)
-        let location = SourceLocation(file: "--output \(output)")
-        do {
-            // As `report --output` does: a missing folder is made, so `--output docs/catalog.csv` just works.
-            try FileManager.default.createDirectory(atPath: Paths.parent(of: path), withIntermediateDirectories: true)
-        } catch {
-            context.console.error("cannot create the folder \(context.display(Paths.parent(of: path))): \(error.localizedDescription)", at: location)
-            return ExitStatus.checkFailed
-        }
-        do {
-            try AtomicFile.write(text, to: path)
-        } catch {
-            context.console.error(error.description, at: location)
-            return ExitStatus.checkFailed
-        }
+        guard Standalone.writeOutput(text, to: output, context) else { return ExitStatus.checkFailed }
         context.console.err("wrote \(catalog.rows.count) row\(catalog.rows.count == 1 ? "" : "s") to \(output)")
         return catalog.problems.isEmpty ? ExitStatus.success : ExitStatus.checkFailed
     }

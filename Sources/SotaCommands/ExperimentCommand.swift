@@ -16,10 +16,10 @@ struct ExperimentCommand: ParsableCommand {
         An experiment is a folder holding config.yaml, notes.md and metadata.json. Its state is derived, never kept by hand: running, active, promoted, success, failed, stale or archived (see `sota experiment list --help`).
 
         Examples:
-          sota experiment new wider-latent --set latent.dim=32 --set operator.pdet.input_dim=32
+          sota experiment new longer-training --set training.epochs=40
           sota experiment list --status success
-          sota experiment show wider-latent --json
-          sota experiment restore wider-latent
+          sota experiment show longer-training --json
+          sota experiment restore longer-training
 
         Exit status: 0 success, 1 refused or a folder could not be read (the message names it), 64 usage error.
         """,
@@ -36,7 +36,7 @@ struct ExperimentNew: ContextualCommand {
         The config is the base config with the --set overrides applied and `experiment: NAME` set; it must validate, or nothing is created. notes.md lists the changes against the base config. Without --from, the base is the project's only training config in configs/.
 
         Examples:
-          sota experiment new wider-latent --set latent.dim=32 --set operator.pdet.input_dim=32
+          sota experiment new longer-training --set training.epochs=40
           sota experiment new lr-sweep --from configs/train_burgers_golden.yaml --set training.learning_rate=0.1
         """
     )
@@ -151,8 +151,8 @@ struct ExperimentShow: ContextualCommand {
         abstract: "Show one experiment: state and why, runs, best metric and its gates, hypothesis.",
         discussion: """
         Examples:
-          sota experiment show wider-latent
-          sota experiment show wider-latent --json
+          sota experiment show longer-training
+          sota experiment show longer-training --json
         """
     )
 
@@ -224,7 +224,7 @@ struct ExperimentRestore: ContextualCommand {
         The metadata records where it came from (restored_from); its runs stay linked by name. A restored experiment counts as active for lifecycle.active_days.
 
         Example:
-          sota experiment restore wider-latent
+          sota experiment restore longer-training
         """
     )
 

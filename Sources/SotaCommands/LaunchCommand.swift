@@ -29,7 +29,7 @@ struct LaunchCommand: ContextualCommand {
           sota launch --config configs/train_burgers_golden.yaml --backend vast --dry-run
           sota launch --config configs/train_burgers_golden.yaml --backend vast --auto-shutdown --gpu "RTX 4090" --max-price 0.6
           sota launch --config configs/train_burgers_golden.yaml --backend slurm --partition gpu --time 02:00:00 --gpus 1
-          sota launch --config configs/train_burgers_golden.yaml --backend slurm --sweep latent.dim,operator.pdet.input_dim=8,16,32 --max-parallel 2
+          sota launch --config configs/train_burgers_golden.yaml --backend slurm --sweep training.epochs=10,20,40 --max-parallel 2
         """
     )
 

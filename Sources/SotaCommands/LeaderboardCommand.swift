@@ -17,20 +17,20 @@ struct LeaderboardCommand: ContextualCommand {
 
         Examples:
           sota leaderboard
-          sota leaderboard --metric nrmse --top 20 --experiment burgers-golden
+          sota leaderboard --metric accuracy --direction higher --top 20 --experiment baseline
           sota leaderboard --csv > leaderboard.csv
           sota leaderboard --rebuild
         """
     )
 
-    @Option(help: ArgumentHelp("The metric to rank by.", valueName: "name"))
-    var metric: String = "nrmse"
+    @Option(help: ArgumentHelp("The metric to rank by (default: the project's primary metric).", valueName: "name"))
+    var metric: String?
 
     @Option(help: ArgumentHelp("The evaluation phase whose metric ranks: full_eval or small_eval.", valueName: "phase"))
     var phase: String = "full_eval"
 
-    @Option(help: ArgumentHelp("Which way is better: lower or higher.", valueName: "direction"))
-    var direction: String = "lower"
+    @Option(help: ArgumentHelp("Which way is better: lower or higher (default: as the project declares the metric).", valueName: "direction"))
+    var direction: String?
 
     @Option(help: ArgumentHelp("How many runs to show.", valueName: "n"))
     var top: Int = 10
@@ -51,7 +51,7 @@ struct LeaderboardCommand: ContextualCommand {
 
     func validate() throws {
         guard (1...Leaderboard.maximumLimit).contains(top) else { throw ValidationError("--top must be between 1 and \(Leaderboard.maximumLimit)") }
-        guard MetricDirection(rawValue: direction) != nil else { throw ValidationError("--direction must be lower or higher") }
+        if let direction, MetricDirection(rawValue: direction) == nil { throw ValidationError("--direction must be lower or higher") }
         if json, csv { throw ValidationError("choose one of --json and --csv") }
     }
 
@@ -59,7 +59,9 @@ struct LeaderboardCommand: ContextualCommand {
         let (project, problems) = context.project(explicit: global.project)
         if problems.hasErrors { return Standalone.report(problems, context) }
         let format: LeaderboardOutput.Format = json ? .json : csv ? .csv : .text
-        let order = MetricDirection(rawValue: direction) ?? .lower
+        let ranking = RankingMetric.resolve(metric: metric, direction: direction, phase: phase, project: project, context: context)
+        if let note = ranking.note { context.console.warning(note) }
+        let metric = ranking.name, order = ranking.direction
         // A current index answers through the raw reader; an empty answer goes the full way, which also tells an
         // index that lost its runs from a project that has none.
         if !rebuild, let query = LeaderboardTopQuery(metric: metric, phase: phase, direction: order, limit: top, experiment: experiment),

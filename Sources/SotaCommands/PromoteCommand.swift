@@ -20,8 +20,8 @@ struct PromoteCommand: ContextualCommand {
         Exit status: 0 promoted (or already in production), 1 refused, 64 usage error.
 
         Examples:
-          sota promote experiments/2026-11-23-wider-latent/config.yaml
-          sota promote experiments/2026-11-23-wider-latent/config.yaml --rename train_burgers_32dim --commit
+          sota promote experiments/2026-11-23-longer-training/config.yaml
+          sota promote experiments/2026-11-23-longer-training/config.yaml --rename train_burgers_40epochs --commit
           sota promote --rollback train_burgers_32dim
         """
     )

@@ -17,24 +17,34 @@ struct RankingMetric {
     /// - Parameter gated: the index's most gated metric (or the direction `name` is gated with) in the ranking
     ///   phase; asked only when the project does not declare what is needed.
     static func resolve(metric: String?, direction: MetricDirection?, project: Project,
-                        gated: (String?) -> (name: String, direction: MetricDirection)?) -> Result<RankingMetric, DiagnosticError> {
+                        gated: (String?) -> (name: String, direction: MetricDirection?)?) -> RankingMetric {
         let name: String
         if let metric {
             name = metric
         } else if let primary = project.primaryMetric {
             name = primary.name
         } else if let found = gated(nil) {
-            return .success(RankingMetric(name: found.name, direction: direction ?? found.direction))
+            name = found.name
         } else {
-            return .failure(DiagnosticError(.error(
-                at: SourceLocation(file: "--metric"), "no metric to rank by: the project declares none and no run is gated yet",
-                hint: "pass --metric NAME, or declare one in sota.yaml: metrics: {accuracy: {direction: higher}}"
-            )))
+            // No declaration and no run reports a metric: an empty ranking says so without naming one.
+            return RankingMetric(name: "", direction: direction ?? .lower)
         }
-        if let direction { return .success(RankingMetric(name: name, direction: direction)) }
-        if let declared = project.metric(name) { return .success(RankingMetric(name: name, direction: declared.direction)) }
-        if let found = gated(name) { return .success(RankingMetric(name: name, direction: found.direction)) }
-        return .success(RankingMetric(name: name, direction: .lower,
-                                      note: "`\(name)` is not declared in sota.yaml `metrics:` nor gated by any run; ranking lower-is-better (pass --direction higher, or declare it)"))
+        if let direction { return RankingMetric(name: name, direction: direction) }
+        if let declared = project.metric(name) { return RankingMetric(name: name, direction: declared.direction) }
+        if let found = gated(name)?.direction { return RankingMetric(name: name, direction: found) }
+        return RankingMetric(name: name, direction: .lower,
+                             note: "`\(name)` is not declared in sota.yaml `metrics:` nor gated by any run; ranking lower-is-better (pass --direction higher, or declare it)")
+    }
+
+    /// Resolves the flags against `project` and, when it declares too little, against the index that already exists
+    /// (never created for this).
+    static func resolve(metric: String?, direction: String?, phase: String, project: Project, context: CommandContext) -> RankingMetric {
+        let path = LeaderboardIndex.path(project: project, environment: context.environment)
+        var board: Leaderboard?
+        return resolve(metric: metric, direction: direction.flatMap(MetricDirection.init(rawValue:)), project: project) { name in
+            guard Paths.kind(of: path) == .file else { return nil }
+            if board == nil { board = try? LeaderboardIndex.board(project: project, environment: context.environment) }
+            return try? board?.gatedMetric(named: name, phase: phase)
+        }
     }
 }

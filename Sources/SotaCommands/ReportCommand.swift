@@ -20,7 +20,7 @@ struct ReportCommand: ContextualCommand {
         Examples:
           sota report --weekly
           sota report --weekly --week 2026-01-07 --output /tmp/report
-          sota report --weekly --metric nrmse --phase small_eval --json
+          sota report --weekly --metric accuracy --phase small_eval --json
         """
     )
 
@@ -34,14 +34,14 @@ struct ReportCommand: ContextualCommand {
                                valueName: "day"))
     var week: String?
 
-    @Option(help: ArgumentHelp("The metric to rank and plot.", valueName: "name"))
-    var metric: String = "nrmse"
+    @Option(help: ArgumentHelp("The metric to rank and plot (default: the project's primary metric).", valueName: "name"))
+    var metric: String?
 
     @Option(help: ArgumentHelp("The evaluation phase whose metric counts: full_eval or small_eval.", valueName: "phase"))
     var phase: String = "full_eval"
 
-    @Option(help: ArgumentHelp("Which way is better: lower or higher.", valueName: "direction"))
-    var direction: String = "lower"
+    @Option(help: ArgumentHelp("Which way is better: lower or higher (default: as the project declares the metric).", valueName: "direction"))
+    var direction: String?
 
     @Option(help: ArgumentHelp("How many leaderboard runs to show.", valueName: "n"))
     var top: Int = 10
@@ -59,7 +59,7 @@ struct ReportCommand: ContextualCommand {
         if let week, ISOWeek(naming: week) == nil {
             throw ValidationError("--week must be a day like 2026-01-07 or a week like 2026-W02, got `\(week)`")
         }
-        guard MetricDirection(rawValue: direction) != nil else { throw ValidationError("--direction must be lower or higher") }
+        if let direction, MetricDirection(rawValue: direction) == nil { throw ValidationError("--direction must be lower or higher") }
         guard (1...1000).contains(top) else { throw ValidationError("--top must be between 1 and 1000") }
     }
 
@@ -69,10 +69,12 @@ struct ReportCommand: ContextualCommand {
         let now = Date()
         let period = week.flatMap(ISOWeek.init(naming:)).map(WeeklyReport.Period.init(week:))
             ?? WeeklyReport.Period(start: now.addingTimeInterval(-7 * 86_400), end: now)
-        guard let direction = MetricDirection(rawValue: direction) else { throw ValidationError("--direction must be lower or higher") }
+        let index = WorkspaceCommandSupport.index(project, context)
+        let ranking = RankingMetric.resolve(metric: metric, direction: direction, phase: phase, project: project, context: context)
+        if let note = ranking.note { context.console.warning(note) }
         let request = WeeklyReportOperation.Request(
-            project: project, environment: context.environment, index: WorkspaceCommandSupport.index(project, context), period: period,
-            metric: .init(name: metric, phase: phase, direction: direction), top: top, pricing: loadPricing(project: project, context: context),
+            project: project, environment: context.environment, index: index, period: period,
+            metric: .init(name: ranking.name, phase: phase, direction: ranking.direction), top: top, pricing: loadPricing(project: project, context: context),
             apply: apply, output: output.map(context.absolute), now: now
         )
         let result: WeeklyReportOperation.Result

@@ -23,10 +23,10 @@ struct RunCommand: ContextualCommand {
 
         Examples:
           sota run --train-config configs/train_burgers_golden.yaml
-          sota run --train-config configs/train_burgers_golden.yaml --set latent.dim=32 --set operator.pdet.input_dim=32
+          sota run --train-config configs/train_burgers_golden.yaml --set training.epochs=40
           sota run --resume 20261123-141503-9f3a2b1c
           sota run --train-config configs/train_burgers_golden.yaml \\
-              --sweep latent.dim,operator.pdet.input_dim=8,16,32 --gpus 0,1
+              --sweep training.epochs=10,20,40 --gpus 0,1
         """
     )
 
@@ -185,7 +185,8 @@ struct RunOptions: Equatable {
                 fullEvalConfig: fullEvalConfig.map(context.absolute), assignments: assignments, runID: runId, resume: resume, step: step,
                 promote: promote, maxRetries: maxRetries, devices: gpus, gracePeriod: gracePeriod, project: project,
                 environment: context.environment, workingDirectory: context.workingDirectory)
-            let console = RunConsole(console: context.console, interactive: isatty(1) == 1 && context.environment["TERM"] != "dumb", verbose: verbose)
+            let console = RunConsole(console: context.console, interactive: isatty(1) == 1 && context.environment["TERM"] != "dumb", verbose: verbose,
+                                     primaryMetric: project.primaryMetricName)
             let result = try RunOperation(leaderboards: LeaderboardIndex.openers(project: project, environment: context.environment))(
                 request, observe: { console.handle($0) })
             return console.report(result, context: context)

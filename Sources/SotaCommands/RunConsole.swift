@@ -19,6 +19,8 @@ final class RunConsole: Sendable {
     private let live: Bool
     private let verbose: Bool
     private let heartbeat: Double
+    /// The metric the summary line shows: the project's primary metric, else the run's first gated one.
+    private let primaryMetric: String?
     private let lastDraw = Mutex<Double>(0)
     /// The elapsed time at which the running stage's next heartbeat is due.
     private let nextBeat = Mutex<Double>(0)
@@ -27,8 +29,10 @@ final class RunConsole: Sendable {
 
     /// A console for one run. `interactive` redraws a live line per stage (unless `verbose` streams each stage's
     /// output instead); off a terminal, a stage still running prints a line every `heartbeat` seconds.
-    init(console: Console, interactive: Bool, verbose: Bool = false, heartbeat: Double = RunConsole.heartbeatInterval) {
+    init(console: Console, interactive: Bool, verbose: Bool = false, heartbeat: Double = RunConsole.heartbeatInterval,
+         primaryMetric: String? = nil) {
         self.console = console
+        self.primaryMetric = primaryMetric
         self.live = interactive && !verbose
         self.verbose = verbose
         self.heartbeat = heartbeat > 0 ? heartbeat : Self.heartbeatInterval
@@ -190,8 +194,9 @@ final class RunConsole: Sendable {
         default: status = manifest.status.rawValue
         }
         var line = "run \(manifest.runID) \(status)"
-        if let nrmse = manifest.metrics["full_eval"]?["nrmse"] ?? manifest.metrics["small_eval"]?["nrmse"] {
-            line += "  nrmse \(NumberFormat.general(nrmse, significant: 4))"
+        if let metric = primaryMetric ?? manifest.gates.first?.metric,
+           let value = manifest.metrics["full_eval"]?[metric] ?? manifest.metrics["small_eval"]?[metric] {
+            line += "  \(metric) \(NumberFormat.general(value, significant: 4))"
         }
         line += "  \(NumberFormat.fixed(manifest.totalSeconds, decimals: 1) + "s")  \(runDirectory)/"
         console.out(line)

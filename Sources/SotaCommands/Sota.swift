@@ -14,7 +14,7 @@ package struct Sota: ParsableCommand {
           sota dry-run configs/train_burgers_golden.yaml
           sota run --train-config configs/train_burgers_golden.yaml
           sota leaderboard
-          sota experiment new wider-latent --set latent.dim=32 --set operator.pdet.input_dim=32
+          sota experiment new longer-training --set training.epochs=40
           sota archive --list-only
           sota catalog > catalog.csv
           sota report --weekly
@@ -27,7 +27,7 @@ package struct Sota: ParsableCommand {
         subcommands: [Validate.self, DryRun.self, RunCommand.self, TrainCommand.self, EvaluateCommand.self,
                       LeaderboardCommand.self, CompareCommand.self, IngestCommand.self, ExperimentCommand.self, PromoteCommand.self,
                       ArchiveCommand.self, CatalogCommand.self, ReportCommand.self, LaunchCommand.self, StatusCommand.self,
-                      ResumeCommand.self, CancelCommand.self]
+                      ResumeCommand.self, CancelCommand.self, SchemaCommand.self]
     )
 
     package init() {}
@@ -101,7 +101,7 @@ package struct GlobalOptions: ParsableArguments {
 
 /// Options for commands that load configs.
 package struct OverrideOptions: ParsableArguments {
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a config value, e.g. --set latent.dim=32 (repeatable).", valueName: "key=value"))
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a config value, e.g. --set training.epochs=40 (repeatable).", valueName: "key=value"))
     package var assignments: [String] = []
 
     package init() {}

@@ -160,6 +160,26 @@ struct EvaluateCommand: ContextualCommand {
 
 /// Shared plumbing of the standalone commands.
 enum Standalone {
+    /// Writes an `--output` file atomically, making its folder as `report --output` does, so
+    /// `--output docs/catalog.csv` just works; false after printing an error that names the flag.
+    static func writeOutput(_ text: String, to output: String, _ context: CommandContext) -> Bool {
+        let path = context.absolute(output)
+        let location = SourceLocation(file: "--output \(output)")
+        do {
+            try FileManager.default.createDirectory(atPath: Paths.parent(of: path), withIntermediateDirectories: true)
+        } catch {
+            context.console.error("cannot create the folder \(context.display(Paths.parent(of: path))): \(error.localizedDescription)", at: location)
+            return false
+        }
+        do {
+            try AtomicFile.write(text, to: path)
+        } catch {
+            context.console.error(error.description, at: location)
+            return false
+        }
+        return true
+    }
+
     static func report(_ diagnostics: [Diagnostic], _ context: CommandContext) -> Int32 {
         context.console.report(diagnostics)
         return ExitStatus.checkFailed

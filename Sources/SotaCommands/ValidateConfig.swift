@@ -9,12 +9,12 @@ struct ValidateConfig: ContextualCommand {
         commandName: "config",
         abstract: "Check configs: YAML, required keys, types, ranges, unknown keys, dimensions, references, project rules.",
         discussion: """
-        Reports every problem at once as `file:line:col: error: message`, with hints such as "did you mean `latent.dim`?". Warnings do not fail the check unless --strict.
+        Reports every problem at once as `file:line:col: error: message`, with hints such as "did you mean `training.epochs`?". Warnings do not fail the check unless --strict.
 
         Examples:
           sota validate config configs/*.yaml
-          sota validate config golden.yaml --set latent.dim=32 \\
-              --set operator.pdet.input_dim=32
+          sota validate config golden.yaml --set training.epochs=40 \\
+              --set training.batch_size=32
           sota validate config golden.yaml --print-config --format json
         """
     )

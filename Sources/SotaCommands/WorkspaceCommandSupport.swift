@@ -100,7 +100,7 @@ enum WorkspaceCommandSupport {
         summary.problems.first?.description ?? summary.decision.reason
     }
 
-    /// `nrmse 0.0712` for a summary's best run, or `—`.
+    /// `loss 0.0712` for a summary's best run, or `—`.
     static func best(_ summary: ExperimentSummary) -> String {
         summary.bestRun.map { "\($0.metric) \(String(format: "%.4g", $0.value))" } ?? "—"
     }

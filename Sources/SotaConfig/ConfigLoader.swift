@@ -48,6 +48,7 @@ package struct ConfigLoader: Sendable {
         diagnostics += ConfigRules.check(root, file: displayPath)
         // Project rules skip keys that already failed their own checks: a value out of its range is reported
         // once, and a rule never computes with it (`Int.min % -1` would stop the process).
+        diagnostics += checkGateMetrics(root)
         let failed = Set(diagnostics.filter { $0.severity == .error }.compactMap(\.keyPath))
         for constraint in project.constraints { diagnostics += constraint.check(root, file: displayPath, failed: failed) }
         if checksReferencedFiles {
@@ -56,10 +57,39 @@ package struct ConfigLoader: Sendable {
         guard !diagnostics.hasErrors, let kind else { return Outcome(config: nil, diagnostics: diagnostics) }
         let tree = CanonicalForm.normalize(root, schema: schema)
         let config = ConfigModelBuilder.build(
-            tree, kind: kind, path: Paths.absolute(path, relativeTo: Paths.currentDirectory),
+            tree, kind: kind, metrics: project.metrics, path: Paths.absolute(path, relativeTo: Paths.currentDirectory),
             displayPath: displayPath, overrides: overrides
         )
         return Outcome(config: config, diagnostics: diagnostics)
+    }
+
+    /// Each gate's metric against the project's declared metrics: a gate ranks as the leaderboard does, and a
+    /// metric the project does not declare is most likely a typo.
+    private func checkGateMetrics(_ root: ConfigNode) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for (index, gate) in (root["gates"]?.items ?? []).enumerated() {
+            guard let metricNode = gate["metric"], let metric = metricNode.stringValue else { continue }
+            let direction = gate["direction"]
+            guard let declared = project.metric(metric) else {
+                if !project.metrics.isEmpty {
+                    out.append(.error(at: metricNode.location, keyPath: "gates[\(index)].metric",
+                                      "gate metric `\(metric)` is not declared in the project's `metrics:`",
+                                      hint: Suggestions.closest(to: metric, in: project.metrics.map(\.name)).map { "did you mean `\($0)`?" }
+                                        ?? "declare it in sota.yaml: metrics: {\(metric): {direction: lower}}"))
+                } else if direction == nil {
+                    out.append(.error(at: gate.location, keyPath: "gates[\(index)].direction",
+                                      "gate on `\(metric)` needs a `direction` (lower or higher)",
+                                      hint: "or declare the metric once in sota.yaml: metrics: {\(metric): {direction: lower}}"))
+                }
+                continue
+            }
+            if let direction, let word = direction.stringValue, MetricDirection(rawValue: word) != nil, word != declared.direction.rawValue {
+                out.append(.error(at: direction.location, keyPath: "gates[\(index)].direction",
+                                  "gate direction `\(word)` disagrees with `\(metric)`, declared \(declared.direction.rawValue)-is-better at \(declared.location)",
+                                  hint: "remove `direction:` here; the declaration decides both the gate and the ranking"))
+            }
+        }
+        return out
     }
 
     /// The tree with the project's declared defaults filled in where a key is missing and its section exists (a
@@ -105,7 +135,7 @@ package struct ConfigLoader: Sendable {
 
 /// Builds the typed model from a tree that has passed validation.
 enum ConfigModelBuilder {
-    static func build(_ tree: ConfigNode, kind: RunConfig.Kind, path: String, displayPath: String, overrides: [ConfigOverride]) -> RunConfig {
+    static func build(_ tree: ConfigNode, kind: RunConfig.Kind, metrics: [MetricDeclaration] = [], path: String, displayPath: String, overrides: [ConfigOverride]) -> RunConfig {
         func located<T>(_ node: ConfigNode?, _ read: (ConfigNode) -> T?) -> Located<T>? {
             guard let node, let value = read(node) else { return nil }
             return Located(value, node.location)
@@ -169,7 +199,8 @@ enum ConfigModelBuilder {
             return GateSpec(
                 name: gate["name"]?.stringValue ?? metric,
                 metric: metric,
-                direction: MetricDirection(rawValue: gate["direction"]?.stringValue ?? "") ?? .lower,
+                direction: MetricDirection(rawValue: gate["direction"]?.stringValue ?? "")
+                    ?? metrics.first { $0.name == metric }?.direction ?? .lower,
                 threshold: gate["threshold"]?.numberValue ?? 0,
                 minImprovementAbsolute: gate["min_improvement"]?["absolute"]?.numberValue,
                 minImprovementRelative: gate["min_improvement"]?["relative"]?.numberValue,

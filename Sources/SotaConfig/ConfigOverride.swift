@@ -18,7 +18,7 @@ package struct ConfigOverride: Sendable, Hashable {
         guard let equals = text.firstIndex(of: "=") else {
             return .failure(DiagnosticError(.error(
                 at: SourceLocation(file: flag), "`--set` expects KEY=VALUE, found no `=`",
-                hint: "for example: --set latent.dim=32"
+                hint: "for example: --set model.width=32"
             )))
         }
         let key = String(text[..<equals]).trimmingSpaces()

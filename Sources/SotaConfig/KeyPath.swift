@@ -81,7 +81,7 @@ extension ConfigNode {
         return current
     }
 
-    /// The node at a dotted path such as `latent.dim`.
+    /// The node at a dotted path such as `model.width`.
     package func node(at dotted: String) -> ConfigNode? {
         KeyPath(parsing: dotted).flatMap { node(at: $0) }
     }

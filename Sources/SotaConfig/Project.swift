@@ -156,7 +156,7 @@ package struct Project: Sendable {
                 guard let text = column.stringValue, KeyPath(parsing: text) != nil else {
                     diagnostics.append(.error(at: column.location, keyPath: "catalog.columns",
                                               "catalog column \(column.kindDescription) is not a config key path",
-                                              hint: "write key paths such as `latent.dim` or `training.stages[0].epochs`"))
+                                              hint: "write key paths such as `model.width` or `training.stages[0].epochs`"))
                     continue
                 }
                 project.catalogColumns.append(text)

@@ -253,7 +253,7 @@ package struct ProjectSchema: Sendable {
             }
         }
         for name in extraSections where root.field(name) == nil {
-            root.fields.append(FieldSchema(name, .anyValue, "project section"))
+            root.fields.append(ConfigSchema.projectSection(name))
         }
         return (root, diagnostics)
     }

@@ -176,7 +176,7 @@ package struct GateSpec: Sendable {
         self.location = location
     }
 
-    /// `nrmse < 0.25` style summary.
+    /// `loss < 0.25` style summary.
     package var summary: String {
         "\(metric) \(direction == .lower ? "<" : ">") \(JSONValue.shortNumber(threshold))"
     }

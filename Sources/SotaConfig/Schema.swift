@@ -154,7 +154,7 @@ package enum ConfigSchema {
 
     static let gate = MappingSchema([
         FieldSchema("metric", .string(nonEmpty: true), required: true, "metric key in the metrics JSON"),
-        FieldSchema("direction", .choice(["lower", "higher"]), required: true, "which way is better"),
+        FieldSchema("direction", .choice(["lower", "higher"]), "which way is better (default: as `metrics:` in sota.yaml declares the metric)"),
         FieldSchema("threshold", .number(min: nil, exclusiveMin: false, max: nil), required: true, "absolute threshold"),
         FieldSchema("name", .string(nonEmpty: true), "a name for reports"),
         FieldSchema("min_improvement", .mapping(MappingSchema([
@@ -217,8 +217,15 @@ package enum ConfigSchema {
         var schema = root
         schema.isOpen = true
         for name in extraSections where schema.field(name) == nil {
-            schema.fields.append(FieldSchema(name, .anyValue, "project section"))
+            schema.fields.append(projectSection(name))
         }
         return .mapping(schema)
+    }
+
+    /// A free-form top-level section the project names in `sections:`.
+    static func projectSection(_ name: String) -> FieldSchema {
+        var field = FieldSchema(name, .anyValue, "project section (sota.yaml `sections:`)")
+        field.declaredAt = SourceLocation(file: Project.fileName)
+        return field
     }
 }

@@ -146,14 +146,23 @@ extension Leaderboard {
 
 extension Leaderboard {
     /// The metric (and its direction) the indexed runs gate most often in `phase`, or the direction `name` is gated
-    /// with: what ranks runs when the project declares no metrics. A scan of the gate outcomes, so only for that case.
-    package func gatedMetric(named name: String?, phase: String) throws(LeaderboardError) -> (name: String, direction: MetricDirection)? {
+    /// with: what ranks runs when the project declares no metrics; with nothing gated, the metric most runs report.
+    /// A scan of the gate outcomes (and metrics), so only for that case.
+    ///
+    /// - Returns: the metric and the direction it is gated with; a nil direction for a metric no run gates.
+    package func gatedMetric(named name: String?, phase: String) throws(LeaderboardError) -> (name: String, direction: MetricDirection?)? {
         try read { db in
+            // Nothing gated: the metric most runs report, its direction unknown.
+            func reported() throws -> (name: String, direction: MetricDirection?)? {
+                guard name == nil, let row = try Row.fetchOne(db, sql: "SELECT name FROM metrics WHERE phase = ? GROUP BY name ORDER BY count(*) DESC, name LIMIT 1",
+                                                              arguments: [phase]) else { return nil }
+                return (try row.stored("name"), nil)
+            }
             let sql = "SELECT metric, direction FROM gate_outcomes WHERE phase = ?" + (name == nil ? "" : " AND metric = ?")
                 + " GROUP BY metric, direction ORDER BY count(*) DESC, metric LIMIT 1"
             let arguments: StatementArguments = name.map { [phase, $0] } ?? [phase]
             guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments),
-                  let direction = MetricDirection(rawValue: try row.stored("direction") as String) else { return nil }
+                  let direction = MetricDirection(rawValue: try row.stored("direction") as String) else { return try reported() }
             return (try row.stored("metric"), direction)
         }
     }

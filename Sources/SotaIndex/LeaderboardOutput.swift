@@ -34,7 +34,7 @@ package enum LeaderboardOutput {
             if let unindexedRuns {
                 return "the leaderboard index is empty, but \(unindexedRuns)/ holds run folders; `sota leaderboard --rebuild` indexes them\n"
             }
-            return "no runs with `\(metric)` in \(phase) yet" + (experiment.map { " for \($0)" } ?? "") + "; `sota run` adds them\n"
+            return (metric.isEmpty ? "no runs" : "no runs with `\(metric)`") + " in \(phase) yet" + (experiment.map { " for \($0)" } ?? "") + "; `sota run` adds them\n"
         case .text:
             return TextTable.render(header: ["#", "run", "experiment", metric, "status", "created", "commit", "time"],
                                     rows: rows.map { tableCells($0) }) + "\n"

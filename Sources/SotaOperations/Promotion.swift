@@ -216,7 +216,7 @@ package struct Promotion {
         ProductionHistory(productionFolder: Paths.parent(of: project.resolve(destination)), projectRoot: project.root)
     }
 
-    /// `nrmse[full_eval] 0.0123` style summary of a run's gated metrics.
+    /// `accuracy[full_eval] 0.9123` style summary of a run's gated metrics.
     private func metricSummary(_ runID: String) throws -> String {
         guard let summary = try board.runSummary(id: runID) else { return "" }
         return summary.gates.map { "\($0.metric)[\($0.phase)] \($0.value.map { String(format: "%.4g", $0) } ?? "–")" }.joined(separator: ", ")

@@ -3,7 +3,7 @@ import SotaConfig
 
 /// One `--sweep keys=values` axis: every key is set to the same value, once per value.
 package struct SweepAxis: Sendable, Equatable {
-    /// Key paths set together (`latent.dim,operator.pdet.input_dim=8,16`).
+    /// Key paths set together (`model.width,model.heads=8,16`).
     package var keys: [String]
     /// The values, as typed (each a YAML scalar).
     package var values: [String]

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The workspace's archive planner fills these; the report only renders them.
 package struct ArchiveCandidateRow: Sendable, Equatable, Codable {
-    /// The experiment folder's name, e.g. `2026-01-05-wider-latent`.
+    /// The experiment folder's name, e.g. `2026-01-05-wider-model`.
     package var experiment: String
     /// Its lifecycle status (`success`, `failed`, `stale`, ...).
     package var status: String

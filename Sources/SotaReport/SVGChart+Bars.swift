@@ -1,5 +1,5 @@
 extension SVGChart {
-    /// The most bars a horizontal bar chart draws; the rest are counted in a footnote.
+    /// The most bars a bar chart draws; the rest are counted in a footnote.
     package static let maximumBars = 20
 
     /// Horizontal bars, one per category, in the order given (best first, say), labelled with their values; the
@@ -11,7 +11,7 @@ extension SVGChart {
     ///   - axis: the value axis's scaling; on a logarithmic axis bars start at its lowest decade.
     ///   - format: how a bar's value is spelled at its end.
     ///   - width: the image's width in pixels; the height follows from the number of bars.
-    package static func horizontalBars(_ bars: [Bar], title: String, valueLabel: String, axis: AxisMode = .automatic,
+    package static func barChart(_ bars: [Bar], title: String, valueLabel: String, axis: AxisMode = .automatic,
                                       format: (Double) -> String = ReportFormat.metric, width: Double = defaultWidth) -> String {
         let finite = bars.filter(\.value.isFinite)
         guard !finite.isEmpty else { return placeholder(title: title, width: width) }

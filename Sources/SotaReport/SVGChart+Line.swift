@@ -6,7 +6,7 @@ extension SVGChart {
     ///
     /// - Parameters:
     ///   - points: in any order; non-finite values are skipped.
-    ///   - valueLabel: the value axis title, e.g. `full_eval nrmse`.
+    ///   - valueLabel: the value axis title, e.g. `full_eval loss`.
     ///   - lowerIsBetter: which way the running best moves.
     ///   - axis: the value axis's scaling; logarithmic needs positive values.
     ///   - pointLegend: what one point is, for the legend.

@@ -6,7 +6,7 @@ import SotaSupport
 package struct WeeklyReport: Sendable, Equatable, Codable {
     /// The metric the report ranks and plots.
     package struct Metric: Sendable, Equatable, Codable {
-        /// The metric key, e.g. `nrmse`.
+        /// The metric key, e.g. `accuracy`.
         package var name: String
         /// The evaluation phase it comes from, e.g. `full_eval`.
         package var phase: String
@@ -25,7 +25,7 @@ package struct WeeklyReport: Sendable, Equatable, Codable {
             direction == .lower ? candidate < incumbent : candidate > incumbent
         }
 
-        /// `full_eval nrmse (lower is better)`.
+        /// `full_eval loss (lower is better)`.
         package var caption: String { "\(phase) \(name) (\(direction.rawValue) is better)" }
     }
 

@@ -103,7 +103,7 @@ package enum WeeklyReportHTML {
             title: "Best \(metric.name) over time", valueLabel: valueLabel, lowerIsBetter: metric.direction == .lower,
             width: chartWidth
         )
-        let byExperiment = SVGChart.horizontalBars(
+        let byExperiment = SVGChart.barChart(
             report.series.bestByExperiment.map {
                 SVGChart.Bar(label: $0.experiment, value: $0.value,
                              detail: "\($0.experiment): \(ReportFormat.metric($0.value)) (\($0.runID), best of \($0.runs) run\($0.runs == 1 ? "" : "s"))")

@@ -25,7 +25,7 @@ package struct Diagnostic: Hashable, Sendable, Codable {
     package var keyPath: String?
     /// What is wrong, in one sentence that reads well on its own.
     package var message: String
-    /// A suggested fix, such as "did you mean `latent.dim`?".
+    /// A suggested fix, such as "did you mean `model.width`?".
     package var hint: String?
 
     /// Creates a diagnostic.

@@ -1,6 +1,6 @@
 /// Where a value came from: a position in a file, or a command-line flag.
 package struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// The file path as the user named it, or the flag text (`--set latent.dim=8`).
+    /// The file path as the user named it, or the flag text (`--set model.width=8`).
     package var file: String
     /// 1-based line, or nil when the location is a flag or a whole file.
     package var line: Int?

@@ -3,7 +3,7 @@ package enum Suggestions {
     /// The candidate closest to `word` by edit distance, when it is close enough to be a likely typo.
     ///
     /// A candidate qualifies within a third of the word's length (at least 1, at most 3 edits), or when
-    /// one spelling contains the other ignoring case (`lr` for `learning_rate` does not; `latentdim` for `latent_dim` does).
+    /// one spelling contains the other ignoring case (`lr` for `learning_rate` does not; `maxsteps` for `max_steps` does).
     package static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let lowered = word.lowercased()
         var best: (candidate: String, distance: Int)?

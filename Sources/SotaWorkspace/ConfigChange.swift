@@ -3,7 +3,7 @@ import SotaConfig
 
 /// One value that differs between an experiment's config and the config it started from.
 package struct ConfigChange: Sendable, Equatable, CustomStringConvertible {
-    /// The key path, such as `latent.dim`.
+    /// The key path, such as `model.width`.
     package var keyPath: String
     /// The base config's value as text, nil when the key is new.
     package var old: String?
@@ -17,7 +17,7 @@ package struct ConfigChange: Sendable, Equatable, CustomStringConvertible {
         self.new = new
     }
 
-    /// `latent.dim: 16 -> 32`.
+    /// `model.width: 16 -> 32`.
     package var description: String { "\(keyPath): \(old ?? "(absent)") -> \(new ?? "(absent)")" }
 
     /// The leaves that differ between two config trees, in key-path order; keys in `ignoring` are left out.

@@ -30,9 +30,12 @@ package struct ExperimentRun: Sendable, Equatable {
     /// Gate outcomes: name, metric, direction and whether it passed.
     package var gates: [RunManifest.GateRecord]
 
-    /// The metric that ranks this run: its first gate's in the ranking phase, else `nrmse`, else the first by name.
+    /// The metric that ranks this run: its first gate's in the ranking phase, else its first gate's, else the first
+    /// by name. A gate's metric and direction agree with the project's declaration (`sota validate config` checks it),
+    /// so this is the project's primary metric whenever its runs are gated on it.
     package var primaryMetric: String? {
-        gates.first(where: { $0.phase == phase })?.metric ?? (metrics["nrmse"] != nil ? "nrmse" : metrics.keys.min())
+        let gated = gates.first(where: { $0.phase == phase })?.metric ?? gates.first?.metric
+        return gated.flatMap { metrics[$0] != nil ? $0 : nil } ?? metrics.keys.min()
     }
 
     /// True when a lower value of `metric` is better (the default when no gate says).

@@ -22,7 +22,7 @@ enum JSONProblem {
         }
     }
 
-    /// `runs[0]`, `best_metrics.nrmse.value`.
+    /// `runs[0]`, `best_metrics.loss.value`.
     static func path(_ keys: [any CodingKey]) -> String {
         var out = ""
         for key in keys {

@@ -14,7 +14,7 @@ import Testing
     /// run, and experiment names that CSV must quote and JSON must escape.
     private static func project() throws -> TemporaryDirectory {
         let folder = TemporaryDirectory()
-        folder.write("sota.yaml", "project: quick\n")
+        folder.write("sota.yaml", "project: quick\nmetrics:\n  nrmse: lower\n  mse: lower\n")
         let runs: [(experiment: String, nrmse: Double, seconds: Double, passed: Bool?, commit: String?, gpu: String?)] = [
             ("burgers", 0.125, 42, true, "0123456789abcdef0123", "A100-80GB"),
             ("burgers", 0.125, 59.6, nil, nil, nil),
@@ -123,10 +123,10 @@ import Testing
         let before = try sota(["leaderboard", "--csv"], in: folder.path)
         try FileManager.default.createDirectory(atPath: folder.url("elsewhere"), withIntermediateDirectories: true)
         try FileManager.default.moveItem(atPath: folder.url(".sota/leaderboard.sqlite"), toPath: folder.url("elsewhere/board.sqlite"))
-        folder.write("sota.yaml", "# moved\nproject: quick   # the name\nleaderboard: elsewhere/board.sqlite\n")
+        folder.write("sota.yaml", "# moved\nproject: quick   # the name\nleaderboard: elsewhere/board.sqlite\nmetrics: {nrmse: lower}\n")
         let moved = try sota(["leaderboard", "--csv"], in: folder.path)
         #expect(moved.out == before.out)
-        folder.write("sota.yaml", "project: quick\n")
+        folder.write("sota.yaml", "project: quick\nmetrics: {nrmse: lower}\n")
         let overridden = try sota(["leaderboard", "--csv"], in: folder.path, environment: ["SOTA_LEADERBOARD": "elsewhere/board.sqlite"])
         #expect(overridden.out == before.out)
     }
@@ -136,7 +136,7 @@ import Testing
         folder.write("sota.yaml", "project: empty\n")
         let first = try sota(["leaderboard", "--experiment", "x"], in: folder.path)
         #expect(first.status == 0, "\(first.err)")
-        #expect(first.out == "no runs with `nrmse` in full_eval yet for x; `sota run` adds them\n")
+        #expect(first.out == "no runs in full_eval yet for x; `sota run` adds them\n")
         #expect(Paths.kind(of: folder.url(".sota/leaderboard.sqlite")) == .file)
         let empty = try sota(["leaderboard", "--json"], in: folder.path)
         #expect(empty.status == 0 && empty.out == "[]\n", "\(empty.err)")

@@ -42,7 +42,7 @@ import Testing
         let onlyJunk = [SVGChart.TimePoint(date: ReportSamples.date(day: 0), value: .nan, label: "a"),
                         SVGChart.TimePoint(date: ReportSamples.date(day: 1), value: .infinity, label: "b")]
         #expect(SVGChart.bestOverTime(onlyJunk, title: "Best", valueLabel: "v", lowerIsBetter: true) == empty)
-        #expect(SVGChart.horizontalBars([SVGChart.Bar(label: "x", value: .nan)], title: "Best", valueLabel: "v") == empty)
+        #expect(SVGChart.barChart([SVGChart.Bar(label: "x", value: .nan)], title: "Best", valueLabel: "v") == empty)
         #expect(SVGChart.columns([], title: "Best", valueLabel: "v") == empty)
 
         let one = SVGChart.bestOverTime([SVGChart.TimePoint(date: ReportSamples.date(day: 3), value: 0.25, label: "r")],
@@ -56,15 +56,15 @@ import Testing
         #expect(flat.contains("over 3 points"), "non-finite points are skipped")
     }
 
-    @Test func horizontalBarsGoldenSortedAndEscaped() {
+    @Test func barChartGoldenSortedAndEscaped() {
         let bars = ReportSamples.busy.series.bestByExperiment.map { SVGChart.Bar(label: $0.experiment, value: $0.value) }
-        let svg = SVGChart.horizontalBars(bars, title: "Best nrmse by experiment", valueLabel: "full_eval nrmse")
+        let svg = SVGChart.barChart(bars, title: "Best nrmse by experiment", valueLabel: "full_eval nrmse")
         GoldenFile.check(SVGChart.standalone(svg), "by_experiment.svg")
         #expect(!svg.contains("<script>"))
         #expect(svg.contains("&lt;script&gt;"))
         #expect(svg.contains("fill=\"#059669\""), "the first (best) bar is highlighted")
         let many = (0..<25).map { SVGChart.Bar(label: "e\($0)", value: Double($0 + 1)) }
-        let capped = SVGChart.horizontalBars(many, title: "t", valueLabel: "v")
+        let capped = SVGChart.barChart(many, title: "t", valueLabel: "v")
         #expect(capped.contains("… and 5 more"))
         #expect(!capped.contains(">e20</text>"))
     }

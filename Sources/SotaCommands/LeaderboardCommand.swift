@@ -38,6 +38,15 @@ struct LeaderboardCommand: ContextualCommand {
     @Option(help: ArgumentHelp("Only this experiment's runs.", valueName: "name"))
     var experiment: String?
 
+    @Option(name: .customLong("where"), help: ArgumentHelp(
+        "Only runs whose hyperparameters and metrics meet these conditions, joined by `and`: 'optimizer.lr < 1e-3 and model.depth = 4'. A declared metric (or metrics.NAME) is a metric of the phase; any other name a hyperparameter.",
+        valueName: "conditions"))
+    var conditions: String?
+
+    @Option(help: ArgumentHelp("Hyperparameter columns to show, comma-separated key paths (default: those that vary among the rows shown).",
+                               valueName: "keys"))
+    var columns: String?
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -46,6 +55,9 @@ struct LeaderboardCommand: ContextualCommand {
 
     @Flag(help: "Recreate the index from every run directory, then rank.")
     var rebuild = false
+
+    @Flag(help: "Print SQLite's query plan for this ranking (EXPLAIN QUERY PLAN) instead of the ranking.")
+    var explain = false
 
     @OptionGroup var global: GlobalOptions
 
@@ -62,13 +74,38 @@ struct LeaderboardCommand: ContextualCommand {
         let ranking = RankingMetric.resolve(metric: metric, direction: direction, phase: phase, project: project, context: context)
         if let note = ranking.note { context.console.warning(note) }
         let metric = ranking.name, order = ranking.direction
+        var filter: LeaderboardFilter?
+        if let conditions {
+            do {
+                filter = try LeaderboardFilter(parsing: conditions, metrics: Set(project.metrics.map(\.name) + [metric]))
+            } catch {
+                context.console.error(error.message, at: SourceLocation(file: "--where"))
+                return ExitStatus.usage
+            }
+        }
+        let chosen = columns.map { $0.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty } }
+        func parameterColumns(_ rows: [LeaderboardRow]) -> [String] { chosen ?? LeaderboardOutput.varyingParameters(rows) }
         // A current index answers through the raw reader; an empty answer goes the full way, which also tells an
         // index that lost its runs from a project that has none.
-        if !rebuild, let query = LeaderboardTopQuery(metric: metric, phase: phase, direction: order, limit: top, experiment: experiment),
+        if explain {
+            do {
+                let board = try LeaderboardIndex.board(project: project, environment: context.environment)
+                for line in try board.topQueryPlan(metric: metric, phase: phase, direction: order, limit: top, experiment: experiment,
+                                                   conditions: filter) {
+                    context.console.out(line)
+                }
+            } catch {
+                context.console.error("\(error)")
+                return ExitStatus.checkFailed
+            }
+            return ExitStatus.success
+        }
+        if !rebuild, let query = LeaderboardTopQuery(metric: metric, phase: phase, direction: order, limit: top, experiment: experiment,
+                                                     conditions: filter),
            let rows = LeaderboardReader.top(path: LeaderboardIndex.path(project: project, environment: context.environment), query),
            !rows.isEmpty {
             context.console.out(LeaderboardOutput.render(rows, format: format, metric: metric, phase: phase, experiment: experiment,
-                                                         unindexedRuns: nil), terminator: "")
+                                                         unindexedRuns: nil, parameters: parameterColumns(rows)), terminator: "")
             return ExitStatus.success
         }
         let board: Leaderboard
@@ -87,14 +124,14 @@ struct LeaderboardCommand: ContextualCommand {
             context.console.err("rebuilt the leaderboard from \(report.ingested) run\(report.ingested == 1 ? "" : "s") in \(project.runsDirectory)/"
                                 + (report.promotionsAdded == 0 ? "" : " and \(report.promotionsAdded) promotion\(report.promotionsAdded == 1 ? "" : "s") from the production history"))
         }
-        let rows = try board.top(metric: metric, phase: phase, direction: order, limit: top, experiment: experiment)
+        let rows = try board.top(metric: metric, phase: phase, direction: order, limit: top, experiment: experiment, conditions: filter)
         // An index deleted (or pointed elsewhere) while runs/ is full would otherwise say there are no runs yet.
         var unindexed: String?
         if rows.isEmpty, format == .text, try board.runCount() == 0, RunDirectoryScanner.holdsFolders(project.resolve(project.runsDirectory)) {
             unindexed = project.runsDirectory
         }
         context.console.out(LeaderboardOutput.render(rows, format: format, metric: metric, phase: phase, experiment: experiment,
-                                                     unindexedRuns: unindexed),
+                                                     unindexedRuns: unindexed, parameters: parameterColumns(rows)),
                             terminator: "")
         return ExitStatus.success
     }

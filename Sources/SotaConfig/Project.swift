@@ -39,6 +39,8 @@ package struct Project: Sendable {
     package var metrics: [MetricDeclaration]
     /// The metric that ranks runs by default (`primary_metric:`, else the first declared).
     package var primaryMetricName: String?
+    /// The config key paths recorded as each run's hyperparameters (`parameters:`); nil for every scalar leaf.
+    package var parameterKeys: [String]?
 
     /// A project with defaults and no project file, rooted at `root`.
     package init(root: String) {
@@ -58,6 +60,7 @@ package struct Project: Sendable {
         self.evaluationSchema = schema
         self.metrics = []
         self.primaryMetricName = nil
+        self.parameterKeys = nil
     }
 
     /// The catalog's hyperparameter columns when `sota.yaml` names none: sota's own training knobs.
@@ -182,6 +185,20 @@ package struct Project: Sendable {
                 }
             }
         }
+        if let list = node["parameters"]?.items {
+            project.parameterKeys = []
+            for item in list {
+                guard let text = item.stringValue, let path = KeyPath(parsing: text) else {
+                    diagnostics.append(.error(at: item.location, keyPath: "parameters", "parameter \(item.kindDescription) is not a config key path"))
+                    continue
+                }
+                if project.declaredSchema != nil, !project.schema.allows(path) {
+                    diagnostics.append(.error(at: item.location, keyPath: "parameters", "parameter `\(text)` is neither sota's key nor declared in the project's schema",
+                                              hint: project.schema.suggestion(for: path).map { "did you mean `\($0)`?" }))
+                }
+                project.parameterKeys?.append(text)
+            }
+        }
         if let metricsNode = node["metrics"] {
             for entry in metricsNode.entries ?? [] {
                 switch MetricDeclaration.parse(entry) {
@@ -242,5 +259,6 @@ package struct Project: Sendable {
         FieldSchema("schema", .anyValue, "the project's own config keys and rules, or a file holding them"),
         FieldSchema("metrics", .dictionary(.anyValue), "the metrics the evaluation reports, with their direction"),
         FieldSchema("primary_metric", .string(nonEmpty: true), "the metric that ranks runs (default: the first declared)"),
+        FieldSchema("parameters", .list(.string(nonEmpty: true), minCount: 1), "config key paths recorded as hyperparameters (default: every scalar leaf)"),
     ]))
 }

@@ -237,11 +237,16 @@ package struct ProjectConstraint: Sendable {
                 problem(SourceLocation(file: file, line: 1, column: 1), $0, "missing `\($0)`, which this project requires")
             }
         case .lessThan(let paths):
-            let present = paths.compactMap { path in root.node(at: path).flatMap { node in node.numberValue.map { (path, node, $0) } } }
-            return zip(present, present.dropFirst()).compactMap { low, high in
-                low.2 < high.2 ? nil : problem(high.1.location, high.0,
-                                               "`\(high.0)` (\(Self.text(high.1))) must be greater than `\(low.0)` (\(Self.text(low.1)))")
+            var out: [Diagnostic] = []
+            var previous: (path: KeyPath, node: ConfigNode, value: Double)?
+            for path in paths {
+                guard let node = root.node(at: path), let value = node.numberValue else { continue }
+                if let low = previous, !(low.value < value) {
+                    out.append(problem(node.location, path, "`\(path)` (\(Self.text(node))) must be greater than `\(low.path)` (\(Self.text(low.node)))"))
+                }
+                previous = (path, node, value)
             }
+            return out
         case .implies(let premise, let conclusion):
             guard premise.holds(in: root), !conclusion.holds(in: root) else { return [] }
             let at = root.node(at: conclusion.path)?.location ?? root.node(at: premise.path)?.location ?? SourceLocation(file: file, line: 1, column: 1)

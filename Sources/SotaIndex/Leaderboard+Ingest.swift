@@ -49,14 +49,14 @@ extension Leaderboard {
     /// index row by row.
     static let sortedIndexThreshold = 1000
 
-    /// Drops the indexes on metric values, runs `body`, and recreates them: metric values arrive in random order,
+    /// Drops the indexes on metric and parameter values, runs `body`, and recreates them: values arrive in random order,
     /// so one sort at the end costs less than inserting each into the index at a random place. The other indexes
     /// receive keys nearly in order (by experiment then run id, by stage then finish time) and cost less to
     /// maintain row by row than to rebuild.
     private static func withMetricIndexesRebuiltAfter<T>(_ db: Database, _ body: () throws -> T) throws -> T {
         let indexes = try Row.fetchAll(db, sql: """
             SELECT name, sql FROM sqlite_master
-            WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = 'metrics'
+            WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('metrics', 'params')
             ORDER BY name
             """)
         for index in indexes {
@@ -84,6 +84,7 @@ extension Leaderboard {
                 DELETE FROM metrics;
                 DELETE FROM stage_timings;
                 DELETE FROM gate_outcomes;
+                DELETE FROM params;
                 DELETE FROM runs;
                 """)
             try WorkspaceTables.clear(db)

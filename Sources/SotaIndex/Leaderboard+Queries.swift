@@ -15,23 +15,37 @@ extension Leaderboard {
     ///   - limit: rows to return, `1...100_000`.
     /// - Throws: `.invalidLimit` for a limit out of range, `.sqlite` naming the file otherwise.
     package func top(metric: String, phase: String, direction: MetricDirection, limit: Int,
-                    experiment: String? = nil) throws(LeaderboardError) -> [LeaderboardRow] {
-        let (sql, arguments) = try Self.topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment)
+                    experiment: String? = nil, conditions: LeaderboardFilter? = nil) throws(LeaderboardError) -> [LeaderboardRow] {
+        let (sql, arguments) = try Self.topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment,
+                                                 conditions: conditions)
         return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).enumerated().map { index, row in
+            var rows = try Row.fetchAll(db, sql: sql, arguments: arguments).enumerated().map { index, row in
                 try LeaderboardRow(
                     rank: index + 1, runID: row.stored("run_id"), experiment: row.stored("experiment"), value: row.stored("value"),
                     status: row.stored("status"), passed: row.stored("passed"), created: row.stored("created"), configHash: row.stored("config_hash"),
                     gitCommit: row.stored("git_commit"), gpuType: row.stored("gpu_type"), totalSeconds: row.stored("total_seconds")
                 )
             }
+            let positions = Dictionary(rows.enumerated().map { ($1.runID, $0) }, uniquingKeysWith: { first, _ in first })
+            // Batches stay under SQLite's bound-parameter limit whatever --top asks for.
+            for start in stride(from: 0, to: rows.count, by: 500) {
+                let ids = rows[start..<min(rows.count, start + 500)].map(\.runID)
+                for row in try Row.fetchAll(db, sql: LeaderboardTopQuery.parametersSQL(count: ids.count), arguments: StatementArguments(ids)) {
+                    guard let position = positions[try row.stored("run_id") as String] else { continue }
+                    let key: String = try row.stored("key")
+                    let number: Double? = try row.stored("num"), text: String? = try row.stored("text")
+                    rows[position].parameters[key] = RunManifest.ParameterValue.stored(number: number, text: text)
+                }
+            }
+            return rows
         }
     }
 
     /// SQLite's `EXPLAIN QUERY PLAN` lines for ``top(metric:phase:direction:limit:experiment:)``, for tests and `--explain`.
     package func topQueryPlan(metric: String, phase: String, direction: MetricDirection, limit: Int,
-                              experiment: String? = nil) throws(LeaderboardError) -> [String] {
-        let (sql, arguments) = try Self.topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment)
+                              experiment: String? = nil, conditions: LeaderboardFilter? = nil) throws(LeaderboardError) -> [String] {
+        let (sql, arguments) = try Self.topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment,
+                                                 conditions: conditions)
         return try read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { try $0.stored("detail") as String }
         }
@@ -39,9 +53,9 @@ extension Leaderboard {
 
     /// The ranking query, shared with ``LeaderboardReader`` (see ``LeaderboardTopQuery``).
     private static func topQuery(metric: String, phase: String, direction: MetricDirection, limit: Int,
-                                 experiment: String?) throws(LeaderboardError) -> (String, StatementArguments) {
+                                 experiment: String?, conditions: LeaderboardFilter? = nil) throws(LeaderboardError) -> (String, StatementArguments) {
         guard let query = LeaderboardTopQuery(metric: metric, phase: phase, direction: direction, limit: limit,
-                                              experiment: experiment) else { throw .invalidLimit(limit) }
+                                              experiment: experiment, conditions: conditions) else { throw .invalidLimit(limit) }
         return (query.sql, StatementArguments(query.arguments))
     }
 

@@ -1,3 +1,4 @@
+import SotaRunRecord
 import SotaSupport
 /// What `sota leaderboard` prints on standard output, in each of its three formats.
 ///
@@ -23,22 +24,40 @@ package enum LeaderboardOutput {
     ///   - metric, phase, experiment: what was asked for, named in the table header and the "no runs" note.
     ///   - unindexedRuns: the runs folder (as shown) when the index holds no run at all but that folder holds run
     ///     folders: the note then says to rebuild the index rather than to run something.
+    ///   - parameters: the hyperparameter columns of the table and CSV, in order (see ``varyingParameters(_:)``);
+    ///     JSON gives every row all of its hyperparameters.
     package static func render(_ rows: [LeaderboardRow], format: Format, metric: String, phase: String,
-                               experiment: String?, unindexedRuns: String? = nil) -> String {
+                               experiment: String?, unindexedRuns: String? = nil, parameters: [String] = []) -> String {
         switch format {
         case .json:
             return json(rows) + "\n"
         case .csv:
-            return CSV.render(header: columns, rows: rows.map(fields))
+            return CSV.render(header: columns + parameters, rows: rows.map { row in fields(row) + parameters.map { row.parameters[$0]?.text ?? "" } })
         case .text where rows.isEmpty:
             if let unindexedRuns {
                 return "the leaderboard index is empty, but \(unindexedRuns)/ holds run folders; `sota leaderboard --rebuild` indexes them\n"
             }
             return (metric.isEmpty ? "no runs" : "no runs with `\(metric)`") + " in \(phase) yet" + (experiment.map { " for \($0)" } ?? "") + "; `sota run` adds them\n"
         case .text:
-            return TextTable.render(header: ["#", "run", "experiment", metric, "status", "created", "commit", "time"],
-                                    rows: rows.map { tableCells($0) }) + "\n"
+            let cells = rows.map { row in
+                var cells = tableCells(row)
+                cells.insert(contentsOf: parameters.map { row.parameters[$0]?.text ?? "-" }, at: 4)
+                return cells
+            }
+            return TextTable.render(header: ["#", "run", "experiment", metric] + parameters + ["status", "created", "commit", "time"],
+                                    rows: cells) + "\n"
         }
+    }
+
+    /// The hyperparameters whose values differ among `rows` (or that some rows lack), by key: what tells the rows of
+    /// a sweep apart. At most `limit` of them.
+    package static func varyingParameters(_ rows: [LeaderboardRow], limit: Int = 6) -> [String] {
+        guard rows.count > 1 else { return [] }
+        let keys = Set(rows.flatMap(\.parameters.keys)).sorted()
+        return Array(keys.filter { key in
+            let first = rows[0].parameters[key]
+            return rows.dropFirst().contains { $0.parameters[key] != first }
+        }.prefix(limit))
     }
 
     /// One row's table cells: short commit, minute-precision time, compact duration.
@@ -75,7 +94,8 @@ package enum LeaderboardOutput {
                 ("passed", row.passed.map { $0 ? "true" : "false" } ?? "null"), ("created", quoted(row.created)),
                 ("config_hash", quoted(row.configHash)), ("git_commit", row.gitCommit.map(quoted) ?? "null"),
                 ("gpu_type", row.gpuType.map(quoted) ?? "null"), ("total_seconds", JSONValue.number(row.totalSeconds)),
-            ]
+            ] + (row.parameters.isEmpty ? [] : [("parameters", JSONValue.object(row.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value.jsonValue) })
+                .rendered(pretty: false))])
             for position in 0..<members.count {
                 out += position == 0 ? "\n    " : ",\n    "
                 out += quoted(members[position].0) + ": " + members[position].1

@@ -1,4 +1,5 @@
 internal import CSQLite
+import SotaRunRecord
 import SotaSupport
 
 /// `sota leaderboard`'s ranking read through SQLite's C interface: the raw path's one reader, beside the recorder.
@@ -39,11 +40,40 @@ package enum LeaderboardReader {
                 guard let row = row(statement, rank: rows.count + 1) else { return nil }
                 rows.append(row)
             case SQLITE_DONE:
-                return rows
+                return parameters(of: rows, connection)
             default:
                 return nil
             }
         }
+    }
+
+    /// `rows` with their hyperparameters, read with one statement per 500 rows; nil on any error.
+    private static func parameters(of rows: [LeaderboardRow], _ connection: OpaquePointer) -> [LeaderboardRow]? {
+        var rows = rows
+        var positions: [String: Int] = [:]
+        for (position, row) in rows.enumerated() where positions[row.runID] == nil { positions[row.runID] = position }
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            let ids = rows[start..<min(rows.count, start + 500)].map(\.runID)
+            var prepared: OpaquePointer?
+            guard sqlite3_prepare_v2(connection, LeaderboardTopQuery.parametersSQL(count: ids.count), -1, &prepared, nil) == SQLITE_OK,
+                  let statement = prepared else {
+                sqlite3_finalize(prepared)
+                return nil
+            }
+            defer { sqlite3_finalize(statement) }
+            for (index, id) in ids.enumerated() {
+                guard sqlite3_bind_text(statement, Int32(index + 1), id, -1, transient) == SQLITE_OK else { return nil }
+            }
+            while true {
+                let code = sqlite3_step(statement)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW, let id = text(statement, 0), let key = text(statement, 1), let position = positions[id] else { return nil }
+                let number = sqlite3_column_type(statement, 2) == SQLITE_NULL ? nil : real(statement, 2)
+                let value = sqlite3_column_type(statement, 3) == SQLITE_NULL ? nil : text(statement, 3)
+                rows[position].parameters[key] = RunManifest.ParameterValue.stored(number: number, text: value)
+            }
+        }
+        return rows
     }
 
     /// One result row in ``LeaderboardTopQuery/columns`` order. The full leaderboard refuses values of the wrong

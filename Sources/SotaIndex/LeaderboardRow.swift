@@ -1,3 +1,5 @@
+import SotaRunRecord
+
 /// One ranked run in a leaderboard listing.
 ///
 /// Built alike by the GRDB leaderboard and ``LeaderboardReader``, so both render the same values.
@@ -24,6 +26,8 @@ package struct LeaderboardRow: Sendable, Equatable {
     package var gpuType: String?
     /// Wall seconds of the stages that ran.
     package var totalSeconds: Double
+    /// The run's hyperparameters by key path (`manifest.json`'s `parameters`).
+    package var parameters: [String: RunManifest.ParameterValue] = [:]
 
     /// Creates a row.
     package init(rank: Int, runID: String, experiment: String, value: Double, status: String, passed: Bool?, created: String,
@@ -39,5 +43,18 @@ package struct LeaderboardRow: Sendable, Equatable {
         self.gitCommit = gitCommit
         self.gpuType = gpuType
         self.totalSeconds = totalSeconds
+    }
+}
+
+extension RunManifest.ParameterValue {
+    /// The value as the `params` table stores it: a boolean in both columns, a number in `num`, text in `text`.
+    static func stored(number: Double?, text: String?) -> RunManifest.ParameterValue {
+        switch (number, text) {
+        case (let number?, "true"?) where number == 1: .flag(true)
+        case (let number?, "false"?) where number == 0: .flag(false)
+        case (let number?, _): .number(number)
+        case (nil, let text?): .text(text)
+        case (nil, nil): .text("")
+        }
     }
 }

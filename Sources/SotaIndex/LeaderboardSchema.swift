@@ -32,6 +32,9 @@ enum LeaderboardSchema {
             try db.execute(sql: v4)
         }
         ReportSeriesTables.register(in: &migrator)
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -143,5 +146,22 @@ enum LeaderboardSchema {
         -- BEGIN leaderboard schema v4
         CREATE INDEX runs_updated ON runs(updated, run_id, status, experiment, created, gpu_type, gpu_count, total_seconds, passed);
         -- END leaderboard schema v4
+        """
+
+    /// Version 5: each run's hyperparameters (`manifest.json`'s `parameters`), so the leaderboard shows the ones that
+    /// vary and `--where` filters on them. A number is in `num`, a string in `text`, a boolean in both (1 and `true`).
+    /// Runs indexed before have none until the index is rebuilt from their manifests.
+    static let v5 = """
+        -- BEGIN leaderboard schema v5
+        CREATE TABLE params (
+            run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            num REAL,
+            text TEXT,
+            PRIMARY KEY (run_id, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX params_key_num ON params(key, num);
+        CREATE INDEX params_key_text ON params(key, text);
+        -- END leaderboard schema v5
         """
 }

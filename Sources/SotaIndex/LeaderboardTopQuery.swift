@@ -22,13 +22,20 @@ package struct LeaderboardTopQuery: Sendable, Equatable {
     /// The query for the best `limit` runs by `metric` of `phase`; nil when `limit` is outside `1...maximumLimit`.
     ///
     /// - Parameter experiment: only this experiment's runs; nil for all.
-    package init?(metric: String, phase: String, direction: MetricDirection, limit: Int, experiment: String?) {
+    /// - Parameter conditions: `--where`'s conditions on hyperparameters and metrics; nil for none.
+    package init?(metric: String, phase: String, direction: MetricDirection, limit: Int, experiment: String?,
+                  conditions: LeaderboardFilter? = nil) {
         guard (1...Self.maximumLimit).contains(limit) else { return nil }
         var arguments = [phase, metric]
         var filter = ""
         if let experiment {
             filter = " AND r.experiment = ?"
             arguments.append(experiment)
+        }
+        if let conditions {
+            let (text, values) = conditions.sql(rankedMetric: metric, phase: phase)
+            filter += text
+            arguments += values
         }
         // BEGIN leaderboard top query: bench/leaderboard_top.sh runs this literal through the sqlite3 CLI.
         sql = """
@@ -41,5 +48,10 @@ package struct LeaderboardTopQuery: Sendable, Equatable {
             """
         // END leaderboard top query
         self.arguments = arguments
+    }
+
+    /// The hyperparameters of `count` runs, their ids bound in order: `run_id, key, num, text` rows.
+    package static func parametersSQL(count: Int) -> String {
+        "SELECT run_id, key, num, text FROM params WHERE run_id IN (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
     }
 }

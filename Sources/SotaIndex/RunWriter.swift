@@ -28,6 +28,8 @@ final class RunWriter {
         /// `gate_outcomes`.
         static let gateOutcomes = ["run_id", "position", "name", "phase", "metric", "direction", "threshold", "value", "baseline",
                                    "baseline_run", "required_improvement", "passed", "reason"]
+        /// `params`.
+        static let params = ["run_id", "key", "num", "text"]
 
         /// `?1, ?2, ...` for the columns of `runs`.
         static var runParameters: String { runs.indices.map { "?\($0 + 1)" }.joined(with: ", ") }
@@ -41,6 +43,7 @@ final class RunWriter {
     private let metrics: MultiRowInsert<IndexedRun.Metric>
     private let stages: MultiRowInsert<IndexedRun.Stage>
     private let gates: MultiRowInsert<RunManifest.GateRecord>
+    private let params: MultiRowInsert<IndexedRun.Parameter>
     /// Replacing a run already indexed: its row updated, its children deleted.
     private let replaceStatements: LazyStatements
 
@@ -80,6 +83,20 @@ final class RunWriter {
             row.bind(gate.requiredImprovement)
             row.bind(gate.passed)
             row.bind(gate.reason)
+        }
+        params = MultiRowInsert(connection, table: "params", columns: Columns.params) { row, parameter in
+            row.bind(parameter.key)
+            switch parameter.value {
+            case .number(let value):
+                row.bind(value.isFinite ? value : nil)
+                row.bind(nil as String?)
+            case .text(let value):
+                row.bind(nil as Double?)
+                row.bind(value)
+            case .flag(let value):
+                row.bind(value ? 1.0 : 0.0)
+                row.bind(value ? "true" : "false")
+            }
         }
         replaceStatements = LazyStatements(connection)
     }
@@ -121,7 +138,7 @@ final class RunWriter {
             // Rows still waiting may be this run's (written twice in one batch): they go in before the deletes.
             try finish()
             let replace = try replaceStatements.get()
-            for statement in [replace.deleteMetrics, replace.deleteStages, replace.deleteGates] {
+            for statement in [replace.deleteMetrics, replace.deleteStages, replace.deleteGates, replace.deleteParams] {
                 statement.bind(1, id)
                 try statement.run()
             }
@@ -131,6 +148,7 @@ final class RunWriter {
         try metrics.add(run.metrics, of: id)
         try stages.add(run.stages, of: id)
         try gates.add(run.gates, of: id)
+        try params.add(run.parameters, of: id)
     }
 
     /// Inserts the child rows still waiting; call before the transaction commits.
@@ -138,6 +156,7 @@ final class RunWriter {
         try metrics.flush()
         try stages.flush()
         try gates.flush()
+        try params.flush()
     }
 }
 
@@ -234,6 +253,7 @@ private final class LazyStatements {
         let deleteMetrics: RawStatement
         let deleteStages: RawStatement
         let deleteGates: RawStatement
+        let deleteParams: RawStatement
     }
 
     private let connection: OpaquePointer
@@ -249,7 +269,8 @@ private final class LazyStatements {
             updateRun: try RawStatement(connection, "UPDATE runs SET \(RunWriter.Columns.runAssignments) WHERE run_id = ?1"),
             deleteMetrics: try RawStatement(connection, "DELETE FROM metrics WHERE run_id = ?1"),
             deleteStages: try RawStatement(connection, "DELETE FROM stage_timings WHERE run_id = ?1"),
-            deleteGates: try RawStatement(connection, "DELETE FROM gate_outcomes WHERE run_id = ?1")
+            deleteGates: try RawStatement(connection, "DELETE FROM gate_outcomes WHERE run_id = ?1"),
+            deleteParams: try RawStatement(connection, "DELETE FROM params WHERE run_id = ?1")
         )
         statements = prepared
         return prepared

@@ -166,8 +166,23 @@ package struct RunOrchestrator: Sendable {
             stages: plan.steps.map { RunManifest.StageRecord(name: $0.name, phase: $0.phase.rawValue, log: $0.logFile, work: $0.work) }
         )
         manifest.status = status
+        manifest.parameters = Self.parameters(of: request.training, declared: request.project.parameterKeys)
         try manifest.write(to: manifestPath)
         return (manifest, lock)
+    }
+
+    /// The run's hyperparameters as its manifest records them.
+    static func parameters(of config: RunConfig, declared: [String]?) -> [String: RunManifest.ParameterValue] {
+        var out: [String: RunManifest.ParameterValue] = [:]
+        for (key, node) in config.parameters(declared: declared) {
+            switch node.value {
+            case .bool(let value): out[key] = .flag(value)
+            case .int, .double: if let number = node.numberValue, number.isFinite { out[key] = .number(number) }
+            case .string(let text): out[key] = .text(text)
+            default: out[key] = .text(CanonicalForm.json(node))
+            }
+        }
+        return out
     }
 
     /// Continues a run from its first unfinished step; finished steps whose inputs are unchanged are kept.

@@ -30,6 +30,14 @@ package struct IndexedRun: Sendable, Equatable {
         package var work: Double?
     }
 
+    /// One hyperparameter.
+    package struct Parameter: Sendable, Equatable {
+        /// The key path, `optimizer.lr`.
+        package var key: String
+        /// Its value.
+        package var value: RunManifest.ParameterValue
+    }
+
     /// The run id.
     package var runID = ""
     /// The experiment name.
@@ -64,6 +72,8 @@ package struct IndexedRun: Sendable, Equatable {
     package var stages: [Stage] = []
     /// Gate outcomes, in manifest order.
     package var gates: [RunManifest.GateRecord] = []
+    /// Hyperparameters, by key.
+    package var parameters: [Parameter] = []
 
     /// Total wall seconds of the stages that ran, as ``RunManifest/totalSeconds`` counts them.
     package var totalSeconds: Double { stages.reduce(0) { $0 + ($1.seconds ?? 0) } }
@@ -95,5 +105,6 @@ package struct IndexedRun: Sendable, Equatable {
                   work: $0.work)
         }
         gates = manifest.gates
+        parameters = (manifest.parameters ?? [:]).map { Parameter(key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
     }
 }

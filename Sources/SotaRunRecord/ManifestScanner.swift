@@ -95,6 +95,17 @@ package struct ManifestScanner {
                         if value.isFinite { run.metrics.append(.init(phase: phase, name: try name.text(), value: value)) }
                     }
                 }
+            case "parameters":
+                try scanner.object { scanner, key throws(GiveUp) in
+                    let value: RunManifest.ParameterValue
+                    switch try scanner.peek() {
+                    case UInt8(ascii: "\""): value = .text(try scanner.string())
+                    case UInt8(ascii: "t"), UInt8(ascii: "f"): value = .flag(try scanner.bool())
+                    default: value = .number(try scanner.number())
+                    }
+                    run.parameters.append(.init(key: try key.text(), value: value))
+                }
+                run.parameters.sort { $0.key < $1.key }
             case "stages": try scanner.array { scanner throws(GiveUp) in run.stages.append(try scanner.stage()) }
             case "gates": try scanner.array { scanner throws(GiveUp) in run.gates.append(try scanner.gate()) }
             default: try scanner.skipValue()

@@ -24,6 +24,7 @@ extension RunManifest {
             ("status", .string(status.rawValue)), ("updated", .string(updated)),
         ]
         if let passed { members.append(("passed", .bool(passed))) }
+        if let parameters { members.append(("parameters", .object(parameters.map { ($0.key, $0.value.jsonValue) }))) }
         return .object(members)
     }
 }
@@ -180,5 +181,16 @@ package struct FoundationStyleJSON {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+extension RunManifest.ParameterValue {
+    /// The value as JSON.
+    package var jsonValue: JSONValue {
+        switch self {
+        case .number(let value): .double(value)
+        case .text(let value): .string(value)
+        case .flag(let value): .bool(value)
+        }
     }
 }

@@ -258,9 +258,57 @@ package struct RunManifest: Codable, Sendable, Equatable {
     package var passed: Bool?
     /// Everything that went wrong.
     package var failures: [FailureRecord]
+    /// The run's hyperparameters: the resolved config's scalar leaves by key path (`optimizer.lr`), sota's pipeline
+    /// keys left out, or the project's declared list. Nil in manifests written before sota recorded them.
+    package var parameters: [String: ParameterValue]?
+
+    /// One parameter's value, as the config holds it.
+    package enum ParameterValue: Sendable, Equatable, Codable {
+        /// A number (integers included).
+        case number(Double)
+        /// A string, or a list written as compact JSON.
+        case text(String)
+        /// A boolean.
+        case flag(Bool)
+
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let flag = try? container.decode(Bool.self) {
+                self = .flag(flag)
+            } else if let number = try? container.decode(Double.self) {
+                self = .number(number)
+            } else {
+                self = .text(try container.decode(String.self))
+            }
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .number(let value): try container.encode(value)
+            case .text(let value): try container.encode(value)
+            case .flag(let value): try container.encode(value)
+            }
+        }
+
+        /// The value as a user reads it: `0.001`, `resnet18`, `true`.
+        package var text: String {
+            switch self {
+            case .number(let value): JSONValue.shortNumber(value)
+            case .text(let value): value
+            case .flag(let value): value ? "true" : "false"
+            }
+        }
+
+        /// The number, for comparisons and sorting.
+        package var number: Double? {
+            if case .number(let value) = self { return value }
+            return nil
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case experiment, status, created, updated, config, git, data, host, hardware, stages, metrics, gates, passed, failures
+        case experiment, status, created, updated, config, git, data, host, hardware, stages, metrics, gates, passed, failures, parameters
         case schemaVersion = "schema_version"
         case runID = "run_id"
         case evalConfigs = "eval_configs"
@@ -286,6 +334,7 @@ package struct RunManifest: Codable, Sendable, Equatable {
         self.gates = []
         self.passed = nil
         self.failures = []
+        self.parameters = nil
     }
 
     /// Total wall seconds of the stages that ran.

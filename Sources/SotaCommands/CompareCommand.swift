@@ -6,79 +6,113 @@ import SotaConfig
 import SotaPlan
 import SotaOperations
 
-/// `sota compare RUN RUN`: what differs between two runs' configs, and how their metrics moved.
+/// `sota compare RUN RUN [RUN...]`: what differs between runs' configs, and how their metrics and gates moved.
 struct CompareCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Show two runs' config differences and metric deltas.",
+        abstract: "Show runs side by side: differing config values, metrics with their change from the first run, gates.",
         discussion: """
-        Reads the run directories (not the index), so it works for any two runs on disk. Run ids may be unique prefixes.
+        Reads the run directories (not the index), so it works for any runs on disk. Run ids may be unique prefixes. The first run is the baseline every change is measured from.
 
-        Example:
+        Examples:
           sota compare 20261123-1415 20261123-1522
+          sota compare 20261123-1415 20261123-1522 20261123-1610 --json
         """
     )
 
-    @Argument(help: ArgumentHelp("The first run (the baseline).", valueName: "run"))
-    var first: String
-
-    @Argument(help: ArgumentHelp("The second run.", valueName: "run"))
-    var second: String
+    @Argument(help: ArgumentHelp("The runs, the baseline first (at least two).", valueName: "run"))
+    var runIDs: [String] = []
 
     @Flag(help: "Print JSON.")
     var json = false
 
     @OptionGroup var global: GlobalOptions
 
+    func validate() throws {
+        guard runIDs.count >= 2 else { throw ValidationError("name at least two runs to compare") }
+    }
+
     func run(in context: CommandContext) throws -> Int32 {
         let (project, problems) = context.project(explicit: global.project)
         if problems.hasErrors { return Standalone.report(problems, context) }
-        let found: (first: (id: String, manifest: RunManifest), second: (id: String, manifest: RunManifest))
+        var found: [(id: String, manifest: RunManifest)] = []
         do {
-            found = (try RunLookup.find(first, project: project), try RunLookup.find(second, project: project))
+            for id in runIDs { found.append(try RunLookup.find(id, project: project)) }
         } catch {
             context.console.error("\(error)")
             return ExitStatus.checkFailed
         }
-        let (idA, a) = found.first, (idB, b) = found.second
         let runs = project.resolve(project.runsDirectory)
-        let configA = Self.flatten(path: Paths.join(runs, "\(idA)/config.json"))
-        let configB = Self.flatten(path: Paths.join(runs, "\(idB)/config.json"))
-        let keys = Set(configA.keys).union(configB.keys).sorted()
-        let differences = keys.filter { configA[$0] != configB[$0] }.map { ($0, configA[$0] ?? "—", configB[$0] ?? "—") }
-        var metricRows: [(String, String, Double?, Double?)] = []
-        for phase in Set(a.metrics.keys).union(b.metrics.keys).sorted() {
-            for name in Set(a.metrics[phase]?.keys.map { $0 } ?? []).union(b.metrics[phase]?.keys.map { $0 } ?? []).sorted() {
-                metricRows.append((phase, name, a.metrics[phase]?[name], b.metrics[phase]?[name]))
+        let configs = found.map { Self.flatten(path: Paths.join(runs, "\($0.id)/config.json")) }
+        let keys = Set(configs.flatMap(\.keys)).sorted()
+        let differences = keys.compactMap { key -> (String, [String])? in
+            let values = configs.map { $0[key] ?? "—" }
+            return Set(values).count > 1 ? (key, values) : nil
+        }
+        var metricRows: [(phase: String, name: String, values: [Double?])] = []
+        for phase in Set(found.flatMap(\.manifest.metrics.keys)).sorted() {
+            for name in Set(found.flatMap { $0.manifest.metrics[phase]?.keys.map { $0 } ?? [] }).sorted() {
+                metricRows.append((phase, name, found.map { $0.manifest.metrics[phase]?[name] }))
             }
         }
+        let gateNames = found.flatMap { $0.manifest.gates.map(\.name) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        func gate(_ name: String, _ manifest: RunManifest) -> RunManifest.GateRecord? { manifest.gates.first { $0.name == name } }
         if json {
+            let two = found.count == 2
             context.console.out(JSONValue.object([
-                ("runs", .array([.string(idA), .string(idB)])),
-                ("config_differences", .array(differences.map { .object([("key", .string($0.0)), ("a", .string($0.1)), ("b", .string($0.2))]) })),
+                ("runs", .array(found.map { .string($0.id) })),
+                ("config_differences", .array(differences.map { key, values in
+                    .object([("key", .string(key)), ("values", .array(values.map(JSONValue.string)))]
+                            + (two ? [("a", .string(values[0])), ("b", .string(values[1]))] : []))
+                })),
                 ("metrics", .array(metricRows.map { row in
-                    .object([("phase", .string(row.0)), ("metric", .string(row.1)),
-                             ("a", row.2.map(JSONValue.double) ?? .null), ("b", row.3.map(JSONValue.double) ?? .null),
-                             ("delta", row.2.flatMap { x in row.3.map { .double($0 - x) } } ?? .null)])
+                    let deltas = row.values.map { value in row.values[0].flatMap { base in value.map { .double($0 - base) } } ?? JSONValue.null }
+                    return .object([("phase", .string(row.phase)), ("metric", .string(row.name)),
+                                     ("values", .array(row.values.map { $0.map(JSONValue.double) ?? .null })), ("deltas", .array(deltas))]
+                                    + (two ? [("a", row.values[0].map(JSONValue.double) ?? .null), ("b", row.values[1].map(JSONValue.double) ?? .null),
+                                              ("delta", deltas[1])] : []))
+                })),
+                ("gates", .array(gateNames.map { name in
+                    .object([("name", .string(name)), ("passed", .array(found.map { run in gate(name, run.manifest).map { .bool($0.passed) } ?? .null }))])
                 })),
             ]).rendered(pretty: true))
             return ExitStatus.success
         }
-        context.console.out("a = \(idA)  (\(a.experiment), \(a.status.rawValue), config \(a.config.hash.prefix(12)))")
-        context.console.out("b = \(idB)  (\(b.experiment), \(b.status.rawValue), config \(b.config.hash.prefix(12)))")
+        let labels = found.count == 2 ? ["a", "b"] : found.indices.map { String($0 + 1) }
+        for (label, run) in zip(labels, found) {
+            context.console.out("\(label) = \(run.id)  (\(run.manifest.experiment), \(run.manifest.status.rawValue), config \(run.manifest.config.hash.prefix(12)))")
+        }
         context.console.out("")
         if differences.isEmpty {
             context.console.out("configs: identical")
         } else {
-            context.console.out(TextTable.render(header: ["config key", "a", "b"], rows: differences.map { [$0.0, $0.1, $0.2] }))
+            context.console.out(TextTable.render(header: ["config key"] + labels, rows: differences.map { [$0.0] + $0.1 }))
         }
-        context.console.out("")
         if !metricRows.isEmpty {
-            context.console.out(TextTable.render(header: ["phase", "metric", "a", "b", "delta", "change"], rows: metricRows.map { row in
-                let delta = row.2.flatMap { x in row.3.map { $0 - x } }
-                let relative = row.2.flatMap { x in x == 0 ? nil : delta.map { String(format: "%+.1f%%", $0 / abs(x) * 100) } }
-                return [row.0, row.1, row.2.map { String(format: "%.4g", $0) } ?? "—", row.3.map { String(format: "%.4g", $0) } ?? "—",
-                        delta.map { String(format: "%+.4g", $0) } ?? "—", relative ?? "—"]
+            context.console.out("")
+            func number(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "—" }
+            func change(_ value: Double?, from base: Double?) -> String? {
+                guard let value, let base, base != 0 else { return nil }
+                return String(format: "%+.1f%%", (value - base) / abs(base) * 100)
+            }
+            if found.count == 2 {
+                context.console.out(TextTable.render(header: ["phase", "metric", "a", "b", "delta", "change"], rows: metricRows.map { row in
+                    let delta = row.values[0].flatMap { x in row.values[1].map { $0 - x } }
+                    return [row.phase, row.name, number(row.values[0]), number(row.values[1]),
+                            delta.map { String(format: "%+.4g", $0) } ?? "—", change(row.values[1], from: row.values[0]) ?? "—"]
+                }))
+            } else {
+                context.console.out(TextTable.render(header: ["phase", "metric"] + labels, rows: metricRows.map { row in
+                    [row.phase, row.name] + row.values.enumerated().map { index, value in
+                        index == 0 ? number(value) : number(value) + (change(value, from: row.values[0]).map { " (\($0))" } ?? "")
+                    }
+                }))
+            }
+        }
+        if !gateNames.isEmpty {
+            context.console.out("")
+            context.console.out(TextTable.render(header: ["gate"] + labels, rows: gateNames.map { name in
+                [name] + found.map { run in gate(name, run.manifest).map { $0.passed ? "pass" : "fail" } ?? "—" }
             }))
         }
         return ExitStatus.success

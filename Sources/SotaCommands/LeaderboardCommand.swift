@@ -100,9 +100,11 @@ struct LeaderboardCommand: ContextualCommand {
             }
             return ExitStatus.success
         }
-        if !rebuild, let query = LeaderboardTopQuery(metric: metric, phase: phase, direction: order, limit: top, experiment: experiment,
-                                                     conditions: filter),
-           let rows = LeaderboardReader.top(path: LeaderboardIndex.path(project: project, environment: context.environment), query),
+        if !rebuild,
+           let rows = LeaderboardReader.top(path: LeaderboardIndex.path(project: project, environment: context.environment), plan: { count in
+               LeaderboardTopQuery.choosingPlan(metric: metric, phase: phase, direction: order, limit: top, experiment: experiment,
+                                                conditions: filter, count: count)
+           }),
            !rows.isEmpty {
             context.console.out(LeaderboardOutput.render(rows, format: format, metric: metric, phase: phase, experiment: experiment,
                                                          unindexedRuns: nil, parameters: parameterColumns(rows)), terminator: "")
@@ -131,7 +133,7 @@ struct LeaderboardCommand: ContextualCommand {
             unindexed = project.runsDirectory
         }
         context.console.out(LeaderboardOutput.render(rows, format: format, metric: metric, phase: phase, experiment: experiment,
-                                                     unindexedRuns: unindexed, parameters: parameterColumns(rows)),
+                                                     unindexedRuns: unindexed, parameters: parameterColumns(rows), conditions: conditions),
                             terminator: "")
         return ExitStatus.success
     }

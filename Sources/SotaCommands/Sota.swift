@@ -27,7 +27,7 @@ package struct Sota: ParsableCommand {
         subcommands: [Validate.self, DryRun.self, RunCommand.self, TrainCommand.self, EvaluateCommand.self,
                       LeaderboardCommand.self, CompareCommand.self, IngestCommand.self, ExperimentCommand.self, PromoteCommand.self,
                       ArchiveCommand.self, CatalogCommand.self, ReportCommand.self, LaunchCommand.self, StatusCommand.self,
-                      ResumeCommand.self, CancelCommand.self, SchemaCommand.self]
+                      ResumeCommand.self, CancelCommand.self, SchemaCommand.self, InitCommand.self]
     )
 
     package init() {}

@@ -36,7 +36,13 @@ package struct ConfigLoader: Sendable {
                                       hint: "start with a section such as `training:`"))
             return Outcome(config: nil, diagnostics: diagnostics)
         }
-        let schema = project.schema(for: root.entry("training") == nil && root.entry("evaluation") != nil ? .evaluation : .training)
+        // The project's defaults go under the config, whose own values win: a team's configs need not repeat the
+        // pipeline. An evaluation config is one with an `evaluation` section and no `training` one.
+        let isEvaluation = root.entry("training") == nil && root.entry("evaluation") != nil
+        if let defaults = isEvaluation ? project.evaluationDefaults : project.trainingDefaults {
+            root = Self.merged(root, over: defaults)
+        }
+        let schema = project.schema(for: isEvaluation ? .evaluation : .training)
         let (overridden, overrideProblems) = OverrideApplier(schema: schema).apply(overrides, to: root)
         root = overridden
         diagnostics += overrideProblems
@@ -90,6 +96,21 @@ package struct ConfigLoader: Sendable {
             }
         }
         return out
+    }
+
+    /// `node` with every key of `defaults` it lacks, mappings merged key by key; anything else `node` holds wins.
+    static func merged(_ node: ConfigNode, over defaults: ConfigNode) -> ConfigNode {
+        guard var entries = node.entries, let defaultEntries = defaults.entries else { return node }
+        for entry in defaultEntries {
+            if let index = entries.firstIndex(where: { $0.key == entry.key }) {
+                entries[index].value = merged(entries[index].value, over: entry.value)
+            } else {
+                entries.append(entry)
+            }
+        }
+        var node = node
+        node.value = .mapping(entries)
+        return node
     }
 
     /// The tree with the project's declared defaults filled in where a key is missing and its section exists (a

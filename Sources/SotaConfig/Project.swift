@@ -41,6 +41,10 @@ package struct Project: Sendable {
     package var primaryMetricName: String?
     /// The config key paths recorded as each run's hyperparameters (`parameters:`); nil for every scalar leaf.
     package var parameterKeys: [String]?
+    /// What every training config holds unless it says otherwise (`config_defaults:`): the pipeline written once.
+    package var trainingDefaults: ConfigNode?
+    /// The same for evaluation configs (`evaluation_defaults:`).
+    package var evaluationDefaults: ConfigNode?
 
     /// A project with defaults and no project file, rooted at `root`.
     package init(root: String) {
@@ -61,6 +65,8 @@ package struct Project: Sendable {
         self.metrics = []
         self.primaryMetricName = nil
         self.parameterKeys = nil
+        self.trainingDefaults = nil
+        self.evaluationDefaults = nil
     }
 
     /// The catalog's hyperparameter columns when `sota.yaml` names none: sota's own training knobs.
@@ -185,6 +191,8 @@ package struct Project: Sendable {
                 }
             }
         }
+        project.trainingDefaults = node["config_defaults"]
+        project.evaluationDefaults = node["evaluation_defaults"]
         if let list = node["parameters"]?.items {
             project.parameterKeys = []
             for item in list {
@@ -260,5 +268,7 @@ package struct Project: Sendable {
         FieldSchema("metrics", .dictionary(.anyValue), "the metrics the evaluation reports, with their direction"),
         FieldSchema("primary_metric", .string(nonEmpty: true), "the metric that ranks runs (default: the first declared)"),
         FieldSchema("parameters", .list(.string(nonEmpty: true), minCount: 1), "config key paths recorded as hyperparameters (default: every scalar leaf)"),
+        FieldSchema("config_defaults", .mapping(MappingSchema([], open: true)), "what every training config holds unless it sets it: the pipeline, written once"),
+        FieldSchema("evaluation_defaults", .mapping(MappingSchema([], open: true)), "what every evaluation config holds unless it sets it"),
     ]))
 }

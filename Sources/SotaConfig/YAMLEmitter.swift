@@ -64,7 +64,7 @@ package enum YAMLEmitter {
     }
 
     /// A value on one line: scalars, and flow lists of scalars.
-    private static func inline(_ node: ConfigNode) -> String {
+    package static func inline(_ node: ConfigNode) -> String {
         switch node.value {
         case .null: "null"
         case .bool(let value): value ? "true" : "false"
@@ -87,7 +87,7 @@ package enum YAMLEmitter {
     private static let special = Array(":#{}[],&*!|>'\"%@`\n\t\\".utf8)
 
     /// A string plain when that reads back as the same string, else double-quoted.
-    static func scalarText(_ text: String) -> String {
+    package static func scalarText(_ text: String) -> String {
         let needsQuotes = text.isEmpty
             || text != text.trimmingSpaces()
             || text.utf8.contains(where: { Self.special.contains($0) })

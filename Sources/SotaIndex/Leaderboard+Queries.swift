@@ -16,7 +16,7 @@ extension Leaderboard {
     /// - Throws: `.invalidLimit` for a limit out of range, `.sqlite` naming the file otherwise.
     package func top(metric: String, phase: String, direction: MetricDirection, limit: Int,
                     experiment: String? = nil, conditions: LeaderboardFilter? = nil) throws(LeaderboardError) -> [LeaderboardRow] {
-        let (sql, arguments) = try Self.topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment,
+        let (sql, arguments) = try topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment,
                                                  conditions: conditions)
         return try read { db in
             var rows = try Row.fetchAll(db, sql: sql, arguments: arguments).enumerated().map { index, row in
@@ -44,7 +44,7 @@ extension Leaderboard {
     /// SQLite's `EXPLAIN QUERY PLAN` lines for ``top(metric:phase:direction:limit:experiment:)``, for tests and `--explain`.
     package func topQueryPlan(metric: String, phase: String, direction: MetricDirection, limit: Int,
                               experiment: String? = nil, conditions: LeaderboardFilter? = nil) throws(LeaderboardError) -> [String] {
-        let (sql, arguments) = try Self.topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment,
+        let (sql, arguments) = try topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment,
                                                  conditions: conditions)
         return try read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { try $0.stored("detail") as String }
@@ -52,10 +52,15 @@ extension Leaderboard {
     }
 
     /// The ranking query, shared with ``LeaderboardReader`` (see ``LeaderboardTopQuery``).
-    private static func topQuery(metric: String, phase: String, direction: MetricDirection, limit: Int,
-                                 experiment: String?, conditions: LeaderboardFilter? = nil) throws(LeaderboardError) -> (String, StatementArguments) {
-        guard let query = LeaderboardTopQuery(metric: metric, phase: phase, direction: direction, limit: limit,
-                                              experiment: experiment, conditions: conditions) else { throw .invalidLimit(limit) }
+    private func topQuery(metric: String, phase: String, direction: MetricDirection, limit: Int,
+                          experiment: String?, conditions: LeaderboardFilter? = nil) throws(LeaderboardError) -> (String, StatementArguments) {
+        guard (1...LeaderboardTopQuery.maximumLimit).contains(limit) else { throw .invalidLimit(limit) }
+        let counter = { (sql: String, arguments: [String]) -> Int? in
+            try? self.read { db in try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) }
+        }
+        guard let query = LeaderboardTopQuery.choosingPlan(metric: metric, phase: phase, direction: direction, limit: limit,
+                                                           experiment: experiment, conditions: conditions, count: counter)
+        else { throw .invalidLimit(limit) }
         return (query.sql, StatementArguments(query.arguments))
     }
 

@@ -126,9 +126,11 @@ package struct LeaderboardFilter: Sendable, Equatable {
 
     /// The SQL conditions (each starting with ` AND `) for a query whose ranked metric row is `m`, with its bound
     /// text arguments in order. Numbers are written into the text (formatted, finite) so the planner sees them.
-    func sql(rankedMetric: String, phase: String) -> (text: String, arguments: [String]) {
+    ///
+    /// - Parameter skipping: a condition the query already applies (the one it is driven from).
+    func sql(rankedMetric: String, phase: String, skipping: Int? = nil) -> (text: String, arguments: [String]) {
         var text = "", arguments: [String] = []
-        for condition in conditions {
+        for (index, condition) in conditions.enumerated() where index != skipping {
             switch (condition.isMetric, condition.value) {
             case (true, .number(let number)) where condition.name == rankedMetric:
                 text += " AND m.value \(condition.op.sql) \(JSONValue.number(number))"
@@ -144,6 +146,25 @@ package struct LeaderboardFilter: Sendable, Equatable {
             }
         }
         return (text, arguments)
+    }
+}
+
+extension LeaderboardFilter {
+    /// The hyperparameter condition at `index` on the `params` row `alias`, with its arguments: what a query driven
+    /// from the `params` index selects on. Nil for a metric condition.
+    func parameterTest(_ index: Int, alias: String) -> (text: String, arguments: [String])? {
+        let condition = conditions[index]
+        guard !condition.isMetric else { return nil }
+        switch condition.value {
+        case .number(let number): return ("\(alias).key = ? AND \(alias).num \(condition.op.sql) \(JSONValue.number(number))", [condition.name])
+        case .text(let value): return ("\(alias).key = ? AND \(alias).text \(condition.op.sql) ?", [condition.name, value])
+        }
+    }
+
+    /// How many runs the hyperparameter condition at `index` admits, up to `cap`, counted on the `params` index: the
+    /// SQL and its arguments. Nil for a metric condition.
+    func countSQL(_ index: Int, cap: Int) -> (text: String, arguments: [String])? {
+        parameterTest(index, alias: "p").map { ("SELECT count(*) FROM (SELECT 1 FROM params AS p WHERE \($0.text) LIMIT \(cap))", $0.arguments) }
     }
 }
 

@@ -24,10 +24,11 @@ package enum LeaderboardOutput {
     ///   - metric, phase, experiment: what was asked for, named in the table header and the "no runs" note.
     ///   - unindexedRuns: the runs folder (as shown) when the index holds no run at all but that folder holds run
     ///     folders: the note then says to rebuild the index rather than to run something.
+    ///   - conditions: `--where` as given, named when no run meets it.
     ///   - parameters: the hyperparameter columns of the table and CSV, in order (see ``varyingParameters(_:)``);
     ///     JSON gives every row all of its hyperparameters.
     package static func render(_ rows: [LeaderboardRow], format: Format, metric: String, phase: String,
-                               experiment: String?, unindexedRuns: String? = nil, parameters: [String] = []) -> String {
+                               experiment: String?, unindexedRuns: String? = nil, parameters: [String] = [], conditions: String? = nil) -> String {
         switch format {
         case .json:
             return json(rows) + "\n"
@@ -36,6 +37,10 @@ package enum LeaderboardOutput {
         case .text where rows.isEmpty:
             if let unindexedRuns {
                 return "the leaderboard index is empty, but \(unindexedRuns)/ holds run folders; `sota leaderboard --rebuild` indexes them\n"
+            }
+            if let conditions {
+                return (metric.isEmpty ? "no runs" : "no runs with `\(metric)`") + " in \(phase)" + (experiment.map { " for \($0)" } ?? "")
+                    + " meet --where `\(conditions)`\n"
             }
             return (metric.isEmpty ? "no runs" : "no runs with `\(metric)`") + " in \(phase) yet" + (experiment.map { " for \($0)" } ?? "") + "; `sota run` adds them\n"
         case .text:
@@ -53,11 +58,19 @@ package enum LeaderboardOutput {
     /// a sweep apart. At most `limit` of them.
     package static func varyingParameters(_ rows: [LeaderboardRow], limit: Int = 6) -> [String] {
         guard rows.count > 1 else { return [] }
-        let keys = Set(rows.flatMap(\.parameters.keys)).sorted()
-        return Array(keys.filter { key in
+        // Loops rather than key paths and sets: this runs on every `sota leaderboard`, where a key path's first use
+        // costs more than the loop.
+        var keys: [String] = []
+        for row in rows {
+            for key in row.parameters.keys where !keys.contains(key) { keys.append(key) }
+        }
+        keys.sort()
+        var varying: [String] = []
+        for key in keys where varying.count < limit {
             let first = rows[0].parameters[key]
-            return rows.dropFirst().contains { $0.parameters[key] != first }
-        }.prefix(limit))
+            if rows.contains(where: { $0.parameters[key] != first }) { varying.append(key) }
+        }
+        return varying
     }
 
     /// One row's table cells: short commit, minute-precision time, compact duration.

@@ -14,6 +14,12 @@ import SotaSupport
 package enum LeaderboardReader {
     /// The best `query.limit` rows of the file at `path`, ranked from 1, or nil when the file is not served here.
     package static func top(path: String, _ query: LeaderboardTopQuery) -> [LeaderboardRow]? {
+        top(path: path) { _ in query }
+    }
+
+    /// As ``top(path:_:)``, the query chosen once the file is open: `plan` gets a counter that runs a count statement
+    /// (SQL, text arguments) on it (see ``LeaderboardTopQuery/choosingPlan(metric:phase:direction:limit:experiment:conditions:count:)``).
+    package static func top(path: String, plan: ((String, [String]) -> Int?) -> LeaderboardTopQuery?) -> [LeaderboardRow]? {
         guard Paths.kind(of: path) == .file else { return nil }
         var opened: OpaquePointer?
         guard sqlite3_open_v2(path, &opened, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, nil) == SQLITE_OK,
@@ -24,6 +30,7 @@ package enum LeaderboardReader {
         defer { sqlite3_close_v2(connection) }
         sqlite3_busy_timeout(connection, Int32(Leaderboard.busyTimeout * 1000))
         guard LeaderboardRecorder.isCurrent(connection) else { return nil }
+        guard let query = plan({ sql, arguments in count(sql, arguments, connection) }) else { return nil }
         var prepared: OpaquePointer?
         guard sqlite3_prepare_v2(connection, query.sql, -1, &prepared, nil) == SQLITE_OK, let statement = prepared else {
             sqlite3_finalize(prepared)
@@ -47,13 +54,28 @@ package enum LeaderboardReader {
         }
     }
 
+    /// The integer a one-row statement answers; nil on any error.
+    private static func count(_ sql: String, _ arguments: [String], _ connection: OpaquePointer) -> Int? {
+        var prepared: OpaquePointer?
+        guard sqlite3_prepare_v2(connection, sql, -1, &prepared, nil) == SQLITE_OK, let statement = prepared else {
+            sqlite3_finalize(prepared)
+            return nil
+        }
+        defer { sqlite3_finalize(statement) }
+        for (index, argument) in arguments.enumerated() {
+            guard sqlite3_bind_text(statement, Int32(index + 1), argument, -1, transient) == SQLITE_OK else { return nil }
+        }
+        guard sqlite3_step(statement) == SQLITE_ROW, sqlite3_column_type(statement, 0) == SQLITE_INTEGER else { return nil }
+        return Int(sqlite3_column_int64(statement, 0))
+    }
+
     /// `rows` with their hyperparameters, read with one statement per 500 rows; nil on any error.
     private static func parameters(of rows: [LeaderboardRow], _ connection: OpaquePointer) -> [LeaderboardRow]? {
         var rows = rows
         var positions: [String: Int] = [:]
         for (position, row) in rows.enumerated() where positions[row.runID] == nil { positions[row.runID] = position }
         for start in stride(from: 0, to: rows.count, by: 500) {
-            let ids = rows[start..<min(rows.count, start + 500)].map(\.runID)
+            let ids = rows[start..<min(rows.count, start + 500)].map { $0.runID }
             var prepared: OpaquePointer?
             guard sqlite3_prepare_v2(connection, LeaderboardTopQuery.parametersSQL(count: ids.count), -1, &prepared, nil) == SQLITE_OK,
                   let statement = prepared else {

@@ -263,7 +263,7 @@ package struct RunManifest: Codable, Sendable, Equatable {
     package var parameters: [String: ParameterValue]?
 
     /// One parameter's value, as the config holds it.
-    package enum ParameterValue: Sendable, Equatable, Codable {
+    package enum ParameterValue: Sendable, Hashable, Codable {
         /// A number (integers included).
         case number(Double)
         /// A string, or a list written as compact JSON.

@@ -303,6 +303,26 @@ private func leaderboardRows(_ folder: TemporaryDirectory) throws -> [[String: A
         #expect(abs(delta - (b - a)) < 1e-12)
         let text = try sota(["compare", ids[0], ids[1]], in: folder.path)
         #expect(text.out.contains(a > b ? "-20.0%" : "+25.0%"))
+        #expect(text.out.contains("gate"), "\(text.out)")
+
+        // Any number of runs side by side, each measured from the first.
+        folder.write("evaluate.sh", "echo '{\"nrmse\": 0.05}' > \"$1\"\n")
+        #expect(try sota(["run", "--train-config", "train.yaml", "--set", "seed=11"], in: folder.path).status == 0)
+        let three = try FileManager.default.contentsOfDirectory(atPath: folder.url("runs")).sorted()
+        let many = try sota(["compare"] + three + ["--json"], in: folder.path)
+        #expect(many.status == 0, "\(many.err)")
+        let side = try #require(try JSONSerialization.jsonObject(with: Data(many.out.utf8)) as? [String: Any])
+        #expect((side["runs"] as? [String])?.count == 3)
+        let seeds = try #require((side["config_differences"] as? [[String: Any]])?.first { $0["key"] as? String == "seed" })
+        #expect((seeds["values"] as? [String]).map(Set.init)?.count == 3, "\(seeds)")
+        let fullEval = try #require((side["metrics"] as? [[String: Any]])?.first { $0["phase"] as? String == "full_eval" })
+        #expect((fullEval["values"] as? [Double]).map(Set.init) == [0.1, 0.08, 0.05], "\(fullEval)")
+        #expect((fullEval["deltas"] as? [Any])?.count == 3)
+        #expect((side["gates"] as? [[String: Any]])?.isEmpty == false)
+        let table = try sota(["compare"] + three, in: folder.path)
+        #expect(table.out.contains("3 = \(three[2])"), "\(table.out)")
+        let one = try sota(["compare", three[0]], in: folder.path)
+        #expect(one.status == 64 && one.err.contains("at least two runs"), "\(one.err)")
     }
 
     @Test func ingestIsIdempotentAndRebuildRecreatesTheIndex() throws {

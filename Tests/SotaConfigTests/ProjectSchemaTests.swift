@@ -247,3 +247,58 @@ private struct SchemaFixture {
         #expect(run.out.contains("'learning_rat' was unexpected"), "\(run.out)")
     }
 }
+
+@Suite struct SchemaInferenceTests {
+    private func tree(_ yaml: String) -> ConfigNode {
+        YAMLLoader().load(bytes: Array(yaml.utf8), displayPath: "c.yaml").root!
+    }
+
+    @Test func sharedKeysAreRequiredDifferingSectionsOpenAndSotasKeysLeftOut() {
+        let inference = SchemaInference(configs: [
+            tree("model: {name: a, depth: 3}\noptimizer: {lr: 1}\ntraining: {max_steps: 5, epochs: 2, command: [x]}\nwandb: {project: p}\nseed: 1\n"),
+            tree("model: {name: b, depth: 4, width: 2}\noptimizer: {lr: 0.5}\ntraining: {max_steps: 9}\nwandb: {project: q, group: g}\n"),
+            tree("evaluation: {split: val, command: [y], metrics: m.json}\ngates: [{metric: accuracy, direction: higher, threshold: 1}]\n"),
+        ])
+        let byPath = Dictionary(uniqueKeysWithValues: inference.fields.map { ($0.path, $0) })
+        #expect(byPath["model"]?.open == true, "the configs hold different keys in `model`")
+        #expect(byPath["model.depth"] == .init(path: "model.depth", type: "integer", required: true, items: nil, open: false))
+        #expect(byPath["model.width"]?.required == false)
+        #expect(byPath["optimizer.lr"]?.type == "number", "an integer in one config and a number in another is a number")
+        #expect(byPath["training.max_steps"]?.required == true)
+        #expect(byPath["evaluation.split"]?.required == true)
+        #expect(byPath["wandb"]?.open == true && byPath["wandb.project"] == nil, "a tracker's section is the tracker's")
+        for sotas in ["seed", "training.epochs", "training.command", "evaluation.command", "evaluation.metrics", "gates"] {
+            #expect(byPath[sotas] == nil, "\(sotas) is sota's own")
+        }
+        #expect(!inference.openRoot)
+        #expect(inference.gatedMetrics.map(\.name) == ["accuracy"] && inference.gatedMetrics.first?.direction == "higher")
+        // What it writes loads as a project schema.
+        let folder = TemporaryDirectory()
+        folder.write("sota.yaml", inference.schemaYAML())
+        let (project, problems) = Project.load(root: folder.path)
+        #expect(problems.isEmpty, "\(problems)\n\(inference.schemaYAML())")
+        #expect(project.declaredSchema?.fields.count == inference.fields.count)
+    }
+
+    @Test func projectDefaultsGoUnderEveryConfigWhoseOwnValuesWin() throws {
+        let folder = TemporaryDirectory()
+        folder.write("sota.yaml", """
+        config_defaults:
+          training: {command: [python3, t.py], checkpoint: c.pt, stages: [{name: fit, outputs: [c.pt]}], max_retries: 2}
+        evaluation_defaults:
+          evaluation: {command: [python3, e.py], metrics: m.json}
+          gates: [{metric: accuracy, direction: higher, threshold: 0.5}]
+        """)
+        let (project, problems) = Project.load(root: folder.path)
+        #expect(problems.isEmpty, "\(problems)")
+        let loader = ConfigLoader(project: project, checksReferencedFiles: false)
+        let training = loader.load(path: folder.write("t.yaml", "seed: 1\nmodel: {depth: 3}\ntraining: {max_retries: 0}\n"), displayPath: "t.yaml")
+        let config = try #require(training.config, "\(training.diagnostics)")
+        #expect(config.training?.command.value == ["python3", "t.py"])
+        #expect(config.training?.maxRetries == 0, "the config's own value wins")
+        #expect(config.training?.command.location.file.hasSuffix("sota.yaml") == true, "a default is located where it is written")
+        let evaluation = loader.load(path: folder.write("e.yaml", "evaluation: {split: val}\n"), displayPath: "e.yaml")
+        #expect(evaluation.config?.evaluation?.metrics == "m.json", "\(evaluation.diagnostics)")
+        #expect(evaluation.config?.gates.first?.direction == .higher)
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import SotaConfig
+import SotaSupport
+
+/// `sota init`: adopts an existing repository. Writes `sota.yaml` with a schema inferred from the configs under
+/// `configs/`, makes the folders sota writes into, and ignores them in git; no file of the team's is changed.
+struct InitCommand: ContextualCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Adopt this repository: write sota.yaml with a schema inferred from its configs, and ignore sota's outputs in git.",
+        discussion: """
+        Reads every YAML config under configs/ (or --configs DIR) and declares the keys they hold that are not sota's own: a key every config holds is required, a section whose keys differ between configs stays open, tracker sections (wandb:, mlflow:) are always open. Gated metrics are declared with their direction. Nothing of the team's is changed: sota.yaml is new (init refuses to replace one), runs/ is created, and .gitignore gains the lines for sota's outputs it lacks.
+
+        Examples:
+          sota init
+          sota init --train-command "python3 train.py --config {config} --out {checkpoint_dir}" --checkpoint model.pt \\
+              --evaluate-command "python3 eval.py --checkpoint {checkpoint} --out {metrics}" --metric accuracy --direction higher
+        """
+    )
+
+    @Option(help: ArgumentHelp("The folder holding the configs to infer the schema from.", valueName: "dir"))
+    var configs: String = "configs"
+
+    @Option(help: ArgumentHelp("The train command (words separated by spaces, with placeholders such as {config}); written as every training config's default.",
+                               valueName: "command"))
+    var trainCommand: String?
+
+    @Option(help: ArgumentHelp("The file the train command leaves, checked after training (with --train-command).", valueName: "file"))
+    var checkpoint: String = "model.pt"
+
+    @Option(help: ArgumentHelp("The evaluate command (with {checkpoint} and {metrics}); written as every evaluation config's default.",
+                               valueName: "command"))
+    var evaluateCommand: String?
+
+    @Option(help: ArgumentHelp("The primary metric the evaluation reports.", valueName: "name"))
+    var metric: String?
+
+    @Option(help: ArgumentHelp("Which way the primary metric is better: lower or higher.", valueName: "direction"))
+    var direction: String?
+
+    @Option(help: ArgumentHelp("The project's name (default: the folder's).", valueName: "name"))
+    var name: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if let direction, MetricDirection(rawValue: direction) == nil { throw ValidationError("--direction must be lower or higher") }
+        if direction != nil, metric == nil { throw ValidationError("--direction needs --metric") }
+    }
+
+    func run(in context: CommandContext) throws -> Int32 {
+        let root = global.project.map(context.absolute) ?? context.workingDirectory
+        let projectFile = Paths.join(root, Project.fileName)
+        guard Paths.kind(of: projectFile) == .missing else {
+            context.console.error("\(context.display(projectFile)) already exists: this folder is a sota project",
+                                  hint: "edit it, or run `sota schema` to see what it declares")
+            return ExitStatus.checkFailed
+        }
+        let folder = Paths.absolute(configs, relativeTo: root)
+        var trees: [ConfigNode] = []
+        var files: [String] = [], absolutePaths: [String] = []
+        for path in Self.yamlFiles(under: folder) {
+            let shown = context.display(path)
+            let loaded = YAMLLoader().load(path: path, displayPath: shown)
+            guard let tree = loaded.root, tree.entries != nil, !loaded.diagnostics.hasErrors else {
+                context.console.report(loaded.diagnostics.filter { $0.severity == .error })
+                context.console.warning("\(shown) is left out of the inferred schema")
+                continue
+            }
+            // The price table is sota's own file, not a config.
+            if tree.entry("gpus") != nil, tree.entry("currency") != nil { continue }
+            trees.append(tree)
+            files.append(shown)
+            absolutePaths.append(path)
+        }
+        let inference = SchemaInference(configs: trees)
+        var metrics = inference.gatedMetrics
+        if let metric {
+            metrics.removeAll { $0.name == metric }
+            metrics.insert((metric, direction ?? "lower"), at: 0)
+        }
+        // The first evaluation config becomes every training config's full evaluation, as written relative to the root.
+        let evaluationConfig = zip(absolutePaths, trees).first { $0.1.entry("evaluation") != nil && $0.1.entry("training") == nil }
+            .map { Paths.relativePath(from: root, to: $0.0) }
+        let text = projectYAML(name: name ?? Paths.lastComponent(of: root), inference: inference, metrics: metrics, files: files,
+                               evaluationConfig: evaluationConfig)
+        do {
+            try AtomicFile.write(text, to: projectFile)
+        } catch {
+            context.console.error("\(error)")
+            return ExitStatus.checkFailed
+        }
+        // Check what was written before saying it works: a config the inference could not type makes this fail loudly.
+        let (project, problems) = Project.load(root: root, displayRoot: context.display(root))
+        if problems.hasErrors {
+            context.console.report(problems)
+            context.console.error("the inferred sota.yaml does not load; it was written so you can fix it")
+            return ExitStatus.checkFailed
+        }
+        try? FileManager.default.createDirectory(atPath: project.resolve(project.runsDirectory), withIntermediateDirectories: true)
+        let added = Self.ignore(["runs/", ".sota/", "reports/", "configs/.previous/"], in: Paths.join(root, ".gitignore"))
+        context.console.out("wrote \(context.display(projectFile)): \(inference.fields.count) key\(inference.fields.count == 1 ? "" : "s") declared from \(trees.count) config\(trees.count == 1 ? "" : "s")"
+                            + (metrics.isEmpty ? "" : ", metric\(metrics.count == 1 ? "" : "s") " + metrics.map { "\($0.name) (\($0.direction))" }.joined(separator: ", ")))
+        if !added.isEmpty { context.console.out(".gitignore: added " + added.joined(separator: " ")) }
+        let training = zip(files, trees).first { $0.1.entry("evaluation") == nil }?.0 ?? Paths.join(configs, "CONFIG.yaml")
+        context.console.out("next:")
+        context.console.out("  sota validate config \(Paths.join(configs, "*.yaml"))")
+        context.console.out("  sota dry-run \(training)")
+        context.console.out("  sota run --train-config \(training)")
+        return ExitStatus.success
+    }
+
+    /// The project file: name, inferred schema, metrics and, when given, the commands as config defaults.
+    private func projectYAML(name: String, inference: SchemaInference, metrics: [(name: String, direction: String)], files: [String],
+                             evaluationConfig: String?) -> String {
+        var out = "# sota project file, written by `sota init` from \(files.count) config\(files.count == 1 ? "" : "s"); edit freely.\n"
+        out += "# `sota schema` lists what it declares; `sota schema --json-schema` exports it for editors.\n"
+        out += "project: \(YAMLEmitter.scalarText(name))\nruns: runs\n\n"
+        out += "# The configs' own keys: required where every config holds them, open where they differ.\n"
+        out += inference.schemaYAML()
+        if !metrics.isEmpty {
+            out += "\n# What the evaluation reports, and which way is better; the first ranks runs.\nmetrics:\n"
+            for metric in metrics { out += "  \(YAMLEmitter.scalarText(metric.name)): \(metric.direction)\n" }
+        }
+        func command(_ text: String) -> String {
+            "[" + text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { YAMLEmitter.scalarText(String($0)) }.joined(separator: ", ") + "]"
+        }
+        if let trainCommand {
+            out += "\n# Every training config runs this unless it says otherwise.\nconfig_defaults:\n  training:\n"
+            out += "    command: \(command(trainCommand))\n"
+            out += "    stages: [{name: train, outputs: [\(YAMLEmitter.scalarText(checkpoint))]}]\n"
+            out += "    checkpoint: \(YAMLEmitter.scalarText(checkpoint))\n"
+            if let evaluation = evaluationConfig {
+                out += "  pipeline: {full_eval: \(YAMLEmitter.scalarText(evaluation))}\n"
+            }
+        }
+        if let evaluateCommand {
+            out += "\n# Every evaluation config runs this unless it says otherwise.\nevaluation_defaults:\n  evaluation:\n"
+            out += "    command: \(command(evaluateCommand))\n    metrics: metrics.json\n"
+        }
+        return out
+    }
+
+    /// The YAML files under `folder`, sorted, hidden folders (`.previous`) skipped.
+    static func yamlFiles(under folder: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var out: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") { out.append(Paths.join(folder, relative)) }
+        }
+        return out.sorted()
+    }
+
+    /// Appends the `lines` a `.gitignore` lacks, creating it if needed; returns those added.
+    static func ignore(_ lines: [String], in path: String) -> [String] {
+        let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        let present = Set(existing.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+        let missing = lines.filter { !present.contains($0) && !present.contains("/" + $0) }
+        guard !missing.isEmpty else { return [] }
+        let text = existing + (existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n") + "# sota's outputs\n" + missing.joined(separator: "\n") + "\n"
+        return (try? AtomicFile.write(text, to: path)) == nil ? [] : missing
+    }
+}

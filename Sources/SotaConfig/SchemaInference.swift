@@ -1,0 +1,132 @@
+import SotaSupport
+
+/// A project schema inferred from a team's existing configs, for `sota init`: types and required keys from what the
+/// configs share, sections open where they differ.
+package struct SchemaInference: Sendable {
+    /// One inferred field.
+    package struct Field: Sendable, Equatable {
+        /// The key path.
+        package var path: String
+        /// A type name of ``ProjectSchema/typeNames``.
+        package var type: String
+        /// Every config of its kind holds it.
+        package var required: Bool
+        /// The item type of a list of scalars of one type.
+        package var items: String?
+        /// An open section: the configs hold different keys in it.
+        package var open: Bool
+    }
+
+    /// The fields, in first-seen order.
+    package var fields: [Field]
+    /// Whether the configs differ in their top-level sections.
+    package var openRoot: Bool
+    /// Metrics the configs gate on, with the gates' direction.
+    package var gatedMetrics: [(name: String, direction: String)]
+
+    /// Tracker settings are the tracker's: never closed.
+    static let trackerSections: Set<String> = ["wandb", "mlflow", "neptune", "comet", "clearml", "tensorboard"]
+
+    /// Infers from config trees (mapping roots).
+    package init(configs: [ConfigNode]) {
+        let evaluation = configs.filter { $0.entry("evaluation") != nil && $0.entry("training") == nil }
+        let training = configs.filter { !($0.entry("evaluation") != nil && $0.entry("training") == nil) }
+        var order: [String] = []
+        var types: [String: [String]] = [:]
+        var items: [String: Set<String>] = [:]
+        var counts: [String: Int] = [:]
+        var childSets: [String: Set<Set<String>>] = [:]
+        var rootSets: Set<Set<String>> = []
+        var gates: [(name: String, direction: String)] = []
+
+        func walk(_ node: ConfigNode, _ path: String) {
+            if let entries = node.entries {
+                if !path.isEmpty, !entries.isEmpty || Self.sotaOwns(path) == false {
+                    childSets[path, default: []].insert(Set(entries.map(\.key)))
+                }
+                if path.isEmpty, node.entry("evaluation") == nil || node.entry("training") != nil {
+                    rootSets.insert(Set(entries.map(\.key)).subtracting(ConfigSchema.root.fields.map(\.name)))
+                }
+                for entry in entries {
+                    let child = path.isEmpty ? entry.key : path + "." + entry.key
+                    if Self.sotaOwns(child) == true { continue }
+                    note(entry.value, child)
+                    if entry.value.entries != nil, !Self.trackerSections.contains(child) { walk(entry.value, child) }
+                }
+                return
+            }
+        }
+        func note(_ node: ConfigNode, _ path: String) {
+            if counts[path] == nil { order.append(path) }
+            counts[path, default: 0] += 1
+            types[path, default: []].append(Self.typeName(node))
+            if let list = node.items {
+                items[path, default: []].formUnion(list.map(Self.typeName))
+            }
+        }
+        for config in configs {
+            walk(config, "")
+            for gate in config["gates"]?.items ?? [] {
+                if let name = gate["metric"]?.stringValue, !gates.contains(where: { $0.name == name }) {
+                    gates.append((name, gate["direction"]?.stringValue ?? "lower"))
+                }
+            }
+        }
+        fields = order.map { path in
+            let seen = types[path] ?? []
+            var type = seen.first ?? "any"
+            if Set(seen).count > 1 { type = Set(seen) == ["integer", "number"] ? "number" : "any" }
+            if Self.trackerSections.contains(path) { type = "mapping" }
+            let kindCount = path.hasPrefix("evaluation.") ? evaluation.count : training.count
+            let itemTypes = items[path] ?? []
+            return Field(
+                path: path, type: type, required: kindCount > 0 && (counts[path] ?? 0) == kindCount && type != "any",
+                items: type == "list" && itemTypes.count == 1 && !["list", "mapping", "any"].contains(itemTypes.first!) ? itemTypes.first : nil,
+                open: type == "mapping" && (Self.trackerSections.contains(path) || (childSets[path]?.count ?? 0) > 1)
+            )
+        }
+        openRoot = rootSets.count > 1
+        gatedMetrics = gates
+    }
+
+    /// Whether sota's own schema owns `path` (true), declares it as a section the project may add to (false), or does
+    /// not know it (nil).
+    static func sotaOwns(_ path: String) -> Bool? {
+        var mapping = ConfigSchema.root
+        let keys = path.split(separator: ".").map(String.init)
+        for (index, key) in keys.enumerated() {
+            guard let field = mapping.field(key) else { return nil }
+            guard case .mapping(let child) = field.type else { return true }
+            if index == keys.count - 1 { return false }
+            mapping = child
+        }
+        return false
+    }
+
+    static func typeName(_ node: ConfigNode) -> String {
+        switch node.value {
+        case .null: "any"
+        case .bool: "boolean"
+        case .int: "integer"
+        case .double: "number"
+        case .string(let text): text.contains("\n") ? "text" : "string"
+        case .sequence: "list"
+        case .mapping: "mapping"
+        }
+    }
+
+    /// The `schema:` section for `sota.yaml`, indented under it.
+    package func schemaYAML() -> String {
+        var out = "schema:\n"
+        out += "  open: \(openRoot)" + (openRoot ? "                 # the configs differ in their top-level sections\n" : "\n")
+        out += "  fields:\n"
+        for field in fields {
+            var parts = ["type: \(field.type)"]
+            if let items = field.items { parts.append("items: \(items)") }
+            if field.required { parts.append("required: true") }
+            if field.open { parts.append("open: true") }
+            out += "    \(YAMLEmitter.scalarText(field.path)): {\(parts.joined(separator: ", "))}\n"
+        }
+        return out
+    }
+}

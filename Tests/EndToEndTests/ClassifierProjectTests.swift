@@ -1,0 +1,91 @@
+import Foundation
+import SotaSupport
+import SotaTestSupport
+import Testing
+
+/// A second project, not the demo: a classifier team's repository (`model:`, `optimizer:`, `training.max_steps`,
+/// `wandb:`, `accuracy` higher-is-better) adopted with `sota init` and taken through every command by the binary.
+@Suite struct ClassifierProjectTests {
+    private func project() -> TemporaryDirectory {
+        let folder = TemporaryDirectory()
+        for item in ["configs", "train.py", "evaluate.py"] {
+            folder.copy(Paths.join(Repository.root, "Tests/Fixtures/classifier/" + item), to: item)
+        }
+        return folder
+    }
+
+    private func json(_ run: BinaryRun) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(run.out.utf8))
+    }
+
+    @Test func adoptedWithInitThenValidatedRunRankedSweptComparedAndReported() throws {
+        let folder = project()
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder.url("configs")).sorted().map { name in
+            (name, try String(contentsOfFile: folder.url("configs/" + name), encoding: .utf8))
+        }
+        let initRun = try BinaryRun(["init", "--train-command", "python3 train.py --config {config} --out {checkpoint_dir}",
+                                     "--evaluate-command", "python3 evaluate.py --checkpoint {checkpoint} --out {metrics}",
+                                     "--metric", "accuracy", "--direction", "higher"], in: folder.path)
+        #expect(initRun.status == 0, "\(initRun.err)")
+        #expect(initRun.out.contains("wrote sota.yaml"), "\(initRun.out)")
+        #expect(initRun.out.contains("  sota run --train-config configs/base.yaml"), "\(initRun.out)")
+        let after = try FileManager.default.contentsOfDirectory(atPath: folder.url("configs")).sorted().map { name in
+            (name, try String(contentsOfFile: folder.url("configs/" + name), encoding: .utf8))
+        }
+        #expect(before.map(\.0) == after.map(\.0) && before.map(\.1) == after.map(\.1), "init changed the team's configs")
+        let ignore = try String(contentsOfFile: folder.url(".gitignore"), encoding: .utf8)
+        for line in ["runs/", ".sota/", "reports/", "configs/.previous/"] { #expect(ignore.contains(line + "\n")) }
+        let again = try BinaryRun(["init"], in: folder.path)
+        #expect(again.status == 1 && again.err.contains("sota.yaml already exists"), "\(again.err)")
+
+        let validate = try BinaryRun(["validate", "config", "configs/base.yaml", "configs/wide.yaml", "configs/eval.yaml"], in: folder.path)
+        #expect(validate.status == 0, "\(validate.out)\(validate.err)")
+        // The inferred schema checks the team's keys: a wrong type is an error; in `model`, open since the configs hold
+        // different keys there, a key one letter off a declared one is a warning. Each is located.
+        folder.write("configs/typo.yaml", "model: {name: resnet18, depht: 3, depth: x, pretrained: true}\noptimizer: {name: adam, lr: 0.1}\n"
+                     + "training: {max_steps: 5}\nwandb: {project: p}\n")
+        let typo = try BinaryRun(["validate", "config", "configs/typo.yaml"], in: folder.path)
+        #expect(typo.status == 1)
+        #expect(typo.err.contains("configs/typo.yaml:1:25: warning: undeclared key `model.depht`"), "\(typo.err)")
+        #expect(typo.err.contains("did you mean `model.depth`?"), "\(typo.err)")
+        #expect(typo.err.contains("configs/typo.yaml:1:42: error: `model.depth` must be an integer"), "\(typo.err)")
+        try FileManager.default.removeItem(atPath: folder.url("configs/typo.yaml"))
+
+        let plan = try BinaryRun(["dry-run", "configs/base.yaml"], in: folder.path)
+        #expect(plan.status == 0, "\(plan.err)")
+        #expect(plan.out.contains("$ python3 train.py --config runs/"), "\(plan.out)")
+        #expect(plan.out.contains("gate accuracy > 0.5"), "\(plan.out)")
+
+        for config in ["configs/base.yaml", "configs/wide.yaml"] {
+            let run = try BinaryRun(["run", "--train-config", config], in: folder.path)
+            #expect(run.status == 0, "\(config): \(run.out)\(run.err)")
+            #expect(run.out.contains(" passed  accuracy 0."), "\(run.out)")
+        }
+        let sweep = try BinaryRun(["run", "--train-config", "configs/base.yaml", "--sweep", "optimizer.lr=1e-4,3e-3,1e-2"], in: folder.path)
+        #expect(sweep.status == 0, "\(sweep.out)\(sweep.err)")
+
+        // Higher accuracy ranks first without being told, and the swept hyperparameters are columns.
+        let board = try BinaryRun(["leaderboard"], in: folder.path)
+        #expect(board.status == 0 && board.err.isEmpty, "\(board.err)")
+        let header = board.out.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(header.contains("accuracy") && header.contains("optimizer.lr") && header.contains("model.name"), "\(board.out)")
+        let rows = try #require(try json(try BinaryRun(["leaderboard", "--json"], in: folder.path)) as? [[String: Any]])
+        let values = rows.compactMap { $0["value"] as? Double }
+        #expect(values.count == 5 && values == values.sorted(by: >), "\(values)")
+        #expect((rows.first?["parameters"] as? [String: Any])?["optimizer.lr"] as? Double == 3e-3, "\(rows.first ?? [:])")
+        let filtered = try #require(try json(try BinaryRun(["leaderboard", "--json", "--where", "optimizer.lr < 5e-3 and model.name = resnet18"],
+                                                           in: folder.path)) as? [[String: Any]])
+        #expect(filtered.count == 3, "\(filtered)")
+        #expect(filtered.allSatisfy { (($0["parameters"] as? [String: Any])?["optimizer.lr"] as? Double ?? 1) < 5e-3 })
+
+        let ids = rows.compactMap { $0["run_id"] as? String }
+        let compare = try BinaryRun(["compare"] + ids.prefix(3), in: folder.path)
+        #expect(compare.status == 0, "\(compare.err)")
+        #expect(compare.out.contains("3 = \(ids[2])") && compare.out.contains("accuracy"), "\(compare.out)")
+
+        let report = try BinaryRun(["report", "--weekly", "--json"], in: folder.path)
+        #expect(report.status == 0, "\(report.err)")
+        #expect(report.out.contains("\"accuracy\""), "\(report.out.prefix(400))")
+        #expect(Paths.kind(of: folder.url("runs")) == .directory)
+    }
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SotaConfig
 import SotaSupport
+import SotaWorkspace
 
 /// `sota init`: adopts an existing repository. Writes `sota.yaml` with a schema inferred from the configs under
 /// `configs/`, makes the folders sota writes into, and ignores them in git; no file of the team's is changed.
@@ -10,7 +11,7 @@ struct InitCommand: ContextualCommand {
         commandName: "init",
         abstract: "Adopt this repository: write sota.yaml with a schema inferred from its configs, and ignore sota's outputs in git.",
         discussion: """
-        Reads every YAML config under configs/ (or --configs DIR) and declares the keys they hold that are not sota's own: a key every config holds is required, a section whose keys differ between configs stays open, tracker sections (wandb:, mlflow:) are always open. Gated metrics are declared with their direction. Nothing of the team's is changed: sota.yaml is new (init refuses to replace one), runs/ is created, and .gitignore gains the lines for sota's outputs it lacks.
+        Reads every YAML config under configs/ (or --configs DIR) and declares the keys they hold that are not sota's own: a key every config holds is required, a section whose keys differ between configs stays open, tracker sections (wandb:, mlflow:) are always open. Gated metrics are declared with their direction. Nothing of the team's is changed: sota.yaml is new (init refuses to replace one), runs/ is created, .gitignore gains the lines for sota's outputs it lacks, and each hand-made experiment folder (experiments/DAY-NAME/config.yaml without metadata.json) gets the metadata.json sota would have written.
 
         Examples:
           sota init
@@ -103,6 +104,15 @@ struct InitCommand: ContextualCommand {
         context.console.out("wrote \(context.display(projectFile)): \(inference.fields.count) key\(inference.fields.count == 1 ? "" : "s") declared from \(trees.count) config\(trees.count == 1 ? "" : "s")"
                             + (metrics.isEmpty ? "" : ", metric\(metrics.count == 1 ? "" : "s") " + metrics.map { "\($0.name) (\($0.direction))" }.joined(separator: ", ")))
         if !added.isEmpty { context.console.out(".gitignore: added " + added.joined(separator: " ")) }
+        // Hand-made experiment folders get the metadata sota would have written, so archive and catalog see them.
+        for outcome in ExperimentAdoption.adopt(Workspace(project: project)) {
+            if let problem = outcome.problem {
+                context.console.report(outcome.diagnostics.filter { $0.severity == .error })
+                context.console.warning("\(outcome.folder) is left as it is: \(problem)")
+            } else {
+                context.console.out("adopted \(outcome.folder) as an experiment (wrote its metadata.json)")
+            }
+        }
         let training = zip(files, trees).first { $0.1.entry("evaluation") == nil }?.0 ?? Paths.join(configs, "CONFIG.yaml")
         context.console.out("next:")
         context.console.out("  sota validate config \(Paths.join(configs, "*.yaml"))")

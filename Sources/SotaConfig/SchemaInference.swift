@@ -79,9 +79,10 @@ package struct SchemaInference: Sendable {
             if Self.trackerSections.contains(path) { type = "mapping" }
             let kindCount = path.hasPrefix("evaluation.") ? evaluation.count : training.count
             let itemTypes = items[path] ?? []
+            let itemType = itemTypes.count == 1 ? itemTypes.first.flatMap { ["list", "mapping", "any"].contains($0) ? nil : $0 } : nil
             return Field(
                 path: path, type: type, required: kindCount > 0 && (counts[path] ?? 0) == kindCount && type != "any",
-                items: type == "list" && itemTypes.count == 1 && !["list", "mapping", "any"].contains(itemTypes.first!) ? itemTypes.first : nil,
+                items: type == "list" ? itemType : nil,
                 open: type == "mapping" && (Self.trackerSections.contains(path) || (childSets[path]?.count ?? 0) > 1)
             )
         }

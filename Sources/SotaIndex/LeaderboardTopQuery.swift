@@ -93,7 +93,7 @@ package struct LeaderboardTopQuery: Sendable, Equatable {
         var best: (index: Int, admitted: Int)?
         for index in conditions.conditions.indices {
             guard let (text, arguments) = conditions.countSQL(index, cap: drivenPlanLimit), let admitted = count(text, arguments) else { continue }
-            if best == nil || admitted < best!.admitted { best = (index, admitted) }
+            if admitted < best?.admitted ?? Int.max { best = (index, admitted) }
         }
         guard let best, best.admitted < drivenPlanLimit else { return walk }
         return LeaderboardTopQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment,

@@ -23,6 +23,10 @@ import Testing
         let before = try FileManager.default.contentsOfDirectory(atPath: folder.url("configs")).sorted().map { name in
             (name, try String(contentsOfFile: folder.url("configs/" + name), encoding: .utf8))
         }
+        // A hand-made experiment folder, as teams keep them before sota: a dated folder with a config and no metadata.
+        let base = try String(contentsOfFile: folder.url("configs/base.yaml"), encoding: .utf8)
+        folder.write("experiments/2026-11-20-lr-probe/config.yaml", base.replacingOccurrences(of: "lr: 0.001", with: "lr: 0.003"))
+        folder.write("experiments/scratch/config.yaml", base)
         let initRun = try BinaryRun(["init", "--train-command", "python3 train.py --config {config} --out {checkpoint_dir}",
                                      "--evaluate-command", "python3 evaluate.py --checkpoint {checkpoint} --out {metrics}",
                                      "--metric", "accuracy", "--direction", "higher"], in: folder.path)
@@ -33,6 +37,12 @@ import Testing
             (name, try String(contentsOfFile: folder.url("configs/" + name), encoding: .utf8))
         }
         #expect(before.map(\.0) == after.map(\.0) && before.map(\.1) == after.map(\.1), "init changed the team's configs")
+        #expect(initRun.out.contains("adopted experiments/2026-11-20-lr-probe as an experiment"), "\(initRun.out)")
+        #expect(initRun.err.contains("experiments/scratch is left as it is: its name is not DAY-NAME"), "\(initRun.err)")
+        #expect(Paths.kind(of: folder.url("experiments/scratch/metadata.json")) == .missing)
+        let show = try BinaryRun(["experiment", "show", "lr-probe", "--json"], in: folder.path)
+        #expect(show.status == 0, "\(show.out)\(show.err)")
+        try FileManager.default.removeItem(atPath: folder.url("experiments/scratch"))
         let ignore = try String(contentsOfFile: folder.url(".gitignore"), encoding: .utf8)
         for line in ["runs/", ".sota/", "reports/", "configs/.previous/"] { #expect(ignore.contains(line + "\n")) }
         let again = try BinaryRun(["init"], in: folder.path)

@@ -78,8 +78,10 @@ struct InitCommand: ContextualCommand {
         let inference = SchemaInference(configs: trees)
         var metrics = inference.gatedMetrics
         if let metric {
+            // Without --direction, the direction the configs' gates already use.
+            let gated = metrics.first { $0.name == metric }?.direction
             metrics.removeAll { $0.name == metric }
-            metrics.insert((metric, direction ?? "lower"), at: 0)
+            metrics.insert((metric, direction ?? gated ?? "lower"), at: 0)
         }
         // The first evaluation config becomes every training config's full evaluation, as written relative to the root.
         let evaluationConfig = zip(absolutePaths, trees).first { $0.1.entry("evaluation") != nil && $0.1.entry("training") == nil }
@@ -95,8 +97,11 @@ struct InitCommand: ContextualCommand {
         // Check what was written before saying it works: a config the inference could not type makes this fail loudly.
         let (project, problems) = Project.load(root: root, displayRoot: context.display(root))
         if problems.hasErrors {
+            // Nothing half-done stays behind: a rerun (with other flags) must not find a sota.yaml that does not load.
+            let rejected = projectFile + ".rejected"
+            _ = rename(projectFile, rejected)
             context.console.report(problems)
-            context.console.error("the inferred sota.yaml does not load; it was written so you can fix it")
+            context.console.error("the inferred project file does not load; nothing was adopted (it is kept as \(context.display(rejected)) to read)")
             return ExitStatus.checkFailed
         }
         try? FileManager.default.createDirectory(atPath: project.resolve(project.runsDirectory), withIntermediateDirectories: true)
@@ -165,8 +170,13 @@ struct InitCommand: ContextualCommand {
 
     /// Appends the `lines` a `.gitignore` lacks, creating it if needed; returns those added.
     static func ignore(_ lines: [String], in path: String) -> [String] {
-        let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        let present = Set(existing.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+        var existing = ""
+        if Paths.kind(of: path) != .missing {
+            // A .gitignore that cannot be read as text is the team's, and is left as it is.
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+            existing = text
+        }
+        let present = Set(existing.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) })
         let missing = lines.filter { !present.contains($0) && !present.contains("/" + $0) }
         guard !missing.isEmpty else { return [] }
         let text = existing + (existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n") + "# sota's outputs\n" + missing.joined(separator: "\n") + "\n"

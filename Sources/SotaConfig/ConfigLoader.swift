@@ -99,7 +99,7 @@ package struct ConfigLoader: Sendable {
     }
 
     /// `node` with every key of `defaults` it lacks, mappings merged key by key; anything else `node` holds wins.
-    static func merged(_ node: ConfigNode, over defaults: ConfigNode) -> ConfigNode {
+    package static func merged(_ node: ConfigNode, over defaults: ConfigNode) -> ConfigNode {
         guard var entries = node.entries, let defaultEntries = defaults.entries else { return node }
         for entry in defaultEntries {
             if let index = entries.firstIndex(where: { $0.key == entry.key }) {
@@ -115,7 +115,7 @@ package struct ConfigLoader: Sendable {
 
     /// The tree with the project's declared defaults filled in where a key is missing and its section exists (a
     /// top-level default goes into training configs only, which carry the model's settings).
-    static func fillDefaults(_ defaults: [(path: KeyPath, value: ConfigNode)], in root: ConfigNode, kind: RunConfig.Kind?) -> ConfigNode {
+    package static func fillDefaults(_ defaults: [(path: KeyPath, value: ConfigNode)], in root: ConfigNode, kind: RunConfig.Kind?) -> ConfigNode {
         var root = root
         for (path, value) in defaults where root.node(at: path) == nil {
             let keys = path.components.compactMap { if case .key(let key) = $0 { key } else { nil } }

@@ -4,7 +4,8 @@ extension ConfigSchema {
     /// sota's keys that say how to run rather than what is trained: never a run's hyperparameter. Its other keys
     /// (`seed`, `training.epochs`, `training.batch_size`, `resources.gpu`, ...) are, beside all of the project's.
     static let pipelineKeys: Set<String> = [
-        "experiment", "description", "tags", "data", "gates", "pipeline", "evaluation",
+        "experiment", "description", "tags", "gates", "pipeline", "evaluation",
+        "data.path", "data.manifest", "data.samples", "data.arrays",
         "training.command", "training.stages", "training.checkpoint", "training.timeout", "training.max_retries",
         "resources.throughput", "resources.platform",
     ]

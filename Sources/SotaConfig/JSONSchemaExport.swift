@@ -4,17 +4,28 @@ import SotaSupport
 /// YAML language servers validate and complete with while the user types.
 package enum JSONSchemaExport {
     /// The whole document for configs of `project`: training and evaluation configs alike, with the project's
-    /// required top-level keys demanded only of training configs (as `sota validate config` does).
+    /// required top-level keys demanded only of training configs (as `sota validate config` does), and nothing
+    /// demanded that the project's `config_defaults`/`evaluation_defaults` supply.
     package static func document(for project: Project) -> JSONValue {
+        var supplied: Set<String> = []
+        func collect(_ node: ConfigNode?, _ prefix: String) {
+            for entry in node?.entries ?? [] {
+                let path = prefix.isEmpty ? entry.key : prefix + "." + entry.key
+                supplied.insert(path)
+                collect(entry.value, path)
+            }
+        }
+        collect(project.trainingDefaults, "")
+        collect(project.evaluationDefaults, "")
         var members: [(String, JSONValue)] = [
             ("$schema", .string("http://json-schema.org/draft-07/schema#")),
             ("title", .string("\(project.name) config")),
             ("description", .string("Written by `sota schema --json-schema`; regenerate it after editing sota.yaml.")),
         ]
-        guard case .object(let root) = render(project.evaluationSchema, field: nil) else { return .object(members) }
+        guard case .object(let root) = render(project.evaluationSchema, field: nil, path: "", supplied: supplied) else { return .object(members) }
         members += root
         if case .mapping(let training) = project.schema {
-            let required = training.fields.filter { $0.isRequired && $0.isProjectField }.map { JSONValue.string($0.name) }
+            let required = training.fields.filter { $0.isRequired && $0.isProjectField && !supplied.contains($0.name) }.map { JSONValue.string($0.name) }
             if !required.isEmpty {
                 members.append(("if", .object([("required", .array([.string("training")]))])))
                 members.append(("then", .object([("required", .array(required))])))
@@ -24,7 +35,8 @@ package enum JSONSchemaExport {
     }
 
     /// The JSON Schema of one value; `field` adds its description, choices, pattern and default.
-    static func render(_ type: SchemaType, field: FieldSchema?) -> JSONValue {
+    static func render(_ type: SchemaType, field: FieldSchema?, path: String = "", supplied: Set<String> = []) -> JSONValue {
+        func child(_ name: String) -> String { path.isEmpty ? name : path + "." + name }
         var out: [(String, JSONValue)] = []
         switch type {
         case .integer(let min, let max):
@@ -64,16 +76,16 @@ package enum JSONSchemaExport {
         case .list(let element, let minCount):
             out.append(("type", .string("array")))
             if minCount > 0 { out.append(("minItems", .int(minCount))) }
-            out.append(("items", render(element, field: nil)))
+            out.append(("items", render(element, field: nil, path: path + "[]", supplied: supplied)))
         case .mapping(let mapping):
             out.append(("type", .string("object")))
-            out.append(("properties", .object(mapping.fields.map { ($0.name, render($0.type, field: $0)) })))
-            let required = mapping.fields.filter(\.isRequired).map { JSONValue.string($0.name) }
+            out.append(("properties", .object(mapping.fields.map { ($0.name, render($0.type, field: $0, path: child($0.name), supplied: supplied)) })))
+            let required = mapping.fields.filter { $0.isRequired && !supplied.contains(child($0.name)) }.map { JSONValue.string($0.name) }
             if !required.isEmpty { out.append(("required", .array(required))) }
             if !mapping.isOpen { out.append(("additionalProperties", .bool(false))) }
         case .dictionary(let value):
             out.append(("type", .string("object")))
-            out.append(("additionalProperties", render(value, field: nil)))
+            out.append(("additionalProperties", render(value, field: nil, path: path + ".*", supplied: supplied)))
         case .anyValue:
             break
         }

@@ -192,6 +192,10 @@ package struct ProjectSchema: Sendable {
                 field.pattern = text
             }
             if let value = spec["default"] {
+                if field.isRequired {
+                    throw DiagnosticError(.error(at: value.location, keyPath: entry.key, "\(where_) is both required and given a default",
+                                                 hint: "a key with a default is never missing: drop `required: true` or the default"))
+                }
                 var probe = MappingSchema([field])
                 probe.isOpen = false
                 let problems = SchemaValidator().validate(ConfigNode(.mapping([ConfigEntry(key: name, keyLocation: value.location, value: value)]), at: value.location),

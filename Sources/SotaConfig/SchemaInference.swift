@@ -35,6 +35,9 @@ package struct SchemaInference: Sendable {
         var types: [String: [String]] = [:]
         var items: [String: Set<String>] = [:]
         var counts: [String: Int] = [:]
+        // How many configs of each kind hold a path: a key is required where every config of its kind holds it.
+        var trainingCounts: [String: Int] = [:], evaluationCounts: [String: Int] = [:]
+        var inEvaluation = false
         var childSets: [String: Set<Set<String>>] = [:]
         var rootSets: Set<Set<String>> = []
         var gates: [(name: String, direction: String)] = []
@@ -59,12 +62,14 @@ package struct SchemaInference: Sendable {
         func note(_ node: ConfigNode, _ path: String) {
             if counts[path] == nil { order.append(path) }
             counts[path, default: 0] += 1
+            if inEvaluation { evaluationCounts[path, default: 0] += 1 } else { trainingCounts[path, default: 0] += 1 }
             types[path, default: []].append(Self.typeName(node))
             if let list = node.items {
                 items[path, default: []].formUnion(list.map(Self.typeName))
             }
         }
         for config in configs {
+            inEvaluation = config.entry("evaluation") != nil && config.entry("training") == nil
             walk(config, "")
             for gate in config["gates"]?.items ?? [] {
                 if let name = gate["metric"]?.stringValue, !gates.contains(where: { $0.name == name }) {
@@ -72,20 +77,27 @@ package struct SchemaInference: Sendable {
                 }
             }
         }
-        fields = order.map { path in
-            let seen = types[path] ?? []
-            var type = seen.first ?? "any"
-            if Set(seen).count > 1 { type = Set(seen) == ["integer", "number"] ? "number" : "any" }
+        var declared: [Field] = []
+        for path in order {
+            // Nothing is declared inside a key that is not a mapping in every config that holds it.
+            if declared.contains(where: { path.hasPrefix($0.path + ".") && $0.type != "mapping" }) { continue }
+            var seen = Set(types[path] ?? [])
+            // `scheduler: null` in one config and a mapping in another is an optional mapping.
+            if seen.count > 1 { seen.remove("any") }
+            var type = seen.count == 1 ? seen.first ?? "any" : (seen == ["integer", "number"] ? "number" : "any")
             if Self.trackerSections.contains(path) { type = "mapping" }
-            let kindCount = path.hasPrefix("evaluation.") ? evaluation.count : training.count
+            let (held, kindCount) = path.hasPrefix("evaluation.")
+                ? (evaluationCounts[path] ?? 0, evaluation.count) : (trainingCounts[path] ?? 0, training.count)
             let itemTypes = items[path] ?? []
             let itemType = itemTypes.count == 1 ? itemTypes.first.flatMap { ["list", "mapping", "any"].contains($0) ? nil : $0 } : nil
-            return Field(
-                path: path, type: type, required: kindCount > 0 && (counts[path] ?? 0) == kindCount && type != "any",
-                items: type == "list" ? itemType : nil,
+            // sota's own sections are never required of the project: which one a config holds is what kind it is.
+            let required = kindCount > 0 && held == kindCount && type != "any" && path != "training" && path != "evaluation"
+            declared.append(Field(
+                path: path, type: type, required: required, items: type == "list" ? itemType : nil,
                 open: type == "mapping" && (Self.trackerSections.contains(path) || (childSets[path]?.count ?? 0) > 1)
-            )
+            ))
         }
+        fields = declared
         openRoot = rootSets.count > 1
         gatedMetrics = gates
     }
@@ -120,7 +132,7 @@ package struct SchemaInference: Sendable {
     package func schemaYAML() -> String {
         var out = "schema:\n"
         out += "  open: \(openRoot)" + (openRoot ? "                 # the configs differ in their top-level sections\n" : "\n")
-        out += "  fields:\n"
+        out += fields.isEmpty ? "  fields: {}\n" : "  fields:\n"
         for field in fields {
             var parts = ["type: \(field.type)"]
             if let items = field.items { parts.append("items: \(items)") }

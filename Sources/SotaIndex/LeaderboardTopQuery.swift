@@ -12,7 +12,8 @@ package struct LeaderboardTopQuery: Sendable, Equatable {
 
     /// The statement; its result columns are ``columns``, in that order.
     package let sql: String
-    /// The values for the statement's `?` placeholders, in order: phase, metric, then the experiment if any.
+    /// The values for the statement's `?` placeholders, in order: phase, metric (then, for a query driven by a
+    /// hyperparameter, its key and text value), the experiment if any, then the other `--where` conditions' values.
     package let arguments: [String]
 
     /// The result columns, in order; readers that fetch by position rely on it.

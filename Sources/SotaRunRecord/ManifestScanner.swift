@@ -106,6 +106,10 @@ package struct ManifestScanner {
                     run.parameters.append(.init(key: try key.text(), value: value))
                 }
                 run.parameters.sort { $0.key < $1.key }
+                // A key written twice: the decoder keeps one of them; leave the choice to it.
+                for index in run.parameters.indices.dropFirst() where run.parameters[index].key == run.parameters[index - 1].key {
+                    throw GiveUp()
+                }
             case "stages": try scanner.array { scanner throws(GiveUp) in run.stages.append(try scanner.stage()) }
             case "gates": try scanner.array { scanner throws(GiveUp) in run.gates.append(try scanner.gate()) }
             default: try scanner.skipValue()

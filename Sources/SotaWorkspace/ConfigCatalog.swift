@@ -94,18 +94,17 @@ package struct ConfigCatalog: Sendable {
         -> (catalog: ConfigCatalog, survey: WorkspaceSurvey) {
         let project = workspace.project
         let production = productionConfigs(project)
-        let schema = project.schema
         let cache = ConfigFactsCache(project: project, now: now)
         let (survey, lookups) = try WorkspaceSurvey.take(workspace, now: now, git: git, extraGitPaths: production, runs: source, configs: true) { folder in
             let display = Paths.join(folder.display, "config.yaml")
-            return (display, cache.facts(path: folder.configPath, display: display, schema: schema))
+            return (display, cache.facts(path: folder.configPath, display: display, project: project))
         }
         let configs = lookups.map(\.1.facts)
         let prices = project.resolve(project.pricesPath)
 
         let productionLookups = production.compactMap { display -> (String, ConfigFactsCache.Lookup)? in
             let path = project.resolve(display)
-            return path == prices ? nil : (display, cache.facts(path: path, display: display, schema: schema))
+            return path == prices ? nil : (display, cache.facts(path: path, display: display, project: project))
         }
         cache.store(productionLookups + lookups)
         let productionRows = productionLookups.map { display, lookup -> Row? in

@@ -25,14 +25,22 @@ package struct ConfigFacts: Sendable, Equatable {
     }
 
     /// Parses the config at `path` (shown as `display`) and extracts its facts.
-    static func read(path: String, display: String, schema: SchemaType, columns: [KeyPath]) -> ConfigFacts {
+    /// The project's `config_defaults` and declared defaults are applied as `sota run` applies them, so the hash and
+    /// the columns are those of the config the runs received.
+    static func read(path: String, display: String, project: Project, columns: [KeyPath]) -> ConfigFacts {
         let loaded = YAMLLoader().load(path: path, displayPath: display)
-        guard let root = loaded.root, !loaded.diagnostics.hasErrors, root.entries != nil else {
+        guard var root = loaded.root, !loaded.diagnostics.hasErrors, root.entries != nil else {
             let first = loaded.diagnostics.first { $0.severity == .error }
             let problem = first.map { "\($0.location?.description ?? display): \($0.message)" } ?? "\(display): not a mapping of config sections"
             return ConfigFacts(kind: nil, experiment: nil, hash: "", parameters: columns.map { _ in nil }, problem: problem)
         }
-        let tree = CanonicalForm.normalize(root, schema: schema)
+        let isEvaluation = root.entry("training") == nil && root.entry("evaluation") != nil
+        if let defaults = isEvaluation ? project.evaluationDefaults : project.trainingDefaults {
+            root = ConfigLoader.merged(root, over: defaults)
+        }
+        let shape: RunConfig.Kind? = root.entry("training") != nil ? .training : root.entry("evaluation") != nil ? .evaluation : nil
+        root = ConfigLoader.fillDefaults(project.defaults, in: root, kind: shape)
+        let tree = CanonicalForm.normalize(root, schema: project.schema(for: isEvaluation ? .evaluation : .training))
         let kind: RunConfig.Kind? = tree["training"] != nil ? .training : tree["evaluation"] != nil ? .evaluation : nil
         return ConfigFacts(
             kind: kind, experiment: tree["experiment"]?.stringValue, hash: CanonicalForm.hash(tree),

@@ -46,7 +46,9 @@ package struct ConfigFactsCache: Sendable {
     package init(project: Project, now: Date) {
         file = project.resolve(Self.path)
         columns = project.catalogColumns.map { KeyPath(parsing: $0) ?? KeyPath() }
-        setting = SHA256.hex(of: (String(reflecting: project.schema) + "\n" + project.catalogColumns.joined(separator: "\n")).utf8)
+        // Everything that changes what a config's facts are: the schema, the columns and the project's defaults.
+        let defaults = [project.trainingDefaults, project.evaluationDefaults].map { $0.map(CanonicalForm.json) ?? "-" }
+        setting = SHA256.hex(of: ([String(reflecting: project.schema)] + defaults + project.catalogColumns).joined(separator: "\n").utf8)
         self.now = now
         known = FileManager.default.contents(atPath: file).flatMap { [setting, columns] in Self.parse(Array($0), setting: setting, columns: columns.count) } ?? [:]
     }
@@ -63,10 +65,10 @@ package struct ConfigFactsCache: Sendable {
 
     /// The facts of the config at `path` (shown and keyed as `display`): from the cache when its stamp matches,
     /// else read afresh. The stamp is taken before reading, so a change during the read shows next time.
-    func facts(path: String, display: String, schema: SchemaType) -> Lookup {
+    func facts(path: String, display: String, project: Project) -> Lookup {
         let stamp = FileStamp(path: path)
         if let stamp, let entry = known[display], entry.stamp == stamp { return Lookup(facts: entry.facts, entry: entry, reused: true) }
-        let facts = ConfigFacts.read(path: path, display: display, schema: schema, columns: columns)
+        let facts = ConfigFacts.read(path: path, display: display, project: project, columns: columns)
         guard let stamp, !stamp.isRacy(now: now) else { return Lookup(facts: facts, entry: nil, reused: false) }
         return Lookup(facts: facts, entry: Entry(stamp: stamp, facts: facts), reused: false)
     }

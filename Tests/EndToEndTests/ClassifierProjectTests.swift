@@ -93,6 +93,10 @@ import Testing
         #expect(compare.status == 0, "\(compare.err)")
         #expect(compare.out.contains("3 = \(ids[2])") && compare.out.contains("accuracy"), "\(compare.out)")
 
+        // The catalog reads the configs as the runs got them, the project's defaults applied: none is invalid.
+        let catalog = try BinaryRun(["catalog"], in: folder.path)
+        #expect(catalog.status == 0 && !catalog.out.contains("invalid"), "\(catalog.out)\(catalog.err)")
+
         let report = try BinaryRun(["report", "--weekly", "--json"], in: folder.path)
         #expect(report.status == 0, "\(report.err)")
         #expect(report.out.contains("\"accuracy\""), "\(report.out.prefix(400))")

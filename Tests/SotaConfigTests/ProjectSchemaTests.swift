@@ -170,6 +170,8 @@ private struct SchemaFixture {
             ("schema:\n  fields:\n    seed.x: integer\n", "sota.yaml:3:5", "`seed` is sota's as an integer, so it holds no key `x`", nil),
             ("schema:\n  feilds: {}\n", "sota.yaml:2:3", "unknown key `schema.feilds`", "did you mean `schema.fields`?"),
             ("schema: nowhere.yaml\n", "sota.yaml:1:9", "`schema` names `nowhere.yaml`, which is not a file", nil),
+            ("schema:\n  fields:\n    model.depth: {type: integer, required: true, default: 3}\n", "sota.yaml:3:59",
+             "`model.depth` is both required and given a default", nil),
             ("metrics:\n  accuracy: {direction: up}\n", "sota.yaml:2:25", "metric `accuracy` needs a direction: `lower` or `higher`, found `up`", nil),
             ("metrics:\n  accuracy: higher\nprimary_metric: acc\n", "sota.yaml:3:17", "`primary_metric` is `acc`, which `metrics:` does not declare", nil),
         ]
@@ -278,6 +280,24 @@ private struct SchemaFixture {
         let (project, problems) = Project.load(root: folder.path)
         #expect(problems.isEmpty, "\(problems)\n\(inference.schemaYAML())")
         #expect(project.declaredSchema?.fields.count == inference.fields.count)
+    }
+
+    @Test func oneConfigOfEachKindRequiresNeitherSectionAndMixedShapesStayLoadable() {
+        let inference = SchemaInference(configs: [
+            tree("model: {depth: 3}\nscheduler: null\ntraining: {max_steps: 5}\n"),
+            tree("evaluation: {split: val}\n"),
+            tree("model: {depth: 4}\nscheduler: {kind: cosine}\ntraining: {max_steps: 6}\n"),
+        ])
+        let byPath = Dictionary(uniqueKeysWithValues: inference.fields.map { ($0.path, $0) })
+        #expect(byPath["training"]?.required != true && byPath["evaluation"]?.required != true, "\(inference.fields)")
+        #expect(byPath["model.depth"]?.required == true, "every training config holds it")
+        #expect(byPath["evaluation.split"]?.required == true)
+        #expect(byPath["scheduler"]?.type == "mapping" && byPath["scheduler"]?.required == true, "\(inference.fields)")
+        for schema in [inference.schemaYAML(), SchemaInference(configs: []).schemaYAML()] {
+            let folder = TemporaryDirectory()
+            folder.write("sota.yaml", schema)
+            #expect(!Project.load(root: folder.path).1.hasErrors, "\(schema)")
+        }
     }
 
     @Test func projectDefaultsGoUnderEveryConfigWhoseOwnValuesWin() throws {

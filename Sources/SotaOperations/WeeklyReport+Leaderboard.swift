@@ -27,7 +27,8 @@ extension WeeklyReport {
                 rank: row.rank, runID: row.runID, experiment: row.experiment, value: row.value, passed: row.passed,
                 gpu: row.gpuType, gpuCount: run?.gpuCount ?? 1,
                 cost: pricing.cost(gpuType: row.gpuType, gpuCount: run?.gpuCount ?? 1, seconds: row.totalSeconds),
-                finished: date(run?.updated ?? row.created)
+                finished: date(run?.updated ?? row.created),
+                parameters: row.parameters.mapValues { $0.text }
             )
         }
 

@@ -77,10 +77,13 @@ package struct WeeklyReport: Sendable, Equatable, Codable {
         package var cost: Double?
         /// When the run last changed (its end, for a finished run).
         package var finished: Date
+        /// The run's hyperparameters as text, by key path: what stands behind the result.
+        package var parameters: [String: String]
 
         /// Creates an entry.
         package init(rank: Int, runID: String, experiment: String, value: Double, passed: Bool?, gpu: String?, gpuCount: Int,
-                    cost: Double?, finished: Date) {
+                    cost: Double?, finished: Date, parameters: [String: String] = [:]) {
+            self.parameters = parameters
             self.rank = rank
             self.runID = runID
             self.experiment = experiment

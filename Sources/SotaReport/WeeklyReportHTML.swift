@@ -133,8 +133,14 @@ package enum WeeklyReportHTML {
         }
         var lines = ["<h2>Leaderboard <span class=\"count\">top \(report.leaderboard.count) of all time</span></h2>"]
         lines.append("<p class=\"lead\">Runs that finished in this report's period are marked <span class=\"tag\">new</span>.</p>")
+        // The hyperparameters that differ among the ranked runs: what tells the leaders apart.
+        let keys = Set(report.leaderboard.flatMap { $0.parameters.keys }).sorted().filter { key in
+            let first = report.leaderboard.first?.parameters[key]
+            return report.leaderboard.contains { $0.parameters[key] != first }
+        }
         let rows = report.leaderboard.map { entry in
             let current = report.period.contains(entry.finished)
+            let parameters = keys.compactMap { key in entry.parameters[key].map { "\(key)=\($0)" } }.joined(separator: " ")
             let gpu = entry.gpu.map { "\($0)\(entry.gpuCount > 1 ? " × \(entry.gpuCount)" : "")" } ?? "—"
             return (current, [
                 Cell("\(entry.rank)", numeric: true),
@@ -145,9 +151,9 @@ package enum WeeklyReportHTML {
                 Cell(escape(gpu), style: "nowrap"),
                 Cell(escape(money(entry.cost, report)), numeric: true),
                 Cell(escape(ReportFormat.dateTime(entry.finished)), style: "nowrap"),
-            ])
+            ] + (keys.isEmpty ? [] : [Cell(escape(parameters.isEmpty ? "—" : parameters), style: "text")]))
         }
-        return lines + table(["#", "run", "experiment", report.metric.name, "gates", "GPU", "cost", "finished"],
+        return lines + table(["#", "run", "experiment", report.metric.name, "gates", "GPU", "cost", "finished"] + (keys.isEmpty ? [] : ["parameters"]),
                              numeric: [0, 3, 6], rows: rows)
     }
 

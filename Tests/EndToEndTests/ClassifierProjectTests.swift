@@ -100,6 +100,11 @@ import Testing
         let report = try BinaryRun(["report", "--weekly", "--json"], in: folder.path)
         #expect(report.status == 0, "\(report.err)")
         #expect(report.out.contains("\"accuracy\""), "\(report.out.prefix(400))")
+        // The report's leaderboard shows the hyperparameters behind each result.
+        #expect(report.out.contains("\"optimizer.lr\""), "\(report.out.prefix(800))")
+        let week = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.url("reports")).first { $0.contains("-W") })
+        let html = try String(contentsOfFile: folder.url("reports/\(week)/report.html"), encoding: .utf8)
+        #expect(html.contains("optimizer.lr=0.003"), "the leader's learning rate is beside its result")
         #expect(Paths.kind(of: folder.url("runs")) == .directory)
     }
 }

@@ -41,6 +41,8 @@ package struct Project: Sendable {
     package var primaryMetricName: String?
     /// The config key paths recorded as each run's hyperparameters (`parameters:`); nil for every scalar leaf.
     package var parameterKeys: [String]?
+    /// The file, in the run directory, where a child may write its tracker run's URL (`tracker_url_file:`).
+    package var trackerURLFile: String?
     /// What every training config holds unless it says otherwise (`config_defaults:`): the pipeline written once.
     package var trainingDefaults: ConfigNode?
     /// The same for evaluation configs (`evaluation_defaults:`).
@@ -67,6 +69,7 @@ package struct Project: Sendable {
         self.parameterKeys = nil
         self.trainingDefaults = nil
         self.evaluationDefaults = nil
+        self.trackerURLFile = nil
     }
 
     /// The catalog's hyperparameter columns when `sota.yaml` names none: sota's own training knobs.
@@ -191,6 +194,15 @@ package struct Project: Sendable {
                 }
             }
         }
+        if let file = node["tracker_url_file"], let name = file.stringValue {
+            if name.contains("/") || name == "." || name == ".." || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                diagnostics.append(.error(at: file.location, keyPath: "tracker_url_file",
+                                          "`tracker_url_file` must be a plain file name in the run directory, found `\(name)`",
+                                          hint: "for example: tracker_url_file: tracker_url.txt"))
+            } else {
+                project.trackerURLFile = name
+            }
+        }
         project.trainingDefaults = node["config_defaults"]
         project.evaluationDefaults = node["evaluation_defaults"]
         if let list = node["parameters"]?.items {
@@ -268,6 +280,7 @@ package struct Project: Sendable {
         FieldSchema("metrics", .dictionary(.anyValue), "the metrics the evaluation reports, with their direction"),
         FieldSchema("primary_metric", .string(nonEmpty: true), "the metric that ranks runs (default: the first declared)"),
         FieldSchema("parameters", .list(.string(nonEmpty: true), minCount: 1), "config key paths recorded as hyperparameters (default: every scalar leaf)"),
+        FieldSchema("tracker_url_file", .string(nonEmpty: true), "a file in the run directory where children write their tracker run's URL"),
         FieldSchema("config_defaults", .mapping(MappingSchema([], open: true)), "what every training config holds unless it sets it: the pipeline, written once"),
         FieldSchema("evaluation_defaults", .mapping(MappingSchema([], open: true)), "what every evaluation config holds unless it sets it"),
     ]))

@@ -20,11 +20,13 @@ extension Leaderboard {
                                                  conditions: conditions)
         return try read { db in
             var rows = try Row.fetchAll(db, sql: sql, arguments: arguments).enumerated().map { index, row in
-                try LeaderboardRow(
+                var ranked = try LeaderboardRow(
                     rank: index + 1, runID: row.stored("run_id"), experiment: row.stored("experiment"), value: row.stored("value"),
                     status: row.stored("status"), passed: row.stored("passed"), created: row.stored("created"), configHash: row.stored("config_hash"),
                     gitCommit: row.stored("git_commit"), gpuType: row.stored("gpu_type"), totalSeconds: row.stored("total_seconds")
                 )
+                ranked.trackerURL = try row.stored("tracker_url")
+                return ranked
             }
             let positions = Dictionary(rows.enumerated().map { ($1.runID, $0) }, uniquingKeysWith: { first, _ in first })
             // Batches stay under SQLite's bound-parameter limit whatever --top asks for.

@@ -107,7 +107,7 @@ package enum LeaderboardOutput {
                 ("passed", row.passed.map { $0 ? "true" : "false" } ?? "null"), ("created", quoted(row.created)),
                 ("config_hash", quoted(row.configHash)), ("git_commit", row.gitCommit.map(quoted) ?? "null"),
                 ("gpu_type", row.gpuType.map(quoted) ?? "null"), ("total_seconds", JSONValue.number(row.totalSeconds)),
-            ] + (row.parameters.isEmpty ? [] : [("parameters", JSONValue.object(row.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value.jsonValue) })
+            ] + (row.trackerURL.map { [("tracker_url", quoted($0))] } ?? []) + (row.parameters.isEmpty ? [] : [("parameters", JSONValue.object(row.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value.jsonValue) })
                 .rendered(pretty: false))])
             for position in 0..<members.count {
                 out += position == 0 ? "\n    " : ",\n    "

@@ -110,7 +110,11 @@ package enum LeaderboardReader {
         case SQLITE_INTEGER: passed = sqlite3_column_int64(statement, 4) != 0
         default: return nil
         }
-        var gitCommit: String?, gpuType: String?
+        var gitCommit: String?, gpuType: String?, trackerURL: String?
+        if sqlite3_column_type(statement, 10) != SQLITE_NULL {
+            guard let url = text(statement, 10) else { return nil }
+            trackerURL = url
+        }
         if sqlite3_column_type(statement, 7) != SQLITE_NULL {
             guard let commit = text(statement, 7) else { return nil }
             gitCommit = commit
@@ -119,9 +123,11 @@ package enum LeaderboardReader {
             guard let gpu = text(statement, 8) else { return nil }
             gpuType = gpu
         }
-        return LeaderboardRow(rank: rank, runID: runID, experiment: experiment, value: value, status: status, passed: passed,
-                              created: created, configHash: configHash, gitCommit: gitCommit, gpuType: gpuType,
-                              totalSeconds: totalSeconds)
+        var row = LeaderboardRow(rank: rank, runID: runID, experiment: experiment, value: value, status: status, passed: passed,
+                                 created: created, configHash: configHash, gitCommit: gitCommit, gpuType: gpuType,
+                                 totalSeconds: totalSeconds)
+        row.trackerURL = trackerURL
+        return row
     }
 
     /// A TEXT column, decoded as GRDB decodes it (up to the first NUL, invalid UTF-8 repaired).

@@ -28,6 +28,8 @@ package struct LeaderboardRow: Sendable, Equatable {
     package var totalSeconds: Double
     /// The run's hyperparameters by key path (`manifest.json`'s `parameters`).
     package var parameters: [String: RunManifest.ParameterValue] = [:]
+    /// The run's page in the team's tracker, if a child wrote one.
+    package var trackerURL: String?
 
     /// Creates a row.
     package init(rank: Int, runID: String, experiment: String, value: Double, status: String, passed: Bool?, created: String,

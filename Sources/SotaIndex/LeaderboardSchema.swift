@@ -35,6 +35,9 @@ enum LeaderboardSchema {
         migrator.registerMigration("v5") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
 
@@ -163,5 +166,13 @@ enum LeaderboardSchema {
         CREATE INDEX params_key_num ON params(key, num);
         CREATE INDEX params_key_text ON params(key, text);
         -- END leaderboard schema v5
+        """
+
+    /// Version 6: the run's page in the team's tracker (`manifest.json`'s `tracker_url`), shown by the leaderboard's
+    /// JSON and the weekly report. Runs indexed before have NULL until the index is rebuilt from their manifests.
+    static let v6 = """
+        -- BEGIN leaderboard schema v6
+        ALTER TABLE runs ADD COLUMN tracker_url TEXT;
+        -- END leaderboard schema v6
         """
 }

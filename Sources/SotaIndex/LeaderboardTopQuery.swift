@@ -18,7 +18,7 @@ package struct LeaderboardTopQuery: Sendable, Equatable {
 
     /// The result columns, in order; readers that fetch by position rely on it.
     package static let columns = ["run_id", "experiment", "value", "status", "passed", "created", "config_hash",
-                                  "git_commit", "gpu_type", "total_seconds"]
+                                  "git_commit", "gpu_type", "total_seconds", "tracker_url"]
 
     /// The query for the best `limit` runs by `metric` of `phase`; nil when `limit` is outside `1...maximumLimit`.
     ///
@@ -41,7 +41,7 @@ package struct LeaderboardTopQuery: Sendable, Equatable {
         // BEGIN leaderboard top query: bench/leaderboard_top.sh runs this literal through the sqlite3 CLI.
         sql = """
             SELECT r.run_id, r.experiment, m.value, r.status, r.passed, r.created, r.config_hash, r.git_commit,
-                   r.gpu_type, r.total_seconds
+                   r.gpu_type, r.total_seconds, r.tracker_url
             FROM metrics AS m CROSS JOIN runs AS r ON r.run_id = m.run_id
             WHERE m.phase = ? AND m.name = ?\(filter)
             ORDER BY m.value \(direction.sqlOrder), r.created ASC, r.run_id ASC
@@ -68,7 +68,7 @@ package struct LeaderboardTopQuery: Sendable, Equatable {
         arguments += values
         sql = """
             SELECT r.run_id, r.experiment, m.value, r.status, r.passed, r.created, r.config_hash, r.git_commit,
-                   r.gpu_type, r.total_seconds
+                   r.gpu_type, r.total_seconds, r.tracker_url
             FROM params AS d CROSS JOIN metrics AS m ON m.run_id = d.run_id AND m.phase = ? AND m.name = ?
                  CROSS JOIN runs AS r ON r.run_id = m.run_id
             WHERE \(test.text)\(filter)

@@ -20,7 +20,7 @@ final class RunWriter {
     enum Columns {
         /// `runs`, `run_id` first (the UPDATE's key).
         static let runs = ["run_id", "experiment", "status", "created", "updated", "config_path", "config_hash", "git_commit", "git_dirty",
-                           "host", "gpu_type", "gpu_count", "total_seconds", "passed", "manifest_path", "observed_hardware"]
+                           "host", "gpu_type", "gpu_count", "total_seconds", "passed", "manifest_path", "observed_hardware", "tracker_url"]
         /// `metrics`.
         static let metrics = ["run_id", "phase", "name", "value"]
         /// `stage_timings`.
@@ -131,6 +131,7 @@ final class RunWriter {
             statement.bind(14, run.passed)
             statement.bind(15, manifestPath)
             statement.bind(16, run.observedHardware)
+            statement.bind(17, run.trackerURL)
         }
         bindRow(insertRun)
         try insertRun.run()

@@ -28,7 +28,7 @@ extension WeeklyReport {
                 gpu: row.gpuType, gpuCount: run?.gpuCount ?? 1,
                 cost: pricing.cost(gpuType: row.gpuType, gpuCount: run?.gpuCount ?? 1, seconds: row.totalSeconds),
                 finished: date(run?.updated ?? row.created),
-                parameters: row.parameters.mapValues { $0.text }
+                parameters: row.parameters.mapValues { $0.text }, trackerURL: row.trackerURL
             )
         }
 

@@ -79,11 +79,14 @@ package struct WeeklyReport: Sendable, Equatable, Codable {
         package var finished: Date
         /// The run's hyperparameters as text, by key path: what stands behind the result.
         package var parameters: [String: String]
+        /// The run's page in the team's tracker, if a child wrote one.
+        package var trackerURL: String?
 
         /// Creates an entry.
         package init(rank: Int, runID: String, experiment: String, value: Double, passed: Bool?, gpu: String?, gpuCount: Int,
-                    cost: Double?, finished: Date, parameters: [String: String] = [:]) {
+                    cost: Double?, finished: Date, parameters: [String: String] = [:], trackerURL: String? = nil) {
             self.parameters = parameters
+            self.trackerURL = trackerURL
             self.rank = rank
             self.runID = runID
             self.experiment = experiment

@@ -144,7 +144,9 @@ package enum WeeklyReportHTML {
             let gpu = entry.gpu.map { "\($0)\(entry.gpuCount > 1 ? " × \(entry.gpuCount)" : "")" } ?? "—"
             return (current, [
                 Cell("\(entry.rank)", numeric: true),
-                Cell("<span class=\"id\">\(escape(entry.runID))</span>" + (current ? "<span class=\"tag\">new</span>" : ""), style: "nowrap"),
+                // A run with a tracker page links to it.
+                Cell((entry.trackerURL.map { "<a class=\"id\" href=\"\(escape($0))\">\(escape(entry.runID))</a>" }
+                        ?? "<span class=\"id\">\(escape(entry.runID))</span>") + (current ? "<span class=\"tag\">new</span>" : ""), style: "nowrap"),
                 Cell(escape(entry.experiment), style: "text"),
                 Cell(escape(ReportFormat.metric(entry.value)), numeric: true),
                 Cell(gateBadge(entry.passed, status: nil)),

@@ -342,7 +342,8 @@ package struct RunOrchestrator: Sendable {
         let logPath = Paths.join(runDirectory, step.logFile)
         var environment = request.environment
         let trackers = TrackerEnvironment.variables(runID: plan.runID, experiment: request.training.experiment, stage: step.name,
-                                                    environment: request.environment)
+                                                    environment: request.environment,
+                                                    urlFile: request.project.trackerURLFile.map { Paths.join(runDirectory, $0) })
         for variable in trackers + plan.sharedEnvironment + step.environment { environment[variable.name] = variable.value }
         guard let program = step.arguments.first else {
             return try fail(step, index: index, reason: "the step has no command", manifest: &manifest)
@@ -515,6 +516,10 @@ package struct RunOrchestrator: Sendable {
 
     private func save(_ manifest: inout RunManifest) throws {
         manifest.updated = Timestamp.string(Date())
+        // The tracker URL a child wrote is recorded with the step that wrote it.
+        if let name = request.project.trackerURLFile, let url = TrackerURL.read(Paths.join(runDirectory, name)) {
+            manifest.trackerURL = url
+        }
         try manifest.write(to: manifestPath)
     }
 

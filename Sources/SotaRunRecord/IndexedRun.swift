@@ -64,6 +64,8 @@ package struct IndexedRun: Sendable, Equatable {
     package var gpuCount = 0
     /// The hardware the run reported having (a GPU product name or `cpu`); nil when unknown.
     package var observedHardware: String?
+    /// The run's page in the team's tracker, if a child wrote one.
+    package var trackerURL: String?
     /// True when every gate passed; nil until gating ran.
     package var passed: Bool?
     /// Finite values only, in the manifest's order.
@@ -96,6 +98,7 @@ package struct IndexedRun: Sendable, Equatable {
         gpuType = manifest.hardware.gpuType
         gpuCount = manifest.hardware.gpuCount
         observedHardware = manifest.hardware.observed
+        trackerURL = manifest.trackerURL
         passed = manifest.passed
         metrics = manifest.metrics.sorted { $0.key < $1.key }.flatMap { phase, values in
             values.sorted { $0.key < $1.key }.filter { $0.value.isFinite }.map { Metric(phase: phase, name: $0.key, value: $0.value) }

@@ -24,6 +24,7 @@ extension RunManifest {
             ("status", .string(status.rawValue)), ("updated", .string(updated)),
         ]
         if let passed { members.append(("passed", .bool(passed))) }
+        if let trackerURL { members.append(("tracker_url", .string(trackerURL))) }
         if let parameters { members.append(("parameters", .object(parameters.map { ($0.key, $0.value.jsonValue) }))) }
         return .object(members)
     }

@@ -261,6 +261,9 @@ package struct RunManifest: Codable, Sendable, Equatable {
     /// The run's hyperparameters: the resolved config's scalar leaves by key path (`optimizer.lr`), sota's pipeline
     /// keys left out, or the project's declared list. Nil in manifests written before sota recorded them.
     package var parameters: [String: ParameterValue]?
+    /// The page of the run in the team's tracker (W&B, MLflow), as a child wrote it into the project's
+    /// `tracker_url_file`, credentials removed; nil when none was written.
+    package var trackerURL: String?
 
     /// One parameter's value, as the config holds it.
     package enum ParameterValue: Sendable, Hashable, Codable {
@@ -309,6 +312,7 @@ package struct RunManifest: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case experiment, status, created, updated, config, git, data, host, hardware, stages, metrics, gates, passed, failures, parameters
+        case trackerURL = "tracker_url"
         case schemaVersion = "schema_version"
         case runID = "run_id"
         case evalConfigs = "eval_configs"
@@ -335,6 +339,7 @@ package struct RunManifest: Codable, Sendable, Equatable {
         self.passed = nil
         self.failures = []
         self.parameters = nil
+        self.trackerURL = nil
     }
 
     /// Total wall seconds of the stages that ran.

@@ -61,6 +61,10 @@ import Testing
         #expect(typo.err.contains("configs/typo.yaml:1:42: error: `model.depth` must be an integer"), "\(typo.err)")
         try FileManager.default.removeItem(atPath: folder.url("configs/typo.yaml"))
 
+        // The team's trainer writes its W&B run page where sota asks (SOTA_TRACKER_URL_FILE).
+        let projectFile = try String(contentsOfFile: folder.url("sota.yaml"), encoding: .utf8)
+        folder.write("sota.yaml", projectFile + "\ntracker_url_file: tracker_url.txt\n")
+
         let plan = try BinaryRun(["dry-run", "configs/base.yaml"], in: folder.path)
         #expect(plan.status == 0, "\(plan.err)")
         #expect(plan.out.contains("$ python3 train.py --config runs/"), "\(plan.out)")
@@ -83,6 +87,9 @@ import Testing
         let values = rows.compactMap { $0["value"] as? Double }
         #expect(values.count == 5 && values == values.sorted(by: >), "\(values)")
         #expect((rows.first?["parameters"] as? [String: Any])?["optimizer.lr"] as? Double == 3e-3, "\(rows.first ?? [:])")
+        let leaderURL = try #require(rows.first?["tracker_url"] as? String, "\(rows.first ?? [:])")
+        #expect(leaderURL == "https://wandb.ai/vision-team/cls-demo/runs/\(rows.first?["run_id"] as? String ?? "")", "credentials are dropped")
+        #expect(!board.out.contains("s3cret"))
         let filtered = try #require(try json(try BinaryRun(["leaderboard", "--json", "--where", "optimizer.lr < 5e-3 and model.name = resnet18"],
                                                            in: folder.path)) as? [[String: Any]])
         #expect(filtered.count == 3, "\(filtered)")
@@ -105,6 +112,8 @@ import Testing
         let week = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.url("reports")).first { $0.contains("-W") })
         let html = try String(contentsOfFile: folder.url("reports/\(week)/report.html"), encoding: .utf8)
         #expect(html.contains("optimizer.lr=0.003"), "the leader's learning rate is beside its result")
+        #expect(html.contains("href=\"\(leaderURL)\""), "the leader links to its tracker page")
+        #expect(!html.contains("s3cret"))
         #expect(Paths.kind(of: folder.url("runs")) == .directory)
     }
 }

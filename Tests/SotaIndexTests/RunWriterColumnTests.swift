@@ -11,7 +11,8 @@ import Testing
     @Test func theWritersColumnsAreTheSchemasColumns() throws {
         let board = try Leaderboard.inMemory()
         for (table, columns) in [("runs", RunWriter.Columns.runs), ("metrics", RunWriter.Columns.metrics),
-                                 ("stage_timings", RunWriter.Columns.stageTimings), ("gate_outcomes", RunWriter.Columns.gateOutcomes)] {
+                                 ("stage_timings", RunWriter.Columns.stageTimings), ("gate_outcomes", RunWriter.Columns.gateOutcomes),
+                                 ("params", RunWriter.Columns.params)] {
             #expect(try board.columnNames(of: table).sorted() == columns.sorted(), "\(table)")
             #expect(Set(columns).count == columns.count, "\(table) lists a column twice")
         }
@@ -31,6 +32,8 @@ import Testing
         manifest.config = .init(path: "configs/a.yaml", hash: "hash-a")
         manifest.stages[0].work = 4096
         manifest.stages[0].attempts = 2
+        manifest.trackerURL = "https://tracker/a"
+        manifest.parameters = ["lr": .number(0.5), "name": .text("n-a"), "flag": .flag(true)]
         return manifest
     }
 
@@ -44,7 +47,10 @@ import Testing
             #expect(run == [[
                 "'R-columns'", "'exp-columns'", "'succeeded'", "'\(manifest.created)'", "'\(manifest.updated)'", "'configs/a.yaml'", "'hash-a'",
                 "'commit-a'", "1", "'host-a'", "'GPU-TYPE'", "3", "61.5", "1", "'runs/R-columns/manifest.json'", "'GPU-SEEN'",
+                "'https://tracker/a'",
             ]], "replacing: \(replacing)")
+            #expect(try board.quotedRows(of: "params", columns: RunWriter.Columns.params, runID: "R-columns")
+                == [["'R-columns'", "'flag'", "1.0", "'true'"], ["'R-columns'", "'lr'", "0.5", "NULL"], ["'R-columns'", "'name'", "NULL", "'n-a'"]])
             #expect(try board.quotedRows(of: "metrics", columns: RunWriter.Columns.metrics, runID: "R-columns")
                 == [["'R-columns'", "'full_eval'", "'nrmse'", "0.125"]])
             #expect(try board.quotedRows(of: "stage_timings", columns: RunWriter.Columns.stageTimings, runID: "R-columns")

@@ -70,3 +70,25 @@ import Testing
         #expect(StepLogTail.lines(of: folder.url("missing.log")).isEmpty)
     }
 }
+
+@Suite struct TrackerURLTests {
+    @Test func aURLIsRecordedWithoutItsCredentials() {
+        #expect(TrackerURL.cleaned("https://wandb.ai/team/proj/runs/abc") == "https://wandb.ai/team/proj/runs/abc")
+        #expect(TrackerURL.cleaned("https://user:pw@mlflow.internal:5000/#/experiments/1/runs/9") == "https://mlflow.internal:5000/#/experiments/1/runs/9")
+        #expect(TrackerURL.cleaned("http://token@host/path?q=a@b") == "http://host/path?q=a@b", "an @ after the host is the path's")
+    }
+
+    @Test func anythingButOneHTTPURLIsRefused() {
+        for text in ["", "wandb.ai/run", "file:///etc/passwd", "javascript:alert(1)", "https://host/a b", "https://host/\u{1B}[31m",
+                     "https://host/" + String(repeating: "x", count: 2100)] {
+            #expect(TrackerURL.cleaned(text) == nil, "\(text.prefix(40))")
+        }
+    }
+
+    @Test func theFirstLineOfTheFileIsRead() {
+        let folder = TemporaryDirectory()
+        let path = folder.write("url.txt", "  https://wandb.ai/t/p/runs/1  \nsecond line\n")
+        #expect(TrackerURL.read(path) == "https://wandb.ai/t/p/runs/1")
+        #expect(TrackerURL.read(folder.url("missing.txt")) == nil)
+    }
+}

@@ -16,3 +16,8 @@ os.makedirs(args.out, exist_ok=True)
 with open(os.path.join(args.out, "model.pt"), "w") as handle:
     json.dump({"quality": quality}, handle)
 print(f"trained {config['model']['name']} for {steps} steps at lr {lr}")
+# As a tracker's client would: the run's page, where sota asks for it (credentials included, which sota drops).
+url_file = os.environ.get("SOTA_TRACKER_URL_FILE")
+if url_file:
+    with open(url_file, "w") as handle:
+        handle.write(f"https://ci-bot:s3cret@wandb.ai/vision-team/cls-demo/runs/{os.environ['SOTA_RUN_ID']}\n")

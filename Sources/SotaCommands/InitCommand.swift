@@ -84,7 +84,7 @@ struct InitCommand: ContextualCommand {
             metrics.insert((metric, direction ?? gated ?? "lower"), at: 0)
         }
         // The first evaluation config becomes every training config's full evaluation, as written relative to the root.
-        let evaluationConfig = zip(absolutePaths, trees).first { $0.1.entry("evaluation") != nil && $0.1.entry("training") == nil }
+        let evaluationConfig = zip(absolutePaths, trees).first { $0.1.isEvaluationConfig }
             .map { Paths.relativePath(from: root, to: $0.0) }
         let text = projectYAML(name: name ?? Paths.lastComponent(of: root), inference: inference, metrics: metrics, files: files,
                                evaluationConfig: evaluationConfig)
@@ -118,7 +118,7 @@ struct InitCommand: ContextualCommand {
                 context.console.out("adopted \(outcome.folder) as an experiment (wrote its metadata.json)")
             }
         }
-        let training = zip(files, trees).first { $0.1.entry("evaluation") == nil }?.0 ?? Paths.join(configs, "CONFIG.yaml")
+        let training = zip(files, trees).first { !$0.1.isEvaluationConfig }?.0 ?? Paths.join(configs, "CONFIG.yaml")
         context.console.out("next:")
         context.console.out("  sota validate config \(Paths.join(configs, "*.yaml"))")
         context.console.out("  sota dry-run \(training)")

@@ -36,13 +36,8 @@ package struct ConfigLoader: Sendable {
                                       hint: "start with a section such as `training:`"))
             return Outcome(config: nil, diagnostics: diagnostics)
         }
-        // The project's defaults go under the config, whose own values win: a team's configs need not repeat the
-        // pipeline. An evaluation config is one with an `evaluation` section and no `training` one.
-        let isEvaluation = root.entry("training") == nil && root.entry("evaluation") != nil
-        if let defaults = isEvaluation ? project.evaluationDefaults : project.trainingDefaults {
-            root = Self.merged(root, over: defaults)
-        }
-        let schema = project.schema(for: isEvaluation ? .evaluation : .training)
+        root = project.withConfigDefaults(root)
+        let schema = project.schema(for: root.isEvaluationConfig ? .evaluation : .training)
         let (overridden, overrideProblems) = OverrideApplier(schema: schema).apply(overrides, to: root)
         root = overridden
         diagnostics += overrideProblems
@@ -99,7 +94,7 @@ package struct ConfigLoader: Sendable {
     }
 
     /// `node` with every key of `defaults` it lacks, mappings merged key by key; anything else `node` holds wins.
-    package static func merged(_ node: ConfigNode, over defaults: ConfigNode) -> ConfigNode {
+    static func merged(_ node: ConfigNode, over defaults: ConfigNode) -> ConfigNode {
         guard var entries = node.entries, let defaultEntries = defaults.entries else { return node }
         for entry in defaultEntries {
             if let index = entries.firstIndex(where: { $0.key == entry.key }) {
@@ -257,5 +252,20 @@ enum ConfigModelBuilder {
             overrides: overrides,
             hash: CanonicalForm.hash(tree)
         )
+    }
+}
+
+extension ConfigNode {
+    /// Whether this config root evaluates: an `evaluation` section and no `training` one. Any other config is read as
+    /// a training config (a team's config without sota keys gets its `training` section from `config_defaults`).
+    package var isEvaluationConfig: Bool { entry("training") == nil && entry("evaluation") != nil }
+}
+
+extension Project {
+    /// `root` with the project's `config_defaults` (for a training config) or `evaluation_defaults` merged under it,
+    /// the config's own values winning: a team's configs need not repeat the pipeline.
+    package func withConfigDefaults(_ root: ConfigNode) -> ConfigNode {
+        guard let defaults = root.isEvaluationConfig ? evaluationDefaults : trainingDefaults else { return root }
+        return ConfigLoader.merged(root, over: defaults)
     }
 }

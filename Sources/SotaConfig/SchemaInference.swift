@@ -29,8 +29,8 @@ package struct SchemaInference: Sendable {
 
     /// Infers from config trees (mapping roots).
     package init(configs: [ConfigNode]) {
-        let evaluation = configs.filter { $0.entry("evaluation") != nil && $0.entry("training") == nil }
-        let training = configs.filter { !($0.entry("evaluation") != nil && $0.entry("training") == nil) }
+        let evaluation = configs.filter(\.isEvaluationConfig)
+        let training = configs.filter { !$0.isEvaluationConfig }
         var order: [String] = []
         var types: [String: [String]] = [:]
         var items: [String: Set<String>] = [:]
@@ -47,7 +47,7 @@ package struct SchemaInference: Sendable {
                 if !path.isEmpty, !entries.isEmpty || Self.sotaOwns(path) == false {
                     childSets[path, default: []].insert(Set(entries.map(\.key)))
                 }
-                if path.isEmpty, node.entry("evaluation") == nil || node.entry("training") != nil {
+                if path.isEmpty, !node.isEvaluationConfig {
                     rootSets.insert(Set(entries.map(\.key)).subtracting(ConfigSchema.root.fields.map(\.name)))
                 }
                 for entry in entries {
@@ -69,7 +69,7 @@ package struct SchemaInference: Sendable {
             }
         }
         for config in configs {
-            inEvaluation = config.entry("evaluation") != nil && config.entry("training") == nil
+            inEvaluation = config.isEvaluationConfig
             walk(config, "")
             for gate in config["gates"]?.items ?? [] {
                 if let name = gate["metric"]?.stringValue, !gates.contains(where: { $0.name == name }) {

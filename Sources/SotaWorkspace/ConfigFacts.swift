@@ -34,13 +34,9 @@ package struct ConfigFacts: Sendable, Equatable {
             let problem = first.map { "\($0.location?.description ?? display): \($0.message)" } ?? "\(display): not a mapping of config sections"
             return ConfigFacts(kind: nil, experiment: nil, hash: "", parameters: columns.map { _ in nil }, problem: problem)
         }
-        let isEvaluation = root.entry("training") == nil && root.entry("evaluation") != nil
-        if let defaults = isEvaluation ? project.evaluationDefaults : project.trainingDefaults {
-            root = ConfigLoader.merged(root, over: defaults)
-        }
-        let shape: RunConfig.Kind? = root.entry("training") != nil ? .training : root.entry("evaluation") != nil ? .evaluation : nil
-        root = ConfigLoader.fillDefaults(project.defaults, in: root, kind: shape)
-        let tree = CanonicalForm.normalize(root, schema: project.schema(for: isEvaluation ? .evaluation : .training))
+        root = project.withConfigDefaults(root)
+        root = ConfigLoader.fillDefaults(project.defaults, in: root, kind: root.isEvaluationConfig ? .evaluation : root["training"] != nil ? .training : nil)
+        let tree = CanonicalForm.normalize(root, schema: project.schema(for: root.isEvaluationConfig ? .evaluation : .training))
         let kind: RunConfig.Kind? = tree["training"] != nil ? .training : tree["evaluation"] != nil ? .evaluation : nil
         return ConfigFacts(
             kind: kind, experiment: tree["experiment"]?.stringValue, hash: CanonicalForm.hash(tree),

@@ -79,18 +79,6 @@ import Testing
         return found
     }
 
-    /// A small deterministic generator, so a failing sequence can be replayed with `SOTA_CHAOS_SEED`.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Starts sota; Foundation starts it in a process group of its own, so a kill of that group spares the test runner.
     private static func start(_ arguments: [String], in folder: String) throws -> Process {
         let process = Process()

@@ -18,7 +18,7 @@ import Testing
 
     /// `count` runs with seeded hyperparameters: lr of four values, depth of four, a backbone name, a flag, a seed.
     private func runs(_ count: Int) -> [Run] {
-        var generator = SeededGenerator(seed: 20261207)
+        var generator = SplitMix(state: 20261207)
         return (0..<count).map { index in
             let accuracy = Double(Int.random(in: 0..<1000, using: &generator)) / 1000
             return Run(id: String(format: "R%05d", index), accuracy: accuracy, loss: 1 - accuracy, parameters: [
@@ -144,20 +144,5 @@ import Testing
             #expect(raw == full, "\(text)")
             #expect(raw?.first?.parameters.isEmpty == false)
         }
-    }
-}
-
-/// A small deterministic generator, so the runs are the same on every machine.
-private struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -10,7 +10,7 @@ import SotaOperations
 struct CompareCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Show runs side by side: differing config values, metrics with their change from the first run, gates.",
+        abstract: "Show runs side by side: differing config values, metrics with their change from the first run, gates, step histories.",
         discussion: """
         Reads the run directories (not the index), so it works for any runs on disk. Run ids may be unique prefixes. The first run is the baseline every change is measured from.
 
@@ -57,6 +57,8 @@ struct CompareCommand: ContextualCommand {
         }
         let gateNames = found.flatMap { $0.manifest.gates.map(\.name) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         func gate(_ name: String, _ manifest: RunManifest) -> RunManifest.GateRecord? { manifest.gates.first { $0.name == name } }
+        let trails = found.map { RunTrails.fromFolder(Paths.join(runs, $0.id), maximumPoints: 200) }
+        let historyNames = Set(trails.flatMap { $0?.history.names ?? [] }).sorted()
         if json {
             let two = found.count == 2
             context.console.out(JSONValue.object([
@@ -75,12 +77,22 @@ struct CompareCommand: ContextualCommand {
                 ("gates", .array(gateNames.map { name in
                     .object([("name", .string(name)), ("passed", .array(found.map { run in gate(name, run.manifest).map { .bool($0.passed) } ?? .null }))])
                 })),
+                ("tracker_urls", .array(trails.map { $0?.trackerURL.map(JSONValue.string) ?? .null })),
+                ("histories", .array(historyNames.map { name in
+                    .object([("metric", .string(name)), ("runs", .array(trails.map { trail in
+                        guard let points = trail?.history.series[name], let last = points.last else { return .null }
+                        let values = points.map(\.value)
+                        return .object([("last_step", .int(last.step)), ("last", .double(last.value)),
+                                        ("min", .double(values.min() ?? last.value)), ("max", .double(values.max() ?? last.value))])
+                    }))])
+                })),
             ]).rendered(pretty: true))
             return ExitStatus.success
         }
         let labels = found.count == 2 ? ["a", "b"] : found.indices.map { String($0 + 1) }
-        for (label, run) in zip(labels, found) {
-            context.console.out("\(label) = \(run.id)  (\(run.manifest.experiment), \(run.manifest.status.rawValue), config \(run.manifest.config.hash.prefix(12)))")
+        for (index, (label, run)) in zip(labels, found).enumerated() {
+            context.console.out("\(label) = \(run.id)  (\(run.manifest.experiment), \(run.manifest.status.rawValue), config \(run.manifest.config.hash.prefix(12)))"
+                                + (trails[index]?.trackerURL.map { "  \($0)" } ?? ""))
         }
         context.console.out("")
         if differences.isEmpty {
@@ -113,6 +125,16 @@ struct CompareCommand: ContextualCommand {
             context.console.out("")
             context.console.out(TextTable.render(header: ["gate"] + labels, rows: gateNames.map { name in
                 [name] + found.map { run in gate(name, run.manifest).map { $0.passed ? "pass" : "fail" } ?? "—" }
+            }))
+        }
+        if !historyNames.isEmpty {
+            // Each run's curve scaled on its own, with where it ended: the shapes compare, the last values measure.
+            context.console.out("")
+            context.console.out(TextTable.render(header: ["history"] + labels, rows: historyNames.map { name in
+                [name] + trails.map { trail in
+                    guard let points = trail?.history.series[name], let last = points.last else { return "—" }
+                    return "\(Sparkline.render(points.map(\.value), width: 12)) \(NumberFormat.general(last.value, significant: 4)) @\(last.step)"
+                }
             }))
         }
         return ExitStatus.success

@@ -172,7 +172,8 @@ struct ExperimentShow: ContextualCommand {
         let experiment = try WorkspaceCommandSupport.name(name)
         let now = Date()
         guard let request = WorkspaceCommandSupport.request(global, context, now: now, detailing: [experiment.text]),
-              let survey = WorkspaceCommandSupport.inspect(request, context)?.survey else { return ExitStatus.checkFailed }
+              let inspection = WorkspaceCommandSupport.inspect(request, context) else { return ExitStatus.checkFailed }
+        let survey = inspection.survey
         let summary: ExperimentSummary
         switch WorkspaceInspection.find(experiment, in: survey) {
         case .success(let found): summary = found
@@ -182,8 +183,9 @@ struct ExperimentShow: ContextualCommand {
             for other in summary.problems.dropFirst() { WorkspaceCommandSupport.report(other, context) }
             return summary.problems.first.map { WorkspaceCommandSupport.report($0, context) } ?? ExitStatus.checkFailed
         }
+        let trails = inspection.trails(of: summary.runs)
         if json {
-            context.console.out(WorkspaceCommandSupport.json(summary, details: true).rendered(pretty: true))
+            context.console.out(WorkspaceCommandSupport.json(summary, details: true, trails: trails).rendered(pretty: true))
             return ExitStatus.success
         }
         let style = context.console.outStyle
@@ -195,6 +197,7 @@ struct ExperimentShow: ContextualCommand {
         lines.append("hypothesis     \(WorkspaceCommandSupport.hypothesis(summary) ?? "(not written yet: notes.md, ## Hypothesis)")")
         if let best = summary.bestRun {
             lines.append("best           \(best.metric) \(String(format: "%.4g", best.value)) in run \(best.run.id); gates \(RunRanking.gateOutcome(best.run))")
+            if let url = trails[best.run.id]?.trackerURL { lines.append("tracker        \(url)") }
         } else {
             lines.append("best           — (no finished run)")
         }
@@ -206,9 +209,15 @@ struct ExperimentShow: ContextualCommand {
             context.console.out("runs           none yet: sota run --train-config \(summary.folder.display)/config.yaml")
         } else {
             context.console.out("")
-            context.console.out(TextTable.render(header: ["run", "status", "updated", "metric", "gates"], rows: summary.runs.map { run in
+            // The step history, when the runs wrote one: a sparkline of the metric they rank by (else the loss).
+            let withHistory = summary.runs.contains { trails[$0.id]?.history.isEmpty == false }
+            let header = ["run", "status", "updated", "metric", "gates"] + (withHistory ? ["history"] : [])
+            context.console.out(TextTable.render(header: header, rows: summary.runs.map { run in
                 let metric = run.primaryMetric.flatMap { name in run.metrics[name].map { "\(name) \(String(format: "%.4g", $0))" } } ?? "—"
-                return [run.id, run.status, Timestamp.string(run.updated), metric, RunRanking.gateOutcome(run)]
+                let row = [run.id, run.status, Timestamp.string(run.updated), metric, RunRanking.gateOutcome(run)]
+                guard withHistory else { return row }
+                let trail = trails[run.id]
+                return row + [trail.flatMap { trail in trail.followedMetric(preferring: run.primaryMetric).flatMap { trail.sparkline($0) } } ?? "—"]
             }))
         }
         return ExitStatus.success

@@ -146,6 +146,9 @@ struct InitCommand: ContextualCommand {
             out += "    command: \(command(trainCommand))\n"
             out += "    stages: [{name: train, outputs: [\(YAMLEmitter.scalarText(checkpoint))]}]\n"
             out += "    checkpoint: \(YAMLEmitter.scalarText(checkpoint))\n"
+            out += "    # Where the trainer may write metrics per step, one JSON line each ({\"step\": 100, \"loss\": 0.31}); its\n"
+            out += "    # path is in SOTA_STEP_METRICS_FILE. sota shows them as sparklines and report curves.\n"
+            out += "    step_metrics: steps.jsonl\n"
             if let evaluation = evaluationConfig {
                 out += "  pipeline: {full_eval: \(YAMLEmitter.scalarText(evaluation))}\n"
             }

@@ -106,7 +106,7 @@ enum WorkspaceCommandSupport {
     }
 
     /// The JSON of one experiment, shared by `experiment list --json`, `experiment show --json` and `archive --json`.
-    static func json(_ summary: ExperimentSummary, details: Bool = false) -> JSONValue {
+    static func json(_ summary: ExperimentSummary, details: Bool = false, trails: [String: RunTrail] = [:]) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("name", .string(summary.name)),
             ("folder", .string(summary.folder.display)),
@@ -129,7 +129,9 @@ enum WorkspaceCommandSupport {
             ("run_list", .array(summary.runs.map { run in
                 .object([("run_id", .string(run.id)), ("status", .string(run.status)), ("updated", .string(Timestamp.string(run.updated))),
                          ("metrics", .object(run.metrics.sorted { $0.key < $1.key }.map { ($0.key, .double($0.value)) })),
-                         ("gates", .string(RunRanking.gateOutcome(run)))])
+                         ("gates", .string(RunRanking.gateOutcome(run))),
+                         ("tracker_url", trails[run.id]?.trackerURL.map(JSONValue.string) ?? .null),
+                         ("history", trails[run.id]?.historyJSON ?? .object([]))])
             })),
             ("best_metrics", .object(summary.bestMetrics.sorted { $0.key < $1.key }.map {
                 ($0.key, .object([("value", .double($0.value.value)), ("run_id", .string($0.value.runID))]))

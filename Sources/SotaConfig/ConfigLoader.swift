@@ -199,7 +199,8 @@ enum ConfigModelBuilder {
                 epochs: defaultEpochs.value,
                 batchSize: node["batch_size"]?.intValue,
                 timeout: duration(node["timeout"])?.value,
-                maxRetries: node["max_retries"]?.intValue ?? 0
+                maxRetries: node["max_retries"]?.intValue ?? 0,
+                stepMetrics: node["step_metrics"]?.stringValue
             )
         }
         let evaluation: EvaluationSpec? = tree["evaluation"].map { node in
@@ -234,12 +235,11 @@ enum ConfigModelBuilder {
             platform: ResourceSpec.Platform(rawValue: resourcesNode?["platform"]?.stringValue ?? "cuda") ?? .cuda,
             throughput: throughput
         )
-        let stem = Paths.lastComponent(of: displayPath).split(separator: ".").first.map(String.init) ?? displayPath
         return RunConfig(
             kind: kind,
             displayPath: displayPath,
             path: path,
-            experiment: tree["experiment"]?.stringValue ?? stem,
+            experiment: tree["experiment"]?.stringValue ?? ExperimentNameRule.defaultName(forConfig: displayPath),
             seed: tree["seed"]?.intValue,
             data: data,
             training: training,

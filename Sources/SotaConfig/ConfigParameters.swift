@@ -6,7 +6,7 @@ extension ConfigSchema {
     static let pipelineKeys: Set<String> = [
         "experiment", "description", "tags", "gates", "pipeline", "evaluation",
         "data.path", "data.manifest", "data.samples", "data.arrays",
-        "training.command", "training.stages", "training.checkpoint", "training.timeout", "training.max_retries",
+        "training.command", "training.stages", "training.checkpoint", "training.timeout", "training.max_retries", "training.step_metrics",
         "resources.throughput", "resources.platform",
     ]
 }

@@ -61,6 +61,7 @@ enum ConfigRules {
                 }
             }
         }
+        if let history = training["step_metrics"] { out += checkFileName(history, path: "training.step_metrics") }
         if let checkpoint = training["checkpoint"], let file = checkpoint.stringValue {
             out += checkFileName(checkpoint, path: "training.checkpoint")
             if !outputs.isEmpty, outputs[file] == nil {

@@ -14,6 +14,29 @@ package enum ExperimentNameRule {
     /// What a valid name looks like, for hints.
     package static let summary = "names hold letters, digits, `-`, `_` and `.` (not first), at most \(maximumLength) characters"
 
+    /// True for `YYYY-MM-DD` with a plausible month and day, as experiment folders begin.
+    package static func isDay(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let month = Int(parts[1]), let day = Int(parts[2]) else { return false }
+        return (1...12).contains(month) && (1...31).contains(day)
+    }
+
+    /// The experiment a config belongs to when it does not say (`experiment:`): NAME for `DAY-NAME/config.yaml`, an
+    /// experiment folder's config (one made by hand and adopted by `sota init` included), else the file's name
+    /// without its extension.
+    package static func defaultName(forConfig path: String) -> String {
+        let file = Paths.lastComponent(of: path)
+        let folder = Paths.lastComponent(of: Paths.parent(of: path))
+        if file == "config.yaml" || file == "config.yml", folder.count > 11 {
+            let split = folder.index(folder.startIndex, offsetBy: 10)
+            let name = String(folder[folder.index(after: split)...])
+            if folder[split] == "-", isDay(String(folder[..<split])), problem(with: name) == nil { return name }
+        }
+        return file.split(separator: ".").first.map(String.init) ?? path
+    }
+
     /// Why `text` is not a valid name, or nil when it is.
     package static func problem(with text: String) -> String? {
         guard let first = text.unicodeScalars.first else { return "the name is empty" }

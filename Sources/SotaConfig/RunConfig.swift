@@ -117,6 +117,8 @@ package struct TrainingSpec: Sendable {
     package var timeout: DurationValue?
     /// Retries of a failed stage.
     package var maxRetries: Int
+    /// The JSON-lines file, in the run directory, where the program writes metrics per step.
+    package var stepMetrics: String? = nil
 }
 
 /// One training stage.

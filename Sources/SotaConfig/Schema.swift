@@ -167,7 +167,7 @@ package enum ConfigSchema {
     /// inputs. Everything else in a config is the project's: declared in `sota.yaml` (`schema:`), or unchecked.
     /// `training` and `evaluation` are open until a project declares its schema.
     package static let root = MappingSchema([
-        FieldSchema("experiment", .string(nonEmpty: true), "experiment name (default: the file name)"),
+        FieldSchema("experiment", .string(nonEmpty: true), "experiment name (default: NAME for DAY-NAME/config.yaml, else the file name)"),
         FieldSchema("description", .string(nonEmpty: false, freeText: true), "free text"),
         // At most 2^53, the largest integer every JSON reader (Python's and JavaScript's included) keeps exact; a
         // sweep adds its task index to it, which then cannot overflow.
@@ -190,6 +190,8 @@ package enum ConfigSchema {
             FieldSchema("batch_size", .integer(min: 1, max: nil), "batch size"),
             FieldSchema("timeout", .duration, "default per-stage timeout"),
             FieldSchema("max_retries", .integer(min: 0, max: 10), "retries of a failed stage"),
+            FieldSchema("step_metrics", .string(nonEmpty: true),
+                        "JSON-lines file in the run directory where the program writes metrics per step (SOTA_STEP_METRICS_FILE)"),
         ], open: true)), "training"),
         FieldSchema("evaluation", .mapping(MappingSchema([
             FieldSchema("command", .command, required: true, "the evaluate program and its arguments"),

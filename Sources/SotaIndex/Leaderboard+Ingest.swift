@@ -8,7 +8,7 @@ extension Leaderboard {
     /// - Parameter manifestPath: where the manifest lives, stored so the run can be found again.
     package func ingest(_ manifest: RunManifest, manifestPath: String) throws(LeaderboardError) {
         try write { db in
-            try RunWriter(db.sqliteConnection!).writeOne(IndexedRun(manifest), manifestPath: manifestPath)
+            try RunWriter(db.sqliteConnection!).writeOne(IndexedRun(manifest, manifestPath: manifestPath), manifestPath: manifestPath)
         }
     }
 
@@ -20,7 +20,7 @@ extension Leaderboard {
         try bulkWrite { db in
             var batch = Batch(try RunWriter(db.sqliteConnection!))
             for (manifest, path) in manifests {
-                try batch.write(.success(IndexedRun(manifest)), path: path)
+                try batch.write(.success(IndexedRun(manifest, manifestPath: path)), path: path)
             }
             try batch.writer.finish()
             return batch.report
@@ -85,6 +85,7 @@ extension Leaderboard {
                 DELETE FROM stage_timings;
                 DELETE FROM gate_outcomes;
                 DELETE FROM params;
+                DELETE FROM step_metrics;
                 DELETE FROM runs;
                 """)
             try WorkspaceTables.clear(db)

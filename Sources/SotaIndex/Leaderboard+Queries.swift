@@ -188,3 +188,50 @@ extension Leaderboard {
         }
     }
 }
+
+extension Leaderboard {
+    /// The step histories the index holds for `runIDs` (thinned as indexed), by run id; runs without one are left out.
+    /// `names` keeps only those metrics when given. Each run's rows are read off the primary key of `step_metrics`.
+    package func stepHistories(runIDs: [String], names: Set<String>? = nil) throws(LeaderboardError) -> [String: StepHistory] {
+        guard !runIDs.isEmpty else { return [:] }
+        return try read { db in
+            var histories: [String: StepHistory] = [:]
+            // Chunked: SQLite limits the parameters of one statement.
+            for start in stride(from: 0, to: runIDs.count, by: 500) {
+                let ids = Array(runIDs[start..<min(start + 500, runIDs.count)])
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT run_id, name, step, value FROM step_metrics
+                    WHERE run_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))
+                    ORDER BY run_id, name, step
+                    """, arguments: StatementArguments(ids))
+                while let row = try rows.next() {
+                    let name: String = row[1]
+                    if let names, !names.contains(name) { continue }
+                    histories[row[0] as String, default: StepHistory()].series[name, default: []]
+                        .append(StepHistory.Point(step: row[2], value: row[3]))
+                }
+            }
+            return histories
+        }
+    }
+}
+
+extension Leaderboard {
+    /// The tracker URLs the index holds for `runIDs`, by run id; runs without one are left out.
+    package func trackerURLs(runIDs: [String]) throws(LeaderboardError) -> [String: String] {
+        guard !runIDs.isEmpty else { return [:] }
+        return try read { db in
+            var urls: [String: String] = [:]
+            for start in stride(from: 0, to: runIDs.count, by: 500) {
+                let ids = Array(runIDs[start..<min(start + 500, runIDs.count)])
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT run_id, tracker_url FROM runs
+                    WHERE tracker_url IS NOT NULL AND run_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))
+                    """, arguments: StatementArguments(ids)) {
+                    urls[row[0] as String] = row[1] as String
+                }
+            }
+            return urls
+        }
+    }
+}

@@ -62,7 +62,7 @@ package final class LeaderboardRecorder: Sendable {
                 return Leaderboard.translate(error, path: path)
             }
             do {
-                try RunWriter(handle).writeOne(IndexedRun(manifest), manifestPath: manifestPath)
+                try RunWriter(handle).writeOne(IndexedRun(manifest, manifestPath: manifestPath), manifestPath: manifestPath)
                 try Self.execute(handle, "COMMIT")
                 return nil
             } catch {

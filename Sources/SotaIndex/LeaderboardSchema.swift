@@ -38,6 +38,9 @@ enum LeaderboardSchema {
         migrator.registerMigration("v6") { db in
             try db.execute(sql: v6)
         }
+        migrator.registerMigration("v7") { db in
+            try db.execute(sql: v7)
+        }
         return migrator
     }
 
@@ -174,5 +177,20 @@ enum LeaderboardSchema {
         -- BEGIN leaderboard schema v6
         ALTER TABLE runs ADD COLUMN tracker_url TEXT;
         -- END leaderboard schema v6
+        """
+
+    /// Version 7: each run's step history (the file its manifest names as `step_metrics`), thinned to at most
+    /// ``StepHistory/maximumPoints`` points per metric, for sparklines and the weekly report's curves. Runs indexed
+    /// before have none until the index is rebuilt from their folders.
+    static let v7 = """
+        -- BEGIN leaderboard schema v7
+        CREATE TABLE step_metrics (
+            run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            step INTEGER NOT NULL,
+            value REAL NOT NULL,
+            PRIMARY KEY (run_id, name, step)
+        ) WITHOUT ROWID;
+        -- END leaderboard schema v7
         """
 }

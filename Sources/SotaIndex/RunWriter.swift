@@ -30,6 +30,8 @@ final class RunWriter {
                                    "baseline_run", "required_improvement", "passed", "reason"]
         /// `params`.
         static let params = ["run_id", "key", "num", "text"]
+        /// `step_metrics`.
+        static let stepMetrics = ["run_id", "name", "step", "value"]
 
         /// `?1, ?2, ...` for the columns of `runs`.
         static var runParameters: String { runs.indices.map { "?\($0 + 1)" }.joined(with: ", ") }
@@ -44,6 +46,7 @@ final class RunWriter {
     private let stages: MultiRowInsert<IndexedRun.Stage>
     private let gates: MultiRowInsert<RunManifest.GateRecord>
     private let params: MultiRowInsert<IndexedRun.Parameter>
+    private let steps: MultiRowInsert<(name: String, point: StepHistory.Point)>
     /// Replacing a run already indexed: its row updated, its children deleted.
     private let replaceStatements: LazyStatements
 
@@ -98,6 +101,11 @@ final class RunWriter {
                 row.bind(value ? "true" : "false")
             }
         }
+        steps = MultiRowInsert(connection, table: "step_metrics", columns: Columns.stepMetrics) { row, entry in
+            row.bind(entry.name)
+            row.bind(entry.point.step)
+            row.bind(entry.point.value)
+        }
         replaceStatements = LazyStatements(connection)
     }
 
@@ -139,7 +147,7 @@ final class RunWriter {
             // Rows still waiting may be this run's (written twice in one batch): they go in before the deletes.
             try finish()
             let replace = try replaceStatements.get()
-            for statement in [replace.deleteMetrics, replace.deleteStages, replace.deleteGates, replace.deleteParams] {
+            for statement in [replace.deleteMetrics, replace.deleteStages, replace.deleteGates, replace.deleteParams, replace.deleteSteps] {
                 statement.bind(1, id)
                 try statement.run()
             }
@@ -150,6 +158,9 @@ final class RunWriter {
         try stages.add(run.stages, of: id)
         try gates.add(run.gates, of: id)
         try params.add(run.parameters, of: id)
+        for name in run.history.names {
+            try steps.add((run.history.series[name] ?? []).map { (name, $0) }, of: id)
+        }
     }
 
     /// Inserts the child rows still waiting; call before the transaction commits.
@@ -158,6 +169,7 @@ final class RunWriter {
         try stages.flush()
         try gates.flush()
         try params.flush()
+        try steps.flush()
     }
 }
 
@@ -255,6 +267,7 @@ private final class LazyStatements {
         let deleteStages: RawStatement
         let deleteGates: RawStatement
         let deleteParams: RawStatement
+        let deleteSteps: RawStatement
     }
 
     private let connection: OpaquePointer
@@ -271,7 +284,8 @@ private final class LazyStatements {
             deleteMetrics: try RawStatement(connection, "DELETE FROM metrics WHERE run_id = ?1"),
             deleteStages: try RawStatement(connection, "DELETE FROM stage_timings WHERE run_id = ?1"),
             deleteGates: try RawStatement(connection, "DELETE FROM gate_outcomes WHERE run_id = ?1"),
-            deleteParams: try RawStatement(connection, "DELETE FROM params WHERE run_id = ?1")
+            deleteParams: try RawStatement(connection, "DELETE FROM params WHERE run_id = ?1"),
+            deleteSteps: try RawStatement(connection, "DELETE FROM step_metrics WHERE run_id = ?1")
         )
         statements = prepared
         return prepared

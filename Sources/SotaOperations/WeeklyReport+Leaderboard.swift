@@ -63,12 +63,35 @@ extension WeeklyReport {
                 ? "\(count) used GPU type `\(gpu)`, but there is no price table (\(pricing.tablePath)); their cost is unknown."
                 : "\(count) used GPU type `\(gpu)`, which has no price in \(pricing.tablePath); their cost is left out.")
         }
-        return WeeklyReport(
+        var report = WeeklyReport(
             projectName: projectName, metric: metric, period: period, generatedAt: generatedAt,
             currency: pricing.table?.currency ?? "USD", leaderboard: leaderboard, weekRuns: weekRuns,
             series: Series(bestByDay: days, bestByExperiment: experiments, costByWeek: costs),
             archiveCandidates: [], catalogSummary: [], notes: notes
         )
+        report.curves = curves(of: leaderboard, from: try board.stepHistories(runIDs: leaderboard.prefix(curveRuns).map(\.runID)),
+                               ranking: metric.name)
+        return report
+    }
+
+    /// Runs whose step histories the report overlays: the leaderboard's best.
+    package static let curveRuns = 5
+
+    /// The curves of the best runs' histories: the ranking metric's when they logged it per step, and the loss; else
+    /// the metric most of them logged. At most two charts, so a project logging dozens of metrics keeps a short report.
+    static func curves(of leaderboard: [LeaderboardEntry], from histories: [String: StepHistory], ranking: String) -> [Curve] {
+        let best = leaderboard.prefix(curveRuns).filter { histories[$0.runID]?.isEmpty == false }
+        guard !best.isEmpty else { return [] }
+        var counts: [String: Int] = [:]
+        for entry in best { for name in histories[entry.runID]?.names ?? [] { counts[name, default: 0] += 1 } }
+        var metrics = [ranking, "loss"].filter { counts[$0] != nil }
+        if metrics.isEmpty, let common = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key { metrics = [common] }
+        return metrics.map { name in
+            Curve(metric: name, lines: best.compactMap { entry in
+                guard let points = histories[entry.runID]?.series[name], !points.isEmpty else { return nil }
+                return Curve.Line(runID: entry.runID, rank: entry.rank, points: points.map { [Double($0.step), $0.value] })
+            })
+        }
     }
 
     /// GPU time priced and summed per ISO week, from the first week with any run through `last`, empty weeks included.

@@ -2,6 +2,7 @@ import Foundation
 import SotaSupport
 import SotaConfig
 import SotaWorkspace
+import SotaIndex
 
 /// What `experiment list`, `experiment show`, `experiment restore` and `catalog` start from: the workspace with any
 /// interrupted archive or restore finished, and its survey (or catalog) read through the index.
@@ -48,6 +49,13 @@ package struct WorkspaceInspection: Sendable {
         package var recovered: [String]
         /// Warnings: the index was rebuilt or could not be used, stray folders.
         package var warnings: [String]
+        /// The index the survey read, nil when it read the run folders.
+        package var board: Leaderboard?
+
+        /// The trails (tracker page, step history) of `runs`, from the index the survey read or from their folders.
+        package func trails(of runs: [ExperimentRun]) -> [String: RunTrail] {
+            RunTrails.load(runs.map { ($0.id, $0.directory) }, board: board)
+        }
 
         /// True when some experiment could not be read.
         package var broken: Bool { survey.experiments.contains { !$0.isHealthy } }
@@ -71,7 +79,9 @@ package struct WorkspaceInspection: Sendable {
             catalog = nil
         }
         let warnings = access.warnings + (survey.indexProblem.map { [$0] } ?? [])
-        return Result(workspace: workspace, survey: survey, catalog: catalog, recovered: recovered, warnings: warnings)
+        var board: Leaderboard?
+        if case .index(let index, _) = access.source { board = index.board }
+        return Result(workspace: workspace, survey: survey, catalog: catalog, recovered: recovered, warnings: warnings, board: board)
     }
 
     /// The experiment called `name` in a survey (the active one when both locations hold it), or an error with a suggestion.

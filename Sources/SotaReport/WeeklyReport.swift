@@ -209,6 +209,37 @@ package struct WeeklyReport: Sendable, Equatable, Codable {
         }
     }
 
+    /// One metric's step history for the best runs, drawn overlaid.
+    package struct Curve: Sendable, Equatable, Codable {
+        /// One run's line.
+        package struct Line: Sendable, Equatable, Codable {
+            /// The run id.
+            package var runID: String
+            /// Its rank on the leaderboard, from 1.
+            package var rank: Int
+            /// Its points as `[step, value]`, in step order.
+            package var points: [[Double]]
+
+            /// Creates a line.
+            package init(runID: String, rank: Int, points: [[Double]]) {
+                self.runID = runID
+                self.rank = rank
+                self.points = points
+            }
+        }
+
+        /// The metric's name, as the children wrote it.
+        package var metric: String
+        /// A line per run, best run first.
+        package var lines: [Line]
+
+        /// Creates a curve.
+        package init(metric: String, lines: [Line]) {
+            self.metric = metric
+            self.lines = lines
+        }
+    }
+
     /// The project's name (`project:` in sota.yaml).
     package var projectName: String
     /// The metric ranked and plotted.
@@ -231,6 +262,8 @@ package struct WeeklyReport: Sendable, Equatable, Codable {
     package var catalogSummary: [CatalogSummaryRow]
     /// Caveats worth a reader's attention (a GPU type without a price, ...).
     package var notes: [String]
+    /// The step histories of the leaderboard's best runs, one curve per metric drawn; empty when they wrote none.
+    package var curves: [Curve] = []
 
     /// Creates a report.
     package init(projectName: String, metric: Metric, period: Period, generatedAt: Date, currency: String,

@@ -121,8 +121,16 @@ package enum WeeklyReportHTML {
         }
         let cost = SVGChart.columns(weeks, title: "Cost per week", valueLabel: "cost (\(report.currency))",
                                     format: { ReportFormat.money($0, currency: report.currency) }, width: chartWidth)
+        // The best runs' step histories, one chart per metric, overlaid.
+        let curves = report.curves.map { curve in
+            SVGChart.curves(curve.lines.map { line in
+                SVGChart.CurveLine(label: "#\(line.rank) \(line.runID)",
+                                   points: line.points.compactMap { $0.count == 2 ? (step: $0[0], value: $0[1]) : nil })
+            }, title: "\(curve.metric) by step, best \(curve.lines.count) run\(curve.lines.count == 1 ? "" : "s")", valueLabel: curve.metric,
+               width: chartWidth)
+        }
         return ["<h2>Progress</h2>", "<div class=\"charts\">"]
-            + [overTime, byExperiment, cost].map { "<figure>\n\($0)</figure>" }
+            + ([overTime, byExperiment, cost] + curves).map { "<figure>\n\($0)</figure>" }
             + ["</div>"]
     }
 

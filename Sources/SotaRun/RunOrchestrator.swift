@@ -345,6 +345,7 @@ package struct RunOrchestrator: Sendable {
                                                     environment: request.environment,
                                                     urlFile: request.project.trackerURLFile.map { Paths.join(runDirectory, $0) })
         for variable in trackers + plan.sharedEnvironment + step.environment { environment[variable.name] = variable.value }
+        if let history = stepMetricsFile { environment[StepHistory.environmentVariable] = Paths.join(runDirectory, history) }
         guard let program = step.arguments.first else {
             return try fail(step, index: index, reason: "the step has no command", manifest: &manifest)
         }
@@ -520,12 +521,34 @@ package struct RunOrchestrator: Sendable {
         if let name = request.project.trackerURLFile, let url = TrackerURL.read(Paths.join(runDirectory, name)) {
             manifest.trackerURL = url
         }
+        if manifest.stepMetrics == nil, let name = stepMetricsFile, Paths.kind(of: Paths.join(runDirectory, name)) == .file {
+            manifest.stepMetrics = name
+        }
         try manifest.write(to: manifestPath)
+    }
+
+    /// The file where the children write metrics per step (the config's `training.step_metrics`), in the run directory.
+    private var stepMetricsFile: String? { request.training.training?.stepMetrics }
+
+    /// Says what the step history holds, with a sparkline per metric, and warns of the lines it skipped.
+    private func reportHistory(_ manifest: RunManifest) {
+        guard let name = manifest.stepMetrics,
+              let history = try? StepHistory.read(Paths.join(runDirectory, name), maximumPoints: 48) else { return }
+        if let warning = history.warning(file: Paths.join(plan.runDirectory, name)) { observe(.warning(warning)) }
+        guard !history.isEmpty else { return }
+        let shown = history.names.prefix(4).map { metric in
+            let points = history.series[metric] ?? []
+            return "\(metric) \(Sparkline.render(points.map(\.value), width: 16)) \(NumberFormat.general(points.last?.value ?? 0, significant: 4))"
+        }
+        let steps = history.series.values.compactMap { $0.last?.step }.max() ?? 0
+        observe(.note("step history (\(name), to step \(steps)): " + shown.joined(separator: ", ")
+                      + (history.names.count > 4 ? ", +\(history.names.count - 4) more" : "")))
     }
 
     /// Writes the final manifest, then indexes it; the files stay the truth if indexing fails.
     private func finish(_ manifest: inout RunManifest) throws {
         try save(&manifest)
+        reportHistory(manifest)
         faultPoint("index")
         do {
             try index?.record(manifest, manifestPath: manifestPath)

@@ -1,3 +1,4 @@
+import SotaSupport
 /// What one run contributes to the index: its `runs` row and its child rows, and nothing else from the manifest.
 ///
 /// Built from a decoded ``RunManifest`` or, much faster, straight from `manifest.json` bytes by ``ManifestScanner``.
@@ -66,6 +67,10 @@ package struct IndexedRun: Sendable, Equatable {
     package var observedHardware: String?
     /// The run's page in the team's tracker, if a child wrote one.
     package var trackerURL: String?
+    /// The step-history file in the run directory, as the manifest names it.
+    package var stepMetrics: String?
+    /// The step history read from that file by ``loadHistory(manifestPath:)``, thinned; empty until then.
+    package var history = StepHistory()
     /// True when every gate passed; nil until gating ran.
     package var passed: Bool?
     /// Finite values only, in the manifest's order.
@@ -79,6 +84,20 @@ package struct IndexedRun: Sendable, Equatable {
 
     /// Total wall seconds of the stages that ran, as ``RunManifest/totalSeconds`` counts them.
     package var totalSeconds: Double { stages.reduce(0) { $0 + ($1.seconds ?? 0) } }
+
+    /// Reads the step history the manifest at `manifestPath` names, from beside it; a history that cannot be read
+    /// (the file removed or unreadable) stays empty: the index mirrors what the folder holds.
+    package mutating func loadHistory(manifestPath: String) {
+        guard let name = stepMetrics, RunLayout.isPlainRelativeName(name) else { return }
+        let read = try? StepHistory.read(Paths.join(Paths.parent(of: manifestPath), name))
+        history = read.flatMap { $0 } ?? StepHistory()
+    }
+
+    /// The indexed part of `manifest`, with the step history it names read from beside `manifestPath`.
+    package init(_ manifest: RunManifest, manifestPath: String) {
+        self.init(manifest)
+        loadHistory(manifestPath: manifestPath)
+    }
 
     /// An empty value, filled in by the scanner.
     package init() {}
@@ -99,6 +118,7 @@ package struct IndexedRun: Sendable, Equatable {
         gpuCount = manifest.hardware.gpuCount
         observedHardware = manifest.hardware.observed
         trackerURL = manifest.trackerURL
+        stepMetrics = manifest.stepMetrics
         passed = manifest.passed
         metrics = manifest.metrics.sorted { $0.key < $1.key }.flatMap { phase, values in
             values.sorted { $0.key < $1.key }.filter { $0.value.isFinite }.map { Metric(phase: phase, name: $0.key, value: $0.value) }

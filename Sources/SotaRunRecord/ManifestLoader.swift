@@ -9,14 +9,15 @@ package enum ManifestLoader {
     /// Manifests per chunk: large enough to keep the workers busy, small enough to start writing early.
     package static let chunkSize = 512
 
-    /// Calls `body` with the outcomes of consecutive chunks of `paths`, in order, while the next chunk loads.
+    /// Calls `body` with the outcomes of consecutive chunks of `paths`, in order, while the next chunk loads; each
+    /// run comes with its step history (``IndexedRun/loadHistory(manifestPath:)``), as the index keeps it.
     package static func forEachChunk(_ paths: [String], _ body: ([Outcome]) throws -> Void) rethrows {
         guard !paths.isEmpty else { return }
         let chunks = stride(from: 0, to: paths.count, by: chunkSize).map { Array(paths[$0..<min($0 + chunkSize, paths.count)]) }
-        var pending = Prefetch(chunks[0])
+        var pending = Prefetch(chunks[0], histories: true)
         for index in chunks.indices {
             let outcomes = pending.wait()
-            if index + 1 < chunks.count { pending = Prefetch(chunks[index + 1]) }
+            if index + 1 < chunks.count { pending = Prefetch(chunks[index + 1], histories: true) }
             try body(outcomes)
             // Thousands of small strings: freed on a background thread, not on the one writing to the database.
             let chunk = ChunkBox(consume outcomes)
@@ -24,8 +25,8 @@ package enum ManifestLoader {
         }
     }
 
-    /// The outcome for each path, in the order given, loaded on all cores.
-    package static func load(_ paths: [String]) -> [Outcome] {
+    /// The outcome for each path, in the order given, loaded on all cores; `histories` reads each run's step history too.
+    package static func load(_ paths: [String], histories: Bool = false) -> [Outcome] {
         guard !paths.isEmpty else { return [] }
         let outcomes = OutcomeBuffer(count: paths.count)
         // One core is left to the thread writing the database, the critical path: parsing keeps ahead of it anyway.
@@ -34,7 +35,12 @@ package enum ManifestLoader {
             var buffer: [UInt8] = []
             var index = worker
             while index < paths.count {
-                outcomes.set(index, load(paths[index], buffer: &buffer))
+                var outcome = load(paths[index], buffer: &buffer)
+                if histories, case .success(var run) = outcome, run.stepMetrics != nil {
+                    run.loadHistory(manifestPath: paths[index])
+                    outcome = .success(run)
+                }
+                outcomes.set(index, outcome)
                 index += workers
             }
         }
@@ -94,10 +100,10 @@ package enum ManifestLoader {
         private let done = DispatchSemaphore(value: 0)
         private let result = ResultBox()
 
-        init(_ paths: [String]) {
+        init(_ paths: [String], histories: Bool) {
             let done = done, result = result
             DispatchQueue.global(qos: .userInitiated).async {
-                result.outcomes = ManifestLoader.load(paths)
+                result.outcomes = ManifestLoader.load(paths, histories: histories)
                 done.signal()
             }
         }

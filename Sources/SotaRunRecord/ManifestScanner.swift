@@ -62,6 +62,7 @@ package struct ManifestScanner {
             case "updated": run.updated = try scanner.string()
             case "host": run.host = try scanner.string()
             case "tracker_url": run.trackerURL = try scanner.optionalString()
+            case "step_metrics": run.stepMetrics = try scanner.optionalString()
             case "passed": run.passed = try scanner.optional { scanner throws(GiveUp) in try scanner.bool() }
             case "config": (run.configPath, run.configHash) = try scanner.configRecord()
             case "eval_configs": try scanner.object { scanner, _ throws(GiveUp) in _ = try scanner.configRecord() }

@@ -44,6 +44,14 @@ package enum RunLayout {
     /// The log a sweep keeps of run `runID`'s `sota run`, relative to the sweep folder.
     package static func sweepLog(run runID: String) -> String { logs + "/" + runID + ".log" }
 
+    /// True when `name` stays inside the run directory: relative, without `..` or empty parts, no control characters.
+    /// A manifest is a file anyone can edit, so a name read from one is checked before it is opened.
+    package static func isPlainRelativeName(_ name: String) -> Bool {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        return !name.isEmpty && !name.hasPrefix("/") && !parts.contains("..") && !parts.contains("")
+            && !name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+    }
+
     /// True when `name` names a sweep folder rather than a run folder (a run given a `sweep-` id still has a manifest).
     package static func isSweepFolderName(_ name: String) -> Bool { name.hasPrefix(sweepFolderPrefix) }
 }

@@ -25,6 +25,7 @@ extension RunManifest {
         ]
         if let passed { members.append(("passed", .bool(passed))) }
         if let trackerURL { members.append(("tracker_url", .string(trackerURL))) }
+        if let stepMetrics { members.append(("step_metrics", .string(stepMetrics))) }
         if let parameters { members.append(("parameters", .object(parameters.map { ($0.key, $0.value.jsonValue) }))) }
         return .object(members)
     }

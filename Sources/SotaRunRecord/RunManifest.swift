@@ -264,6 +264,9 @@ package struct RunManifest: Codable, Sendable, Equatable {
     /// The page of the run in the team's tracker (W&B, MLflow), as a child wrote it into the project's
     /// `tracker_url_file`, credentials removed; nil when none was written.
     package var trackerURL: String?
+    /// The file in the run directory where the children wrote metrics step by step (the config's
+    /// `training.step_metrics`), once it exists; nil otherwise. The index reads the history from it.
+    package var stepMetrics: String?
 
     /// One parameter's value, as the config holds it.
     package enum ParameterValue: Sendable, Hashable, Codable {
@@ -313,6 +316,7 @@ package struct RunManifest: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case experiment, status, created, updated, config, git, data, host, hardware, stages, metrics, gates, passed, failures, parameters
         case trackerURL = "tracker_url"
+        case stepMetrics = "step_metrics"
         case schemaVersion = "schema_version"
         case runID = "run_id"
         case evalConfigs = "eval_configs"
@@ -340,6 +344,7 @@ package struct RunManifest: Codable, Sendable, Equatable {
         self.failures = []
         self.parameters = nil
         self.trackerURL = nil
+        self.stepMetrics = nil
     }
 
     /// Total wall seconds of the stages that ran.

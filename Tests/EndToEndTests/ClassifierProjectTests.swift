@@ -74,6 +74,8 @@ import Testing
             let run = try BinaryRun(["run", "--train-config", config], in: folder.path)
             #expect(run.status == 0, "\(config): \(run.out)\(run.err)")
             #expect(run.out.contains(" passed  accuracy 0."), "\(run.out)")
+            // The trainer wrote its steps where `sota init`'s config_defaults asked (SOTA_STEP_METRICS_FILE).
+            #expect(run.out.contains("step history (steps.jsonl, to step ") && run.out.contains("loss █"), "\(run.out)")
         }
         let sweep = try BinaryRun(["run", "--train-config", "configs/base.yaml", "--sweep", "optimizer.lr=1e-4,3e-3,1e-2"], in: folder.path)
         #expect(sweep.status == 0, "\(sweep.out)\(sweep.err)")
@@ -99,6 +101,10 @@ import Testing
         let compare = try BinaryRun(["compare"] + ids.prefix(3), in: folder.path)
         #expect(compare.status == 0, "\(compare.err)")
         #expect(compare.out.contains("3 = \(ids[2])") && compare.out.contains("accuracy"), "\(compare.out)")
+        // Each run's step history as a sparkline with where it ended, and its tracker page.
+        let historyRow = compare.out.split(separator: "\n").first { $0.hasPrefix("loss ") }.map(String.init) ?? ""
+        #expect(compare.out.contains("history") && historyRow.contains("@"), "\(compare.out)")
+        #expect(compare.out.contains("https://wandb.ai/vision-team/cls-demo/runs/\(ids[0])"), "\(compare.out)")
 
         // The catalog reads the configs as the runs got them, the project's defaults applied: none is invalid.
         let catalog = try BinaryRun(["catalog"], in: folder.path)
@@ -114,6 +120,19 @@ import Testing
         #expect(html.contains("optimizer.lr=0.003"), "the leader's learning rate is beside its result")
         #expect(html.contains("href=\"\(leaderURL)\""), "the leader links to its tracker page")
         #expect(!html.contains("s3cret"))
+        // The best runs' step histories, overlaid: the ranking metric's and the loss.
+        #expect(html.contains("accuracy by step, best 5 runs") && html.contains("loss by step, best 5 runs"), "the report draws the curves")
         #expect(Paths.kind(of: folder.url("runs")) == .directory)
+
+        // The adopted experiment, run: its page shows each run's history and the best run's tracker page.
+        let probe = try BinaryRun(["run", "--train-config", "experiments/2026-11-20-lr-probe/config.yaml"], in: folder.path)
+        #expect(probe.status == 0, "\(probe.out)\(probe.err)")
+        let page = try BinaryRun(["experiment", "show", "lr-probe"], in: folder.path)
+        #expect(page.status == 0, "\(page.err)")
+        #expect(page.out.contains("tracker        https://wandb.ai/vision-team/cls-demo/runs/"), "\(page.out)")
+        #expect(page.out.contains("history") && page.out.contains("accuracy ▁"), "\(page.out)")
+        let pageJSON = try #require(try json(try BinaryRun(["experiment", "show", "lr-probe", "--json"], in: folder.path)) as? [String: Any])
+        let listed = try #require((pageJSON["run_list"] as? [[String: Any]])?.first)
+        #expect(((listed["history"] as? [String: Any])?["loss"] as? [[Double]])?.first == [0, 2.35], "\(listed)")
     }
 }

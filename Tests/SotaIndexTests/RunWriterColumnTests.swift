@@ -2,6 +2,7 @@ import Foundation
 import SotaRunRecord
 @testable import SotaIndex
 import SotaTestSupport
+import SotaSupport
 import Testing
 @testable import SotaRunRecord
 
@@ -12,7 +13,7 @@ import Testing
         let board = try Leaderboard.inMemory()
         for (table, columns) in [("runs", RunWriter.Columns.runs), ("metrics", RunWriter.Columns.metrics),
                                  ("stage_timings", RunWriter.Columns.stageTimings), ("gate_outcomes", RunWriter.Columns.gateOutcomes),
-                                 ("params", RunWriter.Columns.params)] {
+                                 ("params", RunWriter.Columns.params), ("step_metrics", RunWriter.Columns.stepMetrics)] {
             #expect(try board.columnNames(of: table).sorted() == columns.sorted(), "\(table)")
             #expect(Set(columns).count == columns.count, "\(table) lists a column twice")
         }
@@ -38,17 +39,25 @@ import Testing
     }
 
     @Test func eachFieldLandsInItsOwnColumn() throws {
-        let manifest = Self.distinctRun()
+        var manifest = Self.distinctRun()
+        let folder = TemporaryDirectory()
+        let runDirectory = Paths.join(folder.path, "runs/R-columns")
+        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+        try Data(#"{"step": 7, "name": "loss", "value": 0.75}"#.utf8).write(to: URL(fileURLWithPath: Paths.join(runDirectory, "steps.jsonl")))
+        manifest.stepMetrics = "steps.jsonl"
+        let manifestPath = Paths.join(runDirectory, "manifest.json")
         for replacing in [false, true] {
             let board = try Leaderboard.inMemory()
             // The first write inserts; a second of the same run takes the UPDATE and the deletes.
-            for _ in 0..<(replacing ? 2 : 1) { try board.ingest(manifest, manifestPath: "runs/R-columns/manifest.json") }
+            for _ in 0..<(replacing ? 2 : 1) { try board.ingest(manifest, manifestPath: manifestPath) }
             let run = try board.quotedRows(of: "runs", columns: RunWriter.Columns.runs, runID: "R-columns")
             #expect(run == [[
                 "'R-columns'", "'exp-columns'", "'succeeded'", "'\(manifest.created)'", "'\(manifest.updated)'", "'configs/a.yaml'", "'hash-a'",
-                "'commit-a'", "1", "'host-a'", "'GPU-TYPE'", "3", "61.5", "1", "'runs/R-columns/manifest.json'", "'GPU-SEEN'",
+                "'commit-a'", "1", "'host-a'", "'GPU-TYPE'", "3", "61.5", "1", "'\(manifestPath)'", "'GPU-SEEN'",
                 "'https://tracker/a'",
             ]], "replacing: \(replacing)")
+            #expect(try board.quotedRows(of: "step_metrics", columns: RunWriter.Columns.stepMetrics, runID: "R-columns")
+                == [["'R-columns'", "'loss'", "7", "0.75"]])
             #expect(try board.quotedRows(of: "params", columns: RunWriter.Columns.params, runID: "R-columns")
                 == [["'R-columns'", "'flag'", "1.0", "'true'"], ["'R-columns'", "'lr'", "0.5", "NULL"], ["'R-columns'", "'name'", "NULL", "'n-a'"]])
             #expect(try board.quotedRows(of: "metrics", columns: RunWriter.Columns.metrics, runID: "R-columns")

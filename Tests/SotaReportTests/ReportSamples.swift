@@ -62,7 +62,7 @@ enum ReportSamples {
                 .init(week: ISOWeek(year: 2026, week: 2), cost: 2.111, runs: 4, unpricedRuns: 1),
             ]
         )
-        return WeeklyReport(
+        var report = WeeklyReport(
             projectName: "burgers-demo", metric: metric, period: .init(week: week), generatedAt: date(day: 11, hour: 8, minute: 30),
             currency: "USD", leaderboard: leaderboard, weekRuns: weekRuns, series: series,
             archiveCandidates: [
@@ -77,6 +77,11 @@ enum ReportSamples {
             ],
             notes: ["1 run used GPU type `TPU-v9`, which has no price in configs/prices.yaml <check>"]
         )
+        report.curves = [WeeklyReport.Curve(metric: "loss", lines: [
+            .init(runID: "20260109-173000-3a4b5c6d", rank: 1, points: [[0, 1.9], [50, 0.61], [100, 0.22], [150, 0.12]]),
+            .init(runID: hostile, rank: 2, points: [[0, 2.1], [50, 0.9], [100, 0.5]]),
+        ])]
+        return report
     }
 
     /// A project with no runs at all.

@@ -86,3 +86,33 @@ import Testing
         #expect(SVGChart.standalone(svg).contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\""))
     }
 }
+
+/// The weekly report's step-history chart: the best runs' curves overlaid.
+@Suite struct CurveChartTests {
+    static let lines: [SVGChart.CurveLine] = (0..<3).map { run in
+        let scale = Double(300 + 150 * run), floor = 0.05 * Double(run + 1)
+        let points: [(step: Double, value: Double)] = stride(from: 0.0, through: 1000.0, by: 100.0).map { step in
+            (step: step, value: 2.3 * exp(-step / scale) + floor)
+        }
+        return SVGChart.CurveLine(label: "#\(run + 1) run-\(run)", points: points)
+    }
+
+    @Test func curvesGolden() {
+        let svg = SVGChart.curves(Self.lines, title: "loss by step, best 3 runs", valueLabel: "loss")
+        GoldenFile.check(SVGChart.standalone(svg), "curves.svg")
+        #expect(svg.components(separatedBy: "<path ").count - 1 == 3, "one line per run")
+        #expect(svg.contains("<title>#1 run-0: 0.1321 at step 1000</title>"), "the last point of the best run")
+        #expect(svg.contains(">#3 run-2</text>"), "a legend entry per run")
+        #expect(svg.contains("<title>loss by step, best 3 runs: 3 runs to step 1000</title>"))
+    }
+
+    @Test func emptyHostileAndTooManyLines() {
+        #expect(SVGChart.curves([], title: "t", valueLabel: "v").contains(">No step history</text>"))
+        let hostile = SVGChart.curves([SVGChart.CurveLine(label: "x", points: [(0, .nan), (.infinity, 1), (1e300, 2), (5, 1e308)])],
+                                      title: "t", valueLabel: "v")
+        #expect(hostile.contains("<svg "), "non-finite points are skipped and huge ones drawn without a trap")
+        let many = (0..<12).map { SVGChart.CurveLine(label: "r\($0)", points: [(0, Double($0)), (1, Double($0) + 1)]) }
+        let svg = SVGChart.curves(many, title: "t", valueLabel: "v")
+        #expect(svg.components(separatedBy: "<path ").count - 1 == SVGChart.lineColours.count, "at most one line per colour")
+    }
+}

@@ -59,6 +59,7 @@ import Testing
         manifest.passed = seed.isMultiple(of: 3) ? nil : seed.isMultiple(of: 2)
         manifest.failures = [.init(stage: text(28), reason: text(29), log: seed.isMultiple(of: 2) ? nil : text(30))]
         manifest.trackerURL = seed.isMultiple(of: 3) ? nil : text(34)
+        manifest.stepMetrics = seed.isMultiple(of: 5) ? nil : text(35)
         manifest.parameters = seed.isMultiple(of: 4) ? nil
             : [text(31): .number(number(10)), "optimizer.lr": .number(number(11)), text(32) + ".name": .text(text(33)), "flag": .flag(seed.isMultiple(of: 2))]
         return manifest

@@ -1,4 +1,5 @@
 @testable import SotaRun
+import SotaRunRecord
 import Testing
 
 /// A gated metric that is present but not a number is named with what it is, not reported as missing.

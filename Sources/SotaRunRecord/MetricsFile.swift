@@ -13,6 +13,8 @@ package enum MetricsFile {
         /// Every other top-level member, with what it is instead (`the string "0.1", not a number`,
         /// `1e400, beyond the range of a double`), so a gate on it can say more than "missing".
         package var nonMetrics: [String: String]
+        /// The top-level members holding strings, whole (a step-history line's `name`).
+        package var texts: [String: String] = [:]
 
         /// Why the gated metrics `names` cannot be read from `file` (each named with what it holds instead, or as
         /// missing); nil when all are numbers.
@@ -46,9 +48,9 @@ package enum MetricsFile {
     /// first use in a process costs more than the rest of the step's bookkeeping. Nested values are checked
     /// and skipped; booleans are not metrics (a JSON `true` must not read as 1). A key written twice at the top
     /// level is an error: which value the program meant cannot be known.
-    static func parse(_ bytes: [UInt8]) -> Result<Contents, MetricsProblem> {
+    package static func parse(_ bytes: some Collection<UInt8>) -> Result<Contents, MetricsProblem> {
         // A byte-order mark is not JSON, but some Windows tools write one: it is skipped.
-        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : Array(bytes)
         var reader = JSONReader(bytes: bytes)
         reader.skipSpace()
         guard reader.peek == UInt8(ascii: "{") else {
@@ -69,7 +71,7 @@ package struct MetricsProblem: Error, Sendable, CustomStringConvertible {
     /// The explanation.
     package var description: String
 
-    init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 }
 
 /// A cursor over JSON text that validates as it skips (RFC 8259, UTF-8).
@@ -122,6 +124,7 @@ private struct JSONReader {
             case .number:
                 contents.nonMetrics[key] = "\(excerpt(from: start)), beyond the range of a double"
             case .string(let text):
+                contents.texts[key] = text
                 contents.nonMetrics[key] = "the string \"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\", not a number"
             case .other(let what):
                 contents.nonMetrics[key] = "\(what), not a number"

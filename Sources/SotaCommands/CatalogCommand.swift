@@ -10,7 +10,7 @@ struct CatalogCommand: ContextualCommand {
         commandName: "catalog",
         abstract: "Catalog every training config: production, active and archived experiments.",
         discussion: """
-        One row per config, sorted by location (production, active, archived) then path: status, creation, last activity, runs, best metric and run, promotions, key hyperparameters, config hash and git commit. The hyperparameter columns come from `catalog: {columns: [...]}` in sota.yaml (default: training.epochs, training.batch_size, resources.gpu). CSV is RFC 4180 (CRLF line ends).
+        One row per config, sorted by location (production, active, archived) then path: status, creation, last activity, runs, best metric and run (with the `--set` overrides or sweep values it ran with, so the row never pairs its values with a result they did not produce), promotions, key hyperparameters, config hash and git commit. The hyperparameter columns come from `catalog: {columns: [...]}` in sota.yaml (default: training.epochs, training.batch_size, resources.gpu). CSV is RFC 4180 (CRLF line ends).
 
         Examples:
           sota catalog > docs/config_catalog.csv

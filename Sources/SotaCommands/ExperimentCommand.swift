@@ -211,13 +211,15 @@ struct ExperimentShow: ContextualCommand {
             context.console.out("")
             // The step history, when the runs wrote one: a sparkline of the metric they rank by (else the loss).
             let withHistory = summary.runs.contains { trails[$0.id]?.history.isEmpty == false }
+            let preference = RankingPreference(project: inspection.workspace.project)
             let header = ["run", "status", "updated", "metric", "gates"] + (withHistory ? ["history"] : [])
             context.console.out(TextTable.render(header: header, rows: summary.runs.map { run in
-                let metric = run.primaryMetric.flatMap { name in run.metrics[name].map { "\(name) \(String(format: "%.4g", $0))" } } ?? "—"
+                let ranking = preference.rankingMetric(of: run)
+                let metric = ranking.flatMap { name in run.metrics[name].map { "\(name) \(String(format: "%.4g", $0))" } } ?? "—"
                 let row = [run.id, run.status, Timestamp.string(run.updated), metric, RunRanking.gateOutcome(run)]
                 guard withHistory else { return row }
                 let trail = trails[run.id]
-                return row + [trail.flatMap { trail in trail.followedMetric(preferring: run.primaryMetric).flatMap { trail.sparkline($0) } } ?? "—"]
+                return row + [trail.flatMap { trail in trail.followedMetric(preferring: ranking).flatMap { trail.sparkline($0) } } ?? "—"]
             }))
         }
         return ExitStatus.success

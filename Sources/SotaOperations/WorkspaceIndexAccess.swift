@@ -60,6 +60,7 @@ package struct WorkspaceIndexAccess: Sendable {
             }
             var index = RunFolderIndex(board: board, runsFolder: runsFolder, display: project.runsDirectory, now: now)
             index.mayWrite = mayWrite
+            index.preference = RankingPreference(project: project)
             return Access(source: .index(index, detailing: detailing), warnings: warnings)
         } catch {
             warnings.append("\(error); read the run folders instead (`sota leaderboard --rebuild` recreates the index)")

@@ -30,7 +30,7 @@ extension ConfigCatalog {
         return [string(row.path), string(row.location), string(row.name), string(row.status), string(row.created),
                 string(row.lastActivity), Cell(text: String(row.runs), json: .int(row.runs)), string(row.bestMetric),
                 Cell(text: row.bestValue.map(JSONValue.shortNumber) ?? "", json: row.bestValue.map(JSONValue.double) ?? .null),
-                string(row.bestRun), string(row.promotedTo)]
+                string(row.bestRun), string(row.bestRunOverrides), string(row.promotedTo)]
             + parameters + [string(row.configHash), string(row.gitCommit)]
     }
 }

@@ -29,6 +29,9 @@ package struct ConfigCatalog: Sendable {
         package var bestValue: Double?
         /// The best run.
         package var bestRun: String
+        /// The `--set` overrides (and sweep assignments) the best run was made with, `;`-separated: empty when it ran
+        /// the config as written, so the row's values are those behind its best metric.
+        package var bestRunOverrides = ""
         /// Where its runs' configs were promoted, `;`-separated.
         package var promotedTo: String
         /// The values of the catalog's hyperparameter columns, as config values (nil when absent).
@@ -75,7 +78,8 @@ package struct ConfigCatalog: Sendable {
 
     /// Every column name, in output order.
     package var columns: [String] {
-        ["path", "location", "name", "status", "created", "last_activity", "runs", "best_metric", "best_value", "best_run", "promoted_to"]
+        ["path", "location", "name", "status", "created", "last_activity", "runs", "best_metric", "best_value", "best_run",
+         "best_run_overrides", "promoted_to"]
             + parameterColumns + ["config_hash", "git_commit"]
     }
 
@@ -136,7 +140,12 @@ package struct ConfigCatalog: Sendable {
                         configHash: config.hash, gitCommit: metadata?.git.commit ?? ""), notes)
         }
         for (_, notes) in experimentRows { problems += notes }
-        let rows = productionRows.compactMap { $0 } + experimentRows.map(\.0)
+        var rows = productionRows.compactMap { $0 } + experimentRows.map(\.0)
+        // A best metric may come from a run with overrides (`--set`, a sweep): the row says which, so its values are
+        // never read as the ones behind that metric.
+        let runsFolder = project.resolve(project.runsDirectory)
+        let overrides = ParallelMap.map(rows) { row in row.bestRun.isEmpty ? [] : Self.overrides(ofRun: row.bestRun, in: runsFolder) }
+        for index in rows.indices { rows[index].bestRunOverrides = overrides[index].joined(separator: ";") }
         let order = ["production": 0, "active": 1, "archived": 2]
         let catalog = ConfigCatalog(
             parameterColumns: project.catalogColumns,
@@ -150,6 +159,14 @@ package struct ConfigCatalog: Sendable {
     static func productionConfigs(_ project: Project) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: project.resolve("configs"))) ?? []
         return names.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }.sorted().map { "configs/\($0)" }
+    }
+
+    /// The overrides run `runID` recorded in its manifest; none when it cannot be read (the run's row says the rest).
+    static func overrides(ofRun runID: String, in runsFolder: String) -> [String] {
+        guard RunLayout.isPlainRelativeName(runID), !runID.contains("/") else { return [] }
+        let path = Paths.join(runsFolder, RunLayout.manifest(ofRun: runID))
+        guard let data = FileManager.default.contents(atPath: path), let manifest = try? RunManifest.decode(data, path: path) else { return [] }
+        return manifest.config.overrides
     }
 
     private static func stem(_ path: String) -> String {

@@ -18,13 +18,13 @@ struct ExperimentRuns: Sendable {
         /// The best finished run.
         var best: ExperimentSummary.BestRun?
 
-        /// The group of every run in `runs` (oldest first).
-        init(all runs: [ExperimentRun]) {
+        /// The group of every run in `runs` (oldest first), the best ranked under `preference`.
+        init(all runs: [ExperimentRun], preference: RankingPreference = .none) {
             self.runs = runs
             isComplete = true
             count = runs.count
             newestUpdate = runs.map(\.updated).max()
-            best = RunRanking.bestRun(runs).map { ExperimentSummary.BestRun(run: $0.run, metric: $0.metric, value: $0.value) }
+            best = RunRanking.bestRun(runs, preference: preference).map { ExperimentSummary.BestRun(run: $0.run, metric: $0.metric, value: $0.value) }
         }
 
         /// The group an index summary describes, its running runs' locks asked now.
@@ -55,20 +55,21 @@ struct ExperimentRuns: Sendable {
     ///
     /// - Parameter configs: false leaves ``byConfig`` empty (only the catalog shows runs by config).
     static func gather(_ source: WorkspaceSurvey.RunSource, project: Project, configs: Bool) -> ExperimentRuns {
+        let preference = RankingPreference(project: project)
         switch source {
         case .folders:
             let scan = RunDirectoryScan.scan(runsFolder: project.resolve(project.runsDirectory), display: project.runsDirectory)
             let byConfig = !configs ? [:] : Dictionary(grouping: scan.allRuns, by: \.configPath).mapValues { runs in
-                ConfigRuns(count: runs.count, best: RunRanking.bestRun(runs).map { ($0.run.id, $0.metric, $0.value) },
+                ConfigRuns(count: runs.count, best: RunRanking.bestRun(runs, preference: preference).map { ($0.run.id, $0.metric, $0.value) },
                            newestUpdate: runs.map(\.updated).max())
             }
-            return ExperimentRuns(byExperiment: scan.byExperiment.mapValues(Group.init(all:)), byConfig: byConfig)
+            return ExperimentRuns(byExperiment: scan.byExperiment.mapValues { Group(all: $0, preference: preference) }, byConfig: byConfig)
         case .index(let index, let detailing):
             do {
                 try index.refresh()
                 var byExperiment = try index.groups(.experiment).mapValues { Group(summary: $0, runsFolder: index.runsFolder) }
                 for name in detailing where byExperiment[name] != nil {
-                    byExperiment[name] = Group(all: try index.runs(of: name))
+                    byExperiment[name] = Group(all: try index.runs(of: name), preference: preference)
                 }
                 let byConfig = try (configs ? index.groups(.config) : [:]).mapValues { summary in
                     let group = Group(summary: summary, runsFolder: index.runsFolder)

@@ -34,6 +34,8 @@ package struct RunFolderIndex: Sendable {
     /// Asked once a refresh knows what changed, right before it writes: false leaves the index as it is (the weekly
     /// report's own read, made meanwhile, found the index damaged, and a damaged index is never written).
     package var mayWrite: @Sendable () -> Bool = { true }
+    /// What the project declares about ranking; the summaries are ranked under it, and re-ranked when it changes.
+    package var preference: RankingPreference = .none
 
     package init(board: Leaderboard, runsFolder: String, display: String, now: Date) {
         self.board = board
@@ -60,7 +62,9 @@ package struct RunFolderIndex: Sendable {
     @discardableResult
     package func refresh() throws(LeaderboardError) -> Refresh {
         let folder = runsFolder, now = now, display = display
-        let root = runsFolder + "\n" + display
+        // The declaration the summaries were ranked under is part of what they mirror: a change re-reads every run.
+        let root = runsFolder + "\n" + display + (preference == .none ? "" : "\n" + preference.key)
+        let preference = preference
         let sameRoot = try board.workspaceState(StateName.root) == root
         let folderStamp = FileStamp(path: runsFolder)
         let trustedStamp = folderStamp.flatMap { $0.isRacy(now: now) ? nil : Self.text($0) }
@@ -98,7 +102,7 @@ package struct RunFolderIndex: Sendable {
         let decoder = StoredRun.decoder()
         try board.updateRunFolders(rows, removing: removals, state: state, clearingFirst: !sameRoot) { records in
             let runs = try records.map { try decoder.decode(StoredRun.self, from: Data($0.utf8)) }
-            return runs.isEmpty ? nil : try RunGroupSummary(runs).encoded()
+            return runs.isEmpty ? nil : try RunGroupSummary(runs, preference: preference).encoded()
         }
         return Refresh(read: rows.count, removed: removals.count)
     }

@@ -31,14 +31,15 @@ struct RunGroupSummary: Sendable, Equatable {
         var value: Double
     }
 
-    /// Summarizes `runs` (any order; sorted here as the scan sorts them: by creation, then id).
-    init(_ runs: [StoredRun]) {
+    /// Summarizes `runs` (any order; sorted here as the scan sorts them: by creation, then id), the best run ranked
+    /// under `preference`.
+    init(_ runs: [StoredRun], preference: RankingPreference = .none) {
         let sorted = runs.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
         // Lock state does not change which runs are finished, so ranking without asking any lock is exact.
         let plain = sorted.map { $0.run(directory: "", inProgress: false) }
         count = sorted.count
         newestUpdate = sorted.map(\.updated).max()
-        let ranked = RunRanking.bestRun(plain)
+        let ranked = RunRanking.bestRun(plain, preference: preference)
         let bestIndex = ranked.flatMap { ranked in plain.firstIndex { $0 == ranked.run } }
         let finished = plain.indices.filter { plain[$0].outcome.isFinished }
         var picked = Set(sorted.indices.filter { sorted[$0].status == .running })

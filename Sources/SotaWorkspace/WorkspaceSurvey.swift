@@ -118,10 +118,10 @@ package struct WorkspaceSurvey: Sendable {
         }) {
             ExperimentRuns.gather(source, project: project, configs: configs)
         }
-        let root = project.root, thresholds = project.lifecycle
+        let root = project.root, thresholds = project.lifecycle, preference = RankingPreference(project: project)
         let results = ParallelMap.map(folders) { folder in
             (summarize(folder, root: root, runs: runs.of(folder.name.name.text), lastCommit: commits[folder.display],
-                       stamps: stamps, thresholds: thresholds, now: now), alongside(folder))
+                       stamps: stamps, thresholds: thresholds, now: now, preference: preference), alongside(folder))
         }
         let survey = WorkspaceSurvey(experiments: results.map(\.0), strays: strays, runsByConfig: runs.byConfig, commits: commits, indexStamps: stamps,
                                      indexProblem: runs.indexProblem)
@@ -130,7 +130,8 @@ package struct WorkspaceSurvey: Sendable {
 
     /// The summary of one folder.
     static func summarize(_ folder: ExperimentFolder, root: String, runs: ExperimentRuns.Group, lastCommit: LastCommit?,
-                          stamps: [String: IndexedFileStamp], thresholds: LifecycleThresholds, now: Date) -> ExperimentSummary {
+                          stamps: [String: IndexedFileStamp], thresholds: LifecycleThresholds, now: Date,
+                          preference: RankingPreference = .none) -> ExperimentSummary {
         var problems: [WorkspaceError] = []
         var metadata: ExperimentMetadata?
         do {
@@ -155,7 +156,7 @@ package struct WorkspaceSurvey: Sendable {
         return ExperimentSummary(
             folder: folder, metadata: metadata, problems: problems, runs: runs.runs, runCount: runs.count, hasAllRuns: runs.isComplete,
             decision: LifecycleState.derive(facts, thresholds: thresholds, now: now),
-            lastActivity: activity, lastCommit: lastCommit, bestMetrics: runs.isComplete ? RunRanking.bestMetrics(runs.runs) : [:],
+            lastActivity: activity, lastCommit: lastCommit, bestMetrics: runs.isComplete ? RunRanking.bestMetrics(runs.runs, preference: preference) : [:],
             bestRun: runs.best
         )
     }

@@ -109,6 +109,10 @@ import Testing
         // The catalog reads the configs as the runs got them, the project's defaults applied: none is invalid.
         let catalog = try BinaryRun(["catalog"], in: folder.path)
         #expect(catalog.status == 0 && !catalog.out.contains("invalid"), "\(catalog.out)\(catalog.err)")
+        // base.yaml's best result came from the sweep's learning rate, not from the value the config holds: the row says so.
+        let catalogRows = try #require(try json(try BinaryRun(["catalog", "--format", "json"], in: folder.path)) as? [[String: Any]])
+        let baseRow = try #require(catalogRows.first { $0["path"] as? String == "configs/base.yaml" })
+        #expect((baseRow["best_run_overrides"] as? String)?.contains("optimizer.lr=") == true, "\(baseRow)")
 
         let report = try BinaryRun(["report", "--weekly", "--json"], in: folder.path)
         #expect(report.status == 0, "\(report.err)")

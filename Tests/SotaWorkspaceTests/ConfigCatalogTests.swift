@@ -18,7 +18,7 @@ private func expectGolden(_ actual: String, _ name: String, sourceLocation: Test
 
 private func catalog() -> ConfigCatalog {
     let columns = ["latent.dim", "training.learning_rate", "resources.gpu", "tags"]
-    return ConfigCatalog(parameterColumns: columns, rows: [
+    var catalog = ConfigCatalog(parameterColumns: columns, rows: [
         .init(path: "configs/train_burgers_golden.yaml", location: "production", name: "burgers-golden", status: "production",
               created: "", lastActivity: "2026-01-20T09:00:00.000Z", runs: 2, bestMetric: "nrmse", bestValue: 0.0712,
               bestRun: "20260120-090000-00000001", promotedTo: "", parameters: [.int(16), .double(0.05), .string("A100-80GB"), nil],
@@ -33,6 +33,9 @@ private func catalog() -> ConfigCatalog {
               bestValue: nil, bestRun: "", promotedTo: "", parameters: [.int(8), nil, .string("line\nbreak"), nil],
               configHash: String(repeating: "c", count: 64), gitCommit: String(repeating: "2", count: 40)),
     ])
+    // The production config's best came from a run with overrides: the row names them beside its own values.
+    catalog.rows[0].bestRunOverrides = "training.learning_rate=0.1;seed=3"
+    return catalog
 }
 
 @Suite struct ConfigCatalogTests {
@@ -49,7 +52,7 @@ private func catalog() -> ConfigCatalog {
         #expect(csv.contains(",\"H100, \"\"SXM\"\"\","), "commas and quotes: quoted, quotes doubled")
         #expect(csv.contains(",\"line\nbreak\","), "line breaks: quoted")
         #expect(csv.components(separatedBy: "\r\n").first
-                == "path,location,name,status,created,last_activity,runs,best_metric,best_value,best_run,promoted_to,latent.dim,training.learning_rate,resources.gpu,tags,config_hash,git_commit")
+                == "path,location,name,status,created,last_activity,runs,best_metric,best_value,best_run,best_run_overrides,promoted_to,latent.dim,training.learning_rate,resources.gpu,tags,config_hash,git_commit")
         // One writer for every CSV sota makes (``CSV``): each record ends in CRLF, a line break inside a field stays as it is.
         #expect(csv.hasSuffix("\r\n") && csv.components(separatedBy: "\r\n").count == catalog().rows.count + 2)
     }

@@ -78,6 +78,21 @@ import Testing
         #expect(catalog.rows.first { $0.location == "production" }?.runs == 1, "runs of a production config are counted by its path")
     }
 
+    @Test func aChangedMetricDeclarationReRanksTheSummaries() throws {
+        let fixture = try project()
+        var index = try index(fixture)
+        func best(_ experiment: String) throws -> String? {
+            let survey = try WorkspaceSurvey.take(fixture.workspace, now: fixture.now, git: false, runs: .index(index, detailing: []))
+            return survey.experiments.first { $0.name == experiment }?.bestRun?.run.id
+        }
+        // `good`'s runs measured nrmse 0.3, 0.05, 0.05 and 0.1: its gates say lower is better (the earlier 0.05 leads);
+        // declared higher-is-better, the 0.3 leads.
+        #expect(try best("good") == "20260101-000000-00000002")
+        index.preference = RankingPreference(primary: "nrmse", directions: ["nrmse": .higher])
+        #expect(try best("good") == "20260101-000000-00000001")
+        #expect(try index.refresh() == RunFolderIndex.Refresh(read: 0, removed: 0), "re-ranked once, then kept")
+    }
+
     @Test func anUnchangedRunsFolderIsNotReadAgain() throws {
         let fixture = try project()
         let index = try index(fixture)

@@ -50,3 +50,36 @@ import Testing
         }
     }
 }
+
+/// The project's declared metrics rank runs that no gate ranks: an ungated `accuracy` declared higher-is-better puts
+/// the higher run first, in the summaries the index keeps as in a full listing.
+@Suite struct RankingPreferenceTests {
+    private func run(_ id: String, metrics: [String: Double], created: Double) -> ExperimentRun {
+        var manifest = RunManifest(
+            runID: id, experiment: "e", created: "2026-01-01T00:00:00.000Z", config: .init(path: "c.yaml", hash: "h"), evalConfigs: [:],
+            git: .init(commit: nil, branch: nil, dirty: false, dirtyFiles: [], state: "no-repository"), data: [], host: "h",
+            hardware: .init(gpuType: nil, gpuCount: 1, devices: "0", platform: "cpu"), stages: []
+        )
+        manifest.status = .succeeded
+        manifest.passed = true
+        manifest.metrics = ["full_eval": metrics]
+        var run = ExperimentRun(manifest: manifest, directory: "", inProgress: false)
+        run.updated = Date(timeIntervalSinceReferenceDate: created)
+        return run
+    }
+
+    @Test func aDeclaredDirectionAndPrimaryMetricRankUngatedRuns() {
+        let runs = [run("low", metrics: ["accuracy": 0.62, "loss": 0.9], created: 1), run("high", metrics: ["accuracy": 0.91, "loss": 0.3], created: 2)]
+        // Without a declaration the first metric by name ranks, lower being better.
+        #expect(RunRanking.bestRun(runs)?.run.id == "low")
+        let declared = RankingPreference(primary: "accuracy", directions: ["accuracy": .higher, "loss": .lower])
+        let best = RunRanking.bestRun(runs, preference: declared)
+        #expect(best?.run.id == "high" && best?.metric == "accuracy" && best?.value == 0.91)
+        #expect(RunRanking.bestMetrics(runs, preference: declared).mapValues(\.runID) == ["accuracy": "high", "loss": "high"])
+        #expect(declared.rankingMetric(of: runs[0]) == "accuracy")
+        // A primary metric no run measured leaves the runs' own ranking.
+        let unmeasured = RankingPreference(primary: "f1", directions: ["f1": .higher])
+        #expect(RunRanking.bestRun(runs, preference: unmeasured)?.metric == "accuracy")
+        #expect(declared.key != unmeasured.key && RankingPreference.none.key == "")
+    }
+}

@@ -13,7 +13,7 @@ struct DryRun: ContextualCommand {
         commandName: "dry-run",
         abstract: "Show what a run would do and cost, without running anything.",
         discussion: """
-        Validates the training config and its evaluation configs, checks that programs exist and output folders are writable, then prints every step with its exact command and environment, the gates, the outputs, and a cost estimate per stage. Every number in the estimate names where it came from: a declared `estimate`, or epochs × samples ÷ throughput, and the price table.
+        Validates the training config and its evaluation configs, checks that programs exist and output folders are writable, then prints every step with its exact command and environment, the gates, the outputs, and a cost estimate per stage. Every number in the estimate names where it came from: a declared `estimate`, or the stage's work (epochs × samples, or the project's `cost.work` in sota.yaml) ÷ throughput, and the price table.
 
         Examples:
           sota dry-run configs/train_burgers_golden.yaml

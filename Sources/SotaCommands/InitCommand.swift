@@ -153,6 +153,8 @@ struct InitCommand: ContextualCommand {
                 out += "  pipeline: {full_eval: \(YAMLEmitter.scalarText(evaluation))}\n"
             }
         }
+        out += "\n# The cost model's work per training stage, divided by resources.throughput (default: epochs × data.samples):\n"
+        out += "# cost: {work: [training.max_steps, training.batch_size], unit: samples}\n"
         if let evaluateCommand {
             out += "\n# Every evaluation config runs this unless it says otherwise.\nevaluation_defaults:\n  evaluation:\n"
             out += "    command: \(command(evaluateCommand))\n    metrics: metrics.json\n"

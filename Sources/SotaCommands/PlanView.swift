@@ -130,8 +130,9 @@ struct PlanView {
     private func source(_ source: CostEstimate.RuntimeSource) -> String {
         switch source {
         case .declared(let location): "declared estimate at \(location)"
-        case .throughput(let epochs, let samples, let rate, let gpus):
-            "\(epochs.value) epochs [\(epochs.location)] × \(samples.value) samples [\(samples.location)] ÷ \(JSONValue.shortNumber(rate.value)) samples/s/GPU [\(rate.location)]"
+        case .throughput(let factors, let unit, let rate, let gpus):
+            factors.map { "\(JSONValue.shortNumber($0.value)) \($0.name) [\($0.location)]" }.joined(separator: " × ")
+                + " ÷ \(JSONValue.shortNumber(rate.value)) \(unit)/s/GPU [\(rate.location)]"
                 + (gpus > 1 ? " ÷ \(gpus) GPUs" : "")
         case .calibrated(let runs, let gpu, let basis):
             "median of \(runs) past runs\(gpu.map { " on \($0)" } ?? "")"

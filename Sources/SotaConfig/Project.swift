@@ -41,6 +41,11 @@ package struct Project: Sendable {
     package var primaryMetricName: String?
     /// The config key paths recorded as each run's hyperparameters (`parameters:`); nil for every scalar leaf.
     package var parameterKeys: [String]?
+    /// The config key paths whose product is a training stage's work (`cost.work`), with where each is written;
+    /// `stage.epochs` is the stage's own epochs. Nil for the default, epochs × `data.samples`.
+    package var costWork: [Located<String>]?
+    /// What one unit of work is (`cost.unit`, default `samples`): resources.throughput counts these per second.
+    package var costUnit = "samples"
     /// The file, in the run directory, where a child may write its tracker run's URL (`tracker_url_file:`).
     package var trackerURLFile: String?
     /// What every training config holds unless it says otherwise (`config_defaults:`): the pipeline written once.
@@ -203,6 +208,22 @@ package struct Project: Sendable {
                 project.trackerURLFile = name
             }
         }
+        if let cost = node["cost"] {
+            if let unit = cost["unit"]?.stringValue { project.costUnit = unit }
+            if let items = cost["work"]?.items {
+                var factors: [Located<String>] = []
+                for item in items {
+                    guard let text = item.stringValue else { continue }
+                    if text != WorkModel.stageEpochs, project.declaredSchema != nil, let path = KeyPath(parsing: text), !project.schema.allows(path) {
+                        diagnostics.append(.error(at: item.location, keyPath: "cost.work", "`\(text)` is neither sota's key nor declared in the project's schema",
+                                                  hint: project.schema.suggestion(for: path).map { "did you mean `\($0)`?" }
+                                                    ?? "name config key paths, or `\(WorkModel.stageEpochs)` for a stage's epochs"))
+                    }
+                    factors.append(Located(text, item.location))
+                }
+                project.costWork = factors
+            }
+        }
         project.trainingDefaults = node["config_defaults"]
         project.evaluationDefaults = node["evaluation_defaults"]
         if let list = node["parameters"]?.items {
@@ -281,6 +302,11 @@ package struct Project: Sendable {
         FieldSchema("primary_metric", .string(nonEmpty: true), "the metric that ranks runs (default: the first declared)"),
         FieldSchema("parameters", .list(.string(nonEmpty: true), minCount: 1), "config key paths recorded as hyperparameters (default: every scalar leaf)"),
         FieldSchema("tracker_url_file", .string(nonEmpty: true), "a file in the run directory where children write their tracker run's URL"),
+        FieldSchema("cost", .mapping(MappingSchema([
+            FieldSchema("work", .list(.string(nonEmpty: true), minCount: 1),
+                        "config key paths whose product is a training stage's work (default: stage.epochs, data.samples)"),
+            FieldSchema("unit", .string(nonEmpty: true), "what one unit of work is, for messages (default: samples)"),
+        ])), "the cost model's inputs: what counts as a stage's work, divided by resources.throughput"),
         FieldSchema("config_defaults", .mapping(MappingSchema([], open: true)), "what every training config holds unless it sets it: the pipeline, written once"),
         FieldSchema("evaluation_defaults", .mapping(MappingSchema([], open: true)), "what every evaluation config holds unless it sets it"),
     ]))

@@ -19,8 +19,8 @@ package struct CostEstimate: Sendable {
     package enum RuntimeSource: Sendable {
         /// Declared in the config (`estimate: 25m`).
         case declared(SourceLocation)
-        /// epochs × samples ÷ (samples per second per GPU × GPUs).
-        case throughput(epochs: Located<Int>, samples: Located<Int>, rate: Located<Double>, gpus: Int)
+        /// The stage's work (epochs × samples, or the project's `cost.work` factors) ÷ (units per second per GPU × GPUs).
+        case throughput(factors: [WorkModel.Factor], unit: String, rate: Located<Double>, gpus: Int)
         /// The median of this stage's durations in past runs that had this GPU (by the hardware they reported, not
         /// the GPU their configs declared), from the leaderboard, each scaled to this run's size when sizes are known.
         case calibrated(runs: Int, gpu: String?, basis: CalibrationBasis)
@@ -165,7 +165,7 @@ package enum CostEstimator {
             switch step.phase {
             case .train:
                 let stage = training.training!.stages.first { $0.name == step.name }!
-                modelled = trainingRuntime(stage, training: training, gpu: gpu, gpus: gpus)
+                modelled = trainingRuntime(stage, training: training, workModel: plan.workModel, gpu: gpu, gpus: gpus)
             case .smallEval, .fullEval:
                 let config = step.phase == .smallEval ? plan.smallEval : plan.fullEval
                 if let estimate = config?.evaluation?.estimate {
@@ -190,16 +190,19 @@ package enum CostEstimator {
         )
     }
 
-    private static func trainingRuntime(_ stage: StageSpec, training: RunConfig, gpu: String?, gpus: Int) -> CostEstimate.RuntimeSource {
+    private static func trainingRuntime(_ stage: StageSpec, training: RunConfig, workModel: (keys: [Located<String>]?, unit: String),
+                                        gpu: String?, gpus: Int) -> CostEstimate.RuntimeSource {
         if let estimate = stage.estimate { return .declared(estimate.location) }
-        guard let samples = training.data?.samples else {
-            return .unknown("declare `estimate` on the stage, or `data.samples` with `resources.throughput`")
+        let factors: [WorkModel.Factor]
+        switch WorkModel.factors(of: stage, in: training, keys: workModel.keys) {
+        case .success(let found): factors = found
+        case .failure(let problem): return .unknown(problem.message)
         }
         guard let gpu else { return .unknown("no GPU type to look up throughput: set `resources.gpu` or pass --gpu") }
         guard let rate = GPUName(gpu).entry(in: training.resources.throughput)?.value else {
-            return .unknown("no `resources.throughput.\(gpu)`: declare samples per second for this GPU, or a stage `estimate`")
+            return .unknown("no `resources.throughput.\(gpu)`: declare \(workModel.unit) per second for this GPU, or a stage `estimate`")
         }
-        return .throughput(epochs: stage.epochs, samples: samples, rate: rate, gpus: gpus)
+        return .throughput(factors: factors, unit: workModel.unit, rate: rate, gpus: gpus)
     }
 
     private static func seconds(for step: PlannedStep, source: CostEstimate.RuntimeSource, training: RunConfig, plan: RunPlan) -> Double? {
@@ -210,8 +213,8 @@ package enum CostEstimator {
             case .smallEval: return plan.smallEval?.evaluation?.estimate?.value.seconds
             case .fullEval: return plan.fullEval?.evaluation?.estimate?.value.seconds
             }
-        case .throughput(let epochs, let samples, let rate, let gpus):
-            return Double(epochs.value) * Double(samples.value) / (rate.value * Double(gpus))
+        case .throughput(let factors, _, let rate, let gpus):
+            return WorkModel.work(factors).map { $0 / (rate.value * Double(gpus)) }
         case .unknown, .calibrated:
             return nil
         }

@@ -18,6 +18,9 @@ package struct RunPlan: Sendable {
     package var steps: [PlannedStep]
     /// Variables every child gets on top of the inherited environment.
     package var sharedEnvironment: [EnvironmentVariable]
+    /// The config key paths whose product is a training stage's work, and its unit (the project's `cost:`), for the
+    /// cost estimate; nil keys for epochs × samples.
+    package var workModel: (keys: [Located<String>]?, unit: String) = (nil, "samples")
 
     /// Creates a plan; ``RunPlanner`` makes the ones `sota run` uses.
     package init(runID: String, runDirectory: String, training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?,
@@ -93,6 +96,15 @@ package struct PlannedStep: Sendable {
 
 /// Builds run plans from configs. Pure: no files are read or written.
 package enum RunPlanner {
+    /// The size of `stage` for calibration: its work under the project's model, else its epochs (× `data.samples`
+    /// when given), as manifests before `cost.work` recorded it.
+    static func stageWork(_ stage: StageSpec, training: RunConfig, project: Project) -> Double {
+        if case .success(let factors) = WorkModel.factors(of: stage, in: training, keys: project.costWork), let work = WorkModel.work(factors) {
+            return work
+        }
+        return Double(stage.epochs.value) * Double(training.data?.samples?.value ?? 1)
+    }
+
     /// The plan for `training` (with its evaluation configs) as run `runID` in `project`.
     package static func plan(
         training: RunConfig, smallEval: RunConfig?, fullEval: RunConfig?, project: Project, runID: String, devices: String = "0"
@@ -127,7 +139,7 @@ package enum RunPlanner {
                 outputs: stage.outputs.map { Paths.join(RunLayout.checkpoints, $0) },
                 gates: [], timeout: stage.timeout,
                 logFile: RunLayout.trainingLog(stage: stage.name),
-                work: Double(stage.epochs.value) * Double(training.data?.samples?.value ?? 1)
+                work: stageWork(stage, training: training, project: project)
             ))
         }
         for (phase, config) in [(PlannedStep.Phase.smallEval, smallEval), (.fullEval, fullEval)] {
@@ -150,7 +162,9 @@ package enum RunPlanner {
                 logFile: RunLayout.evaluationLog(phase: phase.rawValue)
             ))
         }
-        return RunPlan(runID: runID, runDirectory: runDirectory, training: training, smallEval: smallEval, fullEval: fullEval,
+        var plan = RunPlan(runID: runID, runDirectory: runDirectory, training: training, smallEval: smallEval, fullEval: fullEval,
                        steps: steps, sharedEnvironment: shared)
+        plan.workModel = (project.costWork, project.costUnit)
+        return plan
     }
 }

@@ -63,12 +63,19 @@ import Testing
 
         // The team's trainer writes its W&B run page where sota asks (SOTA_TRACKER_URL_FILE).
         let projectFile = try String(contentsOfFile: folder.url("sota.yaml"), encoding: .utf8)
-        folder.write("sota.yaml", projectFile + "\ntracker_url_file: tracker_url.txt\n")
+        // Its trainer counts steps: a stage's work is steps × batch, and the team knows its samples per second.
+        folder.write("sota.yaml", projectFile + "\ntracker_url_file: tracker_url.txt\ncost: {work: [training.max_steps, training.batch_size], unit: samples}\n")
 
         let plan = try BinaryRun(["dry-run", "configs/base.yaml"], in: folder.path)
         #expect(plan.status == 0, "\(plan.err)")
         #expect(plan.out.contains("$ python3 train.py --config runs/"), "\(plan.out)")
         #expect(plan.out.contains("gate accuracy > 0.5"), "\(plan.out)")
+        let priced = try BinaryRun(["dry-run", "configs/base.yaml", "--gpu", "A100-80GB", "--price", "2", "--set", "resources.throughput.A100-80GB=1600"],
+                                   in: folder.path)
+        #expect(priced.status == 0, "\(priced.err)")
+        // 200 steps × 32 samples ÷ 1600 samples/s = 4 s, each number with where it was written.
+        #expect(priced.out.contains("200 training.max_steps [configs/base.yaml:10:14] × 32 training.batch_size [configs/base.yaml:11:15] ÷ 1600 samples/s/GPU"),
+                "\(priced.out)")
 
         for config in ["configs/base.yaml", "configs/wide.yaml"] {
             let run = try BinaryRun(["run", "--train-config", config], in: folder.path)

@@ -62,8 +62,8 @@ private func demo(_ overrides: [String] = []) throws -> (RunConfig, RunConfig, R
         // 20 epochs × 960 samples ÷ 4 samples/s = 4800 s on one A100 at $1.60/h.
         #expect(estimate.lines[0].duration?.seconds == 4800)
         #expect(abs((estimate.lines[0].cost ?? 0) - 4800.0 / 3600 * 1.6) < 1e-9)
-        if case .throughput(let epochs, let samples, let rate, 1) = estimate.lines[0].source {
-            #expect(epochs.value == 20 && samples.value == 960 && rate.value == 4)
+        if case .throughput(let factors, "samples", let rate, 1) = estimate.lines[0].source {
+            #expect(factors.map(\.name) == ["epochs", "samples"] && factors.map(\.value) == [20, 960] && rate.value == 4)
         } else {
             Issue.record("expected a throughput estimate")
         }
@@ -206,5 +206,65 @@ private func demo(_ overrides: [String] = []) throws -> (RunConfig, RunConfig, R
         #expect(CostEstimator.calibrated(old + mixed.prefix(1), work: 19_200)?.basis == .unscaled)
         #expect(CostEstimator.calibrated(Array(mixed.prefix(2)), work: 19_200) == nil)
         #expect(CostEstimator.calibrated(old, work: nil)?.seconds == 7)
+    }
+}
+
+/// A project that counts steps declares its work model in sota.yaml: steps × batch, per second per GPU.
+@Suite struct DeclaredWorkTests {
+    private func project(_ cost: String, config: String) throws -> (RunConfig?, [Diagnostic], Project, [Diagnostic]) {
+        let folder = TemporaryDirectory()
+        folder.write("sota.yaml", "project: cls\n\(cost)")
+        folder.write("train.py", "")
+        let path = folder.write("configs/base.yaml", config)
+        let (project, problems) = Project.load(root: folder.path)
+        let outcome = ConfigLoader(project: project).load(path: path, displayPath: "configs/base.yaml", overrides: [])
+        return (outcome.config, outcome.diagnostics, project, problems)
+    }
+
+    private let config = """
+        model: {depth: 4}
+        training:
+          max_steps: 400
+          batch_size: 64
+          command: [python3, train.py]
+          stages: [{name: train, outputs: [model.pt]}]
+          checkpoint: model.pt
+        resources: {gpu: A100-80GB, gpus: 2, throughput: {A100-80GB: 3200}}
+
+        """
+
+    @Test func stepsTimesBatchOverThroughput() throws {
+        let (train, diagnostics, project, problems) = try project("cost: {work: [training.max_steps, training.batch_size], unit: samples}\n", config: config)
+        #expect(problems.isEmpty, "\(problems)")
+        let training = try #require(train, "\(diagnostics)")
+        let plan = RunPlanner.plan(training: training, smallEval: nil, fullEval: nil, project: project, runID: "R")
+        #expect(plan.steps[0].work == 25_600.0, "the size calibration scales by: 400 steps × 64")
+        let estimate = CostEstimator.estimate(plan: plan, prices: nil)
+        // 400 steps × 64 samples ÷ (3200 samples/s × 2 GPUs) = 4 s.
+        #expect(estimate.lines[0].duration?.seconds == 4)
+        guard case .throughput(let factors, "samples", let rate, 2) = estimate.lines[0].source else {
+            Issue.record("expected the declared work model: \(estimate.lines[0].source)")
+            return
+        }
+        #expect(factors.map(\.name) == ["training.max_steps", "training.batch_size"] && rate.value == 3200)
+        #expect(factors[0].location.line == 3 && factors[1].location.line == 4, "each factor names where it was written")
+    }
+
+    @Test func aMissingOrNonNumericFactorSaysWhichAndWhere() throws {
+        let (train, _, project, _) = try project("cost: {work: [training.max_steps, training.accumulate]}\n", config: config)
+        let plan = RunPlanner.plan(training: try #require(train), smallEval: nil, fullEval: nil, project: project, runID: "R")
+        guard case .unknown(let why) = CostEstimator.estimate(plan: plan, prices: nil).lines[0].source else {
+            Issue.record("a missing factor leaves the stage unknown")
+            return
+        }
+        #expect(why.contains("the config has no `training.accumulate`") && why.contains("sota.yaml:2:"), "\(why)")
+        #expect(plan.steps[0].work == 1, "calibration falls back to the stage's epochs")
+    }
+
+    @Test func aFactorTheSchemaDoesNotDeclareIsAnErrorInSotaYAML() throws {
+        let cost = "schema: {fields: {training.max_steps: integer}}\ncost: {work: [training.max_step]}\n"
+        let (_, _, _, problems) = try project(cost, config: config)
+        let error = try #require(problems.first { $0.message.contains("training.max_step`") })
+        #expect(error.location?.line == 3 && error.hint?.contains("did you mean `training.max_steps`?") == true, "\(problems)")
     }
 }

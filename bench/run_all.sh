@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf -- "$work"' EXIT
 trap 'exit 130' INT TERM
 
-benchmarks=(validate_data validate_config help_startup leaderboard_top leaderboard_rebuild run_overhead workspace_scale slurm_status)
+benchmarks=(validate_data validate_config help_startup leaderboard_top leaderboard_rebuild step_history run_overhead workspace_scale slurm_status)
 statuses=()
 for name in "${benchmarks[@]}"; do
   echo "### $name"

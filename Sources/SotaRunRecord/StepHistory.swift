@@ -137,14 +137,20 @@ package struct StepHistory: Sendable, Equatable {
             + (others > 0 ? " (and \(others) more line\(others == 1 ? "" : "s"))" : "")
     }
 
-    /// Splits bytes into lines and reads each as a step record.
+    /// Splits bytes into lines and reads each as a step record: the usual lines by ``StepLineScanner`` without
+    /// allocating, any other (escapes, non-ASCII keys, a value that is not a number, an error to explain) by the
+    /// general JSON reader, which agrees with the scanner on every line the scanner accepts.
     private struct LineReader {
         var carry: [UInt8] = []
         var line = 0
         var skipped = 0
         var firstProblem: (line: Int, reason: String)?
-        var points: [String: [Int: Double]] = [:]
         var pointsRead = 0
+        var scanner = StepLineScanner()
+        /// Each metric's points as read, by the scanner's name index.
+        var series: [[Point]] = []
+        /// False once a metric's steps arrived out of order or repeated: its points are then sorted at the end.
+        var ordered: [Bool] = []
 
         mutating func add(_ chunk: UnsafeRawBufferPointer) {
             var start = 0
@@ -171,31 +177,55 @@ package struct StepHistory: Sendable, Equatable {
         mutating func record(_ bytes: UnsafeRawBufferPointer) {
             line += 1
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+            if scanner.scan(bytes) {
+                for (name, value) in scanner.values { append(name, Point(step: scanner.step, value: value)) }
+                return
+            }
             switch StepHistory.points(in: bytes) {
             case .success(let found):
-                for (name, step, value) in found {
-                    points[name, default: [:]][step] = value
-                    pointsRead += 1
-                }
+                for (name, step, value) in found { append(scanner.index(of: name), Point(step: step, value: value)) }
             case .failure(let problem):
                 skipped += 1
                 if firstProblem == nil { firstProblem = (line, problem.description) }
             }
         }
 
+        private mutating func append(_ name: Int, _ point: Point) {
+            while series.count <= name {
+                series.append([])
+                ordered.append(true)
+            }
+            if let last = series[name].last, last.step >= point.step { ordered[name] = false }
+            series[name].append(point)
+            pointsRead += 1
+        }
+
         func history() -> StepHistory {
-            var history = StepHistory(series: points.mapValues { byStep in
-                byStep.sorted { $0.key < $1.key }.map { Point(step: $0.key, value: $0.value) }
-            })
+            var byName: [String: [Point]] = [:]
+            for (index, points) in series.enumerated() where !points.isEmpty {
+                // A step written twice keeps its last value: a stable sort keeps arrival order within a step.
+                byName[scanner.names[index]] = ordered[index] ? points : Self.lastPerStep(points)
+            }
+            var history = StepHistory(series: byName)
             history.skippedLines = skipped
             history.firstProblem = firstProblem
             history.pointsRead = pointsRead
             return history
         }
+
+        private static func lastPerStep(_ points: [Point]) -> [Point] {
+            let sorted = points.enumerated().sorted { ($0.element.step, $0.offset) < ($1.element.step, $1.offset) }.map(\.element)
+            var out: [Point] = []
+            out.reserveCapacity(sorted.count)
+            for point in sorted {
+                if out.last?.step == point.step { out[out.count - 1] = point } else { out.append(point) }
+            }
+            return out
+        }
     }
 
     /// The points of one line, or why it is not a step record.
-    private static func points(in bytes: UnsafeRawBufferPointer) -> Result<[(String, Int, Double)], MetricsProblem> {
+    static func points(in bytes: UnsafeRawBufferPointer) -> Result<[(String, Int, Double)], MetricsProblem> {
         let contents: MetricsFile.Contents
         switch MetricsFile.parse(bytes) {
         case .success(let read): contents = read

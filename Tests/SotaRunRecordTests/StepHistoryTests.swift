@@ -1,6 +1,6 @@
 import Foundation
 import SotaSupport
-import SotaRunRecord
+@testable import SotaRunRecord
 import SotaTestSupport
 import Testing
 
@@ -87,6 +87,59 @@ import Testing
         }
         for good in ["steps.jsonl", "logs/steps.jsonl", ".hidden"] {
             #expect(RunLayout.isPlainRelativeName(good), "\(good)")
+        }
+    }
+}
+
+/// The allocation-free scanner of usual lines agrees with the general JSON reader on every line, usual or not.
+@Suite struct StepLineScannerParityTests {
+    private static let keys = [#""step""#, #""_step""#, #""loss""#, #""acc""#, #""name""#, #""value""#, #""_rt""#, #""lr""#, #""a\u0062""#,
+                               #""é""#, #""""#, #""na me""#]
+    private static let values = ["1", "0", "-0", "2.5", "1e400", #""loss""#, #""x\"y""#, "true", "null", "[1]", "{}", "1.5",
+                                 "9007199254740993", "-3", "0.1e-2", "01", "1.", #""""#, "12345678901234567890"]
+
+    /// The history the general reader alone gives: each line through it, the last value of a step kept.
+    private func reference(_ lines: [String]) -> (series: [String: [StepHistory.Point]], skipped: Int, first: Int?) {
+        var points: [String: [Int: Double]] = [:]
+        var skipped = 0, first: Int?
+        for (number, line) in lines.enumerated() {
+            if line.allSatisfy({ $0 == " " }) { continue }
+            let bytes = Array(line.utf8)
+            switch bytes.withUnsafeBytes({ StepHistory.points(in: $0) }) {
+            case .success(let found): for (name, step, value) in found { points[name, default: [:]][step] = value }
+            case .failure:
+                skipped += 1
+                if first == nil { first = number + 1 }
+            }
+        }
+        return (points.mapValues { $0.sorted { $0.key < $1.key }.map { StepHistory.Point(step: $0.key, value: $0.value) } }, skipped, first)
+    }
+
+    @Test func randomLinesReadTheSameEitherWay() {
+        var random = SplitMix(state: 20261207)
+        for _ in 0..<200 {
+            var lines: [String] = []
+            for _ in 0..<Int.random(in: 1...30, using: &random) {
+                let members = (0..<Int.random(in: 0...5, using: &random)).map { _ in
+                    Self.keys.randomElement(using: &random)! + ": " + Self.values.randomElement(using: &random)!
+                }
+                // Most lines in the usual shape, so both paths and their mixing are exercised.
+                let usual = [#""step": \#(Int.random(in: 0...50, using: &random))"#, #""loss": \#(Double(Int.random(in: 0...999, using: &random)) / 100)"#]
+                var body = (Bool.random(using: &random) ? usual : []) + members
+                body.shuffle(using: &random)
+                var line = "{" + body.joined(separator: ", ") + "}"
+                switch Int.random(in: 0..<12, using: &random) {
+                case 0: line += ","
+                case 1: line.removeLast()
+                case 2: line = "  " + line + " \r"
+                default: break
+                }
+                lines.append(line)
+            }
+            let history = StepHistory.parse(Array(lines.joined(separator: "\n").utf8))
+            let expected = reference(lines)
+            #expect(history.series.filter { !$0.value.isEmpty } == expected.series, "\(lines)")
+            #expect(history.skippedLines == expected.skipped && history.firstProblem?.line == expected.first, "\(lines)")
         }
     }
 }

@@ -95,17 +95,7 @@ struct StepLineScanner {
 
     /// A key: `"` ASCII printable bytes without `\` or `"` `"`, not seen before on this line.
     private mutating func readKey(_ line: UnsafeRawBufferPointer, _ cursor: inout Int) -> Key? {
-        guard cursor < line.count, line[cursor] == UInt8(ascii: "\"") else { return nil }
-        let start = cursor + 1
-        var end = start
-        while end < line.count, line[end] != UInt8(ascii: "\"") {
-            let byte = line[end]
-            guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\\") else { return nil }
-            end += 1
-        }
-        guard end < line.count, end > start, end - start <= 128 else { return nil }
-        cursor = end + 1
-        let key = UnsafeRawBufferPointer(rebasing: line[start..<end])
+        guard let key = Self.plainString(line, &cursor) else { return nil }
         let found: Key
         let code: Int
         if key.elementsEqual("step".utf8) {
@@ -117,7 +107,7 @@ struct StepLineScanner {
         } else if key.elementsEqual("value".utf8) {
             (found, code) = (.value, -4)
         } else {
-            let index = nameBytes.firstIndex { $0.elementsEqual(key) } ?? self.index(of: String(decoding: key, as: UTF8.self))
+            let index = index(of: key)
             // `_runtime`, `_timestamp`: not metrics, but named (and checked for repeats) like the rest.
             (found, code) = (key[0] == UInt8(ascii: "_") ? .ignored : .metric(index), index)
         }
@@ -129,6 +119,18 @@ struct StepLineScanner {
 
     /// A `name` string's metric index: printable ASCII without escapes.
     private mutating func readName(_ line: UnsafeRawBufferPointer, _ cursor: inout Int) -> Int? {
+        Self.plainString(line, &cursor).map { index(of: $0) }
+    }
+
+    /// The index of the name spelled by `bytes`, added when new; a known name costs no allocation.
+    private mutating func index(of bytes: UnsafeRawBufferPointer) -> Int {
+        nameBytes.firstIndex { $0.elementsEqual(bytes) } ?? index(of: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The bytes of a string at `cursor`, 1 to 128 printable ASCII characters without `\` (whose reading could need
+    /// unescaping), moving past its closing quote; nil otherwise.
+    private static func plainString(_ line: UnsafeRawBufferPointer, _ cursor: inout Int) -> UnsafeRawBufferPointer? {
+        guard cursor < line.count, line[cursor] == UInt8(ascii: "\"") else { return nil }
         let start = cursor + 1
         var end = start
         while end < line.count, line[end] != UInt8(ascii: "\"") {
@@ -138,9 +140,7 @@ struct StepLineScanner {
         }
         guard end < line.count, end > start, end - start <= 128 else { return nil }
         cursor = end + 1
-        let text = UnsafeRawBufferPointer(rebasing: line[start..<end])
-        if let known = nameBytes.firstIndex(where: { $0.elementsEqual(text) }) { return known }
-        return index(of: String(decoding: text, as: UTF8.self))
+        return UnsafeRawBufferPointer(rebasing: line[start..<end])
     }
 
     /// A number in JSON's grammar, converted as Swift's `Double(String)` does (the C locale); nil when malformed.

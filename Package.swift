@@ -117,12 +117,13 @@ let package = Package(
             ],
             swiftSettings: ourSettings
         ),
-        // Release builds are fully static (SQLite, libstdc++ and glibc included): with no shared library to load or
-        // bind, `sota --version` takes 1.8 ms instead of 2.9 (the dynamic loader processed some 3,400 symbol
-        // relocations on every start). Debug builds link dynamically: a debug link of static Foundation misses the
-        // archives it names only through autolink entries.
-        .executableTarget(name: "sota", dependencies: ["SotaCommands"], swiftSettings: ourSettings,
-                          linkerSettings: fastStart + [.unsafeFlags(["-static-executable"], .when(platforms: [.linux], configuration: .release))]),
+        // `swift build -c release`, as typed, links the Swift runtime and Foundation dynamically, as every Swift package
+        // does. The shipped binary is fully static (SQLite, libstdc++ and glibc included), chosen by the packaging
+        // command, `swift build -c release --static-swift-stdlib -Xswiftc -static-executable` (CI, bench/, the release
+        // script): with no shared library to load or bind, `sota --version` takes 1.8 ms instead of 2.9 (the dynamic
+        // loader processed some 3,400 symbol relocations on every start). Forcing `-static-executable` here broke
+        // the plain command: static Foundation's ICU symbols (`swift_unum_*`) resolve only with `--static-swift-stdlib`.
+        .executableTarget(name: "sota", dependencies: ["SotaCommands"], swiftSettings: ourSettings, linkerSettings: fastStart),
 
         .target(name: "SotaTestSupport", dependencies: ["SotaSupport", "SotaRunRecord"], path: "Tests/SotaTestSupport", swiftSettings: ourSettings),
         .testTarget(name: "SotaSupportTests", dependencies: ["SotaSupport", "SotaTestSupport"], swiftSettings: ourSettings),

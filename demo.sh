@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash .ci/install-deps
-swift build -c release --static-swift-stdlib
+swift build -c release --static-swift-stdlib -Xswiftc -static-executable
 sota=.build/release/sota
 "$sota" validate config configs/train_burgers_golden.yaml configs/small_eval.yaml configs/full_eval.yaml configs/prices.yaml
 "$sota" validate data configs/train_burgers_golden.yaml

@@ -29,8 +29,8 @@ bench_find_sota() {
   else
     SOTA=$BENCH_ROOT/.build/release/sota
     if [[ ! -x $SOTA ]]; then
-      echo "building $SOTA (swift build -c release --static-swift-stdlib)..." >&2
-      (cd "$BENCH_ROOT" && swift build -c release --static-swift-stdlib) >&2 ||
+      echo "building $SOTA (swift build -c release --static-swift-stdlib -Xswiftc -static-executable)..." >&2
+      (cd "$BENCH_ROOT" && swift build -c release --static-swift-stdlib -Xswiftc -static-executable) >&2 ||
         bench_die "build failed"
     fi
   fi

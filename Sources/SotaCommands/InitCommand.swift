@@ -37,7 +37,7 @@ struct InitCommand: ContextualCommand {
     @Option(help: ArgumentHelp("The primary metric the evaluation reports.", valueName: "name"))
     var metric: String?
 
-    @Option(help: ArgumentHelp("Which way the primary metric is better: lower or higher.", valueName: "direction"))
+    @Option(help: ArgumentHelp("Which way the primary metric is better: lower or higher.", valueName: "direction"), completion: .list(OptionValues.directions))
     var direction: String?
 
     @Option(help: ArgumentHelp("The project's name (default: the folder's).", valueName: "name"))

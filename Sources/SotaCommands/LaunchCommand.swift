@@ -36,7 +36,7 @@ struct LaunchCommand: ContextualCommand {
     @Option(help: ArgumentHelp("The training config.", valueName: "file"))
     var config: String
 
-    @Option(help: ArgumentHelp("Where to run: vast or slurm.", valueName: "name"))
+    @Option(help: ArgumentHelp("Where to run: vast or slurm.", valueName: "name"), completion: .list(OptionValues.backends))
     var backend: String = "vast"
 
     @Option(help: ArgumentHelp("Slurm: the partition (default: launch.slurm.partition).", valueName: "name"))

@@ -26,10 +26,10 @@ struct LeaderboardCommand: ContextualCommand {
     @Option(help: ArgumentHelp("The metric to rank by (default: the project's primary metric).", valueName: "name"))
     var metric: String?
 
-    @Option(help: ArgumentHelp("The evaluation phase whose metric ranks: full_eval or small_eval.", valueName: "phase"))
+    @Option(help: ArgumentHelp("The evaluation phase whose metric ranks: full_eval or small_eval.", valueName: "phase"), completion: .list(OptionValues.phases))
     var phase: String = "full_eval"
 
-    @Option(help: ArgumentHelp("Which way is better: lower or higher (default: as the project declares the metric).", valueName: "direction"))
+    @Option(help: ArgumentHelp("Which way is better: lower or higher (default: as the project declares the metric).", valueName: "direction"), completion: .list(OptionValues.directions))
     var direction: String?
 
     @Option(help: ArgumentHelp("How many runs to show.", valueName: "n"))
@@ -64,6 +64,7 @@ struct LeaderboardCommand: ContextualCommand {
     func validate() throws {
         guard (1...Leaderboard.maximumLimit).contains(top) else { throw ValidationError("--top must be between 1 and \(Leaderboard.maximumLimit)") }
         if let direction, MetricDirection(rawValue: direction) == nil { throw ValidationError("--direction must be lower or higher") }
+        try OptionValues.check(phase, flag: "--phase", among: OptionValues.phases)
         if json, csv { throw ValidationError("choose one of --json and --csv") }
     }
 

@@ -37,10 +37,10 @@ struct ReportCommand: ContextualCommand {
     @Option(help: ArgumentHelp("The metric to rank and plot (default: the project's primary metric).", valueName: "name"))
     var metric: String?
 
-    @Option(help: ArgumentHelp("The evaluation phase whose metric counts: full_eval or small_eval.", valueName: "phase"))
+    @Option(help: ArgumentHelp("The evaluation phase whose metric counts: full_eval or small_eval.", valueName: "phase"), completion: .list(OptionValues.phases))
     var phase: String = "full_eval"
 
-    @Option(help: ArgumentHelp("Which way is better: lower or higher (default: as the project declares the metric).", valueName: "direction"))
+    @Option(help: ArgumentHelp("Which way is better: lower or higher (default: as the project declares the metric).", valueName: "direction"), completion: .list(OptionValues.directions))
     var direction: String?
 
     @Option(help: ArgumentHelp("How many leaderboard runs to show.", valueName: "n"))
@@ -60,6 +60,7 @@ struct ReportCommand: ContextualCommand {
             throw ValidationError("--week must be a day like 2026-01-07 or a week like 2026-W02, got `\(week)`")
         }
         if let direction, MetricDirection(rawValue: direction) == nil { throw ValidationError("--direction must be lower or higher") }
+        try OptionValues.check(phase, flag: "--phase", among: OptionValues.phases)
         guard (1...1000).contains(top) else { throw ValidationError("--top must be between 1 and 1000") }
     }
 

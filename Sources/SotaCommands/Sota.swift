@@ -39,6 +39,10 @@ package struct Sota: ParsableCommand {
         SQLiteSetup.configure()
         do {
             try OverrideOptions.checkStrayAssignments(arguments) { Paths.kind(of: context.absolute($0)) != .missing }
+            if let unknown = unknownCommand(arguments) {
+                context.console.err(unknown)
+                return ExitStatus.usage
+            }
             if arguments.first == "run", let options = RunOptions.fastParse(Array(arguments.dropFirst())) {
                 return try options.run(in: context)
             }
@@ -60,6 +64,16 @@ package struct Sota: ParsableCommand {
 }
 
 extension Sota {
+    /// The message for a first argument that names no command (`sota leaderbord`), with the closest command; nil
+    /// when it is a command, an option or absent. The full parser would say only "Unexpected argument".
+    static func unknownCommand(_ arguments: [String]) -> String? {
+        guard let name = arguments.first, !name.hasPrefix("-") else { return nil }
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+        guard !names.contains(name) else { return nil }
+        let suggestion = Suggestions.closest(to: name, in: names).map { "\n    hint: did you mean `sota \($0)`?" } ?? ""
+        return "error: unknown command `\(name)`\(suggestion)\n`sota --help` lists the commands."
+    }
+
     /// Parses `arguments` with only the named subcommand's tree, or returns nil to leave them to the full parser.
     ///
     /// Building the whole command tree reflects over every command's properties, a few milliseconds on each

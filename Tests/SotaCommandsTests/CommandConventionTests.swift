@@ -1,0 +1,52 @@
+import Foundation
+import SotaSupport
+import SotaTestSupport
+import Testing
+
+/// What users of well-kept CLIs expect: a mistyped command gets the closest one, a word option refuses a word it
+/// does not know with the choices, and bash completes those words.
+@Suite struct CommandConventionTests {
+    private let folder = TemporaryDirectory()
+
+    @Test func aMistypedCommandGetsTheClosestOne() {
+        let run = CommandRun(["leaderbord"], in: folder.path)
+        #expect(run.status == 64)
+        #expect(run.err.contains("error: unknown command `leaderbord`") && run.err.contains("did you mean `sota leaderboard`?"), "\(run.err)")
+        let far = CommandRun(["xyzzy-plugh"], in: folder.path)
+        #expect(far.status == 64 && far.err.contains("unknown command `xyzzy-plugh`") && !far.err.contains("did you mean"), "\(far.err)")
+        // Options and real commands are left to the parser.
+        #expect(CommandRun(["--version"], in: folder.path).status == 0)
+        #expect(CommandRun(["help"], in: folder.path).status == 0)
+    }
+
+    @Test func anUnknownPhaseIsAUsageErrorNamingTheChoices() {
+        for arguments in [["leaderboard", "--phase", "smal_eval"], ["report", "--weekly", "--phase", "smal_eval"]] {
+            let run = CommandRun(arguments, in: folder.path)
+            #expect(run.status == 64, "\(arguments): \(run.out)")
+            #expect(run.err.contains("--phase takes full_eval or small_eval, found `smal_eval` (did you mean `small_eval`?)"), "\(run.err)")
+        }
+    }
+
+    /// The reply bash's completion gives for `line` (the word being completed is its last, possibly empty).
+    private func complete(_ words: [String], script: String) throws -> [String] {
+        let file = folder.write("sota.bash", script)
+        let quoted = words.map { "'\($0)'" }.joined(separator: " ")
+        let line = words.joined(separator: " ")
+        let program = """
+            source '\(file)'
+            COMP_WORDS=(\(quoted)); COMP_CWORD=\(words.count - 1); COMP_LINE='\(line)'; COMP_POINT=${#COMP_LINE}
+            _sota sota '\(words.last ?? "")' '\(words.count > 1 ? words[words.count - 2] : "")'
+            printf '%s\\n' "${COMPREPLY[@]}"
+            """
+        let run = try ProgramRun(["/bin/bash", "-c", program], in: folder.path)
+        return run.out.split(separator: "\n").map(String.init)
+    }
+
+    @Test func bashCompletesCommandsAndTheWordsOfWordOptions() throws {
+        let script = CommandRun(["--generate-completion-script", "bash"], in: folder.path).out
+        #expect(try complete(["sota", "leaderb"], script: script) == ["leaderboard"])
+        #expect(try complete(["sota", "leaderboard", "--phase", ""], script: script) == ["full_eval", "small_eval"])
+        #expect(try complete(["sota", "report", "--direction", "h"], script: script) == ["higher"])
+        #expect(try complete(["sota", "launch", "--backend", "s"], script: script) == ["slurm"])
+    }
+}

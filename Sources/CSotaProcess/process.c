@@ -325,11 +325,19 @@ GUARDIAN_CODE static int guardian_main(void *raw) {
             }
         }
         struct signalfd_siginfo info;
+        int exited = 0;
         while (signals >= 0 && CALL3(SYS_read, signals, &info, sizeof info) == (long)sizeof info) {
-            if (info.ssi_signo == SIGCHLD) continue;
+            if (info.ssi_signo == SIGCHLD) {
+                exited = 1;
+                continue;
+            }
             CALL2(SYS_kill, -child, info.ssi_signo);
             if (kill_at < 0) kill_at = now + grace_ms;
         }
+        // A child that ended after the wait4 above has had its SIGCHLD read just now: reap it before sleeping, or
+        // the poll below would wait for a notification already consumed (seen once under load: a finished stage
+        // left a zombie and `sota evaluate` waited for ever).
+        if (exited) continue;
         struct pollfd watch = {.fd = lifeline, .events = POLLIN};
         struct timespec at_once = {0, 0};
         if (lifeline >= 0 && CALL5(SYS_ppoll, &watch, 1, &at_once, 0, 0) > 0 && (watch.revents & (POLLIN | POLLHUP | POLLERR))) {
@@ -348,15 +356,15 @@ GUARDIAN_CODE static int guardian_main(void *raw) {
             long long due = now < stragglers_at ? stragglers_at : stragglers_at + 1000;
             if (next < 0 || due < next) next = due;
         }
-        struct timespec timeout = {0, 0};
-        struct timespec *limit = 0;
+        // Never an unbounded sleep: once a second the loop reaps again, so no lost notification (nor a signalfd that
+        // could not be made) can keep a finished program's guardian waiting.
+        long long wait_ms = 1000;
         if (next >= 0) {
-            long long wait_ms = next > now ? next - now : 0;
+            wait_ms = next > now ? next - now : 0;
             if (wait_ms > 200) wait_ms = 200;
-            timeout.tv_sec = (time_t)(wait_ms / 1000);
-            timeout.tv_nsec = (long)(wait_ms % 1000) * 1000000;
-            limit = &timeout;
         }
+        struct timespec timeout = {(time_t)(wait_ms / 1000), (long)(wait_ms % 1000) * 1000000};
+        struct timespec *limit = &timeout;
         struct pollfd waiting[2];
         int count = 0;
         if (lifeline >= 0) waiting[count++] = (struct pollfd){.fd = lifeline, .events = POLLIN};

@@ -68,11 +68,10 @@ struct ValidateConfig: ContextualCommand {
                 all += diagnostics
                 let valid = !diagnostics.hasErrors
                 if valid, let config = outcome.config { resolved.append(config) }
-                var status: [(String, JSONValue)] = [("path", .string(display)), ("valid", .bool(valid))]
-                if valid, let config = outcome.config {
-                    status += [("kind", .string(config.kind.rawValue)), ("hash", .string(config.hash))]
-                }
-                statuses.append(.object(status))
+                // Every entry has the same keys: an invalid config's kind (when it could be told) and hash are null.
+                statuses.append(.object([("path", .string(display)), ("valid", .bool(valid)),
+                                         ("kind", outcome.config.map { .string($0.kind.rawValue) } ?? .null),
+                                         ("hash", valid ? outcome.config.map { .string($0.hash) } ?? .null : .null)]))
             }
         }
         if strict { all = all.map { $0.promotedToError() } }

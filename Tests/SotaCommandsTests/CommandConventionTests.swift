@@ -27,6 +27,14 @@ import Testing
         }
     }
 
+    @Test func everyValidatedConfigHasTheSameJSONKeys() throws {
+        let run = CommandRun(["validate", "config", "--json", "invalid/step_metrics_outside.yaml", "configs/good_train.yaml"], in: Fixtures.project)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any], "\(run.out)\(run.err)")
+        let configs = try #require(object["configs"] as? [[String: Any]])
+        #expect(configs.allSatisfy { Set($0.keys) == ["path", "valid", "kind", "hash"] }, "\(configs)")
+        #expect(configs.first?["valid"] as? Bool == false && configs.first?["hash"] is NSNull, "\(configs)")
+    }
+
     /// The reply bash's completion gives for `line` (the word being completed is its last, possibly empty).
     private func complete(_ words: [String], script: String) throws -> [String] {
         let file = folder.write("sota.bash", script)

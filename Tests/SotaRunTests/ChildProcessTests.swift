@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import SotaSupport
 import SotaPlan
 @testable import SotaRun
@@ -30,25 +29,6 @@ import SotaRunRecord
         #expect(try child("exit 0", in: folder).run() == .exited(0))
         #expect(try child("kill -USR1 $$", in: folder).run() == .signaled(SIGUSR1))
         #expect(try child("kill -SEGV $$", in: folder).run() == .signaled(SIGSEGV))
-    }
-
-    /// Children that end at once, many side by side: each guardian must see its child's end however the exit and
-    /// its notification interleave with the guardian's loop (a notification consumed between its reap and its sleep
-    /// once left a zombie and a guardian waiting for ever).
-    @Test(.timeLimit(.minutes(1))) func instantChildrenSideBySideAllReturn() throws {
-        let folder = TemporaryDirectory()
-        let statuses = Mutex<[ChildExit]>([])
-        DispatchQueue.concurrentPerform(iterations: 4) { worker in
-            for index in 0..<50 {
-                let exit = try? ChildProcess(executable: "/bin/sh", arguments: ["sh", "-c", "exit \((worker + index) % 3)"],
-                                             environment: ["PATH": "/usr/bin:/bin"], workingDirectory: folder.path,
-                                             logFile: folder.url("child-\(worker).log"), timeout: nil,
-                                             gracePeriod: DurationValue(seconds: 0.5), heldDescriptor: nil).run()
-                if let exit { statuses.withLock { $0.append(exit) } }
-            }
-        }
-        #expect(statuses.withLock { $0.count } == 200)
-        #expect(statuses.withLock { $0.filter { $0 == .exited(0) }.count } == 67)
     }
 
     @Test func outputGoesToTheLogAndStandardInputIsEmpty() throws {

@@ -57,7 +57,7 @@ struct CompareCommand: ContextualCommand {
         }
         let gateNames = found.flatMap { $0.manifest.gates.map(\.name) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         func gate(_ name: String, _ manifest: RunManifest) -> RunManifest.GateRecord? { manifest.gates.first { $0.name == name } }
-        let trails = found.map { RunTrails.fromFolder(Paths.join(runs, $0.id), maximumPoints: 200) }
+        let trails = found.map { RunTrails.fromManifest($0.manifest, directory: Paths.join(runs, $0.id), maximumPoints: 200) }
         let historyNames = Set(trails.flatMap { $0?.history.names ?? [] }).sorted()
         if json {
             let two = found.count == 2

@@ -62,6 +62,12 @@ package enum RunTrails {
         let manifestPath = Paths.join(directory, RunLayout.manifest)
         guard let data = FileManager.default.contents(atPath: manifestPath),
               let manifest = try? RunManifest.decode(data, path: manifestPath) else { return nil }
+        return fromManifest(manifest, directory: directory, maximumPoints: maximumPoints)
+    }
+
+    /// The trail `manifest`, already read from the run directory `directory`, records; nil when it has none.
+    package static func fromManifest(_ manifest: RunManifest, directory: String,
+                                     maximumPoints: Int = StepHistory.maximumPoints) -> RunTrail? {
         var history = StepHistory()
         if let name = manifest.stepMetrics, RunLayout.isPlainRelativeName(name),
            let read = try? StepHistory.read(Paths.join(directory, name), maximumPoints: maximumPoints) {

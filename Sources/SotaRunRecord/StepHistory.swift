@@ -69,9 +69,7 @@ package struct StepHistory: Sendable, Equatable {
         var reader = LineReader()
         try FileStream.forEachChunk(of: path) { chunk in reader.add(chunk) }
         reader.finish()
-        var history = reader.history()
-        history = history.thinned(to: maximumPoints)
-        return history
+        return reader.history().thinned(to: maximumPoints)
     }
 
     /// The history in JSON-lines `text`, not thinned.

@@ -1,5 +1,37 @@
 // swift-tools-version: 6.2
+import Foundation
 import PackageDescription
+
+/// The commit `sota --version` names: `SOTA_COMMIT` when the packaging script sets it (it also checks the built
+/// binary says so), else the checkout's `HEAD` read from `.git` beside this file, else "unknown" (a source tree with
+/// no git). SwiftPM evaluates this file again when it or the environment changes, not on every commit, so a debug
+/// build in a working tree can name an earlier commit; the release script's builds always name theirs.
+let buildCommit: String = {
+    func isCommit(_ text: String) -> Bool { text.count == 40 && text.allSatisfy(\.isHexDigit) }
+    func read(_ url: URL) -> String? {
+        (try? String(contentsOf: url, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    if let given = ProcessInfo.processInfo.environment["SOTA_COMMIT"] { return isCommit(given) ? given.lowercased() : "unknown" }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    var gitDirectory = root.appendingPathComponent(".git")
+    // A worktree's `.git` is a file naming its own git directory, whose `commondir` holds the shared refs.
+    if let pointer = read(gitDirectory), pointer.hasPrefix("gitdir: ") {
+        gitDirectory = URL(fileURLWithPath: String(pointer.dropFirst("gitdir: ".count)), relativeTo: root)
+    }
+    guard let head = read(gitDirectory.appendingPathComponent("HEAD")) else { return "unknown" }
+    guard head.hasPrefix("ref: ") else { return isCommit(head) ? head : "unknown" }
+    let reference = String(head.dropFirst("ref: ".count))
+    let common = read(gitDirectory.appendingPathComponent("commondir")).map { URL(fileURLWithPath: $0, relativeTo: gitDirectory) } ?? gitDirectory
+    for directory in [gitDirectory, common] {
+        if let commit = read(directory.appendingPathComponent(reference)), isCommit(commit) { return commit }
+    }
+    let packed = read(common.appendingPathComponent("packed-refs")) ?? ""
+    for line in packed.split(separator: "\n") where line.hasSuffix(" " + reference) {
+        let commit = String(line.prefix(40))
+        if isCommit(commit) { return commit }
+    }
+    return "unknown"
+}()
 
 /// Every warning is an error in our own targets, so "zero warnings" holds in every build, CI's included.
 let warningsAsErrors: SwiftSetting = .treatAllWarnings(as: .error)
@@ -61,10 +93,12 @@ let package = Package(
         // What libgit2's static archive needs: the GSSAPI symbols it refers to (Kerberos authentication to a git
         // remote, which sota never contacts; Debian ships no static GSSAPI library), and mbedTLS set up on first use.
         .target(name: "CSotaGitStatic"),
+        // The commit the build is made from, for `sota --version` (see `buildCommit`).
+        .target(name: "CSotaBuildInfo", cSettings: [.define("SOTA_COMMIT", to: "\"\(buildCommit)\"")]),
 
         // What every module shares: paths and files, JSON values, numbers and durations, diagnostics, the console,
         // text tables and CSV.
-        .target(name: "SotaSupport", dependencies: ["CCrypto"], swiftSettings: ourSettings, linkerSettings: staticArchive("crypto")),
+        .target(name: "SotaSupport", dependencies: ["CCrypto", "CSotaProcess"], swiftSettings: ourSettings, linkerSettings: staticArchive("crypto")),
         .target(name: "SotaConfig", dependencies: ["SotaSupport", "CYAML"], swiftSettings: ourSettings, linkerSettings: staticArchive("yaml")),
         .target(name: "SotaData", dependencies: ["SotaSupport", "SotaConfig", "CZlib"], swiftSettings: ourSettings, linkerSettings: staticArchive("z")),
         // libgit2 and the libraries it needs (`pkg-config --static --libs libgit2`), from their static archives.
@@ -113,7 +147,8 @@ let package = Package(
             name: "SotaCommands",
             dependencies: [
                 "SotaSupport", "SotaConfig", "SotaData", "SotaGit", "SotaPlan", "SotaRunRecord", "SotaIndex",
-                "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace", "SotaOperations", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SotaReport", "SotaRun", "SotaLaunch", "SotaWorkspace", "SotaOperations", "CSotaBuildInfo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: ourSettings
         ),

@@ -451,3 +451,53 @@ pid_t sota_child_reap(pid_t pid, int *status, int wait) {
 int sota_signals_stop_requested(void) {
     return (int)sota_stop_signal;
 }
+
+// A short helper command with its three standard streams on the given descriptors. fork/exec rather than
+// posix_spawn so the child can ask to be killed with sota (PR_SET_PDEATHSIG) and change directory; after the
+// fork only async-signal-safe calls are made.
+extern char **environ;
+
+int sota_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+pid_t sota_spawn_captured(const char *path, char *const argv[], char *const envp[], const char *cwd, int in_fd,
+                          int out_fd, int err_fd, int *error) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) { *error = errno; return -1; }
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        *error = errno;
+        close(report[0]);
+        close(report[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        int failure = 0;
+        // The death signal follows the thread that forked; getppid() closes the race with a parent already gone.
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) failure = ESRCH;
+        if (!failure && (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)) failure = errno;
+        if (!failure && cwd && chdir(cwd) != 0) failure = errno;
+        if (!failure) {
+            sigset_t none;
+            sigemptyset(&none);
+            sigprocmask(SIG_SETMASK, &none, NULL);
+            execve(path, argv, envp ? envp : environ);
+            failure = errno;
+        }
+        ssize_t ignored = write(report[1], &failure, sizeof failure);
+        (void)ignored;
+        _exit(127);
+    }
+    close(report[1]);
+    int failure = 0;
+    ssize_t got;
+    do { got = read(report[0], &failure, sizeof failure); } while (got < 0 && errno == EINTR);
+    close(report[0]);
+    if (got == (ssize_t)sizeof failure) {
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        *error = failure;
+        return -1;
+    }
+    return pid;
+}

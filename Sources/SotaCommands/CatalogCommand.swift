@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import SotaSupport
 import SotaWorkspace
 import SotaOperations

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import SotaSupport
 import SotaRunRecord
 import SotaConfig
@@ -102,16 +102,16 @@ struct CompareCommand: ContextualCommand {
         }
         if !metricRows.isEmpty {
             context.console.out("")
-            func number(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "—" }
+            func number(_ value: Double?) -> String { value.map { NumberFormat.general($0, significant: 4) } ?? "—" }
             func change(_ value: Double?, from base: Double?) -> String? {
                 guard let value, let base, base != 0 else { return nil }
-                return String(format: "%+.1f%%", (value - base) / abs(base) * 100)
+                return NumberFormat.signed(NumberFormat.fixed((value - base) / abs(base) * 100, decimals: 1)) + "%"
             }
             if found.count == 2 {
                 context.console.out(TextTable.render(header: ["phase", "metric", "a", "b", "delta", "change"], rows: metricRows.map { row in
                     let delta = row.values[0].flatMap { x in row.values[1].map { $0 - x } }
                     return [row.phase, row.name, number(row.values[0]), number(row.values[1]),
-                            delta.map { String(format: "%+.4g", $0) } ?? "—", change(row.values[1], from: row.values[0]) ?? "—"]
+                            delta.map { NumberFormat.signed(NumberFormat.general($0, significant: 4)) } ?? "—", change(row.values[1], from: row.values[0]) ?? "—"]
                 }))
             } else {
                 context.console.out(TextTable.render(header: ["phase", "metric"] + labels, rows: metricRows.map { row in
@@ -142,17 +142,16 @@ struct CompareCommand: ContextualCommand {
 
     /// A resolved config flattened to `key.path → value` text.
     static func flatten(path: String) -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: path), let object = try? JSONSerialization.jsonObject(with: data) else { return [:] }
+        guard let data = FileManager.default.contents(atPath: path), let object = try? JSONDecoder().decode(JSONValue.self, from: data) else { return [:] }
         var result: [String: String] = [:]
-        func walk(_ value: Any, _ prefix: String) {
+        func walk(_ value: JSONValue, _ prefix: String) {
             switch value {
-            case let dictionary as [String: Any]:
-                for (key, child) in dictionary { walk(child, prefix.isEmpty ? key : "\(prefix).\(key)") }
-            case let array as [Any] where array.contains(where: { $0 is [String: Any] }):
-                for (index, child) in array.enumerated() { walk(child, "\(prefix)[\(index)]") }
+            case .object(let members):
+                for (key, child) in members { walk(child, prefix.isEmpty ? key : "\(prefix).\(key)") }
+            case .array(let elements) where elements.contains(where: { if case .object = $0 { true } else { false } }):
+                for (index, child) in elements.enumerated() { walk(child, "\(prefix)[\(index)]") }
             default:
-                let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])
-                result[prefix] = data.map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+                result[prefix] = value.rendered(pretty: false)
             }
         }
         walk(object, "")

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import SotaSupport
 import SotaConfig
 import SotaPlan
@@ -196,7 +196,7 @@ struct ExperimentShow: ContextualCommand {
         lines.append("last activity  \(summary.lastActivity.map(Timestamp.string) ?? "—") (\(WorkspaceCommandSupport.age(summary.lastActivity, now: now)))")
         lines.append("hypothesis     \(WorkspaceCommandSupport.hypothesis(summary) ?? "(not written yet: notes.md, ## Hypothesis)")")
         if let best = summary.bestRun {
-            lines.append("best           \(best.metric) \(String(format: "%.4g", best.value)) in run \(best.run.id); gates \(RunRanking.gateOutcome(best.run))")
+            lines.append("best           \(best.metric) \(NumberFormat.general(best.value, significant: 4)) in run \(best.run.id); gates \(RunRanking.gateOutcome(best.run))")
             if let url = trails[best.run.id]?.trackerURL { lines.append("tracker        \(url)") }
         } else {
             lines.append("best           — (no finished run)")
@@ -215,7 +215,7 @@ struct ExperimentShow: ContextualCommand {
             let header = ["run", "status", "updated", "metric", "gates"] + (withHistory ? ["history"] : [])
             context.console.out(TextTable.render(header: header, rows: summary.runs.map { run in
                 let ranking = preference.rankingMetric(of: run)
-                let metric = ranking.flatMap { name in run.metrics[name].map { "\(name) \(String(format: "%.4g", $0))" } } ?? "—"
+                let metric = ranking.flatMap { name in run.metrics[name].map { "\(name) \(NumberFormat.general($0, significant: 4))" } } ?? "—"
                 let row = [run.id, run.status, Timestamp.string(run.updated), metric, RunRanking.gateOutcome(run)]
                 guard withHistory else { return row }
                 let trail = trails[run.id]

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaConfig
 import SotaSupport
 import SotaWorkspace
@@ -181,7 +182,7 @@ struct InitCommand: ContextualCommand {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
             existing = text
         }
-        let present = Set(existing.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) })
+        let present = Set(existing.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() })
         let missing = lines.filter { !present.contains($0) && !present.contains("/" + $0) }
         guard !missing.isEmpty else { return [] }
         let text = existing + (existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n") + "# sota's outputs\n" + missing.joined(separator: "\n") + "\n"

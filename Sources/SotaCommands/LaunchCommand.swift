@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import SotaSupport
 import SotaConfig
 import SotaLaunch
@@ -117,7 +117,7 @@ struct LaunchCommand: ContextualCommand {
         }
         if let maxPrice, !(maxPrice.isFinite && maxPrice > 0) { throw ValidationError("--max-price must be a positive number of USD per hour") }
         if let disk, !(disk.isFinite && disk >= 1) { throw ValidationError("--disk must be at least 1 GB") }
-        if let gpu, gpu.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--gpu needs a GPU name such as \"RTX 4090\"") }
+        if let gpu, gpu.trimmingWhitespace().isEmpty { throw ValidationError("--gpu needs a GPU name such as \"RTX 4090\"") }
     }
 
     func run(in context: CommandContext) throws -> Int32 {

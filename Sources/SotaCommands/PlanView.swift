@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 import SotaConfig
 import SotaGit
@@ -19,7 +19,7 @@ struct PlanView {
     /// Paths inside the project shown relative to its root, so commands read as they will run there.
     private func local(_ text: String) -> String {
         let prefix = project.root.hasSuffix("/") ? project.root : project.root + "/"
-        return text.replacingOccurrences(of: prefix, with: "")
+        return text.replacing(prefix, with: "")
     }
 
     func text() -> String {
@@ -115,14 +115,14 @@ struct PlanView {
             lines.append("  price    unknown: \(estimate.priceProblem ?? "no price")")
         }
         let width = max(5, estimate.lines.map(\.stage.count).max() ?? 0)
-        lines.append("  " + "stage".padding(toLength: width, withPad: " ", startingAt: 0) + "  " + "time".leftPadded(7) + "  " + "cost".leftPadded(9) + "  from")
+        lines.append("  " + "stage".rightPadded(width) + "  " + "time".leftPadded(7) + "  " + "cost".leftPadded(9) + "  from")
         for line in estimate.lines {
             let time = line.duration.map(\.description) ?? "?"
             let cost = line.cost.map(money) ?? "?"
-            lines.append("  " + line.stage.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + time.leftPadded(7) + "  " + cost.leftPadded(9) + "  " + source(line.source))
+            lines.append("  " + line.stage.rightPadded(width) + "  " + time.leftPadded(7) + "  " + cost.leftPadded(9) + "  " + source(line.source))
         }
         let total = estimate.totalCost.map(money) ?? "?"
-        lines.append("  " + style.bold("total".padding(toLength: width, withPad: " ", startingAt: 0)) + "  " + estimate.totalDuration.description.leftPadded(7)
+        lines.append("  " + style.bold("total".rightPadded(width)) + "  " + estimate.totalDuration.description.leftPadded(7)
                      + "  " + total.leftPadded(9) + (estimate.isComplete ? "" : "  (incomplete: see the `?` lines)"))
         return lines.joined(separator: "\n")
     }
@@ -144,7 +144,7 @@ struct PlanView {
 
     private func money(_ amount: Double) -> String {
         let symbol = estimate.currency == "USD" ? "$" : estimate.currency + " "
-        return symbol + String(format: "%.2f", amount)
+        return symbol + NumberFormat.fixed(amount, decimals: 2)
     }
 
     func json(diagnostics: [Diagnostic], estimateOnly: Bool) -> JSONValue {

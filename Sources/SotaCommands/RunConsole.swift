@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 import SotaPlan
 import SotaRun
@@ -48,11 +48,7 @@ final class RunConsole: Sendable {
                     more = false
                     return []
                 }
-                var data = Data()
-                if let handle = FileHandle(forReadingAtPath: current.log) {
-                    if (try? handle.seek(toOffset: current.offset)) != nil { data = (try? handle.read(upToCount: Self.streamChunk)) ?? Data() }
-                    try? handle.close()
-                }
+                let data = FileRange.read(current.log, from: current.offset, count: Self.streamChunk) ?? []
                 current.offset += UInt64(data.count)
                 more = final && data.count == Self.streamChunk
                 var pieces = (current.partial + String(decoding: data, as: UTF8.self)).split(separator: "\n", omittingEmptySubsequences: false)
@@ -136,7 +132,7 @@ final class RunConsole: Sendable {
             nextBeat.withLock { $0 = heartbeat }
             if verbose {
                 // The attempt's header is already in the log: stream from what the child writes next.
-                let size = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? NSNumber)?.uint64Value ?? 0
+                let size = FileRange.size(of: log) ?? 0
                 stream.withLock { $0 = (log, size, "") }
             }
         case .stepProgress(let name, let elapsed, let log):

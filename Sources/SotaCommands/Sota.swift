@@ -23,7 +23,7 @@ package struct Sota: ParsableCommand {
 
         Shell completions: sota --generate-completion-script bash|zsh|fish
         """,
-        version: "0.1.0",
+        version: SotaVersion.line,
         subcommands: [Validate.self, DryRun.self, RunCommand.self, TrainCommand.self, EvaluateCommand.self,
                       LeaderboardCommand.self, CompareCommand.self, IngestCommand.self, ExperimentCommand.self, PromoteCommand.self,
                       ArchiveCommand.self, CatalogCommand.self, ReportCommand.self, LaunchCommand.self, StatusCommand.self,

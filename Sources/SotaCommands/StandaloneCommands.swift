@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import SotaSupport
 import SotaConfig
 import SotaPlan
@@ -168,7 +168,7 @@ enum Standalone {
         do {
             try FileManager.default.createDirectory(atPath: Paths.parent(of: path), withIntermediateDirectories: true)
         } catch {
-            context.console.error("cannot create the folder \(context.display(Paths.parent(of: path))): \(error.localizedDescription)", at: location)
+            context.console.error("cannot create the folder \(context.display(Paths.parent(of: path))): \(SystemErrorText.reason(error))", at: location)
             return false
         }
         do {
@@ -202,7 +202,7 @@ enum Standalone {
     static func redirect(_ plan: RunPlan, checkpoints: String?, runDirectory: String) -> RunPlan {
         guard let checkpoints else { return plan }
         let scratch = Paths.join(runDirectory, RunLayout.checkpoints)
-        func move(_ text: String) -> String { text.replacingOccurrences(of: scratch, with: checkpoints) }
+        func move(_ text: String) -> String { text.replacing(scratch, with: checkpoints) }
         var copy = plan
         copy.sharedEnvironment = plan.sharedEnvironment.map { EnvironmentVariable($0.name, move($0.value)) }
         copy.steps = plan.steps.map { step in

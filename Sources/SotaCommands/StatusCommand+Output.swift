@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 import SotaOperations
 
@@ -57,11 +57,11 @@ extension StatusCommand {
             "instance  \(record.instanceID) on Vast: \(status.state)\(instance?.statusMessage.flatMap { $0.isEmpty ? nil : " — \($0)" } ?? "")",
         ]
         if let hours = instance?.hours(at: status.now), let cost = instance?.cost(at: status.now) {
-            lines.append(String(format: "cost      $%.2f so far (%.2f h at $%.4f/h)", cost, hours, status.pricePerHour))
+            lines.append("cost      $\(NumberFormat.fixed(cost, decimals: 2)) so far (\(NumberFormat.fixed(hours, decimals: 2)) h at $\(NumberFormat.fixed(status.pricePerHour, decimals: 4))/h)")
         } else if let instance, instance.phase == .stopped {
             // Vast bills a stopped instance its storage only; when it stopped is not in the answer.
             lines.append("cost      stopped: the GPU is no longer billed; storage "
-                         + (instance.storagePricePerHour.map { String(format: "$%.4f/h", $0) } ?? "at Vast's storage price") + " until it is destroyed")
+                         + (instance.storagePricePerHour.map { "$" + NumberFormat.fixed($0, decimals: 4) + "/h" } ?? "at Vast's storage price") + " until it is destroyed")
         }
         lines.append("results   \(status.results)/" + (status.runStatus.map { " — uploaded, run \($0)" } ?? ""))
         if let folder = status.resultsFolder, status.runStatus != nil { lines.append("ingest    sota ingest \(display(folder))") }

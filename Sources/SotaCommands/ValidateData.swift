@@ -97,8 +97,8 @@ struct ValidateData: ContextualCommand {
             context.console.out(line)
             let width = result.arrays.map(\.name.count).max() ?? 0
             for member in result.arrays {
-                let name = member.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                let type = member.header.map { "\($0.dtype.description.padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.shapeDescription)" } ?? "?"
+                let name = member.name.rightPadded(width)
+                let type = member.header.map { "\($0.dtype.description.rightPadded(8)) \($0.shapeDescription)" } ?? "?"
                 context.console.out("  \(name)  \(type)\(member.problem == nil ? "" : "  " + style.red("damaged"))")
             }
         }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import SotaSupport
 import SotaConfig
 import SotaPlan
@@ -102,7 +102,7 @@ enum WorkspaceCommandSupport {
 
     /// `loss 0.0712` for a summary's best run, or `—`.
     static func best(_ summary: ExperimentSummary) -> String {
-        summary.bestRun.map { "\($0.metric) \(String(format: "%.4g", $0.value))" } ?? "—"
+        summary.bestRun.map { "\($0.metric) \(NumberFormat.general($0.value, significant: 4))" } ?? "—"
     }
 
     /// The JSON of one experiment, shared by `experiment list --json`, `experiment show --json` and `archive --json`.

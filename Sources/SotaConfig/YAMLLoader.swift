@@ -102,7 +102,8 @@ package struct YAMLLoader: Sendable {
     }
 }
 
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Builds nodes from libyaml events.
 private struct Composer {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaSupport
 
 /// A file opened for small reads at arbitrary offsets (zip directories and array headers).

@@ -1,5 +1,5 @@
 import CLibGit2
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// Commits chosen files through libgit2, leaving everything else in the index and work tree as it was.

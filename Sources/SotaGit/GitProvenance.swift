@@ -1,5 +1,6 @@
 import CLibGit2
-import Foundation
+import FoundationEssentials
+import Dispatch
 import Synchronization
 import SotaSupport
 
@@ -141,11 +142,11 @@ package final class PendingProvenance: Sendable {
             slot.done.signal()
             return
         }
-        Thread {
+        BackgroundThread.start {
             let provenance = GitReader().provenance(at: path)
             slot.value.withLock { $0 = provenance }
             slot.done.signal()
-        }.start()
+        }
     }
 
     /// Waits for the provenance.

@@ -1,5 +1,5 @@
 import CLibGit2
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// The newest commit that changed a path.

@@ -1,5 +1,5 @@
 import CLibGit2
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// What git's index remembers of a tracked file when it was last checked out or staged.

@@ -18,7 +18,7 @@ package struct RemoteURL: Sendable, Equatable {
     /// Splits `text`.
     package init(_ text: String) {
         url = text
-        guard let schemeEnd = text.range(of: "://") else { return }
+        guard let schemeEnd = text.firstRange(of: "://") else { return }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         let rest = text[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaSupport
 
 /// A cheap look for a `.git` entry above a folder, so a run outside any repository never starts libgit2.

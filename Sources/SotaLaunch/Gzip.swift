@@ -1,5 +1,5 @@
 import CZlib
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// gzip compression (RFC 1952), as `gunzip` on the instance reads it.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// `runs/<id>/launch.json`: what `sota launch` rented for a run, so `sota status` and `sota cancel` can find it.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// The instance's onstart script for one run: a pure function of an ``OnstartSpec``.

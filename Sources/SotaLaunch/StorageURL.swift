@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// Where an instance fetches data from or uploads results to: a local folder, S3, Backblaze B2 or HTTP(S).
@@ -26,7 +26,7 @@ package struct StorageURL: Sendable, Equatable, CustomStringConvertible {
     package static func parse(_ text: String) -> Result<StorageURL, StorageURLError> {
         // A refusal echoes the URL with any credential masked, so it does not print the secret it refuses.
         let shown = URLUserinfo.masked(text)
-        guard let colon = text.range(of: "://") else {
+        guard let colon = text.firstRange(of: "://") else {
             return .failure(StorageURLError(text: shown, reason: "it has no scheme; use file:///path, s3://bucket/path, b2://bucket/path or https://host/path"))
         }
         let name = String(text[..<colon.lowerBound]).lowercased()
@@ -58,7 +58,7 @@ package struct StorageURL: Sendable, Equatable, CustomStringConvertible {
     package var filePath: String? {
         guard scheme == .file else { return nil }
         let raw = String(text.dropFirst("file://".count))
-        return raw.removingPercentEncoding ?? raw
+        return PercentEncoding.decoded(raw) ?? raw
     }
 
     /// True for schemes that can receive uploads.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// The Vast.ai REST API calls sota makes, spelled as the vastai CLI sends them.
@@ -44,7 +44,7 @@ package struct VastClient: Sendable {
         if let home { paths.append(Paths.join(home, ".vast_api_key")) }
         for path in paths {
             if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-                let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let key = text.trimmingWhitespace()
                 if !key.isEmpty { return key }
             }
         }
@@ -141,7 +141,7 @@ package struct VastClient: Sendable {
             guard (200..<300).contains(code) else {
                 let answer = try? JSONDecoder().decode(ErrorAnswer.self, from: data)
                 let message = answer?.msg ?? answer?.error ?? String(decoding: data.prefix(200), as: UTF8.self)
-                throw .status(code: code, method: method, url: shown, message: message.trimmingCharacters(in: .whitespacesAndNewlines))
+                throw .status(code: code, method: method, url: shown, message: message.trimmingWhitespace())
             }
             return (data, shown)
         }
@@ -158,7 +158,7 @@ package struct VastClient: Sendable {
             return .failure(TransportFailure(description: "the `curl` program is not installed (apt-get install curl)"))
         }
         func quoted(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
         }
         var config = [
             "url = \(quoted(url))", "request = \(quoted(method))", "header = \"Accept: application/json\"",
@@ -169,32 +169,23 @@ package struct VastClient: Sendable {
             config.append("header = \"Content-Type: application/json\"")
             config.append("data-binary = \(quoted(String(decoding: body, as: UTF8.self)))")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: curl)
-        process.arguments = ["--config", "-"]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
+        let outcome: CapturedCommand.Outcome
         do {
-            try process.run()
+            // The configuration (with the API key) goes on standard input, never on the command line.
+            outcome = try CapturedCommand(curl, ["--config", "-"], input: Array((config.joined(separator: "\n") + "\n").utf8)).run()
         } catch {
             return .failure(TransportFailure(description: "cannot start curl: \(error)"))
         }
-        try? input.fileHandleForWriting.write(contentsOf: Data((config.joined(separator: "\n") + "\n").utf8))
-        try? input.fileHandleForWriting.close()
-        // Both pipes are drained before waiting, so a large answer cannot block curl.
-        let answer = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let reason = message.split(separator: "\n").last.map { $0.replacingOccurrences(of: "curl: ", with: "") } ?? ""
-            return .failure(TransportFailure(description: reason.isEmpty ? "curl exited \(process.terminationStatus)" : reason))
+        let answer = outcome.out
+        guard outcome.status == 0 else {
+            let message = String(decoding: outcome.err, as: UTF8.self)
+            let reason = message.split(separator: "\n").last.map { String($0.replacing("curl: ", with: "")) } ?? ""
+            return .failure(TransportFailure(description: reason.isEmpty ? "curl exited \(outcome.status)" : reason))
         }
         guard let newline = answer.lastIndex(of: UInt8(ascii: "\n")),
               let code = Int(String(decoding: answer[answer.index(after: newline)...], as: UTF8.self)) else {
             return .failure(TransportFailure(description: "curl gave no HTTP status"))
         }
-        return .success((code, answer[..<newline]))
+        return .success((code, Data(answer[..<newline])))
     }
 }

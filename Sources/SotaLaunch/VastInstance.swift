@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// One rented instance, as `GET /api/v0/instances/{id}/` describes it.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaSupport
 import SotaRunRecord
 import SotaConfig
@@ -219,6 +220,6 @@ package struct Promotion {
     /// `accuracy[full_eval] 0.9123` style summary of a run's gated metrics.
     private func metricSummary(_ runID: String) throws -> String {
         guard let summary = try board.runSummary(id: runID) else { return "" }
-        return summary.gates.map { "\($0.metric)[\($0.phase)] \($0.value.map { String(format: "%.4g", $0) } ?? "–")" }.joined(separator: ", ")
+        return summary.gates.map { "\($0.metric)[\($0.phase)] \($0.value.map { NumberFormat.general($0, significant: 4) } ?? "–")" }.joined(separator: ", ")
     }
 }

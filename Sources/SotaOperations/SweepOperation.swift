@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaSupport
 import SotaRunRecord
 import SotaConfig
@@ -123,7 +124,7 @@ package struct SweepOperation {
             let seed = loader.load(path: absolute(config), displayPath: config, overrides: fixed).config?.seed
             seeds[config] = seed
             return seed
-        }) { index in base + "-" + String(format: "%03d", index) }
+        }) { index in base + "-" + NumberFormat.zeroPadded(index, width: 3) }
         // Every run is validated before any starts, so a typo in one value cannot waste the others' GPU time.
         var diagnostics: [Diagnostic] = []
         var devicesPerRun = 1

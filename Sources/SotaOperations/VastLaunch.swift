@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 import SotaRunRecord
 import SotaConfig
@@ -120,7 +120,7 @@ package struct VastLaunch {
         }
         let query = setup.query
         guard let offer = query.choose(from: offers) else {
-            let price = query.maxPricePerHour.map { String(format: " at most $%.4f/h,", $0) } ?? ""
+            let price = query.maxPricePerHour.map { " at most $" + NumberFormat.fixed($0, decimals: 4) + "/h," } ?? ""
             return refused([.error(at: nil, "no Vast offer for \(query.gpuCount)× \(query.gpuName),\(price) reliability ≥ \(query.minReliability), disk ≥ \(JSONValue.shortNumber(query.diskGB)) GB (\(offers.count) offer\(offers.count == 1 ? "" : "s") returned)",
                                    hint: "try another --gpu, a higher --max-price or a smaller --disk")])
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 import SotaRunRecord
 import SotaConfig
@@ -104,14 +104,14 @@ package struct VastLaunchSetup: Sendable {
 
     /// The lines `--dry-run` and a launch print: run, offer, price, estimate, results, shutdown, environment names.
     func summary(offer: VastOffer, estimate: CostEstimate, payload: String) -> String {
-        func money(_ amount: Double) -> String { String(format: "$%.2f", amount) }
+        func money(_ amount: Double) -> String { "$" + NumberFormat.fixed(amount, decimals: 2) }
         let hours = estimate.totalDuration.seconds / 3600
         let partial = estimate.lines.contains { $0.duration == nil }
         var lines = [
             "run       \(spec.runID): \(spec.configPath)\(spec.overrides.isEmpty ? "" : " " + spec.overrides.map { "--set \($0)" }.joined(separator: " "))",
             "commit    \(spec.commit.prefix(12)) (\(commitWhere)) from \(spec.repository)",
-            "offer     \(offer.id): \(offer.gpuCount)× \(offer.gpuName), reliability \(offer.reliability.map { String(format: "%.1f%%", $0 * 100) } ?? "?"), disk \(offer.diskSpaceGB.map { JSONValue.shortNumber($0) } ?? "?") GB\(offer.geolocation.map { ", \($0)" } ?? "")",
-            "price     \(String(format: "$%.4f", offer.pricePerHour)) per hour (the whole instance)",
+            "offer     \(offer.id): \(offer.gpuCount)× \(offer.gpuName), reliability \(offer.reliability.map { NumberFormat.fixed($0 * 100, decimals: 1) + "%" } ?? "?"), disk \(offer.diskSpaceGB.map { JSONValue.shortNumber($0) } ?? "?") GB\(offer.geolocation.map { ", \($0)" } ?? "")",
+            "price     \("$" + NumberFormat.fixed(offer.pricePerHour, decimals: 4)) per hour (the whole instance)",
             "estimate  \(partial ? "at least " : "")\(estimate.totalDuration) → \(partial ? "at least " : "")\(money(hours * offer.pricePerHour)) (stage times as `sota dry-run` estimates them)",
             "image     \(image), \(JSONValue.shortNumber(query.diskGB)) GB disk",
             "results   \(spec.results.appending(spec.runID).text)/",

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Dispatch
 import Synchronization
 import SotaSupport
 import SotaConfig
@@ -108,7 +109,7 @@ package struct WeeklyReportOperation: Sendable {
             if request.output == nil { try OwnedFolder.prepare(project.resolve("reports"), display: "reports") }
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw Failure(description: "cannot create the report folder \(Paths.relative(folder, to: project.root)): \(error.localizedDescription)")
+            throw Failure(description: "cannot create the report folder \(Paths.relative(folder, to: project.root)): \(SystemErrorText.reason(error))")
         }
         do {
             try AtomicFile.write(WeeklyReportHTML.render(report), to: file)

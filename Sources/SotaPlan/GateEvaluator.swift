@@ -64,5 +64,5 @@ package enum GateEvaluator {
     }
 }
 
-import Foundation
+import FoundationEssentials
 import SotaRunRecord

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One experiment the weekly maintenance would archive (or did, with `--apply`), as the report lists it.
 ///

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import SotaSupport
+import Glibc
 
 /// A numeric chart axis: the span of data it shows, where values land in pixels, and tick marks at nice numbers.
 ///
@@ -135,12 +137,12 @@ package struct ChartScale: Sendable, Equatable {
     }
 
     private func plain(_ value: Double, decimals: Int) -> String {
-        String(format: "%.\(decimals)f", value)
+        NumberFormat.fixed(value, decimals: decimals)
     }
 
     /// `2.5e-5`, `1e6`: C's `%g` without its padded exponent.
     static func exponential(_ value: Double) -> String {
-        let text = String(format: "%.3g", value)
+        let text = NumberFormat.general(value, significant: 3)
         guard let e = text.firstIndex(of: "e") else { return text }
         let mantissa = text[..<e]
         var exponent = text[text.index(after: e)...]

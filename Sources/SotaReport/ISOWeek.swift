@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An ISO 8601 week (Monday to Sunday, week 1 holding the year's first Thursday), in UTC.
 ///

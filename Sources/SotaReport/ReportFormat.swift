@@ -1,11 +1,13 @@
-import Foundation
+import FoundationEssentials
+import SotaSupport
+import Glibc
 
 /// How the report spells numbers, money, durations and dates: fixed, locale-free, and the same on every machine.
 package enum ReportFormat {
     /// A metric value with four significant digits, as `sota leaderboard` prints it (`0.1234`, `1.5e-05`).
     package static func metric(_ value: Double) -> String {
         guard value.isFinite else { return value.isNaN ? "NaN" : value < 0 ? "-inf" : "inf" }
-        return String(format: "%.4g", value)
+        return NumberFormat.general(value, significant: 4)
     }
 
     /// An amount of money: `$1.23` for USD, `EUR 1.23` otherwise; small amounts keep four decimals so a run of
@@ -16,7 +18,7 @@ package enum ReportFormat {
         if amount == 0 { return symbol + "0.00" }
         let magnitude = abs(amount)
         if magnitude < 0.000_05 { return (amount < 0 ? "-" : "") + "<" + symbol + "0.0001" }
-        return (amount < 0 ? "-" : "") + symbol + String(format: magnitude < 0.01 ? "%.4f" : "%.2f", magnitude)
+        return (amount < 0 ? "-" : "") + symbol + NumberFormat.fixed(magnitude, decimals: magnitude < 0.01 ? 4 : 2)
     }
 
     /// A duration as `45s`, `12m 05s`, `3h 20m`, `2d 4h`; `?` for a negative or non-finite one.
@@ -25,8 +27,8 @@ package enum ReportFormat {
     /// days the count of days is printed in `%g` form rather than converted to an `Int`.
     package static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "?" }
-        if seconds < 60 { return seconds < 10 ? String(format: "%.1fs", seconds) : "\(Int(seconds.rounded()))s" }
-        guard seconds < 86_400e9 else { return String(format: "%.3gd", seconds / 86_400) }
+        if seconds < 60 { return seconds < 10 ? NumberFormat.fixed(seconds, decimals: 1) + "s" : "\(Int(seconds.rounded()))s" }
+        guard seconds < 86_400e9 else { return NumberFormat.general(seconds / 86_400, significant: 3) + "d" }
         let total = Int(seconds.rounded())
         let (days, hours, minutes, rest) = (total / 86_400, total % 86_400 / 3600, total % 3600 / 60, total % 60)
         if days > 0 { return "\(days)d \(hours)h" }

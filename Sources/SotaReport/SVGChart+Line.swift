@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension SVGChart {
     /// A line chart of the running best over time: each point is one period's best (a day's, a run's), and the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The report's charts as SVG text: pure functions from values to markup, with every label escaped.
 ///

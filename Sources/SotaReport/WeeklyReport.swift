@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// Everything the weekly report shows, as plain values: the command fills it from the leaderboard, the price table

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The weekly report as one self-contained HTML page: inline style sheet, inline SVG charts, no scripts, and no
 /// reference to anything outside the file, so it can be mailed, archived or opened offline.

@@ -1,5 +1,6 @@
 import CSotaProcess
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaSupport
 
 /// How a child process ended.
@@ -166,14 +167,3 @@ package struct ChildProcess: Sendable {
     }
 }
 
-/// Calls `body` with a NULL-terminated C array of the strings.
-func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    pointers.append(nil)
-    defer { for pointer in pointers { free(pointer) } }
-    return pointers.withUnsafeBufferPointer { buffer in
-        // Never empty: the array holds at least the terminating nil.
-        guard let base = buffer.baseAddress else { preconditionFailure("an array with a terminator has storage") }
-        return body(base)
-    }
-}

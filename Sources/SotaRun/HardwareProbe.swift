@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// The hardware a run actually has, for its manifest's `hardware.observed`: the GPU's product name as `nvidia-smi`
@@ -11,7 +11,7 @@ package enum HardwareProbe {
     /// `environment`'s PATH from `directory`.
     package static func observe(devices: String, environment: [String: String], directory: String) -> String {
         let path = environment["PATH"]
-        let device = devices.split(separator: ",").first.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let device = devices.split(separator: ",").first.flatMap { Int($0.trimmingWhitespace()) }
         if let tool = Paths.findExecutable("nvidia-smi", path: path, relativeTo: directory),
            let output = run(tool, ["--query-gpu=index,name", "--format=csv,noheader"], environment: environment, directory: directory),
            let name = nvidiaName(output, device: device) {
@@ -29,7 +29,7 @@ package enum HardwareProbe {
     /// (`0, NVIDIA A100-SXM4-80GB`), or nil when it lists none.
     static func nvidiaName(_ output: String, device: Int?) -> String? {
         let rows: [(index: Int?, name: String)] = output.split(whereSeparator: \.isNewline).compactMap { line in
-            let fields = line.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let fields = line.split(separator: ",", maxSplits: 1).map { $0.trimmingWhitespace() }
             guard fields.count == 2, !fields[1].isEmpty, !fields[1].hasPrefix("[") else { return nil }
             return (Int(fields[0]), fields[1])
         }
@@ -41,11 +41,11 @@ package enum HardwareProbe {
     static func rocmName(_ output: String, device: Int?) -> String? {
         let lines = output.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         guard let headerIndex = lines.firstIndex(where: { $0.first?.lowercased() == "device" }) else { return nil }
-        let header = lines[headerIndex].map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let header = lines[headerIndex].map { $0.trimmingWhitespace().lowercased() }
         guard let column = header.firstIndex(of: "card series") ?? header.firstIndex(of: "card model") else { return nil }
         let rows: [(card: Int?, name: String)] = lines[(headerIndex + 1)...].compactMap { fields in
             guard fields.count > column, let card = fields.first, card.hasPrefix("card") else { return nil }
-            let name = fields[column].trimmingCharacters(in: .whitespaces)
+            let name = fields[column].trimmingWhitespace()
             return name.isEmpty ? nil : (Int(card.dropFirst(4)), name)
         }
         return (rows.first { $0.card != nil && $0.card == device } ?? rows.first)?.name
@@ -53,22 +53,7 @@ package enum HardwareProbe {
 
     /// The standard output of `tool arguments`, run in `directory`, when it exits 0, else nil.
     private static func run(_ tool: String, _ arguments: [String], environment: [String: String], directory: String) -> String? {
-        let process = Process()
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return nil
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+        guard let outcome = try? CapturedCommand(tool, arguments, environment: environment, directory: directory).run() else { return nil }
+        return outcome.status == 0 ? String(decoding: outcome.out, as: UTF8.self) : nil
     }
 }

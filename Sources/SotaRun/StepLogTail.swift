@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// The end of a step's log as someone reading a failure wants it: what the child wrote in its latest attempt (a
@@ -25,12 +25,8 @@ package enum StepLogTail {
 
     /// The last `bytes` of the file at `path` as text, and whether that begins mid-file (so perhaps mid-line).
     private static func end(of path: String, bytes: UInt64) -> (text: String, cut: Bool)? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let size = try? handle.seekToEnd() else { return nil }
-        let start = size > bytes ? size - bytes : 0
-        guard (try? handle.seek(toOffset: start)) != nil, let data = try? handle.readToEnd() else { return nil }
-        return (String(decoding: data, as: UTF8.self), start > 0)
+        guard let (data, cut) = FileRange.tail(path, count: bytes) else { return nil }
+        return (String(decoding: data, as: UTF8.self), cut)
     }
 
     /// ``lines(of:limit:)`` on the text read; `cutAtStart` says the text begins mid-line.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaPlan
 import SotaSupport
 
@@ -36,7 +37,7 @@ package enum TrackerURL {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: maximumBytes)
-        let count = bytes.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, maximumBytes) }
+        let count = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, maximumBytes) }
         guard count > 0 else { return nil }
         let text = String(decoding: bytes[..<count], as: UTF8.self)
         let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map { String($0).trimmingSpaces() } ?? ""
@@ -47,7 +48,7 @@ package enum TrackerURL {
     package static func cleaned(_ line: String) -> String? {
         guard line.count <= 2048, line.hasPrefix("https://") || line.hasPrefix("http://"),
               line.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) }) else { return nil }
-        guard let scheme = line.range(of: "://") else { return nil }
+        guard let scheme = line.firstRange(of: "://") else { return nil }
         let rest = line[scheme.upperBound...]
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
         guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return line }

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Dispatch
+import Glibc
 import SotaSupport
 
 /// Reads manifests in chunks on background threads, so parsing the next chunk overlaps writing the current one.

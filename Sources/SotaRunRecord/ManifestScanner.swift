@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A fast, forgiving-nothing reader of `manifest.json` that extracts only what the index stores.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// The metrics JSON an evaluate program writes: an object whose numeric members are the metrics.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaSupport
 
 /// An exclusive `flock` on the run directory itself, held while a process works on the run.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaSupport
 
 /// A run directory or manifest that a scan left out, and why.

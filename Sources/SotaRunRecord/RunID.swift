@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A run's identifier: sortable by start time, unique across machines (`20261123-142501-9f3a2b1c`), and checked once,
 /// here, wherever one is read (a flag, a manifest, a folder name).

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaSupport
 
 /// `manifest.json` in a run directory: the record of a run, and the source of truth the leaderboard indexes.

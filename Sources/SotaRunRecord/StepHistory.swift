@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// The metrics a child wrote step by step (the config's `training.step_metrics` file, JSON lines), as sota keeps them:

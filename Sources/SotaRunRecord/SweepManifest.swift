@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaSupport
 
 /// `sweep.json`: what a sweep expected, what completed, what failed and why. Written atomically as runs finish.

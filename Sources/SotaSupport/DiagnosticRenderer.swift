@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Renders diagnostics as compiler-style text or as JSON.
 package struct DiagnosticRenderer: Sendable {

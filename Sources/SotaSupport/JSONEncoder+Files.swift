@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension JSONEncoder {
     /// An encoder in the layout of every JSON file sota writes: pretty, keys sorted, slashes unescaped, so files

@@ -71,6 +71,17 @@ package enum NumberFormat {
         return (digits, integerDigits - leadingZeros - 1 + power)
     }
 
+    /// A number already formatted, with `+` in front unless it is negative, as `%+` prints it.
+    package static func signed(_ formatted: String) -> String {
+        formatted.hasPrefix("-") ? formatted : "+" + formatted
+    }
+
+    /// `value` with zeros in front up to `width` digits, as `%0<width>d` prints it.
+    package static func zeroPadded(_ value: Int, width: Int) -> String {
+        let digits = String(value.magnitude)
+        return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count - (value < 0 ? 1 : 0))) + digits
+    }
+
     private static func nonFinite(_ value: Double) -> String {
         value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf")
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A folder only sota writes into (`reports/`, a production folder's `.previous/`), which git should ignore.
 ///
@@ -21,7 +21,7 @@ package enum OwnedFolder {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             let blocked = Paths.nearestExistingAncestor(of: path)
-            let reason = Paths.kind(of: blocked) == .directory ? error.localizedDescription : "\(blocked) is not a folder"
+            let reason = Paths.kind(of: blocked) == .directory ? SystemErrorText.reason(error) : "\(blocked) is not a folder"
             throw FileError(path: display, operation: "create the folder", reason: reason)
         }
         let ignore = Paths.join(path, ignoreFileName)

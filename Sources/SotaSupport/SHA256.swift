@@ -1,5 +1,6 @@
 import CCrypto
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Incremental SHA-256 over OpenSSL's `SHA256_*` functions, which use the CPU's SHA extensions when present.
 package struct SHA256: ~Copyable {

@@ -25,14 +25,14 @@ package struct ShellWord: Sendable, Equatable {
         if !value.isEmpty, value.allSatisfy({ Self.plain.contains($0) }) {
             rendered = value
         } else {
-            rendered = "'" + value.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+            rendered = "'" + value.replacing("'", with: #"'\''"#) + "'"
         }
     }
 
     /// `word` as it would be typed in a shell, for printing: quoted as a script would quote it, with a NUL (which no
     /// shell word can carry, so only a damaged value holds one) shown as `\0` rather than refused.
     package static func printable(_ word: String) -> String {
-        (try? ShellWord(word, role: "a printed word"))?.rendered ?? printable(word.replacingOccurrences(of: "\0", with: "\\0"))
+        (try? ShellWord(word, role: "a printed word"))?.rendered ?? printable(word.replacing("\0", with: "\\0"))
     }
 
     /// A word sota itself spells (a stage name, a fixed file name): plain text that needs no check.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// ANSI styling that is switched off when output is not a terminal or NO_COLOR is set.
 package struct TextStyle: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// `experiments-archive/.archive-journal.json`: the moves an archive or restore is about to make, written before

@@ -50,7 +50,7 @@ package struct ConfigChange: Sendable, Equatable, CustomStringConvertible {
         switch node.value {
         case .string(let value): value
         case .double(let value): JSONValue.shortNumber(value)
-        default: CanonicalForm.jsonValue(node, sorted: true).rendered(pretty: false).replacingOccurrences(of: ",", with: ", ")
+        default: CanonicalForm.jsonValue(node, sorted: true).rendered(pretty: false).replacing(",", with: ", ")
         }
     }
 }

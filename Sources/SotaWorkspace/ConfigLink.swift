@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaSupport
 
 /// Checks that an experiment's `config.yaml` exists and, when it is a symbolic link, stays inside the project.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 import SotaConfig
 import SotaPlan
@@ -36,7 +36,7 @@ package enum ConfigPromotion {
     package static func fileName(for name: String) throws(Refusal) -> String {
         let stem = name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name.hasSuffix(".yml") ? String(name.dropLast(4)) : name
         guard !stem.isEmpty, stem.count <= 128, !stem.hasPrefix("."), !stem.hasPrefix("-"),
-              stem.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) })
+              stem.unicodeScalars.allSatisfy({ $0.isASCII && (Character($0).isLetter || Character($0).isNumber || "._-".unicodeScalars.contains($0)) })
         else {
             throw Refusal("`\(name)` cannot name a production config: use letters, digits, `.`, `_` and `-`, not starting with `.` or `-`")
         }
@@ -126,7 +126,7 @@ package enum ConfigPromotion {
     }
 
     private static func keep(_ content: [UInt8], name: String, in folder: String, project: Project, date: Date, suffix: String) throws -> String {
-        let stamp = Timestamp.string(date).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: ".", with: "")
+        let stamp = Timestamp.string(date).replacing(":", with: "").replacing(".", with: "")
         let stem = name.split(separator: ".").dropLast().joined(separator: ".")
         let history = Paths.join(folder, ProductionHistory.folderName)
         try OwnedFolder.prepare(history, display: Paths.relative(history, to: project.root))

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaSupport
 
 /// A folder's entries with their kind from `readdir` itself, so listing ten thousand folders costs no `stat` each.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Everything the lifecycle depends on, gathered from the disk once and then reasoned about without it.
 package struct ExperimentFacts: Sendable, Equatable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What `stat` says about a file's identity and last change: enough to tell, without reading it, that it is the
 /// same file with the same bytes as when it was last read.

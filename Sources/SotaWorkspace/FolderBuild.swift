@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaSupport
 
 /// The file operations experiments are made and moved with, each failing with a message naming the path.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import SotaSupport
 
 /// Turns a JSON decoding failure into a message with a line and column or a key path.
 enum JSONProblem {
@@ -41,28 +42,10 @@ enum JSONProblem {
         }
     }
 
-    /// Where JSON text stops being valid, as 1-based line and column; Foundation's parser names a byte offset.
+    /// Where JSON text stops being valid, as 1-based line and column.
     static func syntaxErrorPosition(_ bytes: [UInt8]) -> (Int?, Int?) {
-        guard !bytes.isEmpty else { return (nil, nil) }
-        var offset: Int?
-        do {
-            _ = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-        } catch {
-            let text = "\((error as NSError).userInfo)"
-            if let range = text.range(of: "character ") {
-                offset = Int(text[range.upperBound...].prefix { $0.isNumber })
-            }
-        }
-        guard let offset else { return (nil, nil) }
-        var line = 1, column = 1
-        for byte in bytes.prefix(min(offset, bytes.count)) {
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
-        }
-        return (line, column)
+        guard !bytes.isEmpty, let offset = JSONSyntax.firstErrorOffset(bytes) else { return (nil, nil) }
+        let place = JSONSyntax.lineAndColumn(of: offset, in: bytes)
+        return (place.line, place.column)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaConfig
 
 /// Where an experiment stands, derived from facts (its runs, its folder, its metadata) and never kept by hand.

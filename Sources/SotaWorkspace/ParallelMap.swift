@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Dispatch
 import Synchronization
 
 /// `map` spread over the machine's cores, for work that is many small independent file reads and parses.

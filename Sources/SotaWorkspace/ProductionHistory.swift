@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SotaSupport
 
 /// `<production folder>/.previous/promotions.json`: every promotion into that folder and its rollback, beside the

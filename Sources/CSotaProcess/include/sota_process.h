@@ -30,4 +30,14 @@ pid_t sota_child_reap(pid_t pid, int *status, int wait);
 pid_t sota_spawn_guarded(const char *path, char *const argv[], char *const envp[], const char *cwd, int log_fd,
                          int hold_fd, int grace_ms, int *error);
 
+/// pipe2(fds, O_CLOEXEC), which Swift's Glibc module does not declare: a pipe no other child can inherit.
+int sota_pipe_cloexec(int fds[2]);
+
+/// Starts `path` with argv and envp (the current environment when envp is NULL) in directory `cwd` (the current
+/// one when NULL), with standard input, output and error on in_fd, out_fd and err_fd: a short helper command whose
+/// output sota reads (`curl`, `sbatch`, `nvidia-smi`). The child is killed with SIGKILL if sota dies first.
+/// Returns the child's pid, or -1 with *error set to the errno of the failure.
+pid_t sota_spawn_captured(const char *path, char *const argv[], char *const envp[], const char *cwd, int in_fd,
+                          int out_fd, int err_fd, int *error);
+
 #endif

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// Slurm's client commands, run as real processes with the caller's environment (`SLURM_CONF` included):
@@ -21,7 +21,7 @@ package struct SlurmClient: Sendable {
         /// The last line Slurm wrote to stderr, without the `command: error:` prefix.
         var message: String {
             let line = err.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
-            return line.replacingOccurrences(of: #"^[a-z_]+: ((error|fatal): )?"#, with: "", options: .regularExpression)
+            return line.replacing(#/^[a-z_]+: ((error|fatal): )?/#, with: "", maxReplacements: 1)
         }
     }
 
@@ -78,46 +78,12 @@ package struct SlurmClient: Sendable {
         guard let executable = Paths.findExecutable(program, path: environment["PATH"], relativeTo: directory ?? "/") else {
             throw SlurmError(command: program, reason: "not found on PATH (install slurm-client, or load your cluster's Slurm module)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        let outcome: CapturedCommand.Outcome
         do {
-            try process.run()
+            outcome = try CapturedCommand(executable, arguments, environment: environment, directory: directory).run()
         } catch {
             throw SlurmError(command: program, reason: "cannot start: \(error)")
         }
-        // stderr is drained on another thread so neither pipe can fill up and stall the command.
-        let errorData = ErrorBuffer()
-        let reader = Thread {
-            errorData.store(errors.fileHandleForReading.readDataToEndOfFile())
-        }
-        reader.start()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: errorData.wait(), as: UTF8.self))
-    }
-}
-
-/// stderr collected by a reader thread and handed over once it reached end of file.
-private final class ErrorBuffer: @unchecked Sendable {
-    private let ready = DispatchSemaphore(value: 0)
-    private var stored = Data()
-
-    /// Called once by the reader thread.
-    func store(_ data: Data) {
-        stored = data
-        ready.signal()
-    }
-
-    /// Waits for the reader thread's data (the semaphore orders the write before this read).
-    func wait() -> Data {
-        ready.wait()
-        return stored
+        return Output(status: outcome.status, out: String(decoding: outcome.out, as: UTF8.self), err: String(decoding: outcome.err, as: UTF8.self))
     }
 }

@@ -36,7 +36,7 @@ package struct SlurmJobRecord: Sendable, Equatable {
     /// prints the exit code as a wait status (768 is exit 3, 9 is signal 9); pending jobs have none yet.
     package static func parseSqueue(_ output: String) -> [SlurmJobRecord] {
         output.split(whereSeparator: \.isNewline).compactMap { line in
-            let fields = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let fields = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
             guard fields.count >= 4, !fields[0].isEmpty, fields[0].allSatisfy(\.isNumber) else { return nil }
             let state = SlurmJobState(parsing: fields[2])
             var exitCode: Int?, signal: Int?

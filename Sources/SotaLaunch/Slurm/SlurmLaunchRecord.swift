@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SotaSupport
 
 /// `runs/<id>/launch.json` of a Slurm launch: the runs it prepared, the scripts, and every job id it submitted,

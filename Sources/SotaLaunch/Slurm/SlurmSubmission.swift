@@ -23,7 +23,7 @@ package enum SlurmSubmission {
     /// The job id in `sbatch --parsable` output (`123` or `123;cluster`), or nil when there is none.
     package static func parseJobID(_ output: String) -> String? {
         let line = output.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
-        let id = line.split(separator: ";").first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        let id = line.split(separator: ";").first.map(String.init)?.trimmingWhitespace() ?? ""
         return !id.isEmpty && id.allSatisfy(\.isNumber) ? id : nil
     }
 }

@@ -52,7 +52,13 @@ fi
 # under .build/plugins.
 date=$(git log -1 --format=%cs 2>/dev/null || date -u +%F)
 swift package generate-manual --configuration debug --date "$date" --authors "the sota developers" >/dev/null
-cp .build/plugins/GenerateManual/outputs/sota/sota.1 "$stage/sota.1"
+# A blank line in a command's discussion is an empty input line to mdoc, which man warns about: it is a paragraph.
+sed 's/^$/.Pp/' .build/plugins/GenerateManual/outputs/sota/sota.1 > "$stage/sota.1"
+if man -l "$stage/sota.1" 2>&1 >/dev/null | grep -q .; then
+  echo "error: the man page renders with warnings:" >&2
+  man -l "$stage/sota.1" 2>&1 >/dev/null | head >&2
+  exit 1
+fi
 
 "$stage/sota" --generate-completion-script bash > "$stage/completions/sota.bash"
 "$stage/sota" --generate-completion-script zsh > "$stage/completions/_sota"

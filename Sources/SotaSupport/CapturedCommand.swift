@@ -51,6 +51,9 @@ package struct CapturedCommand: Sendable {
         guard sota_pipe_cloexec(&outPipe) == 0, sota_pipe_cloexec(&errPipe) == 0 else { throw StartFailure(description: String(cString: strerror(errno))) }
         if input != nil {
             guard sota_pipe_cloexec(&inPipe) == 0 else { throw StartFailure(description: String(cString: strerror(errno))) }
+            // Writes take what fits and return: a blocking write of more than the pipe holds would wait for a
+            // program that is itself waiting for its output to be read.
+            _ = fcntl(inPipe[1], F_SETFL, fcntl(inPipe[1], F_GETFL) | O_NONBLOCK)
         } else {
             inPipe[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)
         }

@@ -20,7 +20,7 @@ struct InitCommand: ContextualCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The folder holding the configs to infer the schema from.", valueName: "dir"))
+    @Option(help: ArgumentHelp("The folder holding the configs to infer the schema from.", valueName: "dir"), completion: .directory)
     var configs: String = "configs"
 
     @Option(help: ArgumentHelp("The train command (words separated by spaces, with placeholders such as {config}); written as every training config's default.",

@@ -33,7 +33,7 @@ struct LaunchCommand: ContextualCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The training config.", valueName: "file"))
+    @Option(help: ArgumentHelp("The training config.", valueName: "file"), completion: CompletionCandidates.config)
     var config: String
 
     @Option(help: ArgumentHelp("Where to run: vast or slurm.", valueName: "name"), completion: .list(OptionValues.backends))

@@ -35,7 +35,7 @@ struct LeaderboardCommand: ContextualCommand {
     @Option(help: ArgumentHelp("How many runs to show.", valueName: "n"))
     var top: Int = 10
 
-    @Option(help: ArgumentHelp("Only this experiment's runs.", valueName: "name"))
+    @Option(help: ArgumentHelp("Only this experiment's runs.", valueName: "name"), completion: CompletionCandidates.experiments)
     var experiment: String?
 
     @Option(name: .customLong("where"), help: ArgumentHelp(
@@ -154,7 +154,7 @@ struct IngestCommand: ContextualCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Run directories, or folders holding them.", valueName: "dir"))
+    @Argument(help: ArgumentHelp("Run directories, or folders holding them.", valueName: "dir"), completion: .directory)
     var directories: [String]
 
     @OptionGroup var global: GlobalOptions

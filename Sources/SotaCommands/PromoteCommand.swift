@@ -26,10 +26,10 @@ struct PromoteCommand: ContextualCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The config to promote.", valueName: "config"))
+    @Argument(help: ArgumentHelp("The config to promote.", valueName: "config"), completion: CompletionCandidates.config)
     var config: String?
 
-    @Option(help: ArgumentHelp("The production folder, inside the project.", valueName: "dir"))
+    @Option(help: ArgumentHelp("The production folder, inside the project.", valueName: "dir"), completion: .directory)
     var productionDir = "configs"
 
     @Option(help: ArgumentHelp("The production file name (default: the config's experiment name).", valueName: "name"))

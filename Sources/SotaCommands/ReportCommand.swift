@@ -27,7 +27,7 @@ struct ReportCommand: ContextualCommand {
     @Flag(help: "The weekly report (the only kind so far).")
     var weekly = false
 
-    @Option(help: ArgumentHelp("The folder to write report.html, runs.csv and catalog.csv into (default: reports/YYYY-Www/ in the project).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The folder to write report.html, runs.csv and catalog.csv into (default: reports/YYYY-Www/ in the project).", valueName: "dir"), completion: .directory)
     var output: String?
 
     @Option(help: ArgumentHelp("The ISO week to report, by any day in it (2026-01-07) or by name (2026-W02); default: the last 7 days.",

@@ -107,7 +107,7 @@ extension ContextualCommand {
 
 /// Options every command shares.
 package struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The project root (default: the nearest folder with sota.yaml).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The project root (default: the nearest folder with sota.yaml).", valueName: "dir"), completion: .directory)
     package var project: String?
 
     package init() {}

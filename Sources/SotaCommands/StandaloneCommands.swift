@@ -20,7 +20,7 @@ struct TrainCommand: ContextualCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The training config.", valueName: "file"))
+    @Option(help: ArgumentHelp("The training config.", valueName: "file"), completion: CompletionCandidates.config)
     var config: String
 
     @Option(help: ArgumentHelp("Run only this stage (default: all, in order).", valueName: "name"))
@@ -29,7 +29,7 @@ struct TrainCommand: ContextualCommand {
     @Option(help: ArgumentHelp("Epochs for the stage(s), overriding the config.", valueName: "n"))
     var epochs: Int?
 
-    @Option(help: ArgumentHelp("Where outputs go; earlier stages' outputs are read from here too.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Where outputs go; earlier stages' outputs are read from here too.", valueName: "dir"), completion: .directory)
     var outputDir: String?
 
     @OptionGroup var overrides: OverrideOptions
@@ -91,13 +91,13 @@ struct EvaluateCommand: ContextualCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The checkpoint file to evaluate.", valueName: "file"))
+    @Option(help: ArgumentHelp("The checkpoint file to evaluate.", valueName: "file"), completion: .file())
     var checkpoint: String
 
-    @Option(help: ArgumentHelp("The evaluation config.", valueName: "file"))
+    @Option(help: ArgumentHelp("The evaluation config.", valueName: "file"), completion: CompletionCandidates.config)
     var config: String
 
-    @Option(help: ArgumentHelp("Where the metrics JSON goes (default: .sota/scratch/evaluate-<id>/metrics.json).", valueName: "file"))
+    @Option(help: ArgumentHelp("Where the metrics JSON goes (default: .sota/scratch/evaluate-<id>/metrics.json).", valueName: "file"), completion: .file())
     var output: String?
 
     @OptionGroup var overrides: OverrideOptions

@@ -57,4 +57,27 @@ import Testing
         #expect(try complete(["sota", "report", "--direction", "h"], script: script) == ["higher"])
         #expect(try complete(["sota", "launch", "--backend", "s"], script: script) == ["slurm"])
     }
+
+    /// Run ids and experiment names come from the real program, which the completion script calls back
+    /// (`"${COMP_WORDS[0]}" ---completion …`): the first word is the built binary, run in a small project.
+    @Test func bashCompletesConfigsRunIDsExperimentsAndFormats() throws {
+        let script = CommandRun(["--generate-completion-script", "bash"], in: folder.path).out
+        let sota = SotaBinary.path
+        folder.write("sota.yaml", "project: completions\n")
+        folder.write("configs/base.yaml", "seed: 1\n")
+        folder.write("configs/notes.txt", "not a config\n")
+        for run in ["20261120-100000-0000000a", "20261123-141503-9f3a2b1c", "sweep-20261122-090000-0000000b"] {
+            folder.write("runs/\(run)/manifest.json", "{}")
+        }
+        for experiment in ["experiments/2026-01-02-wide", "experiments/2026-01-05-deep", "experiments-archive/2025-12-01-old"] {
+            folder.write("\(experiment)/config.yaml", "seed: 1\n")
+        }
+        #expect(try complete(["sota", "validate", "config", "configs/"], script: script) == ["configs/base.yaml"])
+        #expect(try complete([sota, "run", "--resume", "2026112"], script: script) == ["20261123-141503-9f3a2b1c", "20261120-100000-0000000a"])
+        #expect(try complete([sota, "compare", "20261120-100000-0000000a", ""], script: script)
+                == ["20261123-141503-9f3a2b1c", "20261120-100000-0000000a"])
+        #expect(try complete([sota, "experiment", "show", ""], script: script) == ["deep", "wide", "old"])
+        #expect(try complete([sota, "experiment", "restore", ""], script: script) == ["old"])
+        #expect(try complete(["sota", "catalog", "--format", ""], script: script) == ["csv", "json"])
+    }
 }

@@ -37,7 +37,8 @@ struct ExperimentNew: ContextualCommand {
 
         Examples:
           sota experiment new longer-training --set training.epochs=40
-          sota experiment new big-batch --from configs/train_burgers_golden.yaml --set training.batch_size=128
+          sota experiment new big-batch --from configs/train_burgers_golden.yaml \\
+              --set training.batch_size=128
         """
     )
 

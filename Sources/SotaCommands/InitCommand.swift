@@ -15,8 +15,9 @@ struct InitCommand: ContextualCommand {
 
         Examples:
           sota init
-          sota init --train-command "python3 train.py --config {config} --out {checkpoint_dir}" --checkpoint model.pt \\
-              --evaluate-command "python3 eval.py --checkpoint {checkpoint} --out {metrics}" --metric accuracy --direction higher
+          sota init --checkpoint model.pt --metric accuracy --direction higher \\
+              --train-command "python3 train.py {config} {checkpoint_dir}" \\
+              --evaluate-command "python3 eval.py {checkpoint} {metrics}"
         """
     )
 

@@ -17,7 +17,7 @@ struct LeaderboardCommand: ContextualCommand {
 
         Examples:
           sota leaderboard
-          sota leaderboard --metric accuracy --direction higher --top 20 --experiment baseline
+          sota leaderboard --metric accuracy --direction higher --top 20
           sota leaderboard --csv > leaderboard.csv
           sota leaderboard --rebuild
         """

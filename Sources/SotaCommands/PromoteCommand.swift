@@ -21,7 +21,8 @@ struct PromoteCommand: ContextualCommand {
 
         Examples:
           sota promote experiments/2026-11-23-longer-training/config.yaml
-          sota promote experiments/2026-11-23-longer-training/config.yaml --rename train_burgers_40epochs --commit
+          sota promote experiments/2026-11-23-longer-training/config.yaml \\
+              --rename train_burgers_40epochs --commit
           sota promote --rollback train_burgers_40epochs
         """
     )

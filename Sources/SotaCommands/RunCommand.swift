@@ -17,13 +17,14 @@ struct RunCommand: ContextualCommand {
         discussion: """
         Stage 1 validates the config, the dataset and the plan before any child starts. Stage 2 runs the training stages, each as a child process in its own process group with its output in runs/<id>/logs/. Stage 3 runs the small evaluation: a failing proxy gate stops the run. Stage 4 runs the full evaluation; stage 5 decides the gates and updates the leaderboard.
 
-        A stage succeeds only when its child exits 0 and its declared outputs exist and are non-empty. Ctrl-C stops the children and leaves a run that `sota run --resume RUN_ID` continues from the first unfinished stage.
+        A stage succeeds only when its child exits 0 and its declared outputs exist and are non-empty. Ctrl-C stops the children and leaves a run that continues from its first unfinished stage with `sota run --resume RUN_ID`.
 
         Exit status: 0 passed, 1 validation failed, 2 a stage failed, 3 a gate rejected the run, 130 interrupted.
 
         Examples:
           sota run --train-config configs/train_burgers_golden.yaml
-          sota run --train-config configs/train_burgers_golden.yaml --set training.epochs=40
+          sota run --train-config configs/train_burgers_golden.yaml \\
+              --set training.epochs=40
           sota run --resume 20261123-141503-9f3a2b1c
           sota run --train-config configs/train_burgers_golden.yaml \\
               --sweep training.epochs=10,20,40 --gpus 0,1

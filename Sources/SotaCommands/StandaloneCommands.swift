@@ -15,7 +15,8 @@ struct TrainCommand: ContextualCommand {
         Runs the config's train program with the same arguments and environment `sota run` gives it, its output straight on the terminal. Outputs go to --output-dir (default .sota/scratch/train-<id>/).
 
         Examples:
-          sota train --config configs/train_burgers_golden.yaml --stage operator --epochs 1
+          sota train --config configs/train_burgers_golden.yaml \\
+              --stage operator --epochs 1
           sota train --config configs/train_burgers_golden.yaml --output-dir /tmp/ckpt
         """
     )
@@ -87,7 +88,8 @@ struct EvaluateCommand: ContextualCommand {
         abstract: "Evaluate a checkpoint directly, for debugging: gates are shown, nothing is recorded.",
         discussion: """
         Examples:
-          sota evaluate --checkpoint runs/<id>/checkpoints/checkpoint.json --config configs/small_eval.yaml
+          sota evaluate --checkpoint runs/<id>/checkpoints/checkpoint.json \\
+              --config configs/small_eval.yaml
         """
     )
 

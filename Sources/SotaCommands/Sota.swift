@@ -22,6 +22,8 @@ package struct Sota: ParsableCommand {
         Exit status: 0 success, 1 a check failed (invalid config, data mismatch, plan check), 2 a run's stage failed, 3 a gate rejected the run, 64 usage error, 70 internal error, 130 interrupted.
 
         Shell completions: sota --generate-completion-script bash|zsh|fish
+
+        Every --json output is one JSON object with "schema_version": 1 (docs/json.md).
         """,
         version: "0.1.0",
         subcommands: [Validate.self, DryRun.self, RunCommand.self, TrainCommand.self, EvaluateCommand.self,

@@ -89,9 +89,11 @@ struct StatusCommand: ContextualCommand {
         let view = RunStateView(manifest: status.manifest, runDirectory: context.display(status.directory), state: status.state.rawValue,
                                 cost: RunStateView.cost(of: status.manifest, project: project), seconds: status.seconds(of:))
         if json {
-            context.console.out(JSONOutput.document([("backend", .string("local"))] + view.fields).rendered(pretty: true))
+            let launch: [(String, JSONValue)] = status.launch.map { [("launch", .string($0))] } ?? []
+            context.console.out(JSONOutput.document([("backend", .string("local"))] + view.fields + launch).rendered(pretty: true))
         } else {
             context.console.out(view.text(style: context.console.outStyle))
+            if let launch = status.launch { context.console.out("launch    a task of \(launch): sota status \(launch)") }
         }
         return ExitStatus.success
     }

@@ -164,9 +164,7 @@ struct RunOptions: Equatable {
         if verbose, trainConfig.count > 1 || !sweep.isEmpty || resume?.hasPrefix(RunLayout.sweepFolderPrefix) == true {
             throw ValidationError("--verbose streams one run's output; a sweep's members write theirs to their logs")
         }
-        if json, trainConfig.count > 1 || !sweep.isEmpty || dryRun || resume?.hasPrefix(RunLayout.sweepFolderPrefix) == true {
-            throw ValidationError("--json reports one run; a sweep's runs are listed by `sota leaderboard --json`")
-        }
+        if json, dryRun { throw ValidationError("--json reports runs that ran; --dry-run shows the plan only") }
         guard SweepPlan.devices(parsing: gpus) != nil else {
             throw ValidationError("--gpus takes device ids such as 0 or 0,1; found `\(gpus)`")
         }
@@ -190,7 +188,8 @@ struct RunOptions: Equatable {
             if let sweepMode {
                 let request = SweepOperation.Request(mode: sweepMode, assignments: assignments, devices: gpus, maxRetries: maxRetries, grace: grace,
                                                      project: project, environment: context.environment, workingDirectory: context.workingDirectory)
-                return SweepCommandSupport.report(try SweepOperation()(request, observe: SweepCommandSupport.printer(context)), context: context)
+                let result = try SweepOperation()(request, observe: SweepCommandSupport.printer(context, toStandardError: json))
+                return SweepCommandSupport.report(result, context: context, json: json, project: project)
             }
             guard let gracePeriod = DurationValue(parsing: grace) else { throw ValidationError("--grace must be a duration such as 10s; found \(grace)") }
             let request = RunOperation.Request(

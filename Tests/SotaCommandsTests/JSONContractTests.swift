@@ -127,8 +127,23 @@ private struct ContractProject {
         let missing = project.sota(["run", "--train-config", "missing.yaml", "--json"])
         let refused = try object(missing, ["run", "missing"])
         #expect(missing.status == 1 && refused["state"] as? String == "not_started" && (refused["diagnostics"] as? [Any])?.isEmpty == false)
-        // A sweep has no single result.
-        #expect(project.sota(["run", "--train-config", "a.yaml", "--sweep", "seed=1,2", "--json"]).status == 64)
+        // A plan is not a result.
+        #expect(project.sota(["run", "--train-config", "a.yaml", "--sweep", "seed=1,2", "--dry-run", "--json"]).status == 64)
+    }
+
+    @Test func aSweepsJSONListsEveryRun() throws {
+        let project = ContractProject()
+        var environment = ProcessInfo.processInfo.environment
+        environment["SOTA_EXECUTABLE"] = SotaBinary.path
+        let run = CommandRun(["run", "--train-config", "a.yaml", "--train-config", "b.yaml", "--gpus", "0,1", "--json"], in: project.root,
+                             environment: environment)
+        #expect(run.status == 3, "one of the two is rejected: \(run.err)")
+        let json = try object(run, ["run", "sweep"])
+        #expect(json["schema_version"] as? Int == 1 && json["state"] as? String == "finished" && json["expected"] as? Int == 2, "\(json)")
+        let runs = try #require(json["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["outcome"] as? String } == ["succeeded", "rejected"], "\(runs)")
+        #expect(runs.allSatisfy { ($0["stages"] as? [Any])?.count == 2 && $0["run_dir"] is String })
+        #expect(run.err.contains("sweep ") && !run.out.contains("▸"), "the progress goes to standard error")
     }
 
     @Test func statusAnswersForALocalRun() throws {

@@ -28,6 +28,13 @@ enum CompletionCandidates {
         experimentNames(words: words, prefix: prefix, location: .archived)
     }
 
+    /// A metric the project declares (`metrics:` in `sota.yaml`), the primary one first (`--metric`).
+    static let metrics = CompletionKind.custom { words, _, prefix in
+        let project = project(words: words)
+        let names = project.metrics.map(\.name).filter { $0.hasPrefix(prefix) }
+        return names.filter { $0 == project.primaryMetricName } + names.filter { $0 != project.primaryMetricName }
+    }
+
     /// The folder names in the project's runs folder that are run ids starting with `prefix`, newest first; with
     /// `sweeps: false` a sweep's own folder (`sweep-<id>`, which holds no run) is left out.
     static func runIDs(words: [String], prefix: String, sweeps: Bool) -> [String] {

@@ -73,7 +73,7 @@ struct LaunchCommand: ContextualCommand {
     @Flag(help: "Destroy the instance when the script ends, on success and on failure (stop it instead if the upload failed).")
     var autoShutdown = false
 
-    @Option(help: ArgumentHelp("With --auto-shutdown: destroy (default) or stop.", valueName: "action"))
+    @Option(help: ArgumentHelp("With --auto-shutdown: destroy (default) or stop.", valueName: "action"), completion: .list(OptionValues.shutdownActions))
     var shutdownAction: String = "destroy"
 
     @Option(help: ArgumentHelp("Vast GPU name, e.g. \"RTX 4090\" (default: launch.vast.gpu, else resources.gpu).", valueName: "name"))

@@ -23,7 +23,7 @@ struct LeaderboardCommand: ContextualCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The metric to rank by (default: the project's primary metric).", valueName: "name"))
+    @Option(help: ArgumentHelp("The metric to rank by (default: the project's primary metric).", valueName: "name"), completion: CompletionCandidates.metrics)
     var metric: String?
 
     @Option(help: ArgumentHelp("The evaluation phase whose metric ranks: full_eval or small_eval.", valueName: "phase"), completion: .list(OptionValues.phases))

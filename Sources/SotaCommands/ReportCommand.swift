@@ -34,7 +34,7 @@ struct ReportCommand: ContextualCommand {
                                valueName: "day"))
     var week: String?
 
-    @Option(help: ArgumentHelp("The metric to rank and plot (default: the project's primary metric).", valueName: "name"))
+    @Option(help: ArgumentHelp("The metric to rank and plot (default: the project's primary metric).", valueName: "name"), completion: CompletionCandidates.metrics)
     var metric: String?
 
     @Option(help: ArgumentHelp("The evaluation phase whose metric counts: full_eval or small_eval.", valueName: "phase"), completion: .list(OptionValues.phases))

@@ -126,7 +126,7 @@ final class RunConsole: Sendable {
                 for warning in result.warnings { console.warning("promoted, but \(warning)") }
                 let promoted = result.outcome
                 say(promoted.unchanged ? "promoted: \(promoted.destination) already holds this config"
-                            : "promoted to \(promoted.destination)" + (promoted.previous.map { " (the previous config is kept in \($0))" } ?? ""))
+                    : "promoted to \(promoted.destination)" + (promoted.previous.map { " (the previous config is kept in \($0))" } ?? ""))
                 if let metadata = result.metadataPath { say("  recorded in \(context.display(metadata))") }
             case .failed(let error)?:
                 console.error("promotion failed: \(error); the run itself passed and is recorded")

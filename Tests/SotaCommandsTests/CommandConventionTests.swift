@@ -64,7 +64,7 @@ import Testing
     @Test func bashCompletesConfigsRunIDsExperimentsAndFormats() throws {
         let script = CommandRun(["--generate-completion-script", "bash"], in: folder.path).out
         let sota = SotaBinary.path
-        folder.write("sota.yaml", "project: completions\n")
+        folder.write("sota.yaml", "project: completions\nmetrics: {accuracy: higher, loss: lower}\nprimary_metric: loss\n")
         folder.write("configs/base.yaml", "seed: 1\n")
         folder.write("configs/notes.txt", "not a config\n")
         for run in ["20261120-100000-0000000a", "20261123-141503-9f3a2b1c", "sweep-20261122-090000-0000000b"] {
@@ -80,6 +80,7 @@ import Testing
         #expect(try complete([sota, "experiment", "show", ""], script: script) == ["deep", "wide", "old"])
         #expect(try complete([sota, "experiment", "restore", ""], script: script) == ["old"])
         #expect(try complete(["sota", "catalog", "--format", ""], script: script) == ["csv", "json"])
+        #expect(try complete([sota, "leaderboard", "--metric", ""], script: script) == ["loss", "accuracy"])
     }
 
     /// Every command's words (`["experiment", "new"]`), from the command tree.

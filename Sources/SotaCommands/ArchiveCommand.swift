@@ -71,7 +71,7 @@ struct ArchiveCommand: ContextualCommand {
             return ExitStatus.checkFailed
         }
         if json {
-            context.console.out(JSONValue.object([
+            context.console.out(JSONOutput.document([
                 ("dry_run", .bool(dryRun)),
                 ("moves", .array(result.moves.map { .object([("name", .string($0.name)), ("status", .string(result.states[$0.from] ?? "")),
                                                              ("from", .string($0.from)), ("to", .string($0.to))]) })),
@@ -88,11 +88,11 @@ struct ArchiveCommand: ContextualCommand {
     /// `--list-only`: every active experiment, whether it would be archived and why.
     private func list(_ result: ArchiveOperation.Result, now: Date, _ context: CommandContext) {
         if json {
-            context.console.out(JSONValue.array(result.active.map { summary in
+            context.console.out(JSONOutput.document([("experiments", .array(result.active.map { summary in
                 guard case .object(var fields) = WorkspaceCommandSupport.json(summary) else { return .null }
                 fields.append(("would_archive", .bool(result.chosen.contains(summary.folder.display))))
                 return .object(fields)
-            }).rendered(pretty: true))
+            }))]).rendered(pretty: true))
         } else if result.active.isEmpty {
             context.console.out("no active experiments")
         } else {

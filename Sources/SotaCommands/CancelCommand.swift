@@ -21,7 +21,7 @@ struct CancelCommand: ContextualCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The run id (a unique prefix is enough).", valueName: "run"))
+    @Argument(help: ArgumentHelp("The run id (a unique prefix is enough).", valueName: "run"), completion: CompletionCandidates.runsAndSweeps)
     var run: String
 
     @OptionGroup var global: GlobalOptions

@@ -29,7 +29,7 @@ struct CatalogCommand: ContextualCommand {
     @Option(help: ArgumentHelp("csv or json.", valueName: "format"))
     var format: Format = .csv
 
-    @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"), completion: .file())
     var output: String?
 
     @OptionGroup var global: GlobalOptions

@@ -20,7 +20,7 @@ struct CompareCommand: ContextualCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The runs, the baseline first (at least two).", valueName: "run"))
+    @Argument(help: ArgumentHelp("The runs, the baseline first (at least two).", valueName: "run"), completion: CompletionCandidates.runs)
     var runIDs: [String] = []
 
     @Flag(help: "Print JSON.")
@@ -61,7 +61,7 @@ struct CompareCommand: ContextualCommand {
         let historyNames = Set(trails.flatMap { $0?.history.names ?? [] }).sorted()
         if json {
             let two = found.count == 2
-            context.console.out(JSONValue.object([
+            context.console.out(JSONOutput.document([
                 ("runs", .array(found.map { .string($0.id) })),
                 ("config_differences", .array(differences.map { key, values in
                     .object([("key", .string(key)), ("values", .array(values.map(JSONValue.string)))]

@@ -23,13 +23,13 @@ struct DryRun: ContextualCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The training config.", valueName: "file"))
+    @Argument(help: ArgumentHelp("The training config.", valueName: "file"), completion: CompletionCandidates.config)
     var file: String
 
-    @Option(help: ArgumentHelp("Proxy-gate evaluation config (default: the config's pipeline.small_eval).", valueName: "file"))
+    @Option(help: ArgumentHelp("Proxy-gate evaluation config (default: the config's pipeline.small_eval).", valueName: "file"), completion: CompletionCandidates.config)
     var smallEvalConfig: String?
 
-    @Option(help: ArgumentHelp("Full evaluation config (default: the config's pipeline.full_eval).", valueName: "file"))
+    @Option(help: ArgumentHelp("Full evaluation config (default: the config's pipeline.full_eval).", valueName: "file"), completion: CompletionCandidates.config)
     var fullEvalConfig: String?
 
     @OptionGroup var overrides: OverrideOptions
@@ -58,6 +58,8 @@ struct DryRun: ContextualCommand {
         let (project, projectProblems) = context.project(explicit: global.project, near: file)
         var diagnostics = projectProblems
         func fail() -> Int32 {
+            // With --json, standard output still gets a document: no plan, only why.
+            if json { context.console.out(JSONOutput.document([("valid", .bool(false)), ("diagnostics", .array(diagnostics.map(\.jsonValue)))]).rendered(pretty: true)) }
             context.console.report(diagnostics)
             context.console.err("dry-run stopped: \(DiagnosticRenderer.summary(errors: diagnostics.filter { $0.severity == .error }.count, warnings: diagnostics.filter { $0.severity == .warning }.count))")
             return ExitStatus.checkFailed
@@ -87,7 +89,7 @@ struct DryRun: ContextualCommand {
 
         let view = PlanView(plan: plan, estimate: estimate, checks: checks, git: git, project: project, context: context)
         if json {
-            context.console.out(view.json(diagnostics: diagnostics, estimateOnly: estimateOnly).rendered(pretty: true))
+            context.console.out(JSONOutput.document(view.json(diagnostics: diagnostics, estimateOnly: estimateOnly), wrappingAs: "plan").rendered(pretty: true))
         } else {
             context.console.report(diagnostics)
             context.console.out(estimateOnly ? view.estimateText() : view.text())

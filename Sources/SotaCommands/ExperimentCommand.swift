@@ -37,14 +37,15 @@ struct ExperimentNew: ContextualCommand {
 
         Examples:
           sota experiment new longer-training --set training.epochs=40
-          sota experiment new big-batch --from configs/train_burgers_golden.yaml --set training.batch_size=128
+          sota experiment new big-batch --from configs/train_burgers_golden.yaml \\
+              --set training.batch_size=128
         """
     )
 
     @Argument(help: ArgumentHelp("The experiment's name: letters, digits, -, _ and . (not first).", valueName: "name"))
     var name: String
 
-    @Option(name: .customLong("from"), help: ArgumentHelp("The config to start from (default: the only training config in configs/).", valueName: "config"))
+    @Option(name: .customLong("from"), help: ArgumentHelp("The config to start from (default: the only training config in configs/).", valueName: "config"), completion: CompletionCandidates.config)
     var base: String?
 
     @OptionGroup var overrides: OverrideOptions
@@ -75,7 +76,7 @@ struct ExperimentNew: ContextualCommand {
         context.console.report(outcome.warnings)
         let folder = outcome.folder.display
         if json {
-            context.console.out(JSONValue.object([
+            context.console.out(JSONOutput.document([
                 ("name", .string(outcome.metadata.name)),
                 ("folder", .string(folder)),
                 ("base_config", .string(outcome.metadata.baseConfig.path)),
@@ -129,7 +130,7 @@ struct ExperimentList: ContextualCommand {
         let broken = WorkspaceCommandSupport.warnAboutProblems(survey, context)
         let shown = survey.experiments.filter { status == nil || $0.decision.state == status }
         if json {
-            context.console.out(JSONValue.array(shown.map { WorkspaceCommandSupport.json($0) }).rendered(pretty: true))
+            context.console.out(JSONOutput.document([("experiments", .array(shown.map { WorkspaceCommandSupport.json($0) }))]).rendered(pretty: true))
         } else if shown.isEmpty {
             context.console.out(survey.experiments.isEmpty ? "no experiments yet: sota experiment new NAME" : "no \(status?.rawValue ?? "") experiments")
         } else {
@@ -156,7 +157,7 @@ struct ExperimentShow: ContextualCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The experiment's name.", valueName: "name"))
+    @Argument(help: ArgumentHelp("The experiment's name.", valueName: "name"), completion: CompletionCandidates.experiments)
     var name: String
 
     @Flag(help: "Print JSON.")
@@ -185,7 +186,8 @@ struct ExperimentShow: ContextualCommand {
         }
         let trails = inspection.trails(of: summary.runs)
         if json {
-            context.console.out(WorkspaceCommandSupport.json(summary, details: true, trails: trails).rendered(pretty: true))
+            context.console.out(JSONOutput.document(WorkspaceCommandSupport.json(summary, details: true, trails: trails), wrappingAs: "experiment")
+                .rendered(pretty: true))
             return ExitStatus.success
         }
         let style = context.console.outStyle
@@ -239,7 +241,7 @@ struct ExperimentRestore: ContextualCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The archived experiment's name.", valueName: "name"))
+    @Argument(help: ArgumentHelp("The archived experiment's name.", valueName: "name"), completion: CompletionCandidates.archivedExperiments)
     var name: String
 
     @OptionGroup var global: GlobalOptions

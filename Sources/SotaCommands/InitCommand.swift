@@ -16,12 +16,13 @@ struct InitCommand: ContextualCommand {
 
         Examples:
           sota init
-          sota init --train-command "python3 train.py --config {config} --out {checkpoint_dir}" --checkpoint model.pt \\
-              --evaluate-command "python3 eval.py --checkpoint {checkpoint} --out {metrics}" --metric accuracy --direction higher
+          sota init --checkpoint model.pt --metric accuracy --direction higher \\
+              --train-command "python3 train.py {config} {checkpoint_dir}" \\
+              --evaluate-command "python3 eval.py {checkpoint} {metrics}"
         """
     )
 
-    @Option(help: ArgumentHelp("The folder holding the configs to infer the schema from.", valueName: "dir"))
+    @Option(help: ArgumentHelp("The folder holding the configs to infer the schema from.", valueName: "dir"), completion: .directory)
     var configs: String = "configs"
 
     @Option(help: ArgumentHelp("The train command (words separated by spaces, with placeholders such as {config}); written as every training config's default.",

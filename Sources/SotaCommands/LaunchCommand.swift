@@ -23,17 +23,21 @@ struct LaunchCommand: ContextualCommand {
 
         Files: runs/ID/onstart.sh and runs/ID/launch.json (instance, offer, price), and .vast/onstart.sh. Follow with `sota status ID`, stop with `sota cancel ID`, and `sota ingest <results>/ID` once the results land.
 
-        With --backend slurm, sota prepares the run directory here (validated config, dataset checksums, pending manifest), writes one sbatch script per stage into runs/ID/slurm/ (train → small_eval → full_eval → gate) and submits them with `sbatch --parsable`, each after the previous one (--dependency=afterok, --kill-on-invalid-dep=yes: a failed stage cancels the rest). Each job runs `sota run --resume ID --step STAGE` on its node in this project folder — a shared filesystem is assumed — writes only files, and leaves markers/STAGE.READY. A --sweep becomes one array job per stage (--array=0-N%K with --max-parallel K), task i working on its own run directory ID-i with seed (config seed + i); with --max-parallel K each stage's array also waits for the whole previous one (afterany), so at most K tasks of the sweep run at once across the chain. Job ids go to runs/ID/launch.json. Follow with `sota status ID` (which adds finished runs to the leaderboard here), continue a failed chain with `sota resume ID`, stop it with `sota cancel ID`. The gate job asks for no GPU. Settings: launch.slurm.{partition, account, qos, time, gpus, mem, cpus_per_task, extra, max_parallel, sota} in sota.yaml (extra: further #SBATCH lines, one long option each); flags override them. Values in #SBATCH lines may not hold spaces, quotes or shell characters.
+        With --backend slurm, sota prepares the run directory here (validated config, dataset checksums, pending manifest), writes one sbatch script per stage into runs/ID/slurm/ (train → small_eval → full_eval → gate) and submits them with `sbatch --parsable`, each after the previous one (--dependency=afterok, --kill-on-invalid-dep=yes: a failed stage cancels the rest). Each job runs `sota run --resume ID --step STAGE` on its node in this project folder — a shared filesystem is assumed — writes only files, and leaves markers/STAGE.READY. A --sweep becomes one array job per stage (--array=0-N%K with --max-parallel K), task i working on its own run directory ID-i with seed (config seed + i); with --max-parallel K each stage's array also waits for the whole previous one (afterany), so at most K tasks of the sweep run at once across the chain. Job ids are recorded in runs/ID/launch.json. Follow with `sota status ID` (which adds finished runs to the leaderboard here), continue a failed chain with `sota resume ID`, stop it with `sota cancel ID`. The gate job asks for no GPU. Settings: launch.slurm.{partition, account, qos, time, gpus, mem, cpus_per_task, extra, max_parallel, sota} in sota.yaml (extra: further #SBATCH lines, one long option each); flags override them. Values in #SBATCH lines may not hold spaces, quotes or shell characters.
 
         Examples:
-          sota launch --config configs/train_burgers_golden.yaml --backend vast --dry-run
-          sota launch --config configs/train_burgers_golden.yaml --backend vast --auto-shutdown --gpu "RTX 4090" --max-price 0.6
-          sota launch --config configs/train_burgers_golden.yaml --backend slurm --partition gpu --time 02:00:00 --gpus 1
-          sota launch --config configs/train_burgers_golden.yaml --backend slurm --sweep training.epochs=10,20,40 --max-parallel 2
+          sota launch --config configs/train_burgers_golden.yaml --backend vast \\
+              --dry-run
+          sota launch --config configs/train_burgers_golden.yaml --backend vast \\
+              --auto-shutdown --gpu "RTX 4090" --max-price 0.6
+          sota launch --config configs/train_burgers_golden.yaml --backend slurm \\
+              --partition gpu --time 02:00:00 --gpus 1
+          sota launch --config configs/train_burgers_golden.yaml --backend slurm \\
+              --sweep training.epochs=10,20,40 --max-parallel 2
         """
     )
 
-    @Option(help: ArgumentHelp("The training config.", valueName: "file"))
+    @Option(help: ArgumentHelp("The training config.", valueName: "file"), completion: CompletionCandidates.config)
     var config: String
 
     @Option(help: ArgumentHelp("Where to run: vast or slurm.", valueName: "name"), completion: .list(OptionValues.backends))
@@ -69,7 +73,7 @@ struct LaunchCommand: ContextualCommand {
     @Flag(help: "Destroy the instance when the script ends, on success and on failure (stop it instead if the upload failed).")
     var autoShutdown = false
 
-    @Option(help: ArgumentHelp("With --auto-shutdown: destroy (default) or stop.", valueName: "action"))
+    @Option(help: ArgumentHelp("With --auto-shutdown: destroy (default) or stop.", valueName: "action"), completion: .list(OptionValues.shutdownActions))
     var shutdownAction: String = "destroy"
 
     @Option(help: ArgumentHelp("Vast GPU name, e.g. \"RTX 4090\" (default: launch.vast.gpu, else resources.gpu).", valueName: "name"))

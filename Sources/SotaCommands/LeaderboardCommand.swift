@@ -17,13 +17,13 @@ struct LeaderboardCommand: ContextualCommand {
 
         Examples:
           sota leaderboard
-          sota leaderboard --metric accuracy --direction higher --top 20 --experiment baseline
+          sota leaderboard --metric accuracy --direction higher --top 20
           sota leaderboard --csv > leaderboard.csv
           sota leaderboard --rebuild
         """
     )
 
-    @Option(help: ArgumentHelp("The metric to rank by (default: the project's primary metric).", valueName: "name"))
+    @Option(help: ArgumentHelp("The metric to rank by (default: the project's primary metric).", valueName: "name"), completion: CompletionCandidates.metrics)
     var metric: String?
 
     @Option(help: ArgumentHelp("The evaluation phase whose metric ranks: full_eval or small_eval.", valueName: "phase"), completion: .list(OptionValues.phases))
@@ -35,7 +35,7 @@ struct LeaderboardCommand: ContextualCommand {
     @Option(help: ArgumentHelp("How many runs to show.", valueName: "n"))
     var top: Int = 10
 
-    @Option(help: ArgumentHelp("Only this experiment's runs.", valueName: "name"))
+    @Option(help: ArgumentHelp("Only this experiment's runs.", valueName: "name"), completion: CompletionCandidates.experiments)
     var experiment: String?
 
     @Option(name: .customLong("where"), help: ArgumentHelp(
@@ -154,7 +154,7 @@ struct IngestCommand: ContextualCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Run directories, or folders holding them.", valueName: "dir"))
+    @Argument(help: ArgumentHelp("Run directories, or folders holding them.", valueName: "dir"), completion: .directory)
     var directories: [String]
 
     @OptionGroup var global: GlobalOptions

@@ -10,6 +10,8 @@ enum OptionValues {
     static let directions = MetricDirection.allCases.map(\.rawValue)
     /// `launch --backend`.
     static let backends = ["vast", "slurm"]
+    /// `launch --shutdown-action`.
+    static let shutdownActions = ["destroy", "stop"]
 
     /// Refuses `value` of `flag` unless it is one of `choices`: a usage error naming them and the closest.
     static func check(_ value: String, flag: String, among choices: [String]) throws {

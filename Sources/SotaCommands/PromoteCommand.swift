@@ -21,15 +21,16 @@ struct PromoteCommand: ContextualCommand {
 
         Examples:
           sota promote experiments/2026-11-23-longer-training/config.yaml
-          sota promote experiments/2026-11-23-longer-training/config.yaml --rename train_burgers_40epochs --commit
+          sota promote experiments/2026-11-23-longer-training/config.yaml \\
+              --rename train_burgers_40epochs --commit
           sota promote --rollback train_burgers_40epochs
         """
     )
 
-    @Argument(help: ArgumentHelp("The config to promote.", valueName: "config"))
+    @Argument(help: ArgumentHelp("The config to promote.", valueName: "config"), completion: CompletionCandidates.config)
     var config: String?
 
-    @Option(help: ArgumentHelp("The production folder, inside the project.", valueName: "dir"))
+    @Option(help: ArgumentHelp("The production folder, inside the project.", valueName: "dir"), completion: .directory)
     var productionDir = "configs"
 
     @Option(help: ArgumentHelp("The production file name (default: the config's experiment name).", valueName: "name"))

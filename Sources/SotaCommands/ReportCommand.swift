@@ -27,14 +27,14 @@ struct ReportCommand: ContextualCommand {
     @Flag(help: "The weekly report (the only kind so far).")
     var weekly = false
 
-    @Option(help: ArgumentHelp("The folder to write report.html, runs.csv and catalog.csv into (default: reports/YYYY-Www/ in the project).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The folder to write report.html, runs.csv and catalog.csv into (default: reports/YYYY-Www/ in the project).", valueName: "dir"), completion: .directory)
     var output: String?
 
     @Option(help: ArgumentHelp("The ISO week to report, by any day in it (2026-01-07) or by name (2026-W02); default: the last 7 days.",
                                valueName: "day"))
     var week: String?
 
-    @Option(help: ArgumentHelp("The metric to rank and plot (default: the project's primary metric).", valueName: "name"))
+    @Option(help: ArgumentHelp("The metric to rank and plot (default: the project's primary metric).", valueName: "name"), completion: CompletionCandidates.metrics)
     var metric: String?
 
     @Option(help: ArgumentHelp("The evaluation phase whose metric counts: full_eval or small_eval.", valueName: "phase"), completion: .list(OptionValues.phases))

@@ -25,7 +25,7 @@ struct ResumeCommand: ContextualCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The run or sweep id (a unique prefix is enough).", valueName: "run"))
+    @Argument(help: ArgumentHelp("The run or sweep id (a unique prefix is enough).", valueName: "run"), completion: CompletionCandidates.runsAndSweeps)
     var run: String
 
     @Flag(help: "Show what would be resubmitted; submit nothing.")

@@ -18,13 +18,14 @@ struct RunCommand: ContextualCommand {
         discussion: """
         Stage 1 validates the config, the dataset and the plan before any child starts. Stage 2 runs the training stages, each as a child process in its own process group with its output in runs/<id>/logs/. Stage 3 runs the small evaluation: a failing proxy gate stops the run. Stage 4 runs the full evaluation; stage 5 decides the gates and updates the leaderboard.
 
-        A stage succeeds only when its child exits 0 and its declared outputs exist and are non-empty. Ctrl-C stops the children and leaves a run that `sota run --resume RUN_ID` continues from the first unfinished stage.
+        A stage succeeds only when its child exits 0 and its declared outputs exist and are non-empty. Ctrl-C stops the children and leaves a run that continues from its first unfinished stage with `sota run --resume RUN_ID`.
 
         Exit status: 0 passed, 1 validation failed, 2 a stage failed, 3 a gate rejected the run, 130 interrupted.
 
         Examples:
           sota run --train-config configs/train_burgers_golden.yaml
-          sota run --train-config configs/train_burgers_golden.yaml --set training.epochs=40
+          sota run --train-config configs/train_burgers_golden.yaml \\
+              --set training.epochs=40
           sota run --resume 20261123-141503-9f3a2b1c
           sota run --train-config configs/train_burgers_golden.yaml \\
               --sweep training.epochs=10,20,40 --gpus 0,1
@@ -36,7 +37,7 @@ struct RunCommand: ContextualCommand {
     /// The stop grace period when `--grace` is not given.
     static let defaultGrace = "10s"
 
-    @Option(help: ArgumentHelp("The training config; repeat to run several.", valueName: "file"))
+    @Option(help: ArgumentHelp("The training config; repeat to run several.", valueName: "file"), completion: CompletionCandidates.config)
     var trainConfig: [String] = []
 
     @Option(help: ArgumentHelp("Run once per value: key=v1,v2 (keys may be comma-separated to move together; repeat for a grid).", valueName: "keys=values"))
@@ -51,13 +52,13 @@ struct RunCommand: ContextualCommand {
     @Flag(help: "When every gate passes, copy the config into configs/<experiment>.yaml and record the promotion.")
     var promote = false
 
-    @Option(help: ArgumentHelp("Proxy-gate evaluation config (default: the config's pipeline.small_eval).", valueName: "file"))
+    @Option(help: ArgumentHelp("Proxy-gate evaluation config (default: the config's pipeline.small_eval).", valueName: "file"), completion: CompletionCandidates.config)
     var smallEvalConfig: String?
 
-    @Option(help: ArgumentHelp("Full evaluation config (default: the config's pipeline.full_eval).", valueName: "file"))
+    @Option(help: ArgumentHelp("Full evaluation config (default: the config's pipeline.full_eval).", valueName: "file"), completion: CompletionCandidates.config)
     var fullEvalConfig: String?
 
-    @Option(help: ArgumentHelp("Continue an interrupted or failed run (a unique prefix of its id is enough).", valueName: "run-id"))
+    @Option(help: ArgumentHelp("Continue an interrupted or failed run (a unique prefix of its id is enough).", valueName: "run-id"), completion: CompletionCandidates.runs)
     var resume: String?
 
     /// With --resume: run only up to this step (train, small_eval, full_eval) and leave the run pending, or `gate`
@@ -80,13 +81,16 @@ struct RunCommand: ContextualCommand {
     @Flag(name: [.short, .long], help: "Stream each stage's output as the child writes it (without it, a failed stage shows its last lines).")
     var verbose = false
 
+    @Flag(help: "Print the run's result as JSON on standard output (progress goes to standard error).")
+    var json = false
+
     /// The command line as plain values, which ``RunOptions/fastParse(_:)`` also produces.
     var options: RunOptions {
         RunOptions(
             trainConfig: trainConfig, sweep: sweep, dryRun: dryRun, runId: runId, promote: promote,
             smallEvalConfig: smallEvalConfig, fullEvalConfig: fullEvalConfig, resume: resume, step: step,
             assignments: overrides.assignments, projectPath: global.project, maxRetries: maxRetries, gpus: gpus, grace: grace,
-            verbose: verbose
+            verbose: verbose, json: json
         )
     }
 
@@ -132,6 +136,8 @@ struct RunOptions: Equatable {
     var grace: String = RunCommand.defaultGrace
     /// `--verbose`.
     var verbose = false
+    /// `--json`.
+    var json = false
 
     /// Checks the options together, as usage errors; both parsers call it.
     func validate() throws {
@@ -159,6 +165,7 @@ struct RunOptions: Equatable {
         if verbose, trainConfig.count > 1 || !sweep.isEmpty || resume?.hasPrefix(RunLayout.sweepFolderPrefix) == true {
             throw ValidationError("--verbose streams one run's output; a sweep's members write theirs to their logs")
         }
+        if json, dryRun { throw ValidationError("--json reports runs that ran; --dry-run shows the plan only") }
         guard SweepPlan.devices(parsing: gpus) != nil else {
             throw ValidationError("--gpus takes device ids such as 0 or 0,1; found `\(gpus)`")
         }
@@ -167,7 +174,11 @@ struct RunOptions: Equatable {
     /// Runs what the options ask for: one run (``RunOperation``) or a sweep (``SweepOperation``), printing as it goes.
     func run(in context: CommandContext) throws -> Int32 {
         let (project, projectProblems) = context.project(explicit: projectPath, near: trainConfig.first)
-        if projectProblems.hasErrors { return RunConsole.notStarted(projectProblems, console: context.console) }
+        if projectProblems.hasErrors {
+            let status = RunConsole.notStarted(projectProblems, console: context.console)
+            if json { context.console.out(RunResultJSON.notStarted(projectProblems, status: status).rendered(pretty: true)) }
+            return status
+        }
         let sweepMode: SweepOperation.Request.Mode?
         if let resume, resume.hasPrefix(RunLayout.sweepFolderPrefix) {
             sweepMode = .resume(resume)
@@ -178,7 +189,8 @@ struct RunOptions: Equatable {
             if let sweepMode {
                 let request = SweepOperation.Request(mode: sweepMode, assignments: assignments, devices: gpus, maxRetries: maxRetries, grace: grace,
                                                      project: project, environment: context.environment, workingDirectory: context.workingDirectory)
-                return SweepCommandSupport.report(try SweepOperation()(request, observe: SweepCommandSupport.printer(context)), context: context)
+                let result = try SweepOperation()(request, observe: SweepCommandSupport.printer(context, toStandardError: json))
+                return SweepCommandSupport.report(result, context: context, json: json, project: project)
             }
             guard let gracePeriod = DurationValue(parsing: grace) else { throw ValidationError("--grace must be a duration such as 10s; found \(grace)") }
             let request = RunOperation.Request(
@@ -186,11 +198,14 @@ struct RunOptions: Equatable {
                 fullEvalConfig: fullEvalConfig.map(context.absolute), assignments: assignments, runID: runId, resume: resume, step: step,
                 promote: promote, maxRetries: maxRetries, devices: gpus, gracePeriod: gracePeriod, project: project,
                 environment: context.environment, workingDirectory: context.workingDirectory)
-            let console = RunConsole(console: context.console, interactive: isatty(1) == 1 && context.environment["TERM"] != "dumb", verbose: verbose,
-                                     primaryMetric: project.primaryMetricName)
+            // With --json the progress goes to standard error, so the live line is drawn when that is a terminal.
+            let console = RunConsole(console: context.console, interactive: isatty(json ? 2 : 1) == 1 && context.environment["TERM"] != "dumb",
+                                     verbose: verbose, primaryMetric: project.primaryMetricName, progressToStandardError: json)
             let result = try RunOperation(leaderboards: LeaderboardIndex.openers(project: project, environment: context.environment))(
                 request, observe: { console.handle($0) })
-            return console.report(result, context: context)
+            let status = console.report(result, context: context)
+            if json { context.console.out(RunResultJSON.document(result, status: status, project: project, context: context).rendered(pretty: true)) }
+            return status
         } catch let usage as RunUsageError {
             throw ValidationError(usage.description)
         }

@@ -15,6 +15,9 @@ final class RunConsole: Sendable {
     static let streamChunk = 1 << 20
 
     private let console: Console
+    /// Whether what goes to standard output goes to standard error instead: `sota run --json` keeps standard output
+    /// for the JSON alone.
+    private let progressToStandardError: Bool
     /// Whether a live line is redrawn (a terminal, and not streaming).
     private let live: Bool
     private let verbose: Bool
@@ -29,13 +32,23 @@ final class RunConsole: Sendable {
 
     /// A console for one run. `interactive` redraws a live line per stage (unless `verbose` streams each stage's
     /// output instead); off a terminal, a stage still running prints a line every `heartbeat` seconds.
+    /// With `progressToStandardError`, everything it would print on standard output goes to standard error.
     init(console: Console, interactive: Bool, verbose: Bool = false, heartbeat: Double = RunConsole.heartbeatInterval,
-         primaryMetric: String? = nil) {
+         primaryMetric: String? = nil, progressToStandardError: Bool = false) {
         self.console = console
+        self.progressToStandardError = progressToStandardError
         self.primaryMetric = primaryMetric
         self.live = interactive && !verbose
         self.verbose = verbose
         self.heartbeat = heartbeat > 0 ? heartbeat : Self.heartbeatInterval
+    }
+
+    /// Styling for the stream the progress goes to.
+    private var style: TextStyle { progressToStandardError ? console.errStyle : console.outStyle }
+
+    /// Prints progress: on standard output, or on standard error with `progressToStandardError`.
+    private func say(_ text: String, terminator: String = "\n") {
+        if progressToStandardError { console.err(text, terminator: terminator) } else { console.out(text, terminator: terminator) }
     }
 
     /// Prints what the streamed log gained since the last call; `final` reads it to its end, prints a last unended
@@ -65,7 +78,7 @@ final class RunConsole: Sendable {
 
     /// Prints one line a child wrote, under its stage.
     private func childLine(_ line: String) {
-        console.out("    " + console.outStyle.dim("│") + " " + line)
+        say("    " + style.dim("│") + " " + line)
     }
 
     /// Prints what happens before and during the run.
@@ -74,7 +87,7 @@ final class RunConsole: Sendable {
         case .warnings(let diagnostics):
             console.report(diagnostics)
         case .started(let runID, let config, let runDirectory, let resuming):
-            console.out(resuming ? "resuming run \(runID) (\(runDirectory))" : "run \(runID): \(config) → \(runDirectory)/")
+            say(resuming ? "resuming run \(runID) (\(runDirectory))" : "run \(runID): \(config) → \(runDirectory)/")
         case .run(let event):
             handle(event)
         }
@@ -97,10 +110,10 @@ final class RunConsole: Sendable {
             console.error(message)
         case .alreadyFinished(let runID, let status, let step, let problem):
             if let step {
-                console.out("run \(runID) already finished (\(status.rawValue)); nothing left for step \(step)")
+                say("run \(runID) already finished (\(status.rawValue)); nothing left for step \(step)")
             } else {
                 if let problem { console.warning("the leaderboard was not updated: \(problem)") }
-                console.out("run \(runID) already finished (\(status.rawValue)); nothing to resume")
+                say("run \(runID) already finished (\(status.rawValue)); nothing to resume")
             }
         case .finished(let outcome, let runDirectory, let promotion, _):
             summary(outcome, runDirectory: runDirectory)
@@ -108,13 +121,13 @@ final class RunConsole: Sendable {
             case .promoted(let result)?:
                 for warning in result.warnings { console.warning("promoted, but \(warning)") }
                 let promoted = result.outcome
-                console.out(promoted.unchanged ? "promoted: \(promoted.destination) already holds this config"
-                            : "promoted to \(promoted.destination)" + (promoted.previous.map { " (the previous config is kept in \($0))" } ?? ""))
-                if let metadata = result.metadataPath { console.out("  recorded in \(context.display(metadata))") }
+                say(promoted.unchanged ? "promoted: \(promoted.destination) already holds this config"
+                    : "promoted to \(promoted.destination)" + (promoted.previous.map { " (the previous config is kept in \($0))" } ?? ""))
+                if let metadata = result.metadataPath { say("  recorded in \(context.display(metadata))") }
             case .failed(let error)?:
                 console.error("promotion failed: \(error); the run itself passed and is recorded")
             case .notPassed?:
-                console.out("not promoted: the run did not pass every gate")
+                say("not promoted: the run did not pass every gate")
             case nil:
                 break
             }
@@ -124,11 +137,10 @@ final class RunConsole: Sendable {
 
     /// Prints one event of the orchestrator.
     func handle(_ event: RunEvent) {
-        let style = console.outStyle
         switch event {
         case .stepStarted(let name, let phase, let attempt, let log):
             let label = "\(phase == "train" ? "train" : "eval ") \(name)" + (attempt > 1 ? " (attempt \(attempt))" : "")
-            if live { console.out("  ▸ \(label)", terminator: "") } else { console.out("  ▸ \(label)") }
+            if live { say("  ▸ \(label)", terminator: "") } else { say("  ▸ \(label)") }
             nextBeat.withLock { $0 = heartbeat }
             if verbose {
                 // The attempt's header is already in the log: stream from what the child writes next.
@@ -145,7 +157,7 @@ final class RunConsole: Sendable {
                 }
                 guard due else { return }
                 let last = StepLogTail.lastLine(of: log)
-                console.out("  · \(name)  running \(DurationValue(seconds: elapsed))" + (last.isEmpty ? "" : "  \(last.prefix(100))"))
+                say("  · \(name)  running \(DurationValue(seconds: elapsed))" + (last.isEmpty ? "" : "  \(last.prefix(100))"))
                 return
             }
             let redraw = lastDraw.withLock { last in
@@ -154,24 +166,24 @@ final class RunConsole: Sendable {
             }
             guard redraw else { return }
             let text = "  ▸ \(name)  \(NumberFormat.fixed(elapsed, decimals: 1) + "s")  \(StepLogTail.lastLine(of: log))"
-            console.out("\r\u{1B}[2K" + String(text.prefix(100)), terminator: "")
+            say("\r\u{1B}[2K" + String(text.prefix(100)), terminator: "")
         case .stepFinished(let name, let status, let seconds, let detail):
             if verbose { pump(final: true) }
             let mark = status == .succeeded ? style.green("✓") : style.red("✗")
             let line = "  \(mark) \(name)  \(NumberFormat.fixed(seconds, decimals: 1) + "s")" + (detail.isEmpty ? "" : "  \(detail)")
-            console.out((live ? "\r\u{1B}[2K" : "") + line)
+            say((live ? "\r\u{1B}[2K" : "") + line)
             lastDraw.withLock { $0 = 0 }
         case .stepOutput(_, let lines):
             // Streamed already with `verbose`.
             guard !verbose else { return }
             for line in lines { childLine(line) }
         case .stepSkipped(let name, let reason):
-            console.out("  - \(name): \(reason)")
+            say("  - \(name): \(reason)")
         case .gate(let record):
             let mark = record.passed ? style.green("pass") : style.red("FAIL")
-            console.out("  gate \(record.name) [\(record.phase)]: \(mark)  \(record.reason)")
+            say("  gate \(record.name) [\(record.phase)]: \(mark)  \(record.reason)")
         case .note(let text):
-            console.out("  \(text)")
+            say("  \(text)")
         case .warning(let text):
             console.warning(text)
         }
@@ -180,7 +192,6 @@ final class RunConsole: Sendable {
     /// Prints the run's last line (status, metric, time, folder as the project names it) and its failures.
     func summary(_ outcome: RunOutcome, runDirectory: String) {
         let manifest = outcome.manifest
-        let style = console.outStyle
         let status: String
         switch manifest.status {
         case .succeeded: status = style.green("passed")
@@ -195,7 +206,7 @@ final class RunConsole: Sendable {
             line += "  \(metric) \(NumberFormat.general(value, significant: 4))"
         }
         line += "  \(NumberFormat.fixed(manifest.totalSeconds, decimals: 1) + "s")  \(runDirectory)/"
-        console.out(line)
+        say(line)
         for failure in manifest.failures {
             console.err("  \(failure.stage): \(failure.reason)" + (failure.log.map { " (log: \(Paths.join(runDirectory, $0)))" } ?? ""))
         }

@@ -21,6 +21,7 @@ extension RunOptions {
         [
             "train-config": .list { $0.trainConfig.append($1) }, "sweep": .list { $0.sweep.append($1) }, "set": .list { $0.assignments.append($1) },
             "dry-run": .flag { $0.dryRun = true }, "promote": .flag { $0.promote = true }, "verbose": .flag { $0.verbose = true },
+            "json": .flag { $0.json = true },
             "run-id": .value { $0.runId = $1; return true }, "small-eval-config": .value { $0.smallEvalConfig = $1; return true },
             "full-eval-config": .value { $0.fullEvalConfig = $1; return true }, "resume": .value { $0.resume = $1; return true },
             "step": .value { $0.step = $1; return true }, "project": .value { $0.projectPath = $1; return true },

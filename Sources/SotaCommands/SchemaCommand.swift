@@ -24,7 +24,7 @@ struct SchemaCommand: ContextualCommand {
     @Flag(help: "Print the schema as JSON Schema (draft-07) instead of a listing.")
     var jsonSchema = false
 
-    @Option(help: ArgumentHelp("Write the JSON Schema to this file instead of standard output.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write the JSON Schema to this file instead of standard output.", valueName: "file"), completion: .file())
     var output: String?
 
     @OptionGroup var global: GlobalOptions

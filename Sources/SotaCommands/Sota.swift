@@ -22,6 +22,8 @@ package struct Sota: ParsableCommand {
         Exit status: 0 success, 1 a check failed (invalid config, data mismatch, plan check), 2 a run's stage failed, 3 a gate rejected the run, 64 usage error, 70 internal error, 130 interrupted.
 
         Shell completions: sota --generate-completion-script bash|zsh|fish
+
+        Every --json output is one JSON object with "schema_version": 1 (docs/json.md).
         """,
         version: SotaVersion.line,
         subcommands: [Validate.self, DryRun.self, RunCommand.self, TrainCommand.self, EvaluateCommand.self,
@@ -107,7 +109,7 @@ extension ContextualCommand {
 
 /// Options every command shares.
 package struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The project root (default: the nearest folder with sota.yaml).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The project root (default: the nearest folder with sota.yaml).", valueName: "dir"), completion: .directory)
     package var project: String?
 
     package init() {}

@@ -15,12 +15,13 @@ struct TrainCommand: ContextualCommand {
         Runs the config's train program with the same arguments and environment `sota run` gives it, its output straight on the terminal. Outputs go to --output-dir (default .sota/scratch/train-<id>/).
 
         Examples:
-          sota train --config configs/train_burgers_golden.yaml --stage operator --epochs 1
+          sota train --config configs/train_burgers_golden.yaml \\
+              --stage operator --epochs 1
           sota train --config configs/train_burgers_golden.yaml --output-dir /tmp/ckpt
         """
     )
 
-    @Option(help: ArgumentHelp("The training config.", valueName: "file"))
+    @Option(help: ArgumentHelp("The training config.", valueName: "file"), completion: CompletionCandidates.config)
     var config: String
 
     @Option(help: ArgumentHelp("Run only this stage (default: all, in order).", valueName: "name"))
@@ -29,7 +30,7 @@ struct TrainCommand: ContextualCommand {
     @Option(help: ArgumentHelp("Epochs for the stage(s), overriding the config.", valueName: "n"))
     var epochs: Int?
 
-    @Option(help: ArgumentHelp("Where outputs go; earlier stages' outputs are read from here too.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Where outputs go; earlier stages' outputs are read from here too.", valueName: "dir"), completion: .directory)
     var outputDir: String?
 
     @OptionGroup var overrides: OverrideOptions
@@ -87,17 +88,18 @@ struct EvaluateCommand: ContextualCommand {
         abstract: "Evaluate a checkpoint directly, for debugging: gates are shown, nothing is recorded.",
         discussion: """
         Examples:
-          sota evaluate --checkpoint runs/<id>/checkpoints/checkpoint.json --config configs/small_eval.yaml
+          sota evaluate --checkpoint runs/<id>/checkpoints/checkpoint.json \\
+              --config configs/small_eval.yaml
         """
     )
 
-    @Option(help: ArgumentHelp("The checkpoint file to evaluate.", valueName: "file"))
+    @Option(help: ArgumentHelp("The checkpoint file to evaluate.", valueName: "file"), completion: .file())
     var checkpoint: String
 
-    @Option(help: ArgumentHelp("The evaluation config.", valueName: "file"))
+    @Option(help: ArgumentHelp("The evaluation config.", valueName: "file"), completion: CompletionCandidates.config)
     var config: String
 
-    @Option(help: ArgumentHelp("Where the metrics JSON goes (default: .sota/scratch/evaluate-<id>/metrics.json).", valueName: "file"))
+    @Option(help: ArgumentHelp("Where the metrics JSON goes (default: .sota/scratch/evaluate-<id>/metrics.json).", valueName: "file"), completion: .file())
     var output: String?
 
     @OptionGroup var overrides: OverrideOptions

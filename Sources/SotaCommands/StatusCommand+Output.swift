@@ -17,7 +17,7 @@ extension StatusCommand {
             }
         case .slurm(let slurm, let ingested):
             if json {
-                console.out(slurm.json().rendered(pretty: true))
+                console.out(JSONOutput.document(slurm.json(), wrappingAs: "runs").rendered(pretty: true))
                 return
             }
             console.out(slurm.text(display: context.display, runsDirectory: slurm.runsDirectory))
@@ -45,7 +45,7 @@ extension StatusCommand {
         fields.append(("results", .string(status.results)))
         fields.append(("run_status", status.runStatus.map(JSONValue.string) ?? .null))
         if let error = status.apiError { fields.append(("error", .string(error))) }
-        return .object(fields)
+        return JSONOutput.document(fields)
     }
 
     /// A Vast run as text: the instance, its cost so far, the results and the log's last lines.

@@ -12,9 +12,11 @@ import SotaRunRecord
 struct StatusCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show a launched run: Vast instance state and cost, or every Slurm stage's state and exit code.",
+        abstract: "Show a run: its state, stages, metrics and gates; for a launched one, its instance or Slurm jobs.",
         discussion: """
-        Reads runs/RUN/launch.json. Vast: asks the Vast API for the instance, and prices the time since it started at the instance's hourly price while it starts or runs; a stopped instance is billed its storage only (shown per hour), and a destroyed one (404, or no instance in the answer) is "gone". When the results folder is a file:// URL and the run has been uploaded, shows the run's status and the last lines of its onstart log.
+        A run started here with `sota run` is read from its run directory: running (a live process holds its lock), finished, failed or interrupted (its process is gone: `sota run --resume` continues it), with each stage's status and time, the metrics and the gates.
+
+        A launched run is read from runs/RUN/launch.json. Vast: asks the Vast API for the instance, and prices the time since it started at the instance's hourly price while it starts or runs; a stopped instance is billed its storage only (shown per hour), and a destroyed one (404, or no instance in the answer) is "gone". When the results folder is a file:// URL and the run has been uploaded, shows the run's status and the last lines of its onstart log.
 
         Slurm: one batched `squeue` call per refresh gives every job's (and array task's) state and exit code. A job the controller has forgotten is looked up with `sacct` (when accounting exists), then in the run directory: its READY marker means it finished, a failed manifest means it failed, and anything else is UNKNOWN — never success. A job is the launch's only when its id and its job name agree with launch.json: an id the controller reused for another job is reported as gone. Once every job has ended, the finished runs are added to the leaderboard here (the compute nodes write only files), and again whenever a run's manifest changed since (a failed run that `sota resume` finished). --watch refreshes every --interval seconds until then.
 
@@ -27,7 +29,7 @@ struct StatusCommand: ContextualCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The run id (a unique prefix is enough).", valueName: "run"))
+    @Argument(help: ArgumentHelp("The run id (a unique prefix is enough).", valueName: "run"), completion: CompletionCandidates.runsAndSweeps)
     var run: String
 
     @Option(help: ArgumentHelp("Log lines to show.", valueName: "n"))
@@ -66,9 +68,33 @@ struct StatusCommand: ContextualCommand {
                 show(report, context)
             }
             return last.answered ? ExitStatus.success : ExitStatus.checkFailed
+        } catch LaunchedRun.LookupError.none {
+            // No launch record: a run started here with `sota run`, read from its run directory.
+            return showLocal(project: project, context)
         } catch {
             context.console.error(error.description)
             return ExitStatus.checkFailed
         }
+    }
+
+    /// Shows a run started on this machine: its state (a live one holds the run's lock), stages, metrics and gates.
+    private func showLocal(project: Project, _ context: CommandContext) -> Int32 {
+        let status: LocalRunStatus
+        do {
+            status = try LocalRunStatus.look(run, project: project)
+        } catch {
+            context.console.error(error.description)
+            return ExitStatus.checkFailed
+        }
+        let view = RunStateView(manifest: status.manifest, runDirectory: context.display(status.directory), state: status.state.rawValue,
+                                cost: RunStateView.cost(of: status.manifest, project: project), seconds: status.seconds(of:))
+        if json {
+            let launch: [(String, JSONValue)] = status.launch.map { [("launch", .string($0))] } ?? []
+            context.console.out(JSONOutput.document([("backend", .string("local"))] + view.fields + launch).rendered(pretty: true))
+        } else {
+            context.console.out(view.text(style: context.console.outStyle))
+            if let launch = status.launch { context.console.out("launch    a task of \(launch): sota status \(launch)") }
+        }
+        return ExitStatus.success
     }
 }

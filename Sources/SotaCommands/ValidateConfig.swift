@@ -19,7 +19,7 @@ struct ValidateConfig: ContextualCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Config files to check.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Config files to check.", valueName: "file"), completion: CompletionCandidates.config)
     var files: [String]
 
     @OptionGroup var overrides: OverrideOptions
@@ -77,7 +77,7 @@ struct ValidateConfig: ContextualCommand {
         if strict { all = all.map { $0.promotedToError() } }
         let failed = all.hasErrors
         if json {
-            context.console.out(JSONValue.object([
+            context.console.out(JSONOutput.document([
                 ("valid", .bool(!failed)),
                 ("configs", .array(statuses)),
                 ("diagnostics", .array(all.map(\.jsonValue))),

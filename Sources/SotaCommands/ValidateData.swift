@@ -18,7 +18,7 @@ struct ValidateData: ContextualCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("A config naming its dataset, or an .npz/.npy file.", valueName: "file"))
+    @Argument(help: ArgumentHelp("A config naming its dataset, or an .npz/.npy file.", valueName: "file"), completion: .file(extensions: ["yaml", "yml", "npz", "npy"]))
     var file: String
 
     @OptionGroup var overrides: OverrideOptions
@@ -27,7 +27,7 @@ struct ValidateData: ContextualCommand {
     @Flag(help: "Record the data file's checksum in the manifest instead of comparing it.")
     var writeManifest = false
 
-    @Option(help: ArgumentHelp("Checksum manifest, when FILE is a data file.", valueName: "file"))
+    @Option(help: ArgumentHelp("Checksum manifest, when FILE is a data file.", valueName: "file"), completion: .file())
     var manifest: String?
 
     @Flag(help: "Print the report as JSON.")
@@ -82,7 +82,7 @@ struct ValidateData: ContextualCommand {
                 })))
             }
             fields.append(("diagnostics", .array(diagnostics.map(\.jsonValue))))
-            context.console.out(JSONValue.object(fields).rendered(pretty: true))
+            context.console.out(JSONOutput.document(fields).rendered(pretty: true))
             return failed ? ExitStatus.checkFailed : ExitStatus.success
         }
         context.console.report(diagnostics)

@@ -8,7 +8,7 @@ package enum LeaderboardOutput {
     package enum Format: Sendable, Equatable {
         /// An aligned table for people, or a one-line note when nothing ranks.
         case text
-        /// A pretty-printed JSON array of row objects.
+        /// A pretty-printed JSON object: `schema_version`, what was ranked, and `runs`, an array of row objects.
         case json
         /// RFC 4180 CSV with a header line.
         case csv
@@ -31,7 +31,9 @@ package enum LeaderboardOutput {
                                experiment: String?, unindexedRuns: String? = nil, parameters: [String] = [], conditions: String? = nil) -> String {
         switch format {
         case .json:
-            return json(rows) + "\n"
+            // The `--json` contract (docs/json.md): an object whose first member is the schema version.
+            return "{\n  \"\(JSONOutput.versionKey)\": \(JSONOutput.schemaVersion),\n  \"metric\": \(quoted(metric)),\n  \"phase\": \(quoted(phase)),"
+                + "\n  \"experiment\": \(experiment.map(quoted) ?? "null"),\n  \"runs\": \(json(rows, indent: "  "))\n}\n"
         case .csv:
             return CSV.render(header: columns + parameters, rows: rows.map { row in fields(row) + parameters.map { row.parameters[$0]?.text ?? "" } })
         case .text where rows.isEmpty:
@@ -94,13 +96,14 @@ package enum LeaderboardOutput {
          JSONValue.shortNumber(row.totalSeconds)]
     }
 
-    /// The rows as a JSON array indented by two spaces, one member per line, without a final newline.
-    static func json(_ rows: [LeaderboardRow]) -> String {
+    /// The rows as a JSON array indented by two spaces more than `indent`, one member per line, without a final
+    /// newline; its first line is meant to follow a key on a line already indented by `indent`.
+    static func json(_ rows: [LeaderboardRow], indent: String = "") -> String {
         if rows.isEmpty { return "[]" }
         var out = "["
         for index in 0..<rows.count {
             let row = rows[index]
-            out += index == 0 ? "\n  {" : ",\n  {"
+            out += (index == 0 ? "\n" : ",\n") + indent + "  {"
             let members: [(String, String)] = [
                 ("rank", String(row.rank)), ("run_id", quoted(row.runID)), ("experiment", quoted(row.experiment)),
                 ("value", JSONValue.number(row.value)), ("status", quoted(row.status)),
@@ -110,12 +113,12 @@ package enum LeaderboardOutput {
             ] + (row.trackerURL.map { [("tracker_url", quoted($0))] } ?? []) + (row.parameters.isEmpty ? [] : [("parameters", JSONValue.object(row.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value.jsonValue) })
                 .rendered(pretty: false))])
             for position in 0..<members.count {
-                out += position == 0 ? "\n    " : ",\n    "
+                out += (position == 0 ? "\n" : ",\n") + indent + "    "
                 out += quoted(members[position].0) + ": " + members[position].1
             }
-            out += "\n  }"
+            out += "\n" + indent + "  }"
         }
-        return out + "\n]"
+        return out + "\n" + indent + "]"
     }
 
     /// `text` as a JSON string literal, escaped as every `--json` output escapes it.

@@ -40,7 +40,7 @@ extension WeeklyReport {
         return ranked.prefix(limit).map(\.element)
     }
 
-    /// The report as pretty JSON with sorted snake_case keys and ISO 8601 dates, for `--json`.
+    /// The report as pretty JSON with sorted snake_case keys, `schema_version` among them, and ISO 8601 dates, for `--json`.
     ///
     /// Non-finite numbers (which the leaderboard never stores) are spelled `"NaN"`, `"inf"`, `"-inf"`.
     package func json() throws -> String {
@@ -48,6 +48,23 @@ extension WeeklyReport {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "NaN")
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        return String(decoding: try encoder.encode(VersionedReport(report: self)), as: UTF8.self)
+    }
+}
+
+/// The weekly report with the `--json` contract's `schema_version` beside its own members (docs/json.md).
+private struct VersionedReport: Encodable {
+    var report: WeeklyReport
+
+    private enum CodingKeys: String, CodingKey {
+        // Spelled in camel case: the encoder converts every key to snake case.
+        case schemaVersion
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        // Both keyed containers of one encoder fill the same object, so the version sits among the report's members.
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(JSONOutput.schemaVersion, forKey: .schemaVersion)
+        try report.encode(to: encoder)
     }
 }

@@ -7,9 +7,11 @@ extension ConfigCatalog {
         CSV.render(header: columns, rows: rows.map { cells($0).map(\.text) })
     }
 
-    /// A JSON array of objects, keys in column order, numbers and config values typed.
+    /// A JSON object holding `schema_version` and `configs`, an array of objects, keys in column order, numbers and
+    /// config values typed (the `--json` contract, docs/json.md).
     package func json() -> String {
-        JSONValue.array(rows.map { row in .object(zip(columns, cells(row)).map { ($0, $1.json) }) }).rendered(pretty: true) + "\n"
+        let configs = JSONValue.array(rows.map { row in .object(zip(columns, cells(row)).map { ($0, $1.json) }) })
+        return JSONOutput.document([("configs", configs)]).rendered(pretty: true) + "\n"
     }
 
     private struct Cell {

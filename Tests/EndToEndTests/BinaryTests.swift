@@ -9,17 +9,7 @@ struct BinaryRun {
     var out: String
     var err: String
 
-    static var binary: String {
-        if let explicit = ProcessInfo.processInfo.environment["SOTA_BINARY"] { return explicit }
-        // The test bundle sits beside the products of the same build.
-        var folder = Paths.parent(of: Paths.absolute(CommandLine.arguments[0], relativeTo: Paths.currentDirectory))
-        while folder != "/" {
-            let candidate = Paths.join(folder, "sota")
-            if Paths.isExecutableFile(candidate) { return candidate }
-            folder = Paths.parent(of: folder)
-        }
-        return Paths.join(Repository.root, ".build/debug/sota")
-    }
+    static var binary: String { SotaBinary.path }
 
     init(_ arguments: [String], in directory: String = Repository.root, executable: String = BinaryRun.binary,
          environment: [String: String] = ProcessInfo.processInfo.environment) throws {

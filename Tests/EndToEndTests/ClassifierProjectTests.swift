@@ -92,15 +92,15 @@ import Testing
         #expect(board.status == 0 && board.err.isEmpty, "\(board.err)")
         let header = board.out.split(separator: "\n").first.map(String.init) ?? ""
         #expect(header.contains("accuracy") && header.contains("optimizer.lr") && header.contains("model.name"), "\(board.out)")
-        let rows = try #require(try json(try BinaryRun(["leaderboard", "--json"], in: folder.path)) as? [[String: Any]])
+        let rows = try #require((try json(try BinaryRun(["leaderboard", "--json"], in: folder.path)) as? [String: Any])?["runs"] as? [[String: Any]])
         let values = rows.compactMap { $0["value"] as? Double }
         #expect(values.count == 5 && values == values.sorted(by: >), "\(values)")
         #expect((rows.first?["parameters"] as? [String: Any])?["optimizer.lr"] as? Double == 3e-3, "\(rows.first ?? [:])")
         let leaderURL = try #require(rows.first?["tracker_url"] as? String, "\(rows.first ?? [:])")
         #expect(leaderURL == "https://wandb.ai/vision-team/cls-demo/runs/\(rows.first?["run_id"] as? String ?? "")", "credentials are dropped")
         #expect(!board.out.contains("s3cret"))
-        let filtered = try #require(try json(try BinaryRun(["leaderboard", "--json", "--where", "optimizer.lr < 5e-3 and model.name = resnet18"],
-                                                           in: folder.path)) as? [[String: Any]])
+        let filtered = try #require((try json(try BinaryRun(["leaderboard", "--json", "--where", "optimizer.lr < 5e-3 and model.name = resnet18"],
+                                                            in: folder.path)) as? [String: Any])?["runs"] as? [[String: Any]])
         #expect(filtered.count == 3, "\(filtered)")
         #expect(filtered.allSatisfy { (($0["parameters"] as? [String: Any])?["optimizer.lr"] as? Double ?? 1) < 5e-3 })
 
@@ -117,7 +117,7 @@ import Testing
         let catalog = try BinaryRun(["catalog"], in: folder.path)
         #expect(catalog.status == 0 && !catalog.out.contains("invalid"), "\(catalog.out)\(catalog.err)")
         // base.yaml's best result came from the sweep's learning rate, not from the value the config holds: the row says so.
-        let catalogRows = try #require(try json(try BinaryRun(["catalog", "--format", "json"], in: folder.path)) as? [[String: Any]])
+        let catalogRows = try #require((try json(try BinaryRun(["catalog", "--format", "json"], in: folder.path)) as? [String: Any])?["configs"] as? [[String: Any]])
         let baseRow = try #require(catalogRows.first { $0["path"] as? String == "configs/base.yaml" })
         #expect((baseRow["best_run_overrides"] as? String)?.contains("optimizer.lr=") == true, "\(baseRow)")
 

@@ -139,7 +139,8 @@ import Testing
         #expect(first.out == "no runs in full_eval yet for x; `sota run` adds them\n")
         #expect(Paths.kind(of: folder.url(".sota/leaderboard.sqlite")) == .file)
         let empty = try sota(["leaderboard", "--json"], in: folder.path)
-        #expect(empty.status == 0 && empty.out == "[]\n", "\(empty.err)")
+        #expect(empty.status == 0 && empty.out == "{\n  \"schema_version\": 1,\n  \"metric\": \"\",\n  \"phase\": \"full_eval\",\n  \"experiment\": null,\n  \"runs\": []\n}\n",
+                "\(empty.out)\(empty.err)")
     }
 
     @Test func corruptOrForeignFilesAreReportedAndLeftUntouched() throws {

@@ -44,7 +44,7 @@ private func runID(in folder: TemporaryDirectory) throws -> String {
 
 private func leaderboardRows(_ folder: TemporaryDirectory) throws -> [[String: Any]] {
     let run = try sota(["leaderboard", "--json", "--top", "1000"], in: folder.path)
-    return try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [[String: Any]], "\(run.out)\(run.err)")
+    return try #require((try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])?["runs"] as? [[String: Any]], "\(run.out)\(run.err)")
 }
 
 @Suite struct RunReliabilityTests {

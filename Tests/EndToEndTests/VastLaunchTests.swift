@@ -237,6 +237,7 @@ import Testing
         #expect(status.out.contains("cost      $0.00 so far (0.00 h at $0.3500/h)"))
         let json = try await fixture.sota(["status", id, "--json"])
         #expect(json.out.contains("\"state\": \"loading (asked: running)\""))
+        #expect(json.out.hasPrefix("{\n  \"schema_version\": 1,\n  \"run_id\": "), "\(json.out)")
 
         // Issue 13 item 17: stopped for an hour and a half, it is billed its storage, not 1.5 h at $0.35/h.
         try fixture.server.setInstance(7000001, fieldsJSON: #"{"actual_status": "exited", "cur_state": "stopped", "start_date": \#(Date().timeIntervalSince1970 - 5400)}"#)

@@ -1,5 +1,6 @@
 import Foundation
 import SotaSupport
+@testable import SotaCommands
 import SotaTestSupport
 import Testing
 
@@ -56,5 +57,76 @@ import Testing
         #expect(try complete(["sota", "leaderboard", "--phase", ""], script: script) == ["full_eval", "small_eval"])
         #expect(try complete(["sota", "report", "--direction", "h"], script: script) == ["higher"])
         #expect(try complete(["sota", "launch", "--backend", "s"], script: script) == ["slurm"])
+    }
+
+    /// Run ids and experiment names come from the real program, which the completion script calls back
+    /// (`"${COMP_WORDS[0]}" ---completion …`): the first word is the built binary, run in a small project.
+    @Test func bashCompletesConfigsRunIDsExperimentsAndFormats() throws {
+        let script = CommandRun(["--generate-completion-script", "bash"], in: folder.path).out
+        let sota = SotaBinary.path
+        folder.write("sota.yaml", "project: completions\nmetrics: {accuracy: higher, loss: lower}\nprimary_metric: loss\n")
+        folder.write("configs/base.yaml", "seed: 1\n")
+        folder.write("configs/notes.txt", "not a config\n")
+        for run in ["20261120-100000-0000000a", "20261123-141503-9f3a2b1c", "sweep-20261122-090000-0000000b"] {
+            folder.write("runs/\(run)/manifest.json", "{}")
+        }
+        for experiment in ["experiments/2026-01-02-wide", "experiments/2026-01-05-deep", "experiments-archive/2025-12-01-old"] {
+            folder.write("\(experiment)/config.yaml", "seed: 1\n")
+        }
+        #expect(try complete(["sota", "validate", "config", "configs/"], script: script) == ["configs/base.yaml"])
+        #expect(try complete([sota, "run", "--resume", "2026112"], script: script) == ["20261123-141503-9f3a2b1c", "20261120-100000-0000000a"])
+        #expect(try complete([sota, "compare", "20261120-100000-0000000a", ""], script: script)
+                == ["20261123-141503-9f3a2b1c", "20261120-100000-0000000a"])
+        #expect(try complete([sota, "experiment", "show", ""], script: script) == ["deep", "wide", "old"])
+        #expect(try complete([sota, "experiment", "restore", ""], script: script) == ["old"])
+        #expect(try complete(["sota", "catalog", "--format", ""], script: script) == ["csv", "json"])
+        #expect(try complete([sota, "leaderboard", "--metric", ""], script: script) == ["loss", "accuracy"])
+    }
+
+    /// Every command's words (`["experiment", "new"]`), from the command tree.
+    private func commandPaths() throws -> [[String]] {
+        let help = try #require(Sota._dumpHelp().data(using: .utf8))
+        let root = try #require(try JSONSerialization.jsonObject(with: help) as? [String: Any])
+        var paths: [[String]] = []
+        func visit(_ command: [String: Any], path: [String]) {
+            paths.append(path)
+            for sub in command["subcommands"] as? [[String: Any]] ?? [] where sub["commandName"] as? String != "help" {
+                visit(sub, path: path + [sub["commandName"] as? String ?? "?"])
+            }
+        }
+        visit(try #require(root["command"] as? [String: Any]), path: [])
+        return paths
+    }
+
+    /// At 80 columns ArgumentParser wraps the help's text; an example command line must still be whole on its line
+    /// (or continued with a backslash by its author), and a command quoted in running text (`sota …`) must not be
+    /// broken across two lines, or it can no longer be copied.
+    @Test func helpAtEightyColumnsNeverBreaksACommandLine() throws {
+        let sota = SotaBinary.path
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        for path in try commandPaths() {
+            environment["COLUMNS"] = "80"
+            let narrow = try ProgramRun([sota] + path + ["--help"], in: folder.path, environment: environment).out
+            environment["COLUMNS"] = "2000"
+            let wide = try ProgramRun([sota] + path + ["--help"], in: folder.path, environment: environment).out
+            let narrowLines = narrow.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let command = (["sota"] + path).joined(separator: " ")
+            // Example lines: indented lines that start with a command, each whole at 80 columns.
+            for line in wide.split(separator: "\n").map(String.init) {
+                let text = line.drop { $0 == " " }
+                guard line.hasPrefix(" "), text.hasPrefix("sota ") || text.hasPrefix("$ sota ") else { continue }
+                #expect(narrowLines.contains(line), "\(command) --help: `\(line)` is broken at 80 columns")
+            }
+            for line in narrowLines {
+                // The usage line is ArgumentParser's own and never wrapped.
+                #expect(line.count <= 80 || line.hasPrefix("USAGE: "), "\(command) --help: a line of \(line.count) columns: \(line)")
+                // A `sota …` quotation opened on this line is closed on it.
+                let quoted = line.split(separator: "`", omittingEmptySubsequences: false)
+                if quoted.count % 2 == 0, let open = quoted.last, open.hasPrefix("sota ") {
+                    Issue.record("\(command) --help: `\(open)… is broken at 80 columns")
+                }
+            }
+        }
     }
 }

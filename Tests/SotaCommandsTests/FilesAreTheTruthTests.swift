@@ -105,7 +105,7 @@ private struct TruthProject {
         let show = project.sota("experiment", "show", "wide")
         #expect(show.out.contains("status         promoted"), "\(show.out)")
         let catalog = project.sota("catalog", "--format", "json")
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(catalog.out.utf8)) as? [[String: Any]])
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(catalog.out.utf8)) as? [String: Any])?["configs"] as? [[String: Any]])
         let row = try #require(rows.first { ($0["path"] as? String)?.hasPrefix("experiments/") == true })
         #expect(row["promoted_to"] as? String == "configs/wide.yaml", "\(catalog.out)")
     }

@@ -100,6 +100,7 @@ import Testing
         #expect(run.status == 0, "\(run.err)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])
         let runs = try #require(object["runs"] as? [[String: Any]])
+        #expect(object["schema_version"] as? Int == 1 && object["backend"] as? String == "slurm")
         #expect(runs.count == Self.tasks)
         #expect((runs[499]["stages"] as? [[String: Any]])?.last?["state"] as? String == "COMPLETED")
         #expect(object["final"] as? Bool == true)

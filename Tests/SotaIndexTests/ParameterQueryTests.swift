@@ -65,7 +65,7 @@ import Testing
         let csv = LeaderboardOutput.render(rows, format: .csv, metric: "accuracy", phase: "full_eval", experiment: nil, parameters: ["model.pretrained"])
         #expect(csv.hasPrefix(LeaderboardOutput.columns.joined(separator: ",") + ",model.pretrained\r\n"))
         let json = LeaderboardOutput.render(rows, format: .json, metric: "accuracy", phase: "full_eval", experiment: nil)
-        let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
+        let parsed = (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["runs"] as? [[String: Any]]
         #expect((parsed?.first?["parameters"] as? [String: Any])?["model.pretrained"] is Bool)
     }
 

@@ -52,3 +52,20 @@ public enum Repository {
         return folder
     }
 }
+
+/// The built `sota` executable the tests that must run the real program use.
+public enum SotaBinary {
+    /// `$SOTA_BINARY` (CI's release build), else the `sota` of the build the test bundle belongs to, else
+    /// `.build/debug/sota`.
+    public static var path: String {
+        if let explicit = ProcessInfo.processInfo.environment["SOTA_BINARY"] { return explicit }
+        // The test bundle sits beside the products of the same build.
+        var folder = Paths.parent(of: Paths.absolute(CommandLine.arguments[0], relativeTo: Paths.currentDirectory))
+        while folder != "/" {
+            let candidate = Paths.join(folder, "sota")
+            if Paths.isExecutableFile(candidate) { return candidate }
+            folder = Paths.parent(of: folder)
+        }
+        return Paths.join(Repository.root, ".build/debug/sota")
+    }
+}

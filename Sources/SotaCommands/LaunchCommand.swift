@@ -135,7 +135,8 @@ struct LaunchCommand: ContextualCommand {
             let outcome = try launch.run(.init(project: project, configPath: trainPath, options: slurmOptions, environment: context.environment))
             return Self.show(outcome, context)
         }
-        let launch = VastLaunch(loadPipeline: load, history: DryRun.pastRuns(project: project, context: context))
+        let launch = VastLaunch(loadPipeline: load, history: DryRun.pastRuns(project: project, context: context),
+                                executable: { try SweepCommandSupport.executable(context) })
         let outcome = try launch.run(.init(project: project, options: vastOptions, environment: context.environment,
                                            workingDirectory: context.workingDirectory))
         return Self.show(outcome, context)

@@ -16,8 +16,13 @@ import Testing
         let server: LoopbackVastServer
         var root: String { folder.url("project") }
 
-        init(results: Bool = true) throws {
+        /// The "sota" uploaded for the instance: the start of a Linux x86-64 ELF file (what the launch checks).
+        var executable: String
+
+        init(results: Bool = true, vast extra: String = "") throws {
             server = try LoopbackVastServer(apiKey: VastLaunchOperationTests.apiKey)
+            executable = folder.write("bin/sota", [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0] + [UInt8](repeating: 0, count: 10) + [0x3E, 0]
+                + [UInt8](repeating: 7, count: 1000))
             try LaunchFixtures.demoProject(in: folder, under: "project/", appending: """
 
             launch:
@@ -26,6 +31,7 @@ import Testing
                 api_url: \(server.baseURL)
                 gpu: RTX 4090
                 max_price: 0.5
+            \(extra)
 
             """)
             folder.write("project/.gitignore", "/runs/\n/.sota/\n/.vast/\n__pycache__/\n")
@@ -51,7 +57,7 @@ import Testing
         func launch(_ options: VastLaunch.Options) throws -> VastLaunch.Outcome {
             let project = LaunchFixtures.project(root)
             let launch = VastLaunch(loadPipeline: LaunchFixtures.loader(project: project, trainPath: Paths.join(root, "configs/train_burgers_golden.yaml")),
-                                    history: { _, _ in [] })
+                                    history: { _, _ in [] }, executable: { [executable] in executable })
             return try launch.run(.init(project: project, options: options, environment: environment, workingDirectory: root))
         }
 
@@ -156,5 +162,55 @@ import Testing
         let cancel = Cancellation().run(.init(project: project, run: runID, environment: environment))
         #expect(cancel.stopped == nil && cancel.error != nil)
         #expect(try LaunchRecord.read(path: Paths.join(runDirectory, "launch.json")).cancelled == nil)
+    }
+
+    /// Issue 16, item 7: with no `sota_binary`, this machine's binary goes to the results location, named by its
+    /// hash; a dry run says so and uploads nothing, a launch uploads it before renting.
+    @Test func thisMachinesBinaryIsUploadedToTheResultsLocationAndTheScriptChecksIt() throws {
+        let fixture = try Fixture()
+        let sha256 = try FileStream.sha256(of: fixture.executable).hex
+        let stored = fixture.folder.url("results/.sota-binaries/\(sha256)/sota")
+        var options = VastLaunch.Options()
+        options.dryRun = true
+        guard case .dryRun(let summary, let script) = try fixture.launch(options).ending else { Issue.record("no dry run"); return }
+        #expect(summary.contains("sota      uploaded from this machine's binary (0.0 MB, sha256 \(sha256.prefix(12))…) to file://\(stored), verified before it runs"),
+                "\(summary)")
+        #expect(script.contains("sota_sha256=\(sha256)\n") && script.contains("  cp -- \(stored) \"$file\"\n"))
+        #expect(Paths.kind(of: stored) == .missing, "a dry run uploads nothing")
+        options.dryRun = false
+        options.autoShutdown = true
+        guard case .launched = try fixture.launch(options).ending else { Issue.record("no launch"); return }
+        #expect(FileManager.default.contents(atPath: stored) == FileManager.default.contents(atPath: fixture.executable))
+    }
+
+    /// A sota that is not a Linux x86-64 program (one built on a Mac) is refused before anything is rented.
+    @Test func aBinaryNoInstanceCanRunIsRefused() throws {
+        let fixture = try Fixture()
+        fixture.executable = fixture.folder.write("bin/sota-macos", [0xCF, 0xFA, 0xED, 0xFE] + [UInt8](repeating: 0, count: 60))
+        let outcome = try fixture.launch(VastLaunch.Options())
+        guard case .refused = outcome.ending else { Issue.record("\(outcome)"); return }
+        #expect(outcome.diagnostics.contains { $0.keyPath == "launch.vast.sota_binary" && $0.message.contains("is not a Linux x86-64 program") },
+                "\(outcome.diagnostics)")
+        #expect(try fixture.requests() == ["POST /api/v0/bundles/"] || fixture.requests().isEmpty)
+        #expect(try !fixture.requests().contains { $0.hasPrefix("PUT") })
+    }
+
+    @Test func aConfiguredDownloadOrABuildIsWhatTheDryRunSays() throws {
+        let hash = String(repeating: "ab12", count: 16)
+        let url = "https://github.com/example/sota/releases/download/v1.2.3/sota-1.2.3-linux-x86_64.tar.gz"
+        let download = try Fixture(vast: "    sota_binary: {url: \(url), sha256: \(hash.uppercased())}")
+        var options = VastLaunch.Options()
+        options.dryRun = true
+        guard case .dryRun(let summary, let script) = try download.launch(options).ending else { Issue.record("no dry run"); return }
+        #expect(summary.contains("sota      downloaded from \(url) (sha256 ab12ab12ab12…), verified before it runs"), "\(summary)")
+        #expect(summary.contains("image     pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime, "))
+        #expect(script.contains("sota_sha256=\(hash)\n") && !script.contains("swift build"))
+
+        let build = try Fixture(vast: "    sota_binary: build")
+        let outcome = try build.launch(options)
+        guard case .dryRun(let buildSummary, let buildScript) = outcome.ending else { Issue.record("no dry run"); return }
+        #expect(buildSummary.contains("sota      built from source on the instance (asked for by launch.vast.sota_binary: build)"))
+        #expect(buildScript.contains("swift build -c release"))
+        #expect(outcome.diagnostics.contains { $0.severity == .warning && $0.message.contains("has no Swift toolchain") }, "\(outcome.diagnostics)")
     }
 }

@@ -18,6 +18,9 @@ package struct SotaBinaryUpload: Sendable {
     package var size: Int
     /// Where the instance fetches it from.
     package var destination: StorageURL
+    /// Whether it asks for a dynamic loader (`swift build -c release` without `-static-executable`): it then needs
+    /// shared libraries (the Swift runtime, a recent enough glibc) that an ordinary CUDA + Python image may lack.
+    package var isDynamicallyLinked: Bool
 
     /// The folder under the results location that holds uploaded binaries.
     package static let folderName = ".sota-binaries"
@@ -42,7 +45,8 @@ package struct SotaBinaryUpload: Sendable {
                                     hint: "set launch.vast.sota_binary to the release tarball: {url: https://…/sota-VERSION-linux-x86_64.tar.gz, sha256: …}")
         }
         return SotaBinaryUpload(localPath: executable, sha256: hash.hex, size: hash.size,
-                                destination: results.appending(folderName).appending(hash.hex).appending("sota"))
+                                destination: results.appending(folderName).appending(hash.hex).appending("sota"),
+                                isDynamicallyLinked: hasInterpreter(executable))
     }
 
     /// The first 20 bytes of `path` (fewer when it is shorter or unreadable): enough for the ELF class and machine.
@@ -53,6 +57,29 @@ package struct SotaBinaryUpload: Sendable {
         var bytes = [UInt8](repeating: 0, count: 20)
         let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, 20) }
         return Array(bytes.prefix(max(0, count)))
+    }
+
+    /// Whether the ELF file at `path` has a `PT_INTERP` program header, i.e. is started by the dynamic loader; a
+    /// fully static sota (the release build) has none.
+    private static func hasInterpreter(_ path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        func bytes(at offset: Int, count: Int) -> [UInt8] {
+            var buffer = [UInt8](repeating: 0, count: count)
+            let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(offset)) }
+            return read == count ? buffer : []
+        }
+        func number(_ bytes: ArraySlice<UInt8>) -> Int { bytes.reversed().reduce(0) { $0 << 8 | Int($1) } }
+        let header = bytes(at: 0, count: 64)
+        guard header.count == 64 else { return false }
+        // Elf64_Ehdr: e_phoff at 32 (8 bytes), e_phentsize at 54 and e_phnum at 56 (2 bytes each), little-endian.
+        let tableOffset = number(header[32..<40]), entrySize = number(header[54..<56]), entries = number(header[56..<58])
+        guard entrySize >= 4, entries > 0, entries < 4096, tableOffset > 0 else { return false }
+        let table = bytes(at: tableOffset, count: entrySize * entries)
+        guard !table.isEmpty else { return false }
+        let interpreter = 3 // PT_INTERP
+        return (0..<entries).contains { number(table[($0 * entrySize)..<($0 * entrySize + 4)]) == interpreter }
     }
 
     /// Copies the binary to ``destination``: a file copy for file://, `aws s3 cp` for s3://, `b2 file upload` for

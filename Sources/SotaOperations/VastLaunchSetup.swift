@@ -168,6 +168,11 @@ extension VastLaunchSetup {
                                         findings: inout Findings) -> (OnstartSpec.Install, SotaBinaryUpload?) {
         do {
             let upload = try SotaBinaryUpload.prepare(executable: try executable(), results: results)
+            if upload.isDynamicallyLinked {
+                findings.warnings.append(.warning(at: location, keyPath: SotaBinarySetting.keyPath,
+                                                  "this machine's sota (\(upload.localPath)) is dynamically linked, so the instance's image must have the libraries it was built against (the Swift runtime, glibc)",
+                                                  hint: "upload a fully static build (swift build -c release --static-swift-stdlib -Xswiftc -static-executable), or set launch.vast.sota_binary to the release tarball"))
+            }
             return (.uploaded(upload.destination, sha256: upload.sha256), upload)
         } catch let problem as SotaBinaryProblem {
             findings.errors.append(.error(at: location, keyPath: SotaBinarySetting.keyPath, problem.message, hint: problem.hint))

@@ -213,4 +213,21 @@ import Testing
         #expect(buildScript.contains("swift build -c release"))
         #expect(outcome.diagnostics.contains { $0.severity == .warning && $0.message.contains("has no Swift toolchain") }, "\(outcome.diagnostics)")
     }
+
+    /// A dynamically linked sota (`swift build -c release` as typed) needs libraries the default image lacks: the
+    /// launch goes ahead with a warning. A fully static one (here the system's static-pie ldconfig) gets none.
+    @Test func aDynamicallyLinkedBinaryIsUploadedWithAWarning() throws {
+        let fixture = try Fixture()
+        var options = VastLaunch.Options()
+        options.dryRun = true
+        fixture.executable = try #require(Paths.findExecutable("env", path: "/usr/bin:/bin", relativeTo: "/"))
+        let dynamic = try fixture.launch(options)
+        guard case .dryRun = dynamic.ending else { Issue.record("\(dynamic)"); return }
+        #expect(dynamic.diagnostics.contains { $0.severity == .warning && $0.message.contains("is dynamically linked") }, "\(dynamic.diagnostics)")
+        guard let ldconfig = Paths.findExecutable("ldconfig", path: "/sbin:/usr/sbin", relativeTo: "/"),
+              (try? ProgramRun(["file", "-L", ldconfig]).out.contains("static")) == true else { return }
+        fixture.executable = ldconfig
+        let outcome = try fixture.launch(options)
+        #expect(!outcome.diagnostics.contains { $0.message.contains("dynamically linked") }, "\(outcome.diagnostics)")
+    }
 }

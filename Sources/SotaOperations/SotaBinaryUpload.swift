@@ -1,6 +1,7 @@
 import Foundation
 import SotaSupport
 import SotaLaunch
+import SotaRun
 
 /// This machine's sota binary on its way to an instance: `sota launch` uploads it to the results location (the one
 /// place it already knows the instance can read, with the credentials the instance is given), and the onstart
@@ -117,29 +118,27 @@ package struct SotaBinaryUpload: Sendable {
         }
     }
 
-    /// Runs a storage tool from the environment's PATH; its complaint becomes the problem's message.
+    /// Runs a storage tool from the environment's PATH as sota runs stages (its own process group, stopped with sota
+    /// on Ctrl-C, given up after half an hour); its last line of output becomes the problem's message.
     private func run(_ program: String, _ arguments: [String], environment: [String: String]) throws(SotaBinaryProblem) {
         guard let executable = Paths.findExecutable(program, path: environment["PATH"], relativeTo: "/") else {
             throw SotaBinaryProblem(message: "cannot upload this machine's sota to \(destination.text): `\(program)` is not on PATH",
                                     hint: "install it, or set launch.vast.sota_binary to a release URL with its sha256")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        let errors = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
+        let log = Paths.join(environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp", "sota-binary-upload-\(getpid()).log")
+        defer { unlink(log) }
+        let child = ChildProcess(executable: executable, arguments: [program] + arguments, environment: environment,
+                                 workingDirectory: Paths.currentDirectory, logFile: log,
+                                 timeout: DurationValue(seconds: 1800), gracePeriod: DurationValue(seconds: 5))
+        let exit: ChildExit
         do {
-            try process.run()
+            exit = try child.run()
         } catch {
             throw SotaBinaryProblem(message: "cannot start \(program) to upload sota: \(error)")
         }
-        let complaint = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let line = complaint.split(whereSeparator: \.isNewline).last.map(String.init) ?? "exited \(process.terminationStatus)"
+        guard exit.succeeded else {
+            let output = (try? FileStream.readAll(log, limit: 1 << 20)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let line = output.split(whereSeparator: \.isNewline).last.map(String.init) ?? exit.description
             throw SotaBinaryProblem(message: "cannot upload this machine's sota to \(destination.text): \(program): \(line)")
         }
     }

@@ -48,10 +48,13 @@ import Testing
             #expect(run.status == 0, "git \(arguments.joined(separator: " ")): \(run.err)")
         }
 
+        /// Variables set on top of this process's environment.
+        var extraEnvironment: [String: String] = [:]
+
         var environment: [String: String] {
             var environment = ProcessInfo.processInfo.environment
             environment["VAST_API_KEY"] = VastLaunchOperationTests.apiKey
-            return environment
+            return environment.merging(extraEnvironment) { $1 }
         }
 
         func launch(_ options: VastLaunch.Options) throws -> VastLaunch.Outcome {
@@ -229,5 +232,26 @@ import Testing
         fixture.executable = ldconfig
         let outcome = try fixture.launch(options)
         #expect(!outcome.diagnostics.contains { $0.message.contains("dynamically linked") }, "\(outcome.diagnostics)")
+    }
+
+    /// s3:// results: the binary goes up with `aws s3 cp` before anything is rented; when aws fails, nothing is.
+    @Test func anS3UploadRunsAwsAndItsFailureRentsNothing() throws {
+        let fixture = try Fixture()
+        let stubs = StubCommands(in: fixture.folder)
+        stubs.stub("aws", #"[ "${STUB_AWS_STATUS:-0}" = 0 ] || { echo "upload failed: Could not connect to the endpoint URL" >&2; exit 1; }"#)
+        fixture.extraEnvironment = ["PATH": stubs.bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+                                    "AWS_ACCESS_KEY_ID": "id", "AWS_SECRET_ACCESS_KEY": "secret", "STUB_AWS_STATUS": "1"]
+        var options = VastLaunch.Options()
+        options.autoShutdown = true
+        options.results = "s3://team-results/runs"
+        let sha256 = try FileStream.sha256(of: fixture.executable).hex
+        let failed = try fixture.launch(options)
+        guard case .refused = failed.ending else { Issue.record("\(failed)"); return }
+        #expect(failed.diagnostics.contains { $0.message.contains("cannot upload this machine's sota to s3://team-results/runs/.sota-binaries/\(sha256)/sota: aws: upload failed: Could not connect") },
+                "\(failed.diagnostics)")
+        #expect(try !fixture.requests().contains { $0.hasPrefix("PUT") }, "nothing rented")
+        fixture.extraEnvironment["STUB_AWS_STATUS"] = "0"
+        guard case .launched = try fixture.launch(options).ending else { Issue.record("no launch"); return }
+        #expect(stubs.calls(of: "aws").last == ["s3", "cp", "--only-show-errors", fixture.executable, "s3://team-results/runs/.sota-binaries/\(sha256)/sota"])
     }
 }

@@ -3,8 +3,9 @@ import SotaSupport
 
 /// The instance's onstart script for one run: a pure function of an ``OnstartSpec``.
 ///
-/// The script clones the repository at the recorded commit (or, when a container restart runs it again, resumes the
-/// run in the checkout it left), installs what the run needs, fetches and verifies the dataset, runs `sota run` with
+/// The script first fetches sota and checks its SHA-256 before anything else runs (or, when asked, builds it after
+/// the checkout), clones the repository at the recorded commit (or, when a container restart runs it again, resumes
+/// the run in the checkout it left), fetches and verifies the dataset, runs `sota run` with
 /// the launch's run id, and — from an EXIT trap, so on failure too — uploads whatever run directory exists together
 /// with its own log, then stops or destroys the instance through the Vast API with whichever HTTP client the image
 /// has, or stops the container itself when it has none. Every value from the spec is a ``ShellWord`` in

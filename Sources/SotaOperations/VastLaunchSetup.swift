@@ -34,7 +34,8 @@ package struct VastLaunchSetup: Sendable {
     /// The branch or remote ref the commit is on, for the summary.
     package var commitWhere: String
 
-    /// How sota gets onto the instance, and this machine's binary when it is uploaded (at launch, not in a dry run).
+    /// This machine's binary when the instance gets sota by upload (sent at launch, never in a dry run); nil for a
+    /// download, a build or `launch.install`.
     package var binaryUpload: SotaBinaryUpload?
 
     /// The image used when `launch.vast.image` is not set: an ordinary CUDA + Python image, as the instance runs the

@@ -172,12 +172,17 @@ package struct VastLaunch {
     /// Writes the run folder's onstart.sh and launch.json, and the project's .vast/onstart.sh.
     private func record(_ setup: VastLaunchSetup, offer: VastOffer, instanceID: Int, payload: String, runDirectory: String, project: Project) throws {
         let spec = setup.spec
-        let record = LaunchRecord(
+        var record = LaunchRecord(
             runID: spec.runID, created: Timestamp.string(Date()), config: spec.configPath, overrides: spec.overrides,
             repository: spec.repository, commit: spec.commit, results: spec.results.text, apiURL: setup.apiURL,
             instanceID: instanceID, offer: offer, shutdown: spec.shutdown.rawValue, script: RunLayout.onstartScript,
             scriptEncoding: payload == setup.script.text ? "plain" : "gzip+base64", environment: setup.environment.map(\.0)
         )
+        switch spec.install {
+        case .download(let url, let sha256): (record.sotaBinary, record.sotaBinarySHA256) = (url, sha256)
+        case .uploaded(let url, let sha256): (record.sotaBinary, record.sotaBinarySHA256) = (url.text, sha256)
+        case .buildFromRepository, .command: break
+        }
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         try AtomicFile.write(setup.script.text, to: Paths.join(runDirectory, RunLayout.onstartScript), mode: 0o755)
         try record.write(to: Paths.join(runDirectory, LaunchRecord.fileName))

@@ -184,6 +184,9 @@ import Testing
         options.autoShutdown = true
         guard case .launched = try fixture.launch(options).ending else { Issue.record("no launch"); return }
         #expect(FileManager.default.contents(atPath: stored) == FileManager.default.contents(atPath: fixture.executable))
+        let runs = try FileManager.default.contentsOfDirectory(atPath: fixture.folder.url("project/runs"))
+        let record = try LaunchRecord.read(path: fixture.folder.url("project/runs/\(try #require(runs.first))/launch.json"))
+        #expect(record.sotaBinary == "file://" + stored && record.sotaBinarySHA256 == sha256, "launch.json says which sota ran")
     }
 
     /// A sota that is not a Linux x86-64 program (one built on a Mac) is refused before anything is rented.

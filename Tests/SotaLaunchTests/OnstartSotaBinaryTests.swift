@@ -26,11 +26,11 @@ import Testing
         /// The fake sota's calls, one line each.
         var sotaCalls: String { folder.url("sota-calls.txt") }
 
-        init(sha256sum: Bool) throws {
+        init(sha256sum: Bool, python: Bool = true) throws {
             var real = StubCommands.bashAndCoreutils + ["tar"]
             if sha256sum { real.append("sha256sum") }
             stubs = StubCommands(in: folder, real: real)
-            try stubs.addRealPython()
+            if python { try stubs.addRealPython() }
             stubs.stub("git", """
             for arg in "$@"; do last=$arg; done
             case " $* " in *" clone "*) mkdir -p "$last/.git" ;; esac
@@ -51,6 +51,7 @@ import Testing
             if [ "$1" = run ]; then
               for arg in "$@"; do case $arg in --run-id=*) id=${arg#--run-id=} ;; esac; done
               mkdir -p "runs/$id" && echo '{"status": "succeeded"}' >"runs/$id/manifest.json"
+              if [ -n "${STUB_SOTA_SIGNAL:-}" ]; then kill -s "$STUB_SOTA_SIGNAL" "$PPID"; sleep 1; fi
             fi
             exit 0
 
@@ -80,12 +81,12 @@ import Testing
         }
 
         /// Runs `spec`'s script as Vast would; `initPID` stands for the container's PID 1.
-        func run(_ spec: OnstartSpec, initPID: Int32) async throws -> ProgramRun {
+        func run(_ spec: OnstartSpec, initPID: Int32, extra: [String: String] = [:]) async throws -> ProgramRun {
             let script = folder.write("onstart.sh", try OnstartScript(spec).payload())
             return try await ProgramRun.run(stubs.bashCommand(script), environment: [
                 "PATH": stubs.bin, "HOME": folder.url("home"), "SOTA_WORK_DIR": folder.url("instance"), "TMPDIR": folder.url("tmp"),
                 "CONTAINER_ID": String(id), "VAST_API_KEY": "test-vast-key", "VAST_API_URL": server.baseURL, "SOTA_INIT_PID": String(initPID),
-            ])
+            ].merging(extra) { $1 })
         }
 
         /// The calls that ended billing (stop or destroy).
@@ -170,5 +171,33 @@ import Testing
         #expect(run.status != 0)
         #expect(Paths.kind(of: instance.sotaCalls) == .missing)
         #expect(try instance.shutdownCalls() == ["DELETE"], "\(run.out)\(run.err)")
+    }
+
+    /// SIGTERM while the fetched sota runs: the script ends with 143, after the upload and the destroy.
+    @Test func aKillDuringTheRunStillUploadsAndShutsDown() async throws {
+        let instance = try Instance(sha256sum: true)
+        let (url, sha256) = try instance.publish(.tarball)
+        let standIn = try OnstartShutdownTests.StandIn()
+        defer { standIn.end() }
+        let run = try await instance.run(instance.spec(.download(url: url, sha256: sha256)), initPID: standIn.pid, extra: ["STUB_SOTA_SIGNAL": "TERM"])
+        #expect(run.status == 143, "\(run.out)\(run.err)")
+        let log = try String(contentsOfFile: instance.folder.url("results/r1/onstart.log"), encoding: .utf8)
+        #expect(log.contains("sota onstart: exit status 143"))
+        #expect(try instance.shutdownCalls() == ["DELETE"])
+    }
+
+    /// An image with neither curl, wget nor python3 cannot fetch sota (or reach the API): nothing runs, and the
+    /// script stops the container itself, which ends GPU billing.
+    @Test func withNoWayToFetchTheContainerIsStopped() async throws {
+        let instance = try Instance(sha256sum: true, python: false)
+        let (url, sha256) = try instance.publish(.bare)
+        let standIn = try OnstartShutdownTests.StandIn()
+        defer { standIn.end() }
+        let run = try await instance.run(instance.spec(.download(url: url, sha256: sha256)), initPID: standIn.pid)
+        #expect(run.status == 127, "\(run.out)\(run.err)")
+        #expect(Paths.kind(of: instance.sotaCalls) == .missing)
+        #expect(try instance.shutdownCalls().isEmpty)
+        #expect(run.err.contains("stopping the container (PID \(standIn.pid))"), "\(run.err)")
+        #expect(standIn.endedByTerm())
     }
 }

@@ -17,7 +17,7 @@ struct LaunchCommand: ContextualCommand {
         discussion: """
         Before anything is rented: the config and its evaluation configs are validated, the work tree must be clean and its commit on a remote (the instance checks out exactly that commit; --allow-dirty overrides), and `launch.results` in sota.yaml (or --results) says where results go.
 
-        sota picks the cheapest Vast offer for the GPU (--gpu, launch.vast.gpu, else the config's resources.gpu with dashes as spaces), resources.gpus, --max-price, reliability and --disk, and creates the instance with the generated onstart script. The script clones the repository at the commit, installs sota unless SOTA_BIN names a folder holding it, fetches the dataset (launch.data_url), checks it with `sota validate data`, runs `sota run --run-id ID`, and from an EXIT trap — on success and on failure — uploads runs/ID/ and its log to <results>/ID/, then with --auto-shutdown destroys the instance (or stops it when the upload failed, so nothing is lost).
+        sota picks the cheapest Vast offer for the GPU (--gpu, launch.vast.gpu, else the config's resources.gpu with dashes as spaces), resources.gpus, --max-price, reliability and --disk, and creates the instance with the generated onstart script. The script first fetches sota and checks its SHA-256 before anything runs (launch.vast.sota_binary in sota.yaml: {url, sha256} for a release download, fetched with curl, else wget, else python3; by default this machine's binary, which the launch uploads to <results>/.sota-binaries/; `build` builds it from source on the instance instead), then clones the repository at the commit, fetches the dataset (launch.data_url), checks it with `sota validate data`, runs `sota run --run-id ID`, and from an EXIT trap — on success and on failure — uploads runs/ID/ and its log to <results>/ID/, then with --auto-shutdown destroys the instance (or stops it when the upload failed, so nothing is lost).
 
         Secrets travel as instance environment variables, never in the script, the run directory or the output: VAST_API_KEY (with --auto-shutdown), AWS_* for s3:// and B2_* for b2:// URLs, and the names listed in launch.environment.
 
@@ -139,7 +139,8 @@ struct LaunchCommand: ContextualCommand {
             let outcome = try launch.run(.init(project: project, configPath: trainPath, options: slurmOptions, environment: context.environment))
             return Self.show(outcome, context)
         }
-        let launch = VastLaunch(loadPipeline: load, history: DryRun.pastRuns(project: project, context: context))
+        let launch = VastLaunch(loadPipeline: load, history: DryRun.pastRuns(project: project, context: context),
+                                executable: { try SweepCommandSupport.executable(context) })
         let outcome = try launch.run(.init(project: project, options: vastOptions, environment: context.environment,
                                            workingDirectory: context.workingDirectory))
         return Self.show(outcome, context)

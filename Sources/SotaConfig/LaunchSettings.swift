@@ -11,7 +11,8 @@ package struct LaunchSettings: Sendable {
     /// The folder a config's dataset file is fetched from (`<data_url>/<file name of data.path>`); none means the
     /// dataset is in the repository.
     package var dataURL: Located<String>?
-    /// A shell command that puts `sota` on the instance's PATH (default: build it from the repository).
+    /// A shell command that puts `sota` on the instance's PATH (an escape hatch: `launch.vast.sota_binary` is the
+    /// usual way, and the two exclude each other).
     package var install: Located<String>?
     /// Names of further environment variables to pass to instances (tracking keys and the like).
     package var environment: [Located<String>] = []
@@ -19,6 +20,8 @@ package struct LaunchSettings: Sendable {
     package var vastAPIURL: Located<String>?
     /// The instance image.
     package var vastImage: String?
+    /// How instances get sota (`launch.vast.sota_binary`); nil means the default, an upload of this machine's binary.
+    package var vastSotaBinary: SotaBinarySetting?
     /// Disk per instance, in GB.
     package var vastDiskGB: Double?
     /// Vast's GPU name (default: the config's `resources.gpu`).
@@ -60,7 +63,9 @@ package struct LaunchSettings: Sendable {
         FieldSchema("environment", .list(.string(nonEmpty: true), minCount: 0), "extra environment variable names passed to instances"),
         FieldSchema("vast", .mapping(MappingSchema([
             FieldSchema("api_url", .string(nonEmpty: true), "Vast API server (default https://console.vast.ai)"),
-            FieldSchema("image", .string(nonEmpty: true), "Docker image of the instance"),
+            FieldSchema("image", .string(nonEmpty: true), "Docker image of the instance (default: \(defaultVastImage))"),
+            // `upload`, `build` or {url, sha256}: a union the schema cannot spell, checked by SotaBinarySetting.parse.
+            FieldSchema("sota_binary", .anyValue, "how instances get sota: {url, sha256} (verified download), upload (default: this machine's binary) or build"),
             FieldSchema("disk_gb", .number(min: 1, exclusiveMin: false, max: 100_000), "disk per instance in GB"),
             FieldSchema("gpu", .string(nonEmpty: true), "Vast GPU name, e.g. RTX 4090"),
             FieldSchema("max_price", .number(min: 0, exclusiveMin: true, max: nil), "highest price per hour in USD"),
@@ -80,13 +85,19 @@ package struct LaunchSettings: Sendable {
         ])), "Slurm settings"),
     ]))
 
-    /// Reads a validated `launch:` node.
-    static func read(_ node: ConfigNode) -> LaunchSettings {
+    /// The image used when `launch.vast.image` is not set: an ordinary CUDA + Python image (Ubuntu 22.04 with conda's
+    /// Python 3 and PyTorch; no curl, wget or git, which the onstart script does without or installs).
+    package static let defaultVastImage = "pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime"
+
+    /// Reads a `launch:` node the schema validator accepted, with the problems only a closer look finds
+    /// (`launch.vast.sota_binary`'s forms and values, and its clash with `launch.install`).
+    static func read(_ node: ConfigNode) -> (LaunchSettings, [Diagnostic]) {
         func located(_ child: ConfigNode?) -> Located<String>? {
             guard let child, let text = child.stringValue else { return nil }
             return Located(text, child.location)
         }
         var settings = LaunchSettings()
+        var problems: [Diagnostic] = []
         settings.repository = located(node["repository"])
         settings.results = located(node["results"])
         settings.dataURL = located(node["data_url"])
@@ -99,6 +110,16 @@ package struct LaunchSettings: Sendable {
             settings.vastGPU = vast["gpu"]?.stringValue
             settings.vastMaxPrice = vast["max_price"]?.numberValue
             settings.vastMinReliability = vast["min_reliability"]?.numberValue
+            if let binary = vast["sota_binary"] {
+                let (setting, found) = SotaBinarySetting.parse(binary)
+                settings.vastSotaBinary = setting
+                problems += found
+                if let install = settings.install {
+                    problems.append(.error(at: binary.location, keyPath: SotaBinarySetting.keyPath,
+                                           "`\(SotaBinarySetting.keyPath)` and `launch.install` (at \(install.location)) both say how sota gets onto the instance",
+                                           hint: "keep one: sota_binary for the release binary (or `build`), install for a command of your own"))
+                }
+            }
         }
         if let slurm = node["slurm"] {
             settings.slurmPartition = located(slurm["partition"])
@@ -112,6 +133,6 @@ package struct LaunchSettings: Sendable {
             settings.slurmMaxParallel = slurm["max_parallel"]?.intValue
             settings.slurmSota = located(slurm["sota"])
         }
-        return settings
+        return (settings, problems)
     }
 }

@@ -152,7 +152,11 @@ package struct Project: Sendable {
         }
         if let prices = node["prices"]?.stringValue { project.pricesPath = prices }
         if let leaderboard = node["leaderboard"]?.stringValue { project.leaderboardPath = leaderboard }
-        if let launch = node["launch"] { project.launch = LaunchSettings.read(launch) }
+        if let launch = node["launch"] {
+            let (settings, problems) = LaunchSettings.read(launch)
+            project.launch = settings
+            diagnostics += problems
+        }
         project.extraSections = node["sections"]?.items?.compactMap(\.stringValue) ?? []
         if let lifecycle = node["lifecycle"] {
             project.lifecycle = LifecycleThresholds(

@@ -52,6 +52,11 @@ package struct LaunchRecord: Sendable, Equatable, Codable, LaunchRecordFile {
     package var environment: [String]
     /// When `sota cancel` destroyed the instance, if it did.
     package var cancelled: String?
+    /// Where the instance got sota (a download URL, or the uploaded copy under the results location); nil when it
+    /// built sota or ran `launch.install` (and in records older than this field).
+    package var sotaBinary: String?
+    /// That binary's SHA-256, which the script checked before running it.
+    package var sotaBinarySHA256: String?
 
     /// Creates a record.
     package init(runID: String, created: String, config: String, overrides: [String], repository: String, commit: String,
@@ -83,7 +88,7 @@ package struct LaunchRecord: Sendable, Equatable, Codable, LaunchRecordFile {
         case schemaVersion = "schema_version", backend, runID = "run_id", created, config, overrides, repository, commit
         case results, apiURL = "api_url", instanceID = "instance_id", offerID = "offer_id", gpuName = "gpu_name"
         case gpuCount = "num_gpus", pricePerHour = "dph_total", shutdown, script, scriptEncoding = "script_encoding"
-        case environment, cancelled
+        case environment, cancelled, sotaBinary = "sota_binary", sotaBinarySHA256 = "sota_binary_sha256"
     }
 }
 

@@ -55,13 +55,31 @@ extension OnstartScript {
         // command's). The remote's credential, when it needs one, comes from the instance environment through a
         // credential helper, never in a URL, a file or the log. A container restart runs the script again: the
         // checkout (cloned into repo.part and renamed, so one that exists is complete) and the run are resumed.
-        body += ["}", ""] + shutdownFunctions + finish(spec.shutdown) + [
+        let fetchesOverHTTP = spec.datasets.contains { $0.source.scheme == .https || $0.source.scheme == .http }
+        var helpers: [ScriptText] = []
+        let installFetchesOverHTTP = switch spec.install {
+        case .download: true
+        case .uploaded(let url, _): url.scheme == .https || url.scheme == .http
+        case .buildFromRepository, .command: false
+        }
+        if fetchesOverHTTP || installFetchesOverHTTP { helpers += fetchFunction }
+        if spec.install.isVerifiedFetch { helpers += sha256Function }
+        helpers += try installFunction(spec.install, words: &words)
+        body += ["}", ""] + shutdownFunctions + helpers + finish(spec.shutdown) + [
             "trap finish EXIT",
             "trap 'exit 129' HUP",
             "trap 'exit 130' INT",
             "trap 'exit 143' TERM",
             "",
             "echo \"sota onstart: run $run_id, commit $commit\"",
+        ]
+        // A fetched binary is checked before anything else runs; a build or a command needs the checkout first.
+        if spec.install.isVerifiedFetch {
+            body.append("if [ -n \"${SOTA_BIN:-}\" ]; then PATH=\"$SOTA_BIN:$PATH\"; else install_sota; fi")
+        }
+        body += [
+            // An ordinary CUDA + Python image (pytorch/pytorch:…-runtime) has no git: Ubuntu's is a minute away.
+            "if ! command -v git >/dev/null; then apt-get update -qq && apt-get install -y -qq --no-install-recommends git >/dev/null; fi",
             "git_auth=()",
             "if [ -n \"${SOTA_GIT_USERNAME:-}${SOTA_GIT_PASSWORD:-}\" ]; then",
             "  # shellcheck disable=SC2016 # expanded by the helper's shell, when git asks",
@@ -76,24 +94,31 @@ extension OnstartScript {
             "fi",
             "cd \"$work/repo\"",
             "git -c advice.detachedHead=false checkout --quiet \"$commit\"",
-            "if [ -n \"${SOTA_BIN:-}\" ]; then PATH=\"$SOTA_BIN:$PATH\"; fi",
-            "if ! command -v sota >/dev/null; then",
         ]
         switch spec.install {
+        case .download, .uploaded:
+            break
         case .buildFromRepository:
             body += [
+                "if [ -n \"${SOTA_BIN:-}\" ]; then PATH=\"$SOTA_BIN:$PATH\"; fi",
+                "if ! command -v sota >/dev/null; then",
                 "  swift build -c release --static-swift-stdlib --product sota",
                 "  PATH=\"$PWD/.build/release:$PATH\"",
+                "fi",
             ]
         case .command(let command):
             // The team's command is code by design; as a quoted word run by eval it cannot break the script around it.
             let word = try ShellWord(command, role: "launch.install")
             words.append(word)
-            body.append("  install_command=\(word)")
-            body.append("  eval \"$install_command\"")
+            body += [
+                "if [ -n \"${SOTA_BIN:-}\" ]; then PATH=\"$SOTA_BIN:$PATH\"; fi",
+                "if ! command -v sota >/dev/null; then",
+                "  install_command=\(word)",
+                "  eval \"$install_command\"",
+                "fi",
+            ]
         }
         body += [
-            "fi",
             "cd \"$project\"",
             "if [ -f requirements.txt ]; then python3 -m pip install --quiet -r requirements.txt; fi",
         ]
@@ -111,7 +136,7 @@ extension OnstartScript {
                 let path = try ShellWord(fetch.source.filePath ?? "/", role: "the data URL")
                 words.append(path)
                 body.append("  cp -- \(path) \(destination).part")
-            case .https, .http: body.append("  curl -fsSL --retry 3 -o \(destination).part --url \(source)")
+            case .https, .http: body.append("  fetch \(source) \(destination).part")
             case .s3: body.append("  aws s3 cp --only-show-errors \(source) \(destination).part")
             case .b2: body.append("  b2 file download \(source) \(destination).part")
             }

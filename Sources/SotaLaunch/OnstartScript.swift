@@ -3,8 +3,9 @@ import SotaSupport
 
 /// The instance's onstart script for one run: a pure function of an ``OnstartSpec``.
 ///
-/// The script clones the repository at the recorded commit (or, when a container restart runs it again, resumes the
-/// run in the checkout it left), installs what the run needs, fetches and verifies the dataset, runs `sota run` with
+/// The script first fetches sota and checks its SHA-256 before anything else runs (or, when asked, builds it after
+/// the checkout), clones the repository at the recorded commit (or, when a container restart runs it again, resumes
+/// the run in the checkout it left), fetches and verifies the dataset, runs `sota run` with
 /// the launch's run id, and — from an EXIT trap, so on failure too — uploads whatever run directory exists together
 /// with its own log, then stops or destroys the instance through the Vast API with whichever HTTP client the image
 /// has, or stops the container itself when it has none. Every value from the spec is a ``ShellWord`` in
@@ -41,7 +42,8 @@ package struct OnstartScript: Sendable {
     /// file is opened on descriptor 9 and removed before bash starts reading it, so no copy of the script stays on
     /// the instance's disk, whatever happens to the run.
     package static func compressedStub(for script: String) -> String {
-        let encoded = Gzip.compress(Array(script.utf8)).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
+        // One line of base64: `base64 -d` needs no line breaks, and the ~50 they took are worth keeping under the limit.
+        let encoded = Gzip.compress(Array(script.utf8)).base64EncodedString()
         let lines: [ScriptText] = [
             "#!/bin/bash",
             "# sota onstart, gzip + base64: the script is longer than Vast's \(vastLimit)-character onstart limit.",

@@ -18,10 +18,25 @@ package struct OnstartSpec: Sendable {
 
     /// How the instance gets the `sota` binary.
     package enum Install: Sendable, Equatable {
-        /// Build sota from the checked-out repository with SwiftPM (the repository is sota itself, or vendors it).
+        /// Download it (curl, else wget, else python3) and check its SHA-256 before anything runs: a release tarball
+        /// (`sota-VERSION-linux-x86_64.tar.gz`, a top folder holding `sota`) or a bare binary.
+        case download(url: String, sha256: String)
+        /// Copy it from the results location, where `sota launch` uploaded the launching machine's binary, and check
+        /// its SHA-256 the same way.
+        case uploaded(StorageURL, sha256: String)
+        /// Build sota from the checked-out repository with SwiftPM (the repository is sota itself, or vendors it):
+        /// only when `launch.vast.sota_binary: build` asks for it, as it needs a Swift toolchain on a paid GPU.
         case buildFromRepository
         /// Run the project's own shell command (from `launch.install`), which must put `sota` on PATH.
         case command(String)
+
+        /// Whether the script fetches a binary and checks its SHA-256 (rather than building or running a command).
+        package var isVerifiedFetch: Bool {
+            switch self {
+            case .download, .uploaded: true
+            case .buildFromRepository, .command: false
+            }
+        }
     }
 
     /// A dataset file fetched before the run.
@@ -58,7 +73,8 @@ package struct OnstartSpec: Sendable {
     package var results: StorageURL
     /// The instance's fate at the end.
     package var shutdown: Shutdown
-    /// How sota gets onto the instance (skipped when `sota` is already on PATH or `SOTA_BIN` names a folder).
+    /// How sota gets onto the instance (skipped when `SOTA_BIN` names a folder holding it; a build or a command is
+    /// also skipped when `sota` is already on PATH, while a verified fetch never trusts a `sota` the image happens to hold).
     package var install: Install
 
     /// Creates a spec.

@@ -90,10 +90,14 @@ package struct VastLaunch {
     /// Past stage times for the estimate.
     package var history: StageHistory
 
+    /// This machine's sota, uploaded for the instance when `launch.vast.sota_binary` names no download.
+    package var executable: () throws -> String
+
     /// Creates the use case with its collaborators.
-    package init(loadPipeline: @escaping LaunchPipelineLoader, history: @escaping StageHistory) {
+    package init(loadPipeline: @escaping LaunchPipelineLoader, history: @escaping StageHistory, executable: @escaping () throws -> String) {
         self.loadPipeline = loadPipeline
         self.history = history
+        self.executable = executable
     }
 
     /// Launches (or, with `--dry-run`, shows) the run.
@@ -104,7 +108,7 @@ package struct VastLaunch {
         func refused(_ problems: [Diagnostic]) -> Outcome { Outcome(diagnostics: diagnostics + problems, ending: .refused) }
         guard let configs = try loadPipeline(request.options.overrides, &diagnostics) else { return refused([]) }
         let setup: VastLaunchSetup
-        switch VastLaunchSetup.prepare(request, training: configs.training) {
+        switch VastLaunchSetup.prepare(request, training: configs.training, executable: executable) {
         case .success(let prepared): setup = prepared
         case .failure(let problems): return refused(problems.diagnostics)
         }
@@ -139,6 +143,14 @@ package struct VastLaunch {
         let summary = setup.summary(offer: offer, estimate: estimate, payload: payload)
         if request.options.dryRun { return Outcome(diagnostics: diagnostics, ending: .dryRun(summary: summary, script: setup.script.text)) }
         guard setup.apiKey != nil else { return refused([.error(at: nil, VastAPIError.missingAPIKey.description)]) }
+        // The binary is in place before the instance exists, so the script never waits for it.
+        if let upload = setup.binaryUpload {
+            do {
+                try upload.upload(environment: request.environment)
+            } catch {
+                return refused([.error(at: nil, error.message, hint: error.hint)])
+            }
+        }
         let instanceID: Int
         do {
             instanceID = try client.createInstance(offerID: offer.id, VastInstanceRequest(
@@ -160,12 +172,17 @@ package struct VastLaunch {
     /// Writes the run folder's onstart.sh and launch.json, and the project's .vast/onstart.sh.
     private func record(_ setup: VastLaunchSetup, offer: VastOffer, instanceID: Int, payload: String, runDirectory: String, project: Project) throws {
         let spec = setup.spec
-        let record = LaunchRecord(
+        var record = LaunchRecord(
             runID: spec.runID, created: Timestamp.string(Date()), config: spec.configPath, overrides: spec.overrides,
             repository: spec.repository, commit: spec.commit, results: spec.results.text, apiURL: setup.apiURL,
             instanceID: instanceID, offer: offer, shutdown: spec.shutdown.rawValue, script: RunLayout.onstartScript,
             scriptEncoding: payload == setup.script.text ? "plain" : "gzip+base64", environment: setup.environment.map(\.0)
         )
+        switch spec.install {
+        case .download(let url, let sha256): (record.sotaBinary, record.sotaBinarySHA256) = (url, sha256)
+        case .uploaded(let url, let sha256): (record.sotaBinary, record.sotaBinarySHA256) = (url.text, sha256)
+        case .buildFromRepository, .command: break
+        }
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         try AtomicFile.write(setup.script.text, to: Paths.join(runDirectory, RunLayout.onstartScript), mode: 0o755)
         try record.write(to: Paths.join(runDirectory, LaunchRecord.fileName))

@@ -34,8 +34,13 @@ package struct VastLaunchSetup: Sendable {
     /// The branch or remote ref the commit is on, for the summary.
     package var commitWhere: String
 
-    /// The image used when `launch.vast.image` is not set: it has Swift to build sota and Python 3 for the demo.
-    package static let defaultImage = "swift:6.2-noble"
+    /// This machine's binary when the instance gets sota by upload (sent at launch, never in a dry run); nil for a
+    /// download, a build or `launch.install`.
+    package var binaryUpload: SotaBinaryUpload?
+
+    /// The image used when `launch.vast.image` is not set: an ordinary CUDA + Python image, as the instance runs the
+    /// release binary rather than building one (see ``LaunchSettings/defaultVastImage``).
+    package static let defaultImage = LaunchSettings.defaultVastImage
     /// Environment variables the storage tools read, by URL scheme.
     package static let storageVariables: [StorageURL.Scheme: [String]] = [
         .s3: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ENDPOINT_URL"],
@@ -43,7 +48,10 @@ package struct VastLaunchSetup: Sendable {
     ]
 
     /// Checks the launch and builds the setup, or lists every reason it cannot go ahead.
-    static func prepare(_ request: VastLaunch.Request, training: RunConfig) -> Result<VastLaunchSetup, Problems> {
+    ///
+    /// `executable` finds this machine's sota, uploaded for the instance unless `launch.vast.sota_binary` names a
+    /// download or asks for a build.
+    static func prepare(_ request: VastLaunch.Request, training: RunConfig, executable: () throws -> String) -> Result<VastLaunchSetup, Problems> {
         let project = request.project
         let command = request.options
         let settings = project.launch
@@ -75,13 +83,16 @@ package struct VastLaunchSetup: Sendable {
         let schemes = Set([results?.scheme] + datasets.map { Optional($0.source.scheme) }).compactMap { $0 }
         let environment = instanceEnvironment(request, apiKey: apiKey, apiURL: apiURL, shutdown: shutdown, schemes: schemes, remote: source.remote,
                                               findings: &findings)
+        let image = settings.vastImage ?? defaultImage
+        let (install, upload) = results.map { sotaBinary(request, results: $0, image: image, executable: executable, findings: &findings) }
+            ?? (.buildFromRepository, nil)
         guard findings.errors.isEmpty, let results else { return .failure(Problems(diagnostics: findings.errors + findings.warnings)) }
 
         let spec = OnstartSpec(
             runID: RunID.make().text, repository: source.remote?.url ?? "", commit: source.commit, projectDirectory: projectDirectory,
             runsDirectory: project.runsDirectory, configPath: configPath, overrides: command.overrides,
             datasets: datasets, results: results, shutdown: shutdown,
-            install: settings.install.map { .command($0.value) } ?? .buildFromRepository
+            install: install
         )
         let script: OnstartScript
         do {
@@ -90,9 +101,9 @@ package struct VastLaunchSetup: Sendable {
             return .failure(Problems(diagnostics: [.error(at: nil, error.description)] + findings.warnings))
         }
         return .success(VastLaunchSetup(
-            spec: spec, script: script, query: query, apiURL: apiURL, apiKey: apiKey, image: settings.vastImage ?? defaultImage,
+            spec: spec, script: script, query: query, apiURL: apiURL, apiKey: apiKey, image: image,
             environment: environment, warnings: findings.warnings,
-            commitWhere: source.publication?.remoteRefs.first ?? source.git.branch ?? "detached HEAD"
+            commitWhere: source.publication?.remoteRefs.first ?? source.git.branch ?? "detached HEAD", binaryUpload: upload
         ))
     }
 
@@ -121,8 +132,70 @@ package struct VastLaunchSetup: Sendable {
         case .stop: lines.append("shutdown  stop after the script ends, on success and on failure")
         case .destroy: lines.append("shutdown  destroy after the upload, on success and on failure (stop instead if the upload fails)")
         }
+        lines.append("sota      " + sotaBinaryDescription)
         lines.append("env       \(environment.isEmpty ? "none" : environment.map(\.0).joined(separator: ", ")) (values are never printed)")
         lines.append("onstart   \(script.text.count) characters\(payload == script.text ? "" : ", sent gzip+base64 as \(payload.count)") (Vast's limit: \(OnstartScript.vastLimit))")
         return lines.joined(separator: "\n")
+    }
+}
+
+extension VastLaunchSetup {
+    /// How the instance gets sota: `launch.install`'s command, else `launch.vast.sota_binary` (a verified download, a
+    /// build from source), else an upload of this machine's binary to the results location.
+    static func sotaBinary(_ request: VastLaunch.Request, results: StorageURL, image: String, executable: () throws -> String,
+                           findings: inout Findings) -> (OnstartSpec.Install, SotaBinaryUpload?) {
+        let settings = request.project.launch
+        if let command = settings.install { return (.command(command.value), nil) }
+        switch settings.vastSotaBinary {
+        case .some(.download(let url, let sha256, _)):
+            return (.download(url: url, sha256: sha256), nil)
+        case .some(.build(let location)):
+            if settings.vastImage == nil {
+                findings.warnings.append(.warning(at: location, keyPath: SotaBinarySetting.keyPath,
+                                                  "sota is built from source on the instance, but the default image \(image) has no Swift toolchain",
+                                                  hint: "set launch.vast.image to a Swift image such as swift:6.2-noble"))
+            }
+            return (.buildFromRepository, nil)
+        case .some(.upload(let location)):
+            return uploadOwnBinary(results: results, location: location, executable: executable, findings: &findings)
+        case .none:
+            return uploadOwnBinary(results: results, location: nil, executable: executable, findings: &findings)
+        }
+    }
+
+    /// This machine's binary, hashed and named under `results`; a problem (not a Linux x86-64 program, unreadable)
+    /// stops the launch before anything is rented.
+    private static func uploadOwnBinary(results: StorageURL, location: SourceLocation?, executable: () throws -> String,
+                                        findings: inout Findings) -> (OnstartSpec.Install, SotaBinaryUpload?) {
+        do {
+            let upload = try SotaBinaryUpload.prepare(executable: try executable(), results: results)
+            if upload.isDynamicallyLinked {
+                findings.warnings.append(.warning(at: location, keyPath: SotaBinarySetting.keyPath,
+                                                  "this machine's sota (\(upload.localPath)) is dynamically linked, so the instance's image must have the libraries it was built against (the Swift runtime, glibc)",
+                                                  hint: "upload a fully static build (swift build -c release --static-swift-stdlib -Xswiftc -static-executable), or set launch.vast.sota_binary to the release tarball"))
+            }
+            return (.uploaded(upload.destination, sha256: upload.sha256), upload)
+        } catch let problem as SotaBinaryProblem {
+            findings.errors.append(.error(at: location, keyPath: SotaBinarySetting.keyPath, problem.message, hint: problem.hint))
+        } catch {
+            findings.errors.append(.error(at: location, keyPath: SotaBinarySetting.keyPath, "\(error)"))
+        }
+        return (.buildFromRepository, nil)
+    }
+
+    /// The dry run's and the launch's `sota` line: how the binary gets there.
+    var sotaBinaryDescription: String {
+        func short(_ hash: String) -> String { String(hash.prefix(12)) + "…" }
+        switch spec.install {
+        case .download(let url, let sha256):
+            return "downloaded from \(url) (sha256 \(short(sha256))), verified before it runs"
+        case .uploaded(let url, let sha256):
+            let size = binaryUpload.map { " (\(NumberFormat.fixed(Double($0.size) / 1_000_000, decimals: 1)) MB, sha256 \(short(sha256)))" } ?? ""
+            return "uploaded from this machine's binary\(size) to \(url.text), verified before it runs"
+        case .buildFromRepository:
+            return "built from source on the instance (asked for by launch.vast.sota_binary: build)"
+        case .command:
+            return "installed by launch.install's command (not verified by sota)"
+        }
     }
 }

@@ -100,7 +100,7 @@ import Testing
         }
 
         /// sota.yaml with a `launch:` section; `extra` lines go into it (they override the file:// defaults).
-        func writeLaunchSettings(_ extra: [String: String] = [:], apiURL: String? = nil) {
+        func writeLaunchSettings(_ extra: [String: String] = [:], apiURL: String? = nil, sotaBinary: String? = nil) {
             var settings = ["results": "file://\(folder.url("results"))", "data_url": "file://\(folder.url("datasets"))"]
             settings.merge(extra) { $1 }
             let lines = settings.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }.joined(separator: "\n")
@@ -114,6 +114,7 @@ import Testing
                 gpu: RTX 4090
                 disk_gb: 40
                 max_price: 0.5
+            \(sotaBinary.map { "    sota_binary: \($0)" } ?? "")
               slurm:
                 gpus: 0
                 time: "00:05:00"
@@ -245,7 +246,9 @@ import Testing
         // Phase 2: the key from the key file, `launch.repository` with a password (the origin's token must now go
         // nowhere), s3:// results so the AWS keys travel.
         fixture.writeLaunchSettings(["repository": "https://deploy:\(Self.repositoryPassword.value)@git.example.invalid/team/mirror.git",
-                                     "results": "s3://probe-bucket/runs"])
+                                     "results": "s3://probe-bucket/runs"],
+                                    // A release download: with s3:// results, the default upload of this sota would need S3.
+                                    sotaBinary: "{url: https://releases.example.invalid/sota-1.4.0-linux-x86_64.tar.gz, sha256: \(String(repeating: "0f", count: 32))}")
         since = try fixture.requestCount()
         try fixture.sota(Self.vast + ["--dry-run", "--auto-shutdown", "--allow-dirty"], keyFile: true)
         let second = try fixture.sota(Self.vast + ["--auto-shutdown", "--allow-dirty"], keyFile: true)

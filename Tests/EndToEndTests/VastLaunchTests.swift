@@ -63,13 +63,14 @@ import Testing
         }
 
         /// Runs what Vast received as the instance's onstart, with the environment Vast received plus what Vast sets
-        /// itself (CONTAINER_ID) and the built sota instead of a build from source.
-        func runInstance(_ create: LoopbackVastServer.Request, id: Int, extra: [String: String] = [:]) async throws -> ProgramRun {
+        /// itself (CONTAINER_ID); with `fetchSota`, the script copies the binary the launch uploaded to the results
+        /// folder and checks it, otherwise SOTA_BIN points it at the built sota.
+        func runInstance(_ create: LoopbackVastServer.Request, id: Int, fetchSota: Bool = false, extra: [String: String] = [:]) async throws -> ProgramRun {
             let body = try #require(create.body)
             let onstart = try #require(body["onstart"] as? String)
             var environment = (body["env"] as? [String: String]) ?? [:]
             environment["CONTAINER_ID"] = String(id)
-            environment["SOTA_BIN"] = Paths.parent(of: BinaryRun.binary)
+            if !fetchSota { environment["SOTA_BIN"] = Paths.parent(of: BinaryRun.binary) }
             environment["SOTA_WORK_DIR"] = folder.url("instance-\(id)")
             environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
             environment["HOME"] = folder.path
@@ -125,6 +126,13 @@ import Testing
         // training stage is estimated, not only the declared ones.
         #expect(run.out.contains("estimate  8h40m → $3.03"), "\(run.out)")
         #expect(run.out.contains("env       VAST_API_KEY, VAST_API_URL, TRACKING_API_KEY (values are never printed)"))
+        // Issue 16 item 7: the binary is this one, uploaded to the results folder under its hash; a dry run uploads nothing.
+        let sha256 = try FileStream.sha256(of: BinaryRun.binary).hex
+        #expect(run.out.contains("sota      uploaded from this machine's binary ("), "\(run.out)")
+        #expect(run.out.contains("sha256 \(sha256.prefix(12))…) to file://\(fixture.results)/.sota-binaries/\(sha256)/sota, verified before it runs"))
+        #expect(run.out.contains("image     pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime, 40 GB disk"))
+        #expect(!run.out.contains("swift build"))
+        #expect(Paths.kind(of: fixture.results) == .missing)
         #expect(run.out.contains("--- onstart.sh ---\n#!/bin/bash\n"))
         #expect(run.out.contains("cp -- \(fixture.folder.url("datasets/burgers_1d.npz")) data/burgers_1d.npz.part"))
         #expect(Paths.kind(of: Paths.join(fixture.project, "runs")) == .missing)
@@ -146,15 +154,20 @@ import Testing
         let script = try String(contentsOfFile: Paths.join(runFolder, "onstart.sh"), encoding: .utf8)
         let onstart = try #require(body["onstart"] as? String)
         #expect(onstart == script || (script.count > 4048 && onstart.hasPrefix("#!/bin/bash\n# sota onstart, gzip + base64")))
-        #expect(body["image"] as? String == "swift:6.2-noble" && body["disk"] as? Double == 40)
+        #expect(body["image"] as? String == "pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime" && body["disk"] as? Double == 40)
+        let sha256 = try FileStream.sha256(of: BinaryRun.binary).hex
+        #expect(FileManager.default.contentsEqual(atPath: BinaryRun.binary, andPath: Paths.join(fixture.results, ".sota-binaries/\(sha256)/sota")),
+                "the launch uploaded this sota before renting")
         #expect(body["env"] as? [String: String] == ["VAST_API_KEY": Self.apiKey, "VAST_API_URL": fixture.server.baseURL,
                                                     "TRACKING_API_KEY": Self.trackingSecret])
         let record = try String(contentsOfFile: Paths.join(runFolder, "launch.json"), encoding: .utf8)
         #expect(record.contains("\"instance_id\" : 7000001") && record.contains("\"offer_id\" : 1002") && record.contains("\"dph_total\" : 0.35"))
         fixture.assertNoSecrets(launch.out, launch.err, fixture.allText(under: runFolder), fixture.allText(under: Paths.join(fixture.project, ".vast")))
 
-        let instance = try await fixture.runInstance(create, id: 7000001)
+        // The instance fetches that copy and checks its SHA-256 before it runs: no SOTA_BIN, no build.
+        let instance = try await fixture.runInstance(create, id: 7000001, fetchSota: true)
         #expect(instance.status == 0, "\(instance.out)\(instance.err)")
+        #expect(instance.out.contains("sota onstart: sota from file://\(fixture.results)/.sota-binaries/\(sha256)/sota verified (sha256 \(sha256))"))
         #expect(instance.out.contains("sota onstart: destroyed instance 7000001"))
         let uploaded = Paths.join(fixture.results, id)
         let manifest = try String(contentsOfFile: Paths.join(uploaded, "manifest.json"), encoding: .utf8)

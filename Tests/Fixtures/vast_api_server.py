@@ -17,10 +17,14 @@ instance's fields (`{"fields": {...}}`, e.g. a stop the host made) or the raw `i
 line of output, listens on 127.0.0.1 only, and exits when its standard input closes (its parent test is gone) or
 after --lifetime seconds, so it never outlives a test run.
 
-Usage: vast_api_server.py [--api-key KEY] [--offers offers.json] [--lifetime SECONDS]
+With --files DIR it also serves that folder's files at GET /files/NAME (logged like API calls, no key asked): the
+release download an onstart script fetches, next to the API that script shuts its instance down through.
+
+Usage: vast_api_server.py [--api-key KEY] [--offers offers.json] [--lifetime SECONDS] [--files DIR]
 """
 import argparse
 import json
+import os
 import re
 import sys
 import threading
@@ -62,6 +66,7 @@ class State:
         self.next_id = 7000001
         self.requests = []
         self.api_key = api_key
+        self.files = None
 
 
 def compare(actual, op, wanted):
@@ -112,6 +117,18 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def serve_file(self, name):
+        path = os.path.join(self.state.files, name)
+        if "/" in name or name.startswith(".") or not os.path.isfile(path):
+            return self.answer(404, {"success": False, "error": "not_found", "msg": f"no file {name}"})
+        with open(path, "rb") as f:
+            data = f.read()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def handle_any(self, method):
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
@@ -136,6 +153,8 @@ class Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.requests.append({"method": method, "path": parts.path, "query": parse_qs(parts.query),
                                    "authorization": self.headers.get("Authorization"), "body": body})
+        if method == "GET" and state.files and parts.path.startswith("/files/"):
+            return self.serve_file(parts.path[len("/files/"):])
         if state.api_key is not None and parts.path != "/api/v0/bundles/":
             if self.headers.get("Authorization") != "Bearer " + state.api_key:
                 return self.answer(401, {"success": False, "error": "invalid_api_key", "msg": "Invalid user key"})
@@ -218,12 +237,14 @@ def main():
     parser.add_argument("--api-key", help="the only key accepted (default: any)")
     parser.add_argument("--offers", help="JSON file with a list of offers (default: a built-in market)")
     parser.add_argument("--lifetime", type=float, default=600, help="seconds before the server exits on its own")
+    parser.add_argument("--files", help="a folder whose files GET /files/NAME serves")
     args = parser.parse_args()
     offers = DEFAULT_OFFERS
     if args.offers:
         with open(args.offers) as f:
             offers = json.load(f)
     Handler.state = State(offers, args.api_key)
+    Handler.state.files = args.files
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()

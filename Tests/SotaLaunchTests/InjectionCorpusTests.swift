@@ -21,16 +21,20 @@ import Testing
     // MARK: - onstart
 
     static let onstartFields = ["run id", "repository", "commit", "results", "project folder", "runs folder", "config", "override",
-                                "dataset destination", "dataset source"]
+                                "dataset destination", "dataset source", "sota download url", "uploaded sota"]
 
     static func onstartCase(_ field: String, _ payload: String) async throws -> Outcome {
         let folder = TemporaryDirectory()
-        let stubs = StubCommands(in: folder)
+        let stubs = StubCommands(in: folder, real: StubCommands.bashAndCoreutils + ["sha256sum", "tar"])
         stubs.stub("git", """
         for arg in "$@"; do last=$arg; done
         case " $* " in *" clone "*) mkdir -p "$last/.git" "$last/${STUB_PROJECT:-.}" ;; esac
         """)
         stubs.stub("sota", #"if [ "$1" = run ]; then mkdir -p "$STUB_RUN_DIR" && echo '{}' >"$STUB_RUN_DIR/manifest.json"; fi"#)
+        // The sota a verified fetch gets is the stub itself, so it records its calls the same way.
+        let stubSota = try #require(FileManager.default.contents(atPath: Paths.join(stubs.bin, "sota")))
+        let stubHash = SHA256.hex(of: Array(stubSota))
+        var downloadURL: String?
         let data = folder.write("data/burgers.npz", "data")
         var spec = OnstartSpec(runID: "r1", repository: "https://example.com/repo.git", commit: OnstartVariants.commit, configPath: "train.yaml",
                                datasets: [.init(source: OnstartVariants.url("file://" + data), destination: "data/burgers.npz")],
@@ -52,6 +56,15 @@ import Testing
             case "dataset source":
                 let source = folder.write("sources/" + payload, "data")
                 spec.datasets[0].source = try StorageURL.parse("file://" + source).get()
+            case "sota download url":
+                let release = folder.write("release/sota", Array(stubSota))
+                let url = "https://releases.example.com/v1/" + payload
+                downloadURL = url
+                spec.install = .download(url: url, sha256: stubHash)
+                stubs.stub("curl", "for arg in \"$@\"; do [ \"${prev:-}\" = -o ] && out=$arg; prev=$arg; done; cp -- \(ShellWord.printable(release)) \"$out\"")
+            case "uploaded sota":
+                let stored = folder.write("store/.sota-binaries/" + payload + "/sota", Array(stubSota))
+                spec.install = .uploaded(try StorageURL.parse("file://" + stored).get(), sha256: stubHash)
             default: Issue.record("unknown field \(field)")
             }
         } catch {
@@ -80,6 +93,8 @@ import Testing
         #expect(stubs.calls(of: "git").contains { $0.suffix(3) == ["--", spec.repository, work + "/repo.part"] }, "\(context)")
         let destination = Paths.join(project, spec.datasets[0].destination.hasPrefix("-") ? "./" + spec.datasets[0].destination : spec.datasets[0].destination)
         #expect(Paths.kind(of: destination) == .file, "the dataset landed where it was meant to: \(context)")
+        if let downloadURL { #expect(stubs.calls(of: "curl").contains { $0.last == downloadURL }, "\(context)") }
+        if spec.install.isVerifiedFetch { #expect(run.out.contains("sota onstart: sota from "), "the fetched sota was verified: \(context)") }
         return .executed
     }
 

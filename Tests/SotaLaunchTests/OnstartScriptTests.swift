@@ -7,6 +7,7 @@ import Testing
 /// Specs covering each upload scheme, fetch scheme, shutdown mode and install step.
 enum OnstartVariants {
     static let commit = "0123456789abcdef0123456789abcdef01234567"
+    static let sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
     static func url(_ text: String) -> StorageURL { try! StorageURL.parse(text).get() }
 
@@ -15,12 +16,19 @@ enum OnstartVariants {
             runID: "20260301-120000-0badcafe", repository: "https://github.com/example/burgers.git", commit: commit,
             configPath: "configs/train_burgers_golden.yaml", overrides: ["latent.dim=32", "notes.text=it's $(not run) `ever`"],
             datasets: [.init(source: url("file:///mnt/datasets/burgers_1d.npz"), destination: "data/burgers_1d.npz")],
-            results: url("file:///srv/sota results"), shutdown: .destroy)),
+            results: url("file:///srv/sota results"), shutdown: .destroy,
+            install: .download(url: "https://github.com/example/sota/releases/download/v1.2.3/sota-1.2.3-linux-x86_64.tar.gz", sha256: sha256))),
         ("s3-stop", OnstartSpec(
             runID: "20260301-120000-00000001", repository: "git@github.com:example/monorepo.git", commit: commit,
             projectDirectory: "ml/burgers", runsDirectory: "out/runs", configPath: "configs/train.yaml",
             datasets: [.init(source: url("s3://datasets/burgers/burgers_1d.npz"), destination: "data/burgers_1d.npz")],
-            results: url("s3://team-results/sota"), shutdown: .stop)),
+            results: url("s3://team-results/sota"), shutdown: .stop,
+            install: .uploaded(url("s3://team-results/sota/.sota-binaries/\(sha256)/sota"), sha256: sha256))),
+        ("https-build", OnstartSpec(
+            runID: "20260301-120000-00000003", repository: "https://github.com/example/sota.git", commit: commit,
+            configPath: "configs/train_burgers_golden.yaml",
+            datasets: [.init(source: url("https://data.example.com/burgers_1d.npz"), destination: "data/burgers_1d.npz")],
+            results: url("file:///srv/results"), shutdown: .destroy, install: .buildFromRepository)),
         ("b2-none", OnstartSpec(
             runID: "20260301-120000-00000002", repository: "https://example.com/repo.git", commit: commit,
             configPath: "train.yaml", overrides: ["training.epochs=3"],

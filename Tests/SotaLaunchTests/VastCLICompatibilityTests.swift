@@ -69,7 +69,7 @@ import Testing
     @Test(.enabled(if: cli != nil, "vastai is not installed (see .ci/run)"))
     func sotaReadsAnInstanceTheCLICreated() throws {
         let server = try LoopbackVastServer()
-        let create = try vastai(server, "create", "instance", "2001", "--image", "swift:6.2-noble", "--disk", "50",
+        let create = try vastai(server, "create", "instance", "2001", "--image", "pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime", "--disk", "50",
                                 "--env", "-e FOO=bar", "--onstart-cmd", "echo hi", "--ssh", "--direct", "--raw")
         #expect(create.status == 0, "\(create.err)")
         let id = try #require((Self.json(create.out) as? [String: Any])?["new_contract"] as? Int)

@@ -5,7 +5,7 @@ import Testing
 
 /// The client against the loopback Vast API: real HTTP over 127.0.0.1, the CLI's paths and bodies.
 @Suite struct VastClientTests {
-    static let request = VastInstanceRequest(image: "swift:6.2-noble", diskGB: 40, environment: [("VAST_API_KEY", "test-vast-key")],
+    static let request = VastInstanceRequest(image: "pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime", diskGB: 40, environment: [("VAST_API_KEY", "test-vast-key")],
                                              onstart: "#!/bin/bash\necho hi\n", label: "sota test")
 
     @Test func searchesCreatesShowsStopsAndDestroys() throws {
@@ -36,7 +36,7 @@ import Testing
         let create = try #require(log[1].body)
         #expect(create["onstart"] as? String == Self.request.onstart)
         #expect((create["env"] as? [String: Any])?["VAST_API_KEY"] as? String == "test-vast-key")
-        #expect(create["image"] as? String == "swift:6.2-noble" && create["disk"] as? Double == 40)
+        #expect(create["image"] as? String == "pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime" && create["disk"] as? Double == 40)
         #expect(log[3].bodyText == #"{"state":"stopped"}"#)
     }
 

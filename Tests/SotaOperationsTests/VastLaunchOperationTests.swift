@@ -16,8 +16,13 @@ import Testing
         let server: LoopbackVastServer
         var root: String { folder.url("project") }
 
-        init(results: Bool = true) throws {
+        /// The "sota" uploaded for the instance: the start of a Linux x86-64 ELF file (what the launch checks).
+        var executable: String
+
+        init(results: Bool = true, vast extra: String = "") throws {
             server = try LoopbackVastServer(apiKey: VastLaunchOperationTests.apiKey)
+            executable = folder.write("bin/sota", [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0] + [UInt8](repeating: 0, count: 10) + [0x3E, 0]
+                + [UInt8](repeating: 7, count: 1000))
             try LaunchFixtures.demoProject(in: folder, under: "project/", appending: """
 
             launch:
@@ -26,6 +31,7 @@ import Testing
                 api_url: \(server.baseURL)
                 gpu: RTX 4090
                 max_price: 0.5
+            \(extra)
 
             """)
             folder.write("project/.gitignore", "/runs/\n/.sota/\n/.vast/\n__pycache__/\n")
@@ -42,16 +48,19 @@ import Testing
             #expect(run.status == 0, "git \(arguments.joined(separator: " ")): \(run.err)")
         }
 
+        /// Variables set on top of this process's environment.
+        var extraEnvironment: [String: String] = [:]
+
         var environment: [String: String] {
             var environment = ProcessInfo.processInfo.environment
             environment["VAST_API_KEY"] = VastLaunchOperationTests.apiKey
-            return environment
+            return environment.merging(extraEnvironment) { $1 }
         }
 
         func launch(_ options: VastLaunch.Options) throws -> VastLaunch.Outcome {
             let project = LaunchFixtures.project(root)
             let launch = VastLaunch(loadPipeline: LaunchFixtures.loader(project: project, trainPath: Paths.join(root, "configs/train_burgers_golden.yaml")),
-                                    history: { _, _ in [] })
+                                    history: { _, _ in [] }, executable: { [executable] in executable })
             return try launch.run(.init(project: project, options: options, environment: environment, workingDirectory: root))
         }
 
@@ -156,5 +165,96 @@ import Testing
         let cancel = Cancellation().run(.init(project: project, run: runID, environment: environment))
         #expect(cancel.stopped == nil && cancel.error != nil)
         #expect(try LaunchRecord.read(path: Paths.join(runDirectory, "launch.json")).cancelled == nil)
+    }
+
+    /// Issue 16, item 7: with no `sota_binary`, this machine's binary goes to the results location, named by its
+    /// hash; a dry run says so and uploads nothing, a launch uploads it before renting.
+    @Test func thisMachinesBinaryIsUploadedToTheResultsLocationAndTheScriptChecksIt() throws {
+        let fixture = try Fixture()
+        let sha256 = try FileStream.sha256(of: fixture.executable).hex
+        let stored = fixture.folder.url("results/.sota-binaries/\(sha256)/sota")
+        var options = VastLaunch.Options()
+        options.dryRun = true
+        guard case .dryRun(let summary, let script) = try fixture.launch(options).ending else { Issue.record("no dry run"); return }
+        #expect(summary.contains("sota      uploaded from this machine's binary (0.0 MB, sha256 \(sha256.prefix(12))…) to file://\(stored), verified before it runs"),
+                "\(summary)")
+        #expect(script.contains("sota_sha256=\(sha256)\n") && script.contains("  cp -- \(stored) \"$file\"\n"))
+        #expect(Paths.kind(of: stored) == .missing, "a dry run uploads nothing")
+        options.dryRun = false
+        options.autoShutdown = true
+        guard case .launched = try fixture.launch(options).ending else { Issue.record("no launch"); return }
+        #expect(FileManager.default.contents(atPath: stored) == FileManager.default.contents(atPath: fixture.executable))
+        let runs = try FileManager.default.contentsOfDirectory(atPath: fixture.folder.url("project/runs"))
+        let record = try LaunchRecord.read(path: fixture.folder.url("project/runs/\(try #require(runs.first))/launch.json"))
+        #expect(record.sotaBinary == "file://" + stored && record.sotaBinarySHA256 == sha256, "launch.json says which sota ran")
+    }
+
+    /// A sota that is not a Linux x86-64 program (one built on a Mac) is refused before anything is rented.
+    @Test func aBinaryNoInstanceCanRunIsRefused() throws {
+        let fixture = try Fixture()
+        fixture.executable = fixture.folder.write("bin/sota-macos", [0xCF, 0xFA, 0xED, 0xFE] + [UInt8](repeating: 0, count: 60))
+        let outcome = try fixture.launch(VastLaunch.Options())
+        guard case .refused = outcome.ending else { Issue.record("\(outcome)"); return }
+        #expect(outcome.diagnostics.contains { $0.keyPath == "launch.vast.sota_binary" && $0.message.contains("is not a Linux x86-64 program") },
+                "\(outcome.diagnostics)")
+        #expect(try fixture.requests() == ["POST /api/v0/bundles/"] || fixture.requests().isEmpty)
+        #expect(try !fixture.requests().contains { $0.hasPrefix("PUT") })
+    }
+
+    @Test func aConfiguredDownloadOrABuildIsWhatTheDryRunSays() throws {
+        let hash = String(repeating: "ab12", count: 16)
+        let url = "https://github.com/example/sota/releases/download/v1.2.3/sota-1.2.3-linux-x86_64.tar.gz"
+        let download = try Fixture(vast: "    sota_binary: {url: \(url), sha256: \(hash.uppercased())}")
+        var options = VastLaunch.Options()
+        options.dryRun = true
+        guard case .dryRun(let summary, let script) = try download.launch(options).ending else { Issue.record("no dry run"); return }
+        #expect(summary.contains("sota      downloaded from \(url) (sha256 ab12ab12ab12…), verified before it runs"), "\(summary)")
+        #expect(summary.contains("image     pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime, "))
+        #expect(script.contains("sota_sha256=\(hash)\n") && !script.contains("swift build"))
+
+        let build = try Fixture(vast: "    sota_binary: build")
+        let outcome = try build.launch(options)
+        guard case .dryRun(let buildSummary, let buildScript) = outcome.ending else { Issue.record("no dry run"); return }
+        #expect(buildSummary.contains("sota      built from source on the instance (asked for by launch.vast.sota_binary: build)"))
+        #expect(buildScript.contains("swift build -c release"))
+        #expect(outcome.diagnostics.contains { $0.severity == .warning && $0.message.contains("has no Swift toolchain") }, "\(outcome.diagnostics)")
+    }
+
+    /// A dynamically linked sota (`swift build -c release` as typed) needs libraries the default image lacks: the
+    /// launch goes ahead with a warning. A fully static one (here the system's static-pie ldconfig) gets none.
+    @Test func aDynamicallyLinkedBinaryIsUploadedWithAWarning() throws {
+        let fixture = try Fixture()
+        var options = VastLaunch.Options()
+        options.dryRun = true
+        fixture.executable = try #require(Paths.findExecutable("env", path: "/usr/bin:/bin", relativeTo: "/"))
+        let dynamic = try fixture.launch(options)
+        guard case .dryRun = dynamic.ending else { Issue.record("\(dynamic)"); return }
+        #expect(dynamic.diagnostics.contains { $0.severity == .warning && $0.message.contains("is dynamically linked") }, "\(dynamic.diagnostics)")
+        guard let ldconfig = Paths.findExecutable("ldconfig", path: "/sbin:/usr/sbin", relativeTo: "/"),
+              (try? ProgramRun(["file", "-L", ldconfig]).out.contains("static")) == true else { return }
+        fixture.executable = ldconfig
+        let outcome = try fixture.launch(options)
+        #expect(!outcome.diagnostics.contains { $0.message.contains("dynamically linked") }, "\(outcome.diagnostics)")
+    }
+
+    /// s3:// results: the binary goes up with `aws s3 cp` before anything is rented; when aws fails, nothing is.
+    @Test func anS3UploadRunsAwsAndItsFailureRentsNothing() throws {
+        let fixture = try Fixture()
+        let stubs = StubCommands(in: fixture.folder)
+        stubs.stub("aws", #"[ "${STUB_AWS_STATUS:-0}" = 0 ] || { echo "upload failed: Could not connect to the endpoint URL" >&2; exit 1; }"#)
+        fixture.extraEnvironment = ["PATH": stubs.bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+                                    "AWS_ACCESS_KEY_ID": "id", "AWS_SECRET_ACCESS_KEY": "secret", "STUB_AWS_STATUS": "1"]
+        var options = VastLaunch.Options()
+        options.autoShutdown = true
+        options.results = "s3://team-results/runs"
+        let sha256 = try FileStream.sha256(of: fixture.executable).hex
+        let failed = try fixture.launch(options)
+        guard case .refused = failed.ending else { Issue.record("\(failed)"); return }
+        #expect(failed.diagnostics.contains { $0.message.contains("cannot upload this machine's sota to s3://team-results/runs/.sota-binaries/\(sha256)/sota: aws: upload failed: Could not connect") },
+                "\(failed.diagnostics)")
+        #expect(try !fixture.requests().contains { $0.hasPrefix("PUT") }, "nothing rented")
+        fixture.extraEnvironment["STUB_AWS_STATUS"] = "0"
+        guard case .launched = try fixture.launch(options).ending else { Issue.record("no launch"); return }
+        #expect(stubs.calls(of: "aws").last == ["s3", "cp", "--only-show-errors", fixture.executable, "s3://team-results/runs/.sota-binaries/\(sha256)/sota"])
     }
 }

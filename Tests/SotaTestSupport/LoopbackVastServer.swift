@@ -29,10 +29,12 @@ public final class LoopbackVastServer: @unchecked Sendable {
     /// Starts the server; `apiKey` makes it refuse every other key. It ends when this object does, or when the test
     /// runner does (its standard input closes); `lifetime` seconds is only a last resort, long enough for a test
     /// that awaits its children on a busy machine.
-    public init(apiKey: String? = "test-vast-key", lifetime: Int = 1800) throws {
+    /// With `files`, the server also serves that folder's files at `GET /files/NAME` (a release download, say).
+    public init(apiKey: String? = "test-vast-key", lifetime: Int = 1800, files: String? = nil) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [Python.executable, Self.script, "--lifetime", String(lifetime)] + (apiKey.map { ["--api-key", $0] } ?? [])
+            + (files.map { ["--files", $0] } ?? [])
         input = Pipe()
         let output = Pipe()
         process.standardInput = input

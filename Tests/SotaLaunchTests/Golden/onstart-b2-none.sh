@@ -69,6 +69,13 @@ stop_container() {
   return 0
 }
 
+fetch() {
+  if command -v curl >/dev/null 2>&1; then curl -fsSL --retry 3 -o "$2" --url "$1"
+  elif command -v wget >/dev/null 2>&1; then wget -q -O "$2" -- "$1"
+  else python3 -c 'import sys, urllib.request as u; u.urlretrieve(sys.argv[1], sys.argv[2])' "$1" "$2"
+  fi
+}
+
 finish() {
   local status=$?
   trap - EXIT
@@ -87,6 +94,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "sota onstart: run $run_id, commit $commit"
+if ! command -v git >/dev/null; then apt-get update -qq && apt-get install -y -qq --no-install-recommends git >/dev/null; fi
 git_auth=()
 if [ -n "${SOTA_GIT_USERNAME:-}${SOTA_GIT_PASSWORD:-}" ]; then
   # shellcheck disable=SC2016 # expanded by the helper's shell, when git asks
@@ -110,7 +118,7 @@ cd "$project"
 if [ -f requirements.txt ]; then python3 -m pip install --quiet -r requirements.txt; fi
 if [ ! -f burgers_1d.npz ]; then
   mkdir -p -- .
-  curl -fsSL --retry 3 -o burgers_1d.npz.part --url 'https://data.example.com/burgers 1d.npz'
+  fetch 'https://data.example.com/burgers 1d.npz' burgers_1d.npz.part
   mv -- burgers_1d.npz.part burgers_1d.npz
 fi
 if [ -f "$run_dir/manifest.json" ]; then

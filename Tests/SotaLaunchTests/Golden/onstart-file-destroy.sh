@@ -71,6 +71,36 @@ stop_container() {
   return 0
 }
 
+fetch() {
+  if command -v curl >/dev/null 2>&1; then curl -fsSL --retry 3 -o "$2" --url "$1"
+  elif command -v wget >/dev/null 2>&1; then wget -q -O "$2" -- "$1"
+  else python3 -c 'import sys, urllib.request as u; u.urlretrieve(sys.argv[1], sys.argv[2])' "$1" "$2"
+  fi
+}
+
+sha256_hex() {
+  if command -v sha256sum >/dev/null 2>&1; then local line; line=$(sha256sum -- "$1") && echo "${line%% *}"
+  else python3 -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$1"
+  fi
+}
+
+sota_url=https://github.com/example/sota/releases/download/v1.2.3/sota-1.2.3-linux-x86_64.tar.gz
+sota_sha256=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+install_sota() {
+  local dir="$work/sota-bin" file="$work/sota.download" sum binary
+  rm -rf -- "$dir" "$file" && mkdir -p -- "$dir"
+  fetch "$sota_url" "$file"
+  sum=$(sha256_hex "$file")
+  if [ "$sum" != "$sota_sha256" ]; then
+    echo "sota onstart: refusing to run sota from $sota_url: SHA-256 $sum, expected $sota_sha256" >&2; return 1
+  fi
+  if gzip -t -- "$file" 2>/dev/null; then tar -xzf "$file" -C "$dir"; else mv -- "$file" "$dir/sota"; fi
+  for binary in "$dir/sota" "$dir"/*/sota; do [ -f "$binary" ] && break; done
+  chmod +x -- "$binary"
+  PATH="${binary%/sota}:$PATH"
+  echo "sota onstart: sota from $sota_url verified (sha256 $sota_sha256)"
+}
+
 finish() {
   local status=$?
   trap - EXIT
@@ -94,6 +124,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "sota onstart: run $run_id, commit $commit"
+if [ -n "${SOTA_BIN:-}" ]; then PATH="$SOTA_BIN:$PATH"; else install_sota; fi
+if ! command -v git >/dev/null; then apt-get update -qq && apt-get install -y -qq --no-install-recommends git >/dev/null; fi
 git_auth=()
 if [ -n "${SOTA_GIT_USERNAME:-}${SOTA_GIT_PASSWORD:-}" ]; then
   # shellcheck disable=SC2016 # expanded by the helper's shell, when git asks
@@ -108,11 +140,6 @@ else
 fi
 cd "$work/repo"
 git -c advice.detachedHead=false checkout --quiet "$commit"
-if [ -n "${SOTA_BIN:-}" ]; then PATH="$SOTA_BIN:$PATH"; fi
-if ! command -v sota >/dev/null; then
-  swift build -c release --static-swift-stdlib --product sota
-  PATH="$PWD/.build/release:$PATH"
-fi
 cd "$project"
 if [ -f requirements.txt ]; then python3 -m pip install --quiet -r requirements.txt; fi
 if [ ! -f data/burgers_1d.npz ]; then

@@ -29,7 +29,10 @@ import Testing
         let pieces = ["{", "}", "[", "]", ",", ":", "\"k\"", "1", "-", ".5", "e2", "true", "null", " ", "\n", "\"\\u00e9\""]
         for _ in 0..<2_000 {
             let text = (0..<Int.random(in: 1...8, using: &generator)).map { _ in pieces.randomElement(using: &generator) ?? "" }.joined()
-            let foundation = (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil
+            // Foundation's parser also takes a comma before `]` or `}`, which RFC 8259 does not.
+            let compact = text.replacing(" ", with: "").replacing("\n", with: "")
+            let foundation = !compact.contains(",]") && !compact.contains(",}")
+                && (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil
             #expect((JSONSyntax.firstErrorOffset(Array(text.utf8)) == nil) == foundation, "\(text)")
         }
     }

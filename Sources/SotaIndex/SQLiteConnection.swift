@@ -255,14 +255,6 @@ final class SQLiteConnection {
     }
 }
 
-extension SQLiteArguments {
-    /// Arguments of the stored `values`, in order.
-    init(values: [SQLiteValue]) {
-        self.init()
-        self.values = values
-    }
-}
-
 extension Double {
     /// The value as an `Int64`, clamped to its range; NaN gives 0. For settings, where a conversion must not trap.
     fileprivate var clampedToInt64: Int64 {

@@ -3,10 +3,15 @@
 /// Values read from the index are taken by their storage class first, never through SQLite's own conversions,
 /// which turn the text `'xyz'` into the number 0: see ``SQLiteValueConvertible/init(sqliteValue:)``.
 enum SQLiteValue: Equatable, Sendable {
+    /// NULL.
     case null
+    /// An INTEGER: a signed 64-bit integer.
     case integer(Int64)
+    /// A REAL: an IEEE double (never NaN once stored; SQLite stores NaN as NULL).
     case real(Double)
+    /// TEXT, as UTF-8.
     case text(String)
+    /// A BLOB: bytes as stored.
     case blob([UInt8])
 
     /// The value as a message shows it: `NULL`, `42`, `0.5`, `"xyz"` (quoted as Swift quotes a string), `2 bytes`.
@@ -132,41 +137,5 @@ extension Optional: SQLiteValueConvertible where Wrapped: SQLiteValueConvertible
         } else {
             return nil
         }
-    }
-}
-
-/// The values for a statement's `?` parameters, in order.
-///
-/// Written as an array literal of any convertible values (`[runID, phase, nil as String?]`) or made from an array
-/// of strings; `+` and `+=` append, for queries whose conditions are assembled piece by piece.
-struct SQLiteArguments: ExpressibleByArrayLiteral, Equatable, Sendable {
-    /// The values, in parameter order.
-    var values: [SQLiteValue]
-
-    /// No arguments.
-    init() {
-        values = []
-    }
-
-    /// The values of `elements`, in order; `nil` binds NULL.
-    init(arrayLiteral elements: (any SQLiteValueConvertible)?...) {
-        values = elements.map { $0?.sqliteValue ?? .null }
-    }
-
-    /// One value per element of `elements`, in order.
-    init<Values: Sequence>(_ elements: Values) where Values.Element: SQLiteValueConvertible {
-        values = elements.map(\.sqliteValue)
-    }
-
-    /// `first`'s values followed by `second`'s.
-    static func + (first: SQLiteArguments, second: SQLiteArguments) -> SQLiteArguments {
-        var joined = first
-        joined.values += second.values
-        return joined
-    }
-
-    /// Appends `other`'s values.
-    static func += (arguments: inout SQLiteArguments, other: SQLiteArguments) {
-        arguments.values += other.values
     }
 }

@@ -72,7 +72,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // Tests only: the property-based hostile-number tests (Tests/SotaCommandsTests/HostileNumberPropertyTests.swift).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -85,8 +84,8 @@ let package = Package(
         .systemLibrary(name: "CLibGit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        // SQLite's C API under one name for our code (GRDB reaches the same library under its own), with the two
-        // variadic calls Swift cannot make.
+        // SQLite's C API, wrapped by SotaIndex alone (SQLiteDatabase and its companions), with the variadic calls
+        // Swift cannot make.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Signal handlers and posix_spawn attributes, which Swift cannot express safely.
         .target(name: "CSotaProcess"),
@@ -119,7 +118,7 @@ let package = Package(
         .target(
             name: "SotaIndex",
             dependencies: [
-                "SotaSupport", "SotaPlan", "SotaRunRecord", "CSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+                "SotaSupport", "SotaPlan", "SotaRunRecord", "CSQLite",
             ],
             swiftSettings: ourSettings
         ),

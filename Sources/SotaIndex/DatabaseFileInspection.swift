@@ -1,5 +1,4 @@
-import Foundation
-import GRDB
+internal import Glibc
 import SotaSupport
 
 /// What a would-be leaderboard file holds, judged without writing a byte to it.
@@ -55,21 +54,20 @@ enum DatabaseFileInspection: Equatable {
 
     /// Opens the file read-only and reads its application id and table names.
     private static func inspectWithSQLite(path: String) throws(LeaderboardError) -> DatabaseFileInspection {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(Leaderboard.busyTimeout)
-        configuration.label = "sota.leaderboard.inspect"
+        var options = SQLiteConnection.Options()
+        options.readOnly = true
+        options.busyTimeout = Leaderboard.busyTimeout
         let (applicationID, tables): (Int32, [String])
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            (applicationID, tables) = try queue.read { db in
-                let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                let names = try String.fetchAll(db, sql: """
+            let connection = try SQLiteConnection(path: path, options: options)
+            defer { connection.close() }
+            (applicationID, tables) = try connection.transaction(.deferred) {
+                let id = try connection.fetchOne(Int32.self, sql: "PRAGMA application_id") ?? 0
+                let names = try connection.fetchAll(String.self, sql: """
                     SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name
                     """)
                 return (id, names)
             }
-            try queue.close()
         } catch {
             throw Leaderboard.translate(error, path: path)
         }

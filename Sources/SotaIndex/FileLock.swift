@@ -1,4 +1,4 @@
-import Foundation
+internal import Glibc
 
 /// An advisory, exclusive `flock` on a lock file, held for the duration of a closure.
 ///

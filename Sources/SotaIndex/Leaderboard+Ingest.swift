@@ -1,5 +1,5 @@
-import GRDB
 import SotaPlan
+import SotaSupport
 import SotaRunRecord
 
 extension Leaderboard {
@@ -8,7 +8,7 @@ extension Leaderboard {
     /// - Parameter manifestPath: where the manifest lives, stored so the run can be found again.
     package func ingest(_ manifest: RunManifest, manifestPath: String) throws(LeaderboardError) {
         try write { db in
-            try RunWriter(db.sqliteConnection!).writeOne(IndexedRun(manifest, manifestPath: manifestPath), manifestPath: manifestPath)
+            try RunWriter(db.handle).writeOne(IndexedRun(manifest, manifestPath: manifestPath), manifestPath: manifestPath)
         }
     }
 
@@ -18,7 +18,7 @@ extension Leaderboard {
     /// second is reported as a problem.
     package func ingest(_ manifests: [(manifest: RunManifest, manifestPath: String)]) throws(LeaderboardError) -> IngestReport {
         try bulkWrite { db in
-            var batch = Batch(try RunWriter(db.sqliteConnection!))
+            var batch = Batch(try RunWriter(db.handle))
             for (manifest, path) in manifests {
                 try batch.write(.success(IndexedRun(manifest, manifestPath: path)), path: path)
             }
@@ -37,7 +37,7 @@ extension Leaderboard {
         var report = try bulkWrite { db in
             // A batch larger than the index it joins is cheaper to index by one sort afterwards, as in a rebuild.
             guard paths.count >= Self.sortedIndexThreshold,
-                  paths.count > (try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0)
+                  paths.count > (try db.fetchOne(Int.self, sql: "SELECT count(*) FROM runs") ?? 0)
             else { return try Self.write(paths, into: db) }
             return try Self.withMetricIndexesRebuiltAfter(db) { try Self.write(paths, into: db) }
         }
@@ -53,15 +53,15 @@ extension Leaderboard {
     /// so one sort at the end costs less than inserting each into the index at a random place. The other indexes
     /// receive keys nearly in order (by experiment then run id, by stage then finish time) and cost less to
     /// maintain row by row than to rebuild.
-    private static func withMetricIndexesRebuiltAfter<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-        let indexes = try Row.fetchAll(db, sql: """
+    private static func withMetricIndexesRebuiltAfter<T>(_ db: SQLiteConnection, _ body: () throws -> T) throws -> T {
+        let indexes = try db.fetchAll(sql: """
             SELECT name, sql FROM sqlite_master
             WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('metrics', 'params')
             ORDER BY name
             """)
         for index in indexes {
             let name: String = try index.stored("name")
-            try db.execute(sql: "DROP INDEX \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
+            try db.execute(sql: "DROP INDEX \"\(name.replacing("\"", with: "\"\""))\"")
         }
         let result = try body()
         for index in indexes {
@@ -101,14 +101,14 @@ extension Leaderboard {
     /// The names of the indexes on `table`, for checks that a bulk write put them back.
     package func indexNames(on table: String) throws(LeaderboardError) -> [String] {
         try read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
+            try db.fetchAll(String.self, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
                                 arguments: [table])
         }
     }
 
     /// The columns of `table` as the schema made them, in order, for checks of the writer's column lists.
     package func columnNames(of table: String) throws(LeaderboardError) -> [String] {
-        try read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table]) }
+        try read { db in try db.fetchAll(String.self, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table]) }
     }
 
     /// The SQL literals (`quote(column)`) of `columns` in the rows of `table` that belong to run `runID` (in no set order),
@@ -116,18 +116,20 @@ extension Leaderboard {
     package func quotedRows(of table: String, columns: [String], runID: String) throws(LeaderboardError) -> [[String]] {
         try read { db in
             let sql = "SELECT " + columns.map { "quote(\($0))" }.joined(with: ", ") + " FROM \(table) WHERE run_id = ?"
-            return try Row.fetchAll(db, sql: sql, arguments: [runID]).map { row in columns.indices.map { row[$0] as String? ?? "" } }
+            return try db.fetchAll(sql: sql, arguments: [runID]).map { row in
+                try columns.indices.map { try row.stored(at: $0, columns[$0], as: String?.self) ?? "" }
+            }
         }
     }
 
     /// The number of runs in the index.
     package func runCount() throws(LeaderboardError) -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0 }
+        try read { db in try db.fetchOne(Int.self, sql: "SELECT count(*) FROM runs") ?? 0 }
     }
 
     /// Loads the manifests at `paths` chunk by chunk and writes them with one set of prepared statements.
-    private static func write(_ paths: [String], into db: Database) throws -> IngestReport {
-        var batch = Batch(try RunWriter(db.sqliteConnection!))
+    private static func write(_ paths: [String], into db: SQLiteConnection) throws -> IngestReport {
+        var batch = Batch(try RunWriter(db.handle))
         var offset = 0
         try ManifestLoader.forEachChunk(paths) { outcomes in
             for (index, outcome) in outcomes.enumerated() {

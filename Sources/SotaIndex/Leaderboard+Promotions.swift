@@ -1,4 +1,3 @@
-import GRDB
 
 /// One promotion of a config to production, as the leaderboard records it.
 package struct PromotionRecord: Sendable, Equatable {
@@ -48,7 +47,7 @@ package struct PromotionRecord: Sendable, Equatable {
     /// True while the promotion stands.
     package var isCurrent: Bool { rolledBackAt == nil }
 
-    fileprivate init(row: Row) throws {
+    fileprivate init(row: SQLiteRow) throws {
         // Promotions rolled back before v2 have the flag but no time.
         let rolledBackAt: String? = try row.stored("rolled_back_at") ?? (row.stored("rolled_back", as: Bool.self) ? "" : nil)
         try self.init(id: row.stored("id"), runID: row.stored("run_id"), experiment: row.stored("experiment"), configPath: row.stored("config_path"),
@@ -94,10 +93,10 @@ extension Leaderboard {
     /// A promotion is the same one when its production path and time agree. Records go in oldest first, so row ids
     /// follow promotion times as they do when promotions are recorded one by one (the baseline query breaks ties on
     /// the id). Promotions only the index knows are kept: the files are merged in, never subtracted.
-    static func merge(promotions records: [PromotionRecord], into db: Database) throws -> Int {
+    static func merge(promotions records: [PromotionRecord], into db: SQLiteConnection) throws -> Int {
         var added = 0
         for record in records.sorted(by: { ($0.promotedAt, $0.productionPath) < ($1.promotedAt, $1.productionPath) }) {
-            let existing = try Row.fetchOne(db, sql: """
+            let existing = try db.fetchOne(sql: """
                 SELECT id, rolled_back FROM promotions WHERE production_path = ? AND promoted_at = ? ORDER BY id LIMIT 1
                 """, arguments: [record.productionPath, record.promotedAt])
             if let existing {
@@ -131,11 +130,11 @@ extension Leaderboard {
     /// Promotions, newest first: of `experiment`, or to `productionPath`, or all when both are nil.
     package func promotions(experiment: String? = nil, productionPath: String? = nil) throws(LeaderboardError) -> [PromotionRecord] {
         try read { db in
-            var conditions: [String] = [], arguments: StatementArguments = []
+            var conditions: [String] = [], arguments: SQLiteArguments = []
             if let experiment { conditions.append("experiment = ?"); arguments += [experiment] }
             if let productionPath { conditions.append("production_path = ?"); arguments += [productionPath] }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            return try Row.fetchAll(db, sql: "SELECT * FROM promotions \(filter) ORDER BY id DESC", arguments: arguments)
+            return try db.fetchAll(sql: "SELECT * FROM promotions \(filter) ORDER BY id DESC", arguments: arguments)
                 .map { try PromotionRecord(row: $0) }
         }
     }
@@ -143,7 +142,7 @@ extension Leaderboard {
     /// Indexed runs that passed every gate with the config whose canonical hash is `configHash`, newest first.
     package func passingRuns(configHash: String) throws(LeaderboardError) -> [String] {
         try read { db in
-            try String.fetchAll(db, sql: """
+            try db.fetchAll(String.self, sql: """
                 SELECT run_id FROM runs WHERE config_hash = ? AND passed = 1 ORDER BY created DESC, run_id DESC
                 """, arguments: [configHash])
         }

@@ -1,4 +1,3 @@
-import GRDB
 import SotaSupport
 import SotaPlan
 import SotaRunRecord
@@ -19,7 +18,7 @@ extension Leaderboard {
         let (sql, arguments) = try topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment,
                                                  conditions: conditions)
         return try read { db in
-            var rows = try Row.fetchAll(db, sql: sql, arguments: arguments).enumerated().map { index, row in
+            var rows = try db.fetchAll(sql: sql, arguments: arguments).enumerated().map { index, row in
                 var ranked = try LeaderboardRow(
                     rank: index + 1, runID: row.stored("run_id"), experiment: row.stored("experiment"), value: row.stored("value"),
                     status: row.stored("status"), passed: row.stored("passed"), created: row.stored("created"), configHash: row.stored("config_hash"),
@@ -32,7 +31,7 @@ extension Leaderboard {
             // Batches stay under SQLite's bound-parameter limit whatever --top asks for.
             for start in stride(from: 0, to: rows.count, by: 500) {
                 let ids = rows[start..<min(rows.count, start + 500)].map(\.runID)
-                for row in try Row.fetchAll(db, sql: LeaderboardTopQuery.parametersSQL(count: ids.count), arguments: StatementArguments(ids)) {
+                for row in try db.fetchAll(sql: LeaderboardTopQuery.parametersSQL(count: ids.count), arguments: SQLiteArguments(ids)) {
                     guard let position = positions[try row.stored("run_id") as String] else { continue }
                     let key: String = try row.stored("key")
                     let number: Double? = try row.stored("num"), text: String? = try row.stored("text")
@@ -49,39 +48,39 @@ extension Leaderboard {
         let (sql, arguments) = try topQuery(metric: metric, phase: phase, direction: direction, limit: limit, experiment: experiment,
                                                  conditions: conditions)
         return try read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { try $0.stored("detail") as String }
+            try db.fetchAll(sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { try $0.stored("detail") as String }
         }
     }
 
     /// The ranking query, shared with ``LeaderboardReader`` (see ``LeaderboardTopQuery``).
     private func topQuery(metric: String, phase: String, direction: MetricDirection, limit: Int,
-                          experiment: String?, conditions: LeaderboardFilter? = nil) throws(LeaderboardError) -> (String, StatementArguments) {
+                          experiment: String?, conditions: LeaderboardFilter? = nil) throws(LeaderboardError) -> (String, SQLiteArguments) {
         guard (1...LeaderboardTopQuery.maximumLimit).contains(limit) else { throw .invalidLimit(limit) }
         let counter = { (sql: String, arguments: [String]) -> Int? in
-            try? self.read { db in try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) }
+            try? self.read { db in try db.fetchOne(Int.self, sql: sql, arguments: SQLiteArguments(arguments)) }
         }
         guard let query = LeaderboardTopQuery.choosingPlan(metric: metric, phase: phase, direction: direction, limit: limit,
                                                            experiment: experiment, conditions: conditions, count: counter)
         else { throw .invalidLimit(limit) }
-        return (query.sql, StatementArguments(query.arguments))
+        return (query.sql, SQLiteArguments(query.arguments))
     }
 
     /// Everything indexed about run `id`, or nil when the index does not hold it.
     package func runSummary(id: String) throws(LeaderboardError) -> RunSummary? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE run_id = ?", arguments: [id]) else { return nil }
+            guard let row = try db.fetchOne(sql: "SELECT * FROM runs WHERE run_id = ?", arguments: [id]) else { return nil }
             var metrics: [String: [String: Double]] = [:]
-            for metric in try Row.fetchAll(db, sql: "SELECT phase, name, value FROM metrics WHERE run_id = ?", arguments: [id]) {
+            for metric in try db.fetchAll(sql: "SELECT phase, name, value FROM metrics WHERE run_id = ?", arguments: [id]) {
                 try metrics[metric.stored("phase"), default: [:]][metric.stored("name")] = metric.stored("value")
             }
-            let gates = try Row.fetchAll(db, sql: "SELECT * FROM gate_outcomes WHERE run_id = ? ORDER BY position", arguments: [id]).map {
+            let gates = try db.fetchAll(sql: "SELECT * FROM gate_outcomes WHERE run_id = ? ORDER BY position", arguments: [id]).map {
                 try RunManifest.GateRecord(
                     name: $0.stored("name"), phase: $0.stored("phase"), metric: $0.stored("metric"), direction: $0.stored("direction"),
                     threshold: $0.stored("threshold"), value: $0.stored("value"), baseline: $0.stored("baseline"), baselineRun: $0.stored("baseline_run"),
                     requiredImprovement: $0.stored("required_improvement"), passed: $0.stored("passed"), reason: $0.stored("reason")
                 )
             }
-            let stages = try Row.fetchAll(db, sql: "SELECT * FROM stage_timings WHERE run_id = ? ORDER BY position", arguments: [id]).map {
+            let stages = try db.fetchAll(sql: "SELECT * FROM stage_timings WHERE run_id = ? ORDER BY position", arguments: [id]).map {
                 try RunSummary.StageTiming(
                     stage: $0.stored("stage"), phase: $0.stored("phase"), seconds: $0.stored("seconds"), status: $0.stored("status"),
                     attempts: $0.stored("attempts"), finished: $0.stored("finished")
@@ -102,7 +101,7 @@ extension Leaderboard {
         // GLOB is case-sensitive and, given a literal prefix, walks the primary key; wildcards are bracketed.
         let pattern = prefix.map { "*?[".contains($0) ? "[\($0)]" : String($0) }.joined() + "*"
         return try read { db in
-            try String.fetchAll(db, sql: "SELECT run_id FROM runs WHERE run_id GLOB ? ORDER BY run_id", arguments: [pattern])
+            try db.fetchAll(String.self, sql: "SELECT run_id FROM runs WHERE run_id GLOB ? ORDER BY run_id", arguments: [pattern])
         }
     }
 
@@ -114,20 +113,20 @@ extension Leaderboard {
     package func baseline(metric: String, phase: String, direction: MetricDirection,
                          experiment: String?) throws(LeaderboardError) -> GateEvaluator.Baseline? {
         try read { db in
-            let experimentArguments: StatementArguments = experiment.map { [$0] } ?? []
-            let production = try Row.fetchOne(db, sql: """
+            let experimentArguments: SQLiteArguments = experiment.map { [$0] } ?? []
+            let production = try db.fetchOne(sql: """
                 SELECT run_id FROM promotions
                 WHERE rolled_back = 0\(experiment == nil ? "" : " AND experiment = ?")
                 ORDER BY promoted_at DESC, id DESC
                 LIMIT 1
                 """, arguments: experimentArguments).map { try $0.stored("run_id") as String }
             // A row read with `stored`, not `Double.fetchOne`: that converts through SQLite, which turns text into 0.
-            if let production, let row = try Row.fetchOne(db, sql: """
+            if let production, let row = try db.fetchOne(sql: """
                 SELECT value FROM metrics WHERE run_id = ? AND phase = ? AND name = ?
                 """, arguments: [production, phase, metric]) {
                 return try GateEvaluator.Baseline(runID: production, value: row.stored("value"))
             }
-            let best = try Row.fetchOne(db, sql: """
+            let best = try db.fetchOne(sql: """
                 SELECT m.run_id, m.value
                 FROM metrics AS m CROSS JOIN runs AS r ON r.run_id = m.run_id
                 WHERE m.phase = ? AND m.name = ? AND r.passed = 1\(experiment == nil ? "" : " AND r.experiment = ?")
@@ -148,7 +147,7 @@ extension Leaderboard {
     package func stageDurations(stage: String, onHardware gpu: String) throws(LeaderboardError) -> [CostEstimator.PastStage] {
         let name = GPUName(gpu)
         return try read { db in
-            let rows = try Row.fetchCursor(db, sql: """
+            let rows = try db.fetchCursor(sql: """
                 SELECT s.seconds, s.work, r.observed_hardware
                 FROM stage_timings AS s CROSS JOIN runs AS r ON r.run_id = s.run_id
                 WHERE s.stage = ? AND s.status = 'succeeded' AND s.seconds IS NOT NULL AND r.observed_hardware IS NOT NULL
@@ -175,14 +174,14 @@ extension Leaderboard {
         try read { db in
             // Nothing gated: the metric most runs report, its direction unknown.
             func reported() throws -> (name: String, direction: MetricDirection?)? {
-                guard name == nil, let row = try Row.fetchOne(db, sql: "SELECT name FROM metrics WHERE phase = ? GROUP BY name ORDER BY count(*) DESC, name LIMIT 1",
+                guard name == nil, let row = try db.fetchOne(sql: "SELECT name FROM metrics WHERE phase = ? GROUP BY name ORDER BY count(*) DESC, name LIMIT 1",
                                                               arguments: [phase]) else { return nil }
                 return (try row.stored("name"), nil)
             }
             let sql = "SELECT metric, direction FROM gate_outcomes WHERE phase = ?" + (name == nil ? "" : " AND metric = ?")
                 + " GROUP BY metric, direction ORDER BY count(*) DESC, metric LIMIT 1"
-            let arguments: StatementArguments = name.map { [phase, $0] } ?? [phase]
-            guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments),
+            let arguments: SQLiteArguments = name.map { [phase, $0] } ?? [phase]
+            guard let row = try db.fetchOne(sql: sql, arguments: arguments),
                   let direction = MetricDirection(rawValue: try row.stored("direction") as String) else { return try reported() }
             return (try row.stored("metric"), direction)
         }
@@ -199,16 +198,16 @@ extension Leaderboard {
             // Chunked: SQLite limits the parameters of one statement.
             for start in stride(from: 0, to: runIDs.count, by: 500) {
                 let ids = Array(runIDs[start..<min(start + 500, runIDs.count)])
-                let rows = try Row.fetchCursor(db, sql: """
+                let rows = try db.fetchCursor(sql: """
                     SELECT run_id, name, step, value FROM step_metrics
                     WHERE run_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))
                     ORDER BY run_id, name, step
-                    """, arguments: StatementArguments(ids))
+                    """, arguments: SQLiteArguments(ids))
                 while let row = try rows.next() {
-                    let name: String = row[1]
+                    let name: String = try row.stored(at: 1, "name")
                     if let names, !names.contains(name) { continue }
-                    histories[row[0] as String, default: StepHistory()].series[name, default: []]
-                        .append(StepHistory.Point(step: row[2], value: row[3]))
+                    let point = try StepHistory.Point(step: row.stored(at: 2, "step"), value: row.stored(at: 3, "value"))
+                    histories[try row.stored(at: 0, "run_id") as String, default: StepHistory()].series[name, default: []].append(point)
                 }
             }
             return histories
@@ -224,11 +223,11 @@ extension Leaderboard {
             var urls: [String: String] = [:]
             for start in stride(from: 0, to: runIDs.count, by: 500) {
                 let ids = Array(runIDs[start..<min(start + 500, runIDs.count)])
-                for row in try Row.fetchAll(db, sql: """
+                for row in try db.fetchAll(sql: """
                     SELECT run_id, tracker_url FROM runs
                     WHERE tracker_url IS NOT NULL AND run_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))
-                    """, arguments: StatementArguments(ids)) {
-                    urls[row[0] as String] = row[1] as String
+                    """, arguments: SQLiteArguments(ids)) {
+                    urls[try row.stored(at: 0, "run_id") as String] = try row.stored(at: 1, "tracker_url") as String
                 }
             }
             return urls

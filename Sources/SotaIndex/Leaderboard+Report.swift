@@ -1,5 +1,4 @@
 import SotaSupport
-import GRDB
 
 /// What `sota report --weekly` reads: the runs of a period, the best value per day and per experiment, and GPU time
 /// per day for pricing. Days are UTC days, cut from the ISO 8601 timestamps the manifests store.
@@ -119,13 +118,13 @@ extension Leaderboard {
     package func finishedRuns(from start: String, to end: String, metric: String, phase: String) throws(LeaderboardError) -> [ReportRun] {
         try read { db in
             // A cursor, not `fetchAll`: a week can hold thousands of runs, read once without copying each row first.
-            try Array(Row.fetchCursor(db, sql: """
+            try db.fetchCursor(sql: """
                 SELECT r.run_id, r.experiment, r.status, r.created, r.updated, r.gpu_type, r.gpu_count, r.total_seconds,
                        r.passed, m.value
                 FROM runs AS r LEFT JOIN metrics AS m ON m.run_id = r.run_id AND m.phase = ? AND m.name = ?
                 WHERE r.updated >= ? AND r.updated < ? AND r.status NOT IN \(Self.unfinished)
                 ORDER BY r.updated, r.run_id
-                """, arguments: [phase, metric, start, end]).map(Self.reportRun))
+                """, arguments: [phase, metric, start, end]).map(Self.reportRun)
         }
     }
 
@@ -133,12 +132,12 @@ extension Leaderboard {
     package func reportRuns(ids: [String], metric: String, phase: String) throws(LeaderboardError) -> [ReportRun] {
         guard !ids.isEmpty else { return [] }
         let found = try read { db in
-            try Row.fetchAll(db, sql: """
+            try db.fetchAll(sql: """
                 SELECT r.run_id, r.experiment, r.status, r.created, r.updated, r.gpu_type, r.gpu_count, r.total_seconds,
                        r.passed, m.value
                 FROM runs AS r LEFT JOIN metrics AS m ON m.run_id = r.run_id AND m.phase = ? AND m.name = ?
                 WHERE r.run_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))
-                """, arguments: StatementArguments([phase, metric] + ids)).map(Self.reportRun)
+                """, arguments: SQLiteArguments([phase, metric] + ids)).map(Self.reportRun)
         }
         let byID = Dictionary(found.map { ($0.runID, $0) }) { first, _ in first }
         return ids.compactMap { byID[$0] }
@@ -168,14 +167,14 @@ extension Leaderboard {
     /// day and GPU type, oldest first; the caller prices them.
     package func gpuTimeByDay(from start: String, to end: String) throws(LeaderboardError) -> [GPUTime] {
         try read { db in
-            try Row.fetchAll(db, sql: Self.gpuTimeQuery(where: "updated >= ? AND updated < ?") + "\nORDER BY day, gpu_type",
+            try db.fetchAll(sql: Self.gpuTimeQuery(where: "updated >= ? AND updated < ?") + "\nORDER BY day, gpu_type",
                              arguments: [start, end]).map {
                 try GPUTime(day: $0.stored("day"), gpuType: $0.stored("gpu_type"), gpuSeconds: $0.stored("gpu_seconds"), runs: $0.stored("runs"))
             }
         }
     }
 
-    private static func reportRun(_ row: Row) throws -> ReportRun {
+    private static func reportRun(_ row: SQLiteRow) throws -> ReportRun {
         // By position, in the order both queries select: a lookup by name compares column names for every value,
         // which made reading a week of 8,000 runs ten times slower than SQLite's part.
         try ReportRun(runID: row.stored(at: 0, "run_id"), experiment: row.stored(at: 1, "experiment"), status: row.stored(at: 2, "status"),

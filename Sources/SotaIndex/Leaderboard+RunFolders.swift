@@ -1,4 +1,3 @@
-import GRDB
 
 /// One entry of the runs folder as the workspace tables hold it (see ``WorkspaceTables``).
 package struct RunFolderRow: Sendable, Equatable {
@@ -40,14 +39,14 @@ package enum RunGroupKind: String, Sendable, CaseIterable {
 extension Leaderboard {
     /// A value of `workspace_state`, nil when never stored.
     package func workspaceState(_ name: String) throws(LeaderboardError) -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM workspace_state WHERE name = ?", arguments: [name]) }
+        try read { db in try db.fetchOne(String.self, sql: "SELECT value FROM workspace_state WHERE name = ?", arguments: [name]) }
     }
 
     /// Every run folder's name (those of settled runs too).
     package func runFolderNames() throws(LeaderboardError) -> Set<String> {
         try read { db in
             var names = Set<String>()
-            let rows = try Row.fetchCursor(db, sql: "SELECT folder FROM run_folders")
+            let rows = try db.fetchCursor(sql: "SELECT folder FROM run_folders")
             while let row = try rows.next() { names.insert(try row.stored("folder")) }
             return names
         }
@@ -57,7 +56,7 @@ extension Leaderboard {
     package func unsettledRunFolderStamps() throws(LeaderboardError) -> [String: String?] {
         try read { db in
             var stamps: [String: String?] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT folder, stamp FROM run_folders WHERE settled = 0")
+            let rows = try db.fetchCursor(sql: "SELECT folder, stamp FROM run_folders WHERE settled = 0")
             while let row = try rows.next() {
                 stamps[try row.stored(at: 0, "folder") as String] = try row.stored(at: 1, "stamp") as String?
             }
@@ -74,7 +73,7 @@ extension Leaderboard {
     package func runGroups(_ kind: RunGroupKind) throws(LeaderboardError) -> [String: String] {
         try read { db in
             var groups: [String: String] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT key, summary FROM run_groups WHERE kind = ?", arguments: [kind.rawValue])
+            let rows = try db.fetchCursor(sql: "SELECT key, summary FROM run_groups WHERE kind = ?", arguments: [kind.rawValue])
             while let row = try rows.next() {
                 groups[try row.stored("key") as String] = try row.stored("summary") as String
             }
@@ -96,7 +95,7 @@ extension Leaderboard {
                 try WorkspaceTables.clear(db)
             } else {
                 for folder in removals + upserts.map(\.folder) {
-                    guard let row = try Row.fetchOne(db, sql: "SELECT experiment, config_path FROM run_folders WHERE folder = ?", arguments: [folder])
+                    guard let row = try db.fetchOne(sql: "SELECT experiment, config_path FROM run_folders WHERE folder = ?", arguments: [folder])
                     else { continue }
                     if let experiment = try row.stored("experiment") as String? { touched[.experiment]?.insert(experiment) }
                     if let config = try row.stored("config_path") as String? { touched[.config]?.insert(config) }
@@ -132,9 +131,9 @@ extension Leaderboard {
     }
 
     /// The records of one group's readable runs, in folder-name order (the `run_folders_*` index, then the primary key).
-    private static func records(_ kind: RunGroupKind, _ key: String, _ db: Database) throws -> [String] {
+    private static func records(_ kind: RunGroupKind, _ key: String, _ db: SQLiteConnection) throws -> [String] {
         var records: [String] = []
-        let rows = try Row.fetchCursor(db, sql: "SELECT record FROM run_folders WHERE \(kind.column) = ? AND record IS NOT NULL ORDER BY folder",
+        let rows = try db.fetchCursor(sql: "SELECT record FROM run_folders WHERE \(kind.column) = ? AND record IS NOT NULL ORDER BY folder",
                                        arguments: [key])
         while let row = try rows.next() { records.append(try row.stored("record")) }
         return records

@@ -1,5 +1,4 @@
-import Foundation
-import GRDB
+import FoundationEssentials
 internal import CSQLite
 import SotaSupport
 
@@ -16,10 +15,10 @@ package final class Leaderboard: Sendable {
 
     /// The database file, or `:memory:`.
     package let path: String
-    /// The one connection; `DatabaseQueue` serialises this process's use of it.
-    let database: DatabaseQueue
+    /// The one connection; ``SQLiteDatabase`` serialises this process's use of it.
+    let database: SQLiteDatabase
 
-    private init(path: String, database: DatabaseQueue) {
+    private init(path: String, database: SQLiteDatabase) {
         self.path = path
         self.database = database
     }
@@ -45,9 +44,9 @@ package final class Leaderboard: Sendable {
         }
         let database = try FileLock(path: path + ".lock").withLock(database: path) { () throws(LeaderboardError) in
             let state = try DatabaseFileInspection.inspect(path: path)
-            let database: DatabaseQueue
+            let database: SQLiteDatabase
             do {
-                database = try DatabaseQueue(path: path, configuration: Self.configuration())
+                database = try SQLiteDatabase(path: path, options: Self.options())
             } catch {
                 throw Self.translate(error, path: path)
             }
@@ -66,7 +65,7 @@ package final class Leaderboard: Sendable {
     package static func inMemory() throws(LeaderboardError) -> Leaderboard {
         let path = ":memory:"
         do {
-            let database = try DatabaseQueue(configuration: configuration())
+            let database = try SQLiteDatabase(path: path, options: options())
             try setUp(database, path: path, isNew: true, wal: false)
             return Leaderboard(path: path, database: database)
         } catch {
@@ -74,15 +73,15 @@ package final class Leaderboard: Sendable {
         }
     }
 
-    /// Settings every connection to the index makes (``LeaderboardRecorder`` too); see `configuration()`.
+    /// Settings every connection to the index makes (``LeaderboardRecorder`` too); see `options()`.
     static let connectionPragmas = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 4194304"
 
-    private static func configuration() -> Configuration {
-        var configuration = Configuration()
-        configuration.label = "sota.leaderboard"
-        configuration.busyMode = .timeout(busyTimeout)
-        configuration.foreignKeysEnabled = true
-        configuration.prepareDatabase { db in
+    /// How the index's connection is opened: a busy timeout, foreign keys enforced, and the pragmas below.
+    private static func options() -> SQLiteConnection.Options {
+        var options = SQLiteConnection.Options()
+        options.busyTimeout = busyTimeout
+        options.foreignKeys = true
+        options.prepare = { db in
             // The index can be rebuilt from the manifests, so WAL's NORMAL durability is plenty. A 64 MiB page
             // cache keeps a bulk ingest's pages in memory until commit instead of spilling them to the WAL, and
             // in-memory temporary storage keeps a rebuild's index sort off the disk.
@@ -93,22 +92,22 @@ package final class Leaderboard: Sendable {
             // delete them again, which costs more than the run's insert. The limit also keeps a WAL grown by a
             // rebuild from staying large.
             var persist: Int32 = 1
-            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
+            sqlite3_file_control(db.handle, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
         }
-        return configuration
+        return options
     }
 
     /// Switches to WAL, stamps the application id on new files, refuses newer schemas, and migrates.
-    private static func setUp(_ database: DatabaseQueue, path: String, isNew: Bool, wal: Bool) throws(LeaderboardError) {
+    private static func setUp(_ database: SQLiteDatabase, path: String, isNew: Bool, wal: Bool) throws(LeaderboardError) {
         let migrator = LeaderboardSchema.migrator
         do {
-            let needsMigration = try database.writeWithoutTransaction { db in
+            try database.withConnection { db in
                 // 16 KiB pages: a bulk ingest builds its B-trees and writes its WAL frames with a quarter of the
                 // page operations 4 KiB pages need. The size holds from the first write and cannot change in WAL
                 // mode, so only a new file gets it.
                 if isNew { try db.execute(sql: "PRAGMA page_size = \(LeaderboardSchema.pageSize)") }
-                if wal, try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
-                    let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                if wal, try db.fetchOne(String.self, sql: "PRAGMA journal_mode") != "wal" {
+                    let mode = try db.fetchOne(String.self, sql: "PRAGMA journal_mode = WAL")
                     guard mode == "wal" else {
                         throw LeaderboardError.cannotOpen(path: path, reason: "cannot switch to WAL mode (got \(mode ?? "nothing"))")
                     }
@@ -119,37 +118,35 @@ package final class Leaderboard: Sendable {
                 let applied = try migrator.appliedIdentifiers(db)
                 let unknown = applied.subtracting(migrator.migrations)
                 if !unknown.isEmpty { throw LeaderboardError.newerSchema(path: path, unknownMigrations: unknown.sorted()) }
-                return try !migrator.hasCompletedMigrations(db)
+                // Opening an up-to-date index writes nothing, so it never waits for another process's write.
+                if try !migrator.hasCompletedMigrations(db) { try migrator.migrate(db) }
             }
-            // Opening an up-to-date index writes nothing, so it never waits for another process's write.
-            if needsMigration { try migrator.migrate(database) }
         } catch {
             throw translate(error, path: path)
         }
     }
 
-    /// Maps whatever GRDB or SQLite threw to a ``LeaderboardError`` naming `path`.
+    /// Maps whatever SQLite or a read of a stored value threw to a ``LeaderboardError`` naming `path`.
     static func translate(_ error: any Error, path: String) -> LeaderboardError {
         if let error = error as? LeaderboardError { return error }
         if let error = error as? StoredValueMismatch { return .corrupt(path: path, reason: error.reason) }
         if let problem = error as? IngestReport.Problem { return .badManifest(problem) }
-        guard let error = error as? DatabaseError else { return .sqlite(path: path, message: "\(error)") }
-        let message = error.message ?? "SQLite error \(error.resultCode.rawValue)"
-        switch error.resultCode {
-        case .SQLITE_NOTADB: return .notADatabase(path: path)
-        case .SQLITE_CORRUPT: return .corrupt(path: path, reason: message)
-        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH: return .cannotOpen(path: path, reason: message)
-        default: return .sqlite(path: path, message: message)
+        guard let error = error as? SQLiteError else { return .sqlite(path: path, message: "\(error)") }
+        // By the primary code, as the extended ones (SQLITE_CORRUPT_INDEX, SQLITE_CANTOPEN_ISDIR, ...) only refine it.
+        switch error.primaryCode {
+        case SQLITE_NOTADB: return .notADatabase(path: path)
+        case SQLITE_CORRUPT: return .corrupt(path: path, reason: error.message)
+        case SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_READONLY, SQLITE_AUTH: return .cannotOpen(path: path, reason: error.message)
+        default: return .sqlite(path: path, message: error.message)
         }
     }
 
     /// Keeps `database`'s close from writing to a file found damaged (see ``SQLiteSetup/leaveFilesUntouchedOnClose(_:)``).
-    static func leaveUntouchedIfDamaged(_ error: LeaderboardError, _ database: DatabaseQueue) {
+    static func leaveUntouchedIfDamaged(_ error: LeaderboardError, _ database: SQLiteDatabase) {
         switch error {
         case .corrupt, .notADatabase:
-            database.inDatabase { db in
-                if let connection = db.sqliteConnection { SQLiteSetup.leaveFilesUntouchedOnClose(connection) }
-            }
+            // Only fails when called from inside one of the database's own closures, which no caller does.
+            _ = try? database.withConnection { db in SQLiteSetup.leaveFilesUntouchedOnClose(db.handle) }
         default:
             break
         }
@@ -163,7 +160,7 @@ package final class Leaderboard: Sendable {
     }
 
     /// Runs `body` in a read transaction.
-    func read<T>(_ body: (Database) throws -> T) throws(LeaderboardError) -> T {
+    func read<T>(_ body: (SQLiteConnection) throws -> T) throws(LeaderboardError) -> T {
         do {
             return try database.read(body)
         } catch {
@@ -173,16 +170,9 @@ package final class Leaderboard: Sendable {
 
     /// Runs `body` in one IMMEDIATE write transaction, so concurrent writers queue on the busy timeout
     /// instead of failing to upgrade a read lock.
-    func write<T>(_ body: (Database) throws -> T) throws(LeaderboardError) -> T {
+    func write<T>(_ body: (SQLiteConnection) throws -> T) throws(LeaderboardError) -> T {
         do {
-            return try database.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
-            }
+            return try database.write(body)
         } catch {
             throw failure(error)
         }
@@ -193,17 +183,12 @@ package final class Leaderboard: Sendable {
     /// The bulk paths write each run's children right after the run and delete them explicitly, so integrity holds
     /// by construction, and the checks (a parent lookup per child row, a scan of every child table per deleted run)
     /// would only cost time. SQLite ignores the pragma inside a transaction, hence the order.
-    func bulkWrite<T>(_ body: (Database) throws -> T) throws(LeaderboardError) -> T {
+    func bulkWrite<T>(_ body: (SQLiteConnection) throws -> T) throws(LeaderboardError) -> T {
         do {
-            return try database.writeWithoutTransaction { db in
+            return try database.withConnection { db in
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
+                return try db.transaction(.immediate) { try body(db) }
             }
         } catch {
             throw failure(error)

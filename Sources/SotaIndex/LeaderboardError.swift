@@ -1,3 +1,5 @@
+import SotaRunRecord
+
 /// Why the leaderboard index could not be opened, read or written.
 ///
 /// Every message names the database file and reads well on its own, e.g.

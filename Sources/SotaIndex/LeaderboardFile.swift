@@ -5,8 +5,8 @@ import Synchronization
 
 /// Where a project's leaderboard lives, and the two ways commands open it: in full, or to record a run.
 ///
-/// The one place the `SOTA_LEADERBOARD` rule is stated, and the one place that chooses between GRDB and the raw
-/// recorder (``LeaderboardRecorder``), so the commands never see which way into SQLite a write took.
+/// The one place the `SOTA_LEADERBOARD` rule is stated, and the one place that chooses between the full leaderboard
+/// and the raw recorder (``LeaderboardRecorder``), so the commands never see which way into SQLite a write took.
 package struct LeaderboardFile: Sendable {
     /// The file, absolute.
     package let path: String
@@ -46,7 +46,7 @@ package struct LeaderboardFile: Sendable {
         return RunRecording(path: path, recorder: nil, board: try open())
     }
 
-    /// Opens the file in full, for reading baselines and recording through GRDB.
+    /// Opens the file in full, for reading baselines and recording through ``Leaderboard``.
     package func openForReading() throws(LeaderboardError) -> RunRecording {
         RunRecording(path: path, recorder: nil, board: try open())
     }
@@ -56,7 +56,7 @@ package struct LeaderboardFile: Sendable {
 package final class RunRecording: Sendable {
     /// The database file.
     package let path: String
-    /// Records runs without GRDB when opened for recording and the file was already a current leaderboard.
+    /// Records runs without opening the full leaderboard when opened for recording and the file was already current.
     private let recorder: LeaderboardRecorder?
     /// The full leaderboard; opened on first use when the recorder took the open.
     private let opened: Mutex<Leaderboard?>
@@ -84,7 +84,7 @@ package final class RunRecording: Sendable {
         try board.baseline(metric: metric, phase: phase, direction: direction, experiment: experiment)
     }
 
-    /// Records (or re-records) the run: through the recorder when it took the open, else through GRDB.
+    /// Records (or re-records) the run: through the recorder when it took the open, else through ``Leaderboard``.
     package func record(_ manifest: RunManifest, manifestPath: String) throws {
         if let recorder {
             try recorder.ingest(manifest, manifestPath: manifestPath)

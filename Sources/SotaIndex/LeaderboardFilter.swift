@@ -81,7 +81,7 @@ package struct LeaderboardFilter: Sendable, Equatable {
         let symbols = ["!=", "<=", ">=", "==", "=", "<", ">"]
         var found: (range: Range<String.Index>, symbol: String)?
         for symbol in symbols {
-            if let range = text.range(of: symbol), range.lowerBound < found?.range.lowerBound ?? text.endIndex {
+            if let range = text.firstRange(of: symbol), range.lowerBound < found?.range.lowerBound ?? text.endIndex {
                 found = (range, symbol)
             }
         }

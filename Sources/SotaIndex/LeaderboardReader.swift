@@ -4,10 +4,10 @@ import SotaSupport
 
 /// `sota leaderboard`'s ranking read through SQLite's C interface: the raw path's one reader, beside the recorder.
 ///
-/// Opening the index through GRDB (its queue, configuration, functions and the migrator's check) costs a fresh
-/// process about 4–5 ms, as much as the `sqlite3` CLI takes for the whole answer at 100,000 runs; the top-N query
-/// itself takes well under a millisecond. `bench/leaderboard_top.sh` holds `sota leaderboard --top 10` to 2× the
-/// CLI, which the GRDB open alone would break. The reader serves only a file the full leaderboard would read without
+/// Opening the full ``Leaderboard`` (the file inspection, the lock file, the set-up pragmas and the migrator's
+/// check) cost a fresh process about 4–5 ms with the SQLite library sota used before, as much as the `sqlite3` CLI takes for the
+/// whole answer at 100,000 runs; the top-N query itself takes well under a millisecond. `bench/leaderboard_top.sh`
+/// holds `sota leaderboard --top 10` to 2× the CLI, and this path opens nothing it does not need. The reader serves only a file the full leaderboard would read without
 /// a word and without changing it: a sota leaderboard with exactly this build's migrations
 /// (``LeaderboardRecorder/isCurrent(_:)``, from ``LeaderboardSchema``). Anything else, and any SQLite error or value
 /// of an unexpected type, yields nil, and the caller opens ``Leaderboard``, which sets up, migrates or reports.
@@ -130,7 +130,7 @@ package enum LeaderboardReader {
         return row
     }
 
-    /// A TEXT column, decoded as GRDB decodes it (up to the first NUL, invalid UTF-8 repaired).
+    /// A TEXT column, decoded as ``SQLiteStatement/value(at:)`` decodes it (up to the first NUL, invalid UTF-8 repaired).
     private static func text(_ statement: OpaquePointer, _ column: Int32) -> String? {
         guard sqlite3_column_type(statement, column) == SQLITE_TEXT, let bytes = sqlite3_column_text(statement, column) else {
             return nil

@@ -1,15 +1,13 @@
-import GRDB
 internal import CSQLite
 import SotaSupport
 import SotaPlan
 import Synchronization
 import SotaRunRecord
 
-/// Records runs into an existing, up-to-date leaderboard through SQLite's C interface alone: with ``RunWriter``, the
-/// one way into SQLite besides GRDB.
+/// Records runs into an existing, up-to-date leaderboard through SQLite's C interface alone, with ``RunWriter``.
 ///
-/// `sota run` records one run per process, and opening the index through GRDB (its queue, functions, collations
-/// and observers) costs about a millisecond, more than the insert. The recorder takes over only when the file is
+/// `sota run` records one run per process, and opening the full ``Leaderboard`` (the read-only inspection, the lock
+/// file, the set-up pragmas and the migrator's check) costs more than the insert. The recorder takes over only when the file is
 /// already a leaderboard in WAL mode with exactly this build's migrations applied (``isCurrent(_:)``, which takes the
 /// application id and the migration ids from ``LeaderboardSchema``). Anything else (a new file, a pending migration,
 /// a newer schema, a foreign or corrupt file) makes ``openIfCurrent(path:)`` return nil, and the caller opens
@@ -17,7 +15,7 @@ import SotaRunRecord
 package final class LeaderboardRecorder: Sendable {
     /// The database file.
     package let path: String
-    /// The connection. The mutex serialises this process's use of it, as GRDB's queue would.
+    /// The connection. The mutex serialises this process's use of it, as ``SQLiteDatabase`` does the full leaderboard's.
     private let connection: Mutex<OpaquePointer>
 
     private init(path: String, connection: sending OpaquePointer) {
@@ -26,7 +24,7 @@ package final class LeaderboardRecorder: Sendable {
     }
 
     deinit {
-        // The last connection's close checkpoints the WAL into the database file, as GRDB's close does.
+        // The last connection's close checkpoints the WAL into the database file, as SQLiteConnection's close does.
         connection.withLock { _ = sqlite3_close_v2($0) }
     }
 
@@ -82,7 +80,7 @@ package final class LeaderboardRecorder: Sendable {
     private static func execute(_ handle: OpaquePointer, _ sql: String) throws {
         let code = sqlite3_exec(handle, sql, nil, nil, nil)
         guard code == SQLITE_OK else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+            throw SQLiteError(code: code, connection: handle, sql: sql)
         }
     }
 

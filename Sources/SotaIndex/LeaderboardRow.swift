@@ -2,7 +2,7 @@ import SotaRunRecord
 
 /// One ranked run in a leaderboard listing.
 ///
-/// Built alike by the GRDB leaderboard and ``LeaderboardReader``, so both render the same values.
+/// Built alike by the full ``Leaderboard`` and ``LeaderboardReader``, so both render the same values.
 package struct LeaderboardRow: Sendable, Equatable {
     /// 1 for the best run.
     package var rank: Int

@@ -1,5 +1,3 @@
-import GRDB
-
 /// The leaderboard's tables, as a timeline of migrations.
 ///
 /// A migration that has shipped is never edited: a schema change is a new migration (`v2`, ...) appended to
@@ -16,8 +14,8 @@ enum LeaderboardSchema {
     static let migrationIDs: [String] = migrator.migrations
 
     /// Every migration, in order.
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
+    static var migrator: SQLiteMigrator {
+        var migrator = SQLiteMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
         }

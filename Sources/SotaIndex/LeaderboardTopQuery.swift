@@ -1,5 +1,5 @@
 import SotaSupport
-/// The SQL that ranks runs for `sota leaderboard`: the one text both the GRDB leaderboard and ``LeaderboardReader`` run.
+/// The SQL that ranks runs for `sota leaderboard`: the one text both the full ``Leaderboard`` and ``LeaderboardReader`` run.
 ///
 /// The limit is a literal in the SQL text (a bound LIMIT hides it from the planner, which may then pick a plan
 /// that sorts every joined row), and `CROSS JOIN` keeps `metrics` as the outer loop so its `(phase, name, value)`

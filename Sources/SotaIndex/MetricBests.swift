@@ -1,4 +1,3 @@
-import GRDB
 import SotaSupport
 
 extension Leaderboard {
@@ -56,7 +55,7 @@ struct MetricBestsReduction {
     }
 
     /// The bests of `metric` in `phase` over every run, read from `db`.
-    static func read(_ db: Database, metric: String, phase: String, direction: MetricDirection) throws -> Leaderboard.MetricBests {
+    static func read(_ db: SQLiteConnection, metric: String, phase: String, direction: MetricDirection) throws -> Leaderboard.MetricBests {
         var reduction = MetricBestsReduction(direction: direction)
         // Walked in run id order (the unary `+` keeps SQLite off the value index, whose order would make every run
         // lookup a jump), so each run is found next to the previous one.
@@ -71,7 +70,7 @@ struct MetricBestsReduction {
 
     /// Adds the runs matching `condition` (on `runs AS r`; `arguments` start with the phase and the metric), to the
     /// days' bests, the experiments' bests or both. A day or an experiment is exact once all its runs are added.
-    mutating func add(_ db: Database, where condition: String, arguments: StatementArguments, days: Bool = false, experiments: Bool = false) throws {
+    mutating func add(_ db: SQLiteConnection, where condition: String, arguments: SQLiteArguments, days: Bool = false, experiments: Bool = false) throws {
         try add(db, sql: """
             SELECT r.run_id, r.experiment, r.created, r.updated, m.value
             FROM runs AS r CROSS JOIN metrics AS m ON m.run_id = r.run_id AND m.phase = ? AND m.name = ?
@@ -79,8 +78,8 @@ struct MetricBestsReduction {
             """, arguments: arguments, days: days, experiments: experiments)
     }
 
-    private mutating func add(_ db: Database, sql: String, arguments: StatementArguments, days byDay: Bool, experiments byExperiment: Bool) throws {
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+    private mutating func add(_ db: SQLiteConnection, sql: String, arguments: SQLiteArguments, days byDay: Bool, experiments byExperiment: Bool) throws {
+        let rows = try db.fetchCursor(sql: sql, arguments: arguments)
         while let row = try rows.next() {
             let runID: String = try row.stored(at: 0, "run_id")
             let created: String = try row.stored(at: 2, "created"), updated: String = try row.stored(at: 3, "updated")

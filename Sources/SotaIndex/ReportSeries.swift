@@ -1,4 +1,3 @@
-import GRDB
 import SotaSupport
 
 /// The weekly report's history series kept in the index: each UTC day's GPU time per GPU type, and one metric's best
@@ -19,7 +18,7 @@ enum ReportSeriesTables {
     static let metricStateName = "series_metric"
 
     /// Adds the migration to `migrator`.
-    static func register(in migrator: inout DatabaseMigrator) {
+    static func register(in migrator: inout SQLiteMigrator) {
         migrator.registerMigration(migrationID) { db in
             try db.execute(sql: v1)
         }
@@ -90,7 +89,7 @@ enum ReportSeriesTables {
         """
 
     /// Empties the series and marks everything stale (a rebuild).
-    static func clear(_ db: Database) throws {
+    static func clear(_ db: SQLiteConnection) throws {
         try db.execute(sql: """
             DELETE FROM series_gpu_days; DELETE FROM series_metric_days; DELETE FROM series_metric_experiments;
             DELETE FROM series_stale; INSERT INTO series_stale VALUES ('all', '');
@@ -99,9 +98,9 @@ enum ReportSeriesTables {
     }
 
     /// Brings the stored series up to date for `metric` in `phase`.
-    static func refresh(_ db: Database, metric: String, phase: String, direction: MetricDirection) throws {
+    static func refresh(_ db: SQLiteConnection, metric: String, phase: String, direction: MetricDirection) throws {
         var days: [String] = [], experiments: [String] = [], everything = false
-        for row in try Row.fetchAll(db, sql: "SELECT kind, key FROM series_stale") {
+        for row in try db.fetchAll(sql: "SELECT kind, key FROM series_stale") {
             let kind: String = try row.stored(at: 0, "kind"), key: String = try row.stored(at: 1, "key")
             switch kind {
             case "day": days.append(key)
@@ -113,7 +112,7 @@ enum ReportSeriesTables {
         // be counted up; any other key (a hand-made manifest's odd timestamp) is rare enough to recompute all for.
         let ranges = days.map(dayRange)
         if ranges.contains(where: { $0 == nil }) { everything = true }
-        let held = try String.fetchOne(db, sql: "SELECT value FROM workspace_state WHERE name = ?", arguments: [metricStateName])
+        let held = try db.fetchOne(String.self, sql: "SELECT value FROM workspace_state WHERE name = ?", arguments: [metricStateName])
         let wanted = [phase, metric, direction.rawValue].joined(separator: "\n")
         if everything {
             try db.execute(sql: "DELETE FROM series_gpu_days")
@@ -145,16 +144,16 @@ enum ReportSeriesTables {
     }
 
     /// The stored series, with the GPU time of the days from `gpuDays.from` up to (not including) `gpuDays.to`.
-    static func read(_ db: Database, direction: MetricDirection, gpuDays: (from: String, to: String)) throws -> Leaderboard.ReportSeries {
-        let days = try Row.fetchAll(db, sql: "SELECT day, run_id, value FROM series_metric_days ORDER BY day").map {
+    static func read(_ db: SQLiteConnection, direction: MetricDirection, gpuDays: (from: String, to: String)) throws -> Leaderboard.ReportSeries {
+        let days = try db.fetchAll(sql: "SELECT day, run_id, value FROM series_metric_days ORDER BY day").map {
             try Leaderboard.DailyBest(day: $0.stored(at: 0, "day"), runID: $0.stored(at: 1, "run_id"), value: $0.stored(at: 2, "value"))
         }
         let order = direction == .lower ? "ASC" : "DESC"
-        let experiments = try Row.fetchAll(db, sql: "SELECT experiment, run_id, value, runs FROM series_metric_experiments ORDER BY value \(order), experiment").map {
+        let experiments = try db.fetchAll(sql: "SELECT experiment, run_id, value, runs FROM series_metric_experiments ORDER BY value \(order), experiment").map {
             try Leaderboard.ExperimentBest(experiment: $0.stored(at: 0, "experiment"), runID: $0.stored(at: 1, "run_id"), value: $0.stored(at: 2, "value"),
                                            runs: $0.stored(at: 3, "runs"))
         }
-        let gpu = try Row.fetchAll(db, sql: "SELECT day, gpu_type, gpu_seconds, runs FROM series_gpu_days WHERE day >= ? AND day < ? ORDER BY day, gpu_type",
+        let gpu = try db.fetchAll(sql: "SELECT day, gpu_type, gpu_seconds, runs FROM series_gpu_days WHERE day >= ? AND day < ? ORDER BY day, gpu_type",
                                    arguments: [gpuDays.from, gpuDays.to]).map {
             try Leaderboard.GPUTime(day: $0.stored(at: 0, "day"), gpuType: $0.stored(at: 1, "gpu_type"), gpuSeconds: $0.stored(at: 2, "gpu_seconds"),
                                     runs: $0.stored(at: 3, "runs"))
@@ -168,7 +167,7 @@ enum ReportSeriesTables {
     }
 
     /// Writes `bests` over the rows of their keys.
-    private static func store(_ bests: Leaderboard.MetricBests, into db: Database) throws {
+    private static func store(_ bests: Leaderboard.MetricBests, into db: SQLiteConnection) throws {
         for day in bests.days {
             try db.execute(sql: "INSERT OR REPLACE INTO series_metric_days (day, run_id, value) VALUES (?, ?, ?)", arguments: [day.day, day.runID, day.value])
         }

@@ -1,4 +1,3 @@
-import GRDB
 internal import CSQLite
 import SotaSupport
 import SotaPlan
@@ -6,8 +5,8 @@ import SotaRunRecord
 
 /// Writes runs into the index with statements prepared once per transaction and reused for every run.
 ///
-/// The statements are prepared, bound and stepped through SQLite's C interface: GRDB's statements authorize and
-/// track every prepare, and building `StatementArguments` for every row costs several times more than the inserts
+/// The statements are bound value by value with ``SQLiteStatement``'s typed `bind` calls: building
+/// ``SQLiteArguments`` (an array of enum values) for every row costs several times more than the inserts
 /// themselves. Child rows (metrics, stage timings, gate outcomes) are gathered and inserted up to
 /// ``MultiRowInsert/maxRows`` per statement, since starting a statement costs more than inserting a row and a
 /// rebuild writes hundreds of thousands of rows: call ``finish()`` before the transaction commits. `sota run`
@@ -41,7 +40,7 @@ final class RunWriter {
     }
 
     private let connection: OpaquePointer
-    private let insertRun: RawStatement
+    private let insertRun: SQLiteStatement
     private let metrics: MultiRowInsert<IndexedRun.Metric>
     private let stages: MultiRowInsert<IndexedRun.Stage>
     private let gates: MultiRowInsert<RunManifest.GateRecord>
@@ -54,8 +53,8 @@ final class RunWriter {
     init(_ connection: OpaquePointer) throws {
         self.connection = connection
         // A new run is one INSERT; a known one (nothing inserted) has its children deleted and its row updated.
-        insertRun = try RawStatement(connection, "INSERT INTO runs (\(Columns.runs.joined(with: ", "))) VALUES (\(Columns.runParameters)) "
-                                                 + "ON CONFLICT (run_id) DO NOTHING")
+        insertRun = try SQLiteStatement(connection: connection, sql: "INSERT INTO runs (\(Columns.runs.joined(with: ", "))) VALUES (\(Columns.runParameters)) "
+                                                      + "ON CONFLICT (run_id) DO NOTHING", persistent: true)
         metrics = MultiRowInsert(connection, table: "metrics", columns: Columns.metrics) { row, metric in
             row.bind(metric.phase)
             row.bind(metric.name)
@@ -122,37 +121,37 @@ final class RunWriter {
     func write(_ run: IndexedRun, manifestPath: String) throws {
         try run.check(manifestPath: manifestPath)
         let id = run.runID
-        func bindRow(_ statement: RawStatement) {
-            statement.bind(1, id)
-            statement.bind(2, run.experiment)
-            statement.bind(3, run.status)
-            statement.bind(4, run.created)
-            statement.bind(5, run.updated)
-            statement.bind(6, run.configPath)
-            statement.bind(7, run.configHash)
-            statement.bind(8, run.gitCommit)
-            statement.bind(9, run.gitDirty)
-            statement.bind(10, run.host)
-            statement.bind(11, run.gpuType)
-            statement.bind(12, run.gpuCount)
-            statement.bind(13, run.totalSeconds)
-            statement.bind(14, run.passed)
-            statement.bind(15, manifestPath)
-            statement.bind(16, run.observedHardware)
-            statement.bind(17, run.trackerURL)
+        func bindRow(_ statement: SQLiteStatement) {
+            statement.bind(id, at: 1)
+            statement.bind(run.experiment, at: 2)
+            statement.bind(run.status, at: 3)
+            statement.bind(run.created, at: 4)
+            statement.bind(run.updated, at: 5)
+            statement.bind(run.configPath, at: 6)
+            statement.bind(run.configHash, at: 7)
+            statement.bind(run.gitCommit, at: 8)
+            statement.bind(run.gitDirty, at: 9)
+            statement.bind(run.host, at: 10)
+            statement.bind(run.gpuType, at: 11)
+            statement.bind(run.gpuCount, at: 12)
+            statement.bind(run.totalSeconds, at: 13)
+            statement.bind(run.passed, at: 14)
+            statement.bind(manifestPath, at: 15)
+            statement.bind(run.observedHardware, at: 16)
+            statement.bind(run.trackerURL, at: 17)
         }
         bindRow(insertRun)
-        try insertRun.run()
+        try insertRun.execute()
         if sqlite3_changes(connection) == 0 {
             // Rows still waiting may be this run's (written twice in one batch): they go in before the deletes.
             try finish()
             let replace = try replaceStatements.get()
             for statement in [replace.deleteMetrics, replace.deleteStages, replace.deleteGates, replace.deleteParams, replace.deleteSteps] {
-                statement.bind(1, id)
-                try statement.run()
+                statement.bind(id, at: 1)
+                try statement.execute()
             }
             bindRow(replace.updateRun)
-            try replace.updateRun.run()
+            try replace.updateRun.execute()
         }
         try metrics.add(run.metrics, of: id)
         try stages.add(run.stages, of: id)
@@ -181,17 +180,17 @@ private final class MultiRowInsert<Value> {
 
     /// The parameters of one row after its run id, bound column by column in the table's order.
     struct Row {
-        fileprivate let statement: RawStatement
+        fileprivate let statement: SQLiteStatement
         fileprivate var parameter: Int32
         /// The row's position among its run's rows of this table, from 0.
         let position: Int
 
-        mutating func bind(_ value: String) { statement.bind(next(), value) }
-        mutating func bind(_ value: String?) { statement.bind(next(), value) }
-        mutating func bind(_ value: Double) { statement.bind(next(), value) }
-        mutating func bind(_ value: Double?) { statement.bind(next(), value) }
-        mutating func bind(_ value: Int) { statement.bind(next(), value) }
-        mutating func bind(_ value: Bool) { statement.bind(next(), value) }
+        mutating func bind(_ value: String) { statement.bind(value, at: next()) }
+        mutating func bind(_ value: String?) { statement.bind(value, at: next()) }
+        mutating func bind(_ value: Double) { statement.bind(value, at: next()) }
+        mutating func bind(_ value: Double?) { statement.bind(value, at: next()) }
+        mutating func bind(_ value: Int) { statement.bind(value, at: next()) }
+        mutating func bind(_ value: Bool) { statement.bind(value, at: next()) }
 
         private mutating func next() -> Int32 {
             parameter += 1
@@ -203,7 +202,7 @@ private final class MultiRowInsert<Value> {
     private let table: String
     private let columns: [String]
     private let bindRow: (inout Row, Value) -> Void
-    private var statements: [Int: RawStatement] = [:]
+    private var statements: [Int: SQLiteStatement] = [:]
     private var pending: [(runID: String, position: Int, value: Value)] = []
 
     /// - Parameter bindRow: binds a row's columns after `run_id`, in order.
@@ -235,24 +234,24 @@ private final class MultiRowInsert<Value> {
             for offset in 0..<count {
                 let (runID, position, value) = pending[start + offset]
                 let first = Int32(offset * columns.count) + 1
-                statement.bind(first, runID)
+                statement.bind(runID, at: first)
                 var row = Row(statement: statement, parameter: first, position: position)
                 bindRow(&row, value)
                 assert(row.parameter == first + Int32(columns.count) - 1, "\(table): a row bound the wrong number of columns")
             }
-            try statement.run()
+            try statement.execute()
             start += count
         }
         pending.removeFirst(start)
     }
 
-    private func statement(rows: Int) throws -> RawStatement {
+    private func statement(rows: Int) throws -> SQLiteStatement {
         if let statement = statements[rows] { return statement }
         // joined(with:), not the generic joined(separator:): `sota run` prepares these, and the latter's first use
         // in a process costs a runtime lookup.
         let row = "(" + Array(repeating: "?", count: columns.count).joined(with: ", ") + ")"
         let sql = "INSERT INTO \(table) (\(columns.joined(with: ", "))) VALUES " + Array(repeating: row, count: rows).joined(with: ", ")
-        let statement = try RawStatement(connection, sql)
+        let statement = try SQLiteStatement(connection: connection, sql: sql, persistent: true)
         statements[rows] = statement
         return statement
     }
@@ -262,12 +261,12 @@ private final class MultiRowInsert<Value> {
 private final class LazyStatements {
     /// The update of the run's row and the deletes of its children.
     struct Statements {
-        let updateRun: RawStatement
-        let deleteMetrics: RawStatement
-        let deleteStages: RawStatement
-        let deleteGates: RawStatement
-        let deleteParams: RawStatement
-        let deleteSteps: RawStatement
+        let updateRun: SQLiteStatement
+        let deleteMetrics: SQLiteStatement
+        let deleteStages: SQLiteStatement
+        let deleteGates: SQLiteStatement
+        let deleteParams: SQLiteStatement
+        let deleteSteps: SQLiteStatement
     }
 
     private let connection: OpaquePointer
@@ -280,77 +279,14 @@ private final class LazyStatements {
     func get() throws -> Statements {
         if let statements { return statements }
         let prepared = Statements(
-            updateRun: try RawStatement(connection, "UPDATE runs SET \(RunWriter.Columns.runAssignments) WHERE run_id = ?1"),
-            deleteMetrics: try RawStatement(connection, "DELETE FROM metrics WHERE run_id = ?1"),
-            deleteStages: try RawStatement(connection, "DELETE FROM stage_timings WHERE run_id = ?1"),
-            deleteGates: try RawStatement(connection, "DELETE FROM gate_outcomes WHERE run_id = ?1"),
-            deleteParams: try RawStatement(connection, "DELETE FROM params WHERE run_id = ?1"),
-            deleteSteps: try RawStatement(connection, "DELETE FROM step_metrics WHERE run_id = ?1")
+            updateRun: try SQLiteStatement(connection: connection, sql: "UPDATE runs SET \(RunWriter.Columns.runAssignments) WHERE run_id = ?1", persistent: true),
+            deleteMetrics: try SQLiteStatement(connection: connection, sql: "DELETE FROM metrics WHERE run_id = ?1", persistent: true),
+            deleteStages: try SQLiteStatement(connection: connection, sql: "DELETE FROM stage_timings WHERE run_id = ?1", persistent: true),
+            deleteGates: try SQLiteStatement(connection: connection, sql: "DELETE FROM gate_outcomes WHERE run_id = ?1", persistent: true),
+            deleteParams: try SQLiteStatement(connection: connection, sql: "DELETE FROM params WHERE run_id = ?1", persistent: true),
+            deleteSteps: try SQLiteStatement(connection: connection, sql: "DELETE FROM step_metrics WHERE run_id = ?1", persistent: true)
         )
         statements = prepared
         return prepared
-    }
-}
-
-/// A statement driven through SQLite's C interface: bind by index, run to completion, reset; finalized with its
-/// last reference, so it must not outlive its connection (a writer lives inside one transaction).
-private final class RawStatement {
-    private let handle: OpaquePointer
-    private let sql: String
-
-    /// SQLite copies the bound bytes (`SQLITE_TRANSIENT`), so Swift strings need not outlive the call.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    init(_ connection: OpaquePointer, _ sql: String) throws {
-        var handle: OpaquePointer?
-        let code = sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
-        guard code == SQLITE_OK, let handle else {
-            sqlite3_finalize(handle)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
-        }
-        self.handle = handle
-        self.sql = sql
-    }
-
-    deinit { sqlite3_finalize(handle) }
-
-    func bind(_ index: Int32, _ value: String) {
-        var value = value
-        value.withUTF8 { _ = sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
-    }
-
-    func bind(_ index: Int32, _ value: String?) {
-        if let value { bind(index, value) } else { sqlite3_bind_null(handle, index) }
-    }
-
-    func bind(_ index: Int32, _ value: Double) {
-        // NaN would be stored as NULL; callers keep non-finite metric values out.
-        sqlite3_bind_double(handle, index, value)
-    }
-
-    func bind(_ index: Int32, _ value: Double?) {
-        if let value, !value.isNaN { bind(index, value) } else { sqlite3_bind_null(handle, index) }
-    }
-
-    func bind(_ index: Int32, _ value: Int) {
-        sqlite3_bind_int64(handle, index, Int64(value))
-    }
-
-    func bind(_ index: Int32, _ value: Bool) {
-        sqlite3_bind_int64(handle, index, value ? 1 : 0)
-    }
-
-    func bind(_ index: Int32, _ value: Bool?) {
-        if let value { bind(index, value) } else { sqlite3_bind_null(handle, index) }
-    }
-
-    /// Steps the statement to completion and resets it; bindings are overwritten by the next use.
-    func run() throws {
-        let code = sqlite3_step(handle)
-        sqlite3_reset(handle)
-        guard code == SQLITE_DONE else {
-            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
-        }
     }
 }

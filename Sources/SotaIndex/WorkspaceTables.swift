@@ -1,5 +1,3 @@
-import GRDB
-
 /// The index's tables for workspace commands (`experiment list/show`, `archive`, `catalog`, the weekly report):
 /// every run folder as last read, and each experiment's and config's runs reduced to what those commands show.
 ///
@@ -12,7 +10,7 @@ enum WorkspaceTables {
     static let migrationID = "workspace-v1"
 
     /// Adds the workspace tables' migrations to `migrator`, after the leaderboard's own.
-    static func register(in migrator: inout DatabaseMigrator) {
+    static func register(in migrator: inout SQLiteMigrator) {
         migrator.registerMigration(migrationID) { db in
             try db.execute(sql: v1)
         }
@@ -65,7 +63,7 @@ enum WorkspaceTables {
         """
 
     /// Empties every workspace table, so the next workspace command reads every run folder again.
-    static func clear(_ db: Database) throws {
+    static func clear(_ db: SQLiteConnection) throws {
         try db.execute(sql: "DELETE FROM run_folders; DELETE FROM run_groups; DELETE FROM workspace_state")
     }
 }

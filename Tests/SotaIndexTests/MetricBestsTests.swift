@@ -1,4 +1,3 @@
-import GRDB
 import SotaPlan
 import SotaRunRecord
 import SotaSupport
@@ -30,7 +29,7 @@ import Testing
     /// The queries the report ran before, as the reference.
     private func reference(_ board: Leaderboard, direction: MetricDirection) throws -> Leaderboard.MetricBests {
         try board.read { db in
-            let days = try Row.fetchAll(db, sql: """
+            let days = try db.fetchAll(sql: """
                 SELECT day, run_id, value FROM (
                     SELECT substr(r.updated, 1, 10) AS day, r.run_id, m.value,
                            row_number() OVER (PARTITION BY substr(r.updated, 1, 10)
@@ -40,8 +39,8 @@ import Testing
                 )
                 WHERE place = 1
                 ORDER BY day
-                """).map { Leaderboard.DailyBest(day: $0["day"], runID: $0["run_id"], value: $0["value"]) }
-            let experiments = try Row.fetchAll(db, sql: """
+                """).map { try Leaderboard.DailyBest(day: $0.stored("day"), runID: $0.stored("run_id"), value: $0.stored("value")) }
+            let experiments = try db.fetchAll(sql: """
                 SELECT experiment, run_id, value, runs FROM (
                     SELECT r.experiment, r.run_id, m.value, count(*) OVER (PARTITION BY r.experiment) AS runs,
                            row_number() OVER (PARTITION BY r.experiment
@@ -51,7 +50,9 @@ import Testing
                 )
                 WHERE place = 1
                 ORDER BY value \(direction.sqlOrder), experiment
-                """).map { Leaderboard.ExperimentBest(experiment: $0["experiment"], runID: $0["run_id"], value: $0["value"], runs: $0["runs"]) }
+                """).map {
+                    try Leaderboard.ExperimentBest(experiment: $0.stored("experiment"), runID: $0.stored("run_id"), value: $0.stored("value"), runs: $0.stored("runs"))
+                }
             return Leaderboard.MetricBests(days: days, experiments: experiments)
         }
     }
@@ -73,12 +74,12 @@ import Testing
 
     @Test func theBestsReadTheIndexInRunOrderWithoutASort() throws {
         let plan = try board().read { db in
-            try Row.fetchAll(db, sql: """
+            try db.fetchAll(sql: """
                 EXPLAIN QUERY PLAN SELECT r.run_id, r.experiment, r.created, r.updated, m.value
                 FROM metrics AS m CROSS JOIN runs AS r ON r.run_id = m.run_id
                 WHERE +m.phase = ? AND +m.name = ?
                 ORDER BY m.run_id
-                """, arguments: ["full_eval", "nrmse"]).map { $0["detail"] as String }
+                """, arguments: ["full_eval", "nrmse"]).map { try $0.stored("detail") as String }
         }
         #expect(plan == ["SCAN m", "SEARCH r USING PRIMARY KEY (run_id=?)"])
     }

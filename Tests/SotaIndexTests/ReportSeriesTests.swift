@@ -1,4 +1,3 @@
-import GRDB
 import SotaPlan
 import SotaRunRecord
 import SotaSupport
@@ -38,7 +37,7 @@ import Testing
     }
 
     private func staleMarks(_ board: Leaderboard) throws -> [String] {
-        try board.read { db in try String.fetchAll(db, sql: "SELECT kind || ':' || key FROM series_stale ORDER BY 1") }
+        try board.read { db in try db.fetchAll(String.self, sql: "SELECT kind || ':' || key FROM series_stale ORDER BY 1") }
     }
 
     @Test(arguments: MetricDirection.allCases) func staysEqualToAFullReadThroughEveryKindOfChange(direction: MetricDirection) throws {
@@ -135,11 +134,11 @@ import Testing
             try [
                 "r.updated >= '2026-01-09' AND r.updated < '2026-01-0:'", "r.experiment = 'exp-1'",
             ].map { condition in
-                try Row.fetchAll(db, sql: """
+                try db.fetchAll(sql: """
                     EXPLAIN QUERY PLAN SELECT r.run_id, r.experiment, r.created, r.updated, m.value
                     FROM runs AS r CROSS JOIN metrics AS m ON m.run_id = r.run_id AND m.phase = 'full_eval' AND m.name = 'nrmse'
                     WHERE \(condition)
-                    """).map { $0["detail"] as String }
+                    """).map { try $0.stored("detail") as String }
             }
         }
         #expect(plans[0] == ["SEARCH r USING COVERING INDEX runs_updated (updated>? AND updated<?)",

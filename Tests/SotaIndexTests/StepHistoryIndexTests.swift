@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SotaSupport
 import SotaRunRecord
 @testable import SotaIndex
@@ -53,8 +52,8 @@ import Testing
     @Test func historiesAreReadOffThePrimaryKey() throws {
         let board = try Leaderboard.inMemory()
         let plan = try board.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT run_id, name, step, value FROM step_metrics WHERE run_id IN (?, ?) ORDER BY run_id, name, step",
-                             arguments: ["A", "B"]).map { $0["detail"] as String }
+            try db.fetchAll(sql: "EXPLAIN QUERY PLAN SELECT run_id, name, step, value FROM step_metrics WHERE run_id IN (?, ?) ORDER BY run_id, name, step",
+                             arguments: ["A", "B"]).map { try $0.stored("detail") as String }
         }
         #expect(plan == ["SEARCH step_metrics USING PRIMARY KEY (run_id=?)"], "\(plan)")
     }

@@ -1,10 +1,8 @@
-import GRDB
-
 /// A value of the wrong kind in a leaderboard column: text where a number belongs, a number too large for an
 /// integer column, NULL in a required one. sota never writes one; someone editing the file with `sqlite3` can.
 ///
 /// ``Leaderboard`` reports it as a damaged file (``LeaderboardError/corrupt(path:reason:)``), like any other
-/// damage, instead of letting GRDB's non-throwing accessors stop the process.
+/// damage, instead of stopping the process or guessing.
 struct StoredValueMismatch: Error, Equatable {
     /// The column read.
     var column: String
@@ -17,24 +15,24 @@ struct StoredValueMismatch: Error, Equatable {
     var reason: String { "column `\(column)` holds \(found) where \(expected) belongs" }
 }
 
-extension Row {
+extension SQLiteRow {
     /// The value of `column` as `Value`, or ``StoredValueMismatch`` when the stored value does not convert.
     ///
-    /// Every read of a stored value goes through here rather than through `row[column]`, which stops the process
-    /// on a mismatch. The conversion starts from the stored value itself, so it is as strict for a cursor's rows
-    /// as for fetched ones: SQLite's own conversion, which a statement-backed read uses, turns `'xyz'` into 0.
-    func stored<Value: DatabaseValueConvertible>(_ column: String, as type: Value.Type = Value.self) throws -> Value {
-        try stored(self[column], column: column)
+    /// Every read of a stored value goes through here. The conversion starts from the stored value's storage
+    /// class (``SQLiteValueConvertible/init(sqliteValue:)``), so it is as strict for a cursor's rows as for fetched
+    /// ones: SQLite's own conversion (`sqlite3_column_double` on text) turns `'xyz'` into 0.
+    func stored<Value: SQLiteValueConvertible>(_ column: String, as type: Value.Type = Value.self) throws -> Value {
+        try stored(value(named: column), column: column)
     }
 
     /// The value at `index`, the column `column` of the query, read as ``stored(_:as:)`` reads it; for queries read
     /// row by row over the whole history, where looking each column up by name shows in the profile.
-    func stored<Value: DatabaseValueConvertible>(at index: Int, _ column: String, as type: Value.Type = Value.self) throws -> Value {
-        try stored(self[index], column: column)
+    func stored<Value: SQLiteValueConvertible>(at index: Int, _ column: String, as type: Value.Type = Value.self) throws -> Value {
+        try stored(value(at: index), column: column)
     }
 
-    private func stored<Value: DatabaseValueConvertible>(_ stored: DatabaseValue, column: String) throws -> Value {
-        guard let value = Value.fromDatabaseValue(stored) else {
+    private func stored<Value: SQLiteValueConvertible>(_ stored: SQLiteValue, column: String) throws -> Value {
+        guard let value = Value(sqliteValue: stored) else {
             var found = stored.description
             if found.count > 40 { found = String(found.prefix(40)) + "…" }
             throw StoredValueMismatch(column: column, found: found, expected: Self.expectation(for: Value.self))

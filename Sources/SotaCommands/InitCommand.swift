@@ -166,11 +166,19 @@ struct InitCommand: ContextualCommand {
 
     /// The YAML files under `folder`, sorted, hidden folders (`.previous`) skipped.
     static func yamlFiles(under folder: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
+        // Hidden folders are not entered at all, not only filtered out: `.previous` may hold many old configs.
         var out: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-            if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") { out.append(Paths.join(folder, relative)) }
+        var pending = [folder]
+        while let directory = pending.popLast() {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where !name.hasPrefix(".") {
+                let path = Paths.join(directory, name)
+                if Paths.kind(of: path) == .directory {
+                    // A linked folder is not entered (as FileManager's enumerator did not): a link loop must not hang init.
+                    if !Paths.isSymbolicLink(path) { pending.append(path) }
+                } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                    out.append(path)
+                }
+            }
         }
         return out.sorted()
     }

@@ -102,6 +102,12 @@ package enum Paths {
         return .missing
     }
 
+    /// True when `path` itself is a symbolic link (whatever it points at).
+    package static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+    }
+
     /// True when the current user may write into `path`.
     package static func isWritable(_ path: String) -> Bool { access(path, W_OK) == 0 }
 

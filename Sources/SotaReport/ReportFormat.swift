@@ -38,45 +38,42 @@ package enum ReportFormat {
 
     /// `2026-01-05 14:03` in UTC.
     package static func dateTime(_ date: Date) -> String {
-        if let parts = civil(date) { return "\(parts.tm_year + 1900)-\(two(Int(parts.tm_mon) + 1))-\(two(Int(parts.tm_mday))) \(two(Int(parts.tm_hour))):\(two(Int(parts.tm_min)))" }
-        let parts = ISOWeek.calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return "\(day(date)) \(two(parts.hour ?? 0)):\(two(parts.minute ?? 0))"
+        let parts = fields(date)
+        return "\(parts.year)-\(two(parts.month))-\(two(parts.day)) \(two(parts.hour)):\(two(parts.minute))"
     }
 
     /// `2026-01-05` in UTC.
     package static func day(_ date: Date) -> String {
-        if let parts = civil(date) { return "\(parts.tm_year + 1900)-\(two(Int(parts.tm_mon) + 1))-\(two(Int(parts.tm_mday)))" }
-        let parts = ISOWeek.calendar.dateComponents([.year, .month, .day], from: date)
-        return "\(parts.year ?? 1970)-\(two(parts.month ?? 1))-\(two(parts.day ?? 1))"
-    }
-
-    /// The UTC calendar fields of `date` from the C library, for years 1600 to 9999; nil outside them, where
-    /// `Calendar` answers (its Gregorian calendar turns Julian before October 1582, which C's does not). A report
-    /// formats thousands of dates, and each `Calendar` lookup cost as much as the rest of its table row.
-    private static func civil(_ date: Date) -> tm? {
-        let seconds = date.timeIntervalSince1970.rounded(.down)
-        // Years 1600 to 9999 lie well within ±3e11 seconds of 1970.
-        guard seconds.isFinite, abs(seconds) < 3e11 else { return nil }
-        var whole = time_t(seconds)
-        var parts = tm()
-        guard gmtime_r(&whole, &parts) != nil, (1600...9999).contains(Int(parts.tm_year) + 1900) else { return nil }
-        return parts
+        let parts = fields(date)
+        return "\(parts.year)-\(two(parts.month))-\(two(parts.day))"
     }
 
     /// `Jan 5` in UTC, for chart ticks.
     package static func shortDay(_ date: Date) -> String {
-        let parts = ISOWeek.calendar.dateComponents([.month, .day], from: date)
-        return "\(monthNames[(parts.month ?? 1) - 1]) \(parts.day ?? 1)"
+        let parts = fields(date)
+        return "\(monthNames[parts.month - 1]) \(parts.day)"
     }
 
     /// `Mon 5 Jan 2026` in UTC, for the report's period.
     package static func longDay(_ date: Date) -> String {
-        let parts = ISOWeek.calendar.dateComponents([.year, .month, .day, .weekday], from: date)
-        return "\(weekdayNames[(parts.weekday ?? 1) - 1]) \(parts.day ?? 1) \(monthNames[(parts.month ?? 1) - 1]) \(parts.year ?? 1970)"
+        let parts = fields(date)
+        return "\(weekdayNames[parts.weekdayFromSunday]) \(parts.day) \(monthNames[parts.month - 1]) \(parts.year)"
     }
 
     /// The calendar year of `date` in UTC.
-    static func year(_ date: Date) -> Int { ISOWeek.calendar.component(.year, from: date) }
+    static func year(_ date: Date) -> Int { fields(date).year }
+
+    /// The UTC calendar fields of `date` (proleptic Gregorian, as C's gmtime), by the arithmetic of ``ISOWeek``; a
+    /// date no report can hold (not finite, or beyond ±95 million years) reads as 1970-01-01 00:00.
+    static func fields(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, weekdayFromSunday: Int) {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        guard seconds.isFinite, abs(seconds) < 3e15 else { return (1970, 1, 1, 0, 0, 4) }
+        let whole = Int(seconds)
+        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+        let secondOfDay = whole - days * 86_400
+        let civil = ISOWeek.civil(fromDays: days)
+        return (civil.year, civil.month, civil.day, secondOfDay / 3600, secondOfDay % 3600 / 60, (ISOWeek.weekdayFromMonday(days) + 1) % 7)
+    }
 
     private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]

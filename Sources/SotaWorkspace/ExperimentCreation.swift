@@ -135,8 +135,11 @@ package struct ExperimentCreation: Sendable {
 
     /// `YYYY-MM-DD` of `date` in the local time zone.
     package static func day(_ date: Date) -> String {
-        let parts = Calendar.current.dateComponents([.year, .month, .day], from: date)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.year ?? 0)-\(two(parts.month ?? 1))-\(two(parts.day ?? 1))"
+        // localtime_r reads TZ and the system's zone files; FoundationEssentials' calendars know only UTC offsets.
+        var whole = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        guard localtime_r(&whole, &parts) != nil else { return "1970-01-01" }
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
     }
 }

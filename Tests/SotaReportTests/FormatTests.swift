@@ -10,14 +10,15 @@ import Testing
         #expect(XMLText.escape("bell\u{07}") == "bell\u{FFFD}", "control characters are not XML")
     }
 
-    /// The C library's fields, used for speed, spell every date as the Gregorian calendar does, across leap years,
-    /// centuries, negative times and the edges of years 1 and 9999 (past which the calendar answers itself).
-    @Test func datesReadTheSameThroughTheCLibraryAsThroughTheCalendar() throws {
+    /// The report's own calendar arithmetic spells every date as Foundation's Gregorian calendar does, across leap
+    /// years, centuries and negative times, from 1600 to 9999; before October 1582 Foundation turns Julian, while
+    /// the report stays proleptic Gregorian as ISO 8601 (and C's gmtime) do.
+    @Test func datesReadTheSameAsThroughTheCalendar() throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
         var generator = SystemRandomNumberGenerator()
-        var instants = (0..<3000).map { _ in Double(Int64.random(in: -62_135_596_800...253_402_300_799, using: &generator)) + 0.5 }
-        instants += [0, -1, 951_782_400, 4_107_542_400, -62_135_596_800, 253_402_300_799, 253_402_300_800, -62_135_596_801, 1e15, -1e15]
+        var instants = (0..<3000).map { _ in Double(Int64.random(in: -11_676_096_000...253_402_300_799, using: &generator)) + 0.5 }
+        instants += [0, -1, 951_782_400, 4_107_542_400, -11_676_096_000, 253_402_300_799]
         for seconds in instants {
             let date = Date(timeIntervalSince1970: seconds)
             let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
@@ -26,6 +27,8 @@ import Testing
             #expect(ReportFormat.day(date) == day, "\(seconds)")
             #expect(ReportFormat.dateTime(date) == "\(day) \(two(parts.hour)):\(two(parts.minute))", "\(seconds)")
         }
+        #expect(ReportFormat.day(Date(timeIntervalSince1970: -62_135_596_800)) == "1-01-01")
+        #expect(ReportFormat.day(Date(timeIntervalSince1970: 253_402_300_800)) == "10000-01-01")
     }
 
     @Test func isoWeeksFollowTheThursdayRule() {

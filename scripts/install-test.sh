@@ -35,7 +35,7 @@ clean bash -c "source '$prefix/share/bash-completion/completions/sota' && comple
   || fail "the bash completion does not register"
 
 # The demo project, as a team's repository would hold it (tracked files only), in its own git repository.
-(cd "$repo" && git ls-files -z configs data scripts sota.yaml experiments experiments-archive | xargs -0 tar -cf -) | tar -xf - -C "$work/project"
+(cd "$repo" && git ls-files -z .gitignore configs data scripts sota.yaml experiments experiments-archive | xargs -0 tar -cf -) | tar -xf - -C "$work/project"
 cd "$work/project"
 clean git init -q && clean git -c user.email=ci@example.com -c user.name=ci add -A \
   && clean git -c user.email=ci@example.com -c user.name=ci commit -qm demo

@@ -255,6 +255,17 @@ GUARDIAN_CODE __attribute__((noreturn)) static void guardian_exit_like(int statu
 }
 
 /// The guardian's life (see the section comment). Starts with every signal blocked.
+// Signals the program's group. Once the program is reaped its pid is free for the system to give a new process,
+// which may lead a group of its own (every program sota or a test harness starts in its own group does): a blind
+// kill(-pid) after that could stop an unrelated group. A group that still has members keeps its id, so the group
+// is signalled only while it has some; the check and the signal are microseconds apart instead of the grace
+// period. Returns 0 when the group is gone.
+GUARDIAN_CODE static int guardian_signal_group(long group, int signo, int reaped) {
+    if (reaped && CALL2(SYS_kill, -group, 0) != 0) return 0;
+    CALL2(SYS_kill, -group, signo);
+    return 1;
+}
+
 GUARDIAN_CODE static int guardian_main(void *raw) {
     struct guardian_plan *plan = raw;
     int grace_ms = plan->grace_ms, lifeline = plan->lifeline_fd;
@@ -314,14 +325,15 @@ GUARDIAN_CODE static int guardian_main(void *raw) {
         if (child_done) {
             if (none_left) guardian_exit_like(child_status);
             if (stragglers_at < 0) {
-                // The program is gone but processes it started live on (reparented to us, the subreaper).
-                CALL2(SYS_kill, -child, SIGTERM);
+                // The program is gone but processes it started live on (reparented to us, the subreaper). Those
+                // that left its group are past our reach: with the group empty there is nothing left to stop.
+                if (!guardian_signal_group(child, SIGTERM, 1)) guardian_exit_like(child_status);
                 stragglers_at = now + grace_ms;
             } else if (now >= stragglers_at + 1000) {
                 // Whatever left the program's group and ignores us is past our reach; don't hold sota any longer.
                 guardian_exit_like(child_status);
             } else if (now >= stragglers_at) {
-                CALL2(SYS_kill, -child, SIGKILL);
+                if (!guardian_signal_group(child, SIGKILL, 1)) guardian_exit_like(child_status);
             }
         }
         struct signalfd_siginfo info;
@@ -331,7 +343,7 @@ GUARDIAN_CODE static int guardian_main(void *raw) {
                 exited = 1;
                 continue;
             }
-            CALL2(SYS_kill, -child, info.ssi_signo);
+            guardian_signal_group(child, info.ssi_signo, child_done);
             if (kill_at < 0) kill_at = now + grace_ms;
         }
         // A child that ended after the wait4 above has had its SIGCHLD read just now: reap it before sleeping, or
@@ -344,11 +356,11 @@ GUARDIAN_CODE static int guardian_main(void *raw) {
             // sota is gone (the lifeline's write end closed with it): stop the program's whole group.
             CALL1(SYS_close, lifeline);
             lifeline = -1;
-            CALL2(SYS_kill, -child, SIGTERM);
+            guardian_signal_group(child, SIGTERM, child_done);
             if (kill_at < 0) kill_at = now + grace_ms;
         }
         if (kill_at >= 0 && now >= kill_at) {
-            CALL2(SYS_kill, -child, SIGKILL);
+            guardian_signal_group(child, SIGKILL, child_done);
             kill_at = now + 1000;
         }
         long long next = kill_at;

@@ -80,14 +80,19 @@ import Testing
     }
 
     /// Starts sota; Foundation starts it in a process group of its own, so a kill of that group spares the test runner.
-    private static func start(_ arguments: [String], in folder: String) throws -> Process {
+    private static func start(_ arguments: [String], in folder: String, log: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BinaryRun.binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let log, FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) {
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }
@@ -188,14 +193,16 @@ import Testing
         sleep 30
         echo "$1" > "$2/$1.out"
         """)
-        let sweep = try Self.start(["run", "--train-config", "train.yaml", "--sweep", "seed=1,2", "--gpus", "0,1", "--grace", "0.5s"], in: folder.path)
+        let sweep = try Self.start(["run", "--train-config", "train.yaml", "--sweep", "seed=1,2", "--gpus", "0,1", "--grace", "0.5s"], in: folder.path,
+                                   log: folder.path + "/sota.log")
         var members: [String] = []
         for _ in 0..<200 {
             members = Self.processes(inside: folder.path).filter { $0.contains("sleep 30") }
             if members.count == 2 { break }
             try await Task.sleep(for: .milliseconds(25))
         }
-        #expect(members.count == 2, "\(Self.processes(inside: folder.path))")
+        let sotaLog = (try? String(contentsOfFile: folder.path + "/sota.log", encoding: .utf8)) ?? "none"
+        #expect(members.count == 2, "\(Self.processes(inside: folder.path)); sota running: \(sweep.isRunning); log: \(sotaLog)")
         kill(-sweep.processIdentifier, SIGKILL)
         sweep.waitUntilExit()
         // Polled on a thread of its own: the 4 s allowed are 4 s of the clock, however busy the test runner is.

@@ -1,3 +1,5 @@
+import SotaSupport
+
 /// A git remote URL split into what may be shown and stored (the URL without any credential) and the credential
 /// itself, which only ever travels as an instance's environment variable.
 ///
@@ -42,24 +44,9 @@ package struct RemoteURL: Sendable, Equatable {
 }
 
 extension String {
-    /// The text with `%XX` escapes decoded, or unchanged when it holds an invalid escape.
+    /// The text with `%XX` escapes decoded (bytes that are not UTF-8 as U+FFFD), or unchanged when it holds an
+    /// invalid escape.
     fileprivate var removingPercentEncodingIfValid: String {
-        var bytes: [UInt8] = []
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
-            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue) else { return self }
-            bytes.append(high << 4 | low)
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        PercentEncoding.bytes(self).map { String(decoding: $0, as: UTF8.self) } ?? self
     }
 }

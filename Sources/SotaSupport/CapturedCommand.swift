@@ -75,7 +75,7 @@ package struct CapturedCommand: Sendable {
                 if errno == EINTR { continue }
                 break
             }
-            for (index, slot) in [(0, 0), (1, 1)] where fds[index].revents != 0 {
+            for slot in 0..<2 where fds[slot].revents != 0 {
                 let fd = slot == 0 ? outPipe[0] : errPipe[0]
                 let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
                 if got < 0, errno == EINTR || errno == EAGAIN { continue }

@@ -26,7 +26,12 @@ package enum URLUserinfo {
 package enum PercentEncoding {
     /// `text` with each `%XX` replaced by its byte; nil when an escape is malformed or the bytes are not UTF-8.
     package static func decoded(_ text: String) -> String? {
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
+        bytes(text).flatMap { String(validating: $0, as: UTF8.self) }
+    }
+
+    /// The bytes `text` spells, each `%XX` replaced by its byte; nil when an escape is malformed.
+    package static func bytes(_ text: String) -> [UInt8]? {
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return Array(text.utf8) }
         var bytes: [UInt8] = []
         var iterator = text.utf8.makeIterator()
         while let byte = iterator.next() {
@@ -37,7 +42,7 @@ package enum PercentEncoding {
             guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
             bytes.append(high << 4 | low)
         }
-        return String(validating: bytes, as: UTF8.self)
+        return bytes
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
